@@ -1,0 +1,75 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ProblemException } from '@rapport/platform-http';
+import { IDENTITY_HEADER, SERVICE_CONFIG, signIdentity, type CallerIdentity, type ServiceConfig } from '@rapport/platform-runtime';
+import { GATEWAY_CONFIG, type GatewayConfig } from './gateway-config';
+
+export type Upstream = 'customer-profile' | 'interaction' | 'service-desk' | 'loyalty' | 'analytics';
+
+export interface UpstreamResponse {
+  status: number;
+  contentType: string;
+  body: unknown;
+}
+
+/**
+ * Calls a service's internal HTTP API with the caller's identity, signed by the gateway. Upstream
+ * errors (problem+json) pass through unchanged; a service that cannot be reached is a 502 and one
+ * that is too slow a 504, both problem+json.
+ */
+@Injectable()
+export class UpstreamClient {
+  private readonly baseUrls: Record<Upstream, string>;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(SERVICE_CONFIG) private readonly serviceConfig: ServiceConfig,
+  ) {
+    this.baseUrls = {
+      'customer-profile': config.SERVICE_URL_CUSTOMER_PROFILE,
+      interaction: config.SERVICE_URL_INTERACTION,
+      'service-desk': config.SERVICE_URL_SERVICE_DESK,
+      loyalty: config.SERVICE_URL_LOYALTY,
+      analytics: config.SERVICE_URL_ANALYTICS,
+    };
+  }
+
+  async call(
+    upstream: Upstream,
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    options: { identity: CallerIdentity; requestId?: string; body?: unknown; timeoutMs?: number },
+  ): Promise<UpstreamResponse> {
+    const url = new URL(path, this.baseUrls[upstream]);
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      [IDENTITY_HEADER]: await signIdentity(options.identity, this.serviceConfig.INTERNAL_AUTH_SECRET),
+    };
+    if (options.requestId) headers['x-request-id'] = options.requestId;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: AbortSignal.timeout(options.timeoutMs ?? this.config.UPSTREAM_TIMEOUT_MS),
+      });
+    } catch (error) {
+      if ((error as Error).name === 'TimeoutError') {
+        throw new ProblemException('timeout', `${upstream} did not answer in time`, { upstream });
+      }
+      throw new ProblemException('upstreamUnavailable', `${upstream} is unavailable`, { upstream });
+    }
+    const contentType = response.headers.get('content-type') ?? 'application/json';
+    const text = await response.text();
+    let body: unknown = undefined;
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new ProblemException('upstreamUnavailable', `${upstream} answered with a body that is not JSON`, { upstream });
+      }
+    }
+    return { status: response.status, contentType, body };
+  }
+}

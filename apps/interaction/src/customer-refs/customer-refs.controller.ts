@@ -1,0 +1,15 @@
+import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ProblemException } from '@rapport/platform-http';
+import { CustomerRefsRepository } from './customer-refs.repository';
+
+@Controller('internal/v1/customer-refs')
+export class CustomerRefsController {
+  constructor(private readonly repository: CustomerRefsRepository) {}
+
+  @Get(':customerId')
+  async get(@Param('customerId', new ParseUUIDPipe()) customerId: string) {
+    const found = await this.repository.find(customerId);
+    if (!found) throw new ProblemException('notFound', `Customer ${customerId} is not known to interaction`);
+    return found;
+  }
+}

@@ -1,0 +1,34 @@
+import { createServer, type Server } from 'node:http';
+import { isServiceName } from '@rapport/contracts';
+import type { Stack } from './stack';
+
+/**
+ * Tests run in Jest workers, apart from the process that owns the stack. This loopback-only server
+ * lets them stop and start the broker or a service, as an operator would.
+ */
+export function startControlServer(stack: Stack): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const [, resource, name, action] = (req.url ?? '').split('/');
+    const done = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    if (req.method !== 'POST') return done(405, { error: 'POST only' });
+    let work: Promise<void> | undefined;
+    if (resource === 'kafka' && name === 'restart') work = stack.restartKafka();
+    if (resource === 'kafka' && name === 'stop') work = stack.stopKafkaBroker();
+    if (resource === 'services' && name && isServiceName(name) && action === 'stop') work = stack.stopService(name);
+    if (resource === 'services' && name && isServiceName(name) && action === 'start') work = stack.startService(name);
+    if (!work) return done(404, { error: `unknown control ${req.url}` });
+    work.then(
+      () => done(200, { ok: true }),
+      (error: Error) => done(500, { error: error.message }),
+    );
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({ server, url: `http://127.0.0.1:${port}` });
+    });
+  });
+}

@@ -1,0 +1,3 @@
+export * from './stack';
+export * from './control-server';
+export { killAllSync } from './processes';

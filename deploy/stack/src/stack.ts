@@ -1,0 +1,234 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { allTopics, schemaOf, SERVICE_NAMES, type ServiceName } from '@rapport/contracts';
+import { createMessageBus } from '@rapport/platform-messaging';
+import { createLogger } from '@rapport/platform-observability';
+import { Client } from 'pg';
+import { startKafka, type KafkaHandle } from './kafka';
+import { repoRoot } from './paths';
+import { startPostgres, type PostgresHandle } from './postgres';
+import { sleep, spawnLogged, stopChild, tailFile, type ManagedChild } from './processes';
+
+/**
+ * The local stack: PostgreSQL, Kafka and the six services, started the same way for `npm start`
+ * (profile "dev") and for the integration and e2e tests (profile "test", its own ports and data).
+ */
+export type StackProfile = 'dev' | 'test';
+
+const PORTS: Record<StackProfile, { postgres: number; kafka: number; controller: number; services: number }> = {
+  dev: { postgres: 54329, kafka: 19092, controller: 19093, services: 3000 },
+  test: { postgres: 54339, kafka: 19192, controller: 19193, services: 3100 },
+};
+
+export interface StackOptions {
+  profile: StackProfile;
+  fresh?: boolean;
+  /** Start the six services too (default true). */
+  services?: boolean;
+  log?: (line: string) => void;
+  /** Extra environment for every service (e.g. OTEL_* in the trace test). */
+  serviceEnv?: NodeJS.ProcessEnv;
+}
+
+export interface StackInfo {
+  profile: StackProfile;
+  databaseUrl: string;
+  brokers: string[];
+  serviceUrls: Record<ServiceName, string>;
+  gatewayUrl: string;
+  internalAuthSecret: string;
+  logDir: string;
+}
+
+interface Secrets {
+  internalAuthSecret: string;
+  rolePasswords: Record<string, string>;
+}
+
+export class Stack {
+  private postgres?: PostgresHandle;
+  private kafka?: KafkaHandle;
+  private readonly children = new Map<ServiceName, ManagedChild>();
+  private secrets!: Secrets;
+  private readonly dir: string;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: StackOptions) {
+    this.dir = path.join(repoRoot(), '.local', options.profile);
+    this.log = options.log ?? ((line) => console.log(line));
+  }
+
+  get info(): StackInfo {
+    const ports = PORTS[this.options.profile];
+    const serviceUrls = Object.fromEntries(
+      SERVICE_NAMES.map((name, i) => [name, `http://127.0.0.1:${ports.services + i}`]),
+    ) as Record<ServiceName, string>;
+    return {
+      profile: this.options.profile,
+      databaseUrl: this.postgres!.url,
+      brokers: this.kafka!.brokers,
+      serviceUrls,
+      gatewayUrl: serviceUrls.gateway,
+      internalAuthSecret: this.secrets.internalAuthSecret,
+      logDir: path.join(this.dir, 'logs'),
+    };
+  }
+
+  async start(): Promise<StackInfo> {
+    const started = Date.now();
+    const ports = PORTS[this.options.profile];
+    if (this.options.fresh) {
+      // Data goes; the Kafka jars (deploy/kafka/pom.xml) stay, they are a cache.
+      for (const entry of ['secrets.json', 'seeded', 'logs']) fs.rmSync(path.join(this.dir, entry), { recursive: true, force: true });
+    }
+    fs.mkdirSync(path.join(this.dir, 'logs'), { recursive: true });
+    this.secrets = this.loadSecrets();
+
+    const [postgres, kafka] = await Promise.all([
+      startPostgres({ dataDir: path.join(this.dir, 'postgres', 'data'), port: ports.postgres, database: 'rapport', fresh: this.options.fresh, log: this.log }),
+      startKafka({
+        rootDir: repoRoot(),
+        workDir: path.join(this.dir, 'kafka'),
+        port: ports.kafka,
+        controllerPort: ports.controller,
+        fresh: this.options.fresh,
+        log: this.log,
+      }),
+    ]);
+    this.postgres = postgres;
+    this.kafka = kafka;
+    this.log(`postgres ${postgres.external ? '(external) ' : ''}and kafka ${kafka.external ? '(external) ' : ''}ready`);
+    await this.prepareDatabase();
+    await this.createTopics();
+    if (this.options.services !== false) {
+      await Promise.all(SERVICE_NAMES.map((name) => this.startService(name)));
+      this.log(`all services ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+    return this.info;
+  }
+
+  /** The environment a service runs with: its own role, its own schema, the shared secrets. */
+  serviceEnv(name: ServiceName): NodeJS.ProcessEnv {
+    const info = this.info;
+    const role = schemaOf(name);
+    const url = new URL(info.databaseUrl);
+    url.username = role;
+    url.password = this.secrets.rolePasswords[role]!;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: new URL(info.serviceUrls[name]).port,
+      HOST: '127.0.0.1',
+      DATABASE_URL: url.toString(),
+      DB_SCHEMA: role,
+      KAFKA_BROKERS: info.brokers.join(','),
+      INTERNAL_AUTH_SECRET: this.secrets.internalAuthSecret,
+      OTEL_TRACES_EXPORTER: process.env.OTEL_TRACES_EXPORTER ?? 'none',
+      OTEL_SERVICE_NAME: name,
+      ...this.options.serviceEnv,
+    };
+    if (name === 'gateway') {
+      for (const upstream of SERVICE_NAMES.filter((s) => s !== 'gateway')) {
+        env[`SERVICE_URL_${upstream.toUpperCase().replace(/-/g, '_')}`] = info.serviceUrls[upstream];
+      }
+    }
+    return env;
+  }
+
+  async startService(name: ServiceName): Promise<void> {
+    const main = path.join(repoRoot(), 'dist', 'apps', name, 'src', 'main.js');
+    if (!fs.existsSync(main)) throw new Error(`${main} is missing: run the build first (node deploy/build.cjs)`);
+    const child = spawnLogged({
+      name,
+      command: process.execPath,
+      args: ['--enable-source-maps', main],
+      logFile: path.join(this.dir, 'logs', `${name}.log`),
+      env: this.serviceEnv(name),
+      emergencySignal: 'SIGKILL',
+    });
+    this.children.set(name, child);
+    const readyUrl = `${this.info.serviceUrls[name]}/health/ready`;
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      if (!child.isRunning()) {
+        throw new Error(`${name} exited during start-up (${JSON.stringify(child.exitInfo())}); log:\n${tailFile(child.logFile, 30)}`);
+      }
+      try {
+        const response = await fetch(readyUrl, { signal: AbortSignal.timeout(2_000) });
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(250);
+    }
+    throw new Error(`${name} was not ready within 90 s; log:\n${tailFile(child.logFile, 30)}`);
+  }
+
+  /** Graceful stop (SIGTERM), as Kubernetes would do it. */
+  async stopService(name: ServiceName): Promise<void> {
+    const child = this.children.get(name);
+    if (!child) return;
+    this.children.delete(name);
+    await stopChild(child, { signal: 'SIGTERM', timeoutMs: 15_000, log: this.log });
+  }
+
+  async restartKafka(): Promise<void> {
+    if (!this.kafka) throw new Error('kafka is not running');
+    await this.kafka.restart();
+  }
+
+  async stopKafkaBroker(): Promise<void> {
+    await this.kafka?.stop();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.children.keys()].map((name) => this.stopService(name)));
+    await this.kafka?.stop();
+    await this.postgres?.stop();
+    this.kafka = undefined;
+    this.postgres = undefined;
+  }
+
+  private loadSecrets(): Secrets {
+    const file = path.join(this.dir, 'secrets.json');
+    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as Secrets;
+    const secrets: Secrets = {
+      internalAuthSecret: randomBytes(32).toString('base64url'),
+      rolePasswords: Object.fromEntries(SERVICE_NAMES.map((name) => [schemaOf(name), randomBytes(18).toString('base64url')])),
+    };
+    fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    return secrets;
+  }
+
+  /** One role and one schema per service; each role owns its schema and has no rights elsewhere. */
+  private async prepareDatabase(): Promise<void> {
+    const client = new Client({ connectionString: this.postgres!.url });
+    await client.connect();
+    try {
+      await client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
+      for (const name of SERVICE_NAMES) {
+        const role = schemaOf(name);
+        const password = this.secrets.rolePasswords[role]!.replace(/'/g, "''");
+        const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+        await client.query(
+          exists.rowCount ? `ALTER ROLE ${role} LOGIN PASSWORD '${password}'` : `CREATE ROLE ${role} LOGIN PASSWORD '${password}'`,
+        );
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${role} AUTHORIZATION ${role}`);
+        await client.query(`ALTER ROLE ${role} SET search_path = ${role}`);
+      }
+    } finally {
+      await client.end();
+    }
+  }
+
+  private async createTopics(): Promise<void> {
+    const bus = createMessageBus({ clientId: 'rapport-stack', brokers: this.kafka!.brokers }, createLogger('stack', 'warn'));
+    try {
+      const created = await bus.ensureTopics(allTopics());
+      if (created.length > 0) this.log(`topics created: ${created.join(', ')}`);
+    } finally {
+      await bus.close();
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import { consumerGroupOf, SERVICE_NAMES, type ServiceName } from './services';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface TopicDefinition {
+  readonly name: string;
+  readonly owner: ServiceName;
+  readonly partitions: number;
+  readonly retentionMs: number;
+  readonly cleanupPolicy: 'delete' | 'compact';
+  readonly description: string;
+}
+
+function topic(def: TopicDefinition): TopicDefinition {
+  return def;
+}
+
+/**
+ * The topic registry: the only place topic names are written. The local stack and the Helm chart
+ * create topics from it; services refer to topics through event definitions, never by string.
+ * Streams are per aggregate and keyed by the aggregate id, so order holds per customer.
+ */
+export const Topics = {
+  customers: topic({
+    name: 'rapport.customer-profile.customers',
+    owner: 'customer-profile',
+    partitions: 6,
+    retentionMs: 30 * DAY_MS,
+    cleanupPolicy: 'delete',
+    description: 'Customer lifecycle: created, updated, merged, erased, consent, ownership.',
+  }),
+  purchases: topic({
+    name: 'rapport.customer-profile.purchases',
+    owner: 'customer-profile',
+    partitions: 6,
+    retentionMs: 30 * DAY_MS,
+    cleanupPolicy: 'delete',
+    description: 'Purchases recorded and refunded, keyed by customer id.',
+  }),
+  interactions: topic({
+    name: 'rapport.interaction.interactions',
+    owner: 'interaction',
+    partitions: 6,
+    retentionMs: 30 * DAY_MS,
+    cleanupPolicy: 'delete',
+    description: 'Interactions logged and follow-ups, keyed by customer id.',
+  }),
+  tickets: topic({
+    name: 'rapport.service-desk.tickets',
+    owner: 'service-desk',
+    partitions: 6,
+    retentionMs: 30 * DAY_MS,
+    cleanupPolicy: 'delete',
+    description: 'Ticket lifecycle and SLA events, keyed by customer id.',
+  }),
+  loyalty: topic({
+    name: 'rapport.loyalty.points',
+    owner: 'loyalty',
+    partitions: 6,
+    retentionMs: 30 * DAY_MS,
+    cleanupPolicy: 'delete',
+    description: 'Points ledger movements and tier changes, keyed by customer id.',
+  }),
+  scores: topic({
+    name: 'rapport.analytics.scores',
+    owner: 'analytics',
+    partitions: 6,
+    retentionMs: 30 * DAY_MS,
+    cleanupPolicy: 'delete',
+    description: 'Customer scores (RFM, value tier, churn risk), keyed by customer id.',
+  }),
+} as const;
+
+export type TopicKey = keyof typeof Topics;
+
+/** Every service that consumes has one dead-letter topic for the messages it could not process. */
+export function deadLetterTopicOf(service: ServiceName): TopicDefinition {
+  return {
+    name: `${consumerGroupOf(service)}.dlq`,
+    owner: service,
+    partitions: 1,
+    retentionMs: 90 * DAY_MS,
+    cleanupPolicy: 'delete',
+    description: `Messages the ${service} service could not process; replay them after a fix.`,
+  };
+}
+
+/** All topics to create: the event streams plus one dead-letter topic per consuming service. */
+export function allTopics(): TopicDefinition[] {
+  const consumers = SERVICE_NAMES.filter((s) => s !== 'gateway');
+  return [...Object.values(Topics), ...consumers.map(deadLetterTopicOf)];
+}

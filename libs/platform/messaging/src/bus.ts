@@ -1,0 +1,68 @@
+import type { TopicDefinition } from '@rapport/contracts';
+
+/**
+ * The platform's own Kafka interface. Services and the rest of the platform only see these types;
+ * kafkajs lives behind createMessageBus() and can be replaced without touching a service.
+ */
+export interface OutgoingRecord {
+  topic: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+export interface IncomingRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string | undefined>;
+  timestamp: string;
+}
+
+export interface RecordProducer {
+  /** Sends all records, acknowledged by all in-sync replicas; rejects if any was not written. */
+  send(records: OutgoingRecord[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface RecordHandlerControls {
+  /** Keeps group membership alive while a record takes long (retries with backoff). */
+  heartbeat(): Promise<void>;
+}
+
+export interface ConsumeOptions {
+  topics: string[];
+  /** Where a group with no committed offset starts; services start at the earliest record. */
+  fromBeginning?: boolean;
+  /**
+   * Called once per record, in order within a partition. When it resolves the offset is committed;
+   * when it rejects the record is delivered again.
+   */
+  handle(record: IncomingRecord, controls: RecordHandlerControls): Promise<void>;
+}
+
+export interface RecordConsumer {
+  start(options: ConsumeOptions): Promise<void>;
+  /** Stops fetching, lets the record in hand finish, commits, and leaves the group. */
+  stop(): Promise<void>;
+}
+
+export interface MessageBus {
+  producer(): RecordProducer;
+  consumer(groupId: string): RecordConsumer;
+  /** Creates missing topics (existing ones are left as they are). */
+  ensureTopics(topics: readonly TopicDefinition[]): Promise<string[]>;
+  listTopics(): Promise<string[]>;
+  /** Readiness: is a broker reachable right now? */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface MessageBusConfig {
+  clientId: string;
+  brokers: string[];
+  ssl?: boolean;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+}

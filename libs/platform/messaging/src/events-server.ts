@@ -1,0 +1,215 @@
+import { Catch, type RpcExceptionFilter } from '@nestjs/common';
+import { BaseRpcContext, EventPattern, Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import {
+  eventDefinitionOf,
+  fromBinaryMode,
+  Topics,
+  type EventData,
+  type EventDefinition,
+  type EventEnvelope,
+} from '@rapport/contracts';
+import {
+  eventLatency,
+  messageRetries,
+  messagesConsumed,
+  withConsumerSpan,
+  type Logger,
+} from '@rapport/platform-observability';
+import { lastValueFrom, throwError, type Observable } from 'rxjs';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { IncomingRecord, MessageBus, RecordConsumer, RecordHandlerControls, RecordProducer } from './bus';
+import { toDeadLetter } from './dead-letter';
+import { backoffMs, classifyFailure, PoisonMessageError } from './errors';
+import { Inbox } from './inbox';
+
+/** Handles one event type: `@OnEvent(CustomerCreatedV1) handle(@Payload() e, @Ctx() ctx: EventContext)`. */
+export function OnEvent(definition: EventDefinition): MethodDecorator {
+  return EventPattern(definition.type);
+}
+
+export type ConsumedEvent<E extends EventDefinition> = EventEnvelope<EventData<E>>;
+
+/** What a handler gets besides the event: the transaction its effects (and outbox writes) join. */
+export class EventContext extends BaseRpcContext<[EntityManager, IncomingRecord]> {
+  get manager(): EntityManager {
+    return this.args[0];
+  }
+  get record(): IncomingRecord {
+    return this.args[1];
+  }
+}
+
+export interface EventsServerOptions {
+  consumerGroup: string;
+  deadLetterTopic: string;
+  /** Attempts for a handler failure of unknown kind before the message is dead-lettered. */
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+/**
+ * The Kafka side of every hybrid app. It consumes the topics of the event types the service has
+ * handlers for, validates each event against its contract, and runs the handler inside a transaction
+ * that also records the event id in the inbox (so a redelivery has no second effect). Transient
+ * failures are retried with backoff without committing; poison messages go to the dead-letter topic
+ * and the partition moves on.
+ */
+export class KafkaEventsServer extends Server implements CustomTransportStrategy {
+  private consumer?: RecordConsumer;
+  private closing = false;
+  private readonly inbox: Inbox;
+
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly producer: RecordProducer,
+    private readonly dataSource: DataSource,
+    schema: string,
+    private readonly log: Logger,
+    private readonly options: EventsServerOptions,
+  ) {
+    super();
+    this.inbox = new Inbox(schema);
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      const topics = this.subscribedTopics();
+      if (topics.length > 0) {
+        this.consumer = this.bus.consumer(this.options.consumerGroup);
+        await this.consumer.start({ topics, fromBeginning: true, handle: (record, controls) => this.handle(record, controls) });
+        this.log.info({ topics, group: this.options.consumerGroup }, 'consuming events');
+      }
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.stop();
+  }
+
+  on(): never {
+    throw new Error('KafkaEventsServer does not emit transport events');
+  }
+
+  unwrap<T>(): T {
+    throw new Error('KafkaEventsServer does not expose its client');
+  }
+
+  subscribedTopics(): string[] {
+    const topics = new Set<string>();
+    for (const pattern of this.getHandlers().keys()) {
+      const definition = eventDefinitionOf(pattern);
+      if (!definition) throw new Error(`@OnEvent handler for unknown event type ${pattern}`);
+      topics.add(Topics[definition.topic].name);
+    }
+    return [...topics].sort();
+  }
+
+  /** Exposed for tests: the full processing of one record, as the consumer runs it. */
+  async handle(record: IncomingRecord, controls: RecordHandlerControls): Promise<void> {
+    let envelope: EventEnvelope;
+    try {
+      envelope = fromBinaryMode(record.headers, record.value);
+    } catch (error) {
+      return this.deadLetter(record, 'envelope', error as Error, 1);
+    }
+    const handler = this.getHandlerByPattern(envelope.type);
+    if (!handler) {
+      messagesConsumed.inc({ topic: record.topic, outcome: 'ignored' });
+      return;
+    }
+    const definition = eventDefinitionOf(envelope.type)!;
+    const parsed = definition.schema.safeParse(envelope.data);
+    if (!parsed.success) {
+      return this.deadLetter(record, 'schema', new PoisonMessageError('schema', parsed.error.message), 1);
+    }
+    const event: EventEnvelope = { ...envelope, data: parsed.data };
+    await withConsumerSpan(
+      record.topic,
+      event,
+      {
+        'messaging.consumer.group.name': this.options.consumerGroup,
+        'messaging.message.id': event.id,
+        'messaging.kafka.offset': Number(record.offset),
+        'messaging.destination.partition.id': String(record.partition),
+        'cloudevents.event_type': event.type,
+      },
+      () => this.processWithRetries(record, event, handler, controls),
+    );
+  }
+
+  private async processWithRetries(
+    record: IncomingRecord,
+    event: EventEnvelope,
+    handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>,
+    controls: RecordHandlerControls,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const fresh = await this.dataSource.transaction(async (manager) => {
+          if (!(await this.inbox.record(manager, event, record.topic))) return false;
+          const result = await handler(event, new EventContext([manager, record]));
+          await lastValueFrom(this.transformToObservable(result) as Observable<unknown>, { defaultValue: undefined });
+          return true;
+        });
+        messagesConsumed.inc({ topic: record.topic, outcome: fresh ? 'processed' : 'duplicate' });
+        if (fresh) eventLatency.observe({ topic: record.topic }, Math.max(0, Date.now() - Date.parse(event.time)) / 1000);
+        return;
+      } catch (error) {
+        // Shutting down: leave the offset uncommitted, the next owner of the partition retries.
+        if (this.closing) throw error;
+        const kind = classifyFailure(error);
+        if (kind === 'poison' || (kind === 'unknown' && attempt >= this.options.maxAttempts)) {
+          return this.deadLetter(record, kind === 'poison' ? 'poison' : 'handler', error as Error, attempt, event);
+        }
+        messageRetries.inc({ topic: record.topic, kind });
+        const delay = backoffMs(attempt, this.options.retryBaseMs, this.options.retryMaxMs);
+        this.log.warn(
+          { err: error, eventId: event.id, type: event.type, attempt, kind, retryInMs: delay },
+          'event handling failed, retrying',
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        await controls.heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  private async deadLetter(
+    record: IncomingRecord,
+    reason: string,
+    error: Error,
+    attempts: number,
+    event?: EventEnvelope,
+  ): Promise<void> {
+    this.log.error(
+      { err: error, reason, topic: record.topic, partition: record.partition, offset: record.offset, eventId: event?.id },
+      'dead-lettering message',
+    );
+    await this.producer.send([
+      toDeadLetter(record, this.options.deadLetterTopic, {
+        reason,
+        error: `${error.name}: ${error.message}`,
+        consumerGroup: this.options.consumerGroup,
+        attempts,
+      }),
+    ]);
+    messagesConsumed.inc({ topic: record.topic, outcome: 'dead_lettered' });
+  }
+}
+
+/**
+ * Nest turns handler errors into generic RPC errors; this filter hands the original error back, so
+ * the events server can tell transient faults from poison messages.
+ */
+@Catch()
+export class RethrowEventErrorsFilter implements RpcExceptionFilter<unknown> {
+  catch(exception: unknown): Observable<never> {
+    return throwError(() => exception);
+  }
+}

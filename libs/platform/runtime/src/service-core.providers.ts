@@ -1,0 +1,1 @@
+export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');

@@ -1,0 +1,37 @@
+import { killAllSync, startControlServer, Stack } from '@rapport/stack';
+import { startOtlpReceiver } from './otlp-receiver';
+import { SPANS_FILE, writeStackFile } from './stack-file';
+
+/** Starts the test stack once per run: real PostgreSQL, real Kafka, the six services. */
+export default async function globalSetup(): Promise<void> {
+  const started = Date.now();
+  const otlp = await startOtlpReceiver(SPANS_FILE);
+  const stack = new Stack({
+    profile: 'test',
+    fresh: true,
+    log: (line) => process.stderr.write(`[stack] ${line}\n`),
+    serviceEnv: {
+      LOG_LEVEL: 'info',
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${otlp.url}/v1/traces`,
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+      // Short retries so the poison-message tests do not wait for production backoffs.
+      CONSUMER_MAX_ATTEMPTS: '3',
+      CONSUMER_RETRY_BASE_MS: '50',
+      CONSUMER_RETRY_MAX_MS: '1000',
+    },
+  });
+  process.on('exit', () => killAllSync());
+  try {
+    await stack.start();
+  } catch (error) {
+    await stack.stop().catch(() => undefined);
+    otlp.server.close();
+    throw error;
+  }
+  const control = await startControlServer(stack);
+  writeStackFile({ ...stack.info, controlUrl: control.url, otlpUrl: otlp.url });
+  (globalThis as Record<string, unknown>)['__rapportTestStack'] = { stack, servers: [control.server, otlp.server] };
+  process.stderr.write(`[stack] test stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}

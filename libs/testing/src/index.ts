@@ -1,0 +1,3 @@
+export * from './stack-file';
+export * from './helpers';
+export * from './otlp-receiver';
