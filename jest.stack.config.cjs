@@ -11,8 +11,9 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.local/'],
   transform: { '^.+\\.ts$': ['@swc/jest', swcOptions({ rewritePaths: false })] },
   moduleNameMapper: jestModuleNameMapper(),
-  globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
-  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+  // The stack runs the built code (node deploy/build.cjs), exactly as `npm start` does.
+  globalSetup: '<rootDir>/dist/libs/testing/src/global-setup.js',
+  globalTeardown: '<rootDir>/dist/libs/testing/src/global-teardown.js',
   maxWorkers: 1,
   testTimeout: 60_000,
 };

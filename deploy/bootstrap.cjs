@@ -106,15 +106,15 @@ function main() {
   build();
   switch (command) {
     case 'start':
-      process.exit(node([path.join(root, 'dist', 'deploy', 'stack', 'src', 'cli.js'), 'up', ...args]));
+      return process.exit(node([path.join(root, 'dist', 'deploy', 'stack', 'src', 'cli.js'), 'up', ...args]));
     case 'stack':
-      process.exit(node([path.join(root, 'dist', 'deploy', 'stack', 'src', 'cli.js'), ...args]));
+      return process.exit(node([path.join(root, 'dist', 'deploy', 'stack', 'src', 'cli.js'), ...args]));
     case 'build':
       return;
     case 'test':
       return test(args);
     case 'bench':
-      process.exit(node([path.join(root, 'dist', 'bench', args[0] ?? '', 'run.js'), ...args.slice(1)]));
+      return process.exit(node([path.join(root, 'dist', 'bench', args[0] ?? '', 'run.js'), ...args.slice(1)]));
     default:
       console.error('usage: node deploy/bootstrap.cjs start|stack|build|test|bench <name>');
       process.exit(2);

@@ -332,37 +332,32 @@ successThreshold: {{ .settings.successThreshold }}
 {{- end -}}
 
 {{/*
-NetworkPolicy peers of a configured peer (cidrs, namespaceSelector, podSelector).
-Renders nothing when none is set: the rule then allows its ports to any address.
+An egress rule to a configured peer (cidrs, namespaceSelector, podSelector) on its TCP ports (and UDP
+with .udp), as a one-item YAML list. With no CIDR and no selector the rule has no `to`: its ports are
+then open to any address.
 */}}
-{{- define "rapport.np.peers" -}}
-{{- range .cidrs }}
-- ipBlock:
-    cidr: {{ . }}
-{{- end }}
-{{- if or .namespaceSelector .podSelector }}
-- {{- with .namespaceSelector }}
-  namespaceSelector: {{- toYaml . | nindent 4 }}
-  {{- end }}
-  {{- with .podSelector }}
-  podSelector: {{- toYaml . | nindent 4 }}
-  {{- end }}
-{{- end }}
+{{- define "rapport.np.egressRule" -}}
+{{- $to := list -}}
+{{- range .peer.cidrs -}}
+{{- $to = append $to (dict "ipBlock" (dict "cidr" .)) -}}
+{{- end -}}
+{{- $sel := dict -}}
+{{- with .peer.namespaceSelector -}}{{- $_ := set $sel "namespaceSelector" . -}}{{- end -}}
+{{- with .peer.podSelector -}}{{- $_ := set $sel "podSelector" . -}}{{- end -}}
+{{- if $sel -}}{{- $to = append $to $sel -}}{{- end -}}
+{{- $ports := list -}}
+{{- range .peer.ports -}}
+{{- if $.udp -}}{{- $ports = append $ports (dict "protocol" "UDP" "port" (int .)) -}}{{- end -}}
+{{- $ports = append $ports (dict "protocol" "TCP" "port" (int .)) -}}
+{{- end -}}
+{{- $rule := dict "ports" $ports -}}
+{{- if $to -}}{{- $_ := set $rule "to" $to -}}{{- end -}}
+{{- toYaml (list $rule) -}}
 {{- end -}}
 
-{{/* An egress rule to a configured peer on its TCP ports (UDP too with .udp). */}}
-{{- define "rapport.np.egressRule" -}}
-{{- $peers := include "rapport.np.peers" .peer -}}
-- {{- if $peers }}
-  to: {{- $peers | nindent 4 }}
-  {{- end }}
-  ports:
-  {{- range .peer.ports }}
-    {{- if $.udp }}
-    - protocol: UDP
-      port: {{ . }}
-    {{- end }}
-    - protocol: TCP
-      port: {{ . }}
-  {{- end }}
+{{/* An ingress rule from a selector peer (namespaceSelector and/or podSelector) to the http port. */}}
+{{- define "rapport.np.ingressFromSelectors" -}}
+{{- $peer := dict "podSelector" (default (dict) .podSelector) -}}
+{{- with .namespaceSelector -}}{{- $_ := set $peer "namespaceSelector" . -}}{{- end -}}
+{{- toYaml (list (dict "from" (list $peer) "ports" (list (dict "protocol" "TCP" "port" "http")))) -}}
 {{- end -}}

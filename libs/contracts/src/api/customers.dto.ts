@@ -1,8 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 
 export const CUSTOMER_KINDS = ['person', 'organisation'] as const;
 export const SOURCE_CHANNELS = ['web_form', 'import', 'survey', 'social', 'sales', 'store'] as const;
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /**
  * The body of POST /api/v1/customers. One class validates at the gateway (the edge) and again in
@@ -10,6 +13,7 @@ export const SOURCE_CHANNELS = ['web_form', 'import', 'survey', 'social', 'sales
  */
 export class CreateCustomerRequest {
   @ApiProperty({ example: '王小明', minLength: 1, maxLength: 200 })
+  @Transform(trim)
   @IsString()
   @Length(1, 200)
   name!: string;
@@ -21,6 +25,7 @@ export class CreateCustomerRequest {
 
   @ApiPropertyOptional({ example: 'xiaoming.wang@example.com', format: 'email' })
   @IsOptional()
+  @Transform(trim)
   @IsEmail({}, { message: 'email must be an email address' })
   @Length(3, 254)
   email?: string;

@@ -52,6 +52,8 @@ class KafkaJsMessageBus implements MessageBus {
         () =>
         ({ level, log }: LogEntry) => {
           const { message, ...extra } = log;
+          // The relay bounds producer retries on purpose (it retries the whole batch itself).
+          if (message.startsWith('Limiting retries for the idempotent producer')) return;
           this.logger[LEVELS[level] ?? 'info']({ kafka: extra }, `kafka: ${message}`);
         },
     });

@@ -2,6 +2,7 @@ import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 
 let sdk: NodeSDK | undefined;
 
@@ -9,7 +10,7 @@ const UNTRACED_PATHS = ['/health', '/metrics'];
 
 /**
  * Starts OpenTelemetry before anything else is required (main.ts imports the service's tracing file
- * first), so that http, express and pg are patched. The exporter is chosen by the standard OTEL_*
+ * first), so that http, fetch (undici), express and pg are patched. The exporter is chosen by the standard OTEL_*
  * variables (OTEL_TRACES_EXPORTER, OTEL_EXPORTER_OTLP_ENDPOINT, ...). With OTEL_TRACES_EXPORTER=none
  * spans are still created, so trace ids reach the logs and the Kafka headers, but nothing is exported.
  * Kafka spans are made by the messaging library itself, which keeps the Kafka client replaceable.
@@ -29,6 +30,8 @@ export function startTracing(serviceName: string): void {
       }),
       new ExpressInstrumentation(),
       new PgInstrumentation({ requireParentSpan: true }),
+      // fetch(): the gateway's calls to services carry the trace context.
+      new UndiciInstrumentation(),
     ],
   });
   sdk.start();

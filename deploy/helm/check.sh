@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Offline checks of the Helm chart (helm/rapport), run by `npm test`:
+#   1. installs the pinned tools when missing: Helm (built with the Go toolchain) and
+#      kubernetes-validate (a venv), both under .local/tools/;
+#   2. for every value set in helm/rapport/ci/*.yaml: `helm lint --strict` and `helm template`;
+#   3. validates every rendered manifest, strictly (unknown fields fail), against the oldest
+#      Kubernetes the chart supports and the newest the validator ships; custom resources against
+#      the chart's own subset schemas (deploy/helm/crd-schemas);
+#   4. asserts that every helm/rapport/ci/*.invalid value set FAILS lint and template (or only the
+#      commands on its `# rejected-by:` line), with the error named on its `# expect-error:` line;
+#   5. runs the policy test (helm/rapport/test/chart-policy.spec.ts) with Jest + SWC, unless
+#      HELM_CHECK_SKIP_JEST=1 (when the project's Jest run includes it already).
+# Environment: HELM_BIN (use this helm instead), HELM_BUILD_PARALLELISM (go build -p, default 1:
+# the machine is shared), KEEP_RENDERED=1 (keep the rendered manifests in .local/helm-check).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+chart="$root/helm/rapport"
+tools="$root/.local/tools"
+HELM_VERSION=v3.22.0
+KUBERNETES_VALIDATE_VERSION=1.37.0
+# The chart's kubeVersion floor, and the newest release kubernetes-validate 1.37.0 has schemas for.
+KUBE_MIN=1.33.0
+KUBE_VERSIONS=(1.33.0 1.37.0)
+
+passed=0
+failed=0
+started=$SECONDS
+step() { printf '\n==> %s\n' "$*"; }
+ok() { passed=$((passed + 1)); printf '  ok   %s\n' "$*"; }
+ko() { failed=$((failed + 1)); printf '  FAIL %s\n' "$*" >&2; }
+die() { printf 'check.sh: %s\n' "$*" >&2; exit 1; }
+
+ensure_helm() {
+  helm="${HELM_BIN:-$tools/bin/helm}"
+  if [[ -x "$helm" ]] && [[ "$("$helm" version --template '{{.Version}}' 2>/dev/null)" == "$HELM_VERSION" ]]; then
+    return
+  fi
+  if [[ -n "${HELM_BIN:-}" ]]; then
+    die "HELM_BIN=$HELM_BIN is not Helm $HELM_VERSION"
+  fi
+  command -v go >/dev/null 2>&1 || die "Helm $HELM_VERSION is missing and 'go' is not on PATH to build it. Install Go (>= 1.24, e.g. apt-get install golang-go or https://go.dev/dl) and rerun, or set HELM_BIN to a Helm $HELM_VERSION binary."
+  local parallelism="${HELM_BUILD_PARALLELISM:-1}" staging
+  step "building Helm $HELM_VERSION with $(go version | cut -d' ' -f3) (go install -p $parallelism; a few minutes, once)"
+  staging="$(mktemp -d "${TMPDIR:-/tmp}/helm-build.XXXXXX")"
+  local t0=$SECONDS
+  # The version is stamped with -X because `go install pkg@version` does not set Helm's own version string.
+  (cd "$staging" && GOBIN="$staging/bin" GOMAXPROCS="$parallelism" GOFLAGS='-buildvcs=false' \
+    go install -p "$parallelism" -trimpath \
+      -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
+      "helm.sh/helm/v3/cmd/helm@$HELM_VERSION") || { rm -rf "$staging"; die "building Helm failed"; }
+  mkdir -p "$tools/bin"
+  mv "$staging/bin/helm" "$tools/bin/helm"
+  rm -rf "$staging"
+  echo "  built $tools/bin/helm in $((SECONDS - t0))s"
+}
+
+ensure_validator() {
+  venv="$tools/venv"
+  local stamp="$venv/.kubernetes-validate-$KUBERNETES_VALIDATE_VERSION"
+  [[ -f "$stamp" && -x "$venv/bin/python" ]] && return
+  command -v python3 >/dev/null 2>&1 || die "python3 is required to install kubernetes-validate"
+  step "installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION into $venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv" || die "python3 -m venv failed (on Debian: apt-get install python3-venv)"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" \
+    || die "pip install kubernetes-validate==$KUBERNETES_VALIDATE_VERSION failed"
+  touch "$stamp"
+}
+
+ensure_helm
+ensure_validator
+echo "tools: $("$helm" version --template '{{.Version}}'), kubernetes-validate $("$venv/bin/python" -c 'import kubernetes_validate.version as v; print(v.__version__)')"
+
+out="$root/.local/helm-check"
+rm -rf "$out"
+mkdir -p "$out"
+[[ "${KEEP_RENDERED:-0}" == 1 ]] || trap 'rm -rf "$out"' EXIT
+
+step "lint and render every value set in helm/rapport/ci"
+rendered=()
+shopt -s nullglob
+valuesets=("$chart"/ci/*.yaml)
+[[ ${#valuesets[@]} -ge 3 ]] || die "expected at least three value sets in $chart/ci"
+for values in "${valuesets[@]}"; do
+  name="$(basename "$values" .yaml)"
+  if log="$("$helm" lint --strict --kube-version "$KUBE_MIN" --namespace rapport -f "$values" "$chart" 2>&1)"; then
+    ok "helm lint --strict ($name)"
+  else
+    ko "helm lint --strict ($name)"
+    printf '%s\n' "$log" >&2
+    continue
+  fi
+  if "$helm" template rapport "$chart" --namespace rapport --kube-version "$KUBE_MIN" -f "$values" \
+    >"$out/$name.yaml" 2>"$out/$name.err"; then
+    ok "helm template ($name): $(grep -c '^kind:' "$out/$name.yaml") resources"
+    rendered+=("$out/$name.yaml")
+  else
+    ko "helm template ($name)"
+    cat "$out/$name.err" >&2
+  fi
+done
+
+step "validate rendered manifests (kubernetes-validate --strict, Kubernetes ${KUBE_VERSIONS[*]})"
+kube_args=()
+for v in "${KUBE_VERSIONS[@]}"; do kube_args+=(-k "$v"); done
+if [[ ${#rendered[@]} -gt 0 ]] && "$venv/bin/python" "$root/deploy/helm/validate-manifests.py" "${kube_args[@]}" "${rendered[@]}"; then
+  ok "schema validation of ${#rendered[@]} rendered value sets"
+else
+  ko "schema validation"
+fi
+
+step "invalid value sets must be rejected"
+invalid=("$chart"/ci/*.invalid)
+[[ ${#invalid[@]} -ge 1 ]] || die "expected at least one *.invalid value set in $chart/ci"
+for values in "${invalid[@]}"; do
+  name="$(basename "$values")"
+  expected="$(sed -n 's/^# expect-error: //p' "$values" | head -1)"
+  [[ -n "$expected" ]] || { ko "$name has no '# expect-error:' line"; continue; }
+  # Schema violations fail lint and template; a template's `fail` fails template/install only.
+  read -r -a commands <<<"$(sed -n 's/^# rejected-by: \([a-z ]*\).*/\1/p' "$values" | head -1)"
+  [[ ${#commands[@]} -gt 0 ]] || commands=(lint template)
+  for command in "${commands[@]}"; do
+    if [[ "$command" == lint ]]; then
+      set +e; log="$("$helm" lint --strict --kube-version "$KUBE_MIN" -f "$values" "$chart" 2>&1)"; rc=$?; set -e
+    else
+      set +e; log="$("$helm" template rapport "$chart" --kube-version "$KUBE_MIN" -f "$values" 2>&1 >/dev/null)"; rc=$?; set -e
+    fi
+    if [[ $rc -ne 0 ]] && grep -qF -- "$expected" <<<"$log"; then
+      ok "helm $command rejects $name ($expected)"
+    elif [[ $rc -eq 0 ]]; then
+      ko "helm $command accepted $name, which must fail"
+    else
+      ko "helm $command failed on $name without the expected error '$expected':"
+      printf '%s\n' "$log" >&2
+    fi
+  done
+done
+
+if [[ "${HELM_CHECK_SKIP_JEST:-0}" != 1 ]]; then
+  step "policy test (Jest + SWC): helm/rapport/test/chart-policy.spec.ts"
+  node="$root/node_modules/.bin/node"
+  [[ -x "$node" ]] || node="$(command -v node)"
+  jest_config="$(printf '{"rootDir":"%s","roots":["<rootDir>/helm"],"testMatch":["**/*.spec.ts"],"testEnvironment":"node","transform":{"^.+\\\\.ts$":"@swc/jest"}}' "$root")"
+  if HELM_BIN="$helm" "$node" "$root/node_modules/jest/bin/jest.js" --config "$jest_config" --ci; then
+    ok "chart policy test"
+  else
+    ko "chart policy test"
+  fi
+fi
+
+printf '\nhelm chart checks finished in %ss\n' "$((SECONDS - started))"
+echo "helm-check: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
