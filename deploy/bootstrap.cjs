@@ -30,11 +30,16 @@ function must(command, args, options) {
 
 function ensureDependencies() {
   const lock = path.join(root, 'package-lock.json');
-  const hash = crypto.createHash('sha256').update(fs.readFileSync(lock)).digest('hex');
+  let hash = crypto.createHash('sha256').update(fs.readFileSync(lock)).digest('hex');
   const installed = fs.existsSync(lockStamp) && fs.readFileSync(lockStamp, 'utf8') === hash && fs.existsSync(node24);
   if (installed) return;
-  console.log('bootstrap: installing npm dependencies (npm ci)…');
-  must('npm', ['ci', '--no-audit', '--no-fund']);
+  // `npm install` (not `npm ci`): it installs exactly the locked versions too, and unlike `npm ci`
+  // it accepts a lockfile without entries for other platforms' optional binaries (@swc/core-darwin-*),
+  // which registries that do not serve them leave out.
+  console.log('bootstrap: installing npm dependencies (npm install, from package-lock.json)…');
+  must('npm', ['install', '--no-audit', '--no-fund']);
+  // The lock hash is read again: npm may normalise the lockfile while installing.
+  hash = crypto.createHash('sha256').update(fs.readFileSync(lock)).digest('hex');
   fs.writeFileSync(lockStamp, hash);
 }
 

@@ -262,6 +262,7 @@ class OutboxPipeline {
   private readonly router = new Router();
   private readonly writer = new OutboxWriter(SCHEMA);
   private readonly inbox = new Inbox(SCHEMA);
+  private readonly producer: RecordProducer;
   private relay?: OutboxRelay;
   private consumer?: RecordConsumer;
   private current?: Phase;
@@ -272,11 +273,13 @@ class OutboxPipeline {
     private readonly databaseUrl: string,
     private readonly args: Args,
     private readonly runId: string,
-  ) {}
+  ) {
+    this.producer = bus.producer();
+  }
 
   async start(): Promise<void> {
     const logger = createLogger('bench-outbox', 'warn');
-    this.relay = new OutboxRelay(this.dataSource, this.bus.producer(), logger, {
+    this.relay = new OutboxRelay(this.dataSource, this.producer, logger, {
       schema: SCHEMA,
       listenUrl: this.databaseUrl,
       pollIntervalMs: RELAY_POLL_INTERVAL_MS,
@@ -298,6 +301,7 @@ class OutboxPipeline {
     this.relay = undefined;
     await consumer?.stop().catch((error: Error) => info(`outbox consumer stop: ${error.message}`));
     await relay?.stop().catch((error: Error) => info(`outbox relay stop: ${error.message}`));
+    await this.producer.disconnect().catch(() => undefined);
   }
 
   /** What a service's events server does with a record: decode, validate, inbox in a transaction. */

@@ -2,7 +2,8 @@
 # Offline checks of the Helm chart (helm/rapport), run by `npm test`:
 #   1. installs the pinned tools when missing: Helm (built with the Go toolchain) and
 #      kubernetes-validate (a venv), both under .local/tools/;
-#   2. for every value set in helm/rapport/ci/*.yaml: `helm lint --strict` and `helm template`;
+#   2. checks that every value is documented with `## @param` and helm/rapport/README.md's tables are current;
+#      then for every value set in helm/rapport/ci/*.yaml: `helm lint --strict` and `helm template`;
 #   3. validates every rendered manifest, strictly (unknown fields fail), against the oldest
 #      Kubernetes the chart supports and the newest the validator ships; custom resources against
 #      the chart's own subset schemas (deploy/helm/crd-schemas);
@@ -10,6 +11,7 @@
 #      commands on its `# rejected-by:` line), with the error named on its `# expect-error:` line;
 #   5. runs the policy test (helm/rapport/test/chart-policy.spec.ts) with Jest + SWC, unless
 #      HELM_CHECK_SKIP_JEST=1 (when the project's Jest run includes it already).
+# `check.sh --tools-only` installs the tools and stops (the policy spec calls it when Helm is missing).
 # Environment: HELM_BIN (use this helm instead), HELM_BUILD_PARALLELISM (go build -p, default 1:
 # the machine is shared), KEEP_RENDERED=1 (keep the rendered manifests in .local/helm-check).
 set -euo pipefail
@@ -70,12 +72,23 @@ ensure_validator() {
 
 ensure_helm
 ensure_validator
+if [[ "${1:-}" == --tools-only ]]; then
+  echo "tools ready: $helm, $venv"
+  exit 0
+fi
 echo "tools: $("$helm" version --template '{{.Version}}'), kubernetes-validate $("$venv/bin/python" -c 'import kubernetes_validate.version as v; print(v.__version__)')"
 
 out="$root/.local/helm-check"
 rm -rf "$out"
 mkdir -p "$out"
 [[ "${KEEP_RENDERED:-0}" == 1 ]] || trap 'rm -rf "$out"' EXIT
+
+step "values.yaml documented (## @param) and README tables current"
+if "$venv/bin/python" "$root/deploy/helm/values-docs.py" "$chart"; then
+  ok "every value documented, README parameter tables current"
+else
+  ko "values documentation (fix, or regenerate: $venv/bin/python deploy/helm/values-docs.py helm/rapport --write)"
+fi
 
 step "lint and render every value set in helm/rapport/ci"
 rendered=()
@@ -141,8 +154,10 @@ if [[ "${HELM_CHECK_SKIP_JEST:-0}" != 1 ]]; then
   step "policy test (Jest + SWC): helm/rapport/test/chart-policy.spec.ts"
   node="$root/node_modules/.bin/node"
   [[ -x "$node" ]] || node="$(command -v node)"
-  jest_config="$(printf '{"rootDir":"%s","roots":["<rootDir>/helm"],"testMatch":["**/*.spec.ts"],"testEnvironment":"node","transform":{"^.+\\\\.ts$":"@swc/jest"}}' "$root")"
-  if HELM_BIN="$helm" "$node" "$root/node_modules/jest/bin/jest.js" --config "$jest_config" --ci; then
+  # The project's unit config: the same SWC options (decorators) and @rapport/* path mapping as every spec.
+  [[ -f "$root/jest.unit.config.cjs" ]] || die "jest.unit.config.cjs is missing at the repository root"
+  if HELM_BIN="$helm" "$node" "$root/node_modules/jest/bin/jest.js" --config "$root/jest.unit.config.cjs" --ci \
+    --runTestsByPath "$chart/test/chart-policy.spec.ts"; then
     ok "chart policy test"
   else
     ko "chart policy test"

@@ -129,6 +129,7 @@ PORT: {{ $svc.containerPort | quote }}
 LOG_LEVEL: {{ $svc.logLevel | quote }}
 RAPPORT_SERVICE: {{ $svc.name | quote }}
 DB_SCHEMA: {{ $svc.schema | quote }}
+DB_POOL_MAX: {{ $svc.database.poolMax | quote }}
 DB_MIGRATE_ON_START: "false"
 DATABASE_SSL: {{ $v.database.ssl | quote }}
 {{ include "rapport.kafkaConfigEnv" $root }}

@@ -7,12 +7,15 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { allTopics } from '@rapport/contracts';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const chartDir = path.join(repoRoot, 'helm/rapport');
 const ciDir = path.join(chartDir, 'ci');
 const helmBin = process.env.HELM_BIN ?? path.join(repoRoot, '.local/tools/bin/helm');
+/** Building Helm from source takes a few minutes on a 2-core machine, once. */
+const TOOL_INSTALL_TIMEOUT_MS = 20 * 60_000;
 const kubeVersion = '1.33.0';
 const release = 'rapport';
 const namespace = 'rapport';
@@ -170,10 +173,17 @@ const valueSets = readdirSync(ciDir)
 
 describe('helm/rapport chart policy', () => {
   beforeAll(() => {
+    if (!existsSync(helmBin) && !process.env.HELM_BIN) {
+      // Same pinned install as deploy/helm/check.sh, so this spec also runs first on a fresh machine.
+      execFileSync('bash', [path.join(repoRoot, 'deploy/helm/check.sh'), '--tools-only'], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        timeout: TOOL_INSTALL_TIMEOUT_MS,
+      });
+    }
     if (!existsSync(helmBin)) {
       throw new Error(`Helm not found at ${helmBin}: run deploy/helm/check.sh (it installs Helm) or set HELM_BIN`);
     }
-  });
+  }, TOOL_INSTALL_TIMEOUT_MS);
 
   it('has at least three value sets to check', () => {
     expect(valueSets.length).toBeGreaterThanOrEqual(3);
@@ -418,6 +428,18 @@ describe('helm/rapport chart policy', () => {
         expect(topic.spec.partitions).toBe(topic.spec.topicName.endsWith('.dlq') ? 1 : 6);
       }
       expect(ofKind<Job>(resources, 'Job').map((j) => j.metadata.name)).not.toContain(`${release}-create-topics`);
+    });
+  });
+
+  describe('topics', () => {
+    it('declares in values.yaml exactly the topics of the registry in libs/contracts', () => {
+      const values = parse(readFileSync(path.join(chartDir, 'values.yaml'), 'utf8')) as {
+        kafka: { topics: { name: string; partitions: number; retentionMs: number; cleanupPolicy?: string }[] };
+      };
+      const declared = values.kafka.topics.map((t) => ({ ...t, cleanupPolicy: t.cleanupPolicy ?? 'delete' }));
+      const registry = allTopics().map(({ name, partitions, retentionMs, cleanupPolicy }) => ({ name, partitions, retentionMs, cleanupPolicy }));
+      const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+      expect(declared.sort(byName)).toEqual(registry.sort(byName));
     });
   });
 

@@ -1,0 +1,3 @@
+export * from './permissions';
+export * from './masking';
+export * from './oidc-verifier';
