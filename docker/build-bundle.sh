@@ -45,7 +45,9 @@ mkdir -p "$out"
   $SOURCES) | (cd "$out" && tar -xf -)
 
 cd "$out"
-npm ci --no-audit --no-fund
+# npm install (not npm ci) installs exactly the locked versions; npm ci rejects a lockfile that lacks
+# other platforms' optional binaries (@swc/core-darwin-*), which the registry used here leaves out.
+npm install --no-audit --no-fund
 node deploy/build.cjs
 npm prune --omit=dev --no-audit --no-fund
 

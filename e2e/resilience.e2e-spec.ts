@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { adminClient, control, eventually, stackInfo } from '@rapport/testing';
+import { adminClient, bearer, control, eventually, stackInfo } from '@rapport/testing';
 import type { Client } from 'pg';
 import request from 'supertest';
 
@@ -18,7 +18,11 @@ describe('resilience', () => {
   });
 
   const createCustomer = async (name: string): Promise<string> => {
-    const response = await request(stackInfo().gatewayUrl).post('/api/v1/customers').send({ name }).expect(201);
+    const response = await request(stackInfo().gatewayUrl)
+      .post('/api/v1/customers')
+      .set('authorization', await bearer('agent1'))
+      .send({ name })
+      .expect(201);
     return response.body.id as string;
   };
 
@@ -60,11 +64,11 @@ describe('resilience', () => {
   it('stops a service gracefully and it comes back with its data', async () => {
     const id = await createCustomer('Before restart');
     await control('services/customer-profile/stop');
-    const down = await request(stackInfo().gatewayUrl).get(`/api/v1/customers/${id}`);
+    const down = await request(stackInfo().gatewayUrl).get(`/api/v1/customers/${id}`).set('authorization', await bearer('agent1'));
     expect(down.status).toBe(502);
     expect(down.body.type).toBe('https://rapport.dev/problems/upstream-unavailable');
     await control('services/customer-profile/start');
-    await request(stackInfo().gatewayUrl).get(`/api/v1/customers/${id}`).expect(200);
+    await request(stackInfo().gatewayUrl).get(`/api/v1/customers/${id}`).set('authorization', await bearer('agent1')).expect(200);
     const log = readFileSync(`${stackInfo().logDir}/customer-profile.log`, 'utf8');
     expect(log).toMatch(/"msg":"shutting down: readiness off/);
     expect(log).toMatch(/"msg":"stopped"/);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { adminClient, eventually, readSpans, SPANS_FILE, stackInfo } from '@rapport/testing';
+import { adminClient, bearer, eventually, readSpans, SPANS_FILE, stackInfo } from '@rapport/testing';
 import type { Client } from 'pg';
 import request from 'supertest';
 
@@ -10,15 +10,18 @@ import request from 'supertest';
 describe('walking skeleton through the gateway', () => {
   const gateway = () => request(stackInfo().gatewayUrl);
   let db: Client;
+  let agent: string;
 
   beforeAll(async () => {
     db = await adminClient();
+    agent = await bearer('agent1');
   });
   afterAll(async () => {
     await db.end();
   });
 
-  const analyticsCount = async () => (await gateway().get('/api/v1/analytics/customers/count').expect(200)).body.count as number;
+  const analyticsCount = async () =>
+    (await gateway().get('/api/v1/analytics/customers/count').set('authorization', await bearer('analyst')).expect(200)).body.count as number;
   const rowCounts = async () => {
     const { rows } = await db.query(
       `SELECT (SELECT count(*) FROM customer_profile.customers)::int AS customers,
@@ -31,6 +34,7 @@ describe('walking skeleton through the gateway', () => {
     const before = await analyticsCount();
     const response = await gateway()
       .post('/api/v1/customers')
+      .set('authorization', agent)
       .send({ name: '王小明', email: ' XiaoMing.Wang@Example.com ', phone: '+8613800138000' })
       .expect(201);
     expect(response.body).toMatchObject({
@@ -40,7 +44,7 @@ describe('walking skeleton through the gateway', () => {
       phone: '+8613800138000',
       kind: 'person',
     });
-    await gateway().get(`/api/v1/customers/${response.body.id}`).expect(200).expect((r) => expect(r.body.name).toBe('王小明'));
+    await gateway().get(`/api/v1/customers/${response.body.id}`).set('authorization', agent).expect(200).expect((r) => expect(r.body.name).toBe('王小明'));
     await eventually(async () => (await analyticsCount()) === before + 1, 20_000, 'analytics to count the new customer');
   });
 
@@ -52,7 +56,7 @@ describe('walking skeleton through the gateway', () => {
     ['a missing name', JSON.stringify({ email: 'li@example.com' }), 'https://rapport.dev/problems/validation-error', 'name'],
   ])('answers %s with a 400 problem+json and writes nothing', async (_, body, type, field) => {
     const before = await rowCounts();
-    const response = await gateway().post('/api/v1/customers').set('content-type', 'application/json').send(body).expect(400);
+    const response = await gateway().post('/api/v1/customers').set('authorization', agent).set('content-type', 'application/json').send(body).expect(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({ type, status: 400, title: expect.any(String), instance: '/api/v1/customers' });
     if (field) expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
@@ -60,10 +64,10 @@ describe('walking skeleton through the gateway', () => {
   });
 
   it('answers unknown routes and bad ids with problem+json', async () => {
-    await gateway().get('/api/v1/nope').expect(404).expect('content-type', /problem\+json/);
-    const bad = await gateway().get('/api/v1/customers/not-a-uuid').expect(400);
+    await gateway().get('/api/v1/nope').set('authorization', agent).expect(404).expect('content-type', /problem\+json/);
+    const bad = await gateway().get('/api/v1/customers/not-a-uuid').set('authorization', agent).expect(400);
     expect(bad.body.type).toBe('https://rapport.dev/problems/validation-error');
-    const missing = await gateway().get('/api/v1/customers/00000000-0000-4000-8000-000000000000').expect(404);
+    const missing = await gateway().get('/api/v1/customers/00000000-0000-4000-8000-000000000000').set('authorization', agent).expect(404);
     expect(missing.body.type).toBe('https://rapport.dev/problems/not-found');
   });
 
@@ -79,6 +83,7 @@ describe('walking skeleton through the gateway', () => {
     const traceId = randomBytes(16).toString('hex');
     const response = await gateway()
       .post('/api/v1/customers')
+      .set('authorization', agent)
       .set('traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`)
       .send({ name: 'Trace Me' })
       .expect(201);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds a service's production bundle without Docker, with the very script the Dockerfile's build
-# stage runs (docker/build-bundle.sh): same sources, npm ci, node deploy/build.cjs, npm prune --omit=dev.
+# stage runs (docker/build-bundle.sh): same sources, npm install, node deploy/build.cjs, npm prune --omit=dev.
 #
 #   deploy/helm/bundle.sh <service> <outdir>
 #

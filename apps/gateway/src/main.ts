@@ -1,6 +1,6 @@
 import './tracing';
 import { runService } from '@rapport/platform-runtime';
 import { AppModule, serviceDefinition } from './app.module';
-import { setUpOpenApi } from './openapi';
+import { configureGateway } from './configure-gateway';
 
-void runService({ definition: serviceDefinition, rootModule: AppModule, configure: (app) => setUpOpenApi(app) });
+void runService({ definition: serviceDefinition, rootModule: AppModule, configure: configureGateway });

@@ -83,15 +83,7 @@ export async function ensureKafkaJars(rootDir: string, workDir: string, log?: (l
   const t = Date.now();
   const res = await runCommand(
     mvn,
-    [
-      '-q',
-      '-B',
-      '-f',
-      pom,
-      'dependency:copy-dependencies',
-      '-DincludeScope=runtime',
-      `-DoutputDirectory=${staging}`,
-    ],
+    ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${staging}`],
     { cwd: path.dirname(pom), logFile, timeoutMs: 15 * 60_000 },
   );
   if (res.code !== 0) {
@@ -136,7 +128,8 @@ function checkJars(jars: string[], pom: string): void {
     const major = Number(/^slf4j-api-(\d+)\./.exec(j)?.[1]);
     if (!(major >= 2)) problems.push(`${j} is SLF4J 1.x, which ignores the Log4j 2 provider (NOP logging)`);
   }
-  if (!jars.some((j) => /^log4j-slf4j2-impl-/.test(j))) problems.push('log4j-slf4j2-impl (the SLF4J 2 provider) is missing');
+  if (!jars.some((j) => /^log4j-slf4j2-impl-/.test(j)))
+    problems.push('log4j-slf4j2-impl (the SLF4J 2 provider) is missing');
   if (!jars.some((j) => /^log4j-core-/.test(j))) problems.push('log4j-core is missing');
   const competing = jars.filter((j) =>
     /^(slf4j-(nop|simple|reload4j|log4j12|jdk14)|log4j-slf4j-impl|logback-classic)-/.test(j),
@@ -300,7 +293,15 @@ export async function startKafka(opts: KafkaOptions): Promise<KafkaHandle> {
     const clusterId = newClusterId();
     const res = await runCommand(
       java,
-      [...jvmFlags.filter((f) => !f.startsWith('-Xms')), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile],
+      [
+        ...jvmFlags.filter((f) => !f.startsWith('-Xms')),
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        propsFile,
+      ],
       { cwd: workDir, logFile: brokerLog, timeoutMs: 120_000 },
     );
     if (res.code !== 0) {
@@ -335,9 +336,7 @@ export async function startKafka(opts: KafkaOptions): Promise<KafkaHandle> {
     await assertPortFree(HOST, opts.controllerPort, 'kafka (controller listener)');
     intentional = false;
     recordingCds = !fs.existsSync(cdsArchive);
-    const cdsFlag = recordingCds
-      ? `-XX:ArchiveClassesAtExit=${cdsRecording}`
-      : `-XX:SharedArchiveFile=${cdsArchive}`;
+    const cdsFlag = recordingCds ? `-XX:ArchiveClassesAtExit=${cdsRecording}` : `-XX:SharedArchiveFile=${cdsArchive}`;
     const c = spawnLogged({
       name: 'kafka',
       command: java,
@@ -362,7 +361,7 @@ export async function startKafka(opts: KafkaOptions): Promise<KafkaHandle> {
       await stopChild(c, { signal: 'SIGTERM', timeoutMs: 5_000 });
       throw new Error(
         `kafka: the broker did not become ready on ${brokers[0]}: ${(err as Error).message}\n` +
-          `Log: ${brokerLog}\n--- last lines ---\n${tailFile(brokerLog, 40)}`,
+          `Log: ${brokerLog}\n--- last lines ---\n${tailFile(brokerLog, 40, c.logOffset)}`,
       );
     }
   };

@@ -153,7 +153,7 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresHand
     await stopChild(child, { signal: 'SIGINT', timeoutMs: 10_000, thenSignal: 'SIGQUIT' });
     throw new Error(
       `postgres failed to start on ${HOST}:${opts.port}: ${(err as Error).message}\n` +
-        `Log: ${logFile}\n--- last lines ---\n${tailFile(logFile, 30)}`,
+        `Log: ${logFile}\n--- last lines ---\n${tailFile(logFile, 30, child.logOffset)}`,
     );
   }
 

@@ -25,6 +25,8 @@ export interface ManagedChild {
   readonly name: string;
   readonly pid: number | undefined;
   readonly logFile: string;
+  /** Size of logFile when this child was started: tailFile(logFile, n, logOffset) shows only this run. */
+  readonly logOffset: number;
   readonly process: ChildProcess;
   /** Resolves when the child has exited (never rejects). */
   readonly exited: Promise<ExitInfo>;
@@ -105,6 +107,7 @@ function openLog(logFile: string): number {
 /** Start a child with stdout/stderr appended to opts.logFile and register it for killAllSync(). */
 export function spawnLogged(opts: SpawnLoggedOptions): ManagedChild {
   const fd = openLog(opts.logFile);
+  const logOffset = fs.fstatSync(fd).size;
   let child: ChildProcess;
   try {
     fs.writeSync(
@@ -148,6 +151,7 @@ export function spawnLogged(opts: SpawnLoggedOptions): ManagedChild {
     name: opts.name,
     pid: child.pid,
     logFile: opts.logFile,
+    logOffset,
     process: child,
     exited,
     exitInfo: () => info,
@@ -262,7 +266,8 @@ export interface WaitForOptions {
   intervalMs?: number;
   maxIntervalMs?: number;
   /**
-   * Checked before every attempt; return a message to abort early (e.g. "the process exited").
+   * Checked before every attempt; return a message to abort early (e.g. "the process exited"):
+   * waitFor then throws an Error with exactly that message.
    */
   abortIf?: () => string | undefined;
 }
@@ -282,7 +287,7 @@ export async function waitFor<T>(
   let lastError: unknown;
   for (;;) {
     const abort = opts.abortIf?.();
-    if (abort) throw new Error(`${what}: ${abort}`);
+    if (abort) throw new Error(abort);
     try {
       const value = await probe();
       if (value !== undefined && value !== false) return value;
@@ -315,11 +320,7 @@ export function canConnect(host: string, port: number, timeoutMs = 1_000): Promi
 }
 
 /** Wait until something accepts TCP connections on host:port. */
-export function waitForPort(
-  host: string,
-  port: number,
-  opts: WaitForOptions,
-): Promise<true> {
+export function waitForPort(host: string, port: number, opts: WaitForOptions): Promise<true> {
   return waitFor(`${host}:${port} to accept connections`, () => canConnect(host, port), opts);
 }
 
@@ -441,15 +442,20 @@ function isZombie(pid: number): boolean {
   }
 }
 
-/** Last `lines` lines of a (possibly large) text file; '' if it cannot be read. */
-export function tailFile(file: string, lines = 40, maxBytes = 64 * 1024): string {
+/**
+ * Last `lines` lines of a (possibly large) text file, ignoring everything before byte `fromOffset`
+ * (e.g. ManagedChild.logOffset, to show only the current run); '' if it cannot be read.
+ */
+export function tailFile(file: string, lines = 40, fromOffset = 0): string {
+  const maxBytes = 64 * 1024;
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');
     const size = fs.fstatSync(fd).size;
-    const len = Math.min(size, maxBytes);
+    const start = Math.max(fromOffset, size - maxBytes, 0);
+    const len = Math.max(size - start, 0);
     const buf = Buffer.alloc(len);
-    fs.readSync(fd, buf, 0, len, size - len);
+    fs.readSync(fd, buf, 0, len, start);
     const text = buf.toString('utf8').replace(/\s+$/, '');
     return text.split('\n').slice(-lines).join('\n');
   } catch {

@@ -81,12 +81,12 @@ export class Stack {
     const ports = PORTS[this.options.profile];
     if (this.options.fresh) {
       // Data goes; the Kafka jars (deploy/kafka/pom.xml) stay, they are a cache.
-      for (const entry of ['secrets.json', 'seeded', 'logs']) fs.rmSync(path.join(this.dir, entry), { recursive: true, force: true });
+      for (const entry of ['secrets.json', 'idp-keys.json', 'seeded', 'logs']) fs.rmSync(path.join(this.dir, entry), { recursive: true, force: true });
     }
     fs.mkdirSync(path.join(this.dir, 'logs'), { recursive: true });
     this.secrets = this.loadSecrets();
 
-    const [postgres, kafka] = await Promise.all([
+    const [postgresResult, kafkaResult] = await Promise.allSettled([
       startPostgres({ dataDir: path.join(this.dir, 'postgres', 'data'), port: ports.postgres, database: 'rapport', fresh: this.options.fresh, log: this.log }),
       startKafka({
         rootDir: repoRoot(),
@@ -97,6 +97,14 @@ export class Stack {
         log: this.log,
       }),
     ]);
+    // If one of the two failed, stop the other before reporting, so nothing is left running.
+    if (postgresResult.status === 'rejected' || kafkaResult.status === 'rejected') {
+      if (postgresResult.status === 'fulfilled') await postgresResult.value.stop().catch(() => undefined);
+      if (kafkaResult.status === 'fulfilled') await kafkaResult.value.stop().catch(() => undefined);
+      throw postgresResult.status === 'rejected' ? postgresResult.reason : (kafkaResult as PromiseRejectedResult).reason;
+    }
+    const postgres = postgresResult.value;
+    const kafka = kafkaResult.value;
     this.postgres = postgres;
     this.kafka = kafka;
     this.log(`postgres ${postgres.external ? '(external) ' : ''}and kafka ${kafka.external ? '(external) ' : ''}ready`);
@@ -130,6 +138,10 @@ export class Stack {
       ...this.options.serviceEnv,
     };
     if (name === 'gateway') {
+      // The embedded OpenID provider, served by the gateway itself at /oidc (demo users and clients).
+      env.OIDC_ISSUER = process.env.OIDC_ISSUER ?? `${info.gatewayUrl}/oidc`;
+      env.OIDC_EMBEDDED = process.env.OIDC_ISSUER ? 'false' : 'true';
+      env.OIDC_EMBEDDED_KEYS_FILE = path.join(this.dir, 'idp-keys.json');
       for (const upstream of SERVICE_NAMES.filter((s) => s !== 'gateway')) {
         env[`SERVICE_URL_${upstream.toUpperCase().replace(/-/g, '_')}`] = info.serviceUrls[upstream];
       }

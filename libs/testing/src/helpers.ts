@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createMessageBus, type IncomingRecord, type MessageBus } from '@rapport/platform-messaging';
 import { createLogger } from '@rapport/platform-observability';
 import { Client } from 'pg';
+import { demoUserToken } from '@rapport/stack';
 import { stackInfo } from './stack-file';
 
 /** Polls until `check` returns a value that is not undefined/false, or fails after `timeoutMs`. */
@@ -53,4 +54,17 @@ export async function collectRecords(
     },
   });
   return { records, stop: () => consumer.stop() };
+}
+
+const tokenCache = new Map<string, Promise<string>>();
+
+/** A bearer token for a demo user of the embedded OpenID provider (cached per test file). */
+export function userToken(username: 'admin' | 'exec' | 'manager' | 'agent1' | 'agent2' | 'analyst'): Promise<string> {
+  if (!tokenCache.has(username)) tokenCache.set(username, demoUserToken(stackInfo().gatewayUrl, username));
+  return tokenCache.get(username)!;
+}
+
+/** `Authorization` header value for a demo user. */
+export async function bearer(username: Parameters<typeof userToken>[0]): Promise<string> {
+  return `Bearer ${await userToken(username)}`;
 }

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { createServer, type Server } from 'node:http';
 
 export interface CollectedSpan {
@@ -22,6 +23,7 @@ interface OtlpJson {
  * services, written one span per line to a file so tests can follow a trace across processes.
  */
 export function startOtlpReceiver(spansFile: string): Promise<{ server: Server; url: string }> {
+  fs.mkdirSync(path.dirname(spansFile), { recursive: true });
   fs.writeFileSync(spansFile, '');
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -87,4 +87,27 @@ describe('analytics consumes customer events', () => {
       await dlq.stop();
     }
   });
+
+  it('retries a failing handler, then dead-letters it with the database error, and moves on', async () => {
+    const key = randomUUID();
+    const failing = created(key);
+    const dlq = await collectRecords(bus, deadLetterTopicOf('analytics').name, (r) => r.headers['ce_id'] === failing.id);
+    await db.query('REVOKE INSERT ON analytics.customer_facts FROM analytics');
+    try {
+      await producer.send([{ topic: Topics.customers.name, ...toBinaryMode(failing) }]);
+      await eventually(async () => dlq.records.length === 1, 30_000, 'the failing event on the dead-letter topic');
+    } finally {
+      await db.query('GRANT INSERT ON analytics.customer_facts TO analytics');
+      await dlq.stop();
+    }
+    const letter = dlq.records[0]!;
+    expect(letter.headers[DeadLetterHeaders.reason]).toBe('handler');
+    expect(letter.headers[DeadLetterHeaders.attempts]).toBe('3'); // CONSUMER_MAX_ATTEMPTS of the test stack
+    // The handler's own error reaches the events server (not a generic RPC error), which is what
+    // lets it tell transient faults from poison ones.
+    expect(letter.headers[DeadLetterHeaders.error]).toContain('permission denied for table customer_facts');
+    const next = created(key);
+    await producer.send([{ topic: Topics.customers.name, ...toBinaryMode(next) }]);
+    await eventually(async () => (await factCount(key)) === 1, 20_000, 'the next event of the partition');
+  });
 });

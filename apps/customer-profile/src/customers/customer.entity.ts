@@ -20,8 +20,12 @@ export class CustomerEntity {
   @Column('text', { name: 'source_channel', nullable: true })
   sourceChannel!: string | null;
 
+  /** The user who owns the relationship; null = the public pool. */
   @Column('text', { name: 'owner_id', nullable: true })
   ownerId!: string | null;
+
+  @Column('text', { nullable: true })
+  team!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { CustomerVisibility } from '@rapport/platform-auth';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CustomerEntity } from './customer.entity';
 
@@ -12,7 +13,21 @@ export class CustomersRepository {
     return repository.findOneByOrFail({ id: customer.id });
   }
 
-  findById(id: string): Promise<CustomerEntity | null> {
-    return this.dataSource.getRepository(CustomerEntity).findOneBy({ id });
+  /** Row-level protection lives in the query: a customer the caller may not see is simply not found. */
+  async findVisible(id: string, visibility: CustomerVisibility): Promise<CustomerEntity | null> {
+    const query = this.dataSource.getRepository(CustomerEntity).createQueryBuilder('c').where('c.id = :id', { id });
+    switch (visibility.kind) {
+      case 'all':
+        break;
+      case 'team':
+        query.andWhere('c.team = :team', { team: visibility.team });
+        break;
+      case 'own-and-pool':
+        query.andWhere('(c.owner_id = :owner OR c.owner_id IS NULL)', { owner: visibility.ownerId });
+        break;
+      case 'none':
+        return null;
+    }
+    return query.getOne();
   }
 }

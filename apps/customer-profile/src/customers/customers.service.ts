@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { CustomerCreatedV1 } from '@rapport/contracts';
+import { CustomerCreatedV1, type CreateCustomerRequest } from '@rapport/contracts';
+import { customerVisibility } from '@rapport/platform-auth';
 import { OutboxWriter } from '@rapport/platform-messaging';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import { DataSource } from 'typeorm';
 import type { CustomerEntity } from './customer.entity';
-import { CustomersRepository } from './customers.repository';
-import type { CreateCustomerRequest } from '@rapport/contracts';
 import { CustomerNotFoundException } from './customers.exception';
+import { CustomersRepository } from './customers.repository';
 
 @Injectable()
 export class CustomersService {
@@ -17,17 +17,22 @@ export class CustomersService {
     private readonly outbox: OutboxWriter,
   ) {}
 
-  /** The row and its customer.created event commit together (transactional outbox). */
+  /**
+   * The row and its customer.created event commit together (transactional outbox). A person who
+   * creates a customer owns it; a department system's records land in the public pool.
+   */
   async create(input: CreateCustomerRequest, caller: CallerIdentity): Promise<CustomerEntity> {
+    const ownedByCaller = !caller.roles.includes('integration');
     return this.dataSource.transaction(async (manager) => {
       const customer = await this.customers.insert(manager, {
         id: randomUUID(),
         kind: input.kind ?? 'person',
-        name: input.name.trim(),
-        email: input.email?.trim().toLowerCase() ?? null,
+        name: input.name,
+        email: input.email?.toLowerCase() ?? null,
         phone: input.phone ?? null,
         sourceChannel: input.sourceChannel ?? null,
-        ownerId: caller.sub,
+        ownerId: ownedByCaller ? caller.sub : null,
+        team: ownedByCaller ? (caller.team ?? null) : null,
       });
       await this.outbox.add(manager, CustomerCreatedV1, customer.id, {
         customerId: customer.id,
@@ -39,8 +44,8 @@ export class CustomersService {
     });
   }
 
-  async get(id: string): Promise<CustomerEntity> {
-    const customer = await this.customers.findById(id);
+  async get(id: string, caller: CallerIdentity): Promise<CustomerEntity> {
+    const customer = await this.customers.findVisible(id, customerVisibility(caller));
     if (!customer) throw new CustomerNotFoundException(id);
     return customer;
   }

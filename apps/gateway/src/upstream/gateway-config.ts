@@ -8,6 +8,25 @@ const gatewayConfigSchema = z.object({
   SERVICE_URL_LOYALTY: env.url(['http', 'https']),
   SERVICE_URL_ANALYTICS: env.url(['http', 'https']),
   UPSTREAM_TIMEOUT_MS: env.int(5_000, 100),
+  /** Per-source timeout of the customer 360 composition. */
+  COMPOSITION_TIMEOUT_MS: env.int(1_500, 50),
+  /** The company's IdP (Keycloak realm URL, Azure AD v2 issuer, Okta…) or the embedded one. */
+  OIDC_ISSUER: env.url(['http', 'https']),
+  OIDC_AUDIENCE: z.string().min(1).default('rapport-api'),
+  OIDC_ALGORITHMS: z
+    .string()
+    .default('RS256,PS256,ES256,EdDSA')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((algs) => algs.length > 0 && algs.every((a) => /^(RS|PS|ES)(256|384|512)$|^EdDSA$/.test(a)), 'expected asymmetric JWS algorithms'),
+  /** Serve the embedded OpenID provider at /oidc (the local default; never in production). */
+  OIDC_EMBEDDED: env.bool(false),
+  OIDC_EMBEDDED_KEYS_FILE: z.string().default('/tmp/rapport-idp-keys.json'),
+  RATE_LIMIT_PER_SECOND: env.int(20, 1),
+  RATE_LIMIT_BURST: env.int(60, 1),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -1,10 +1,13 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditRepository } from '../audit/audit.repository';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { ApiProxy } from './api-proxy';
 import { GATEWAY_CONFIG, loadGatewayConfig } from './gateway-config';
 import { UpstreamClient } from './upstream.client';
 
 @Global()
 @Module({
-  providers: [{ provide: GATEWAY_CONFIG, useFactory: () => loadGatewayConfig() }, UpstreamClient],
-  exports: [UpstreamClient, GATEWAY_CONFIG],
+  providers: [{ provide: GATEWAY_CONFIG, useFactory: () => loadGatewayConfig() }, UpstreamClient, ApiProxy, IdempotencyService, AuditRepository],
+  exports: [UpstreamClient, GATEWAY_CONFIG, ApiProxy, AuditRepository],
 })
 export class UpstreamModule {}

@@ -1,7 +1,9 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ProblemException } from '@rapport/platform-http';
+import { CallerScopes } from '@rapport/platform-runtime';
 import { CustomerRefsRepository } from './customer-refs.repository';
 
+@CallerScopes('customers:read')
 @Controller('internal/v1/customer-refs')
 export class CustomerRefsController {
   constructor(private readonly repository: CustomerRefsRepository) {}

@@ -1,7 +1,9 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ProblemException } from '@rapport/platform-http';
+import { CallerScopes } from '@rapport/platform-runtime';
 import { MembersRepository } from './members.repository';
 
+@CallerScopes('loyalty:read')
 @Controller('internal/v1/members')
 export class MembersController {
   constructor(private readonly repository: MembersRepository) {}

@@ -23,7 +23,7 @@ export class CreateCustomerRequest {
   @IsIn(CUSTOMER_KINDS)
   kind?: (typeof CUSTOMER_KINDS)[number];
 
-  @ApiPropertyOptional({ example: 'xiaoming.wang@example.com', format: 'email' })
+  @ApiPropertyOptional({ example: 'xiaoming.wang@example.com', format: 'email', description: 'Masked (x***@example.com) for callers without pii:read' })
   @IsOptional()
   @Transform(trim)
   @IsEmail({}, { message: 'email must be an email address' })
@@ -48,7 +48,8 @@ export class CustomerView {
   @ApiProperty({ nullable: true, type: String }) email!: string | null;
   @ApiProperty({ nullable: true, type: String }) phone!: string | null;
   @ApiProperty({ nullable: true, type: String }) sourceChannel!: string | null;
-  @ApiProperty({ nullable: true, type: String }) ownerId!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'null: the customer is in the public pool' }) ownerId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) team!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty() version!: number;

@@ -60,7 +60,7 @@ export function isRole(value: string): value is Role {
 export function effectiveScopes(roles: readonly string[], tokenScopes: readonly string[]): Scope[] {
   const scopes = new Set<Scope>(tokenScopes.filter(isScope));
   for (const role of roles) {
-    if (role !== 'integration' && isRole(role)) for (const scope of ROLE_SCOPES[role]) scopes.add(scope);
+    if (isRole(role) && role !== 'integration') for (const scope of ROLE_SCOPES[role]) scopes.add(scope);
   }
   return SCOPES.filter((s) => scopes.has(s));
 }

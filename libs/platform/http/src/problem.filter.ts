@@ -1,21 +1,29 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { currentTraceIds, type Logger } from '@rapport/platform-observability';
 import type { Request, Response } from 'express';
-import { toProblem, type ProblemDocument } from './problem';
+import { throwError, type Observable } from 'rxjs';
+import { ProblemException, toProblem, type ProblemDocument } from './problem';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** Every error of every HTTP route leaves as RFC 9457 problem+json, with request and trace ids. */
+/**
+ * Every error of every HTTP route leaves as RFC 9457 problem+json, with request and trace ids.
+ * Errors of Kafka event handlers are handed back unchanged (Nest would otherwise turn them into a
+ * generic RPC error), so the events server can tell transient faults from poison messages.
+ */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
-    if (host.getType() !== 'http') throw exception;
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    if (host.getType() !== 'http') return throwError(() => exception);
     const request = host.switchToHttp().getRequest<Request>();
     const response = host.switchToHttp().getResponse<Response>();
     const problem = toProblem(exception);
     if (problem.status >= 500) this.logger.error({ err: exception, path: request.originalUrl }, 'request failed');
+    if (exception instanceof ProblemException) {
+      for (const [name, value] of Object.entries(exception.headers)) response.setHeader(name, value);
+    }
     sendProblem(response, problem, request);
   }
 }

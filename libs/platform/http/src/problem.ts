@@ -53,6 +53,8 @@ export class ProblemException extends HttpException {
     readonly kind: ProblemKind,
     detail?: string,
     readonly extensions: Record<string, unknown> & { errors?: FieldError[] } = {},
+    /** Response headers that belong to the problem (WWW-Authenticate, Retry-After…). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail ?? ProblemTypes[kind].title, ProblemTypes[kind].status);
   }

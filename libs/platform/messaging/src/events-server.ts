@@ -1,4 +1,3 @@
-import { Catch, type RpcExceptionFilter } from '@nestjs/common';
 import { BaseRpcContext, EventPattern, Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import {
   eventDefinitionOf,
@@ -15,7 +14,7 @@ import {
   withConsumerSpan,
   type Logger,
 } from '@rapport/platform-observability';
-import { lastValueFrom, throwError, type Observable } from 'rxjs';
+import { lastValueFrom, type Observable } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { IncomingRecord, MessageBus, RecordConsumer, RecordHandlerControls, RecordProducer } from './bus';
 import { toDeadLetter } from './dead-letter';
@@ -200,16 +199,5 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
       }),
     ]);
     messagesConsumed.inc({ topic: record.topic, outcome: 'dead_lettered' });
-  }
-}
-
-/**
- * Nest turns handler errors into generic RPC errors; this filter hands the original error back, so
- * the events server can tell transient faults from poison messages.
- */
-@Catch()
-export class RethrowEventErrorsFilter implements RpcExceptionFilter<unknown> {
-  catch(exception: unknown): Observable<never> {
-    return throwError(() => exception);
   }
 }

@@ -94,10 +94,12 @@ describe('transactional outbox', () => {
   it('is woken by NOTIFY on commit rather than waiting for the (here: one minute) poll', async () => {
     const running = relay();
     await running.start();
-    const ids = await writeEvents(1);
+    await running.flush(); // whatever was pending is out; from here on only NOTIFY can wake it
+    const ids: string[] = [];
     const { records, stop } = await collectRecords(bus, Topics.customers.name, (r) => ids.includes(r.headers['ce_id'] ?? ''));
     try {
-      await eventually(async () => records.length === 1, 10_000, 'the event published after NOTIFY');
+      ids.push(...(await writeEvents(1)));
+      await eventually(async () => records.length === 1, 25_000, 'the event published after NOTIFY');
       expect(records[0]!.key).toBe(records[0]!.headers['ce_subject']);
     } finally {
       await stop();

@@ -5,9 +5,20 @@ import type { Request } from 'express';
 import { IDENTITY_HEADER, verifyIdentity } from './identity';
 
 const PUBLIC_ROUTE = 'rapport:public-route';
+const CALLER_SCOPES = 'rapport:caller-scopes';
+
+/**
+ * The scopes a caller needs for a service route. Services check them again after the gateway
+ * (defence in depth); a route without this decorator only needs a valid caller identity.
+ */
+export const CallerScopes = (...scopes: string[]) => SetMetadata(CALLER_SCOPES, scopes);
 
 /** Marks a route that needs no caller identity (health, metrics). */
 export const PublicRoute = () => SetMetadata(PUBLIC_ROUTE, true);
+
+export function isPublicRoute(reflector: Reflector, context: ExecutionContext): boolean {
+  return reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]) === true;
+}
 
 export class InternalAuthGuard implements CanActivate {
   constructor(
@@ -17,7 +28,7 @@ export class InternalAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
+    if (isPublicRoute(this.reflector, context)) return true;
     const request = context.switchToHttp().getRequest<Request>();
     const token = request.header(IDENTITY_HEADER);
     if (!token) throw new ProblemException('unauthorized', 'This service is reached through the gateway only');
@@ -26,6 +37,9 @@ export class InternalAuthGuard implements CanActivate {
     } catch {
       throw new ProblemException('unauthorized', 'The caller identity is not valid');
     }
+    const required = this.reflector.getAllAndOverride<string[] | undefined>(CALLER_SCOPES, [context.getHandler(), context.getClass()]) ?? [];
+    const missing = required.filter((scope) => !request.identity!.scopes.includes(scope));
+    if (missing.length > 0) throw new ProblemException('forbidden', `Missing scope: ${missing.join(' ')}`);
     return true;
   }
 }

@@ -2,7 +2,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError } from '@rapport/platform-config';
 import { runMigrations } from '@rapport/platform-database';
-import { RethrowEventErrorsFilter, KafkaEventsServer } from '@rapport/platform-messaging';
+import { KafkaEventsServer } from '@rapport/platform-messaging';
 import { createLogger, NestJsonLogger, type Logger } from '@rapport/platform-observability';
 import { createValidationPipe, httpMetrics, jsonBody, ProblemDetailsFilter, requestId } from '@rapport/platform-http';
 import { loadServiceConfig, type ServiceConfig } from './service-config';
@@ -51,8 +51,8 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   app.useGlobalFilters(new ProblemDetailsFilter(logger));
   app.useGlobalPipes(createValidationPipe());
   await options.configure?.(app, config, logger);
-  const events = app.connectMicroservice({ strategy: app.get(KafkaEventsServer) }, { inheritAppConfig: false });
-  events.useGlobalFilters(new RethrowEventErrorsFilter());
+  // The app's global filter hands event-handler errors back as they are (see ProblemDetailsFilter).
+  app.connectMicroservice({ strategy: app.get(KafkaEventsServer) }, { inheritAppConfig: true });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.startAllMicroservices();
   await app.listen(config.PORT, config.HOST);

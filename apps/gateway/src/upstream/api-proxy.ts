@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { currentTraceIds } from '@rapport/platform-observability';
+import type { Request, Response } from 'express';
+import { AuditRepository } from '../audit/audit.repository';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { relay } from './relay-response';
+import { UpstreamClient, type Upstream, type UpstreamResponse } from './upstream.client';
+
+export interface AuditPolicy {
+  action: string;
+  resourceType: 'customer';
+  /** The id of the resource, from the path or (for a create) from the answer. */
+  resourceId: (response: UpstreamResponse) => string | undefined;
+  /** A change is always audited; a read only when it returned unmasked personal data. */
+  change: boolean;
+}
+
+/**
+ * One way for every public route to reach a service: caller identity signed for the service,
+ * Idempotency-Key on POST, the audit trail, and the service's answer relayed as it came.
+ */
+@Injectable()
+export class ApiProxy {
+  constructor(
+    private readonly upstream: UpstreamClient,
+    private readonly idempotency: IdempotencyService,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async forward(
+    request: Request,
+    response: Response,
+    target: { upstream: Upstream; method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; path: string; body?: unknown; audit?: AuditPolicy },
+  ): Promise<void> {
+    const identity = request.identity!;
+    const call = () =>
+      this.upstream.call(target.upstream, target.method, target.path, {
+        identity,
+        requestId: request.requestId,
+        ...(target.body !== undefined ? { body: target.body } : {}),
+      });
+    const result =
+      target.method === 'POST'
+        ? await this.idempotency.run(
+            `${identity.clientId ?? '-'}/${identity.sub}`,
+            request.header('idempotency-key'),
+            { method: target.method, path: request.path, body: target.body },
+            call,
+          )
+        : await call();
+    const replayed = 'replayed' in result && result.replayed === true;
+    if (target.audit && !replayed) await this.record(request, result, target.audit);
+    if (replayed) response.setHeader('Idempotent-Replayed', 'true');
+    relay(response, result);
+  }
+
+  private async record(request: Request, result: UpstreamResponse, policy: AuditPolicy): Promise<void> {
+    const identity = request.identity!;
+    const succeeded = result.status >= 200 && result.status < 300;
+    const piiUnmasked = succeeded && identity.scopes.includes('pii:read');
+    if (!succeeded || (!policy.change && !piiUnmasked)) return;
+    const resourceId = policy.resourceId(result);
+    await this.audit.append({
+      actor: identity.sub,
+      ...(identity.clientId ? { clientId: identity.clientId } : {}),
+      roles: identity.roles,
+      action: policy.action,
+      resourceType: policy.resourceType,
+      ...(resourceId ? { resourceId } : {}),
+      piiUnmasked,
+      status: result.status,
+      ...(currentTraceIds().traceId ? { traceId: currentTraceIds().traceId } : {}),
+      ...(request.requestId ? { requestId: request.requestId } : {}),
+    });
+  }
+}
