@@ -8,7 +8,9 @@ import type { Stack } from './stack';
  */
 export function startControlServer(stack: Stack): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
-    const [, resource, name, action] = (req.url ?? '').split('/');
+    const url = new URL(req.url ?? '/', 'http://control');
+    const [, resource, name, action] = url.pathname.split('/');
+    const main = url.searchParams.get('main') ?? undefined;
     const done = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
@@ -17,7 +19,7 @@ export function startControlServer(stack: Stack): Promise<{ server: Server; url:
     if (resource === 'kafka' && name === 'restart') work = stack.restartKafka();
     if (resource === 'kafka' && name === 'stop') work = stack.stopKafkaBroker();
     if (resource === 'services' && name && isServiceName(name) && action === 'stop') work = stack.stopService(name);
-    if (resource === 'services' && name && isServiceName(name) && action === 'start') work = stack.startService(name);
+    if (resource === 'services' && name && isServiceName(name) && action === 'start') work = stack.startService(name, main);
     if (!work) return done(404, { error: `unknown control ${req.url}` });
     work.then(
       () => done(200, { ok: true }),

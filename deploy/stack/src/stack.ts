@@ -14,13 +14,24 @@ import { sleep, spawnLogged, stopChild, tailFile, type ManagedChild } from './pr
  * The local stack: PostgreSQL, Kafka and the six services, started the same way for `npm start`
  * (profile "dev") and for the integration and e2e tests (profile "test", its own ports and data).
  */
-export type StackProfile = 'dev' | 'test' | 'bench';
+export type StackProfile = 'dev' | 'test' | 'test2' | 'test3' | 'test4' | 'bench';
 
 const PORTS: Record<StackProfile, { postgres: number; kafka: number; controller: number; services: number }> = {
   dev: { postgres: 54329, kafka: 19092, controller: 19093, services: 3000 },
   test: { postgres: 54339, kafka: 19192, controller: 19193, services: 3100 },
   bench: { postgres: 54349, kafka: 19292, controller: 19293, services: 3200 },
+  // Extra test stacks, so that several test runs can share a machine (RAPPORT_TEST_PROFILE=test2).
+  test2: { postgres: 54359, kafka: 19392, controller: 19393, services: 3300 },
+  test3: { postgres: 54369, kafka: 19492, controller: 19493, services: 3400 },
+  test4: { postgres: 54379, kafka: 19592, controller: 19593, services: 3500 },
 };
+
+/** The profile of the test stack: `test` unless RAPPORT_TEST_PROFILE names another one. */
+export function testProfile(): StackProfile {
+  const profile = process.env.RAPPORT_TEST_PROFILE ?? 'test';
+  if (!(profile in PORTS) || profile === 'dev' || profile === 'bench') throw new Error(`RAPPORT_TEST_PROFILE=${profile} is not a test profile`);
+  return profile as StackProfile;
+}
 
 export interface StackOptions {
   profile: StackProfile;
@@ -149,11 +160,12 @@ export class Stack {
     return env;
   }
 
-  async startService(name: ServiceName): Promise<void> {
-    const main = path.join(repoRoot(), 'dist', 'apps', name, 'src', 'main.js');
+  /** Starts a service from the build (dist/), or from another entry such as a production bundle's. */
+  async startService(name: ServiceName, main = path.join(repoRoot(), 'dist', 'apps', name, 'src', 'main.js')): Promise<void> {
     if (!fs.existsSync(main)) throw new Error(`${main} is missing: run the build first (node deploy/build.cjs)`);
     const child = spawnLogged({
       name,
+      cwd: path.dirname(main),
       command: process.execPath,
       // kafkajs 2.2.4 arms a timer with a negative delay that Node 24 warns about; it is harmless.
       args: ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', main],
@@ -231,6 +243,9 @@ export class Stack {
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${role} AUTHORIZATION ${role}`);
         await client.query(`ALTER ROLE ${role} SET search_path = ${role}`);
       }
+      // Trigram search (names, Chinese included) lives in customer-profile's own schema, since its
+      // role sees no other. Creating an extension needs the administrative role, so it happens here.
+      await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA customer_profile');
     } finally {
       await client.end();
     }

@@ -1,8 +1,14 @@
 import type { EventDefinition } from './event-definition';
-import { CustomerCreatedV1 } from './events/customer-profile.events';
+import * as analytics from './events/analytics.events';
+import * as customerProfile from './events/customer-profile.events';
+import * as loyalty from './events/loyalty.events';
 
-/** Every event definition of the platform, by CloudEvents type. */
-const ALL_EVENTS: readonly EventDefinition[] = [CustomerCreatedV1];
+/** Every event definition of the platform, by CloudEvents type: each module's exports, all of them. */
+const ALL_EVENTS: readonly EventDefinition[] = [
+  ...Object.values(customerProfile),
+  ...Object.values(loyalty),
+  ...Object.values(analytics),
+] as EventDefinition[];
 
 const BY_TYPE = new Map(ALL_EVENTS.map((definition) => [definition.type, definition]));
 if (BY_TYPE.size !== ALL_EVENTS.length) throw new Error('duplicate event type in the catalog');

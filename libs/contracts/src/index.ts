@@ -4,4 +4,6 @@ export * from './event-definition';
 export * from './envelope';
 export * from './event-catalog';
 export * from './events/customer-profile.events';
+export * from './events/loyalty.events';
+export * from './events/analytics.events';
 export * from './api/customers.dto';

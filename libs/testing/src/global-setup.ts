@@ -1,4 +1,4 @@
-import { killAllSync, startControlServer, Stack } from '@rapport/stack';
+import { killAllSync, startControlServer, Stack, testProfile } from '@rapport/stack';
 import { startOtlpReceiver } from './otlp-receiver';
 import { SPANS_FILE, writeStackFile } from './stack-file';
 
@@ -7,7 +7,7 @@ export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   const otlp = await startOtlpReceiver(SPANS_FILE);
   const stack = new Stack({
-    profile: 'test',
+    profile: testProfile(),
     fresh: true,
     log: (line) => process.stderr.write(`[stack] ${line}\n`),
     serviceEnv: {

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot, type StackInfo } from '@rapport/stack';
+import { repoRoot, testProfile, type StackInfo } from '@rapport/stack';
 
 /** Global setup writes what tests need to reach the stack here; tests read it. */
-export const STACK_FILE = path.join(repoRoot(), '.local', 'test', 'stack.json');
+export const STACK_FILE = path.join(repoRoot(), '.local', testProfile(), 'stack.json');
 
 export interface TestStackInfo extends StackInfo {
   controlUrl: string;

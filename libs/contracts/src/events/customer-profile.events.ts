@@ -5,6 +5,11 @@ import { defineEvent } from '../event-definition';
  * Events published by customer-profile. PII stays out of events: consumers get ids and what they
  * truly need, and ask nothing else of the customer record.
  */
+const isoTime = z.iso.datetime({ offset: true });
+/** Money travels as a decimal string ("177.00"), never as a float. */
+const decimal = z.string().regex(/^-?\d+(\.\d{1,4})?$/, 'a decimal amount such as "177.00"');
+const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code');
+
 export const CustomerCreatedV1 = defineEvent({
   type: 'rapport.customer-profile.customer.created.v1',
   source: 'customer-profile',
@@ -14,6 +19,124 @@ export const CustomerCreatedV1 = defineEvent({
     customerId: z.uuid(),
     kind: z.enum(['person', 'organisation']),
     sourceChannel: z.string().min(1).max(40).optional(),
-    createdAt: z.iso.datetime({ offset: true }),
+    ownerId: z.string().min(1).max(200).optional(),
+    team: z.string().min(1).max(100).optional(),
+    createdAt: isoTime,
+  }),
+});
+
+export const CustomerUpdatedV1 = defineEvent({
+  type: 'rapport.customer-profile.customer.updated.v1',
+  source: 'customer-profile',
+  topic: 'customers',
+  description: 'Fields of a customer record changed (names of the fields only, no values).',
+  schema: z.object({ customerId: z.uuid(), changedFields: z.array(z.string()).min(1), version: z.number().int(), updatedAt: isoTime }),
+});
+
+export const CustomerMergedV1 = defineEvent({
+  type: 'rapport.customer-profile.customer.merged.v1',
+  source: 'customer-profile',
+  topic: 'customers',
+  description: 'mergedId was merged into survivorId: re-key everything held under mergedId.',
+  schema: z.object({ customerId: z.uuid(), survivorId: z.uuid(), mergedId: z.uuid(), mergedAt: isoTime }),
+});
+
+export const CustomerErasedV1 = defineEvent({
+  type: 'rapport.customer-profile.customer.erased.v1',
+  source: 'customer-profile',
+  topic: 'customers',
+  description: 'The customer asked to be forgotten: remove or anonymise personal data, keep anonymous aggregates.',
+  schema: z.object({ customerId: z.uuid(), erasedAt: isoTime }),
+});
+
+export const ConsentChangedV1 = defineEvent({
+  type: 'rapport.customer-profile.consent.changed.v1',
+  source: 'customer-profile',
+  topic: 'customers',
+  description: 'Consent for a channel and purpose was given or withdrawn.',
+  schema: z.object({
+    customerId: z.uuid(),
+    channel: z.enum(['email', 'sms', 'phone', 'wechat']),
+    purpose: z.enum(['marketing', 'service', 'analytics']),
+    granted: z.boolean(),
+    changedAt: isoTime,
+  }),
+});
+
+export const OwnershipChangedV1 = defineEvent({
+  type: 'rapport.customer-profile.ownership.changed.v1',
+  source: 'customer-profile',
+  topic: 'customers',
+  description: 'The owner of a customer changed: assigned, transferred, claimed from or released/recycled to the public pool.',
+  schema: z.object({
+    customerId: z.uuid(),
+    change: z.enum(['assigned', 'transferred', 'claimed', 'released', 'recycled']),
+    ownerId: z.string().min(1).nullable(),
+    team: z.string().min(1).nullable(),
+    previousOwnerId: z.string().min(1).nullable(),
+    reason: z.string().max(500).optional(),
+    changedAt: isoTime,
+  }),
+});
+
+export const LifecycleChangedV1 = defineEvent({
+  type: 'rapport.customer-profile.lifecycle.changed.v1',
+  source: 'customer-profile',
+  topic: 'customers',
+  description: 'The lifecycle stage of a customer changed.',
+  schema: z.object({
+    customerId: z.uuid(),
+    from: z.enum(['prospect', 'new', 'active', 'loyal', 'at_risk', 'churned', 'won_back']).nullable(),
+    to: z.enum(['prospect', 'new', 'active', 'loyal', 'at_risk', 'churned', 'won_back']),
+    reason: z.string().max(500),
+    changedAt: isoTime,
+  }),
+});
+
+const purchaseLine = z.object({
+  sku: z.string().min(1).max(100),
+  category: z.string().max(100).optional(),
+  quantity: z.number().positive(),
+  unitPrice: decimal,
+  lineTotal: decimal,
+});
+
+export const PurchaseRecordedV1 = defineEvent({
+  type: 'rapport.customer-profile.purchase.recorded.v1',
+  source: 'customer-profile',
+  topic: 'purchases',
+  description: 'A purchase was recorded, with its total in its own currency and in the base currency.',
+  schema: z.object({
+    purchaseId: z.uuid(),
+    customerId: z.uuid(),
+    externalOrderId: z.string().min(1).max(200),
+    channel: z.string().max(40).optional(),
+    currency,
+    total: decimal,
+    baseCurrency: currency,
+    totalBase: decimal,
+    lines: z.array(purchaseLine).min(1),
+    occurredAt: isoTime,
+    /** True for the customer's first purchase, which referral rules care about. */
+    firstPurchase: z.boolean(),
+  }),
+});
+
+export const PurchaseRefundedV1 = defineEvent({
+  type: 'rapport.customer-profile.purchase.refunded.v1',
+  source: 'customer-profile',
+  topic: 'purchases',
+  description: 'A purchase was refunded in full or in part.',
+  schema: z.object({
+    refundId: z.uuid(),
+    purchaseId: z.uuid(),
+    customerId: z.uuid(),
+    currency,
+    amount: decimal,
+    baseCurrency: currency,
+    amountBase: decimal,
+    /** amount / purchase total, so consumers can reverse proportionally. */
+    fraction: z.number().positive().max(1),
+    occurredAt: isoTime,
   }),
 });
