@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { SERVICE_NAMES } from '@rapport/contracts';
 import { repoRoot } from '@rapport/stack';
 import { bearer, control, eventually, stackInfo } from '@rapport/testing';
@@ -28,9 +29,10 @@ describe('production bundle', () => {
   it('is built by the Dockerfile commands for every service, holds production code only, and boots until ready', async () => {
     for (const service of SERVICE_NAMES) {
       const bundle = path.join(workDir, service);
-      execFileSync('bash', [path.join(repoRoot(), 'deploy', 'helm', 'bundle.sh'), service, bundle], {
-        stdio: 'pipe',
+      // Asynchronously: the stack's control server and trace receiver live in this process.
+      await promisify(execFile)('bash', [path.join(repoRoot(), 'deploy', 'helm', 'bundle.sh'), service, bundle], {
         timeout: 600_000,
+        maxBuffer: 64 * 1024 * 1024,
         env: { ...process.env, npm_config_prefer_offline: 'true', PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}` },
       });
       const main = path.join(bundle, 'dist', 'apps', service, 'src', 'main.js');

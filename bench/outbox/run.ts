@@ -61,23 +61,25 @@ interface Args {
   producers: number;
   batch: number;
   warmup: number;
+  concurrency: number;
 }
 
 const USAGE = `usage: npm run bench:outbox -- [--events N] [--producers P] [--batch B] [--warmup W]
   --events N     events pushed through each pipeline (default 20000)
   --producers P  concurrent writer transactions (default 4)
   --batch B      events per writer transaction (default 1)
-  --warmup W     events sent (and not measured) before each measured phase (default 500)`;
+  --warmup W     events sent (and not measured) before each measured phase (default 500)
+  --concurrency C  partitions the consumer handles at once, as CONSUMER_PARTITION_CONCURRENCY (default 3)`;
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { events: 20_000, producers: 4, batch: 1, warmup: 500 };
+  const args: Args = { events: 20_000, producers: 4, batch: 1, warmup: 500, concurrency: 3 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
       process.exit(0);
     }
-    const m = /^--(events|producers|batch|warmup)(?:=(.*))?$/.exec(arg);
+    const m = /^--(events|producers|batch|warmup|concurrency)(?:=(.*))?$/.exec(arg);
     if (!m) fail(`unknown argument ${arg}`);
     const raw = m[2] ?? argv[++i];
     const value = Number(raw);
@@ -290,6 +292,7 @@ class OutboxPipeline {
     await this.consumer.start({
       topics: [Topics.customers.name],
       fromBeginning: true,
+      partitionConcurrency: this.args.concurrency,
       handle: (record) => this.handle(record),
     });
   }

@@ -23,7 +23,12 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
 
 /** Asks the process that owns the test stack to stop/start the broker or a service. */
 export async function control(action: string): Promise<void> {
-  const response = await fetch(`${stackInfo().controlUrl}/${action}`, { method: 'POST', signal: AbortSignal.timeout(120_000) });
+  // A fresh connection per call: a pooled keep-alive socket may have been closed meanwhile.
+  const response = await fetch(`${stackInfo().controlUrl}/${action}`, {
+    method: 'POST',
+    headers: { connection: 'close' },
+    signal: AbortSignal.timeout(120_000),
+  });
   if (!response.ok) throw new Error(`control ${action} failed: ${await response.text()}`);
 }
 

@@ -1,3 +1,4 @@
+import { effectiveScopes, SCOPES } from '@rapport/platform-auth';
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -67,44 +68,8 @@ export const DEMO_CLIENTS: DemoClient[] = [
   },
 ];
 
-export const ALL_SCOPES: string[] = [
-  'customers:read',
-  'customers:write',
-  'pii:read',
-  'purchases:write',
-  'tickets:read',
-  'tickets:write',
-  'loyalty:read',
-  'loyalty:write',
-  'analytics:read',
-  'admin',
-];
-
-export const ROLE_SCOPES: Record<string, string[]> = {
-  admin: [...ALL_SCOPES],
-  executive: ['customers:read', 'pii:read', 'analytics:read', 'tickets:read', 'loyalty:read'],
-  manager: [
-    'customers:read',
-    'customers:write',
-    'pii:read',
-    'purchases:write',
-    'tickets:read',
-    'tickets:write',
-    'loyalty:read',
-    'analytics:read',
-  ],
-  agent: [
-    'customers:read',
-    'customers:write',
-    'pii:read',
-    'purchases:write',
-    'tickets:read',
-    'tickets:write',
-    'loyalty:read',
-    'loyalty:write',
-  ],
-  analyst: ['customers:read', 'analytics:read'],
-};
+/** The scopes and role grants are the platform's own (libs/platform/auth): one list, used by the gateway too. */
+export const ALL_SCOPES: string[] = [...SCOPES];
 
 /** Role carried by every client_credentials token: a department's system, not a person. */
 const INTEGRATION_ROLE = 'integration';
@@ -345,8 +310,7 @@ function identityClaims(token: BaseToken): Record<string, unknown> | undefined {
 }
 
 function scopesForRoles(roles: string[]): string[] {
-  const granted = new Set(roles.flatMap((role) => ROLE_SCOPES[role] ?? []));
-  return ALL_SCOPES.filter((scope) => granted.has(scope));
+  return effectiveScopes(roles, []);
 }
 
 /** The requested scopes if all are allowed (invalid_scope otherwise), or all allowed ones when none is asked for. */

@@ -36,6 +36,8 @@ export interface ConsumeOptions {
   topics: string[];
   /** Where a group with no committed offset starts; services start at the earliest record. */
   fromBeginning?: boolean;
+  /** Partitions handled at the same time; order within a partition always holds. Default 1. */
+  partitionConcurrency?: number;
   /**
    * Called once per record, in order within a partition. When it resolves the offset is committed;
    * when it rejects the record is delivered again.

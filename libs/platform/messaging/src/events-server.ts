@@ -45,6 +45,8 @@ export interface EventsServerOptions {
   maxAttempts: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** Partitions processed in parallel (each still in order). */
+  partitionConcurrency: number;
 }
 
 /**
@@ -76,7 +78,12 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
       const topics = this.subscribedTopics();
       if (topics.length > 0) {
         this.consumer = this.bus.consumer(this.options.consumerGroup);
-        await this.consumer.start({ topics, fromBeginning: true, handle: (record, controls) => this.handle(record, controls) });
+        await this.consumer.start({
+          topics,
+          fromBeginning: true,
+          partitionConcurrency: this.options.partitionConcurrency,
+          handle: (record, controls) => this.handle(record, controls),
+        });
         this.log.info({ topics, group: this.options.consumerGroup }, 'consuming events');
       }
       callback();

@@ -221,6 +221,7 @@ class KafkaJsConsumer implements RecordConsumer {
     await consumer.run({
       autoCommit: true,
       autoCommitInterval: 1_000,
+      partitionsConsumedConcurrently: options.partitionConcurrency ?? 1,
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
         const record: IncomingRecord = {
           topic,

@@ -117,6 +117,7 @@ export class ServiceCoreModule {
               maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
               retryBaseMs: config.CONSUMER_RETRY_BASE_MS,
               retryMaxMs: config.CONSUMER_RETRY_MAX_MS,
+              partitionConcurrency: config.CONSUMER_PARTITION_CONCURRENCY,
             }),
         },
         ServiceLifecycle,
