@@ -59,16 +59,29 @@ export class OutboxRelay {
     this.wake();
   }
 
-  /** Stops listening and polling, then publishes what is left (best effort, bounded by the caller). */
-  async stop(): Promise<void> {
+  /**
+   * Stops listening and polling, then publishes what is left, for at most `flushTimeoutMs` (a broker
+   * that is down must not hold up a shutdown: what is left stays in the outbox for the next start).
+   */
+  async stop(flushTimeoutMs = 10_000): Promise<void> {
     this.stopped = true;
     clearInterval(this.pollTimer);
     clearTimeout(this.retryTimer);
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => undefined);
-    await this.running;
-    await this.drain().catch((error: Error) => this.logger.warn({ err: error }, 'outbox: final flush failed'));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), flushTimeoutMs);
+    });
+    const flushed = (async () => {
+      await this.running;
+      await this.drain();
+    })().catch((error: Error) => this.logger.warn({ err: error }, 'outbox: final flush failed; rows stay for the next start'));
+    if ((await Promise.race([flushed, timeout])) === 'timeout') {
+      this.logger.warn({ flushTimeoutMs }, 'outbox: final flush timed out; rows stay for the next start');
+    }
+    clearTimeout(timer);
   }
 
   /** Publishes everything pending now; resolves when the outbox is empty (used by tests and shutdown). */
