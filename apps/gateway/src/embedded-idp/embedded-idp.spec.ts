@@ -12,11 +12,13 @@ import type { EmbeddedIdp } from './embedded-idp';
 // Node runs with --experimental-vm-modules (the unit-test command does not pass it), and configuration objects
 // made inside Jest's sandbox fail oidc-provider's plain-object checks. So this suite loads the IdP and jose with
 // Node's own require, taken from Node's main context (Jest does not intercept it), as the built gateway loads
-// them; Node 24 strips the types of embedded-idp.ts, which uses only erasable syntax. Nothing is faked.
+// them: from the build (dist/, which `npm test` makes first), where the workspace aliases are resolved. Nothing
+// is faked.
 const nativeRequire = (vm.runInThisContext('process') as NodeJS.Process)
   .getBuiltinModule('node:module')
   .createRequire(__filename);
-const { createEmbeddedIdp, DEMO_USER_GRANT } = nativeRequire('./embedded-idp.ts') as typeof import('./embedded-idp');
+const built = path.resolve(__dirname, '../../../../dist/apps/gateway/src/embedded-idp/embedded-idp.js');
+const { createEmbeddedIdp, DEMO_USER_GRANT } = nativeRequire(built) as typeof import('./embedded-idp');
 const { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify } = nativeRequire(
   'jose',
 ) as typeof import('jose');
