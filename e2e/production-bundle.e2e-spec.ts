@@ -24,7 +24,7 @@ describe('production bundle', () => {
       await control(`services/${service}/start`);
     }
     rmSync(workDir, { recursive: true, force: true });
-  });
+  }, 300_000);
 
   it('is built by the Dockerfile commands for every service, holds production code only, and boots until ready', async () => {
     for (const service of SERVICE_NAMES) {
