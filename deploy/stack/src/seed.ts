@@ -10,11 +10,11 @@ const DEMO_CUSTOMERS: Array<{ by: string; customer: Record<string, string> }> = 
 
 export async function seedDemoData(gatewayUrl: string): Promise<number> {
   const tokens = new Map<string, string>();
-  for (const { by, customer } of DEMO_CUSTOMERS) {
+  for (const [index, { by, customer }] of DEMO_CUSTOMERS.entries()) {
     if (!tokens.has(by)) tokens.set(by, await demoUserToken(gatewayUrl, by));
     const response = await fetch(`${gatewayUrl}/api/v1/customers`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(by)}`, 'idempotency-key': `seed-${customer['name']}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(by)}`, 'idempotency-key': `seed-customer-${index + 1}` },
       body: JSON.stringify(customer),
     });
     if (response.status !== 201) throw new Error(`seeding ${customer['name']} failed: ${response.status} ${await response.text()}`);
