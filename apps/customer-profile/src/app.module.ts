@@ -2,14 +2,28 @@ import { Module } from '@nestjs/common';
 import { ServiceCoreModule, type ServiceDefinition } from '@rapport/platform-runtime';
 import { CustomerEntity } from './customers/customer.entity';
 import { CustomersModule } from './customers/customers.module';
+import { ConsentModule } from './consent/consent.module';
+import { CustomFieldsModule } from './custom-fields/custom-fields.module';
+import { SearchModule } from './search/search.module';
+import { DuplicatesModule } from './duplicates/duplicates.module';
+import { RichCustomerRecords1764000100000 } from './database/migrations/1764000100000-RichCustomerRecords';
+import { CustomerMergeTombstones1764000101000 } from './database/migrations/1764000101000-CustomerMergeTombstones';
 import { CreateCustomers1764000001000 } from './database/migrations/1764000001000-CreateCustomers';
+import { CreatePurchases1764000200000 } from './database/migrations/1764000200000-CreatePurchases';
+import { CreateOwnershipAndLifecycle1764000201000 } from './database/migrations/1764000201000-CreateOwnershipAndLifecycle';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { OwnershipModule } from './ownership/ownership.module';
+import { PurchasesModule } from './purchases/purchases.module';
+import { CreateImports1764000202000 } from './database/migrations/1764000202000-CreateImports';
+import { ExportsModule } from './exports/exports.module';
+import { ImportsModule } from './imports/imports.module';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'customer-profile',
-  migrations: [CreateCustomers1764000001000],
+  migrations: [CreateCustomers1764000001000, RichCustomerRecords1764000100000, CustomerMergeTombstones1764000101000, CreatePurchases1764000200000, CreateOwnershipAndLifecycle1764000201000, CreateImports1764000202000],
   entities: [CustomerEntity],
   requireCallerIdentity: true,
 };
 
-@Module({ imports: [ServiceCoreModule.forRoot(serviceDefinition), CustomersModule] })
+@Module({ imports: [ServiceCoreModule.forRoot(serviceDefinition), ExportsModule, ImportsModule, CustomersModule, CustomFieldsModule, SearchModule, ConsentModule, DuplicatesModule, PurchasesModule, OwnershipModule, LifecycleModule] })
 export class AppModule {}

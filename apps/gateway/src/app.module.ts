@@ -7,7 +7,11 @@ import { Customer360Module } from './customer-360/customer-360.module';
 import { CustomersModule } from './customers/customers.module';
 import { CreateAuditLog1764000010000 } from './database/migrations/1764000010000-CreateAuditLog';
 import { CreateIdempotencyKeys1764000011000 } from './database/migrations/1764000011000-CreateIdempotencyKeys';
+import { LoyaltyModule } from './loyalty/loyalty.module';
 import { UpstreamModule } from './upstream/upstream.module';
+import { PurchasesModule } from './purchases/purchases.module';
+import { OwnershipModule } from './ownership/ownership.module';
+import { ImportsModule } from './imports/imports.module';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'gateway',
@@ -21,10 +25,14 @@ export const serviceDefinition: ServiceDefinition = {
     ServiceCoreModule.forRoot(serviceDefinition),
     UpstreamModule,
     AuthModule,
+    ImportsModule,
     CustomersModule,
     Customer360Module,
     AnalyticsModule,
     AuditModule,
+    PurchasesModule,
+    OwnershipModule,
+    LoyaltyModule,
   ],
 })
 export class AppModule {}

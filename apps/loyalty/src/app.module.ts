@@ -1,13 +1,17 @@
 import { Module } from '@nestjs/common';
 import { ServiceCoreModule, type ServiceDefinition } from '@rapport/platform-runtime';
 import { CreateMembers1764000005000 } from './database/migrations/1764000005000-CreateMembers';
-import { MembersModule } from './members/members.module';
+import { CreatePointsLedger1764000500000 } from './database/migrations/1764000500000-CreatePointsLedger';
+import { CreateReferrals1764000501000 } from './database/migrations/1764000501000-CreateReferrals';
+import { AddCouponUse1764000502000 } from './database/migrations/1764000502000-AddCouponUse';
+import { LedgerModule } from './ledger/ledger.module';
+import { RewardsModule } from './rewards/rewards.module';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'loyalty',
-  migrations: [CreateMembers1764000005000],
+  migrations: [CreateMembers1764000005000, CreatePointsLedger1764000500000, CreateReferrals1764000501000, AddCouponUse1764000502000],
   requireCallerIdentity: true,
 };
 
-@Module({ imports: [ServiceCoreModule.forRoot(serviceDefinition), MembersModule] })
+@Module({ imports: [ServiceCoreModule.forRoot(serviceDefinition), LedgerModule, RewardsModule] })
 export class AppModule {}

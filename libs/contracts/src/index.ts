@@ -7,3 +7,6 @@ export * from './events/customer-profile.events';
 export * from './events/loyalty.events';
 export * from './events/analytics.events';
 export * from './api/customers.dto';
+export * from './api/purchases.dto';
+export * from './api/ownership.dto';
+export * from './api/loyalty.dto';

@@ -1,5 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 
+/**
+ * The customers row for TypeORM users. The customers feature itself reads and writes with SQL in
+ * CustomersRepository (lists, jsonb, arrays, keyset pages); erased rows have erasedAt set.
+ */
 @Entity({ name: 'customers' })
 export class CustomerEntity {
   @PrimaryColumn('uuid')
@@ -26,6 +30,12 @@ export class CustomerEntity {
 
   @Column('text', { nullable: true })
   team!: string | null;
+
+  @Column('text', { array: true, default: () => `'{}'` })
+  tags!: string[];
+
+  @Column('timestamptz', { name: 'erased_at', nullable: true })
+  erasedAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,8 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { CreateCustomerRequest, type CustomerView } from '@rapport/contracts';
-import { maskEmail, maskPhone } from '@rapport/platform-auth';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  CreateCustomerQuery,
+  CreateCustomerRequest,
+  ListCustomersQuery,
+  MergeCustomersRequest,
+  UpdateCustomerRequest,
+  type CustomerExport,
+  type CustomerPage,
+  type CustomerView,
+} from '@rapport/contracts';
+import { ProblemException } from '@rapport/platform-http';
 import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
-import type { CustomerEntity } from './customer.entity';
+import type { Response } from 'express';
+import { toCustomerView } from './customer.view';
 import { CustomersService } from './customers.service';
 
 /**
@@ -16,31 +26,69 @@ export class CustomersController {
   @Post()
   @HttpCode(201)
   @CallerScopes('customers:write')
-  async create(@Body() body: CreateCustomerRequest, @Caller() caller: CallerIdentity): Promise<CustomerView> {
-    return toView(await this.customers.create(body, caller), caller);
+  async create(
+    @Body() body: CreateCustomerRequest,
+    @Query() query: CreateCustomerQuery,
+    @Caller() caller: CallerIdentity,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CustomerView> {
+    return withEtag(response, toCustomerView(await this.customers.create(body, caller, query.force === 'true'), caller));
+  }
+
+  @Get()
+  @CallerScopes('customers:read')
+  async list(@Query() query: ListCustomersQuery, @Caller() caller: CallerIdentity): Promise<CustomerPage> {
+    const page = await this.customers.list(query, caller);
+    return { items: page.items.map((c) => toCustomerView(c, caller)), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
   @CallerScopes('customers:read')
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: CallerIdentity): Promise<CustomerView> {
-    return toView(await this.customers.get(id, caller), caller);
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: CallerIdentity, @Res({ passthrough: true }) response: Response): Promise<CustomerView> {
+    return withEtag(response, toCustomerView(await this.customers.get(id, caller), caller));
+  }
+
+  @Patch(':id')
+  @CallerScopes('customers:write')
+  async update(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateCustomerRequest,
+    @Caller() caller: CallerIdentity,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CustomerView> {
+    return withEtag(response, toCustomerView(await this.customers.update(id, body, caller), caller));
+  }
+
+  @Post(':id/merge')
+  @HttpCode(200)
+  @CallerScopes('customers:write')
+  async merge(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: MergeCustomersRequest,
+    @Caller() caller: CallerIdentity,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CustomerView> {
+    return withEtag(response, toCustomerView(await this.customers.merge(id, body.sourceId, caller), caller));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @CallerScopes('customers:write')
+  async erase(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: CallerIdentity): Promise<void> {
+    await this.customers.erase(id, caller);
+  }
+
+  /** Subject access: unmasked by nature, so it needs pii:read. */
+  @Get(':id/export')
+  @CallerScopes('customers:read')
+  async export(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: CallerIdentity): Promise<CustomerExport> {
+    if (!caller.scopes.includes('pii:read')) throw new ProblemException('forbidden', 'A subject access export needs the pii:read scope');
+    const data = await this.customers.export(id, caller);
+    return { exportedAt: new Date().toISOString(), customer: toCustomerView(data.customer, caller), sections: data.sections };
   }
 }
 
-/** Without pii:read, phones and emails leave masked (138****1234, a***@example.com). */
-function toView(customer: CustomerEntity, caller: CallerIdentity): CustomerView {
-  const pii = caller.scopes.includes('pii:read');
-  return {
-    id: customer.id,
-    kind: customer.kind,
-    name: customer.name,
-    email: customer.email && !pii ? maskEmail(customer.email) : customer.email,
-    phone: customer.phone && !pii ? maskPhone(customer.phone) : customer.phone,
-    sourceChannel: customer.sourceChannel,
-    ownerId: customer.ownerId,
-    team: customer.team,
-    createdAt: customer.createdAt.toISOString(),
-    updatedAt: customer.updatedAt.toISOString(),
-    version: customer.version,
-  };
+function withEtag(response: Response, view: CustomerView): CustomerView {
+  response.setHeader('ETag', `"${view.version}"`);
+  return view;
 }

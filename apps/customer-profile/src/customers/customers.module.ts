@@ -1,7 +1,15 @@
 import { Module } from '@nestjs/common';
+import { CustomFieldsModule } from '../custom-fields/custom-fields.module';
+import { DuplicatesRepository } from '../duplicates/duplicates.repository';
+import { CustomerDataRegistry } from './customer-data.registry';
 import { CustomersController } from './customers.controller';
 import { CustomersRepository } from './customers.repository';
 import { CustomersService } from './customers.service';
 
-@Module({ controllers: [CustomersController], providers: [CustomersService, CustomersRepository] })
+@Module({
+  imports: [CustomFieldsModule],
+  controllers: [CustomersController],
+  providers: [CustomersService, CustomersRepository, CustomerDataRegistry, DuplicatesRepository],
+  exports: [CustomersService, CustomersRepository, CustomerDataRegistry, DuplicatesRepository],
+})
 export class CustomersModule {}

@@ -1,52 +1,241 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { CustomerCreatedV1, type CreateCustomerRequest } from '@rapport/contracts';
+import {
+  CustomerCreatedV1,
+  CustomerErasedV1,
+  CustomerMergedV1,
+  CustomerUpdatedV1,
+  type CreateCustomerRequest,
+  type ListCustomersQuery,
+  type UpdateCustomerRequest,
+} from '@rapport/contracts';
 import { customerVisibility } from '@rapport/platform-auth';
+import type { FieldError } from '@rapport/platform-http';
 import { OutboxWriter } from '@rapport/platform-messaging';
 import type { CallerIdentity } from '@rapport/platform-runtime';
-import { DataSource } from 'typeorm';
-import type { CustomerEntity } from './customer.entity';
-import { CustomerNotFoundException } from './customers.exception';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CustomFieldValidator } from '../custom-fields/custom-field-validator';
+import { CustomFieldsRepository } from '../custom-fields/custom-fields.repository';
+import { DuplicatesRepository } from '../duplicates/duplicates.repository';
+import { CustomerDataRegistry } from './customer-data.registry';
+import { CustomerFieldsBuilder } from './customer-fields';
+import type { CustomerFields, CustomerRecord } from './customer.record';
+import { decodeCursor, encodeCursor } from './cursor';
+import {
+  AlreadyMergedException,
+  BadCursorException,
+  CustomerNotFoundException,
+  IdentifierTakenException,
+  InvalidCustomerException,
+  LikelyDuplicateException,
+  StaleVersionException,
+} from './customers.exception';
 import { CustomersRepository } from './customers.repository';
+
+const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class CustomersService {
+  private readonly builder = new CustomerFieldsBuilder();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly customers: CustomersRepository,
+    private readonly customFields: CustomFieldsRepository,
     private readonly outbox: OutboxWriter,
+    private readonly dataSections: CustomerDataRegistry,
+    private readonly duplicates: DuplicatesRepository,
   ) {}
 
   /**
    * The row and its customer.created event commit together (transactional outbox). A person who
    * creates a customer owns it; a department system's records land in the public pool.
+   *
+   * Duplicates: a shared phone, email or identifier is a strong signal and refuses the create
+   * (409 with the candidates) unless `force`; a nearly equal name alone is a weak one (common
+   * Chinese names repeat) and only puts the pair on the review list, as do forced creates.
    */
-  async create(input: CreateCustomerRequest, caller: CallerIdentity): Promise<CustomerEntity> {
+  async create(input: CreateCustomerRequest, caller: CallerIdentity, force = false): Promise<CustomerRecord> {
+    const { fields, errors } = this.builder.fromCreate(input);
+    await this.checkCustomFields(fields, errors);
     const ownedByCaller = !caller.roles.includes('integration');
-    return this.dataSource.transaction(async (manager) => {
-      const customer = await this.customers.insert(manager, {
-        id: randomUUID(),
-        kind: input.kind ?? 'person',
-        name: input.name,
-        email: input.email?.toLowerCase() ?? null,
-        phone: input.phone ?? null,
-        sourceChannel: input.sourceChannel ?? null,
+    const id = randomUUID();
+    await this.writing(async (manager) => {
+      const candidates = await this.duplicates.candidates(manager, fields);
+      const strong = candidates.filter((c) => c.matchedOn.some((m) => m !== 'name'));
+      if (strong.length > 0 && !force) throw new LikelyDuplicateException(strong);
+      await this.checkIdentifiers(manager, id, fields);
+      await this.customers.insert(manager, id, fields, {
         ownerId: ownedByCaller ? caller.sub : null,
         team: ownedByCaller ? (caller.team ?? null) : null,
       });
-      await this.outbox.add(manager, CustomerCreatedV1, customer.id, {
-        customerId: customer.id,
-        kind: customer.kind,
-        ...(customer.sourceChannel ? { sourceChannel: customer.sourceChannel } : {}),
-        createdAt: customer.createdAt.toISOString(),
+      await this.duplicates.record(manager, id, candidates);
+      const created = (await this.customers.findVisible(id, { kind: 'all' }, manager))!;
+      await this.outbox.add(manager, CustomerCreatedV1, id, {
+        customerId: id,
+        kind: created.kind,
+        ...(created.sourceChannel ? { sourceChannel: created.sourceChannel } : {}),
+        ...(created.ownerId ? { ownerId: created.ownerId } : {}),
+        ...(created.team ? { team: created.team } : {}),
+        createdAt: created.createdAt.toISOString(),
       });
-      return customer;
     });
+    return (await this.customers.findVisible(id, { kind: 'all' }))!;
   }
 
-  async get(id: string, caller: CallerIdentity): Promise<CustomerEntity> {
+  async get(id: string, caller: CallerIdentity): Promise<CustomerRecord> {
     const customer = await this.customers.findVisible(id, customerVisibility(caller));
     if (!customer) throw new CustomerNotFoundException(id);
     return customer;
+  }
+
+  /**
+   * Optimistic concurrency: with a version (body or If-Match), a write based on an older version
+   * is refused with 412; without one the write applies to the latest version. An update that
+   * changes nothing writes nothing and publishes nothing.
+   */
+  async update(id: string, patch: UpdateCustomerRequest, caller: CallerIdentity): Promise<CustomerRecord> {
+    const { version: expected, ...changes } = patch;
+    const definitions = await this.customFields.all();
+    await this.writing(async (manager) => {
+      const current = await this.customers.findVisible(id, customerVisibility(caller), manager, true);
+      if (!current) throw new CustomerNotFoundException(id);
+      if (expected !== undefined && expected !== current.version) throw new StaleVersionException(id, expected, current.version);
+      const { fields, errors } = this.builder.fromUpdate(current, changes);
+      errors.push(...new CustomFieldValidator(definitions).validate(fields.customFields));
+      if (errors.length > 0) throw new InvalidCustomerException(errors);
+      const changedFields = this.builder.changedFields(current, fields);
+      if (changedFields.length === 0) return;
+      await this.checkIdentifiers(manager, current.id, fields);
+      if (!(await this.customers.update(manager, current.id, fields, current.version))) {
+        throw new StaleVersionException(id, current.version, current.version + 1);
+      }
+      await this.outbox.add(manager, CustomerUpdatedV1, current.id, {
+        customerId: current.id,
+        changedFields,
+        version: current.version + 1,
+        updatedAt: new Date().toISOString(),
+      });
+    });
+    return this.get(id, caller);
+  }
+
+  async list(query: ListCustomersQuery, caller: CallerIdentity): Promise<{ items: CustomerRecord[]; nextCursor: string | null }> {
+    const sort = query.sort ?? '-createdAt';
+    const limit = query.limit ?? 50;
+    let after: { key: string; id: string } | undefined;
+    if (query.cursor !== undefined) {
+      const decoded = decodeCursor(query.cursor, sort);
+      if (!decoded || typeof decoded.key !== 'string') throw new BadCursorException();
+      after = { key: decoded.key, id: decoded.id };
+    }
+    const customFields: Record<string, unknown>[] = [];
+    if (query.cf?.length) {
+      const validator = new CustomFieldValidator(await this.customFields.all());
+      const errors: FieldError[] = [];
+      for (const filter of query.cf) {
+        const at = filter.indexOf(':');
+        const key = filter.slice(0, at);
+        const parsed = validator.filterValue(key, filter.slice(at + 1));
+        if ('error' in parsed) errors.push(parsed.error);
+        else customFields.push({ [key]: parsed.value });
+      }
+      if (errors.length > 0) throw new InvalidCustomerException(errors);
+    }
+    const items = await this.customers.list(
+      {
+        sort,
+        limit: limit + 1,
+        ...(after ? { after } : {}),
+        ...(query.tag !== undefined ? { tag: query.tag } : {}),
+        ...(query.source !== undefined ? { source: query.source } : {}),
+        ...(query.kind !== undefined ? { kind: query.kind } : {}),
+        ...(query.stage !== undefined ? { stage: query.stage } : {}),
+        customFields,
+      },
+      customerVisibility(caller),
+    );
+    const page = items.slice(0, limit);
+    const last = page[page.length - 1];
+    const nextCursor = items.length > limit && last ? encodeCursor(sort, sort.endsWith('name') ? last.name : last.createdKey, last.id) : null;
+    return { items: page, nextCursor };
+  }
+
+  /** Everything this service holds on the customer: the record and every registered section. */
+  async export(id: string, caller: CallerIdentity): Promise<{ customer: CustomerRecord; sections: Record<string, unknown> }> {
+    const customer = await this.get(id, caller);
+    const sections: Record<string, unknown> = {};
+    for (const section of this.dataSections.all()) sections[section.name] = await section.export(this.dataSource.manager, customer.id);
+    return { customer, sections };
+  }
+
+  /**
+   * Erasure (PIPL art. 47): personal data overwritten, identifiers and contacts deleted, each
+   * registered section erased, customer.erased published — in one transaction. The id stays as
+   * an anonymous key for aggregates; every later read answers 404.
+   */
+  async erase(id: string, caller: CallerIdentity): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const current = await this.customers.findVisible(id, customerVisibility(caller), manager, true);
+      if (!current) throw new CustomerNotFoundException(id);
+      for (const section of this.dataSections.all()) await section.erase(manager, current.id);
+      await this.customers.erase(manager, current.id);
+      await this.outbox.add(manager, CustomerErasedV1, current.id, { customerId: current.id, erasedAt: new Date().toISOString() });
+    });
+  }
+
+  /**
+   * Merges `sourceId` into `survivorId`: the survivor keeps its own values and takes the source's
+   * where it has none; lists (phones, emails, addresses, tags, interests) are united, survivor's
+   * first; identifiers and contact persons move; every registered section moves its data
+   * (consents here). The source becomes a tombstone whose reads redirect to the survivor.
+   */
+  async merge(survivorId: string, sourceId: string, caller: CallerIdentity): Promise<CustomerRecord> {
+    if (survivorId === sourceId) throw new InvalidCustomerException([{ field: 'sourceId', message: 'sourceId must be another customer than the survivor' }]);
+    let survivorKey = survivorId;
+    await this.dataSource.transaction(async (manager) => {
+      const visibility = customerVisibility(caller);
+      const survivor = await this.customers.findVisible(survivorId, visibility, manager, true);
+      if (!survivor) throw new CustomerNotFoundException(survivorId);
+      const source = await this.customers.findVisible(sourceId, visibility, manager, true);
+      if (!source) throw new CustomerNotFoundException(sourceId);
+      if (source.id === survivor.id) throw new AlreadyMergedException(sourceId, survivor.id);
+      survivorKey = survivor.id;
+      const fields = this.builder.merged(survivor, source);
+      await this.customers.releaseRelations(manager, source.id);
+      await this.customers.update(manager, survivor.id, fields, survivor.version);
+      for (const section of this.dataSections.all()) await section.merge?.(manager, source.id, survivor.id);
+      await this.customers.tombstone(manager, source.id, survivor.id);
+      await this.outbox.add(manager, CustomerMergedV1, survivor.id, {
+        customerId: survivor.id,
+        survivorId: survivor.id,
+        mergedId: source.id,
+        mergedAt: new Date().toISOString(),
+      });
+    });
+    return this.get(survivorKey, caller);
+  }
+
+  private async checkCustomFields(fields: CustomerFields, errors: FieldError[]): Promise<void> {
+    errors.push(...new CustomFieldValidator(await this.customFields.all()).validate(fields.customFields));
+    if (errors.length > 0) throw new InvalidCustomerException(errors);
+  }
+
+  private async checkIdentifiers(manager: EntityManager, id: string, fields: CustomerFields): Promise<void> {
+    const taken = await this.customers.identifiersHeldByOthers(manager, id, fields.identifiers);
+    if (taken.length > 0) throw new IdentifierTakenException(taken);
+  }
+
+  /** A transaction whose unique-identifier race (two creates at once) ends as 409, not 500. */
+  private async writing(work: (manager: EntityManager) => Promise<void>): Promise<void> {
+    try {
+      await this.dataSource.transaction(work);
+    } catch (error) {
+      const pg = error as { code?: string; driverError?: { code?: string; constraint?: string } };
+      if ((pg.driverError?.code ?? pg.code) === UNIQUE_VIOLATION && pg.driverError?.constraint === 'customer_identifiers_pkey') {
+        throw new IdentifierTakenException([{ type: 'identifier', value: '' }]);
+      }
+      throw error;
+    }
   }
 }

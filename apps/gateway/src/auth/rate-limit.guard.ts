@@ -5,7 +5,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../upstream/gateway-config';
 import { TokenBuckets } from './token-bucket';
 
 /**
- * Per-client rate limit (token bucket, keyed by client id or user), with the IETF RateLimit headers
+ * Per-client rate limit (token bucket, keyed by client id and subject), with the IETF RateLimit headers
  * on every answer and 429 + Retry-After when the bucket is empty. Buckets live in each gateway
  * replica: with N replicas a client gets up to N times the rate (documented in operations.md).
  */
@@ -22,7 +22,9 @@ export class RateLimitGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request>();
     const identity = request.identity;
     if (!identity) return true; // public routes
-    const result = this.buckets.take(identity.clientId ?? identity.sub);
+    // One bucket per client and subject: a department system (client credentials, sub = client) has
+    // its own, and so has each user of an interactive client.
+    const result = this.buckets.take(`${identity.clientId ?? '-'}/${identity.sub}`);
     const response = context.switchToHttp().getResponse<Response>();
     response.setHeader('RateLimit-Limit', String(this.buckets.burst));
     response.setHeader('RateLimit-Remaining', String(result.remaining));

@@ -1,16 +1,33 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CreateCustomerRequest, CustomerView } from '@rapport/contracts';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  CreateCustomerQuery,
+  CreateCustomerRequest,
+  CustomerExport,
+  CustomerPage,
+  CustomerSearchPage,
+  CustomerView,
+  DuplicatePairList,
+  DuplicatesQuery,
+  ListCustomersQuery,
+  MergeCustomersRequest,
+  SearchCustomersQuery,
+  UpdateCustomerRequest,
+} from '@rapport/contracts';
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { ApiProblems } from '../openapi-problems';
 import { ApiProxy } from '../upstream/api-proxy';
+import { versionFromIfMatch } from './if-match';
+import { toQueryString } from './query-string';
 
 export const IDEMPOTENCY_HEADER_DOC = {
   name: 'Idempotency-Key',
   required: false,
   description: 'Retrying with the same key and body returns the first answer without a second effect; a different body gets 422.',
 };
+
+const UPSTREAM = 'customer-profile';
 
 @ApiTags('customers')
 @Controller('api/v1/customers')
@@ -23,26 +40,138 @@ export class CustomersController {
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   @ApiCreatedResponse({ type: CustomerView, description: 'The customer was created' })
   @ApiProblems(400, 401, 403, 409, 413, 422, 429, 502, 504)
-  async create(@Body() body: CreateCustomerRequest, @Req() request: Request, @Res() response: Response): Promise<void> {
+  async create(
+    @Body() body: CreateCustomerRequest,
+    @Query() query: CreateCustomerQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     await this.proxy.forward(request, response, {
-      upstream: 'customer-profile',
+      upstream: UPSTREAM,
       method: 'POST',
-      path: '/internal/v1/customers',
+      path: `/internal/v1/customers${toQueryString(query)}`,
       body,
       audit: { action: 'customer.create', resourceType: 'customer', change: true, resourceId: (r) => (r.body as { id?: string })?.id },
     });
   }
 
+  @Get()
+  @RequireScopes('customers:read')
+  @ApiOkResponse({ type: CustomerPage, description: 'Keyset-paged; only the customers the caller may see; PII masked without pii:read' })
+  @ApiProblems(400, 401, 403, 429, 502, 504)
+  async list(@Query() query: ListCustomersQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: UPSTREAM,
+      method: 'GET',
+      path: `/internal/v1/customers${toQueryString(query)}`,
+      audit: { action: 'customer.list', resourceType: 'customer', change: false, resourceId: () => undefined },
+    });
+  }
+
+  @Get('search')
+  @RequireScopes('customers:read')
+  @ApiOkResponse({ type: CustomerSearchPage, description: 'Ranked hits (prefix, substring, fuzzy); only customers the caller may see' })
+  @ApiProblems(400, 401, 403, 429, 502, 504)
+  async search(@Query() query: SearchCustomersQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: UPSTREAM,
+      method: 'GET',
+      path: `/internal/v1/customer-search${toQueryString(query)}`,
+      audit: { action: 'customer.search', resourceType: 'customer', change: false, resourceId: () => undefined },
+    });
+  }
+
+  @Get('duplicates')
+  @RequireScopes('customers:read')
+  @ApiOkResponse({ type: DuplicatePairList, description: 'Likely duplicates to review (pairs whose both customers the caller may see), newest first' })
+  @ApiProblems(400, 401, 403, 429, 502, 504)
+  async duplicates(@Query() query: DuplicatesQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: UPSTREAM,
+      method: 'GET',
+      path: `/internal/v1/customer-duplicates${toQueryString(query)}`,
+    });
+  }
+
   @Get(':id')
   @RequireScopes('customers:read')
-  @ApiOkResponse({ type: CustomerView, description: 'Phones and emails are masked without the pii:read scope' })
+  @ApiOkResponse({ type: CustomerView, description: 'Phones, emails, streets and identifiers are masked without the pii:read scope' })
   @ApiProblems(400, 401, 403, 404, 429, 502, 504)
   async get(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     await this.proxy.forward(request, response, {
-      upstream: 'customer-profile',
+      upstream: UPSTREAM,
       method: 'GET',
       path: `/internal/v1/customers/${id}`,
       audit: { action: 'customer.read', resourceType: 'customer', change: false, resourceId: () => id },
+    });
+  }
+
+  @Patch(':id')
+  @RequireScopes('customers:write')
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The version read ("3"); a stale one gets 412. Alternative: version in the body' })
+  @ApiOkResponse({ type: CustomerView, description: 'The customer after the change' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 429, 502, 504)
+  async update(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateCustomerRequest,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const version = versionFromIfMatch(request.header('if-match'), body.version);
+    await this.proxy.forward(request, response, {
+      upstream: UPSTREAM,
+      method: 'PATCH',
+      path: `/internal/v1/customers/${id}`,
+      body: { ...body, ...(version !== undefined ? { version } : {}) },
+      audit: { action: 'customer.update', resourceType: 'customer', change: true, resourceId: () => id },
+    });
+  }
+
+  @Post(':id/merge')
+  @HttpCode(200)
+  @RequireScopes('customers:write')
+  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @ApiOkResponse({ type: CustomerView, description: 'The survivor after the merge; customer.merged published; reads of sourceId now return the survivor' })
+  @ApiProblems(400, 401, 403, 404, 409, 422, 429, 502, 504)
+  async merge(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: MergeCustomersRequest,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: UPSTREAM,
+      method: 'POST',
+      path: `/internal/v1/customers/${id}/merge`,
+      body,
+      audit: { action: 'customer.merge', resourceType: 'customer', change: true, resourceId: () => id },
+    });
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScopes('customers:write')
+  @ApiNoContentResponse({ description: 'Erased: personal data removed, customer.erased published; later reads answer 404' })
+  @ApiProblems(400, 401, 403, 404, 429, 502, 504)
+  async erase(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: UPSTREAM,
+      method: 'DELETE',
+      path: `/internal/v1/customers/${id}`,
+      audit: { action: 'customer.erase', resourceType: 'customer', change: true, resourceId: () => id },
+    });
+  }
+
+  @Get(':id/export')
+  @RequireScopes('customers:read', 'pii:read')
+  @ApiOkResponse({ type: CustomerExport, description: 'Subject access: everything customer-profile holds on the customer, unmasked' })
+  @ApiProblems(400, 401, 403, 404, 429, 502, 504)
+  async export(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: UPSTREAM,
+      method: 'GET',
+      path: `/internal/v1/customers/${id}/export`,
+      audit: { action: 'customer.export', resourceType: 'customer', change: false, resourceId: () => id },
     });
   }
 }

@@ -30,7 +30,7 @@ export class ApiProxy {
   async forward(
     request: Request,
     response: Response,
-    target: { upstream: Upstream; method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; path: string; body?: unknown; audit?: AuditPolicy },
+    target: { upstream: Upstream; method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; body?: unknown; audit?: AuditPolicy },
   ): Promise<void> {
     const identity = request.identity!;
     const call = () =>

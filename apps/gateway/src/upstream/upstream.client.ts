@@ -9,7 +9,11 @@ export interface UpstreamResponse {
   status: number;
   contentType: string;
   body: unknown;
+  /** Response headers a client needs to see: ETag (for If-Match) and Location. */
+  headers?: Record<string, string>;
 }
+
+const RELAYED_HEADERS = ['etag', 'location'];
 
 /**
  * Calls a service's internal HTTP API with the caller's identity, signed by the gateway. Upstream
@@ -35,7 +39,7 @@ export class UpstreamClient {
 
   async call(
     upstream: Upstream,
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     options: { identity: CallerIdentity; requestId?: string; body?: unknown; timeoutMs?: number },
   ): Promise<UpstreamResponse> {
@@ -70,6 +74,11 @@ export class UpstreamClient {
         throw new ProblemException('upstreamUnavailable', `${upstream} answered with a body that is not JSON`, { upstream });
       }
     }
-    return { status: response.status, contentType, body };
+    const relayed: Record<string, string> = {};
+    for (const name of RELAYED_HEADERS) {
+      const value = response.headers.get(name);
+      if (value) relayed[name] = name === 'location' ? value.replace('/internal/v1/', '/api/v1/') : value;
+    }
+    return { status: response.status, contentType, body, ...(Object.keys(relayed).length ? { headers: relayed } : {}) };
   }
 }

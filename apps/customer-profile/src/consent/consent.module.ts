@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { CustomersModule } from '../customers/customers.module';
+import { ConsentController } from './consent.controller';
+import { ConsentRepository } from './consent.repository';
+import { ConsentService } from './consent.service';
+
+@Module({ imports: [CustomersModule], controllers: [ConsentController], providers: [ConsentService, ConsentRepository] })
+export class ConsentModule {}

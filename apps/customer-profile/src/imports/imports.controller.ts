@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import type { ImportList, ImportView } from '@rapport/contracts';
+import { ProblemException } from '@rapport/platform-http';
+import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
+import type { Request } from 'express';
+import { CustomerImporter } from './customer-importer';
+import { ImportsRepository, type ImportJobRow } from './imports.repository';
+import type { ImportFormat } from './row-source';
+
+const FORMATS: Record<string, ImportFormat> = { 'text/csv': 'csv', 'application/x-ndjson': 'ndjson', 'application/jsonl': 'ndjson' };
+
+/** Bulk import of customers: the body is streamed (CSV or JSON lines), never held in memory whole. */
+@Controller('internal/v1/imports')
+export class ImportsController {
+  constructor(
+    private readonly importer: CustomerImporter,
+    private readonly jobs: ImportsRepository,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @CallerScopes('customers:write')
+  async create(@Req() request: Request, @Caller() caller: CallerIdentity): Promise<ImportView> {
+    const mediaType = (request.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const format = FORMATS[mediaType];
+    if (!format) throw new ProblemException('unsupportedMediaType', 'Send text/csv or application/x-ndjson');
+    const id = randomUUID();
+    await this.jobs.create(id, format, caller.sub);
+    // As with a single create: a person owns what they import, a department system's rows go to the pool.
+    const person = !caller.roles.includes('integration');
+    try {
+      await this.importer.run(id, request, format, { ownerId: person ? caller.sub : null, team: person ? (caller.team ?? null) : null });
+    } catch {
+      // The job row says what went wrong; the answer below shows it as failed.
+    }
+    return this.view((await this.jobs.find(id, null))!, true);
+  }
+
+  @Get()
+  @CallerScopes('customers:read')
+  async list(@Caller() caller: CallerIdentity): Promise<ImportList> {
+    const rows = await this.jobs.list(caller.roles.includes('admin') ? null : caller.sub, 20);
+    return { items: await Promise.all(rows.map((r) => this.view(r, false))) };
+  }
+
+  @Get(':id')
+  @CallerScopes('customers:read')
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: CallerIdentity): Promise<ImportView> {
+    const job = await this.jobs.find(id, caller.roles.includes('admin') ? null : caller.sub);
+    if (!job) throw new ProblemException('notFound', `Import ${id} was not found`);
+    return this.view(job, true);
+  }
+
+  private async view(job: ImportJobRow, withErrors: boolean): Promise<ImportView> {
+    const errors = withErrors ? await this.jobs.errors(job.id, 1000) : [];
+    return {
+      id: job.id,
+      format: job.format,
+      status: job.status,
+      rowsTotal: job.rows_total,
+      rowsDone: job.rows_done,
+      rowsImported: job.rows_imported,
+      rowsFailed: job.rows_failed,
+      error: job.error,
+      startedAt: new Date(job.started_at).toISOString(),
+      finishedAt: job.finished_at ? new Date(job.finished_at).toISOString() : null,
+      errors: errors.map((e) => ({ line: e.row_no, field: e.field, message: e.message })),
+    };
+  }
+}

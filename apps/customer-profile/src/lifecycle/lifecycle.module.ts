@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { FEATURE_CONFIG, loadFeatureConfig } from '../purchases/purchases.config';
+import { LifecycleController } from './lifecycle.controller';
+import { LifecycleRepository } from './lifecycle.repository';
+import { LifecycleService } from './lifecycle.service';
+
+@Module({
+  controllers: [LifecycleController],
+  providers: [{ provide: FEATURE_CONFIG, useFactory: () => loadFeatureConfig() }, LifecycleRepository, LifecycleService],
+  exports: [FEATURE_CONFIG, LifecycleService],
+})
+export class LifecycleModule {}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import type { LifecycleStage } from '@rapport/contracts';
+import type { CustomerVisibility } from '@rapport/platform-auth';
+import { DataSource, type EntityManager } from 'typeorm';
+import { visibilityCondition } from '../ownership/visible-customer.sql';
+
+export interface LifecycleRow {
+  from_stage: string | null;
+  to_stage: string;
+  reason: string;
+  automatic: boolean;
+  changed_by: string | null;
+  changed_at: Date;
+}
+
+@Injectable()
+export class LifecycleRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async lockVisible(
+    manager: EntityManager,
+    id: string,
+    visibility: CustomerVisibility,
+  ): Promise<{ id: string; stage: LifecycleStage } | null> {
+    const params: unknown[] = [id];
+    const rows: { id: string; stage: LifecycleStage }[] = await manager.query(
+      `SELECT c.id, c.lifecycle_stage AS stage FROM customer_profile.customers c
+        WHERE c.id = $1 AND c.erased_at IS NULL AND ${visibilityCondition(visibility, 'c', params)} FOR UPDATE`,
+      params,
+    );
+    return rows[0] ?? null;
+  }
+
+  async findVisible(id: string, visibility: CustomerVisibility): Promise<{ stage: string; changedAt: Date | null } | null> {
+    const params: unknown[] = [id];
+    const rows: { stage: string; changed_at: Date | null }[] = await this.dataSource.query(
+      `SELECT c.lifecycle_stage AS stage, c.lifecycle_changed_at AS changed_at FROM customer_profile.customers c
+        WHERE c.id = $1 AND ${visibilityCondition(visibility, 'c', params)}`,
+      params,
+    );
+    return rows[0] ? { stage: rows[0].stage, changedAt: rows[0].changed_at } : null;
+  }
+
+  async history(id: string): Promise<LifecycleRow[]> {
+    return this.dataSource.query(
+      `SELECT from_stage, to_stage, reason, automatic, changed_by, changed_at FROM customer_profile.lifecycle_history
+        WHERE customer_id = $1 ORDER BY id`,
+      [id],
+    );
+  }
+
+  async setStage(
+    manager: EntityManager,
+    change: { customerId: string; from: string | null; to: string; reason: string; automatic: boolean; changedBy: string | null },
+  ): Promise<Date> {
+    const rows: { changed_at: Date }[] = await manager.query(
+      `WITH moved AS (
+         UPDATE customer_profile.customers SET lifecycle_stage = $3, lifecycle_changed_at = now() WHERE id = $1 RETURNING id
+       )
+       INSERT INTO customer_profile.lifecycle_history (customer_id, from_stage, to_stage, reason, automatic, changed_by)
+       SELECT id, $2, $3, $4, $5, $6 FROM moved RETURNING changed_at`,
+      [change.customerId, change.from, change.to, change.reason, change.automatic, change.changedBy],
+    );
+    return rows[0]!.changed_at;
+  }
+
+  /**
+   * Moves every customer whose last purchase is older than the cutoff to churned, in one statement,
+   * and records the history. Rows locked by a concurrent run are skipped; a second run finds nothing.
+   */
+  async churnInactive(
+    manager: EntityManager,
+    churnable: readonly string[],
+    days: number,
+    reason: string,
+  ): Promise<{ customer_id: string; from_stage: string; changed_at: Date }[]> {
+    return manager.query(
+      `WITH due AS (
+         SELECT c.id, c.lifecycle_stage FROM customer_profile.customers c
+           JOIN customer_profile.customer_purchase_summary s ON s.customer_id = c.id
+          WHERE c.lifecycle_stage = ANY($1::text[]) AND c.erased_at IS NULL AND s.last_purchase_at < now() - make_interval(days => $2)
+          FOR UPDATE OF c SKIP LOCKED
+       ), moved AS (
+         UPDATE customer_profile.customers c SET lifecycle_stage = 'churned', lifecycle_changed_at = now()
+           FROM due WHERE c.id = due.id RETURNING c.id, due.lifecycle_stage AS from_stage
+       )
+       INSERT INTO customer_profile.lifecycle_history (customer_id, from_stage, to_stage, reason, automatic, changed_by)
+       SELECT id, from_stage, 'churned', $3, true, null FROM moved
+       RETURNING customer_id, from_stage, changed_at`,
+      [churnable, days, reason],
+    );
+  }
+}

@@ -1,0 +1,76 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LifecycleChangedV1, type LifecycleStage } from '@rapport/contracts';
+import { customerVisibility } from '@rapport/platform-auth';
+import { ProblemException } from '@rapport/platform-http';
+import { OutboxWriter } from '@rapport/platform-messaging';
+import type { CallerIdentity } from '@rapport/platform-runtime';
+import { DataSource, type EntityManager } from 'typeorm';
+import { FEATURE_CONFIG, type FeatureConfig } from '../purchases/purchases.config';
+import { LifecyclePolicy } from './lifecycle.policy';
+import { LifecycleRepository, type LifecycleRow } from './lifecycle.repository';
+
+@Injectable()
+export class LifecycleService {
+  private readonly policy = new LifecyclePolicy();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: LifecycleRepository,
+    private readonly outbox: OutboxWriter,
+    @Inject(FEATURE_CONFIG) private readonly config: FeatureConfig,
+  ) {}
+
+  /** Runs inside the purchase's transaction, on a customer row the caller already locked. */
+  async onPurchase(manager: EntityManager, customerId: string, current: LifecycleStage, purchasesBefore: number): Promise<void> {
+    const move = this.policy.onPurchase(current, purchasesBefore);
+    if (move) await this.move(manager, customerId, current, move.to, move.reason, true, null);
+  }
+
+  async changeByHand(id: string, stage: LifecycleStage, reason: string, caller: CallerIdentity): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const customer = await this.repository.lockVisible(manager, id, customerVisibility(caller));
+      if (!customer) throw new ProblemException('notFound', `Customer ${id} was not found`);
+      if (customer.stage === stage) {
+        throw new ProblemException('conflict', `The customer is already in stage ${stage}`, { errors: [{ field: 'stage', message: 'is the current stage' }] });
+      }
+      await this.move(manager, id, customer.stage, stage, reason, false, caller.sub);
+    });
+  }
+
+  async view(id: string, caller: CallerIdentity): Promise<{ stage: string; changedAt: Date | null; history: LifecycleRow[] }> {
+    const current = await this.repository.findVisible(id, customerVisibility(caller));
+    if (!current) throw new ProblemException('notFound', `Customer ${id} was not found`);
+    return { ...current, history: await this.repository.history(id) };
+  }
+
+  /** The churn job: safe to run twice or on several replicas at once. */
+  async churnInactive(): Promise<string[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const reason = `no purchase for ${this.config.LIFECYCLE_CHURN_DAYS} days`;
+      const moved = await this.repository.churnInactive(manager, this.policy.churnable, this.config.LIFECYCLE_CHURN_DAYS, reason);
+      for (const row of moved) {
+        await this.outbox.add(manager, LifecycleChangedV1, row.customer_id, {
+          customerId: row.customer_id,
+          from: row.from_stage as LifecycleStage,
+          to: 'churned',
+          reason,
+          changedAt: new Date(row.changed_at).toISOString(),
+        });
+      }
+      return moved.map((r) => r.customer_id);
+    });
+  }
+
+  private async move(
+    manager: EntityManager,
+    customerId: string,
+    from: LifecycleStage,
+    to: LifecycleStage,
+    reason: string,
+    automatic: boolean,
+    changedBy: string | null,
+  ): Promise<void> {
+    const changedAt = await this.repository.setStage(manager, { customerId, from, to, reason, automatic, changedBy });
+    await this.outbox.add(manager, LifecycleChangedV1, customerId, { customerId, from, to, reason, changedAt: new Date(changedAt).toISOString() });
+  }
+}

@@ -1,0 +1,22 @@
+import { ProblemException } from '@rapport/platform-http';
+
+/**
+ * If-Match carries the version a client read (the customer's ETag is `"<version>"`); the service
+ * takes it as the `version` of the update. Both given and different: the client is confused → 400.
+ */
+export function versionFromIfMatch(header: string | undefined, bodyVersion: number | undefined): number | undefined {
+  if (header === undefined || header.trim() === '') return bodyVersion;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!match) {
+    throw new ProblemException('validation', 'If-Match must be the ETag of the customer, such as "3"', {
+      errors: [{ field: 'If-Match', message: 'If-Match must be a customer ETag such as "3"' }],
+    });
+  }
+  const version = Number(match[1]);
+  if (bodyVersion !== undefined && bodyVersion !== version) {
+    throw new ProblemException('validation', 'version and If-Match disagree', {
+      errors: [{ field: 'version', message: `version ${bodyVersion} differs from If-Match ${version}` }],
+    });
+  }
+  return version;
+}

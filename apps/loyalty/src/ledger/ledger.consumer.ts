@@ -1,0 +1,31 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { CustomerCreatedV1, CustomerErasedV1, PurchaseRecordedV1, PurchaseRefundedV1 } from '@rapport/contracts';
+import { OnEvent, type ConsumedEvent, EventContext } from '@rapport/platform-messaging';
+import { LedgerService } from './ledger.service';
+
+/** Runs inside the inbox transaction: write through ctx.manager only. */
+@Controller()
+export class LedgerConsumer {
+  constructor(private readonly ledger: LedgerService) {}
+
+  @OnEvent(CustomerCreatedV1)
+  async customerCreated(@Payload() event: ConsumedEvent<typeof CustomerCreatedV1>, @Ctx() ctx: EventContext) {
+    await this.ledger.openAccount(ctx.manager, event.data);
+  }
+
+  @OnEvent(PurchaseRecordedV1)
+  async purchaseRecorded(@Payload() event: ConsumedEvent<typeof PurchaseRecordedV1>, @Ctx() ctx: EventContext) {
+    await this.ledger.earn(ctx.manager, event.data);
+  }
+
+  @OnEvent(PurchaseRefundedV1)
+  async purchaseRefunded(@Payload() event: ConsumedEvent<typeof PurchaseRefundedV1>, @Ctx() ctx: EventContext) {
+    await this.ledger.reverse(ctx.manager, event.data);
+  }
+
+  @OnEvent(CustomerErasedV1)
+  async customerErased(@Payload() event: ConsumedEvent<typeof CustomerErasedV1>, @Ctx() ctx: EventContext) {
+    await this.ledger.erase(ctx.manager, event.data.customerId);
+  }
+}

@@ -1,0 +1,345 @@
+import { randomUUID } from 'node:crypto';
+import { Topics, type EventEnvelope } from '@rapport/contracts';
+import type { MessageBus, RecordProducer } from '@rapport/platform-messaging';
+import { adminClient, bearer, collectRecords, eventually, stackInfo, testBus } from '@rapport/testing';
+import fc from 'fast-check';
+import type { Client } from 'pg';
+import request from 'supertest';
+import { customerErased, customerRecord, monthsAgo, purchaseRecord, purchaseRecorded, purchaseRefunded } from '../../test/factories/loyalty-events';
+
+/**
+ * The loyalty service of the test stack against the real broker and database: purchases and refunds
+ * arrive as customer-profile publishes them; members appear from real customer.created events
+ * (customers are created through the gateway); redemptions and admin runs go through the gateway.
+ */
+describe('loyalty points ledger', () => {
+  const gateway = () => request(stackInfo().gatewayUrl);
+  let bus: MessageBus;
+  let producer: RecordProducer;
+  let db: Client;
+
+  beforeAll(async () => {
+    bus = testBus();
+    producer = bus.producer();
+    db = await adminClient();
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await bus.close();
+    await db.end();
+  });
+
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** The gateway's rate limit is per user (burst 60): let the bucket refill before a burst. */
+  const refill = () => sleep(3_500);
+
+  async function newMember(): Promise<string> {
+    const created = await gateway()
+      .post('/api/v1/customers')
+      .set('authorization', await bearer('agent1'))
+      .send({ name: `Loyal ${randomUUID().slice(0, 6)}` })
+      .expect(201);
+    const id = created.body.id as string;
+    await eventually(async () => (await db.query('SELECT 1 FROM loyalty.members WHERE customer_id = $1', [id])).rowCount === 1, 20_000, 'the member account');
+    return id;
+  }
+
+  const balance = async (customerId: string) =>
+    Number((await db.query('SELECT balance FROM loyalty.members WHERE customer_id = $1', [customerId])).rows[0]?.balance ?? -1);
+  const waitForBalance = (customerId: string, expected: number, what = `balance ${expected}`) =>
+    eventually(async () => (await balance(customerId)) === expected, 20_000, what);
+  const publish = async (...events: EventEnvelope[]) => producer.send(events.map(purchaseRecord));
+  const movements = async (customerId: string) =>
+    (await db.query('SELECT kind, points::int, shortfall::int, balance_after::int FROM loyalty.movements WHERE customer_id = $1 ORDER BY seq', [customerId]))
+      .rows as Array<{ kind: string; points: number; shortfall: number; balance_after: number }>;
+  const redeem = async (customerId: string, body: object, user: 'agent1' | 'agent2' | 'admin' = 'agent2') =>
+    gateway().post(`/api/v1/loyalty/members/${customerId}/redemptions`).set('authorization', await bearer(user)).send(body);
+  const reconciliation = async () =>
+    (await gateway().get('/api/v1/loyalty/admin/reconciliation').set('authorization', await bearer('admin')).expect(200)).body;
+
+  it('credits a purchase once however often it is delivered (same event 5 times, and re-published under new event ids)', async () => {
+    const customerId = await newMember();
+    const event = purchaseRecorded(customerId, '100.00');
+    const republished = { ...purchaseRecorded(customerId, '100.00', { purchaseId: (event.data as { purchaseId: string }).purchaseId }) };
+    await publish(event, event, event, event, event, republished, republished);
+    // A later purchase of the same customer shares the partition: once it is credited, every copy before it was seen.
+    await publish(purchaseRecorded(customerId, '7.00'));
+    await waitForBalance(customerId, 107);
+    expect((await movements(customerId)).map((m) => [m.kind, m.points])).toEqual([
+      ['earn', 100],
+      ['earn', 7],
+    ]);
+    const inbox = await db.query('SELECT count(*)::int AS n FROM loyalty.inbox WHERE event_id = $1', [event.id]);
+    expect(inbox.rows[0].n).toBe(1);
+    const entries = await db.query(
+      `SELECT account, sum(amount)::int AS total FROM loyalty.entries WHERE customer_id = $1 GROUP BY account ORDER BY account`,
+      [customerId],
+    );
+    expect(entries.rows).toEqual([
+      { account: 'member_liability', total: -107 },
+      { account: 'points_expense', total: 107 },
+    ]);
+  });
+
+  it('publishes points.earned through the outbox', async () => {
+    const customerId = await newMember();
+    const earned = await collectRecords(bus, Topics.loyalty.name, (r) => r.key === customerId && r.headers['ce_type'] === 'rapport.loyalty.points.earned.v1');
+    try {
+      await publish(purchaseRecorded(customerId, '42.00'));
+      await eventually(async () => earned.records.length === 1, 20_000, 'points.earned on the loyalty topic');
+      expect(JSON.parse(earned.records[0]!.value!)).toMatchObject({ customerId, points: 42, balance: 42, reason: 'purchase' });
+    } finally {
+      await earned.stop();
+    }
+  });
+
+  it('lets exactly 10 of 50 concurrent redemptions through when the balance covers 10, never going negative', async () => {
+    const customerId = await newMember();
+    await publish(purchaseRecorded(customerId, '1000.00'));
+    await waitForBalance(customerId, 1000);
+    await refill();
+    const responses = await Promise.all(Array.from({ length: 50 }, () => redeem(customerId, { points: 100 }, 'agent2')));
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(40);
+    expect(responses.find((r) => r.status === 409)!.body.type).toBe('https://rapport.dev/problems/conflict');
+    expect(await balance(customerId)).toBe(0);
+    const redeemed = (await movements(customerId)).filter((m) => m.kind === 'redeem');
+    expect(redeemed).toHaveLength(10);
+    expect(redeemed.every((m) => m.balance_after >= 0)).toBe(true);
+    expect(Number((await db.query('SELECT sum(remaining) AS s FROM loyalty.lots WHERE customer_id = $1', [customerId])).rows[0].s)).toBe(0);
+  });
+
+  it('never oversells a reward with stock 10 under 50 concurrent redemptions', async () => {
+    const [a, b] = [await newMember(), await newMember()];
+    await publish(purchaseRecorded(a, '1000.00'), purchaseRecorded(b, '1000.00'));
+    await waitForBalance(a, 1000);
+    await waitForBalance(b, 1000);
+    const reward = await gateway()
+      .post('/api/v1/loyalty/rewards')
+      .set('authorization', await bearer('admin'))
+      .send({ name: 'Tea set', pointsPrice: 10, stock: 10 })
+      .expect(201);
+    await refill();
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => redeem(i % 2 === 0 ? a : b, { rewardId: reward.body.id }, i % 2 === 0 ? 'agent1' : 'agent2')),
+    );
+    const ok = responses.filter((r) => r.status === 201);
+    expect(ok).toHaveLength(10);
+    expect(responses.filter((r) => r.status === 409)).toHaveLength(40);
+    expect(new Set(ok.map((r) => r.body.couponCode)).size).toBe(10);
+    const stock = await db.query('SELECT stock FROM loyalty.rewards WHERE id = $1', [reward.body.id]);
+    expect(stock.rows[0].stock).toBe(0);
+    expect((await balance(a)) + (await balance(b))).toBe(2000 - 100);
+  });
+
+  it('records a shortfall when a refund comes after part of the points were spent, and no lot goes negative', async () => {
+    const customerId = await newMember();
+    const purchase = purchaseRecorded(customerId, '100.00');
+    const purchaseId = (purchase.data as { purchaseId: string }).purchaseId;
+    await publish(purchase);
+    await waitForBalance(customerId, 100);
+    expect((await redeem(customerId, { points: 80 })).status).toBe(201);
+    const refund = purchaseRefunded(customerId, purchaseId, '100.00', 1);
+    await publish(refund, refund);
+    await eventually(async () => (await movements(customerId)).some((m) => m.kind === 'reverse'), 20_000, 'the reversal');
+    expect(await balance(customerId)).toBe(0);
+    const reversal = (await movements(customerId)).filter((m) => m.kind === 'reverse');
+    expect(reversal).toEqual([{ kind: 'reverse', points: -20, shortfall: 80, balance_after: 0 }]);
+    const lots = await db.query('SELECT remaining::int FROM loyalty.lots WHERE customer_id = $1', [customerId]);
+    expect(lots.rows).toEqual([{ remaining: 0 }]);
+    const statement = await gateway()
+      .get(`/api/v1/loyalty/members/${customerId}/statement`)
+      .set('authorization', await bearer('agent1'))
+      .expect(200);
+    expect(statement.body.items[0]).toMatchObject({ kind: 'reverse', points: -20, shortfall: 80, balanceAfter: 0, sourceId: `refund:${(refund.data as { refundId: string }).refundId}` });
+  });
+
+  it('reverses a partial refund in proportion and a second partial refund the rest', async () => {
+    const customerId = await newMember();
+    const purchase = purchaseRecorded(customerId, '300.00');
+    const purchaseId = (purchase.data as { purchaseId: string }).purchaseId;
+    await publish(purchase);
+    await waitForBalance(customerId, 300);
+    await publish(purchaseRefunded(customerId, purchaseId, '100.00', 1 / 3));
+    await waitForBalance(customerId, 200);
+    await publish(purchaseRefunded(customerId, purchaseId, '200.00', 2 / 3));
+    await waitForBalance(customerId, 0);
+    expect((await movements(customerId)).map((m) => m.shortfall)).toEqual([0, 0, 0]);
+  });
+
+  it('expires the oldest lot once, even when the run is repeated or runs twice at once', async () => {
+    const customerId = await newMember();
+    const old = purchaseRecorded(customerId, '100.00', { occurredAt: monthsAgo(12, 60 * 60 * 1000) }); // expires in an hour
+    const recent = purchaseRecorded(customerId, '100.00', { occurredAt: monthsAgo(1) });
+    await publish(old, recent);
+    await waitForBalance(customerId, 200);
+    expect((await redeem(customerId, { points: 30 })).status).toBe(201); // spent from the lot that expires first
+    const lots = async () =>
+      (await db.query('SELECT source_id, remaining::int FROM loyalty.lots WHERE customer_id = $1 ORDER BY expires_at', [customerId])).rows.map(
+        (r) => r.remaining as number,
+      );
+    expect(await lots()).toEqual([70, 100]);
+    const asOf = new Date(Date.now() + 2 * 60 * 60 * 1000).toISOString();
+    const run = async () =>
+      gateway().post('/api/v1/loyalty/admin/expiry-runs').set('authorization', await bearer('admin')).send({ asOf }).expect(200);
+    await Promise.all([run(), run()]);
+    await run();
+    expect(await lots()).toEqual([0, 100]);
+    expect(await balance(customerId)).toBe(100);
+    expect((await movements(customerId)).filter((m) => m.kind === 'expire')).toEqual([{ kind: 'expire', points: -70, shortfall: 0, balance_after: 100 }]);
+    const member = await gateway().get(`/api/v1/loyalty/members/${customerId}`).set('authorization', await bearer('agent1')).expect(200);
+    expect(member.body).toMatchObject({ balance: 100, expiringSoon: { points: 0 } });
+  });
+
+  it('upgrades on the purchase that crosses the threshold, and a refund does not downgrade before the period ends', async () => {
+    const customerId = await newMember();
+    const changes = await collectRecords(bus, Topics.loyalty.name, (r) => r.key === customerId && r.headers['ce_type'] === 'rapport.loyalty.tier.changed.v1');
+    try {
+      await publish(purchaseRecorded(customerId, '600.00'));
+      await waitForBalance(customerId, 600);
+      expect((await db.query('SELECT tier FROM loyalty.members WHERE customer_id = $1', [customerId])).rows[0].tier).toBeNull();
+      const crossing = purchaseRecorded(customerId, '500.00');
+      await publish(crossing);
+      // The crossing purchase earns at the old tier's rate; the next one at silver's ×1.1.
+      await waitForBalance(customerId, 1100);
+      const member = await gateway().get(`/api/v1/loyalty/members/${customerId}`).set('authorization', await bearer('agent1')).expect(200);
+      expect(member.body).toMatchObject({ tier: 'silver', tierHistory: [{ from: null, to: 'silver', reason: 'qualified by purchase' }] });
+      await publish(purchaseRecorded(customerId, '100.00'));
+      await waitForBalance(customerId, 1210);
+      await eventually(async () => changes.records.length === 1, 20_000, 'tier.changed on the loyalty topic');
+      expect(JSON.parse(changes.records[0]!.value!)).toMatchObject({ customerId, from: null, to: 'silver' });
+      await publish(purchaseRefunded(customerId, (crossing.data as { purchaseId: string }).purchaseId, '500.00', 1));
+      await waitForBalance(customerId, 710);
+      expect((await db.query('SELECT tier FROM loyalty.members WHERE customer_id = $1', [customerId])).rows[0].tier).toBe('silver');
+    } finally {
+      await changes.stop();
+    }
+  });
+
+  it('downgrades at the end of the qualification period when the window no longer qualifies', async () => {
+    const customerId = await newMember();
+    await publish(purchaseRecorded(customerId, '1500.00', { occurredAt: monthsAgo(13) })); // silver until a month ago
+    await eventually(async () => (await movements(customerId)).length >= 1, 20_000, 'the old purchase');
+    await gateway().post('/api/v1/loyalty/admin/expiry-runs').set('authorization', await bearer('admin')).send({}).expect(200);
+    const member = await gateway().get(`/api/v1/loyalty/members/${customerId}`).set('authorization', await bearer('agent1')).expect(200);
+    expect(member.body.tier).toBeNull();
+    expect(member.body.tierHistory.map((h: { from: string | null; to: string | null }) => [h.from, h.to])).toEqual([
+      [null, 'silver'],
+      ['silver', null],
+    ]);
+    expect(member.body.balance).toBe(0); // the 13-month-old lot expired too
+  });
+
+  it('reconciles against the database after a randomised sequence of earns, refunds, redemptions, adjustments and expiries', async () => {
+    const op = fc.oneof(
+      fc.record({ op: fc.constant('earn' as const), amount: fc.integer({ min: 1, max: 900 }), monthsBack: fc.integer({ min: 0, max: 11 }) }),
+      fc.record({ op: fc.constant('refund' as const), index: fc.nat(20), percent: fc.integer({ min: 1, max: 100 }) }),
+      fc.record({ op: fc.constant('redeem' as const), points: fc.integer({ min: 1, max: 700 }) }),
+      fc.record({ op: fc.constant('adjust' as const), points: fc.integer({ min: -300, max: 300 }).filter((n) => n !== 0) }),
+      fc.record({ op: fc.constant('expire' as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 8, maxLength: 14 }), async (ops) => {
+        const customerId = await newMember();
+        const purchases: Array<{ id: string; amount: number }> = [];
+        for (const o of ops) {
+          if (o.op === 'earn') {
+            const event = purchaseRecorded(customerId, `${o.amount}.00`, { occurredAt: monthsAgo(o.monthsBack) });
+            purchases.push({ id: (event.data as { purchaseId: string }).purchaseId, amount: o.amount });
+            await publish(event);
+          } else if (o.op === 'refund' && purchases.length > 0) {
+            const p = purchases[o.index % purchases.length]!;
+            const amount = Math.max(1, Math.floor((p.amount * o.percent) / 100));
+            await publish(purchaseRefunded(customerId, p.id, `${amount}.00`, Math.min(1, amount / p.amount)));
+          } else {
+            // Let the events published so far land before an HTTP write, as a real client would see them.
+            await eventually(async () => (await db.query('SELECT count(*)::int AS n FROM loyalty.purchases WHERE customer_id = $1', [customerId])).rows[0].n === purchases.length, 20_000, 'purchases');
+            await sleep(300);
+            if (o.op === 'redeem') {
+              const r = await redeem(customerId, { points: o.points }, 'admin');
+              expect([201, 409]).toContain(r.status);
+            } else if (o.op === 'adjust') {
+              const r = await gateway()
+                .post(`/api/v1/loyalty/members/${customerId}/adjustments`)
+                .set('authorization', await bearer('admin'))
+                .send({ points: o.points, reason: 'property test' });
+              expect([201, 409]).toContain(r.status);
+            } else {
+              await gateway().post('/api/v1/loyalty/admin/expiry-runs').set('authorization', await bearer('admin')).send({}).expect(200);
+            }
+          }
+        }
+        await sleep(1_000);
+        const report = await reconciliation();
+        expect(report).toMatchObject({ ok: true, entriesSum: 0, unbalancedMovements: 0, negativeLots: 0, mismatchedMembers: 0 });
+        expect(report.liabilityTotal).toBe(report.balanceTotal);
+        const statement = await gateway().get(`/api/v1/loyalty/members/${customerId}/statement?limit=200`).set('authorization', await bearer('admin')).expect(200);
+        const sum = statement.body.items.reduce((s: number, i: { points: number }) => s + i.points, 0);
+        expect(sum).toBe(statement.body.balance);
+        expect(statement.body.balance).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 2 },
+    );
+  });
+
+  it('rewards both sides once on the referred member\'s first purchase of the minimum, and refuses self, mutual and late referrals', async () => {
+    const [referrer, referred, late] = [await newMember(), await newMember(), await newMember()];
+    const codeOf = async (id: string) =>
+      (await gateway().get(`/api/v1/loyalty/members/${id}/referral-code`).set('authorization', await bearer('agent1')).expect(200)).body.code as string;
+    const register = async (id: string, code: string) =>
+      gateway().post(`/api/v1/loyalty/members/${id}/referral`).set('authorization', await bearer('agent1')).send({ code });
+    const code = await codeOf(referrer);
+    expect(await codeOf(referrer)).toBe(code);
+    expect((await register(referrer, code)).body).toMatchObject({ status: 422, code: 'self-referral' });
+    expect((await register(referred, '0000000000')).body).toMatchObject({ status: 422, code: 'unknown-referral-code' });
+    const malformed = await register(referred, 'nope');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors.map((e: { field: string }) => e.field)).toContain('code');
+    const registered = await register(referred, code.toLowerCase());
+    expect(registered.status).toBe(201);
+    expect(registered.body).toMatchObject({ referredId: referred, referrerId: referrer, status: 'pending' });
+    expect((await register(referred, code)).body).toMatchObject({ status: 409, code: 'already-referred' });
+    expect((await register(referrer, await codeOf(referred))).body).toMatchObject({ status: 422, code: 'mutual-referral' });
+
+    const completed = await collectRecords(bus, Topics.loyalty.name, (r) => r.key === referred && r.headers['ce_type'] === 'rapport.loyalty.referral.completed.v1');
+    try {
+      await publish(purchaseRecorded(referred, '50.00', { firstPurchase: true })); // below the programme's minimum of 100.00
+      await waitForBalance(referred, 50);
+      expect(await balance(referrer)).toBe(0);
+      const qualifying = purchaseRecorded(referred, '200.00');
+      await publish(qualifying, qualifying, purchaseRecorded(referred, '300.00'));
+      await waitForBalance(referred, 50 + 200 + 200 + 300);
+      await waitForBalance(referrer, 500);
+      await eventually(async () => completed.records.length === 1, 20_000, 'referral.completed');
+      expect(JSON.parse(completed.records[0]!.value!)).toMatchObject({ referrerId: referrer, referredId: referred });
+    } finally {
+      await completed.stop();
+    }
+    const sources = await db.query(`SELECT source_id FROM loyalty.movements WHERE source_id LIKE $1 ORDER BY source_id`, [`referral:${referred}%`]);
+    expect(sources.rows.map((r) => r.source_id)).toEqual([`referral:${referred}:referred`, `referral:${referred}:referrer`]);
+
+    await publish(purchaseRecorded(late, '20.00', { firstPurchase: true }));
+    await waitForBalance(late, 20);
+    expect((await register(late, code)).body).toMatchObject({ status: 409, code: 'already-purchased' });
+  });
+
+  it('erases personal data on customer.erased and keeps the anonymous amounts', async () => {
+    const customerId = await newMember();
+    await gateway().get(`/api/v1/loyalty/members/${customerId}/referral-code`).set('authorization', await bearer('agent1')).expect(200);
+    await gateway()
+      .post(`/api/v1/loyalty/members/${customerId}/adjustments`)
+      .set('authorization', await bearer('admin'))
+      .send({ points: 50, reason: 'Sorry Mr Wang for the broken vase' })
+      .expect(201);
+    await producer.send([customerRecord(customerErased(customerId))]);
+    await eventually(async () => (await db.query('SELECT erased_at FROM loyalty.members WHERE customer_id = $1', [customerId])).rows[0].erased_at !== null, 20_000, 'the erasure');
+    const rows = await db.query('SELECT reason, actor, points::int FROM loyalty.movements WHERE customer_id = $1', [customerId]);
+    expect(rows.rows).toEqual([{ reason: 'erased', actor: null, points: 50 }]);
+    expect(await balance(customerId)).toBe(50);
+    expect((await db.query('SELECT count(*)::int AS n FROM loyalty.referral_codes WHERE customer_id = $1', [customerId])).rows[0].n).toBe(0);
+    expect((await reconciliation()).ok).toBe(true);
+    expect((await redeem(customerId, { points: 10 })).status).toBe(404);
+  });
+});

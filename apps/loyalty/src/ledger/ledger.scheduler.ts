@@ -1,0 +1,49 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from '@rapport/platform-observability';
+import { LOGGER } from '@rapport/platform-runtime';
+import { LedgerService } from './ledger.service';
+
+/**
+ * Expires points and reviews tiers on an interval (LOYALTY_JOB_INTERVAL_MS, default one minute;
+ * 0 turns it off). Both jobs are safe to run twice and on several replicas at once: each member is
+ * handled under its row lock and a second pass finds nothing left to do.
+ */
+@Injectable()
+export class LedgerScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly ledger: LedgerService,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const interval = Number(process.env['LOYALTY_JOB_INTERVAL_MS'] ?? 60_000);
+    if (!Number.isFinite(interval) || interval <= 0) return;
+    this.timer = setInterval(() => void this.tick(), interval);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = (async () => {
+      try {
+        const asOf = new Date();
+        const expired = await this.ledger.expire(asOf);
+        const tiers = await this.ledger.reviewTiers(asOf);
+        if (expired.points > 0 || tiers.changed > 0) this.log.info({ expired, tiers }, 'loyalty jobs ran');
+      } catch (error) {
+        this.log.warn({ err: error }, 'loyalty jobs failed; the next tick retries');
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    await this.running;
+  }
+}

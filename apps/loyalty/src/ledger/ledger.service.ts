@@ -1,0 +1,441 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import {
+  PointsEarnedV1,
+  PointsExpiredV1,
+  PointsRedeemedV1,
+  PointsReversedV1,
+  ReferralCompletedV1,
+  RewardRedeemedV1,
+  TierChangedV1,
+  type EventData,
+  type PurchaseRecordedV1,
+  type PurchaseRefundedV1,
+} from '@rapport/contracts';
+import { OutboxWriter } from '@rapport/platform-messaging';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  expiryOf,
+  pointsForPurchase,
+  qualifyingTier,
+  tierAfterPurchase,
+  tierAtReview,
+  tierRank,
+  type Programme,
+  type TierDecision,
+} from '../programme/programme';
+import { consumeOldestFirst, entriesFor, expiredAllocations, reversalPoints, type Allocation, type MovementKind } from './ledger-model';
+import { LedgerErrorCode, LedgerException } from './ledger.exception';
+import { LedgerRepository, type LockedMember } from './ledger.repository';
+import { addMonths, parseDecimal } from './money';
+
+export interface RedemptionResult {
+  redemptionId: string;
+  customerId: string;
+  points: number;
+  balance: number;
+  rewardId: string | null;
+  couponCode: string | null;
+  couponValidUntil: string | null;
+  createdAt: string;
+}
+
+/** A coupon is valid this long after redemption, or until the reward's own end if that comes first. */
+const COUPON_VALIDITY_MONTHS = 3;
+
+/**
+ * Every balance change takes the member row lock first (SELECT … FOR UPDATE), plans with the pure
+ * ledger rules, then appends one movement with two entries and moves the lots, with its event in the
+ * outbox — all in one transaction. Concurrent redemptions therefore queue on the member and can
+ * never spend the same points twice.
+ */
+@Injectable()
+export class LedgerService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ledger: LedgerRepository,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  async openAccount(manager: EntityManager, customer: { customerId: string; kind: string; createdAt: string }): Promise<void> {
+    await this.ledger.openMember(manager, customer);
+  }
+
+  /** Earns once per purchase: the purchase id is a unique source, whatever the event id. */
+  async earn(manager: EntityManager, purchase: EventData<typeof PurchaseRecordedV1>): Promise<void> {
+    const member = await this.ledger.openAndLockMember(manager, { customerId: purchase.customerId, kind: 'person', createdAt: purchase.occurredAt });
+    if (member.erased) return;
+    const { config } = await this.ledger.programme(manager);
+    const points = pointsForPurchase(config, purchase, member.tier);
+    const fresh = await this.ledger.insertPurchase(manager, {
+      purchaseId: purchase.purchaseId,
+      customerId: purchase.customerId,
+      totalBase: purchase.totalBase,
+      pointsEarned: points,
+      occurredAt: purchase.occurredAt,
+    });
+    if (!fresh) return;
+    const occurredAt = new Date(purchase.occurredAt);
+    if (points > 0) {
+      await this.credit(manager, member, config, points, { sourceId: `purchase:${purchase.purchaseId}`, reason: 'purchase', eventSourceId: purchase.purchaseId, earnedAt: occurredAt });
+    }
+    const window = await this.window(manager, config, member.customerId, occurredAt);
+    await this.applyTier(manager, member, tierAfterPurchase(config, member.tier, qualifyingTier(config, window), occurredAt));
+    await this.completeReferral(manager, member, config, purchase);
+  }
+
+  /** The member's code to hand to friends. */
+  async referralCode(customerId: string): Promise<{ customerId: string; code: string }> {
+    const member = await this.dataSource.transaction((manager) => this.ledger.lockMember(manager, customerId));
+    if (!member || member.erased) throw new LedgerException(LedgerErrorCode.MemberNotFound, `Customer ${customerId} has no loyalty account`);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const code = await this.ledger.issueReferralCode(customerId, randomBytes(5).toString('hex').toUpperCase());
+      if (code) return { customerId, code };
+    }
+    throw new Error('could not issue a unique referral code');
+  }
+
+  /**
+   * A new customer names who referred them, before their first purchase. Self-referral and mutual
+   * referral are refused. (Customers sharing a phone, email or identifier cannot be told apart here:
+   * loyalty holds no personal data; see the README.)
+   */
+  async registerReferral(referredId: string, code: string): Promise<{ referredId: string; referrerId: string; status: 'pending'; createdAt: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const member = await this.ledger.lockMember(manager, referredId);
+      if (!member || member.erased) throw new LedgerException(LedgerErrorCode.MemberNotFound, `Customer ${referredId} has no loyalty account`);
+      const referrerId = await this.ledger.referrerByCode(manager, code);
+      if (!referrerId) throw new LedgerException(LedgerErrorCode.UnknownReferralCode, `No member has the referral code ${code}`, 'code');
+      if (referrerId === referredId) throw new LedgerException(LedgerErrorCode.SelfReferral, 'A member cannot refer themselves', 'code');
+      if (await this.ledger.referralOf(manager, referredId)) {
+        throw new LedgerException(LedgerErrorCode.AlreadyReferred, `Customer ${referredId} was already referred`);
+      }
+      if (await this.ledger.hasPurchases(manager, referredId)) {
+        throw new LedgerException(LedgerErrorCode.AlreadyPurchased, 'A referral must be registered before the first purchase');
+      }
+      const reverse = await this.ledger.referralOf(manager, referrerId);
+      if (reverse?.referrerId === referredId) {
+        throw new LedgerException(LedgerErrorCode.MutualReferral, 'Two members cannot refer each other', 'code');
+      }
+      const createdAt = await this.ledger.insertReferral(manager, referredId, referrerId);
+      return { referredId, referrerId, status: 'pending' as const, createdAt: createdAt.toISOString() };
+    });
+  }
+
+  /** Rewards both sides once, on the referred member's first purchase of at least the programme's minimum. */
+  private async completeReferral(manager: EntityManager, referred: LockedMember, config: Programme, purchase: EventData<typeof PurchaseRecordedV1>): Promise<void> {
+    const referral = await this.ledger.referralOf(manager, referred.customerId);
+    if (!referral || referral.status !== 'pending') return;
+    if (parseDecimal(purchase.totalBase) < parseDecimal(config.referral.minPurchase)) return;
+    const at = new Date(purchase.occurredAt);
+    const tag = `referral:${referred.customerId}`;
+    if (config.referral.referredPoints > 0) {
+      await this.credit(manager, referred, config, config.referral.referredPoints, { sourceId: `${tag}:referred`, reason: 'referral', earnedAt: at });
+    }
+    const referrer = await this.ledger.lockMember(manager, referral.referrerId);
+    if (referrer && !referrer.erased && config.referral.referrerPoints > 0) {
+      await this.credit(manager, referrer, config, config.referral.referrerPoints, { sourceId: `${tag}:referrer`, reason: 'referral', earnedAt: at });
+    }
+    await this.ledger.completeReferral(manager, referred.customerId);
+    await this.outbox.add(manager, ReferralCompletedV1, referred.customerId, {
+      customerId: referred.customerId,
+      referrerId: referral.referrerId,
+      referredId: referred.customerId,
+      occurredAt: new Date().toISOString(),
+    });
+  }
+
+  /** A credit: the movement, a new lot with the programme's validity, and points.earned. */
+  private async credit(
+    manager: EntityManager,
+    member: LockedMember,
+    config: Programme,
+    points: number,
+    options: { sourceId: string; reason: string; earnedAt: Date; eventSourceId?: string },
+  ): Promise<void> {
+    const expiresAt = expiryOf(config, options.earnedAt);
+    const movementId = await this.post(manager, member, 'earn', points, { sourceId: options.sourceId, reason: options.reason });
+    await this.ledger.insertLot(manager, { id: randomUUID(), customerId: member.customerId, movementId, sourceId: options.sourceId, points, earnedAt: options.earnedAt, expiresAt });
+    await this.outbox.add(manager, PointsEarnedV1, member.customerId, {
+      customerId: member.customerId,
+      movementId,
+      points,
+      reason: options.reason,
+      sourceId: options.eventSourceId ?? options.sourceId,
+      expiresAt: expiresAt.toISOString(),
+      balance: member.balance,
+      occurredAt: new Date().toISOString(),
+    });
+  }
+
+  /**
+   * Takes back points in proportion to the refunded amount, from the purchase's own lot first and
+   * then oldest first; what the balance cannot cover is recorded as a shortfall, never a negative lot.
+   */
+  async reverse(manager: EntityManager, refund: EventData<typeof PurchaseRefundedV1>): Promise<void> {
+    const member = await this.ledger.lockMember(manager, refund.customerId);
+    // The same refund under another event id (a re-publication) is a no-op: refund ids are unique sources.
+    if (await this.ledger.refundSeen(manager, refund.refundId)) return;
+    const purchase = await this.ledger.lockPurchase(manager, refund.purchaseId);
+    const due = member && purchase
+      ? reversalPoints(purchase.pointsEarned, purchase.pointsReversed, purchase.refundedBase + parseDecimal(refund.amountBase), purchase.totalBase)
+      : 0;
+    let taken = 0;
+    let movementId: string | undefined;
+    if (member && due > 0) {
+      const plan = consumeOldestFirst(await this.ledger.openLots(manager, member.customerId), due, `purchase:${refund.purchaseId}`);
+      taken = plan.taken;
+      movementId = await this.post(manager, member, 'reverse', -taken, {
+        sourceId: `refund:${refund.refundId}`,
+        reason: 'refund',
+        shortfall: due - taken,
+        allocations: plan.allocations,
+      });
+    }
+    // An unknown purchase (refunded before it reached loyalty, or earned nothing) is kept on record with 0 points.
+    await this.ledger.insertRefund(manager, {
+      refundId: refund.refundId,
+      purchaseId: refund.purchaseId,
+      customerId: refund.customerId,
+      amountBase: refund.amountBase,
+      points: taken,
+      shortfall: due - taken,
+      occurredAt: refund.occurredAt,
+    });
+    if (purchase) await this.ledger.addRefundToPurchase(manager, refund.purchaseId, refund.amountBase, due);
+    if (member && movementId) {
+      await this.outbox.add(manager, PointsReversedV1, member.customerId, {
+        customerId: member.customerId,
+        movementId,
+        points: taken,
+        shortfall: due - taken,
+        refundId: refund.refundId,
+        balance: member.balance,
+        occurredAt: new Date().toISOString(),
+      });
+    }
+  }
+
+  async redeem(customerId: string, request: { points?: number | undefined; rewardId?: string | undefined }): Promise<RedemptionResult> {
+    if ((request.points === undefined) === (request.rewardId === undefined)) {
+      throw new LedgerException(LedgerErrorCode.InvalidRedemption, 'Send either points or rewardId, not both and not neither', 'points');
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const member = await this.ledger.lockMember(manager, customerId);
+      if (!member || member.erased) throw new LedgerException(LedgerErrorCode.MemberNotFound, `Customer ${customerId} has no loyalty account`);
+      let points = request.points ?? 0;
+      let couponCode: string | null = null;
+      let couponValidUntil: Date | null = null;
+      const rewardId = request.rewardId ?? null;
+      if (rewardId) {
+        const { config } = await this.ledger.programme(manager);
+        const reward = await this.ledger.lockReward(manager, rewardId);
+        if (!reward) throw new LedgerException(LedgerErrorCode.RewardNotFound, `Reward ${rewardId} does not exist`);
+        const now = Date.now();
+        if ((reward.validFrom && reward.validFrom.getTime() > now) || (reward.validUntil && reward.validUntil.getTime() <= now)) {
+          throw new LedgerException(LedgerErrorCode.RewardNotAvailable, `Reward ${rewardId} is not available now`, 'rewardId');
+        }
+        if (reward.minTier && tierRank(config, member.tier) < tierRank(config, reward.minTier)) {
+          throw new LedgerException(LedgerErrorCode.TierTooLow, `Reward ${rewardId} needs tier ${reward.minTier}`, 'rewardId');
+        }
+        points = reward.pointsPrice;
+        if (member.balance < points) throw insufficient(member.balance, points);
+        if (!(await this.ledger.takeFromStock(manager, rewardId))) {
+          throw new LedgerException(LedgerErrorCode.RewardOutOfStock, `Reward ${rewardId} is out of stock`);
+        }
+        couponCode = `RP-${randomBytes(6).toString('hex').toUpperCase()}`;
+        const window = addMonths(new Date(), COUPON_VALIDITY_MONTHS);
+        couponValidUntil = reward.validUntil && reward.validUntil < window ? reward.validUntil : window;
+      }
+      if (member.balance < points) throw insufficient(member.balance, points);
+      const redemptionId = randomUUID();
+      const plan = consumeOldestFirst(await this.ledger.openLots(manager, customerId), points);
+      if (plan.taken !== points) throw new Error(`lots of ${customerId} hold ${plan.taken} but the balance says ${member.balance}`);
+      const movementId = await this.post(manager, member, 'redeem', -points, {
+        sourceId: `redemption:${redemptionId}`,
+        reason: rewardId ? `reward ${rewardId}` : 'points redemption',
+        allocations: plan.allocations,
+      });
+      await this.ledger.insertRedemption(manager, { id: redemptionId, customerId, rewardId, movementId, points, couponCode, couponValidUntil });
+      const occurredAt = new Date().toISOString();
+      await this.outbox.add(manager, PointsRedeemedV1, customerId, { customerId, movementId, points, redemptionId, balance: member.balance, occurredAt });
+      if (rewardId) {
+        await this.outbox.add(manager, RewardRedeemedV1, customerId, { customerId, rewardId, redemptionId, points, couponCode: couponCode!, occurredAt });
+      }
+      return {
+        redemptionId,
+        customerId,
+        points,
+        balance: member.balance,
+        rewardId,
+        couponCode,
+        couponValidUntil: couponValidUntil?.toISOString() ?? null,
+        createdAt: occurredAt,
+      };
+    });
+  }
+
+  /** A manual credit (a new lot) or debit (oldest first, never below zero), with its reason and who made it. */
+  async adjust(customerId: string, points: number, reason: string, actor: string): Promise<{ movementId: string; balance: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      const member = await this.ledger.lockMember(manager, customerId);
+      if (!member || member.erased) throw new LedgerException(LedgerErrorCode.MemberNotFound, `Customer ${customerId} has no loyalty account`);
+      const occurredAt = new Date();
+      if (points > 0) {
+        const { config } = await this.ledger.programme(manager);
+        const expiresAt = expiryOf(config, occurredAt);
+        const movementId = await this.post(manager, member, 'adjust', points, { reason, actor });
+        await this.ledger.insertLot(manager, { id: randomUUID(), customerId, movementId, sourceId: null, points, earnedAt: occurredAt, expiresAt });
+        await this.outbox.add(manager, PointsEarnedV1, customerId, {
+          customerId,
+          movementId,
+          points,
+          reason: 'adjustment',
+          expiresAt: expiresAt.toISOString(),
+          balance: member.balance,
+          occurredAt: occurredAt.toISOString(),
+        });
+        return { movementId, balance: member.balance };
+      }
+      const debit = -points;
+      if (member.balance < debit) throw insufficient(member.balance, debit);
+      const plan = consumeOldestFirst(await this.ledger.openLots(manager, customerId), debit);
+      const movementId = await this.post(manager, member, 'adjust', points, { reason, actor, allocations: plan.allocations });
+      await this.outbox.add(manager, PointsReversedV1, customerId, {
+        customerId,
+        movementId,
+        points: debit,
+        shortfall: 0,
+        balance: member.balance,
+        occurredAt: occurredAt.toISOString(),
+      });
+      return { movementId, balance: member.balance };
+    });
+  }
+
+  /**
+   * Expires what is left in lots whose validity ended by `asOf`, one member per transaction under the
+   * member lock: a second run (or a second replica) finds nothing left and does nothing.
+   */
+  async expire(asOf: Date, batch = 500): Promise<{ members: number; points: number }> {
+    let members = 0;
+    let total = 0;
+    for (;;) {
+      const customers = await this.ledger.customersWithExpiredLots(asOf, batch);
+      for (const customerId of customers) {
+        const expired = await this.dataSource.transaction(async (manager) => {
+          const member = await this.ledger.lockMember(manager, customerId);
+          if (!member) return 0;
+          const allocations = expiredAllocations(await this.ledger.openLots(manager, customerId), asOf);
+          const points = allocations.reduce((sum, a) => sum + a.points, 0);
+          if (points === 0) return 0;
+          const movementId = await this.post(manager, member, 'expire', -points, { reason: `expired as of ${asOf.toISOString()}`, allocations });
+          await this.outbox.add(manager, PointsExpiredV1, customerId, {
+            customerId,
+            movementId,
+            points,
+            balance: member.balance,
+            occurredAt: new Date().toISOString(),
+          });
+          return points;
+        });
+        if (expired > 0) {
+          members++;
+          total += expired;
+        }
+      }
+      if (customers.length < batch) return { members, points: total };
+    }
+  }
+
+  /** Tier review at the end of each member's qualification period: renew, or move down. */
+  async reviewTiers(asOf: Date, batch = 500): Promise<{ reviewed: number; changed: number }> {
+    let reviewed = 0;
+    let changed = 0;
+    for (;;) {
+      const customers = await this.ledger.membersDueForReview(asOf, batch);
+      for (const customerId of customers) {
+        const moved = await this.dataSource.transaction(async (manager) => {
+          const member = await this.ledger.lockMember(manager, customerId);
+          if (!member) return false;
+          const { config } = await this.ledger.programme(manager);
+          const window = await this.window(manager, config, customerId, asOf);
+          const before = member.tier;
+          await this.applyTier(manager, member, tierAtReview(config, member.tier, member.tierPeriodEndsAt, qualifyingTier(config, window), asOf));
+          return before !== member.tier;
+        });
+        reviewed++;
+        if (moved) changed++;
+      }
+      if (customers.length < batch) return { reviewed, changed };
+    }
+  }
+
+  async erase(manager: EntityManager, customerId: string): Promise<void> {
+    await this.ledger.erase(manager, customerId);
+  }
+
+  private async window(manager: EntityManager, config: Programme, customerId: string, at: Date) {
+    return this.ledger.qualificationWindow(manager, customerId, addMonths(at, -config.qualificationMonths), at);
+  }
+
+  private async applyTier(manager: EntityManager, member: LockedMember, decision: TierDecision): Promise<void> {
+    if (!decision.change) return;
+    const from = member.tier;
+    await this.ledger.setTier(manager, { customerId: member.customerId, from, to: decision.to, periodEndsAt: decision.periodEndsAt, reason: decision.reason });
+    member.tier = decision.to;
+    member.tierPeriodEndsAt = decision.periodEndsAt;
+    if (from !== decision.to && decision.to !== null) {
+      await this.outbox.add(manager, TierChangedV1, member.customerId, {
+        customerId: member.customerId,
+        from,
+        to: decision.to,
+        reason: decision.reason,
+        occurredAt: new Date().toISOString(),
+      });
+    } else if (from !== decision.to && from !== null) {
+      // Dropping below the first tier: the event carries "member" as the tier with no status.
+      await this.outbox.add(manager, TierChangedV1, member.customerId, {
+        customerId: member.customerId,
+        from,
+        to: 'member',
+        reason: decision.reason,
+        occurredAt: new Date().toISOString(),
+      });
+    }
+  }
+
+  /** One movement: the two entries, the lot consumption and the member's new balance. */
+  private async post(
+    manager: EntityManager,
+    member: LockedMember,
+    kind: MovementKind,
+    delta: number,
+    options: { sourceId?: string; reason?: string; actor?: string; shortfall?: number; allocations?: Allocation[] },
+  ): Promise<string> {
+    const id = randomUUID();
+    const balanceAfter = member.balance + delta;
+    await this.ledger.appendMovement(
+      manager,
+      {
+        id,
+        customerId: member.customerId,
+        kind,
+        points: delta,
+        balanceAfter,
+        shortfall: options.shortfall ?? 0,
+        sourceId: options.sourceId ?? null,
+        reason: options.reason ?? null,
+        actor: options.actor ?? null,
+      },
+      entriesFor(kind, delta),
+    );
+    if (options.allocations) await this.ledger.consumeLots(manager, id, options.allocations);
+    member.balance = balanceAfter;
+    return id;
+  }
+}
+
+function insufficient(balance: number, points: number): LedgerException {
+  return new LedgerException(LedgerErrorCode.InsufficientPoints, `The balance is ${balance} points; ${points} are needed`);
+}

@@ -1,0 +1,111 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  AdjustmentRequest,
+  RedemptionRequest,
+  RegisterReferralRequest,
+  StatementQuery,
+  type ReferralCodeView,
+  type ReferralView,
+  type AdjustmentView,
+  type MemberView,
+  type RedemptionView,
+  type StatementView,
+} from '@rapport/contracts';
+import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
+import { LedgerErrorCode, LedgerException } from './ledger.exception';
+import { LedgerRepository } from './ledger.repository';
+import { LedgerService } from './ledger.service';
+
+/**
+ * Member accounts, statements, redemptions and adjustments. Loyalty does not know who owns a
+ * customer (that lives in customer-profile), so there is no row-level rule here: any caller with
+ * the loyalty scopes reaches any member (see the README).
+ */
+@Controller('internal/v1/members')
+export class MembersController {
+  constructor(
+    private readonly repository: LedgerRepository,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  @Get(':customerId')
+  @CallerScopes('loyalty:read')
+  async get(@Param('customerId', new ParseUUIDPipe()) customerId: string): Promise<MemberView> {
+    const { config } = await this.repository.programme();
+    const soon = new Date(Date.now() + config.expiringSoonDays * 86_400_000);
+    const member = await this.repository.member(customerId, soon);
+    if (!member) throw notFound(customerId);
+    const history = await this.repository.tierHistory(customerId);
+    return {
+      customerId: member.customerId,
+      kind: member.kind,
+      balance: member.balance,
+      tier: member.tier,
+      tierPeriodEndsAt: member.tierPeriodEndsAt?.toISOString() ?? null,
+      expiringSoon: { points: member.expiringSoon, withinDays: config.expiringSoonDays, nextExpiry: member.nextExpiry?.toISOString() ?? null },
+      tierHistory: history.map((h) => ({ from: h.from, to: h.to, reason: h.reason, changedAt: h.changedAt.toISOString() })),
+      erased: member.erased,
+      createdAt: member.createdAt.toISOString(),
+    };
+  }
+
+  @Get(':customerId/statement')
+  @CallerScopes('loyalty:read')
+  async statement(@Param('customerId', new ParseUUIDPipe()) customerId: string, @Query() query: StatementQuery): Promise<StatementView> {
+    const member = await this.repository.member(customerId, new Date());
+    if (!member) throw notFound(customerId);
+    const limit = query.limit ?? 50;
+    const rows = await this.repository.statement(customerId, limit + 1, query.before);
+    const page = rows.slice(0, limit);
+    return {
+      customerId,
+      balance: member.balance,
+      items: page.map((r) => ({
+        movementId: r.id,
+        kind: r.kind,
+        points: r.points,
+        balanceAfter: r.balanceAfter,
+        shortfall: r.shortfall,
+        reason: r.reason,
+        sourceId: r.sourceId,
+        createdAt: r.createdAt.toISOString(),
+      })),
+      nextCursor: rows.length > limit ? page[page.length - 1]!.seq : null,
+    };
+  }
+
+  @Post(':customerId/redemptions')
+  @HttpCode(201)
+  @CallerScopes('loyalty:write')
+  async redeem(@Param('customerId', new ParseUUIDPipe()) customerId: string, @Body() body: RedemptionRequest): Promise<RedemptionView> {
+    return this.ledger.redeem(customerId, body);
+  }
+
+  @Post(':customerId/adjustments')
+  @HttpCode(201)
+  @CallerScopes('loyalty:write', 'admin')
+  async adjust(
+    @Param('customerId', new ParseUUIDPipe()) customerId: string,
+    @Body() body: AdjustmentRequest,
+    @Caller() caller: CallerIdentity,
+  ): Promise<AdjustmentView> {
+    return this.ledger.adjust(customerId, body.points, body.reason, caller.sub);
+  }
+
+  @Get(':customerId/referral-code')
+  @CallerScopes('loyalty:read')
+  async referralCode(@Param('customerId', new ParseUUIDPipe()) customerId: string): Promise<ReferralCodeView> {
+    return this.ledger.referralCode(customerId);
+  }
+
+  @Post(':customerId/referral')
+  @HttpCode(201)
+  @CallerScopes('loyalty:write')
+  async registerReferral(@Param('customerId', new ParseUUIDPipe()) customerId: string, @Body() body: RegisterReferralRequest): Promise<ReferralView> {
+    return this.ledger.registerReferral(customerId, body.code);
+  }
+}
+
+function notFound(customerId: string): LedgerException {
+  return new LedgerException(LedgerErrorCode.MemberNotFound, `Customer ${customerId} is not known to loyalty`);
+}

@@ -1,0 +1,133 @@
+// Import benchmark: N customers from one CSV file, imported through the public API
+// (POST /api/v1/imports, streamed: gateway -> customer-profile -> validation -> COPY into a staging
+// table -> INSERT … SELECT into customers and their customer.created events into the outbox), and
+// the same file loaded by a raw `COPY … FROM STDIN (FORMAT csv)` into a bare table in the same run.
+// Prints rows/s of both and their ratio, ending with one line of JSON holding every figure.
+//
+//   node deploy/build.cjs && node_modules/.bin/node dist/bench/import/run.js --rows 1000000
+//   (--profile bench by default; any stack profile with free ports, e.g. --profile test4)
+import { createReadStream, createWriteStream, mkdirSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { demoUserToken, killAllSync, repoRoot, Stack, type StackProfile } from '@rapport/stack';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+interface Args {
+  rows: number;
+  profile: StackProfile;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { rows: 1_000_000, profile: 'bench' };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (flag === '--rows') args.rows = Number(value);
+    else if (flag === '--profile') args.profile = value as StackProfile;
+    else throw new Error(`unknown option ${flag} (use --rows N, --profile P)`);
+  }
+  if (!Number.isInteger(args.rows) || args.rows < 1 || args.rows > 10_000_000) throw new Error('--rows must be an integer from 1 to 10000000');
+  return args;
+}
+
+const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周'];
+const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋'];
+
+/** name, email, phone, tags: unique emails and phones, Chinese names. */
+async function writeCsv(file: string, rows: number): Promise<void> {
+  async function* lines(): AsyncGenerator<string> {
+    yield 'name,email,phone,tags\n';
+    let chunk = '';
+    for (let i = 0; i < rows; i++) {
+      const name = `${SURNAMES[i % 10]}${GIVEN[Math.floor(i / 10) % 10]}${GIVEN[Math.floor(i / 100) % 10]} ${i}`;
+      chunk += `${name},user${i}@example.com,+86138${String(i).padStart(8, '0')},${i % 3 === 0 ? 'vip;tea' : ''}\n`;
+      if (i % 10_000 === 9_999) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk) yield chunk;
+  }
+  await pipeline(Readable.from(lines()), createWriteStream(file));
+}
+
+async function rawCopy(databaseUrl: string, file: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('DROP SCHEMA IF EXISTS bench_import CASCADE');
+    await client.query('CREATE SCHEMA bench_import');
+    await client.query('CREATE TABLE bench_import.raw_customers (name text, email text, phone text, tags text)');
+    const started = performance.now();
+    await pipeline(createReadStream(file), client.query(copyFrom('COPY bench_import.raw_customers FROM STDIN WITH (FORMAT csv, HEADER true)')));
+    const seconds = (performance.now() - started) / 1000;
+    await client.query('DROP SCHEMA bench_import CASCADE');
+    return seconds;
+  } finally {
+    await client.end();
+  }
+}
+
+async function apiImport(gatewayUrl: string, file: string): Promise<{ seconds: number; result: Record<string, unknown> }> {
+  const token = await demoUserToken(gatewayUrl, 'agent1');
+  const started = performance.now();
+  const response = await fetch(`${gatewayUrl}/api/v1/imports`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+    body: Readable.toWeb(createReadStream(file)) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit);
+  const result = (await response.json()) as Record<string, unknown>;
+  const seconds = (performance.now() - started) / 1000;
+  if (response.status !== 201) throw new Error(`import answered ${response.status}: ${JSON.stringify(result)}`);
+  return { seconds, result };
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  process.removeAllListeners('warning');
+  const stack = new Stack({ profile: args.profile, fresh: true, log: (line) => process.stderr.write(`[stack] ${line}\n`) });
+  process.on('exit', () => killAllSync());
+  const cpus = os.cpus();
+  console.log(`import benchmark: ${args.rows} rows; ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown cpu'}), node ${process.version}`);
+  try {
+    const { databaseUrl, gatewayUrl } = await stack.start();
+    const dir = path.join(repoRoot(), '.local', args.profile);
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `bench-import-${args.rows}.csv`);
+    await writeCsv(file, args.rows);
+    const megabytes = statSync(file).size / 1e6;
+    console.log(`wrote ${file} (${megabytes.toFixed(1)} MB)`);
+
+    const raw = await rawCopy(databaseUrl, file);
+    console.log(`raw COPY into a bare table: ${raw.toFixed(2)} s, ${Math.round(args.rows / raw)} rows/s`);
+    const api = await apiImport(gatewayUrl, file);
+    console.log(`POST /api/v1/imports: ${api.seconds.toFixed(2)} s, ${Math.round(args.rows / api.seconds)} rows/s (${JSON.stringify({ ...api.result, errors: undefined })})`);
+    const figures = {
+      rows: args.rows,
+      megabytes: Number(megabytes.toFixed(1)),
+      rawCopySeconds: Number(raw.toFixed(2)),
+      rawCopyRowsPerSecond: Math.round(args.rows / raw),
+      importSeconds: Number(api.seconds.toFixed(2)),
+      importRowsPerSecond: Math.round(args.rows / api.seconds),
+      ratioToRawCopy: Number((raw / api.seconds).toFixed(3)),
+      imported: api.result['rowsImported'],
+      failed: api.result['rowsFailed'],
+    };
+    console.log(`import / raw COPY: ${(figures.ratioToRawCopy * 100).toFixed(1)} %`);
+    console.log(JSON.stringify(figures));
+    return 0;
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,243 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsPositive,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+/** Money arrives as a JSON number (88.5) or a decimal string ("88.50") and is kept as a string: never a float. */
+const moneyToString = ({ value }: { value: unknown }) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value);
+const MONEY = /^\d{1,14}(\.\d{1,4})?$/;
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class PurchaseLineRequest {
+  @ApiProperty({ example: 'TEA-001', maxLength: 100 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  sku!: string;
+
+  @ApiPropertyOptional({ example: '西湖龙井', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'tea', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  category?: string;
+
+  @ApiProperty({ example: 2, description: 'Positive, at most 3 decimals' })
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
+  @IsPositive()
+  @Max(1_000_000)
+  quantity!: number;
+
+  @ApiProperty({ oneOf: [{ type: 'string', example: '88.50' }, { type: 'number', example: 88.5 }], description: 'Decimal, at most 4 decimals' })
+  @Transform(moneyToString)
+  @Matches(MONEY, { message: 'unitPrice must be a non-negative decimal amount with at most 4 decimals' })
+  unitPrice!: string;
+}
+
+export class RecordPurchaseRequest {
+  @ApiProperty({ example: 'SO-2026-000123', description: 'Unique: a replay returns the purchase already recorded', maxLength: 200 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  externalOrderId!: string;
+
+  @ApiProperty({ example: 'CNY', description: 'ISO 4217; needs an exchange rate to the base currency' })
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as CNY' })
+  currency!: string;
+
+  @ApiPropertyOptional({ example: 'store', maxLength: 40 })
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_-]{0,39}$/, { message: 'channel must be a lower-case word such as store or web' })
+  channel?: string;
+
+  @ApiProperty({ example: '2026-11-20T10:15:00+08:00', format: 'date-time' })
+  @IsISO8601({ strict: true }, { message: 'occurredAt must be an ISO 8601 date-time' })
+  @Matches(/T.*(Z|[+-]\d{2}:\d{2})$/, { message: 'occurredAt must carry a time zone offset' })
+  occurredAt!: string;
+
+  @ApiProperty({ type: [PurchaseLineRequest], minItems: 1, maxItems: 500 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => PurchaseLineRequest)
+  lines!: PurchaseLineRequest[];
+}
+
+export class RefundLineRequest {
+  @ApiProperty({ example: 1, description: 'The line number (lineNo) in the purchase' })
+  @IsInt()
+  @Min(1)
+  lineNo!: number;
+
+  @ApiProperty({ example: 1 })
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
+  @IsPositive()
+  quantity!: number;
+}
+
+/** Give `amount` or `lines` (not both); neither refunds all that is left. */
+export class RecordRefundRequest {
+  @ApiPropertyOptional({ oneOf: [{ type: 'string', example: '50.00' }, { type: 'number', example: 50 }] })
+  @IsOptional()
+  @Transform(moneyToString)
+  @Matches(MONEY, { message: 'amount must be a positive decimal amount with at most 4 decimals' })
+  amount?: string;
+
+  @ApiPropertyOptional({ type: [RefundLineRequest] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => RefundLineRequest)
+  lines?: RefundLineRequest[];
+
+  @ApiProperty({ example: 'damaged on delivery', maxLength: 500 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
+}
+
+export class ListPurchasesQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  cursor?: string;
+}
+
+export class PutExchangeRateRequest {
+  @ApiProperty({ oneOf: [{ type: 'string', example: '7.1' }, { type: 'number', example: 7.1 }], description: 'Units of the base currency per unit of this currency' })
+  @Transform(moneyToString)
+  @Matches(/^\d{1,9}(\.\d{1,10})?$/, { message: 'rate must be a positive decimal with at most 10 decimals' })
+  rate!: string;
+}
+
+export class PurchaseLineView {
+  @ApiProperty() lineNo!: number;
+  @ApiProperty() sku!: string;
+  @ApiProperty({ nullable: true, type: String }) name!: string | null;
+  @ApiProperty({ nullable: true, type: String }) category!: string | null;
+  @ApiProperty() quantity!: number;
+  @ApiProperty({ example: '88.50' }) unitPrice!: string;
+  @ApiProperty({ example: '177.00' }) lineTotal!: string;
+  @ApiProperty() refundedQuantity!: number;
+}
+
+export class RefundView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) purchaseId!: string;
+  @ApiProperty({ format: 'uuid' }) customerId!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ example: '50.00' }) amount!: string;
+  @ApiProperty() baseCurrency!: string;
+  @ApiProperty({ example: '50.00' }) amountBase!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class PurchaseView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) customerId!: string;
+  @ApiProperty() externalOrderId!: string;
+  @ApiProperty({ nullable: true, type: String }) channel!: string | null;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ example: '177.00' }) total!: string;
+  @ApiProperty({ example: 'CNY' }) baseCurrency!: string;
+  @ApiProperty({ example: '177.00' }) totalBase!: string;
+  @ApiProperty({ example: '0.00' }) refunded!: string;
+  @ApiProperty({ example: '0.00' }) refundedBase!: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+  @ApiProperty({ type: [PurchaseLineView] }) lines!: PurchaseLineView[];
+  @ApiProperty({ type: [RefundView] }) refunds!: RefundView[];
+}
+
+export class PurchasePage {
+  @ApiProperty({ type: [PurchaseView] }) items!: PurchaseView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class CurrencyTotalView {
+  @ApiProperty() currency!: string;
+  @ApiProperty() purchaseCount!: number;
+  @ApiProperty({ example: '177.00' }) total!: string;
+  @ApiProperty({ example: '0.00' }) refunded!: string;
+  @ApiProperty({ example: '177.00' }) net!: string;
+}
+
+export class PurchaseTotalsView {
+  @ApiProperty({ format: 'uuid' }) customerId!: string;
+  @ApiProperty({ example: 'CNY' }) baseCurrency!: string;
+  @ApiProperty() purchaseCount!: number;
+  @ApiProperty({ example: '177.00' }) totalBase!: string;
+  @ApiProperty({ example: '0.00' }) refundedBase!: string;
+  @ApiProperty({ example: '177.00' }) netBase!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) firstPurchaseAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastPurchaseAt!: string | null;
+  @ApiProperty({ type: [CurrencyTotalView] }) byCurrency!: CurrencyTotalView[];
+}
+
+export class ExchangeRateView {
+  @ApiProperty({ example: 'USD' }) currency!: string;
+  @ApiProperty({ example: 'CNY' }) baseCurrency!: string;
+  @ApiProperty({ example: '7.1' }) rate!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class ExchangeRateList {
+  @ApiProperty({ type: [ExchangeRateView] }) items!: ExchangeRateView[];
+}
+
+export class ImportErrorView {
+  @ApiProperty({ description: 'The line of the upload (1 is the CSV header)' }) line!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'The column, or null for a line that could not be read' }) field!: string | null;
+  @ApiProperty() message!: string;
+}
+
+export class ImportView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['csv', 'ndjson'] }) format!: string;
+  @ApiProperty({ enum: ['running', 'completed', 'failed'] }) status!: string;
+  @ApiProperty({ description: 'Rows read so far (the total once completed)' }) rowsTotal!: number;
+  @ApiProperty() rowsDone!: number;
+  @ApiProperty() rowsImported!: number;
+  @ApiProperty({ description: 'Rows rejected: invalid, malformed or duplicates' }) rowsFailed!: number;
+  @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) finishedAt!: string | null;
+  @ApiProperty({ type: [ImportErrorView], description: 'The first 1000 row errors, by line' }) errors!: ImportErrorView[];
+}
+
+export class ImportList {
+  @ApiProperty({ type: [ImportView], description: 'Your 20 most recent imports (errors omitted)' }) items!: ImportView[];
+}
