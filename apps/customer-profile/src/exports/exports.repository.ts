@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CustomerVisibility } from '@rapport/platform-auth';
 import { DataSource } from 'typeorm';
-import { visibilityCondition } from '../ownership/visible-customer.sql';
+import { visibilitySql } from '../customers/customers.repository';
 
 export interface ExportRow {
   id: string;
@@ -27,7 +27,7 @@ export class ExportsRepository {
     return this.dataSource.query(
       `SELECT c.id, c.kind, c.name, c.email, c.phone, c.source_channel, c.owner_id, c.team, c.lifecycle_stage, c.tags, c.created_at
          FROM customer_profile.customers c
-        WHERE ($1::uuid IS NULL OR c.id > $1::uuid) AND c.erased_at IS NULL AND ${visibilityCondition(visibility, 'c', params)}
+        WHERE ($1::uuid IS NULL OR c.id > $1::uuid) AND c.erased_at IS NULL AND ${visibilitySql(visibility, params)}
         ORDER BY c.id LIMIT $2`,
       params,
     );

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { LifecycleStage } from '@rapport/contracts';
 import type { CustomerVisibility } from '@rapport/platform-auth';
 import { DataSource, type EntityManager } from 'typeorm';
-import { visibilityCondition } from '../ownership/visible-customer.sql';
+import { visibilitySql } from '../customers/customers.repository';
 
 export interface LifecycleRow {
   from_stage: string | null;
@@ -25,7 +25,7 @@ export class LifecycleRepository {
     const params: unknown[] = [id];
     const rows: { id: string; stage: LifecycleStage }[] = await manager.query(
       `SELECT c.id, c.lifecycle_stage AS stage FROM customer_profile.customers c
-        WHERE c.id = $1 AND c.erased_at IS NULL AND ${visibilityCondition(visibility, 'c', params)} FOR UPDATE`,
+        WHERE c.id = $1 AND c.erased_at IS NULL AND ${visibilitySql(visibility, params)} FOR UPDATE`,
       params,
     );
     return rows[0] ?? null;
@@ -35,7 +35,7 @@ export class LifecycleRepository {
     const params: unknown[] = [id];
     const rows: { stage: string; changed_at: Date | null }[] = await this.dataSource.query(
       `SELECT c.lifecycle_stage AS stage, c.lifecycle_changed_at AS changed_at FROM customer_profile.customers c
-        WHERE c.id = $1 AND ${visibilityCondition(visibility, 'c', params)}`,
+        WHERE c.id = $1 AND ${visibilitySql(visibility, params)}`,
       params,
     );
     return rows[0] ? { stage: rows[0].stage, changedAt: rows[0].changed_at } : null;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CustomerVisibility } from '@rapport/platform-auth';
 import { DataSource, type EntityManager } from 'typeorm';
-import { visibilityCondition } from './visible-customer.sql';
+import { visibilitySql } from '../customers/customers.repository';
 
 export interface OwnershipRow {
   change: string;
@@ -21,7 +21,7 @@ export class OwnershipRepository {
     const params: unknown[] = [id];
     const rows: { owner_id: string | null; team: string | null }[] = await manager.query(
       `SELECT c.owner_id, c.team FROM customer_profile.customers c
-        WHERE c.id = $1 AND c.erased_at IS NULL AND ${visibilityCondition(visibility, 'c', params)} FOR UPDATE`,
+        WHERE c.id = $1 AND c.erased_at IS NULL AND ${visibilitySql(visibility, params)} FOR UPDATE`,
       params,
     );
     return rows[0] ? { ownerId: rows[0].owner_id, team: rows[0].team } : null;
@@ -30,7 +30,7 @@ export class OwnershipRepository {
   async isVisible(id: string, visibility: CustomerVisibility): Promise<boolean> {
     const params: unknown[] = [id];
     const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM customer_profile.customers c WHERE c.id = $1 AND ${visibilityCondition(visibility, 'c', params)}`,
+      `SELECT 1 FROM customer_profile.customers c WHERE c.id = $1 AND ${visibilitySql(visibility, params)}`,
       params,
     );
     return rows.length > 0;

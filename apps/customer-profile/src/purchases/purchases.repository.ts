@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { LifecycleStage } from '@rapport/contracts';
 import type { CustomerVisibility } from '@rapport/platform-auth';
 import { DataSource, type EntityManager } from 'typeorm';
-import { visibilityCondition } from '../ownership/visible-customer.sql';
+import { visibilitySql } from '../customers/customers.repository';
 import type { PricedLine } from './purchase-calculator';
 
 export interface PurchaseRow {
@@ -82,7 +82,7 @@ export class PurchasesRepository {
     const params: unknown[] = [id];
     const rows: { stage: LifecycleStage }[] = await manager.query(
       `SELECT c.lifecycle_stage AS stage FROM customer_profile.customers c
-        WHERE c.id = $1 AND c.erased_at IS NULL AND ${visibilityCondition(visibility, 'c', params)} FOR UPDATE`,
+        WHERE c.id = $1 AND c.erased_at IS NULL AND ${visibilitySql(visibility, params)} FOR UPDATE`,
       params,
     );
     return rows[0] ?? null;
@@ -91,7 +91,7 @@ export class PurchasesRepository {
   async isVisible(id: string, visibility: CustomerVisibility): Promise<boolean> {
     const params: unknown[] = [id];
     const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM customer_profile.customers c WHERE c.id = $1 AND ${visibilityCondition(visibility, 'c', params)}`,
+      `SELECT 1 FROM customer_profile.customers c WHERE c.id = $1 AND ${visibilitySql(visibility, params)}`,
       params,
     );
     return rows.length > 0;
