@@ -92,6 +92,8 @@ async function main(): Promise<void> {
       return;
     }
     case 'dlq-replay': {
+      // Locally (npm run stack -- dlq-replay <service>) the broker is the dev stack's.
+      process.env.KAFKA_BROKERS ??= '127.0.0.1:19092';
       const service = args[0] ?? '';
       if (!isServiceName(service) || service === 'gateway') throw new Error(`dlq-replay needs a consuming service name\n${USAGE}`);
       const bus = busFromEnv();

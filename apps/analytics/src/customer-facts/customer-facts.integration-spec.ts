@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createEnvelope, CustomerCreatedV1, deadLetterTopicOf, Topics, toBinaryMode } from '@rapport/contracts';
-import { DeadLetterHeaders, type MessageBus, type RecordProducer } from '@rapport/platform-messaging';
+import { consumerGroupOf, createEnvelope, CustomerCreatedV1, deadLetterTopicOf, Topics, toBinaryMode } from '@rapport/contracts';
+import { DeadLetterHeaders, replayDeadLetters, type MessageBus, type RecordProducer } from '@rapport/platform-messaging';
 import { adminClient, collectRecords, eventually, stackInfo, testBus } from '@rapport/testing';
 import type { Client } from 'pg';
 
@@ -109,5 +109,22 @@ describe('analytics consumes customer events', () => {
     const next = created(key);
     await producer.send([{ topic: Topics.customers.name, ...toBinaryMode(next) }]);
     await eventually(async () => (await factCount(key)) === 1, 20_000, 'the next event of the partition');
-  });
+
+    // After the fix (the grant is back), replaying the dead letters applies the event that failed.
+    const otherKey = randomUUID();
+    const lost = created(otherKey);
+    const dlqAgain = await collectRecords(bus, deadLetterTopicOf('analytics').name, (r) => r.headers['ce_id'] === lost.id);
+    await db.query('REVOKE INSERT ON analytics.customer_facts FROM analytics');
+    try {
+      await producer.send([{ topic: Topics.customers.name, ...toBinaryMode(lost) }]);
+      await eventually(async () => dlqAgain.records.length === 1, 30_000, 'the second failing event on the dead-letter topic');
+    } finally {
+      await db.query('GRANT INSERT ON analytics.customer_facts TO analytics');
+      await dlqAgain.stop();
+    }
+    expect(await factCount(otherKey)).toBe(0);
+    const replayed = await replayDeadLetters(bus, deadLetterTopicOf('analytics').name, consumerGroupOf('analytics'), { idleMs: 5_000 });
+    expect(replayed).toBeGreaterThanOrEqual(1);
+    await eventually(async () => (await factCount(otherKey)) === 1, 30_000, 'the replayed event to be applied');
+  }, 180_000);
 });

@@ -51,7 +51,8 @@ export function fromDeadLetter(record: IncomingRecord): OutgoingRecord {
 /**
  * Sends the dead letters of a service back to their original topics (after the bug that poisoned
  * them is fixed). Progress is kept by the replay consumer group, so a letter is replayed once; stops
- * when no new letter arrived for `idleMs`.
+ * when no new letter arrived for `idleMs`, or at the first letter that failed after the replay began
+ * (a replayed message that fails again), which is left for the next replay instead of looping.
  */
 export async function replayDeadLetters(
   bus: MessageBus,
@@ -62,18 +63,25 @@ export async function replayDeadLetters(
   const producer = options.producer ?? bus.producer();
   const consumer = bus.consumer(`${consumerGroup}.dlq-replay`);
   let replayed = 0;
-  let lastActivity = Date.now();
+  let reachedNewLetters = false;
+  const startedAt = Date.now();
+  let lastActivity = startedAt;
   await consumer.start({
     topics: [deadLetterTopic],
     fromBeginning: true,
     handle: async (record) => {
+      if (Date.parse(record.headers[DeadLetterHeaders.failedAt] ?? '') >= startedAt) {
+        reachedNewLetters = true;
+        // Not committed: the next replay starts here.
+        throw new Error('dead letter newer than this replay; left for the next one');
+      }
       await producer.send([fromDeadLetter(record)]);
       replayed += 1;
       lastActivity = Date.now();
     },
   });
   const idleMs = options.idleMs ?? 5_000;
-  while (Date.now() - lastActivity < idleMs) await new Promise((r) => setTimeout(r, 250));
+  while (!reachedNewLetters && Date.now() - lastActivity < idleMs) await new Promise((r) => setTimeout(r, 250));
   await consumer.stop();
   if (!options.producer) await producer.disconnect();
   return replayed;
