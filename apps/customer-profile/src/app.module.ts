@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { ServiceCoreModule, type ServiceDefinition } from '@rapport/platform-runtime';
-import { CustomerEntity } from './customers/customer.entity';
 import { CustomersModule } from './customers/customers.module';
 import { ConsentModule } from './consent/consent.module';
 import { CustomFieldsModule } from './custom-fields/custom-fields.module';
@@ -21,7 +20,6 @@ import { ImportsModule } from './imports/imports.module';
 export const serviceDefinition: ServiceDefinition = {
   name: 'customer-profile',
   migrations: [CreateCustomers1764000001000, RichCustomerRecords1764000100000, CustomerMergeTombstones1764000101000, CreatePurchases1764000200000, CreateOwnershipAndLifecycle1764000201000, CreateImports1764000202000],
-  entities: [CustomerEntity],
   requireCallerIdentity: true,
 };
 
