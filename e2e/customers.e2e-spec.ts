@@ -1,52 +1,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { adminClient, bearer, eventually, stackInfo } from '@rapport/testing';
+import { adminClient, bearer, cnMobile, customerRequest, eventually, organisationRequest, stackInfo, uniqueTag } from '@rapport/testing';
 import type { Client } from 'pg';
 import request from 'supertest';
 
-// Test data builders (the same as apps/customer-profile/test/factories: e2e may not import app files).
-/** A valid mainland mobile number in the form people type it: "139 1234 5678". */
-function cnMobile(): { typed: string; e164: string } {
-  const rest = String(randomInt(0, 100_000_000)).padStart(8, '0');
-  return { typed: `139 ${rest.slice(0, 4)} ${rest.slice(4)}`, e164: `+86139${rest}` };
-}
-
-function uniqueTag(prefix = 't'): string {
-  return `${prefix}-${randomUUID().slice(0, 8)}`;
-}
-
-/** The body of POST /api/v1/customers: a person with everything, unique where uniqueness matters. */
-function customerRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  const n = randomUUID().slice(0, 8);
-  return {
-    name: `王小明${n}`,
-    kind: 'person',
-    gender: 'male',
-    birthday: '1990-05-17',
-    email: `  XiaoMing.${n}@Example.com `,
-    phone: cnMobile().typed,
-    addresses: [{ country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区', street: '龙井路 1 号', postcode: '310000' }],
-    identifiers: [{ type: 'wechat_openid', value: `oW-${n}` }],
-    sourceChannel: 'store',
-    tags: ['茶友'],
-    interests: ['green tea'],
-    preferences: { language: 'zh-CN' },
-    notes: '喜欢龙井',
-    ...overrides,
-  };
-}
-
-function organisationRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  const n = randomUUID().slice(0, 8);
-  return {
-    name: `杭州茶业有限公司${n}`,
-    kind: 'organisation',
-    contacts: [
-      { name: '李娜', title: '采购经理', phone: cnMobile().typed, email: `Na.Li.${n}@Example.com` },
-      { name: '赵强', title: '财务' },
-    ],
-    ...overrides,
-  };
-}
 
 /**
  * Customer records through the gateway as a department's client meets them: rich records, partial

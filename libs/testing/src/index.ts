@@ -1,3 +1,4 @@
 export * from './stack-file';
 export * from './helpers';
 export * from './otlp-receiver';
+export * from './factories/customer.factory';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { stackInfo } from '@rapport/testing';
 import { DataSource, type Logger } from 'typeorm';
-import { cnMobile, uniqueTag } from '../../test/factories/customer.factory';
+import { cnMobile, uniqueTag } from '@rapport/testing';
 import { SEARCH_WORD_FUNCTION } from '../database/migrations/1764000100000-RichCustomerRecords';
 import { encodeSearchText } from '../search/search-key';
 import { CustomerFieldsBuilder } from './customer-fields';

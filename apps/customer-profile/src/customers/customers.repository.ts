@@ -75,21 +75,7 @@ export class CustomersRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
       [
         id,
-        fields.kind,
-        fields.name,
-        fields.gender,
-        fields.birthday,
-        fields.email,
-        fields.phone,
-        fields.emails,
-        fields.phones,
-        JSON.stringify(fields.addresses),
-        fields.tags,
-        fields.interests,
-        JSON.stringify(fields.preferences),
-        fields.notes,
-        JSON.stringify(fields.customFields),
-        fields.sourceChannel,
+        ...fieldValues(fields),
         owner.ownerId,
         owner.team,
         searchKeyOf(fields),
@@ -110,21 +96,7 @@ export class CustomersRepository {
       [
         id,
         expectedVersion,
-        fields.kind,
-        fields.name,
-        fields.gender,
-        fields.birthday,
-        fields.email,
-        fields.phone,
-        fields.emails,
-        fields.phones,
-        JSON.stringify(fields.addresses),
-        fields.tags,
-        fields.interests,
-        JSON.stringify(fields.preferences),
-        fields.notes,
-        JSON.stringify(fields.customFields),
-        fields.sourceChannel,
+        ...fieldValues(fields),
         searchKeyOf(fields),
       ],
     );
@@ -304,4 +276,25 @@ export function toRecord(r: CustomerRow): Omit<CustomerRecord, 'identifiers' | '
     version: r.version,
     createdKey: r.created_key,
   };
+}
+
+/** The record's columns kind … source_channel, in the order both INSERT and UPDATE list them. */
+function fieldValues(fields: CustomerFields): unknown[] {
+  return [
+    fields.kind,
+    fields.name,
+    fields.gender,
+    fields.birthday,
+    fields.email,
+    fields.phone,
+    fields.emails,
+    fields.phones,
+    JSON.stringify(fields.addresses),
+    fields.tags,
+    fields.interests,
+    JSON.stringify(fields.preferences),
+    fields.notes,
+    JSON.stringify(fields.customFields),
+    fields.sourceChannel,
+  ];
 }
