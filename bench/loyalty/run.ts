@@ -1,47 +1,65 @@
-// Loyalty benchmark: publishes N purchase.recorded events to the real broker (as customer-profile
-// does) against a full local stack (profile "bench": PostgreSQL, Kafka and the six services, as
-// `npm start` runs them) and measures how fast loyalty posts the points: events/s and the latency from
-// the event's time to the loyalty transaction that credited it.
+// Loyalty benchmark, against a full local stack (profile "bench": PostgreSQL, Kafka and the six
+// services, as `npm start` runs them). Purchases are offered at a fixed rate (open loop) from two
+// sources, one after the other: through the public API (gateway -> customer-profile, whose outbox
+// publishes purchase.recorded), and straight to the broker (loyalty's consumer alone). For each it
+// measures the sustained rate of credited purchases and the latency from the purchase's commit to its
+// points being visible in loyalty's ledger.
 //
-//   node deploy/build.cjs && node_modules/.bin/node --enable-source-maps dist/bench/loyalty/run.js --events 5000 --customers 500
+//   node deploy/build.cjs && node_modules/.bin/node --enable-source-maps dist/bench/loyalty/run.js --rate 2000 --events 6000
 //
 // Human-readable lines go to stdout, ending with one line of JSON; the stack's own log lines go to stderr.
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { createEnvelope, PurchaseRecordedV1, Topics, toBinaryMode } from '@rapport/contracts';
-import { createMessageBus, type MessageBus, type OutgoingRecord, type RecordProducer } from '@rapport/platform-messaging';
+import { createMessageBus, type MessageBus, type RecordProducer } from '@rapport/platform-messaging';
 import { createLogger } from '@rapport/platform-observability';
-import { killAllSync, Stack } from '@rapport/stack';
+import { demoUserToken, killAllSync, Stack, type StackProfile } from '@rapport/stack';
 import { Client } from 'pg';
+
+type Source = 'api' | 'kafka';
 
 interface Args {
   events: number;
   customers: number;
-  batch: number;
+  rate: number;
+  source: Source[];
   warmup: number;
+  profile: StackProfile;
 }
 
-const USAGE = `usage: node dist/bench/loyalty/run.js [--events N] [--customers C] [--batch B] [--warmup W]
-  --events N     purchase.recorded events measured (default 5000)
+const USAGE = `usage: node dist/bench/loyalty/run.js [--events N] [--customers C] [--rate R] [--source api|kafka|both] [--warmup W] [--profile P]
+  --events N     purchases measured per source (default 6000)
   --customers C  distinct customers they spread over (default 500)
-  --batch B      records per producer send (default 100)
-  --warmup W     events sent first and not measured (default 300; 0 to skip)`;
+  --rate R       purchases offered per second, open loop (default 2000)
+  --source S     api: POST /api/v1/customers/{id}/purchases through the gateway to customer-profile, whose
+                 outbox publishes purchase.recorded; kafka: purchase.recorded published straight to the
+                 broker (loyalty alone); both (default): one after the other
+  --warmup W     purchases sent first at the same rate and not measured (default 500; 0 to skip)
+  --profile P    stack profile (default bench)`;
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { events: 5_000, customers: 500, batch: 100, warmup: 300 };
+  const args: Args = { events: 6_000, customers: 500, rate: 2_000, source: ['api', 'kafka'], warmup: 500, profile: 'bench' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
       process.exit(0);
     }
-    const m = /^--(events|customers|batch|warmup)(?:=(.*))?$/.exec(arg);
+    const m = /^--(events|customers|rate|source|warmup|profile)(?:=(.*))?$/.exec(arg);
     if (!m) fail(`unknown argument ${arg}`);
     const raw = m[2] ?? argv[++i];
-    const value = Number(raw);
-    const min = m[1] === 'warmup' ? 0 : 1;
-    if (raw === undefined || !Number.isInteger(value) || value < min) fail(`--${m[1]} needs an integer >= ${min}, got ${raw}`);
-    args[m[1] as keyof Args] = value;
+    if (raw === undefined) fail(`--${m[1]} needs a value`);
+    if (m[1] === 'source') {
+      if (!['api', 'kafka', 'both'].includes(raw)) fail(`--source must be api, kafka or both, got ${raw}`);
+      args.source = raw === 'both' ? ['api', 'kafka'] : [raw as Source];
+    } else if (m[1] === 'profile') {
+      args.profile = raw as StackProfile;
+    } else {
+      const value = Number(raw);
+      const min = m[1] === 'warmup' ? 0 : 1;
+      if (!Number.isInteger(value) || value < min) fail(`--${m[1]} needs an integer >= ${min}, got ${raw}`);
+      args[m[1] as 'events' | 'customers' | 'rate' | 'warmup'] = value;
+    }
   }
   return args;
 }
@@ -56,61 +74,212 @@ const info = (line: string): void => {
 };
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Sends `events` purchases over `customers` and waits until loyalty has credited every one. */
-async function phase(producer: RecordProducer, db: Client, args: Args, events: number, label: string) {
-  const customers = Array.from({ length: Math.min(args.customers, events) }, () => randomUUID());
-  const sentAt = new Map<string, number>();
-  const records: OutgoingRecord[] = [];
-  for (let i = 0; i < events; i++) {
-    const customerId = customers[i % customers.length]!;
-    const purchaseId = randomUUID();
-    const amount = `${100 + (i % 900)}.00`;
-    const event = createEnvelope(PurchaseRecordedV1, customerId, {
-      purchaseId,
-      customerId,
-      externalOrderId: `bench-${i}`,
-      currency: 'CNY',
-      total: amount,
-      baseCurrency: 'CNY',
-      totalBase: amount,
-      lines: [{ sku: 'bench', quantity: 1, unitPrice: amount, lineTotal: amount }],
-      occurredAt: new Date().toISOString(),
-      firstPurchase: i < customers.length,
-    });
-    records.push({ topic: Topics.purchases.name, ...toBinaryMode(event) });
-    sentAt.set(purchaseId, 0);
+/**
+ * When each purchase's points became visible: polls loyalty every 10 ms for the purchases still
+ * pending (by primary key; the purchase row commits with its points movement) and stamps each with
+ * the time it was first read — what a client asking for the balance would see.
+ */
+class VisibilityWatch {
+  readonly seenAt = new Map<string, number>();
+  private readonly pending = new Set<string>();
+  private running = true;
+  private readonly loop: Promise<void>;
+
+  constructor(private readonly db: Client) {
+    this.loop = this.run();
   }
+
+  expect(purchaseId: string): void {
+    this.pending.add(purchaseId);
+  }
+
+  get waiting(): number {
+    return this.pending.size;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      if (this.pending.size > 0) {
+        const { rows } = await this.db.query(`SELECT purchase_id FROM loyalty.purchases WHERE purchase_id = ANY($1::uuid[])`, [[...this.pending]]);
+        const now = Date.now();
+        for (const row of rows) {
+          this.seenAt.set(row.purchase_id, now);
+          this.pending.delete(row.purchase_id);
+        }
+      }
+      await sleep(10);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+}
+
+/**
+ * Offers `events` purchases at `rate`/s, open loop: every 10 ms the purchases then due are handed to
+ * `send` together, whether or not earlier ones were answered (a slow consumer does not slow the sender).
+ */
+async function offer(events: number, rate: number, send: (indices: number[]) => Promise<void>): Promise<{ offeredSeconds: number; failures: number }> {
   const started = Date.now();
-  for (let i = 0; i < records.length; i += args.batch) {
-    const chunk = records.slice(i, i + args.batch);
-    const now = Date.now();
-    // The event time is the send time: what a consumer of customer-profile's commit would see.
-    for (const r of chunk) sentAt.set((JSON.parse(r.value) as { purchaseId: string }).purchaseId, now);
-    await producer.send(chunk);
+  const inFlight = new Set<Promise<void>>();
+  let failures = 0;
+  for (let next = 0; next < events; ) {
+    const due = Math.min(events, Math.floor(((Date.now() - started) * rate) / 1000) + 1);
+    if (due > next) {
+      const indices = Array.from({ length: due - next }, (_, k) => next + k);
+      next = due;
+      const p = send(indices).catch((error: Error) => {
+        failures += indices.length;
+        if (failures <= 5 * indices.length) info(`send failed: ${error.message}`);
+      });
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+    }
+    await sleep(10);
   }
-  const sent = Date.now();
-  info(`${label}: ${events} events sent in ${((sent - started) / 1000).toFixed(1)} s; waiting for loyalty`);
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
-    const { rows } = await db.query('SELECT count(*)::int AS n FROM loyalty.purchases WHERE customer_id = ANY($1::uuid[])', [customers]);
-    if (rows[0].n >= events) break;
-    if (Date.now() > deadline) throw new Error(`${label}: only ${rows[0].n} of ${events} credited after 10 minutes`);
-    await new Promise((r) => setTimeout(r, 100));
+  await Promise.all(inFlight);
+  return { offeredSeconds: (Date.now() - started) / 1000, failures };
+}
+
+interface PhaseResult {
+  source: Source;
+  events: number;
+  credited: number;
+  failures: number;
+  offeredPerSec: number;
+  creditedPerSec: number;
+  seconds: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+}
+
+interface PurchaseToRecord {
+  i: number;
+  customerId: string;
+  amount: string;
+}
+
+/** A way to record purchases; answers each one's id and commit time (failed ones are left out). */
+interface PurchaseSource {
+  record(purchases: PurchaseToRecord[]): Promise<Array<{ purchaseId: string; committedAt: number }>>;
+}
+
+class KafkaSource implements PurchaseSource {
+  constructor(private readonly producer: RecordProducer) {}
+
+  async record(purchases: PurchaseToRecord[]) {
+    const events = purchases.map(({ i, customerId, amount }) =>
+      createEnvelope(PurchaseRecordedV1, customerId, {
+        purchaseId: randomUUID(),
+        customerId,
+        externalOrderId: `bench-k-${randomUUID()}`,
+        currency: 'CNY',
+        total: amount,
+        baseCurrency: 'CNY',
+        totalBase: amount,
+        lines: [{ sku: 'bench', quantity: 1, unitPrice: amount, lineTotal: amount }],
+        occurredAt: new Date().toISOString(),
+        firstPurchase: i === 0,
+      }),
+    );
+    await this.producer.send(events.map((event) => ({ topic: Topics.purchases.name, ...toBinaryMode(event) })));
+    // The broker's acknowledgement stands for customer-profile's commit: from then on a consumer can see the events.
+    const committedAt = Date.now();
+    return events.map((event) => ({ purchaseId: event.data.purchaseId, committedAt }));
   }
-  // The movement's created_at is the start of loyalty's transaction (now()); it commits a few ms later.
-  const { rows } = await db.query(
-    `SELECT substring(source_id from 10) AS purchase_id, (extract(epoch from created_at) * 1000)::float8 AS at
-     FROM loyalty.movements WHERE customer_id = ANY($1::uuid[]) AND kind = 'earn' AND source_id LIKE 'purchase:%'`,
-    [customers],
-  );
-  const latencies = rows.map((r) => Number(r.at) - sentAt.get(r.purchase_id)!).sort((a, b) => a - b);
-  const last = Math.max(...rows.map((r) => Number(r.at)));
-  const seconds = (last - started) / 1000;
+}
+
+class ApiSource implements PurchaseSource {
+  constructor(
+    private readonly gatewayUrl: string,
+    private readonly token: string,
+  ) {}
+
+  async createCustomers(n: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i += 50) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(50, n - i) }, async (_, j) => {
+          const body = await this.post('/api/v1/customers?force=true', { name: `Bench ${i + j}` });
+          return body.id as string;
+        }),
+      );
+      ids.push(...batch);
+    }
+    return ids;
+  }
+
+  async record(purchases: PurchaseToRecord[]) {
+    const answers = await Promise.allSettled(
+      purchases.map(async ({ customerId, amount }) => {
+        const body = await this.post(`/api/v1/customers/${customerId}/purchases`, {
+          externalOrderId: `bench-a-${randomUUID()}`,
+          currency: 'CNY',
+          channel: 'store',
+          occurredAt: new Date().toISOString(),
+          lines: [{ sku: 'TEA-001', name: '西湖龙井', category: 'tea', quantity: 1, unitPrice: Number(amount) }],
+        });
+        // customer-profile committed before it answered: the answer's arrival is the latest the commit can be.
+        return { purchaseId: body.id as string, committedAt: Date.now() };
+      }),
+    );
+    const failed = answers.filter((a) => a.status === 'rejected');
+    if (failed.length > 0) info(`${failed.length} purchase requests failed: ${String((failed[0] as PromiseRejectedResult).reason)}`);
+    return answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+  }
+
+  private async post(path: string, payload: object): Promise<Record<string, unknown>> {
+    const response = await fetch(`${this.gatewayUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
+    const text = await response.text();
+    if (response.status !== 201) throw new Error(`POST ${path}: ${response.status} ${text.slice(0, 300)}`);
+    return JSON.parse(text) as Record<string, unknown>;
+  }
+}
+
+/** Offers `events` purchases over `customers` at the given rate and waits until loyalty has credited every one. */
+async function phase(source: Source, recorder: PurchaseSource, db: Client, customers: string[], events: number, rate: number, label: string): Promise<PhaseResult> {
+  const watch = new VisibilityWatch(db);
+  const committedAt = new Map<string, number>();
+  try {
+    const { offeredSeconds, failures } = await offer(events, rate, async (indices) => {
+      const recorded = await recorder.record(indices.map((i) => ({ i, customerId: customers[i % customers.length]!, amount: `${100 + (i % 900)}.00` })));
+      for (const { purchaseId, committedAt: at } of recorded) {
+        committedAt.set(purchaseId, at);
+        watch.expect(purchaseId);
+      }
+      if (recorded.length < indices.length) throw new Error(`${indices.length - recorded.length} purchases were not recorded`);
+    });
+    info(`${label}: ${events} purchases offered in ${offeredSeconds.toFixed(1)} s (${failures} failed); waiting for loyalty`);
+    const deadline = Date.now() + 5 * 60_000;
+    while (watch.waiting > 0) {
+      if (Date.now() > deadline) throw new Error(`${label}: ${watch.waiting} of ${committedAt.size} purchases still not credited after 5 minutes`);
+      await sleep(50);
+    }
+    return summary(source, events, failures, offeredSeconds, committedAt, watch.seenAt);
+  } finally {
+    await watch.stop();
+  }
+}
+
+function summary(source: Source, events: number, failures: number, offeredSeconds: number, committedAt: Map<string, number>, seenAt: Map<string, number>): PhaseResult {
+  const latencies = [...committedAt].map(([id, at]) => seenAt.get(id)! - at).sort((a, b) => a - b);
+  const first = Math.min(...committedAt.values());
+  const last = Math.max(...[...committedAt.keys()].map((id) => seenAt.get(id)!));
+  const seconds = (last - first) / 1000;
   return {
+    source,
     events,
-    credited: rows.length,
-    eventsPerSec: round(events / seconds),
+    credited: committedAt.size,
+    failures,
+    offeredPerSec: round(events / offeredSeconds),
+    creditedPerSec: round(committedAt.size / seconds),
     seconds: round(seconds, 2),
     latencyMs: { p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)), p99: round(percentile(latencies, 99)), max: round(latencies.at(-1) ?? 0) },
   };
@@ -122,7 +291,14 @@ async function main(): Promise<number> {
   process.on('warning', (warning) => {
     if (warning.name !== 'TimeoutNegativeWarning') info(`${warning.name}: ${warning.message}`);
   });
-  const stack = new Stack({ profile: 'bench', fresh: true, services: true, log: (line) => info(`[stack] ${line}`), serviceEnv: { LOG_LEVEL: 'warn' } });
+  const stack = new Stack({
+    profile: args.profile,
+    fresh: true,
+    services: true,
+    log: (line) => info(`[stack] ${line}`),
+    // The gateway's per-user rate limit would cap the API source far below the offered rate.
+    serviceEnv: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000' },
+  });
   process.on('exit', () => killAllSync());
   let stopping: Promise<void> | undefined;
   const stopStack = () => (stopping ??= stack.stop().catch((error: Error) => info(`stack stop: ${error.message}`)));
@@ -135,31 +311,45 @@ async function main(): Promise<number> {
   const cpus = os.cpus();
   const loadAtStart = round(os.loadavg()[0]!, 2);
   console.log(
-    `loyalty benchmark: ${args.events} purchase.recorded events over ${args.customers} customers, batch ${args.batch}; ` +
+    `loyalty benchmark: ${args.events} purchases per source (${args.source.join(', ')}) over ${args.customers} customers, offered at ${args.rate}/s; ` +
       `${cpus.length} cores, node ${process.version}, load average ${loadAtStart} at start`,
   );
   let bus: MessageBus | undefined;
   let producer: RecordProducer | undefined;
+  let api: ApiSource | undefined;
   let db: Client | undefined;
+  const results: PhaseResult[] = [];
   try {
     const t0 = Date.now();
-    const { databaseUrl, brokers } = await stack.start();
-    console.log(`stack (fresh, profile bench, six services) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const { databaseUrl, brokers, gatewayUrl } = await stack.start();
+    console.log(`stack (fresh, profile ${args.profile}, six services) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
-    bus = createMessageBus({ clientId: 'rapport-bench-loyalty', brokers }, createLogger('bench-kafka', 'warn'));
-    producer = bus.producer();
-    if (args.warmup > 0) await phase(producer, db, args, args.warmup, 'warm-up');
-    const result = await phase(producer, db, args, args.events, 'measured');
-    const rows: Array<[string, string]> = [
-      ['events credited', `${result.credited} of ${result.events}`],
-      ['throughput', `${result.eventsPerSec} events/s, first send -> last credit (${result.seconds} s)`],
-      ['latency event -> points', `p50 ${result.latencyMs.p50} ms, p95 ${result.latencyMs.p95} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms`],
-    ];
+    for (const source of args.source) {
+      let recorder: PurchaseSource;
+      let customers: string[];
+      if (source === 'api') {
+        api = new ApiSource(gatewayUrl, await demoUserToken(gatewayUrl, 'admin'));
+        customers = await api.createCustomers(args.customers);
+        recorder = api;
+      } else {
+        bus = createMessageBus({ clientId: 'rapport-bench-loyalty', brokers }, createLogger('bench-kafka', 'warn'));
+        producer = bus.producer();
+        customers = Array.from({ length: args.customers }, () => randomUUID());
+        recorder = new KafkaSource(producer);
+      }
+      if (args.warmup > 0) await phase(source, recorder, db, customers, args.warmup, args.rate, `${source} warm-up`);
+      const result = await phase(source, recorder, db, customers, args.events, args.rate, `${source} measured`);
+      results.push(result);
+      console.log('');
+      console.log(`  source ${source === 'api' ? 'api (gateway -> customer-profile -> outbox -> Kafka -> loyalty)' : 'kafka (purchase.recorded straight to the broker -> loyalty)'}`);
+      console.log(`    credited                ${result.credited} of ${result.events} (${result.failures} requests failed)`);
+      console.log(`    offered                 ${result.offeredPerSec} purchases/s`);
+      console.log(`    sustained               ${result.creditedPerSec} purchases/s credited, first commit -> last points visible (${result.seconds} s)`);
+      console.log(`    latency commit->points  p50 ${result.latencyMs.p50} ms, p95 ${result.latencyMs.p95} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms`);
+    }
     console.log('');
-    for (const [k, v] of rows) console.log(`  ${k.padEnd(24)}  ${v}`);
-    console.log('');
-    console.log(JSON.stringify({ bench: 'loyalty', date: new Date().toISOString(), cores: cpus.length, loadAvg1mAtStart: loadAtStart, ...args, ...result }));
+    console.log(JSON.stringify({ bench: 'loyalty', date: new Date().toISOString(), cores: cpus.length, loadAvg1mAtStart: loadAtStart, ...args, results }));
     return 0;
   } catch (error) {
     console.error(`bench loyalty failed: ${(error as Error).stack ?? String(error)}`);

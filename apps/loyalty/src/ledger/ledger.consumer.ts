@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { CustomerCreatedV1, CustomerErasedV1, PurchaseRecordedV1, PurchaseRefundedV1 } from '@rapport/contracts';
-import { OnEvent, type ConsumedEvent, EventContext } from '@rapport/platform-messaging';
+import { OnEvent, OnEventBatch, type ConsumedEvent, EventContext } from '@rapport/platform-messaging';
 import { LedgerService } from './ledger.service';
 
 /** Runs inside the inbox transaction: write through ctx.manager only. */
@@ -14,9 +14,10 @@ export class LedgerConsumer {
     await this.ledger.openAccount(ctx.manager, event.data);
   }
 
-  @OnEvent(PurchaseRecordedV1)
-  async purchaseRecorded(@Payload() event: ConsumedEvent<typeof PurchaseRecordedV1>, @Ctx() ctx: EventContext) {
-    await this.ledger.earn(ctx.manager, event.data);
+  /** Purchases come in runs (set-based earning); a redelivered or retried one comes alone. */
+  @OnEventBatch(PurchaseRecordedV1)
+  async purchasesRecorded(@Payload() events: Array<ConsumedEvent<typeof PurchaseRecordedV1>>, @Ctx() ctx: EventContext) {
+    await this.ledger.earn(ctx.manager, events.map((e) => e.data));
   }
 
   @OnEvent(PurchaseRefundedV1)

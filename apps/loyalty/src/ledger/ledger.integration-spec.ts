@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Topics, type EventEnvelope } from '@rapport/contracts';
-import type { MessageBus, RecordProducer } from '@rapport/platform-messaging';
+import { deadLetterTopicOf, Topics, type EventEnvelope } from '@rapport/contracts';
+import { DeadLetterHeaders, type MessageBus, type RecordProducer } from '@rapport/platform-messaging';
 import { adminClient, bearer, collectRecords, eventually, stackInfo, testBus } from '@rapport/testing';
 import fc from 'fast-check';
 import type { Client } from 'pg';
@@ -57,6 +57,29 @@ describe('loyalty points ledger', () => {
     gateway().post(`/api/v1/loyalty/members/${customerId}/redemptions`).set('authorization', await bearer(user)).send(body);
   const reconciliation = async () =>
     (await gateway().get('/api/v1/loyalty/admin/reconciliation').set('authorization', await bearer('admin')).expect(200)).body;
+
+  it('applies the neighbours of a failing event in its batch and dead-letters only the failing one', async () => {
+    const customerId = await newMember();
+    // Beyond numeric(19,4): the database refuses it inside the handler, after the batch began.
+    const failing = purchaseRecorded(customerId, '1000000000000000000.00');
+    const dlq = await collectRecords(bus, deadLetterTopicOf('loyalty').name, (r) => r.headers['ce_id'] === failing.id);
+    try {
+      // One send, one key: the three records reach loyalty in order, as one fetched batch.
+      await publish(purchaseRecorded(customerId, '10.00'), failing, purchaseRecorded(customerId, '20.00'));
+      await waitForBalance(customerId, 30, 'the two good purchases credited');
+      await eventually(async () => dlq.records.length === 1, 30_000, 'the failing purchase on the dead-letter topic');
+    } finally {
+      await dlq.stop();
+    }
+    expect((await movements(customerId)).map((m) => [m.kind, m.points])).toEqual([
+      ['earn', 10],
+      ['earn', 20],
+    ]);
+    expect(dlq.records[0]!.headers[DeadLetterHeaders.reason]).toBe('handler');
+    expect(dlq.records[0]!.headers[DeadLetterHeaders.error]).toContain('numeric field overflow');
+    const inbox = await db.query('SELECT count(*)::int AS n FROM loyalty.inbox WHERE event_id = $1', [failing.id]);
+    expect(inbox.rows[0].n).toBe(0);
+  }, 60_000);
 
   it('credits a purchase once however often it is delivered (same event 5 times, and re-published under new event ids)', async () => {
     const customerId = await newMember();
@@ -213,6 +236,31 @@ describe('loyalty points ledger', () => {
       await publish(purchaseRefunded(customerId, (crossing.data as { purchaseId: string }).purchaseId, '500.00', 1));
       await waitForBalance(customerId, 710);
       expect((await db.query('SELECT tier FROM loyalty.members WHERE customer_id = $1', [customerId])).rows[0].tier).toBe('silver');
+    } finally {
+      await changes.stop();
+    }
+  });
+
+  it('earns for a run of purchases handled together exactly as one by one: the crossing purchase upgrades, the next earns at the new rate', async () => {
+    const customerId = await newMember();
+    const other = await newMember();
+    const changes = await collectRecords(bus, Topics.loyalty.name, (r) => r.key === customerId && r.headers['ce_type'] === 'rapport.loyalty.tier.changed.v1');
+    try {
+      // One send: the records reach loyalty together and are earned in one set-based run (two members
+      // interleaved, one purchase delivered twice within the run).
+      const first = purchaseRecorded(customerId, '600.00');
+      await publish(first, purchaseRecorded(other, '50.00'), purchaseRecorded(customerId, '500.00'), first, purchaseRecorded(customerId, '100.00'), purchaseRecorded(other, '25.00'));
+      await waitForBalance(customerId, 1210, '600 + 500 at the base rate, then 100 at silver x1.1');
+      await waitForBalance(other, 75);
+      expect((await movements(customerId)).map((m) => [m.kind, m.points, m.balance_after])).toEqual([
+        ['earn', 600, 600],
+        ['earn', 500, 1100],
+        ['earn', 110, 1210],
+      ]);
+      const member = await gateway().get(`/api/v1/loyalty/members/${customerId}`).set('authorization', await bearer('agent1')).expect(200);
+      expect(member.body).toMatchObject({ tier: 'silver', tierHistory: [{ from: null, to: 'silver', reason: 'qualified by purchase' }] });
+      await eventually(async () => changes.records.length === 1, 20_000, 'tier.changed on the loyalty topic');
+      expect((await reconciliation()).mismatchedMembers).toBe(0);
     } finally {
       await changes.stop();
     }

@@ -24,6 +24,21 @@ export interface MovementRow {
   actor: string | null;
 }
 
+export interface TierChangeRow {
+  customerId: string;
+  from: string | null;
+  to: string | null;
+  reason: string;
+}
+
+/** A credit's lot: its points are the movement's. */
+export interface NewLot {
+  id: string;
+  sourceId: string | null;
+  earnedAt: Date;
+  expiresAt: Date;
+}
+
 export interface StatementRow extends MovementRow {
   seq: string;
   createdAt: Date;
@@ -41,14 +56,33 @@ export interface RewardRow {
   createdAt: Date;
 }
 
+export interface ProgrammeRow {
+  config: Programme;
+  version: number;
+  updatedAt: Date;
+}
+
 const num = (value: unknown): number => Number(value ?? 0);
 
 /** The only place loyalty talks SQL. Writes take the caller's transaction (`manager`). */
 @Injectable()
 export class LedgerRepository {
+  private readonly programmeOfTransaction = new WeakMap<EntityManager, Promise<ProgrammeRow>>();
+
   constructor(private readonly dataSource: DataSource) {}
 
-  async programme(manager: EntityManager = this.dataSource.manager): Promise<{ config: Programme; version: number; updatedAt: Date }> {
+  /** Read once per transaction: a batch of events shares one (a programme change applies from the next transaction). */
+  async programme(manager: EntityManager = this.dataSource.manager): Promise<ProgrammeRow> {
+    if (manager === this.dataSource.manager) return this.readProgramme(manager);
+    let cached = this.programmeOfTransaction.get(manager);
+    if (!cached) {
+      cached = this.readProgramme(manager);
+      this.programmeOfTransaction.set(manager, cached);
+    }
+    return cached;
+  }
+
+  private async readProgramme(manager: EntityManager): Promise<ProgrammeRow> {
     const [row] = await manager.query(`SELECT config, version, updated_at FROM loyalty.programmes WHERE id = 'default'`);
     return { config: ProgrammeSchema.parse(row.config), version: row.version, updatedAt: row.updated_at };
   }
@@ -73,15 +107,41 @@ export class LedgerRepository {
     );
   }
 
-  /** Opens the account if a purchase arrives first, and locks the member row, in one statement. */
-  async openAndLockMember(manager: EntityManager, member: { customerId: string; kind: string; createdAt: string }): Promise<LockedMember> {
-    const [row] = await manager.query(
-      `INSERT INTO loyalty.members (customer_id, kind, created_at) VALUES ($1, $2, $3)
-       ON CONFLICT (customer_id) DO UPDATE SET customer_id = EXCLUDED.customer_id
-       RETURNING customer_id, balance, tier, tier_period_ends_at, erased_at`,
-      [member.customerId, member.kind, member.createdAt],
+  /**
+   * Opens the accounts that purchases arrive for before their customer.created, and locks the member
+   * rows (in id order, so two batches never wait on each other in a cycle), in one statement that
+   * also tells whether a referral waits for each member's first purchase.
+   */
+  async openAndLockMembers(
+    manager: EntityManager,
+    members: ReadonlyArray<{ customerId: string; kind: string; createdAt: string }>,
+  ): Promise<Map<string, LockedMember & { referralPending: boolean }>> {
+    const sorted = [...members].sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+    const rows: Array<Record<string, unknown>> = await manager.query(
+      `WITH m AS (
+         INSERT INTO loyalty.members (customer_id, kind, created_at)
+         SELECT customer_id, kind, created_at FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS u(customer_id, kind, created_at, ord)
+         ORDER BY ord
+         ON CONFLICT (customer_id) DO UPDATE SET customer_id = EXCLUDED.customer_id
+         RETURNING customer_id, balance, tier, tier_period_ends_at, erased_at
+       )
+       SELECT m.*, EXISTS (SELECT 1 FROM loyalty.referrals r WHERE r.referred_id = m.customer_id AND r.status = 'pending') AS referral_pending
+       FROM m`,
+      [sorted.map((m) => m.customerId), sorted.map((m) => m.kind), sorted.map((m) => m.createdAt)],
     );
-    return { customerId: row.customer_id, balance: num(row.balance), tier: row.tier, tierPeriodEndsAt: row.tier_period_ends_at, erased: row.erased_at !== null };
+    return new Map(
+      rows.map((row) => [
+        row['customer_id'] as string,
+        {
+          customerId: row['customer_id'] as string,
+          balance: num(row['balance']),
+          tier: row['tier'] as string | null,
+          tierPeriodEndsAt: row['tier_period_ends_at'] as Date | null,
+          erased: row['erased_at'] !== null,
+          referralPending: row['referral_pending'] as boolean,
+        },
+      ]),
+    );
   }
 
   /** The member row locked for the rest of the transaction: every balance change goes through it. */
@@ -109,8 +169,17 @@ export class LedgerRepository {
     }));
   }
 
-  /** Appends a movement with its two entries and moves the member's balance, in one statement (one round trip). */
-  async appendMovement(manager: EntityManager, movement: MovementRow, entries: readonly Entry[]): Promise<Date> {
+  /**
+   * Appends a movement with its two entries and moves the member's balance — and for a credit opens
+   * its lot — in one statement (one round trip).
+   */
+  async appendMovement(manager: EntityManager, movement: MovementRow, entries: readonly Entry[], lot?: NewLot): Promise<Date> {
+    const lotSql = lot
+      ? `, lot AS (
+         INSERT INTO loyalty.lots (id, customer_id, movement_id, source_id, points, remaining, earned_at, expires_at)
+         VALUES ($12, $2, $1, $13, $4, $4, $14, $15)
+       )`
+      : '';
     const [row] = await manager.query(
       `WITH movement AS (
          INSERT INTO loyalty.movements (id, customer_id, kind, points, balance_after, shortfall, source_id, reason, actor)
@@ -120,7 +189,7 @@ export class LedgerRepository {
          SELECT $1, account, $2, amount FROM unnest($10::text[], $11::bigint[]) AS e(account, amount)
        ), member AS (
          UPDATE loyalty.members SET balance = $5 WHERE customer_id = $2
-       )
+       )${lotSql}
        SELECT created_at FROM movement`,
       [
         movement.id,
@@ -134,18 +203,76 @@ export class LedgerRepository {
         movement.actor,
         entries.map((e) => e.account),
         entries.map((e) => e.amount),
+        ...(lot ? [lot.id, lot.sourceId, lot.earnedAt, lot.expiresAt] : []),
       ],
     );
     return row.created_at;
   }
 
-  async insertLot(
-    manager: EntityManager,
-    lot: { id: string; customerId: string; movementId: string; sourceId: string | null; points: number; earnedAt: Date; expiresAt: Date },
-  ): Promise<void> {
+  /** Many credits at once (set-based earning): movements in order, their entries, their lots. */
+  async appendMovements(manager: EntityManager, postings: ReadonlyArray<{ movement: MovementRow; entries: readonly Entry[]; lot?: NewLot }>): Promise<void> {
+    if (postings.length === 0) return;
+    const entries = postings.flatMap(({ movement, entries }) => entries.map((e) => ({ movementId: movement.id, customerId: movement.customerId, ...e })));
+    const lots = postings.flatMap(({ movement, lot }) => (lot ? [{ ...lot, movementId: movement.id, customerId: movement.customerId, points: movement.points }] : []));
+    const m = postings.map((p) => p.movement);
     await manager.query(
-      `INSERT INTO loyalty.lots (id, customer_id, movement_id, source_id, points, remaining, earned_at, expires_at) VALUES ($1, $2, $3, $4, $5, $5, $6, $7)`,
-      [lot.id, lot.customerId, lot.movementId, lot.sourceId, lot.points, lot.earnedAt, lot.expiresAt],
+      `WITH movement AS (
+         INSERT INTO loyalty.movements (id, customer_id, kind, points, balance_after, shortfall, source_id, reason, actor)
+         SELECT id, customer_id, kind, points, balance_after, shortfall, source_id, reason, actor
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[]) WITH ORDINALITY
+           AS t(id, customer_id, kind, points, balance_after, shortfall, source_id, reason, actor, ord)
+         ORDER BY ord
+       ), entries AS (
+         INSERT INTO loyalty.entries (movement_id, account, customer_id, amount)
+         SELECT * FROM unnest($10::uuid[], $11::text[], $12::uuid[], $13::bigint[])
+       )
+       INSERT INTO loyalty.lots (id, customer_id, movement_id, source_id, points, remaining, earned_at, expires_at)
+       SELECT id, customer_id, movement_id, source_id, points, points, earned_at, expires_at
+       FROM unnest($14::uuid[], $15::uuid[], $16::uuid[], $17::text[], $18::bigint[], $19::timestamptz[], $20::timestamptz[])
+         AS l(id, customer_id, movement_id, source_id, points, earned_at, expires_at)`,
+      [
+        m.map((r) => r.id),
+        m.map((r) => r.customerId),
+        m.map((r) => r.kind),
+        m.map((r) => r.points),
+        m.map((r) => r.balanceAfter),
+        m.map((r) => r.shortfall),
+        m.map((r) => r.sourceId),
+        m.map((r) => r.reason),
+        m.map((r) => r.actor),
+        entries.map((e) => e.movementId),
+        entries.map((e) => e.account),
+        entries.map((e) => e.customerId),
+        entries.map((e) => e.amount),
+        lots.map((l) => l.id),
+        lots.map((l) => l.customerId),
+        lots.map((l) => l.movementId),
+        lots.map((l) => l.sourceId),
+        lots.map((l) => l.points),
+        lots.map((l) => l.earnedAt),
+        lots.map((l) => l.expiresAt),
+      ],
+    );
+  }
+
+  /** The members' balances and tiers after a set-based change. */
+  async updateMembers(manager: EntityManager, members: ReadonlyArray<LockedMember>): Promise<void> {
+    if (members.length === 0) return;
+    await manager.query(
+      `UPDATE loyalty.members m SET balance = u.balance, tier = u.tier, tier_period_ends_at = u.period_ends_at
+       FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::timestamptz[]) AS u(customer_id, balance, tier, period_ends_at)
+       WHERE m.customer_id = u.customer_id`,
+      [members.map((m) => m.customerId), members.map((m) => m.balance), members.map((m) => m.tier), members.map((m) => m.tierPeriodEndsAt)],
+    );
+  }
+
+  async insertTierHistory(manager: EntityManager, changes: ReadonlyArray<TierChangeRow>): Promise<void> {
+    if (changes.length === 0) return;
+    await manager.query(
+      `INSERT INTO loyalty.tier_history (customer_id, from_tier, to_tier, reason)
+       SELECT customer_id, from_tier, to_tier, reason FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(customer_id, from_tier, to_tier, reason, ord)
+       ORDER BY ord`,
+      [changes.map((c) => c.customerId), changes.map((c) => c.from), changes.map((c) => c.to), changes.map((c) => c.reason)],
     );
   }
 
@@ -164,17 +291,37 @@ export class LedgerRepository {
     );
   }
 
-  /** false when this purchase was already recorded: the unique source id that makes earning exactly-once. */
-  async insertPurchase(
+  /** Which of these purchases were already recorded (earning is exactly-once per purchase id). */
+  async recordedPurchases(manager: EntityManager, purchaseIds: readonly string[]): Promise<Set<string>> {
+    const rows: Array<{ purchase_id: string }> = await manager.query(`SELECT purchase_id FROM loyalty.purchases WHERE purchase_id = ANY($1::uuid[])`, [purchaseIds]);
+    return new Set(rows.map((r) => r.purchase_id));
+  }
+
+  /** Net spend and points of the recorded purchases in each window (since, until], one answer per window, in order. */
+  async qualificationWindows(
     manager: EntityManager,
-    purchase: { purchaseId: string; customerId: string; totalBase: string; pointsEarned: number; occurredAt: string },
-  ): Promise<boolean> {
-    const rows = await manager.query(
-      `INSERT INTO loyalty.purchases (purchase_id, customer_id, total_base, points_earned, occurred_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (purchase_id) DO NOTHING RETURNING purchase_id`,
-      [purchase.purchaseId, purchase.customerId, purchase.totalBase, purchase.pointsEarned, purchase.occurredAt],
+    windows: ReadonlyArray<{ customerId: string; since: Date; until: Date }>,
+  ): Promise<Array<{ spend: bigint; points: number }>> {
+    const rows: Array<{ spend: string; points: string }> = await manager.query(
+      `SELECT coalesce(sum(p.total_base - p.refunded_base), 0)::numeric(19,4)::text AS spend, coalesce(sum(p.points_earned - p.points_reversed), 0) AS points
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS w(customer_id, since, until, ord)
+       LEFT JOIN loyalty.purchases p ON p.customer_id = w.customer_id AND p.occurred_at > w.since AND p.occurred_at <= w.until
+       GROUP BY w.ord ORDER BY w.ord`,
+      [windows.map((w) => w.customerId), windows.map((w) => w.since), windows.map((w) => w.until)],
     );
-    return rows.length === 1;
+    return rows.map((r) => ({ spend: parseDecimal(r.spend), points: num(r.points) }));
+  }
+
+  async insertPurchases(
+    manager: EntityManager,
+    purchases: ReadonlyArray<{ purchaseId: string; customerId: string; totalBase: string; pointsEarned: number; occurredAt: string }>,
+  ): Promise<void> {
+    if (purchases.length === 0) return;
+    await manager.query(
+      `INSERT INTO loyalty.purchases (purchase_id, customer_id, total_base, points_earned, occurred_at)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric[], $4::bigint[], $5::timestamptz[])`,
+      [purchases.map((p) => p.purchaseId), purchases.map((p) => p.customerId), purchases.map((p) => p.totalBase), purchases.map((p) => p.pointsEarned), purchases.map((p) => p.occurredAt)],
+    );
   }
 
   async lockPurchase(
@@ -228,25 +375,6 @@ export class LedgerRepository {
       [customerId, since, until],
     );
     return { spend: parseDecimal(row.spend), points: num(row.points) };
-  }
-
-  async setTier(
-    manager: EntityManager,
-    change: { customerId: string; from: string | null; to: string | null; periodEndsAt: Date | null; reason: string },
-  ): Promise<void> {
-    await manager.query(`UPDATE loyalty.members SET tier = $2, tier_period_ends_at = $3 WHERE customer_id = $1`, [
-      change.customerId,
-      change.to,
-      change.periodEndsAt,
-    ]);
-    if (change.from !== change.to) {
-      await manager.query(`INSERT INTO loyalty.tier_history (customer_id, from_tier, to_tier, reason) VALUES ($1, $2, $3, $4)`, [
-        change.customerId,
-        change.from,
-        change.to,
-        change.reason,
-      ]);
-    }
   }
 
   async customersWithExpiredLots(asOf: Date, limit: number): Promise<string[]> {

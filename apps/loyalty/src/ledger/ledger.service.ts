@@ -12,7 +12,7 @@ import {
   type PurchaseRecordedV1,
   type PurchaseRefundedV1,
 } from '@rapport/contracts';
-import { OutboxWriter } from '@rapport/platform-messaging';
+import { OutboxWriter, type PendingEvent } from '@rapport/platform-messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   expiryOf,
@@ -24,9 +24,9 @@ import {
   type Programme,
   type TierDecision,
 } from '../programme/programme';
-import { consumeOldestFirst, entriesFor, expiredAllocations, reversalPoints, type Allocation, type MovementKind } from './ledger-model';
+import { consumeOldestFirst, entriesFor, expiredAllocations, reversalPoints, type Allocation, type Entry, type MovementKind } from './ledger-model';
 import { LedgerErrorCode, LedgerException } from './ledger.exception';
-import { LedgerRepository, type LockedMember } from './ledger.repository';
+import { LedgerRepository, type LockedMember, type MovementRow, type NewLot, type TierChangeRow } from './ledger.repository';
 import { addMonths, parseDecimal } from './money';
 
 export interface RedemptionResult {
@@ -61,27 +61,67 @@ export class LedgerService {
     await this.ledger.openMember(manager, customer);
   }
 
-  /** Earns once per purchase: the purchase id is a unique source, whatever the event id. */
-  async earn(manager: EntityManager, purchase: EventData<typeof PurchaseRecordedV1>): Promise<void> {
-    const member = await this.ledger.openAndLockMember(manager, { customerId: purchase.customerId, kind: 'person', createdAt: purchase.occurredAt });
-    if (member.erased) return;
+  /**
+   * Earns for a run of purchases, set-based: a handful of statements for the whole run instead of a
+   * handful per purchase. The rules run in order in memory exactly as if the purchases came one by one
+   * (each purchase's multiplier is the tier its predecessors left; each qualification window counts
+   * the recorded purchases plus the earlier ones of the run). Once per purchase id, whatever the event id.
+   */
+  async earn(manager: EntityManager, purchases: ReadonlyArray<EventData<typeof PurchaseRecordedV1>>): Promise<void> {
+    const members = await this.ledger.openAndLockMembers(
+      manager,
+      [...new Map(purchases.map((p) => [p.customerId, { customerId: p.customerId, kind: 'person', createdAt: p.occurredAt }])).values()],
+    );
+    const recorded = await this.ledger.recordedPurchases(manager, purchases.map((p) => p.purchaseId));
+    const fresh = purchases.filter((p) => !members.get(p.customerId)!.erased && !recorded.has(p.purchaseId) && recorded.add(p.purchaseId));
+    if (fresh.length === 0) return;
     const { config } = await this.ledger.programme(manager);
-    const points = pointsForPurchase(config, purchase, member.tier);
-    const fresh = await this.ledger.insertPurchase(manager, {
-      purchaseId: purchase.purchaseId,
-      customerId: purchase.customerId,
-      totalBase: purchase.totalBase,
-      pointsEarned: points,
-      occurredAt: purchase.occurredAt,
+    const windows = fresh.map((p) => ({ customerId: p.customerId, until: new Date(p.occurredAt), since: addMonths(new Date(p.occurredAt), -config.qualificationMonths) }));
+    const recordedWindows = await this.ledger.qualificationWindows(manager, windows);
+
+    const plan = new EarnPlan();
+    const earnedInRun: Array<{ customerId: string; at: Date; totalBase: bigint; points: number }> = [];
+    fresh.forEach((purchase, i) => {
+      const member = members.get(purchase.customerId)!;
+      const { since, until } = windows[i]!;
+      const points = pointsForPurchase(config, purchase, member.tier);
+      plan.purchases.push({ purchaseId: purchase.purchaseId, customerId: member.customerId, totalBase: purchase.totalBase, pointsEarned: points, occurredAt: purchase.occurredAt });
+      if (points > 0) {
+        const sourceId = `purchase:${purchase.purchaseId}`;
+        const expiresAt = expiryOf(config, until);
+        const movement = this.movement(member, 'earn', points, { sourceId, reason: 'purchase' });
+        plan.postings.push({ movement, entries: entriesFor('earn', points), lot: { id: randomUUID(), sourceId, earnedAt: until, expiresAt } });
+        plan.events.push({
+          definition: PointsEarnedV1,
+          subject: member.customerId,
+          data: { customerId: member.customerId, movementId: movement.id, points, reason: 'purchase', sourceId: purchase.purchaseId, expiresAt: expiresAt.toISOString(), balance: member.balance, occurredAt: new Date().toISOString() },
+        });
+      }
+      // The window holds the recorded purchases, this run's earlier ones and this one.
+      earnedInRun.push({ customerId: member.customerId, at: until, totalBase: parseDecimal(purchase.totalBase), points });
+      const window = { ...recordedWindows[i]! };
+      for (const earned of earnedInRun) {
+        if (earned.customerId === member.customerId && earned.at > since && earned.at <= until) {
+          window.spend += earned.totalBase;
+          window.points += earned.points;
+        }
+      }
+      const change = this.changeTier(member, tierAfterPurchase(config, member.tier, qualifyingTier(config, window), until));
+      if (change) {
+        plan.tierChanges.push(change.history);
+        plan.events.push(change.event);
+      }
     });
-    if (!fresh) return;
-    const occurredAt = new Date(purchase.occurredAt);
-    if (points > 0) {
-      await this.credit(manager, member, config, points, { sourceId: `purchase:${purchase.purchaseId}`, reason: 'purchase', eventSourceId: purchase.purchaseId, earnedAt: occurredAt });
+    await this.ledger.insertPurchases(manager, plan.purchases);
+    await this.ledger.appendMovements(manager, plan.postings);
+    await this.ledger.updateMembers(manager, [...new Set(fresh.map((p) => members.get(p.customerId)!))]);
+    await this.ledger.insertTierHistory(manager, plan.tierChanges);
+    await this.outbox.addMany(manager, plan.events);
+    // Rare, so one at a time, after the run's own postings (which the member rows now hold).
+    for (const purchase of fresh) {
+      const { referralPending, ...member } = members.get(purchase.customerId)!;
+      if (referralPending) await this.completeReferral(manager, member, config, purchase);
     }
-    const window = await this.window(manager, config, member.customerId, occurredAt);
-    await this.applyTier(manager, member, tierAfterPurchase(config, member.tier, qualifyingTier(config, window), occurredAt));
-    await this.completeReferral(manager, member, config, purchase);
   }
 
   /** The member's code to hand to friends. */
@@ -154,8 +194,8 @@ export class LedgerService {
     options: { sourceId: string; reason: string; earnedAt: Date; eventSourceId?: string },
   ): Promise<void> {
     const expiresAt = expiryOf(config, options.earnedAt);
-    const movementId = await this.post(manager, member, 'earn', points, { sourceId: options.sourceId, reason: options.reason });
-    await this.ledger.insertLot(manager, { id: randomUUID(), customerId: member.customerId, movementId, sourceId: options.sourceId, points, earnedAt: options.earnedAt, expiresAt });
+    const lot = { id: randomUUID(), sourceId: options.sourceId, earnedAt: options.earnedAt, expiresAt };
+    const movementId = await this.post(manager, member, 'earn', points, { sourceId: options.sourceId, reason: options.reason, lot });
     await this.outbox.add(manager, PointsEarnedV1, member.customerId, {
       customerId: member.customerId,
       movementId,
@@ -284,8 +324,8 @@ export class LedgerService {
       if (points > 0) {
         const { config } = await this.ledger.programme(manager);
         const expiresAt = expiryOf(config, occurredAt);
-        const movementId = await this.post(manager, member, 'adjust', points, { reason, actor });
-        await this.ledger.insertLot(manager, { id: randomUUID(), customerId, movementId, sourceId: null, points, earnedAt: occurredAt, expiresAt });
+        const lot = { id: randomUUID(), sourceId: null, earnedAt: occurredAt, expiresAt };
+        const movementId = await this.post(manager, member, 'adjust', points, { reason, actor, lot });
         await this.outbox.add(manager, PointsEarnedV1, customerId, {
           customerId,
           movementId,
@@ -381,28 +421,29 @@ export class LedgerService {
 
   private async applyTier(manager: EntityManager, member: LockedMember, decision: TierDecision): Promise<void> {
     if (!decision.change) return;
+    const change = this.changeTier(member, decision);
+    await this.ledger.updateMembers(manager, [member]);
+    if (!change) return;
+    await this.ledger.insertTierHistory(manager, [change.history]);
+    await this.outbox.addMany(manager, [change.event]);
+  }
+
+  /** Applies a tier decision to the member in memory; answers the history row and event to write, if the tier moved. */
+  private changeTier(member: LockedMember, decision: TierDecision): { history: TierChangeRow; event: PendingEvent } | undefined {
+    if (!decision.change) return undefined;
     const from = member.tier;
-    await this.ledger.setTier(manager, { customerId: member.customerId, from, to: decision.to, periodEndsAt: decision.periodEndsAt, reason: decision.reason });
     member.tier = decision.to;
     member.tierPeriodEndsAt = decision.periodEndsAt;
-    if (from !== decision.to && decision.to !== null) {
-      await this.outbox.add(manager, TierChangedV1, member.customerId, {
-        customerId: member.customerId,
-        from,
-        to: decision.to,
-        reason: decision.reason,
-        occurredAt: new Date().toISOString(),
-      });
-    } else if (from !== decision.to && from !== null) {
+    if (from === decision.to) return undefined; // a renewal: only the period moves
+    return {
+      history: { customerId: member.customerId, from, to: decision.to, reason: decision.reason },
       // Dropping below the first tier: the event carries "member" as the tier with no status.
-      await this.outbox.add(manager, TierChangedV1, member.customerId, {
-        customerId: member.customerId,
-        from,
-        to: 'member',
-        reason: decision.reason,
-        occurredAt: new Date().toISOString(),
-      });
-    }
+      event: {
+        definition: TierChangedV1,
+        subject: member.customerId,
+        data: { customerId: member.customerId, from, to: decision.to ?? 'member', reason: decision.reason, occurredAt: new Date().toISOString() },
+      },
+    };
   }
 
   /** One movement: the two entries, the lot consumption and the member's new balance. */
@@ -411,29 +452,37 @@ export class LedgerService {
     member: LockedMember,
     kind: MovementKind,
     delta: number,
-    options: { sourceId?: string; reason?: string; actor?: string; shortfall?: number; allocations?: Allocation[] },
+    options: { sourceId?: string; reason?: string; actor?: string; shortfall?: number; allocations?: Allocation[]; lot?: NewLot },
   ): Promise<string> {
-    const id = randomUUID();
-    const balanceAfter = member.balance + delta;
-    await this.ledger.appendMovement(
-      manager,
-      {
-        id,
-        customerId: member.customerId,
-        kind,
-        points: delta,
-        balanceAfter,
-        shortfall: options.shortfall ?? 0,
-        sourceId: options.sourceId ?? null,
-        reason: options.reason ?? null,
-        actor: options.actor ?? null,
-      },
-      entriesFor(kind, delta),
-    );
-    if (options.allocations) await this.ledger.consumeLots(manager, id, options.allocations);
-    member.balance = balanceAfter;
-    return id;
+    const movement = this.movement(member, kind, delta, options);
+    await this.ledger.appendMovement(manager, movement, entriesFor(kind, delta), options.lot);
+    if (options.allocations) await this.ledger.consumeLots(manager, movement.id, options.allocations);
+    return movement.id;
   }
+
+  /** The movement row of a change, moving the member's balance (in memory) with it. */
+  private movement(member: LockedMember, kind: MovementKind, delta: number, options: { sourceId?: string; reason?: string; actor?: string; shortfall?: number }): MovementRow {
+    member.balance += delta;
+    return {
+      id: randomUUID(),
+      customerId: member.customerId,
+      kind,
+      points: delta,
+      balanceAfter: member.balance,
+      shortfall: options.shortfall ?? 0,
+      sourceId: options.sourceId ?? null,
+      reason: options.reason ?? null,
+      actor: options.actor ?? null,
+    };
+  }
+}
+
+/** What a run of purchases writes, gathered in order before the set-based statements. */
+class EarnPlan {
+  readonly purchases: Array<{ purchaseId: string; customerId: string; totalBase: string; pointsEarned: number; occurredAt: string }> = [];
+  readonly postings: Array<{ movement: MovementRow; entries: readonly Entry[]; lot: NewLot }> = [];
+  readonly tierChanges: TierChangeRow[] = [];
+  readonly events: PendingEvent[] = [];
 }
 
 function insufficient(balance: number, points: number): LedgerException {

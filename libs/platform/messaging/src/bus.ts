@@ -43,6 +43,14 @@ export interface ConsumeOptions {
    * when it rejects the record is delivered again.
    */
   handle(record: IncomingRecord, controls: RecordHandlerControls): Promise<void>;
+  /**
+   * When given, records are handed over in batches instead: up to `maxBatchSize` consecutive records
+   * of one partition, in order. When it resolves, the offsets of the whole batch are committed; when it
+   * rejects, the batch is delivered again.
+   */
+  handleBatch?(records: IncomingRecord[], controls: RecordHandlerControls): Promise<void>;
+  /** Largest batch given to `handleBatch` (default 100). */
+  maxBatchSize?: number;
 }
 
 export interface RecordConsumer {

@@ -23,4 +23,16 @@ export class Inbox {
     );
     return rows.length === 1;
   }
+
+  /** The batch form: the ids recorded now (first deliveries), in one statement. */
+  async recordMany(manager: EntityManager, events: ReadonlyArray<{ event: EventEnvelope; topic: string }>): Promise<Set<string>> {
+    const rows: Array<{ event_id: string }> = await manager.query(
+      `INSERT INTO ${this.table} (event_id, event_type, topic)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING event_id`,
+      [events.map((e) => e.event.id), events.map((e) => e.event.type), events.map((e) => e.topic)],
+    );
+    return new Set(rows.map((r) => r.event_id));
+  }
 }

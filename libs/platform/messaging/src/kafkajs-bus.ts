@@ -6,6 +6,9 @@ import {
   Partitioners,
   type Admin,
   type Consumer,
+  type EachBatchPayload,
+  type EachMessagePayload,
+  type KafkaMessage,
   type LogEntry,
   type Producer,
   type SASLOptions,
@@ -222,21 +225,26 @@ class KafkaJsConsumer implements RecordConsumer {
       autoCommit: true,
       autoCommitInterval: 1_000,
       partitionsConsumedConcurrently: options.partitionConcurrency ?? 1,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        const record: IncomingRecord = {
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key?.toString('utf8') ?? null,
-          value: message.value?.toString('utf8') ?? null,
-          headers: Object.fromEntries(
-            Object.entries(message.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v[0]?.toString() : v?.toString()]),
-          ),
-          timestamp: message.timestamp,
-        };
-        await options.handle(record, { heartbeat });
-      },
+      ...(options.handleBatch ? { eachBatchAutoResolve: false, eachBatch: (payload: EachBatchPayload) => this.eachBatch(options, payload) } : {
+        eachMessage: async ({ topic, partition, message, heartbeat }: EachMessagePayload) => {
+          await options.handle(toIncoming(topic, partition, message), { heartbeat });
+        },
+      }),
     });
+  }
+
+  /** Hands over the fetched records in chunks; each chunk's offsets are committed once it is handled. */
+  private async eachBatch(options: ConsumeOptions, payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const max = Math.max(1, options.maxBatchSize ?? 100);
+    for (let start = 0; start < batch.messages.length; start += max) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(start, start + max);
+      await options.handleBatch!(chunk.map((message) => toIncoming(batch.topic, batch.partition, message)), { heartbeat });
+      resolveOffset(chunk[chunk.length - 1]!.offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
   }
 
   async stop(): Promise<void> {
@@ -244,4 +252,18 @@ class KafkaJsConsumer implements RecordConsumer {
     this.consumer = undefined;
     await consumer?.disconnect();
   }
+}
+
+function toIncoming(topic: string, partition: number, message: KafkaMessage): IncomingRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString('utf8') ?? null,
+    value: message.value?.toString('utf8') ?? null,
+    headers: Object.fromEntries(
+      Object.entries(message.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v[0]?.toString() : v?.toString()]),
+    ),
+    timestamp: message.timestamp,
+  };
 }

@@ -27,21 +27,45 @@ export class OutboxWriter {
     subject: string,
     data: EventData<E>,
   ): Promise<EventEnvelope<EventData<E>>> {
+    const [envelope] = await this.addMany(manager, [{ definition, subject, data }]);
+    return envelope as EventEnvelope<EventData<E>>;
+  }
+
+  /** Several events in one statement (set-based handlers), in order. */
+  async addMany(manager: EntityManager, events: ReadonlyArray<PendingEvent>): Promise<EventEnvelope[]> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('OutboxWriter.add must run inside the transaction that changes the state');
     }
-    // An event that does not match its own schema is a bug here, not the consumer's problem.
-    const parsed = definition.schema.parse(data) as EventData<E>;
-    const envelope: EventEnvelope<EventData<E>> = {
-      ...createEnvelope(definition, subject, parsed),
-      ...captureTraceContext(),
-    };
-    const record = toBinaryMode(envelope);
+    if (events.length === 0) return [];
+    const trace = captureTraceContext();
+    const envelopes = events.map(({ definition, subject, data }) => {
+      // An event that does not match its own schema is a bug here, not the consumer's problem.
+      const parsed = definition.schema.parse(data);
+      return { envelope: { ...createEnvelope(definition, subject, parsed), ...trace } as EventEnvelope, topic: Topics[definition.topic].name };
+    });
+    const records = envelopes.map(({ envelope }) => toBinaryMode(envelope));
     await manager.query(
       `INSERT INTO ${this.table} (event_id, event_type, topic, message_key, headers, payload)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [envelope.id, envelope.type, Topics[definition.topic].name, record.key, record.headers, record.value],
+       SELECT event_id, event_type, topic, message_key, headers, payload
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[]) WITH ORDINALITY
+         AS e(event_id, event_type, topic, message_key, headers, payload, ord)
+       ORDER BY ord`,
+      [
+        envelopes.map(({ envelope }) => envelope.id),
+        envelopes.map(({ envelope }) => envelope.type),
+        envelopes.map(({ topic }) => topic),
+        records.map((r) => r.key),
+        records.map((r) => JSON.stringify(r.headers)),
+        records.map((r) => r.value),
+      ],
     );
-    return envelope;
+    return envelopes.map(({ envelope }) => envelope);
   }
+}
+
+/** An event to write: its definition, subject (the Kafka key) and data. */
+export interface PendingEvent<E extends EventDefinition = EventDefinition> {
+  definition: E;
+  subject: string;
+  data: EventData<E>;
 }

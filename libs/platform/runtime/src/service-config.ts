@@ -30,6 +30,7 @@ function serviceConfigSchema(service: ServiceName) {
       CONSUMER_RETRY_BASE_MS: env.int(200, 1),
       CONSUMER_RETRY_MAX_MS: env.int(30_000, 1),
       CONSUMER_PARTITION_CONCURRENCY: env.int(3, 1),
+      CONSUMER_BATCH_SIZE: env.int(100, 1),
       HTTP_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, "expected a size such as '1mb'").default('1mb'),
     })
     .superRefine((config, ctx) => {

@@ -118,6 +118,7 @@ export class ServiceCoreModule {
               retryBaseMs: config.CONSUMER_RETRY_BASE_MS,
               retryMaxMs: config.CONSUMER_RETRY_MAX_MS,
               partitionConcurrency: config.CONSUMER_PARTITION_CONCURRENCY,
+              batchSize: config.CONSUMER_BATCH_SIZE,
             }),
         },
         ServiceLifecycle,
