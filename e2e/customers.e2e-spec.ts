@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { adminClient, bearer, cnMobile, customerRequest, eventually, organisationRequest, stackInfo, uniqueTag } from '@rapport/testing';
+import { parse } from 'csv-parse/sync';
 import type { Client } from 'pg';
 import request from 'supertest';
 
@@ -305,6 +306,27 @@ describe('customers API', () => {
       expect(filtered.items.map((c: { id: string }) => c.id)).toEqual([gold.id]);
       const cleared = await gateway().patch(`/api/v1/customers/${gold.id}`).set('authorization', agent1).send({ customFields: { [key]: null } }).expect(200);
       expect(cleared.body.customFields).toEqual({});
+    });
+
+    it('exports custom fields as one cf.<key> column each, beside the fixed columns', async () => {
+      const tag = uniqueTag();
+      const gold = await create(customerRequest({ name: `导出 ${tag}`, tags: [tag], customFields: { [key]: 'gold' } }));
+      const plain = await create(customerRequest({ name: `导出 ${tag} 2`, tags: [tag] }));
+      const response = await gateway()
+        .get('/api/v1/customers/export.csv')
+        .set('authorization', agent1)
+        .buffer(true)
+        .parse((res, done) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => done(null, text));
+        })
+        .expect(200);
+      const rows = parse(response.body as string, { columns: true, bom: true }) as Record<string, string>[];
+      expect(Object.keys(rows[0]!)).toEqual(expect.arrayContaining(['id', 'name', 'tags', 'valueTier', `cf.${key}`]));
+      expect(rows.find((r) => r.id === gold.id)).toMatchObject({ name: `导出 ${tag}`, tags: tag, [`cf.${key}`]: 'gold' });
+      expect(rows.find((r) => r.id === plain.id)).toMatchObject({ [`cf.${key}`]: '' });
     });
 
     it('refuses an unknown custom field or a value not allowed, naming it', async () => {

@@ -137,6 +137,95 @@ describe('loyalty through the gateway', () => {
     });
   });
 
+  describe('redemption holds (reserve, then confirm or cancel)', () => {
+    const holdUrl = (id: string, redemptionId: string, action?: 'confirm' | 'cancel') =>
+      `/api/v1/loyalty/members/${id}/redemptions/${redemptionId}${action ? `/${action}` : ''}`;
+
+    it('holds points, shows them held, and confirms once for a retried request with the same Idempotency-Key', async () => {
+      const id = await member();
+      await credit(id, 100);
+      const plain = await gateway().post(`/api/v1/loyalty/members/${id}/redemptions`).set('authorization', await bearer('agent1')).send({ points: 10 }).expect(201);
+      expect(plain.body).toMatchObject({ status: 'confirmed', points: 10, balance: 90 });
+      const hold = await gateway()
+        .post(`/api/v1/loyalty/members/${id}/redemptions`)
+        .set('authorization', await bearer('agent1'))
+        .send({ points: 40, hold: true })
+        .expect(201);
+      expect(hold.body).toMatchObject({ customerId: id, status: 'reserved', points: 40, available: 50, rewardId: null, expiresAt: expect.any(String) });
+      const redemptionId = hold.body.redemptionId as string;
+      const view = await gateway().get(`/api/v1/loyalty/members/${id}`).set('authorization', await bearer('agent1')).expect(200);
+      expect(view.body).toMatchObject({ balance: 90, held: 40, available: 50 });
+      const reserved = await gateway().get(holdUrl(id, redemptionId)).set('authorization', await bearer('agent1')).expect(200);
+      expect(reserved.body).toMatchObject({ redemptionId, status: 'reserved', points: 40, movementId: null, confirmedAt: null });
+      const before = await movementCount(id);
+
+      const key = `confirm-${randomUUID()}`;
+      const confirm = async () => gateway().post(holdUrl(id, redemptionId, 'confirm')).set('authorization', await bearer('agent1')).set('idempotency-key', key);
+      const first = await confirm();
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ redemptionId, status: 'confirmed', points: 40, balance: 50 });
+      const retry = await confirm();
+      expect(retry.status).toBe(200);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(retry.body).toEqual(first.body);
+      expect(await movementCount(id)).toBe(before + 1);
+      const again = await gateway().post(holdUrl(id, redemptionId, 'confirm')).set('authorization', await bearer('agent1')).expect(409);
+      expect(again.body).toMatchObject({ type: 'https://rapport.dev/problems/conflict', code: 'redemption-not-reserved', redemptionStatus: 'confirmed' });
+      const after = await gateway().get(`/api/v1/loyalty/members/${id}`).set('authorization', await bearer('agent1')).expect(200);
+      expect(after.body).toMatchObject({ balance: 50, held: 0, available: 50 });
+    });
+
+    it('cancels a reward hold: stock and points back, a retried cancel replays, a second cancel is 409', async () => {
+      const reward = await gateway().post('/api/v1/loyalty/rewards').set('authorization', await bearer('admin')).send({ name: 'Umbrella', pointsPrice: 70, stock: 1 }).expect(201);
+      const id = await member();
+      await credit(id, 100);
+      const hold = await gateway()
+        .post(`/api/v1/loyalty/members/${id}/redemptions`)
+        .set('authorization', await bearer('agent1'))
+        .send({ rewardId: reward.body.id, hold: true })
+        .expect(201);
+      expect((await db.query('SELECT stock FROM loyalty.rewards WHERE id = $1', [reward.body.id])).rows[0].stock).toBe(0);
+      const key = `cancel-${randomUUID()}`;
+      const cancel = async () => gateway().post(holdUrl(id, hold.body.redemptionId, 'cancel')).set('authorization', await bearer('agent1')).set('idempotency-key', key);
+      const first = await cancel();
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ status: 'cancelled', rewardId: reward.body.id, couponCode: null });
+      expect((await cancel()).headers['idempotent-replayed']).toBe('true');
+      const second = await gateway().post(holdUrl(id, hold.body.redemptionId, 'cancel')).set('authorization', await bearer('agent1')).expect(409);
+      expect(second.body.code).toBe('redemption-not-reserved');
+      expect((await db.query('SELECT stock FROM loyalty.rewards WHERE id = $1', [reward.body.id])).rows[0].stock).toBe(1);
+      const view = await gateway().get(`/api/v1/loyalty/members/${id}`).set('authorization', await bearer('agent1')).expect(200);
+      expect(view.body).toMatchObject({ balance: 100, held: 0, available: 100 });
+      expect(await movementCount(id)).toBe(1);
+    });
+
+    it('checks input, scopes and whose redemption it is', async () => {
+      const id = await member();
+      const other = await member();
+      await credit(id, 100);
+      const badFlag = await gateway().post(`/api/v1/loyalty/members/${id}/redemptions`).set('authorization', await bearer('agent1')).send({ points: 10, hold: 'yes' }).expect(400);
+      expect(badFlag.body.errors.map((e: { field: string }) => e.field)).toContain('hold');
+      const tooMuch = await gateway().post(`/api/v1/loyalty/members/${id}/redemptions`).set('authorization', await bearer('agent1')).send({ points: 101, hold: true }).expect(409);
+      expect(tooMuch.body.code).toBe('insufficient-points');
+      const hold = await gateway().post(`/api/v1/loyalty/members/${id}/redemptions`).set('authorization', await bearer('agent1')).send({ points: 10, hold: true }).expect(201);
+      const redemptionId = hold.body.redemptionId as string;
+      const badId = await gateway().post(holdUrl(id, 'nope', 'confirm')).set('authorization', await bearer('agent1')).expect(400);
+      expect(badId.body.type).toBe('https://rapport.dev/problems/validation-error');
+      await gateway().post(holdUrl(id, redemptionId, 'confirm')).expect(401);
+      await gateway().post(holdUrl(id, redemptionId, 'confirm')).set('authorization', await bearer('exec')).expect(403);
+      await gateway().post(holdUrl(id, redemptionId, 'cancel')).set('authorization', await bearer('exec')).expect(403);
+      await gateway().get(holdUrl(id, redemptionId)).set('authorization', await bearer('analyst')).expect(403);
+      const unknown = await gateway().post(holdUrl(id, randomUUID(), 'confirm')).set('authorization', await bearer('agent1')).expect(404);
+      expect(unknown.body.code).toBe('redemption-not-found');
+      await gateway().post(holdUrl(other, redemptionId, 'confirm')).set('authorization', await bearer('agent1')).expect(404);
+      await gateway().post(holdUrl(other, redemptionId, 'cancel')).set('authorization', await bearer('agent1')).expect(404);
+      await gateway().get(holdUrl(other, redemptionId)).set('authorization', await bearer('agent1')).expect(404);
+      const still = await gateway().get(holdUrl(id, redemptionId)).set('authorization', await bearer('agent1')).expect(200);
+      expect(still.body.status).toBe('reserved');
+      expect(await movementCount(id)).toBe(1);
+    });
+  });
+
   describe('adjustments', () => {
     it('needs admin and loyalty:write, a reason, and is audited', async () => {
       const id = await member();

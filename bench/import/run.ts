@@ -5,7 +5,8 @@
 // Prints rows/s of both and their ratio, ending with one line of JSON holding every figure.
 //
 //   node deploy/build.cjs && node_modules/.bin/node dist/bench/import/run.js --rows 1000000
-//   (--profile bench by default; any stack profile with free ports, e.g. --profile test4)
+//   (--profile bench by default; any stack profile with free ports, e.g. --profile test4;
+//   --chunk-rows N sets customer-profile's IMPORT_CHUNK_ROWS, rows per import transaction)
 import { createReadStream, createWriteStream, mkdirSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,6 +19,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 interface Args {
   rows: number;
   profile: StackProfile;
+  /** IMPORT_CHUNK_ROWS for customer-profile (rows per import transaction); the service's default when absent. */
+  chunkRows?: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -26,7 +29,8 @@ function parseArgs(argv: string[]): Args {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === '--rows') args.rows = Number(value);
     else if (flag === '--profile') args.profile = value as StackProfile;
-    else throw new Error(`unknown option ${flag} (use --rows N, --profile P)`);
+    else if (flag === '--chunk-rows') args.chunkRows = Number(value);
+    else throw new Error(`unknown option ${flag} (use --rows N, --profile P, --chunk-rows C)`);
   }
   if (!Number.isInteger(args.rows) || args.rows < 1 || args.rows > 10_000_000) throw new Error('--rows must be an integer from 1 to 10000000');
   return args;
@@ -88,10 +92,16 @@ async function apiImport(gatewayUrl: string, file: string): Promise<{ seconds: n
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   process.removeAllListeners('warning');
-  const stack = new Stack({ profile: args.profile, fresh: true, log: (line) => process.stderr.write(`[stack] ${line}\n`) });
+  const stack = new Stack({
+    profile: args.profile,
+    fresh: true,
+    log: (line) => process.stderr.write(`[stack] ${line}\n`),
+    ...(args.chunkRows !== undefined ? { serviceEnv: { IMPORT_CHUNK_ROWS: String(args.chunkRows) } } : {}),
+  });
   process.on('exit', () => killAllSync());
   const cpus = os.cpus();
-  console.log(`import benchmark: ${args.rows} rows; ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown cpu'}), node ${process.version}`);
+  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`import benchmark: ${args.rows} rows${args.chunkRows ? `, ${args.chunkRows} rows per chunk` : ''}; ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown cpu'}), node ${process.version}`);
   try {
     const { databaseUrl, gatewayUrl } = await stack.start();
     const dir = path.join(repoRoot(), '.local', args.profile);
@@ -113,6 +123,7 @@ async function main(): Promise<number> {
       importSeconds: Number(api.seconds.toFixed(2)),
       importRowsPerSecond: Math.round(args.rows / api.seconds),
       ratioToRawCopy: Number((raw / api.seconds).toFixed(3)),
+      loadAverageAtEnd: Number(os.loadavg()[0]!.toFixed(2)),
       imported: api.result['rowsImported'],
       failed: api.result['rowsFailed'],
     };

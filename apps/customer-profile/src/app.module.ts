@@ -16,12 +16,18 @@ import { PurchasesModule } from './purchases/purchases.module';
 import { CreateImports1764000202000 } from './database/migrations/1764000202000-CreateImports';
 import { ExportsModule } from './exports/exports.module';
 import { ImportsModule } from './imports/imports.module';
+import { ExactContactIndexes1764000310000 } from './database/migrations/1764000310000-ExactContactIndexes';
+import { PurchaseImports1764000311000 } from './database/migrations/1764000311000-PurchaseImports';
+import { SegmentsModule } from './segments/segments.module';
+import { CreateSegments1764000300000 } from './database/migrations/1764000300000-CreateSegments';
+import { ScoresModule } from './scores/scores.module';
+import { TeamsAndValueTiers1764000320000 } from './database/migrations/1764000320000-TeamsAndValueTiers';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'customer-profile',
-  migrations: [CreateCustomers1764000001000, RichCustomerRecords1764000100000, CustomerMergeTombstones1764000101000, CreatePurchases1764000200000, CreateOwnershipAndLifecycle1764000201000, CreateImports1764000202000],
+  migrations: [CreateCustomers1764000001000, RichCustomerRecords1764000100000, CustomerMergeTombstones1764000101000, CreatePurchases1764000200000, CreateOwnershipAndLifecycle1764000201000, CreateImports1764000202000, CreateSegments1764000300000, ExactContactIndexes1764000310000, PurchaseImports1764000311000, TeamsAndValueTiers1764000320000],
   requireCallerIdentity: true,
 };
 
-@Module({ imports: [ServiceCoreModule.forRoot(serviceDefinition), ExportsModule, ImportsModule, CustomersModule, CustomFieldsModule, SearchModule, ConsentModule, DuplicatesModule, PurchasesModule, OwnershipModule, LifecycleModule] })
+@Module({ imports: [ServiceCoreModule.forRoot(serviceDefinition), ExportsModule, ImportsModule, CustomersModule, CustomFieldsModule, SearchModule, ConsentModule, DuplicatesModule, PurchasesModule, OwnershipModule, LifecycleModule, ScoresModule, SegmentsModule] })
 export class AppModule {}

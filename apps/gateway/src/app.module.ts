@@ -12,6 +12,7 @@ import { UpstreamModule } from './upstream/upstream.module';
 import { PurchasesModule } from './purchases/purchases.module';
 import { OwnershipModule } from './ownership/ownership.module';
 import { ImportsModule } from './imports/imports.module';
+import { SegmentsModule } from './segments/segments.module';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'gateway',
@@ -33,6 +34,7 @@ export const serviceDefinition: ServiceDefinition = {
     PurchasesModule,
     OwnershipModule,
     LoyaltyModule,
+    SegmentsModule,
   ],
 })
 export class AppModule {}

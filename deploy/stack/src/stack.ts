@@ -55,6 +55,8 @@ export interface StackInfo {
 
 interface Secrets {
   internalAuthSecret: string;
+  /** customer-profile's key for contact fingerprints (HMAC-SHA256); only that service gets it. */
+  contactFingerprintKey: string;
   rolePasswords: Record<string, string>;
 }
 
@@ -144,6 +146,7 @@ export class Stack {
       DB_SCHEMA: role,
       KAFKA_BROKERS: info.brokers.join(','),
       INTERNAL_AUTH_SECRET: this.secrets.internalAuthSecret,
+      ...(name === 'customer-profile' ? { CONTACT_FINGERPRINT_KEY: this.secrets.contactFingerprintKey } : {}),
       OTEL_TRACES_EXPORTER: process.env.OTEL_TRACES_EXPORTER ?? 'none',
       OTEL_SERVICE_NAME: name,
       ...this.options.serviceEnv,
@@ -218,9 +221,17 @@ export class Stack {
 
   private loadSecrets(): Secrets {
     const file = path.join(this.dir, 'secrets.json');
-    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as Secrets;
+    if (fs.existsSync(file)) {
+      const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Secrets> & Omit<Secrets, 'contactFingerprintKey'>;
+      if (stored.contactFingerprintKey) return stored as Secrets;
+      // A stack made before the key existed gets one now, kept with the others.
+      const upgraded: Secrets = { ...stored, contactFingerprintKey: randomBytes(32).toString('base64url') };
+      fs.writeFileSync(file, JSON.stringify(upgraded, null, 2), { mode: 0o600 });
+      return upgraded;
+    }
     const secrets: Secrets = {
       internalAuthSecret: randomBytes(32).toString('base64url'),
+      contactFingerprintKey: randomBytes(32).toString('base64url'),
       rolePasswords: Object.fromEntries(SERVICE_NAMES.map((name) => [schemaOf(name), randomBytes(18).toString('base64url')])),
     };
     fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });

@@ -238,6 +238,13 @@ OTEL_EXPORTER_OTLP_PROTOCOL: {{ $o.protocol | quote }}
     secretKeyRef:
       name: {{ $v.internalAuth.existingSecret }}
       key: {{ $v.internalAuth.key }}
+{{- if eq $svc.name "customer-profile" }}
+- name: CONTACT_FINGERPRINT_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.contactFingerprint.existingSecret }}
+      key: {{ $v.contactFingerprint.key }}
+{{- end }}
 {{- if and $svc.isGateway $v.oidc.existingSecret }}
 - name: OIDC_CLIENT_SECRET
   valueFrom:

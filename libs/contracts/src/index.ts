@@ -10,3 +10,4 @@ export * from './api/customers.dto';
 export * from './api/purchases.dto';
 export * from './api/ownership.dto';
 export * from './api/loyalty.dto';
+export * from './api/segments.dto';

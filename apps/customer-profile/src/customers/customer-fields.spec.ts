@@ -18,6 +18,7 @@ describe(CustomerFieldsBuilder.name, () => {
       id: 'c1',
       ownerId: 'agent1',
       team: 'north',
+      valueTier: null,
       createdAt: new Date(),
       updatedAt: new Date(),
       version: 1,

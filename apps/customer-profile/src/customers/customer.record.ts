@@ -1,4 +1,4 @@
-import type { PostalAddress } from '@rapport/contracts';
+import type { PostalAddress, ValueTier } from '@rapport/contracts';
 
 export interface CustomerIdentifierRecord {
   type: 'wechat_openid' | 'wechat_unionid' | 'weibo_id' | 'external';
@@ -33,6 +33,8 @@ export interface CustomerRecord {
   sourceChannel: string | null;
   ownerId: string | null;
   team: string | null;
+  /** Set by analytics' customer.scored (not by writes of the record); null until scored. */
+  valueTier: ValueTier | null;
   createdAt: Date;
   updatedAt: Date;
   version: number;
@@ -43,6 +45,6 @@ export interface CustomerRecord {
 }
 
 /** The fields a write sets (everything but bookkeeping and relations' ids). */
-export type CustomerFields = Omit<CustomerRecord, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'createdKey' | 'contacts' | 'ownerId' | 'team'> & {
+export type CustomerFields = Omit<CustomerRecord, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'createdKey' | 'contacts' | 'ownerId' | 'team' | 'valueTier'> & {
   contacts: Omit<ContactPersonRecord, 'id'>[];
 };

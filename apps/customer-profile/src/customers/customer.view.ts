@@ -36,6 +36,7 @@ export function toCustomerView(customer: CustomerRecord, caller: CallerIdentity)
     customFields: customer.customFields,
     ownerId: customer.ownerId,
     team: customer.team,
+    valueTier: customer.valueTier,
     createdAt: customer.createdAt.toISOString(),
     updatedAt: customer.updatedAt.toISOString(),
     version: customer.version,

@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { CustomFieldsModule } from '../custom-fields/custom-fields.module';
 import { DuplicatesRepository } from '../duplicates/duplicates.repository';
+import { OwnershipModule } from '../ownership/ownership.module';
 import { CustomerDataRegistry } from './customer-data.registry';
 import { CustomersController } from './customers.controller';
 import { CustomersRepository } from './customers.repository';
 import { CustomersService } from './customers.service';
 
 @Module({
-  imports: [CustomFieldsModule],
+  imports: [CustomFieldsModule, OwnershipModule],
   controllers: [CustomersController],
   providers: [CustomersService, CustomersRepository, CustomerDataRegistry, DuplicatesRepository],
   exports: [CustomersService, CustomersRepository, CustomerDataRegistry, DuplicatesRepository],

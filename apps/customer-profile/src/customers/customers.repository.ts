@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { PostalAddress } from '@rapport/contracts';
+import type { PostalAddress, ValueTier } from '@rapport/contracts';
 import type { CustomerVisibility } from '@rapport/platform-auth';
 import { DataSource, type EntityManager } from 'typeorm';
 import { buildSearchKey } from '../search/search-key';
@@ -25,6 +25,7 @@ interface CustomerRow {
   source_channel: string | null;
   owner_id: string | null;
   team: string | null;
+  value_tier: ValueTier | null;
   created_at: Date;
   updated_at: Date;
   version: number;
@@ -33,7 +34,7 @@ interface CustomerRow {
 
 export const CUSTOMER_COLUMNS = `c.id, c.kind, c.name, c.gender, to_char(c.birthday, 'YYYY-MM-DD') AS birthday, c.email, c.phone, c.emails, c.phones,
   c.addresses, c.tags, c.interests, c.preferences, c.notes, c.custom_fields, c.source_channel, c.owner_id, c.team,
-  c.created_at, c.updated_at, c.version, c.created_at::text AS created_key`;
+  c.value_tier, c.created_at, c.updated_at, c.version, c.created_at::text AS created_key`;
 
 /** Appends the row-level rule for `alias` to `params`; a caller who may see nothing gets `false`. */
 export function visibilitySql(visibility: CustomerVisibility, params: unknown[], alias = 'c'): string {
@@ -59,6 +60,7 @@ export interface ListFilter {
   source?: string;
   kind?: string;
   stage?: string;
+  tier?: ValueTier;
   customFields: Record<string, unknown>[];
 }
 
@@ -171,6 +173,8 @@ export class CustomersRepository {
     if (filter.kind !== undefined) where.push(`c.kind = ${add(filter.kind)}`);
     // lifecycle_stage belongs to the lifecycle feature's migration
     if (filter.stage !== undefined) where.push(`c.lifecycle_stage = ${add(filter.stage)}`);
+    // value_tier is written by the scores consumer (analytics' customer.scored)
+    if (filter.tier !== undefined) where.push(`c.value_tier = ${add(filter.tier)}`);
     for (const cf of filter.customFields) where.push(`c.custom_fields @> ${add(JSON.stringify(cf))}::jsonb`);
     const descending = filter.sort.startsWith('-');
     const column = filter.sort.endsWith('name') ? 'c.name' : 'c.created_at';
@@ -271,6 +275,7 @@ export function toRecord(r: CustomerRow): Omit<CustomerRecord, 'identifiers' | '
     sourceChannel: r.source_channel,
     ownerId: r.owner_id,
     team: r.team,
+    valueTier: r.value_tier,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     version: r.version,

@@ -17,6 +17,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CustomFieldValidator } from '../custom-fields/custom-field-validator';
 import { CustomFieldsRepository } from '../custom-fields/custom-fields.repository';
 import { DuplicatesRepository } from '../duplicates/duplicates.repository';
+import { OwnershipService } from '../ownership/ownership.service';
+import { contactFingerprinter, type FingerprintedContacts } from './contact-fingerprint';
 import { CustomerDataRegistry } from './customer-data.registry';
 import { CustomerFieldsBuilder } from './customer-fields';
 import type { CustomerFields, CustomerRecord } from './customer.record';
@@ -37,6 +39,8 @@ const UNIQUE_VIOLATION = '23505';
 @Injectable()
 export class CustomersService {
   private readonly builder = new CustomerFieldsBuilder();
+  /** Read at boot: a missing or short CONTACT_FINGERPRINT_KEY stops the service with a message naming it. */
+  private readonly fingerprints = contactFingerprinter();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -45,6 +49,7 @@ export class CustomersService {
     private readonly outbox: OutboxWriter,
     private readonly dataSections: CustomerDataRegistry,
     private readonly duplicates: DuplicatesRepository,
+    private readonly ownership: OwnershipService,
   ) {}
 
   /**
@@ -54,11 +59,16 @@ export class CustomersService {
    * Duplicates: a shared phone, email or identifier is a strong signal and refuses the create
    * (409 with the candidates) unless `force`; a nearly equal name alone is a weak one (common
    * Chinese names repeat) and only puts the pair on the review list, as do forced creates.
+   *
+   * With `assign` the customer is created unowned and dealt by the rule (round robin within a
+   * team) in the same transaction: customer.created and ownership.changed commit together, and a
+   * refused assignment (no such team, no members, not allowed) writes nothing.
    */
   async create(input: CreateCustomerRequest, caller: CallerIdentity, force = false): Promise<CustomerRecord> {
-    const { fields, errors } = this.builder.fromCreate(input);
+    const { assign, ...request } = input;
+    const { fields, errors } = this.builder.fromCreate(request);
     await this.checkCustomFields(fields, errors);
-    const ownedByCaller = !caller.roles.includes('integration');
+    const ownedByCaller = !caller.roles.includes('integration') && assign === undefined;
     const id = randomUUID();
     await this.writing(async (manager) => {
       const candidates = await this.duplicates.candidates(manager, fields);
@@ -78,7 +88,9 @@ export class CustomersService {
         ...(created.ownerId ? { ownerId: created.ownerId } : {}),
         ...(created.team ? { team: created.team } : {}),
         createdAt: created.createdAt.toISOString(),
+        contactFingerprints: this.fingerprints.of(created),
       });
+      if (assign) await this.ownership.assignCreatedByRule(manager, id, { rule: assign.rule, team: assign.team, field: 'assign.team' }, caller);
     });
     return (await this.customers.findVisible(id, { kind: 'all' }))!;
   }
@@ -115,6 +127,7 @@ export class CustomersService {
         changedFields,
         version: current.version + 1,
         updatedAt: new Date().toISOString(),
+        ...this.changedFingerprints(current, fields),
       });
     });
     return this.get(id, caller);
@@ -151,6 +164,7 @@ export class CustomersService {
         ...(query.source !== undefined ? { source: query.source } : {}),
         ...(query.kind !== undefined ? { kind: query.kind } : {}),
         ...(query.stage !== undefined ? { stage: query.stage } : {}),
+        ...(query.tier !== undefined ? { tier: query.tier } : {}),
         customFields,
       },
       customerVisibility(caller),
@@ -206,6 +220,18 @@ export class CustomersService {
       await this.customers.update(manager, survivor.id, fields, survivor.version);
       for (const section of this.dataSections.all()) await section.merge?.(manager, source.id, survivor.id);
       await this.customers.tombstone(manager, source.id, survivor.id);
+      // The survivor took the source's contacts: consumers holding fingerprints learn its new set.
+      const fingerprints = this.changedFingerprints(survivor, fields);
+      const mergedFields = this.builder.changedFields(survivor, fields);
+      if (fingerprints.contactFingerprints && mergedFields.length > 0) {
+        await this.outbox.add(manager, CustomerUpdatedV1, survivor.id, {
+          customerId: survivor.id,
+          changedFields: mergedFields,
+          version: survivor.version + 1,
+          updatedAt: new Date().toISOString(),
+          ...fingerprints,
+        });
+      }
       await this.outbox.add(manager, CustomerMergedV1, survivor.id, {
         customerId: survivor.id,
         survivorId: survivor.id,
@@ -214,6 +240,14 @@ export class CustomersService {
       });
     });
     return this.get(survivorKey, caller);
+  }
+
+  /** The full new set of contact fingerprints when it differs from the current one; nothing otherwise. */
+  private changedFingerprints(current: FingerprintedContacts, next: FingerprintedContacts): { contactFingerprints?: string[] } {
+    const before = this.fingerprints.of(current);
+    const after = this.fingerprints.of(next);
+    const same = before.length === after.length && after.every((f) => before.includes(f));
+    return same ? {} : { contactFingerprints: after };
   }
 
   private async checkCustomFields(fields: CustomerFields, errors: FieldError[]): Promise<void> {

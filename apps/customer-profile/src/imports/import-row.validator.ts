@@ -1,7 +1,7 @@
 import { CUSTOMER_KINDS, SOURCE_CHANNELS } from '@rapport/contracts';
 import type { FieldError } from '@rapport/platform-http';
 import { ContactNormaliser } from '../customers/contact-normaliser';
-import { buildSearchKey } from '../search/search-key';
+import { importSearchKey } from './import-search-key';
 
 /** One customer row ready for the staging table. */
 export interface ImportRow {
@@ -15,6 +15,9 @@ export interface ImportRow {
 }
 
 export const IMPORT_COLUMNS = ['name', 'kind', 'email', 'phone', 'sourceChannel', 'tags'] as const;
+const KNOWN_COLUMNS: ReadonlySet<string> = new Set(IMPORT_COLUMNS);
+const KINDS: ReadonlySet<string> = new Set(CUSTOMER_KINDS);
+const CHANNELS: ReadonlySet<string> = new Set(SOURCE_CHANNELS);
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TAG = /^[^\s;,]{1,50}$/;
 
@@ -27,8 +30,8 @@ export class ImportRowValidator {
 
   validate(raw: Record<string, unknown>): { row: ImportRow; errors: [] } | { row: null; errors: FieldError[] } {
     const errors: FieldError[] = [];
-    for (const key of Object.keys(raw)) {
-      if (!(IMPORT_COLUMNS as readonly string[]).includes(key)) errors.push({ field: key, message: `unknown column ${key}` });
+    for (const key in raw) {
+      if (!KNOWN_COLUMNS.has(key)) errors.push({ field: key, message: `unknown column ${key}` });
     }
     const text = (key: string): string | undefined => {
       const value = raw[key];
@@ -44,9 +47,9 @@ export class ImportRowValidator {
     if (name === undefined) errors.push({ field: 'name', message: 'name is required' });
     else if (name.length > 200) errors.push({ field: 'name', message: 'name must be at most 200 characters' });
     const kind = text('kind') ?? 'person';
-    if (!(CUSTOMER_KINDS as readonly string[]).includes(kind)) errors.push({ field: 'kind', message: `kind must be one of ${CUSTOMER_KINDS.join(', ')}` });
+    if (!KINDS.has(kind)) errors.push({ field: 'kind', message: `kind must be one of ${CUSTOMER_KINDS.join(', ')}` });
     const sourceChannel = text('sourceChannel') ?? 'import';
-    if (!(SOURCE_CHANNELS as readonly string[]).includes(sourceChannel)) {
+    if (!CHANNELS.has(sourceChannel)) {
       errors.push({ field: 'sourceChannel', message: `sourceChannel must be one of ${SOURCE_CHANNELS.join(', ')}` });
     }
     const rawEmail = text('email');
@@ -57,10 +60,8 @@ export class ImportRowValidator {
     }
     const rawPhone = text('phone');
     const phone = rawPhone === undefined ? null : (this.contacts.phone(rawPhone, 'phone', errors) ?? null);
-    const tags = (text('tags') ?? '')
-      .split(/[;,]/)
-      .map((t) => t.trim())
-      .filter(Boolean);
+    const rawTags = text('tags');
+    const tags = rawTags === undefined ? [] : rawTags.split(/[;,]/).map((t) => t.trim()).filter(Boolean);
     if (!tags.every((t) => TAG.test(t))) errors.push({ field: 'tags', message: 'tags are words of at most 50 characters, separated by ;' });
     if (errors.length > 0) return { row: null, errors };
     return {
@@ -70,8 +71,8 @@ export class ImportRowValidator {
         email,
         phone,
         sourceChannel,
-        tags: [...new Set(tags)],
-        searchKey: buildSearchKey({ name: name!, phones: phone ? [phone] : [], emails: email ? [email] : [], identifiers: [], tags }),
+        tags: tags.length > 1 ? [...new Set(tags)] : tags,
+        searchKey: importSearchKey(name!, email, phone, tags),
       },
       errors: [],
     };

@@ -1,32 +1,50 @@
 import { randomUUID } from 'node:crypto';
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import type { ImportList, ImportView } from '@rapport/contracts';
 import { ProblemException } from '@rapport/platform-http';
+import { customerVisibility } from '@rapport/platform-auth';
 import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
 import type { Request } from 'express';
 import { CustomerImporter } from './customer-importer';
 import { ImportsRepository, type ImportJobRow } from './imports.repository';
+import { PurchaseImporter } from './purchase-importer';
 import type { ImportFormat } from './row-source';
 
 const FORMATS: Record<string, ImportFormat> = { 'text/csv': 'csv', 'application/x-ndjson': 'ndjson', 'application/jsonl': 'ndjson' };
 
-/** Bulk import of customers: the body is streamed (CSV or JSON lines), never held in memory whole. */
+const TYPES = ['customers', 'purchases'] as const;
+
+/** Bulk import of customers or purchases: the body is streamed (CSV or JSON lines), never held in memory whole. */
 @Controller('internal/v1/imports')
 export class ImportsController {
   constructor(
     private readonly importer: CustomerImporter,
+    private readonly purchaseImporter: PurchaseImporter,
     private readonly jobs: ImportsRepository,
   ) {}
 
   @Post()
   @HttpCode(201)
   @CallerScopes('customers:write')
-  async create(@Req() request: Request, @Caller() caller: CallerIdentity): Promise<ImportView> {
+  async create(@Req() request: Request, @Caller() caller: CallerIdentity, @Query('type') typeParam?: string): Promise<ImportView> {
+    const type = typeParam ?? 'customers';
+    if (!(TYPES as readonly string[]).includes(type)) {
+      throw new ProblemException('validation', 'type must be customers or purchases', { errors: [{ field: 'type', message: 'must be customers or purchases' }] });
+    }
     const mediaType = (request.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     const format = FORMATS[mediaType];
     if (!format) throw new ProblemException('unsupportedMediaType', 'Send text/csv or application/x-ndjson');
+    if (type === 'purchases' && !caller.scopes.includes('purchases:write')) throw new ProblemException('forbidden', 'Importing purchases needs purchases:write');
     const id = randomUUID();
-    await this.jobs.create(id, format, caller.sub);
+    await this.jobs.create(id, format, caller.sub, type as ImportJobRow['type']);
+    if (type === 'purchases') {
+      try {
+        await this.purchaseImporter.run(id, request, format, customerVisibility(caller), caller.sub);
+      } catch {
+        // The job row says what went wrong.
+      }
+      return this.view((await this.jobs.find(id, null))!, true);
+    }
     // As with a single create: a person owns what they import, a department system's rows go to the pool.
     const person = !caller.roles.includes('integration');
     try {
@@ -57,11 +75,13 @@ export class ImportsController {
     return {
       id: job.id,
       format: job.format,
+      type: job.type,
       status: job.status,
       rowsTotal: job.rows_total,
       rowsDone: job.rows_done,
       rowsImported: job.rows_imported,
       rowsFailed: job.rows_failed,
+      rowsSkipped: job.rows_skipped,
       error: job.error,
       startedAt: new Date(job.started_at).toISOString(),
       finishedAt: job.finished_at ? new Date(job.finished_at).toISOString() : null,

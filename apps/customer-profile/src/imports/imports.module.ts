@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
+import { LifecycleModule } from '../lifecycle/lifecycle.module';
+import { PurchasesRepository } from '../purchases/purchases.repository';
 import { CustomerImporter } from './customer-importer';
 import { ImportsController } from './imports.controller';
 import { ImportsRepository } from './imports.repository';
+import { PurchaseImporter } from './purchase-importer';
 
-@Module({ controllers: [ImportsController], providers: [CustomerImporter, ImportsRepository] })
+@Module({ imports: [LifecycleModule], controllers: [ImportsController], providers: [CustomerImporter, PurchaseImporter, ImportsRepository, PurchasesRepository] })
 export class ImportsModule {}

@@ -4,34 +4,41 @@ import { DataSource } from 'typeorm';
 export interface ImportJobRow {
   id: string;
   format: string;
+  type: 'customers' | 'purchases';
   status: 'running' | 'completed' | 'failed';
   rows_total: number;
   rows_done: number;
   rows_imported: number;
   rows_failed: number;
+  rows_skipped: number;
   error: string | null;
   created_by: string;
   started_at: Date;
   finished_at: Date | null;
 }
 
-const JOB_COLUMNS = 'id, format, status, rows_total, rows_done, rows_imported, rows_failed, error, created_by, started_at, finished_at';
+const JOB_COLUMNS = 'id, format, type, status, rows_total, rows_done, rows_imported, rows_failed, rows_skipped, error, created_by, started_at, finished_at';
 
 /** Import jobs as seen while they run: progress is written outside the import's own transaction. */
 @Injectable()
 export class ImportsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async create(id: string, format: string, createdBy: string): Promise<void> {
-    await this.dataSource.query(`INSERT INTO customer_profile.imports (id, format, status, created_by) VALUES ($1, $2, 'running', $3)`, [id, format, createdBy]);
+  async create(id: string, format: string, createdBy: string, type: ImportJobRow['type'] = 'customers'): Promise<void> {
+    await this.dataSource.query(`INSERT INTO customer_profile.imports (id, format, type, status, created_by) VALUES ($1, $2, $4, 'running', $3)`, [
+      id,
+      format,
+      createdBy,
+      type,
+    ]);
   }
 
-  async progress(id: string, total: number, failed: number): Promise<void> {
-    await this.dataSource.query(`UPDATE customer_profile.imports SET rows_total = $2, rows_done = $2, rows_failed = $3 WHERE id = $1 AND status = 'running'`, [
-      id,
-      total,
-      failed,
-    ]);
+  /** Rows read so far, failed so far, and imported (committed) so far. */
+  async progress(id: string, total: number, failed: number, imported: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE customer_profile.imports SET rows_total = $2, rows_done = $2, rows_failed = $3, rows_imported = $4 WHERE id = $1 AND status = 'running'`,
+      [id, total, failed, imported],
+    );
   }
 
   async fail(id: string, total: number, message: string): Promise<void> {

@@ -35,6 +35,9 @@ export class LifecycleController {
         changedBy: h.changed_by,
         changedAt: new Date(h.changed_at).toISOString(),
       })),
+      valueTier: view.valueTier,
+      churnRisk: view.churnRisk,
+      scoredAt: view.scoredAt ? new Date(view.scoredAt).toISOString() : null,
     };
   }
 

@@ -3,6 +3,7 @@ import type { LifecycleStage } from '@rapport/contracts';
 import type { CustomerVisibility } from '@rapport/platform-auth';
 import { DataSource, type EntityManager } from 'typeorm';
 import { visibilitySql } from '../customers/customers.repository';
+import type { MergeSide } from './lifecycle.policy';
 
 export interface LifecycleRow {
   from_stage: string | null;
@@ -11,6 +12,14 @@ export interface LifecycleRow {
   automatic: boolean;
   changed_by: string | null;
   changed_at: Date;
+}
+
+export interface LifecycleState {
+  stage: string;
+  changedAt: Date | null;
+  valueTier: string | null;
+  churnRisk: number | null;
+  scoredAt: Date | null;
 }
 
 @Injectable()
@@ -31,14 +40,44 @@ export class LifecycleRepository {
     return rows[0] ?? null;
   }
 
-  async findVisible(id: string, visibility: CustomerVisibility): Promise<{ stage: string; changedAt: Date | null } | null> {
+  async findVisible(id: string, visibility: CustomerVisibility): Promise<LifecycleState | null> {
     const params: unknown[] = [id];
-    const rows: { stage: string; changed_at: Date | null }[] = await this.dataSource.query(
-      `SELECT c.lifecycle_stage AS stage, c.lifecycle_changed_at AS changed_at FROM customer_profile.customers c
-        WHERE c.id = $1 AND ${visibilitySql(visibility, params)}`,
-      params,
+    const rows: { stage: string; changed_at: Date | null; value_tier: string | null; churn_risk: string | null; scored_at: Date | null }[] =
+      await this.dataSource.query(
+        `SELECT c.lifecycle_stage AS stage, c.lifecycle_changed_at AS changed_at, c.value_tier, c.churn_risk::text, c.scored_at
+           FROM customer_profile.customers c
+          WHERE c.id = $1 AND ${visibilitySql(visibility, params)}`,
+        params,
+      );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      stage: row.stage,
+      changedAt: row.changed_at,
+      valueTier: row.value_tier,
+      churnRisk: row.churn_risk === null ? null : Number(row.churn_risk),
+      scoredAt: row.scored_at,
+    };
+  }
+
+  /** Both sides of a merge before their purchases come together: stage, purchase count, last purchase. */
+  async mergeSides(manager: EntityManager, survivorId: string, mergedId: string): Promise<{ survivor: MergeSide; merged: MergeSide }> {
+    const rows: { id: string; stage: LifecycleStage; purchase_count: number; last_purchase_at: Date | null }[] = await manager.query(
+      `SELECT c.id, c.lifecycle_stage AS stage, coalesce(s.purchase_count, 0)::int AS purchase_count, s.last_purchase_at
+         FROM customer_profile.customers c LEFT JOIN customer_profile.customer_purchase_summary s ON s.customer_id = c.id
+        WHERE c.id IN ($1, $2)`,
+      [survivorId, mergedId],
     );
-    return rows[0] ? { stage: rows[0].stage, changedAt: rows[0].changed_at } : null;
+    const side = (id: string): MergeSide => {
+      const row = rows.find((r) => r.id === id);
+      return { stage: row?.stage ?? 'prospect', purchaseCount: row?.purchase_count ?? 0, lastPurchaseAt: row?.last_purchase_at ?? null };
+    };
+    return { survivor: side(survivorId), merged: side(mergedId) };
+  }
+
+  /** A merge: the merged customer's stage history becomes part of the survivor's. */
+  async moveHistory(manager: EntityManager, mergedId: string, survivorId: string): Promise<void> {
+    await manager.query(`UPDATE customer_profile.lifecycle_history SET customer_id = $2 WHERE customer_id = $1`, [mergedId, survivorId]);
   }
 
   async history(id: string): Promise<LifecycleRow[]> {

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
+  AssignByRuleRequest,
   AssignOwnerRequest,
   ClaimFromPoolRequest,
   ReleaseToPoolRequest,
@@ -21,6 +22,13 @@ export class OwnershipController {
   @CallerScopes('customers:write')
   async assign(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AssignOwnerRequest, @Caller() caller: CallerIdentity): Promise<OwnershipView> {
     return toView(id, await this.ownership.assign(id, body, caller));
+  }
+
+  @Post('customers/:id/assign')
+  @HttpCode(200)
+  @CallerScopes('customers:write')
+  async assignByRule(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AssignByRuleRequest, @Caller() caller: CallerIdentity): Promise<OwnershipView> {
+    return toView(id, await this.ownership.assignByRule(id, body, caller));
   }
 
   @Post('customers/:id/release')

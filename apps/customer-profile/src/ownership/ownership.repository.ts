@@ -43,6 +43,30 @@ export class OwnershipRepository {
     return rows[0]!.n;
   }
 
+  /**
+   * How many customers each of `ownerIds` holds, after taking each one's claim lock (in a fixed
+   * order, so two assignments never wait on each other crosswise): a claim or another assignment
+   * cannot slip a member over the cap meanwhile.
+   */
+  async holdingsOf(manager: EntityManager, ownerIds: readonly string[]): Promise<Map<string, number>> {
+    if (ownerIds.length === 0) return new Map();
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(hashtext('customer-profile.pool-claim:' || o.id))
+         FROM (SELECT DISTINCT id FROM unnest($1::text[]) AS u(id) ORDER BY id) o`,
+      [ownerIds],
+    );
+    const rows: { owner_id: string; n: number }[] = await manager.query(
+      `SELECT owner_id, count(*)::int AS n FROM customer_profile.customers WHERE owner_id = ANY($1::text[]) GROUP BY owner_id`,
+      [ownerIds],
+    );
+    return new Map(rows.map((r) => [r.owner_id, r.n]));
+  }
+
+  /** A merge: the merged customer's ownership history becomes part of the survivor's. */
+  async moveHistory(manager: EntityManager, mergedId: string, survivorId: string): Promise<void> {
+    await manager.query(`UPDATE customer_profile.ownership_history SET customer_id = $2 WHERE customer_id = $1`, [mergedId, survivorId]);
+  }
+
   async changeOwner(
     manager: EntityManager,
     change: {
@@ -80,28 +104,29 @@ export class OwnershipRepository {
 
   /**
    * Returns to the pool every owned customer without contact (a purchase, an update, an ownership
-   * change) for `days`, in one statement with its history. Rows locked elsewhere are skipped and an
-   * already recycled customer has no owner, so running twice (or on two replicas) recycles once.
+   * change) for the days of its value tier (`days.none` without a tier), in one statement with its
+   * history. Rows locked elsewhere are skipped and an already recycled customer has no owner, so
+   * running twice (or on two replicas) recycles once.
    */
   async recycleInactive(
     manager: EntityManager,
-    days: number,
-    reason: string,
-  ): Promise<{ customer_id: string; previous_owner_id: string; team: string | null; changed_at: Date }[]> {
+    days: { A: number; B: number; C: number; none: number },
+  ): Promise<{ customer_id: string; previous_owner_id: string; team: string | null; reason: string; changed_at: Date }[]> {
     return manager.query(
       `WITH due AS (
-         SELECT c.id, c.owner_id, c.team FROM customer_profile.customers c
+         SELECT c.id, c.owner_id, c.team, d.days FROM customer_profile.customers c
+          CROSS JOIN LATERAL (SELECT CASE c.value_tier WHEN 'A' THEN $1::int WHEN 'B' THEN $2::int WHEN 'C' THEN $3::int ELSE $4::int END AS days) d
           WHERE c.owner_id IS NOT NULL AND c.erased_at IS NULL
-            AND GREATEST(c.last_contact_at, c.owner_since, c.updated_at, c.created_at) < now() - make_interval(days => $1)
-          FOR UPDATE SKIP LOCKED
+            AND GREATEST(c.last_contact_at, c.owner_since, c.updated_at, c.created_at) < now() - make_interval(days => d.days)
+          FOR UPDATE OF c SKIP LOCKED
        ), moved AS (
          UPDATE customer_profile.customers c SET owner_id = NULL, owner_since = NULL
-           FROM due WHERE c.id = due.id RETURNING c.id, due.owner_id AS previous_owner_id, due.team
+           FROM due WHERE c.id = due.id RETURNING c.id, due.owner_id AS previous_owner_id, due.team, due.days
        )
        INSERT INTO customer_profile.ownership_history (customer_id, change, owner_id, team, previous_owner_id, previous_team, reason, changed_by)
-       SELECT id, 'recycled', NULL, team, previous_owner_id, team, $2, NULL FROM moved
-       RETURNING customer_id, previous_owner_id, team, changed_at`,
-      [days, reason],
+       SELECT id, 'recycled', NULL, team, previous_owner_id, team, 'no contact for ' || days || ' days', NULL FROM moved
+       RETURNING customer_id, previous_owner_id, team, reason, changed_at`,
+      [days.A, days.B, days.C, days.none],
     );
   }
 }

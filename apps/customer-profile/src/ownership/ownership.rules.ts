@@ -9,12 +9,19 @@ export type OwnershipDecision =
 
 /** Who may move a customer where. Pure, so every branch is a unit test. */
 export class OwnershipRules {
-  assign(customer: OwnedCustomer, caller: { roles: readonly string[]; team?: string }, target: { ownerId: string; team: string }): OwnershipDecision {
+  /** Whether the caller may assign owners in `team` at all (by hand or by rule); null: yes. */
+  mayAssignIn(caller: { roles: readonly string[]; team?: string }, team: string): OwnershipDecision | null {
     const admin = caller.roles.includes('admin');
     if (!admin && !caller.roles.includes('manager')) return { ok: false, kind: 'forbidden', message: 'only a manager or an admin assigns owners' };
-    if (!admin && target.team !== caller.team) {
+    if (!admin && team !== caller.team) {
       return { ok: false, kind: 'forbidden', field: 'team', message: 'a manager assigns within their own team' };
     }
+    return null;
+  }
+
+  assign(customer: OwnedCustomer, caller: { roles: readonly string[]; team?: string }, target: { ownerId: string; team: string }): OwnershipDecision {
+    const refused = this.mayAssignIn(caller, target.team);
+    if (refused) return refused;
     if (customer.ownerId === target.ownerId && customer.team === target.team) {
       return { ok: false, kind: 'conflict', field: 'ownerId', message: 'the customer already has this owner' };
     }

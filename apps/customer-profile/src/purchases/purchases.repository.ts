@@ -182,6 +182,83 @@ export class PurchasesRepository {
     return true;
   }
 
+  /**
+   * Set-based: locks the customers (in id order, as one purchase locks its customer, so imports and
+   * single purchases serialise per customer) and returns their stage and purchases so far.
+   */
+  async lockCustomersForPurchases(manager: EntityManager, ids: string[]): Promise<{ id: string; stage: LifecycleStage; purchase_count: number }[]> {
+    if (ids.length === 0) return [];
+    return manager.query(
+      `SELECT c.id, c.lifecycle_stage AS stage, coalesce(s.purchase_count, 0)::int AS purchase_count
+         FROM customer_profile.customers c LEFT JOIN customer_profile.customer_purchase_summary s ON s.customer_id = c.id
+        WHERE c.id = ANY($1::uuid[]) ORDER BY c.id FOR UPDATE OF c`,
+      [ids],
+    );
+  }
+
+  /**
+   * Set-based insertPurchase for many orders: the purchases of the session's temp table
+   * `import_orders` (id, customer_id, external_order_id, channel, currency, total, rate, total_base,
+   * occurred_at, status = 'ok'), their lines from `import_lines` (purchase_id, line_no, sku, name,
+   * category, quantity, unit_price, line_total), the running totals per currency and in the base
+   * currency, and the customers' last contact. A recorded order id fails the statement (unique).
+   */
+  async insertStagedPurchases(manager: EntityManager, baseCurrency: string, recordedBy: string): Promise<number> {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO customer_profile.purchases (id, customer_id, external_order_id, channel, currency, total, base_currency, rate, total_base, occurred_at, recorded_by)
+       SELECT id, customer_id, external_order_id, channel, currency, total, $1, rate, total_base, occurred_at, $2
+         FROM pg_temp.import_orders WHERE status = 'ok' ORDER BY customer_id, rank RETURNING 1`,
+      [baseCurrency, recordedBy],
+    );
+    await manager.query(
+      `INSERT INTO customer_profile.purchase_lines (purchase_id, line_no, sku, name, category, quantity, unit_price, line_total)
+       SELECT purchase_id, line_no, sku, name, category, quantity, unit_price, line_total FROM pg_temp.import_lines ORDER BY purchase_id, line_no`,
+    );
+    await manager.query(
+      `INSERT INTO customer_profile.customer_purchase_totals (customer_id, currency, purchase_count, total)
+       SELECT customer_id, currency, count(*), sum(total) FROM pg_temp.import_orders WHERE status = 'ok' GROUP BY customer_id, currency
+       ON CONFLICT (customer_id, currency) DO UPDATE
+         SET purchase_count = customer_purchase_totals.purchase_count + EXCLUDED.purchase_count, total = customer_purchase_totals.total + EXCLUDED.total`,
+    );
+    await manager.query(
+      `INSERT INTO customer_profile.customer_purchase_summary (customer_id, base_currency, purchase_count, total_base, first_purchase_at, last_purchase_at)
+       SELECT customer_id, $1, count(*), sum(total_base), min(occurred_at), max(occurred_at) FROM pg_temp.import_orders WHERE status = 'ok' GROUP BY customer_id
+       ON CONFLICT (customer_id) DO UPDATE
+         SET purchase_count = customer_purchase_summary.purchase_count + EXCLUDED.purchase_count,
+             total_base = customer_purchase_summary.total_base + EXCLUDED.total_base,
+             first_purchase_at = LEAST(customer_purchase_summary.first_purchase_at, EXCLUDED.first_purchase_at),
+             last_purchase_at = GREATEST(customer_purchase_summary.last_purchase_at, EXCLUDED.last_purchase_at)`,
+      [baseCurrency],
+    );
+    await manager.query(
+      `UPDATE customer_profile.customers c SET last_contact_at = GREATEST(c.last_contact_at, o.last)
+         FROM (SELECT customer_id, max(occurred_at) AS last FROM pg_temp.import_orders WHERE status = 'ok' GROUP BY customer_id) o
+        WHERE c.id = o.customer_id`,
+    );
+    return inserted.length;
+  }
+
+  /** Lifecycle moves of many customers at once, in order: their history rows and each customer's final stage. */
+  async applyLifecycleMoves(
+    manager: EntityManager,
+    moves: { customerId: string; from: string; to: string; reason: string }[],
+    changedAt: Date,
+  ): Promise<void> {
+    if (moves.length === 0) return;
+    await manager.query(
+      `INSERT INTO customer_profile.lifecycle_history (customer_id, from_stage, to_stage, reason, automatic, changed_by, changed_at)
+       SELECT customer_id, from_stage, to_stage, reason, true, NULL, $5 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
+         AS m(customer_id, from_stage, to_stage, reason, ord) ORDER BY ord`,
+      [moves.map((m) => m.customerId), moves.map((m) => m.from), moves.map((m) => m.to), moves.map((m) => m.reason), changedAt],
+    );
+    const final = new Map(moves.map((m) => [m.customerId, m.to]));
+    await manager.query(
+      `UPDATE customer_profile.customers c SET lifecycle_stage = f.stage, lifecycle_changed_at = $3
+         FROM unnest($1::uuid[], $2::text[]) AS f(id, stage) WHERE c.id = f.id`,
+      [[...final.keys()], [...final.values()], changedAt],
+    );
+  }
+
   async insertRefund(
     manager: EntityManager,
     refund: { id: string; purchase: PurchaseRow; amount: string; amountBase: string; lines: { lineNo: number; quantity: string }[]; reason: string; by: string },

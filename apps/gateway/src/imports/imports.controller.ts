@@ -1,10 +1,11 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ImportList, ImportView } from '@rapport/contracts';
 import { ProblemException } from '@rapport/platform-http';
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { ApiProblems } from '../openapi-problems';
+import { CreateImportQuery } from './import-query.dto';
 import { ApiProxy } from '../upstream/api-proxy';
 import { RawUpstream } from './raw-upstream';
 
@@ -27,17 +28,30 @@ export class ImportsController {
   @RequireScopes('customers:write')
   @ApiConsumes('text/csv', 'application/x-ndjson')
   @ApiBody({
-    description: 'CSV with a header row (name, kind, email, phone, sourceChannel, tags separated by ;) or one JSON object per line',
+    description:
+      'Customers (type=customers): CSV with a header row (name, kind, email, phone, sourceChannel, tags separated by ;) or one JSON object per line. ' +
+      'Purchases (type=purchases): CSV with one row per order line, or one purchase per JSON line (see the type parameter)',
     schema: { type: 'string', example: 'name,email,phone\n王小明,xiaoming@example.com,+8613800138000\n' },
   })
-  @ApiCreatedResponse({ type: ImportView, description: 'The import ran: rows imported, rows failed with a per-row error report' })
+  @ApiCreatedResponse({
+    type: ImportView,
+    description: 'The import ran: rows imported, rows failed with a per-row error report (purchases: rows of orders already recorded are skipped, rowsSkipped)',
+  })
   @ApiProblems(400, 401, 403, 415, 429, 502, 504)
-  async create(@Req() request: Request, @Res() response: Response): Promise<void> {
+  async create(@Query() query: CreateImportQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
     const mediaType = (request.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!IMPORT_TYPES.includes(mediaType)) {
       throw new ProblemException('unsupportedMediaType', 'An import is text/csv or application/x-ndjson');
     }
-    await this.raw.stream(request, response, { method: 'POST', path: '/internal/v1/imports', audit: { action: 'customer.import', change: true } });
+    const type = query.type ?? 'customers';
+    if (type === 'purchases' && !request.identity!.scopes.includes('purchases:write')) {
+      throw new ProblemException('forbidden', 'Importing purchases needs the scope purchases:write');
+    }
+    await this.raw.stream(request, response, {
+      method: 'POST',
+      path: `/internal/v1/imports?${new URLSearchParams({ type })}`,
+      audit: { action: type === 'purchases' ? 'purchase.import' : 'customer.import', change: true },
+    });
   }
 
   @Get('imports')

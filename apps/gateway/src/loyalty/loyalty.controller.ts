@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import {
   AdjustmentRequest,
   AdjustmentView,
@@ -10,7 +10,9 @@ import {
   MemberView,
   ProgrammeView,
   ReconciliationView,
+  RedemptionHoldView,
   RedemptionRequest,
+  RedemptionStatusView,
   RedemptionView,
   ReferralCodeView,
   ReferralView,
@@ -42,6 +44,7 @@ function queryString(query: object): string {
  * a customer on these paths, so any caller with the loyalty scopes reaches any member.
  */
 @ApiTags('loyalty')
+@ApiExtraModels(RedemptionView, RedemptionHoldView)
 @Controller('api/v1/loyalty')
 export class LoyaltyController {
   constructor(private readonly proxy: ApiProxy) {}
@@ -76,9 +79,15 @@ export class LoyaltyController {
   @Post('members/:customerId/redemptions')
   @HttpCode(201)
   @RequireScopes('loyalty:write')
-  @ApiOperation({ summary: 'Spend points ({"points": n}) or redeem a reward ({"rewardId": …}); never overspends, never oversells' })
+  @ApiOperation({
+    summary:
+      'Spend points ({"points": n}) or redeem a reward ({"rewardId": …}); never overspends, never oversells. With "hold": true only reserve them (status reserved) until confirm, cancel or expiry',
+  })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
-  @ApiCreatedResponse({ type: RedemptionView })
+  @ApiCreatedResponse({
+    description: 'Spent at once (status confirmed), or held (status reserved) when the request says "hold": true',
+    schema: { oneOf: [{ $ref: getSchemaPath(RedemptionView) }, { $ref: getSchemaPath(RedemptionHoldView) }] },
+  })
   @ApiProblems(400, 401, 403, 404, 409, 422, 429, 502, 504)
   async redeem(
     @Param('customerId', new ParseUUIDPipe()) customerId: string,
@@ -87,6 +96,60 @@ export class LoyaltyController {
     @Res() response: Response,
   ): Promise<void> {
     await this.proxy.forward(request, response, { upstream: 'loyalty', method: 'POST', path: `/internal/v1/members/${customerId}/redemptions`, body });
+  }
+
+  @Get('members/:customerId/redemptions/:redemptionId')
+  @RequireScopes('loyalty:read')
+  @ApiOperation({ summary: 'Where a redemption stands: reserved, confirmed, cancelled or expired' })
+  @ApiOkResponse({ type: RedemptionStatusView })
+  @ApiProblems(400, 401, 403, 404, 429, 502, 504)
+  async redemption(
+    @Param('customerId', new ParseUUIDPipe()) customerId: string,
+    @Param('redemptionId', new ParseUUIDPipe()) redemptionId: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, { upstream: 'loyalty', method: 'GET', path: `/internal/v1/members/${customerId}/redemptions/${redemptionId}` });
+  }
+
+  @Post('members/:customerId/redemptions/:redemptionId/confirm')
+  @HttpCode(200)
+  @RequireScopes('loyalty:write')
+  @ApiOperation({ summary: 'Spend a held redemption (points.redeemed, and a coupon for a reward); 409 when it is no longer reserved, ran out or is no longer covered' })
+  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @ApiOkResponse({ type: RedemptionView })
+  @ApiProblems(400, 401, 403, 404, 409, 429, 502, 504)
+  async confirmRedemption(
+    @Param('customerId', new ParseUUIDPipe()) customerId: string,
+    @Param('redemptionId', new ParseUUIDPipe()) redemptionId: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'loyalty',
+      method: 'POST',
+      path: `/internal/v1/members/${customerId}/redemptions/${redemptionId}/confirm`,
+    });
+  }
+
+  @Post('members/:customerId/redemptions/:redemptionId/cancel')
+  @HttpCode(200)
+  @RequireScopes('loyalty:write')
+  @ApiOperation({ summary: 'Release a held redemption: its points are available again, a reward goes back to stock; 409 when it is no longer reserved' })
+  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @ApiOkResponse({ type: RedemptionStatusView })
+  @ApiProblems(400, 401, 403, 404, 409, 429, 502, 504)
+  async cancelRedemption(
+    @Param('customerId', new ParseUUIDPipe()) customerId: string,
+    @Param('redemptionId', new ParseUUIDPipe()) redemptionId: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'loyalty',
+      method: 'POST',
+      path: `/internal/v1/members/${customerId}/redemptions/${redemptionId}/cancel`,
+    });
   }
 
   @Post('members/:customerId/adjustments')

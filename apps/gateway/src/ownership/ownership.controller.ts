@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
+  AssignByRuleRequest,
   AssignOwnerRequest,
   ChangeLifecycleRequest,
   ClaimFromPoolRequest,
@@ -9,6 +10,8 @@ import {
   OwnershipHistoryView,
   OwnershipView,
   ReleaseToPoolRequest,
+  TeamMembersRequest,
+  TeamView,
 } from '@rapport/contracts';
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
@@ -28,6 +31,31 @@ export class OwnershipController {
   @ApiProblems(400, 401, 403, 404, 409, 429, 502, 504)
   async assign(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AssignOwnerRequest, @Req() request: Request, @Res() response: Response): Promise<void> {
     await this.write(request, response, id, 'owner', body, 'customer.assign-owner');
+  }
+
+  @Post('customers/:id/assign')
+  @HttpCode(200)
+  @RequireScopes('customers:write')
+  @ApiOkResponse({ type: OwnershipView, description: 'Assigned by rule (round-robin: the next member of the team in turn, skipping members at the holding cap), by a manager (own team) or an admin' })
+  @ApiProblems(400, 401, 403, 404, 422, 429, 502, 504)
+  async assignByRule(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AssignByRuleRequest, @Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.write(request, response, id, 'assign', body, 'customer.assign-owner');
+  }
+
+  @Get('teams/:team')
+  @RequireScopes('customers:read')
+  @ApiOkResponse({ type: TeamView, description: 'The team’s members in round-robin order and whose turn is next' })
+  @ApiProblems(400, 401, 403, 404, 429, 502, 504)
+  async team(@Param('team') team: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.proxy.forward(request, response, { upstream: 'customer-profile', method: 'GET', path: `/internal/v1/teams/${encodeURIComponent(team)}` });
+  }
+
+  @Put('teams/:team/members')
+  @RequireScopes('customers:write')
+  @ApiOkResponse({ type: TeamView, description: 'The member list replaced (admins any team, a manager their own); a changed list starts its turns from the first member' })
+  @ApiProblems(400, 401, 403, 429, 502, 504)
+  async replaceTeamMembers(@Param('team') team: string, @Body() body: TeamMembersRequest, @Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.proxy.forward(request, response, { upstream: 'customer-profile', method: 'PUT', path: `/internal/v1/teams/${encodeURIComponent(team)}/members`, body });
   }
 
   @Post('customers/:id/release')

@@ -45,8 +45,17 @@ export class AdminController {
   async expire(@Body() body: ExpiryRunRequest): Promise<ExpiryRunView> {
     const asOf = body.asOf ? new Date(body.asOf) : new Date();
     const expired = await this.ledger.expire(asOf);
+    // Holds are a checkout's real-time promise: a rehearsal in the future must not cut running ones short.
+    const holds = await this.ledger.releaseExpiredHolds(new Date(Math.min(asOf.getTime(), Date.now())));
     const tiers = await this.ledger.reviewTiers(asOf);
-    return { asOf: asOf.toISOString(), members: expired.members, points: expired.points, tiersReviewed: tiers.reviewed, tiersChanged: tiers.changed };
+    return {
+      asOf: asOf.toISOString(),
+      members: expired.members,
+      points: expired.points,
+      holdsReleased: holds.holds,
+      tiersReviewed: tiers.reviewed,
+      tiersChanged: tiers.changed,
+    };
   }
 
   @Get('admin/reconciliation')

@@ -12,6 +12,7 @@ export enum LedgerErrorCode {
   UnknownReferralCode = 'unknown-referral-code',
   SelfReferral = 'self-referral',
   MutualReferral = 'mutual-referral',
+  SharedContact = 'shared-contact',
   AlreadyReferred = 'already-referred',
   AlreadyPurchased = 'already-purchased',
 }
@@ -42,6 +43,7 @@ function kindOf(code: LedgerErrorCode) {
     case LedgerErrorCode.UnknownReferralCode:
     case LedgerErrorCode.SelfReferral:
     case LedgerErrorCode.MutualReferral:
+    case LedgerErrorCode.SharedContact:
       return 'unprocessable' as const;
     case LedgerErrorCode.InvalidRedemption:
       return 'validation' as const;

@@ -56,6 +56,21 @@ export interface RewardRow {
   createdAt: Date;
 }
 
+export interface RedemptionRow {
+  id: string;
+  customerId: string;
+  rewardId: string | null;
+  status: 'reserved' | 'confirmed' | 'cancelled' | 'expired';
+  movementId: string | null;
+  points: number;
+  expiresAt: Date | null;
+  couponCode: string | null;
+  couponValidUntil: Date | null;
+  createdAt: Date;
+  confirmedAt: Date | null;
+  releasedAt: Date | null;
+}
+
 export interface ProgrammeRow {
   config: Programme;
   version: number;
@@ -397,7 +412,9 @@ export class LedgerRepository {
     const [row] = await this.dataSource.query(
       `SELECT m.customer_id, m.kind, m.created_at, m.balance, m.tier, m.tier_period_ends_at, m.erased_at,
               (SELECT coalesce(sum(remaining), 0) FROM loyalty.lots l WHERE l.customer_id = m.customer_id AND l.remaining > 0 AND l.expires_at <= $2) AS expiring,
-              (SELECT min(expires_at) FROM loyalty.lots l WHERE l.customer_id = m.customer_id AND l.remaining > 0) AS next_expiry
+              (SELECT min(expires_at) FROM loyalty.lots l WHERE l.customer_id = m.customer_id AND l.remaining > 0) AS next_expiry,
+              (SELECT coalesce(sum(points), 0) FROM loyalty.redemptions r
+                WHERE r.customer_id = m.customer_id AND r.status = 'reserved' AND r.expires_at > now()) AS held
        FROM loyalty.members m WHERE m.customer_id = $1`,
       [customerId, expiringBefore],
     );
@@ -412,6 +429,7 @@ export class LedgerRepository {
       erased: row.erased_at !== null,
       expiringSoon: num(row.expiring),
       nextExpiry: row.next_expiry as Date | null,
+      held: num(row.held),
     };
   }
 
@@ -564,22 +582,125 @@ export class LedgerRepository {
     return affected === 1;
   }
 
+  /** A redemption: a hold (`reserved`, no movement yet) or one confirmed at once (with its movement). */
   async insertRedemption(
     manager: EntityManager,
     redemption: {
       id: string;
       customerId: string;
       rewardId: string | null;
-      movementId: string;
+      status: 'reserved' | 'confirmed';
+      movementId: string | null;
       points: number;
+      expiresAt: Date | null;
       couponCode: string | null;
       couponValidUntil: Date | null;
     },
-  ): Promise<void> {
-    await manager.query(
-      `INSERT INTO loyalty.redemptions (id, customer_id, reward_id, movement_id, points, coupon_code, coupon_valid_until) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [redemption.id, redemption.customerId, redemption.rewardId, redemption.movementId, redemption.points, redemption.couponCode, redemption.couponValidUntil],
+  ): Promise<Date> {
+    const [row] = await manager.query(
+      `INSERT INTO loyalty.redemptions (id, customer_id, reward_id, status, movement_id, points, expires_at, coupon_code, coupon_valid_until, confirmed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $4 = 'confirmed' THEN now() END) RETURNING created_at`,
+      [
+        redemption.id,
+        redemption.customerId,
+        redemption.rewardId,
+        redemption.status,
+        redemption.movementId,
+        redemption.points,
+        redemption.expiresAt,
+        redemption.couponCode,
+        redemption.couponValidUntil,
+      ],
     );
+    return row.created_at;
+  }
+
+  /** Points a member's running holds set aside; a hold past its expiry counts for nothing, released or not. */
+  async heldPoints(manager: EntityManager, customerId: string, at: Date): Promise<number> {
+    const [row] = await manager.query(
+      `SELECT coalesce(sum(points), 0) AS held FROM loyalty.redemptions WHERE customer_id = $1 AND status = 'reserved' AND expires_at > $2`,
+      [customerId, at],
+    );
+    return num(row.held);
+  }
+
+  /** The redemption row locked for the rest of the transaction; only the member's own. */
+  async lockRedemption(manager: EntityManager, customerId: string, redemptionId: string): Promise<RedemptionRow | undefined> {
+    const [row] = await manager.query(`SELECT * FROM loyalty.redemptions WHERE id = $1 AND customer_id = $2 FOR UPDATE`, [redemptionId, customerId]);
+    return row ? toRedemption(row) : undefined;
+  }
+
+  async redemption(customerId: string, redemptionId: string): Promise<RedemptionRow | undefined> {
+    const [row] = await this.dataSource.query(`SELECT * FROM loyalty.redemptions WHERE id = $1 AND customer_id = $2`, [redemptionId, customerId]);
+    return row ? toRedemption(row) : undefined;
+  }
+
+  /** A hold becomes the spend: its movement and, for a reward, its coupon. */
+  async confirmRedemption(
+    manager: EntityManager,
+    redemptionId: string,
+    confirmed: { movementId: string; couponCode: string | null; couponValidUntil: Date | null },
+  ): Promise<RedemptionRow> {
+    const [rows] = await manager.query(
+      `UPDATE loyalty.redemptions SET status = 'confirmed', movement_id = $2, coupon_code = $3, coupon_valid_until = $4, confirmed_at = now()
+       WHERE id = $1 AND status = 'reserved' RETURNING *`,
+      [redemptionId, confirmed.movementId, confirmed.couponCode, confirmed.couponValidUntil],
+    );
+    const row = (rows as Array<Record<string, unknown>>)[0];
+    if (!row) throw new Error(`redemption ${redemptionId} was not reserved`);
+    return toRedemption(row);
+  }
+
+  /**
+   * Ends holds and gives their rewards back to stock, set-based: the one named, or (with `expiredBy`)
+   * the reserved holds whose time ran out by then — all of them, or a member's, or a reward's. Only
+   * rows still reserved change and rows another transaction holds are skipped (it is releasing or
+   * confirming them), so two runs at once, or one run twice, release each hold once. Reward rows are
+   * locked in id order, so concurrent releases never wait on each other in a cycle.
+   */
+  async releaseHolds(
+    manager: EntityManager,
+    to: 'cancelled' | 'expired',
+    which: { redemptionId: string } | { expiredBy: Date; customerId?: string; rewardId?: string; pointsOnly?: boolean; limit?: number },
+  ): Promise<{ holds: number; points: number }> {
+    const byId = 'redemptionId' in which;
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [rows] = await manager.query(
+      `WITH candidates AS (
+         SELECT id FROM loyalty.redemptions
+         WHERE status = 'reserved'
+           AND ($2::uuid IS NULL OR id = $2::uuid)
+           AND ($3::timestamptz IS NULL OR expires_at <= $3::timestamptz)
+           AND ($4::uuid IS NULL OR customer_id = $4::uuid)
+           AND ($5::uuid IS NULL OR reward_id = $5::uuid)
+           AND (NOT $6::boolean OR reward_id IS NULL)
+         ORDER BY id LIMIT $7 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE loyalty.redemptions r SET status = $1, released_at = now()
+       FROM candidates c WHERE r.id = c.id AND r.status = 'reserved'
+       RETURNING r.reward_id, r.points`,
+      [
+        to,
+        byId ? which.redemptionId : null,
+        byId ? null : which.expiredBy,
+        byId ? null : (which.customerId ?? null),
+        byId ? null : (which.rewardId ?? null),
+        byId ? false : (which.pointsOnly ?? false),
+        byId ? 1 : (which.limit ?? 1000),
+      ],
+    );
+    const released = rows as Array<{ reward_id: string | null; points: string }>;
+    const back = new Map<string, number>();
+    for (const r of released) if (r.reward_id) back.set(r.reward_id, (back.get(r.reward_id) ?? 0) + 1);
+    if (back.size > 0) {
+      const ids = [...back.keys()].sort();
+      await manager.query(`SELECT id FROM loyalty.rewards WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+      await manager.query(
+        `UPDATE loyalty.rewards w SET stock = w.stock + b.n FROM unnest($1::uuid[], $2::int[]) AS b(id, n) WHERE w.id = b.id AND w.stock IS NOT NULL`,
+        [ids, ids.map((id) => back.get(id)!)],
+      );
+    }
+    return { holds: released.length, points: released.reduce((sum, r) => sum + num(r.points), 0) };
   }
 
   /** Marks a coupon used if it is unused and valid: one conditional update, so only one of concurrent uses wins. */
@@ -595,6 +716,32 @@ export class LedgerRepository {
     if (!row) return { outcome: 'unknown' as const };
     return row.coupon_used_at ? { outcome: 'already-used' as const, usedAt: row.coupon_used_at as Date } : { outcome: 'expired' as const, validUntil: row.coupon_valid_until as Date };
   }
+
+  // Contact fingerprints (keyed hashes of phones, emails and identifiers; never the contacts themselves)
+
+  /** The customer's whole current set replaces the one held; an empty set clears it. */
+  async replaceFingerprints(manager: EntityManager, customerId: string, fingerprints: readonly string[]): Promise<void> {
+    await manager.query(`DELETE FROM loyalty.member_fingerprints WHERE customer_id = $1`, [customerId]);
+    if (fingerprints.length === 0) return;
+    await manager.query(
+      `INSERT INTO loyalty.member_fingerprints (customer_id, fingerprint) SELECT $1, f FROM unnest($2::text[]) AS f ON CONFLICT DO NOTHING`,
+      [customerId, fingerprints],
+    );
+  }
+
+  async dropFingerprints(manager: EntityManager, customerId: string): Promise<void> {
+    await manager.query(`DELETE FROM loyalty.member_fingerprints WHERE customer_id = $1`, [customerId]);
+  }
+
+  /** Whether the two customers share a phone, email or identifier (equal fingerprints). */
+  async shareContact(manager: EntityManager, customerId: string, otherId: string): Promise<boolean> {
+    const rows = await manager.query(
+      `SELECT 1 FROM loyalty.member_fingerprints a JOIN loyalty.member_fingerprints b ON b.fingerprint = a.fingerprint AND b.customer_id = $2
+        WHERE a.customer_id = $1 LIMIT 1`,
+      [customerId, otherId],
+    );
+    return rows.length > 0;
+  }
 }
 
 function toReward(row: Record<string, unknown>): RewardRow {
@@ -608,5 +755,22 @@ function toReward(row: Record<string, unknown>): RewardRow {
     validUntil: row['valid_until'] as Date | null,
     minTier: row['min_tier'] as string | null,
     createdAt: row['created_at'] as Date,
+  };
+}
+
+function toRedemption(row: Record<string, unknown>): RedemptionRow {
+  return {
+    id: row['id'] as string,
+    customerId: row['customer_id'] as string,
+    rewardId: row['reward_id'] as string | null,
+    status: row['status'] as RedemptionRow['status'],
+    movementId: row['movement_id'] as string | null,
+    points: num(row['points']),
+    expiresAt: row['expires_at'] as Date | null,
+    couponCode: row['coupon_code'] as string | null,
+    couponValidUntil: row['coupon_valid_until'] as Date | null,
+    createdAt: row['created_at'] as Date,
+    confirmedAt: row['confirmed_at'] as Date | null,
+    releasedAt: row['released_at'] as Date | null,
   };
 }

@@ -2,25 +2,32 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Logger } from '@rapport/platform-observability';
 import { LOGGER } from '@rapport/platform-runtime';
 import { LedgerService } from './ledger.service';
+import { loyaltyConfig } from './loyalty.config';
 
 /**
- * Expires points and reviews tiers on an interval (LOYALTY_JOB_INTERVAL_MS, default one minute;
- * 0 turns it off). Both jobs are safe to run twice and on several replicas at once: each member is
- * handled under its row lock and a second pass finds nothing left to do.
+ * Expires points, releases redemption holds that ran out and reviews tiers on an interval
+ * (LOYALTY_JOB_INTERVAL_MS, default one minute; 0 turns it off). All are safe to run twice and on
+ * several replicas at once: each member is handled under its row lock, holds are released by one
+ * conditional statement that skips rows another run holds, and a second pass finds nothing left to do.
  */
 @Injectable()
 export class LedgerScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
 
+  private readonly interval: number;
+
   constructor(
     private readonly ledger: LedgerService,
     @Inject(LOGGER) private readonly log: Logger,
-  ) {}
+  ) {
+    // Validated at boot: a bad LOYALTY_* value stops the service with a message naming it.
+    this.interval = loyaltyConfig().LOYALTY_JOB_INTERVAL_MS;
+  }
 
   onApplicationBootstrap(): void {
-    const interval = Number(process.env['LOYALTY_JOB_INTERVAL_MS'] ?? 60_000);
-    if (!Number.isFinite(interval) || interval <= 0) return;
+    const interval = this.interval;
+    if (interval <= 0) return;
     this.timer = setInterval(() => void this.tick(), interval);
     this.timer.unref();
   }
@@ -36,8 +43,9 @@ export class LedgerScheduler implements OnApplicationBootstrap, OnApplicationShu
       try {
         const asOf = new Date();
         const expired = await this.ledger.expire(asOf);
+        const holds = await this.ledger.releaseExpiredHolds(asOf);
         const tiers = await this.ledger.reviewTiers(asOf);
-        if (expired.points > 0 || tiers.changed > 0) this.log.info({ expired, tiers }, 'loyalty jobs ran');
+        if (expired.points > 0 || holds.holds > 0 || tiers.changed > 0) this.log.info({ expired, holds, tiers }, 'loyalty jobs ran');
       } catch (error) {
         this.log.warn({ err: error }, 'loyalty jobs failed; the next tick retries');
       } finally {

@@ -26,17 +26,34 @@ import {
 } from '../programme/programme';
 import { consumeOldestFirst, entriesFor, expiredAllocations, reversalPoints, type Allocation, type Entry, type MovementKind } from './ledger-model';
 import { LedgerErrorCode, LedgerException } from './ledger.exception';
-import { LedgerRepository, type LockedMember, type MovementRow, type NewLot, type TierChangeRow } from './ledger.repository';
+import { LedgerRepository, type LockedMember, type MovementRow, type NewLot, type RedemptionRow, type RewardRow, type TierChangeRow } from './ledger.repository';
+import { loyaltyConfig } from './loyalty.config';
+import { availablePoints, decideHold, holdExpiry, type RedemptionStatus } from './redemption-hold';
+import { RedemptionErrorCode, RedemptionException } from './redemption.exception';
 import { addMonths, parseDecimal } from './money';
 
 export interface RedemptionResult {
   redemptionId: string;
   customerId: string;
+  status: 'confirmed';
   points: number;
   balance: number;
   rewardId: string | null;
   couponCode: string | null;
   couponValidUntil: string | null;
+  createdAt: string;
+}
+
+/** A hold: points set aside (and a reward taken from stock) until confirm, cancel or `expiresAt`. */
+export interface HoldResult {
+  redemptionId: string;
+  customerId: string;
+  status: 'reserved';
+  points: number;
+  rewardId: string | null;
+  /** What the member can still spend or hold after this one. */
+  available: number;
+  expiresAt: string;
   createdAt: string;
 }
 
@@ -136,9 +153,9 @@ export class LedgerService {
   }
 
   /**
-   * A new customer names who referred them, before their first purchase. Self-referral and mutual
-   * referral are refused. (Customers sharing a phone, email or identifier cannot be told apart here:
-   * loyalty holds no personal data; see the README.)
+   * A new customer names who referred them, before their first purchase. Self-referral, mutual
+   * referral and referral between customers sharing a phone, email or identifier are refused (the
+   * latter by the contact fingerprints customer-profile publishes: loyalty holds no readable contact).
    */
   async registerReferral(referredId: string, code: string): Promise<{ referredId: string; referrerId: string; status: 'pending'; createdAt: string }> {
     return this.dataSource.transaction(async (manager) => {
@@ -156,6 +173,10 @@ export class LedgerService {
       const reverse = await this.ledger.referralOf(manager, referrerId);
       if (reverse?.referrerId === referredId) {
         throw new LedgerException(LedgerErrorCode.MutualReferral, 'Two members cannot refer each other', 'code');
+      }
+      // Equal contact fingerprints (keyed hashes from customer-profile): likely the same person twice.
+      if (await this.ledger.shareContact(manager, referredId, referrerId)) {
+        throw new LedgerException(LedgerErrorCode.SharedContact, 'The referrer and the referred customer share a phone, email or identifier', 'code');
       }
       const createdAt = await this.ledger.insertReferral(manager, referredId, referrerId);
       return { referredId, referrerId, status: 'pending' as const, createdAt: createdAt.toISOString() };
@@ -256,63 +277,207 @@ export class LedgerService {
     }
   }
 
-  async redeem(customerId: string, request: { points?: number | undefined; rewardId?: string | undefined }): Promise<RedemptionResult> {
+  /**
+   * A plain redemption is reserved and confirmed in one transaction; with `hold` it stays a
+   * reservation (points set aside, a reward taken from stock) until confirm, cancel or expiry. Either
+   * way the member's available points — the balance less its running holds — must cover it, checked
+   * under the member lock, so concurrent holds and redemptions never promise the same points twice.
+   */
+  async redeem(
+    customerId: string,
+    request: { points?: number | undefined; rewardId?: string | undefined; hold?: boolean | undefined },
+  ): Promise<RedemptionResult | HoldResult> {
     if ((request.points === undefined) === (request.rewardId === undefined)) {
       throw new LedgerException(LedgerErrorCode.InvalidRedemption, 'Send either points or rewardId, not both and not neither', 'points');
     }
     return this.dataSource.transaction(async (manager) => {
+      const now = new Date();
       const member = await this.ledger.lockMember(manager, customerId);
       if (!member || member.erased) throw new LedgerException(LedgerErrorCode.MemberNotFound, `Customer ${customerId} has no loyalty account`);
+      // Lazy release: the member's lapsed points holds go now (reward holds go with their reward below,
+      // or with the scheduled job); a lapsed hold never counts against the balance either way.
+      await this.ledger.releaseHolds(manager, 'expired', { expiredBy: now, customerId, pointsOnly: true });
       let points = request.points ?? 0;
-      let couponCode: string | null = null;
-      let couponValidUntil: Date | null = null;
-      const rewardId = request.rewardId ?? null;
-      if (rewardId) {
+      let reward: RewardRow | null = null;
+      if (request.rewardId) {
         const { config } = await this.ledger.programme(manager);
-        const reward = await this.ledger.lockReward(manager, rewardId);
-        if (!reward) throw new LedgerException(LedgerErrorCode.RewardNotFound, `Reward ${rewardId} does not exist`);
-        const now = Date.now();
-        if ((reward.validFrom && reward.validFrom.getTime() > now) || (reward.validUntil && reward.validUntil.getTime() <= now)) {
-          throw new LedgerException(LedgerErrorCode.RewardNotAvailable, `Reward ${rewardId} is not available now`, 'rewardId');
+        reward = (await this.ledger.lockReward(manager, request.rewardId)) ?? null;
+        if (!reward) throw new LedgerException(LedgerErrorCode.RewardNotFound, `Reward ${request.rewardId} does not exist`);
+        if ((reward.validFrom && reward.validFrom.getTime() > now.getTime()) || (reward.validUntil && reward.validUntil.getTime() <= now.getTime())) {
+          throw new LedgerException(LedgerErrorCode.RewardNotAvailable, `Reward ${reward.id} is not available now`, 'rewardId');
         }
         if (reward.minTier && tierRank(config, member.tier) < tierRank(config, reward.minTier)) {
-          throw new LedgerException(LedgerErrorCode.TierTooLow, `Reward ${rewardId} needs tier ${reward.minTier}`, 'rewardId');
+          throw new LedgerException(LedgerErrorCode.TierTooLow, `Reward ${reward.id} needs tier ${reward.minTier}`, 'rewardId');
         }
         points = reward.pointsPrice;
-        if (member.balance < points) throw insufficient(member.balance, points);
-        if (!(await this.ledger.takeFromStock(manager, rewardId))) {
-          throw new LedgerException(LedgerErrorCode.RewardOutOfStock, `Reward ${rewardId} is out of stock`);
+      }
+      const held = await this.ledger.heldPoints(manager, customerId, now);
+      const available = availablePoints(member.balance, held);
+      if (available < points) throw insufficient(available, points, held);
+      if (reward) {
+        // Lapsed holds of this reward give their stock back first (the reward row is locked: no cycle).
+        await this.ledger.releaseHolds(manager, 'expired', { expiredBy: now, rewardId: reward.id });
+        if (!(await this.ledger.takeFromStock(manager, reward.id))) {
+          throw new LedgerException(LedgerErrorCode.RewardOutOfStock, `Reward ${reward.id} is out of stock`);
         }
-        couponCode = `RP-${randomBytes(6).toString('hex').toUpperCase()}`;
-        const window = addMonths(new Date(), COUPON_VALIDITY_MONTHS);
-        couponValidUntil = reward.validUntil && reward.validUntil < window ? reward.validUntil : window;
       }
-      if (member.balance < points) throw insufficient(member.balance, points);
       const redemptionId = randomUUID();
-      const plan = consumeOldestFirst(await this.ledger.openLots(manager, customerId), points);
-      if (plan.taken !== points) throw new Error(`lots of ${customerId} hold ${plan.taken} but the balance says ${member.balance}`);
-      const movementId = await this.post(manager, member, 'redeem', -points, {
-        sourceId: `redemption:${redemptionId}`,
-        reason: rewardId ? `reward ${rewardId}` : 'points redemption',
-        allocations: plan.allocations,
-      });
-      await this.ledger.insertRedemption(manager, { id: redemptionId, customerId, rewardId, movementId, points, couponCode, couponValidUntil });
-      const occurredAt = new Date().toISOString();
-      await this.outbox.add(manager, PointsRedeemedV1, customerId, { customerId, movementId, points, redemptionId, balance: member.balance, occurredAt });
-      if (rewardId) {
-        await this.outbox.add(manager, RewardRedeemedV1, customerId, { customerId, rewardId, redemptionId, points, couponCode: couponCode!, occurredAt });
+      const rewardId = reward?.id ?? null;
+      if (request.hold) {
+        const expiresAt = holdExpiry(now, loyaltyConfig().LOYALTY_HOLD_MINUTES);
+        const createdAt = await this.ledger.insertRedemption(manager, {
+          id: redemptionId,
+          customerId,
+          rewardId,
+          status: 'reserved',
+          movementId: null,
+          points,
+          expiresAt,
+          couponCode: null,
+          couponValidUntil: null,
+        });
+        return {
+          redemptionId,
+          customerId,
+          status: 'reserved' as const,
+          points,
+          rewardId,
+          available: available - points,
+          expiresAt: expiresAt.toISOString(),
+          createdAt: createdAt.toISOString(),
+        };
       }
-      return {
+      const spent = await this.spend(manager, member, { redemptionId, points, reward });
+      await this.ledger.insertRedemption(manager, {
+        id: redemptionId,
+        customerId,
+        rewardId,
+        status: 'confirmed',
+        movementId: spent.movementId,
+        points,
+        expiresAt: null,
+        couponCode: spent.couponCode,
+        couponValidUntil: spent.couponValidUntil,
+      });
+      return spent.result;
+    });
+  }
+
+  /**
+   * Turns a hold into the spend, exactly as a plain redemption spends. A hold that ran out, or that the
+   * balance no longer covers (expiry took points meanwhile), is let go — committed — and refused.
+   */
+  async confirmRedemption(customerId: string, redemptionId: string): Promise<RedemptionResult> {
+    const outcome = await this.dataSource.transaction(async (manager): Promise<RedemptionResult | RedemptionException> => {
+      const now = new Date();
+      const { member, hold } = await this.lockHold(manager, customerId, redemptionId);
+      const decision = decideHold(hold, 'confirm', now, member.balance);
+      switch (decision.kind) {
+        case 'refuse':
+        case 'release':
+          throw notReserved(hold.id, hold.status);
+        case 'release-and-refuse':
+          await this.ledger.releaseHolds(manager, decision.to, { redemptionId });
+          return decision.reason === 'expired'
+            ? new RedemptionException(RedemptionErrorCode.HoldExpired, `Redemption ${redemptionId} was held until ${hold.expiresAt?.toISOString()}; it is released`, {
+                redemptionStatus: decision.to,
+              })
+            : new RedemptionException(
+                RedemptionErrorCode.HoldNotCovered,
+                `The balance is ${member.balance} points but the hold is ${hold.points} (points expired meanwhile); it is released`,
+                { redemptionStatus: decision.to },
+              );
+        case 'spend': {
+          const reward = hold.rewardId ? ((await this.ledger.lockReward(manager, hold.rewardId)) ?? null) : null;
+          const spent = await this.spend(manager, member, { redemptionId, points: hold.points, reward });
+          await this.ledger.confirmRedemption(manager, redemptionId, spent);
+          return { ...spent.result, createdAt: hold.createdAt.toISOString() };
+        }
+      }
+    });
+    if (outcome instanceof RedemptionException) throw outcome;
+    return outcome;
+  }
+
+  /** Lets a hold go: its points are available again and a reward goes back to stock. */
+  async cancelRedemption(customerId: string, redemptionId: string): Promise<RedemptionRow> {
+    return this.dataSource.transaction(async (manager) => {
+      const { member, hold } = await this.lockHold(manager, customerId, redemptionId);
+      const decision = decideHold(hold, 'cancel', new Date(), member.balance);
+      if (decision.kind !== 'release') throw notReserved(hold.id, hold.status);
+      await this.ledger.releaseHolds(manager, decision.to, { redemptionId });
+      return (await this.ledger.lockRedemption(manager, customerId, redemptionId))!;
+    });
+  }
+
+  /** The set-based release of every hold whose time ran out by `asOf` (the scheduled job; safe to run twice or on two replicas). */
+  async releaseExpiredHolds(asOf: Date, batch = 1000): Promise<{ holds: number; points: number }> {
+    let holds = 0;
+    let points = 0;
+    for (;;) {
+      const released = await this.dataSource.transaction((manager) => this.ledger.releaseHolds(manager, 'expired', { expiredBy: asOf, limit: batch }));
+      holds += released.holds;
+      points += released.points;
+      if (released.holds < batch) return { holds, points };
+    }
+  }
+
+  /** The member (locked first, as every balance change does) and its redemption, locked; 404 for another member's. */
+  private async lockHold(manager: EntityManager, customerId: string, redemptionId: string): Promise<{ member: LockedMember; hold: RedemptionRow }> {
+    const member = await this.ledger.lockMember(manager, customerId);
+    if (!member || member.erased) throw new LedgerException(LedgerErrorCode.MemberNotFound, `Customer ${customerId} has no loyalty account`);
+    const hold = await this.ledger.lockRedemption(manager, customerId, redemptionId);
+    if (!hold) throw new RedemptionException(RedemptionErrorCode.RedemptionNotFound, `Customer ${customerId} has no redemption ${redemptionId}`);
+    return { member, hold };
+  }
+
+  /**
+   * Spends redeemed points: oldest lots first, one movement with its two entries, a coupon for a
+   * reward, and points.redeemed (and reward.redeemed) in the outbox. The caller writes the redemption row.
+   */
+  private async spend(
+    manager: EntityManager,
+    member: LockedMember,
+    redemption: { redemptionId: string; points: number; reward: RewardRow | null },
+  ): Promise<{ movementId: string; couponCode: string | null; couponValidUntil: Date | null; result: RedemptionResult }> {
+    const { redemptionId, points, reward } = redemption;
+    const customerId = member.customerId;
+    if (member.balance < points) throw insufficient(member.balance, points, 0);
+    const plan = consumeOldestFirst(await this.ledger.openLots(manager, customerId), points);
+    if (plan.taken !== points) throw new Error(`lots of ${customerId} hold ${plan.taken} but the balance says ${member.balance}`);
+    const movementId = await this.post(manager, member, 'redeem', -points, {
+      sourceId: `redemption:${redemptionId}`,
+      reason: reward ? `reward ${reward.id}` : 'points redemption',
+      allocations: plan.allocations,
+    });
+    let couponCode: string | null = null;
+    let couponValidUntil: Date | null = null;
+    if (reward) {
+      couponCode = `RP-${randomBytes(6).toString('hex').toUpperCase()}`;
+      const window = addMonths(new Date(), COUPON_VALIDITY_MONTHS);
+      couponValidUntil = reward.validUntil && reward.validUntil < window ? reward.validUntil : window;
+    }
+    const occurredAt = new Date().toISOString();
+    await this.outbox.add(manager, PointsRedeemedV1, customerId, { customerId, movementId, points, redemptionId, balance: member.balance, occurredAt });
+    if (reward) {
+      await this.outbox.add(manager, RewardRedeemedV1, customerId, { customerId, rewardId: reward.id, redemptionId, points, couponCode: couponCode!, occurredAt });
+    }
+    return {
+      movementId,
+      couponCode,
+      couponValidUntil,
+      result: {
         redemptionId,
         customerId,
+        status: 'confirmed',
         points,
         balance: member.balance,
-        rewardId,
+        rewardId: reward?.id ?? null,
         couponCode,
         couponValidUntil: couponValidUntil?.toISOString() ?? null,
         createdAt: occurredAt,
-      };
-    });
+      },
+    };
   }
 
   /** A manual credit (a new lot) or debit (oldest first, never below zero), with its reason and who made it. */
@@ -485,6 +650,11 @@ class EarnPlan {
   readonly events: PendingEvent[] = [];
 }
 
-function insufficient(balance: number, points: number): LedgerException {
-  return new LedgerException(LedgerErrorCode.InsufficientPoints, `The balance is ${balance} points; ${points} are needed`);
+function insufficient(available: number, points: number, held = 0): LedgerException {
+  const what = held > 0 ? `${available} points are available (${held} held)` : `The balance is ${available} points`;
+  return new LedgerException(LedgerErrorCode.InsufficientPoints, `${what}; ${points} are needed`);
+}
+
+function notReserved(redemptionId: string, status: RedemptionStatus): RedemptionException {
+  return new RedemptionException(RedemptionErrorCode.NotReserved, `Redemption ${redemptionId} is ${status}, not reserved`, { redemptionStatus: status });
 }

@@ -8,12 +8,16 @@ import {
   type ReferralView,
   type AdjustmentView,
   type MemberView,
+  type RedemptionHoldView,
+  type RedemptionStatusView,
   type RedemptionView,
   type StatementView,
 } from '@rapport/contracts';
 import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
 import { LedgerErrorCode, LedgerException } from './ledger.exception';
-import { LedgerRepository } from './ledger.repository';
+import { LedgerRepository, type RedemptionRow } from './ledger.repository';
+import { availablePoints } from './redemption-hold';
+import { RedemptionErrorCode, RedemptionException } from './redemption.exception';
 import { LedgerService } from './ledger.service';
 
 /**
@@ -40,6 +44,8 @@ export class MembersController {
       customerId: member.customerId,
       kind: member.kind,
       balance: member.balance,
+      available: availablePoints(member.balance, member.held),
+      held: member.held,
       tier: member.tier,
       tierPeriodEndsAt: member.tierPeriodEndsAt?.toISOString() ?? null,
       expiringSoon: { points: member.expiringSoon, withinDays: config.expiringSoonDays, nextExpiry: member.nextExpiry?.toISOString() ?? null },
@@ -77,8 +83,39 @@ export class MembersController {
   @Post(':customerId/redemptions')
   @HttpCode(201)
   @CallerScopes('loyalty:write')
-  async redeem(@Param('customerId', new ParseUUIDPipe()) customerId: string, @Body() body: RedemptionRequest): Promise<RedemptionView> {
+  async redeem(@Param('customerId', new ParseUUIDPipe()) customerId: string, @Body() body: RedemptionRequest): Promise<RedemptionView | RedemptionHoldView> {
     return this.ledger.redeem(customerId, body);
+  }
+
+  @Get(':customerId/redemptions/:redemptionId')
+  @CallerScopes('loyalty:read')
+  async redemption(
+    @Param('customerId', new ParseUUIDPipe()) customerId: string,
+    @Param('redemptionId', new ParseUUIDPipe()) redemptionId: string,
+  ): Promise<RedemptionStatusView> {
+    const redemption = await this.repository.redemption(customerId, redemptionId);
+    if (!redemption) throw new RedemptionException(RedemptionErrorCode.RedemptionNotFound, `Customer ${customerId} has no redemption ${redemptionId}`);
+    return toStatusView(redemption);
+  }
+
+  @Post(':customerId/redemptions/:redemptionId/confirm')
+  @HttpCode(200)
+  @CallerScopes('loyalty:write')
+  async confirm(
+    @Param('customerId', new ParseUUIDPipe()) customerId: string,
+    @Param('redemptionId', new ParseUUIDPipe()) redemptionId: string,
+  ): Promise<RedemptionView> {
+    return this.ledger.confirmRedemption(customerId, redemptionId);
+  }
+
+  @Post(':customerId/redemptions/:redemptionId/cancel')
+  @HttpCode(200)
+  @CallerScopes('loyalty:write')
+  async cancel(
+    @Param('customerId', new ParseUUIDPipe()) customerId: string,
+    @Param('redemptionId', new ParseUUIDPipe()) redemptionId: string,
+  ): Promise<RedemptionStatusView> {
+    return toStatusView(await this.ledger.cancelRedemption(customerId, redemptionId));
   }
 
   @Post(':customerId/adjustments')
@@ -104,6 +141,23 @@ export class MembersController {
   async registerReferral(@Param('customerId', new ParseUUIDPipe()) customerId: string, @Body() body: RegisterReferralRequest): Promise<ReferralView> {
     return this.ledger.registerReferral(customerId, body.code);
   }
+}
+
+function toStatusView(r: RedemptionRow): RedemptionStatusView {
+  return {
+    redemptionId: r.id,
+    customerId: r.customerId,
+    status: r.status,
+    points: r.points,
+    rewardId: r.rewardId,
+    movementId: r.movementId,
+    expiresAt: r.expiresAt?.toISOString() ?? null,
+    couponCode: r.couponCode,
+    couponValidUntil: r.couponValidUntil?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+    confirmedAt: r.confirmedAt?.toISOString() ?? null,
+    releasedAt: r.releasedAt?.toISOString() ?? null,
+  };
 }
 
 function notFound(customerId: string): LedgerException {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -18,6 +18,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { ASSIGNMENT_RULES, TEAM_PATTERN, VALUE_TIERS, type ValueTier } from './ownership.dto';
 
 export const CUSTOMER_KINDS = ['person', 'organisation'] as const;
 export const SOURCE_CHANNELS = ['web_form', 'import', 'survey', 'social', 'sales', 'store'] as const;
@@ -34,6 +35,19 @@ export const LEGAL_BASES = ['consent', 'contract', 'legal_obligation', 'vital_in
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimEach = ({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value);
 const asArray = ({ value }: { value: unknown }) => (value === undefined || Array.isArray(value) ? value : [value]);
+
+/** Round robin on create: the new customer goes to the next member of `team` in turn instead of its creator or the pool. */
+export class CreateCustomerAssignment {
+  @ApiProperty({ enum: ASSIGNMENT_RULES, example: 'round-robin', description: 'round-robin: the next member of the team in turn, skipping members at the holding cap' })
+  @IsIn(ASSIGNMENT_RULES)
+  rule!: (typeof ASSIGNMENT_RULES)[number];
+
+  @ApiProperty({ example: 'north', maxLength: 100, description: 'A team with a member list (PUT /api/v1/teams/{team}/members)' })
+  @Transform(trim)
+  @IsString()
+  @Matches(TEAM_PATTERN, { message: 'team must be a team name (letters, digits, . _ -; at most 100)' })
+  team!: string;
+}
 
 export class PostalAddress {
   @ApiPropertyOptional({ example: 'CN', description: 'ISO 3166-1 alpha-2' }) @IsOptional() @IsString() @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code such as CN' }) country?: string;
@@ -170,6 +184,17 @@ export class CreateCustomerRequest {
   @IsOptional()
   @IsObject()
   customFields?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    type: CreateCustomerAssignment,
+    description:
+      'Assign the new customer by rule (department clients, whose customers otherwise land in the public pool; admins; managers within their team). ' +
+      'customer.created and ownership.changed are published together; a team without members gets 422 and nothing is written',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CreateCustomerAssignment)
+  assign?: CreateCustomerAssignment;
 }
 
 /**
@@ -177,7 +202,7 @@ export class CreateCustomerRequest {
  * the stored list; customFields are merged key by key (null removes a key). `version` (or the
  * If-Match header) makes the write conditional: a stale version gets 412.
  */
-export class UpdateCustomerRequest extends PartialType(CreateCustomerRequest) {
+export class UpdateCustomerRequest extends PartialType(OmitType(CreateCustomerRequest, ['assign'] as const)) {
   @ApiPropertyOptional({ example: 3, description: 'The version the change is based on (alternative to If-Match)' })
   @IsOptional()
   @IsInt()
@@ -196,6 +221,7 @@ export class ListCustomersQuery {
   @ApiPropertyOptional({ enum: SOURCE_CHANNELS }) @IsOptional() @IsIn(SOURCE_CHANNELS) source?: (typeof SOURCE_CHANNELS)[number];
   @ApiPropertyOptional({ enum: CUSTOMER_KINDS }) @IsOptional() @IsIn(CUSTOMER_KINDS) kind?: (typeof CUSTOMER_KINDS)[number];
   @ApiPropertyOptional({ enum: LIFECYCLE_STAGES }) @IsOptional() @IsIn(LIFECYCLE_STAGES) stage?: (typeof LIFECYCLE_STAGES)[number];
+  @ApiPropertyOptional({ enum: VALUE_TIERS, description: "Only customers of this value tier (analytics' latest score)" }) @IsOptional() @IsIn(VALUE_TIERS) tier?: ValueTier;
   @ApiPropertyOptional({ type: [String], example: ['tier:gold'], description: 'Custom field filter key:value, repeatable (cf=tier:gold&cf=vip:true)' })
   @IsOptional()
   @Transform(asArray)
@@ -255,6 +281,8 @@ export class CustomerView {
   @ApiProperty({ type: 'object', additionalProperties: true }) customFields!: Record<string, unknown>;
   @ApiProperty({ nullable: true, type: String, description: 'null: the customer is in the public pool' }) ownerId!: string | null;
   @ApiProperty({ nullable: true, type: String }) team!: string | null;
+  @ApiPropertyOptional({ enum: VALUE_TIERS, nullable: true, type: String, description: "The value tier of analytics' latest score; null: not scored yet" })
+  valueTier?: ValueTier | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ description: 'Send it back as If-Match or version to update' }) version!: number;

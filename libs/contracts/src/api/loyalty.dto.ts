@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsObject, IsOptional, IsPositive, IsString, IsUUID, Length, Matches, Max, Min, NotEquals } from 'class-validator';
+import { IsBoolean, IsInt, IsISO8601, IsObject, IsOptional, IsPositive, IsString, IsUUID, Length, Matches, Max, Min, NotEquals } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const MAX_POINTS = 1_000_000_000;
@@ -18,17 +18,56 @@ export class RedemptionRequest {
   @IsOptional()
   @IsUUID()
   rewardId?: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'true: only reserve (points held, a reward taken from stock) until POST …/redemptions/{redemptionId}/confirm or /cancel, or until the hold expires (LOYALTY_HOLD_MINUTES, default 15)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  hold?: boolean;
 }
 
 export class RedemptionView {
   @ApiProperty({ format: 'uuid' }) redemptionId!: string;
   @ApiProperty({ format: 'uuid' }) customerId!: string;
+  @ApiProperty({ enum: ['confirmed'], description: 'The points are spent' }) status!: 'confirmed';
   @ApiProperty({ example: 500 }) points!: number;
   @ApiProperty({ example: 1200, description: 'Balance after the redemption' }) balance!: number;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) rewardId!: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'RP-3F9A0C1B2D4E', description: 'Single-use coupon for a reward' }) couponCode!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'The coupon can be used until then' }) couponValidUntil!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+/** POST …/redemptions with `"hold": true`: a reservation, not yet a ledger movement. */
+export class RedemptionHoldView {
+  @ApiProperty({ format: 'uuid' }) redemptionId!: string;
+  @ApiProperty({ format: 'uuid' }) customerId!: string;
+  @ApiProperty({ enum: ['reserved'] }) status!: 'reserved';
+  @ApiProperty({ example: 500, description: 'Points held (a reward\u2019s price)' }) points!: number;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) rewardId!: string | null;
+  @ApiProperty({ example: 700, description: 'Points the member can still spend or hold' }) available!: number;
+  @ApiProperty({ format: 'date-time', description: 'Released unless confirmed or cancelled before then' }) expiresAt!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+/** GET …/redemptions/{redemptionId}, and the answer to cancel. */
+export class RedemptionStatusView {
+  @ApiProperty({ format: 'uuid' }) redemptionId!: string;
+  @ApiProperty({ format: 'uuid' }) customerId!: string;
+  @ApiProperty({ enum: ['reserved', 'confirmed', 'cancelled', 'expired'] }) status!: string;
+  @ApiProperty({ example: 500 }) points!: number;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) rewardId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The ledger movement, once confirmed' }) movementId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When a hold runs out (null for a redemption confirmed at once)' })
+  expiresAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) couponCode!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) couponValidUntil!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) confirmedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When a hold was cancelled or expired' }) releasedAt!: string | null;
 }
 
 /** POST /api/v1/loyalty/members/{customerId}/adjustments (admin). */
@@ -69,6 +108,8 @@ export class MemberView {
   @ApiProperty({ format: 'uuid' }) customerId!: string;
   @ApiProperty({ example: 'person' }) kind!: string;
   @ApiProperty({ example: 1200 }) balance!: number;
+  @ApiProperty({ example: 700, description: 'Points that can be spent or held: the balance less running holds' }) available!: number;
+  @ApiProperty({ example: 500, description: 'Points set aside by running redemption holds (not yet spent)' }) held!: number;
   @ApiProperty({ nullable: true, type: String, example: 'gold', description: 'null below the first tier' }) tier!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'The tier is reviewed (kept or lowered) then' })
   tierPeriodEndsAt!: string | null;
@@ -199,6 +240,7 @@ export class ExpiryRunView {
   @ApiProperty({ format: 'date-time' }) asOf!: string;
   @ApiProperty({ description: 'Members whose points expired in this run' }) members!: number;
   @ApiProperty({ description: 'Points expired in this run' }) points!: number;
+  @ApiProperty({ description: 'Redemption holds that ran out by asOf and were released in this run' }) holdsReleased!: number;
   @ApiProperty({ description: 'Members whose tier period ended and were reviewed' }) tiersReviewed!: number;
   @ApiProperty() tiersChanged!: number;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 
 export const LIFECYCLE_STAGES = ['prospect', 'new', 'active', 'loyal', 'at_risk', 'churned', 'won_back'] as const;
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
@@ -98,4 +98,53 @@ export class LifecycleView {
   @ApiProperty({ enum: LIFECYCLE_STAGES }) stage!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) changedAt!: string | null;
   @ApiProperty({ type: [LifecycleChangeView] }) history!: LifecycleChangeView[];
+  @ApiPropertyOptional({ enum: ['A', 'B', 'C'], nullable: true, type: String, description: "The value tier from analytics' latest score; null: not scored yet" })
+  valueTier?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Churn risk (0–1) of the latest score' }) churnRisk?: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'When analytics scored the customer (the latest applied score)' })
+  scoredAt?: string | null;
+}
+
+export const ASSIGNMENT_RULES = ['round-robin'] as const;
+export const VALUE_TIERS = ['A', 'B', 'C'] as const;
+export type ValueTier = (typeof VALUE_TIERS)[number];
+
+/** Team names as tokens carry them (north, south…); also the path segment of the teams API. */
+export const TEAM_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+export class AssignByRuleRequest {
+  @ApiProperty({ enum: ASSIGNMENT_RULES, example: 'round-robin', description: 'round-robin: the next member of the team in turn, skipping members at the holding cap' })
+  @IsIn(ASSIGNMENT_RULES)
+  rule!: (typeof ASSIGNMENT_RULES)[number];
+
+  @ApiProperty({ example: 'north', maxLength: 100 })
+  @Transform(trim)
+  @IsString()
+  @Matches(TEAM_PATTERN, { message: 'team must be a team name (letters, digits, . _ -; at most 100)' })
+  team!: string;
+
+  @ApiPropertyOptional({ example: 'new lead from the web form', maxLength: 500 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 500)
+  reason?: string;
+}
+
+export class TeamMembersRequest {
+  @ApiProperty({ type: [String], example: ['agent1', 'north-rep-2'], description: 'User ids (token subjects) in round-robin order; replaces the list', maxItems: 200 })
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
+  userIds!: string[];
+}
+
+export class TeamView {
+  @ApiProperty({ example: 'north' }) team!: string;
+  @ApiProperty({ type: [String], description: 'Members in round-robin order' }) userIds!: string[];
+  @ApiProperty({ nullable: true, type: String, description: 'The member the next round-robin assignment tries first' }) nextUserId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) updatedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) updatedBy!: string | null;
 }

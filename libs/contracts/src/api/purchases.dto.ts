@@ -226,12 +226,14 @@ export class ImportErrorView {
 
 export class ImportView {
   @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['customers', 'purchases'], description: 'What the file holds' }) type!: string;
   @ApiProperty({ enum: ['csv', 'ndjson'] }) format!: string;
   @ApiProperty({ enum: ['running', 'completed', 'failed'] }) status!: string;
   @ApiProperty({ description: 'Rows read so far (the total once completed)' }) rowsTotal!: number;
   @ApiProperty() rowsDone!: number;
   @ApiProperty() rowsImported!: number;
   @ApiProperty({ description: 'Rows rejected: invalid, malformed or duplicates' }) rowsFailed!: number;
+  @ApiProperty({ description: 'Purchase imports: rows of orders already recorded, left as they were (0 for customers)' }) rowsSkipped!: number;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
   @ApiProperty({ format: 'date-time' }) startedAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) finishedAt!: string | null;

@@ -9,6 +9,13 @@ const isoTime = z.iso.datetime({ offset: true });
 /** Money travels as a decimal string ("177.00"), never as a float. */
 const decimal = z.string().regex(/^-?\d+(\.\d{1,4})?$/, 'a decimal amount such as "177.00"');
 const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code');
+/**
+ * Keyed HMAC-SHA256 (base64url) of each normalised phone (E.164), email (lower-case) and identifier
+ * (type:value) of the customer: equal contacts give equal fingerprints, and without customer-profile's
+ * key none can be reversed or guessed. Loyalty compares them to refuse referrals between customers
+ * who share a contact. The full current set; absent = unknown or unchanged.
+ */
+const contactFingerprints = z.array(z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a base64url HMAC-SHA256')).max(50);
 
 export const CustomerCreatedV1 = defineEvent({
   type: 'rapport.customer-profile.customer.created.v1',
@@ -22,6 +29,7 @@ export const CustomerCreatedV1 = defineEvent({
     ownerId: z.string().min(1).max(200).optional(),
     team: z.string().min(1).max(100).optional(),
     createdAt: isoTime,
+    contactFingerprints: contactFingerprints.optional(),
   }),
 });
 
@@ -30,7 +38,14 @@ export const CustomerUpdatedV1 = defineEvent({
   source: 'customer-profile',
   topic: 'customers',
   description: 'Fields of a customer record changed (names of the fields only, no values).',
-  schema: z.object({ customerId: z.uuid(), changedFields: z.array(z.string()).min(1), version: z.number().int(), updatedAt: isoTime }),
+  schema: z.object({
+    customerId: z.uuid(),
+    changedFields: z.array(z.string()).min(1),
+    version: z.number().int(),
+    updatedAt: isoTime,
+    /** Present when the contacts changed: the full current set, which replaces the previous one. */
+    contactFingerprints: contactFingerprints.optional(),
+  }),
 });
 
 export const CustomerMergedV1 = defineEvent({

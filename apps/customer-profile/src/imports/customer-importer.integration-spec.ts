@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { stackInfo } from '@rapport/testing';
+import { DataSource } from 'typeorm';
+import { CustomerImporter } from './customer-importer';
+import { ImportsRepository } from './imports.repository';
+
+/** The importer on its own against the real database, in small chunks: duplicates across chunk boundaries, events per chunk. */
+describe(CustomerImporter.name, () => {
+  let dataSource: DataSource;
+  let sut: CustomerImporter;
+  let jobs: ImportsRepository;
+
+  beforeAll(async () => {
+    dataSource = new DataSource({ type: 'postgres', url: stackInfo().databaseUrl });
+    await dataSource.initialize();
+    jobs = new ImportsRepository(dataSource);
+    sut = new CustomerImporter(dataSource, jobs);
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+  });
+
+  it('imports in chunks: a duplicate of a row in an earlier chunk is reported with that line, every imported row has its event', async () => {
+    const u = randomUUID().slice(0, 8);
+    const rows = ['name,email,phone'];
+    for (let i = 0; i < 2500; i++) rows.push(`分块 ${u} ${i},chunk-${u}-${i}@example.com,`);
+    rows.push(`重复,chunk-${u}-5@example.com,`); // line 2502 repeats line 7, which is in the first chunk
+    rows.push(`坏行,,12345`); // line 2503: a bad phone
+    const id = randomUUID();
+    await jobs.create(id, 'csv', `importer-spec-${u}`);
+    const outcome = await sut.run(id, Readable.from([rows.join('\n')]), 'csv', { ownerId: null, team: null }, 1_000);
+    expect(outcome).toEqual({ total: 2502, imported: 2500, failed: 2 });
+    const job = await jobs.find(id, null);
+    expect(job).toMatchObject({ status: 'completed', rows_total: 2502, rows_imported: 2500, rows_failed: 2 });
+    expect((await jobs.errors(id, 10)).map((e) => [e.row_no, e.field, e.message])).toEqual([
+      [2502, 'email', 'duplicate of line 7'],
+      [2503, 'phone', expect.stringContaining('not a valid phone number')],
+    ]);
+    const [stored] = await dataSource.query(
+      `SELECT count(*)::int AS customers, count(o.event_id)::int AS events, count(DISTINCT c.id)::int AS distinct_ids
+         FROM customer_profile.customers c LEFT JOIN customer_profile.outbox o ON o.message_key = c.id::text
+        WHERE c.email LIKE $1`,
+      [`chunk-${u}-%`],
+    );
+    expect(stored).toEqual({ customers: 2500, events: 2500, distinct_ids: 2500 });
+  });
+});
