@@ -11,12 +11,12 @@
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { createEnvelope, PurchaseRecordedV1, Topics, toBinaryMode } from '@rapport/contracts';
-import { createMessageBus, type MessageBus, type RecordProducer } from '@rapport/platform-messaging';
+import { createMessageBus, outboxChannel, type MessageBus, type RecordProducer } from '@rapport/platform-messaging';
 import { createLogger } from '@rapport/platform-observability';
 import { demoUserToken, killAllSync, Stack, type StackProfile } from '@rapport/stack';
 import { Client } from 'pg';
 
-type Source = 'api' | 'kafka';
+type Source = 'api' | 'import' | 'kafka';
 
 interface Args {
   events: number;
@@ -27,18 +27,20 @@ interface Args {
   profile: StackProfile;
 }
 
-const USAGE = `usage: node dist/bench/loyalty/run.js [--events N] [--customers C] [--rate R] [--source api|kafka|both] [--warmup W] [--profile P]
+const USAGE = `usage: node dist/bench/loyalty/run.js [--events N] [--customers C] [--rate R] [--source S[,S…]] [--warmup W] [--profile P]
   --events N     purchases measured per source (default 6000)
   --customers C  distinct customers they spread over (default 500)
   --rate R       purchases offered per second, open loop (default 2000)
-  --source S     api: POST /api/v1/customers/{id}/purchases through the gateway to customer-profile, whose
-                 outbox publishes purchase.recorded; kafka: purchase.recorded published straight to the
-                 broker (loyalty alone); both (default): one after the other
+  --source S     where purchases are recorded, one or more of (default import,kafka, one after the other):
+                 api: POST /api/v1/customers/{id}/purchases through the gateway, one purchase per request;
+                 import: POST /api/v1/imports?type=purchases through the gateway, the purchases of each
+                 100 ms in one CSV (customer-profile's bulk path); both write purchase.recorded through
+                 customer-profile's outbox; kafka: purchase.recorded straight to the broker (loyalty alone)
   --warmup W     purchases sent first at the same rate and not measured (default 500; 0 to skip)
   --profile P    stack profile (default bench)`;
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { events: 6_000, customers: 500, rate: 2_000, source: ['api', 'kafka'], warmup: 500, profile: 'bench' };
+  const args: Args = { events: 6_000, customers: 500, rate: 2_000, source: ['import', 'kafka'], warmup: 500, profile: 'bench' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') {
@@ -50,8 +52,9 @@ function parseArgs(argv: string[]): Args {
     const raw = m[2] ?? argv[++i];
     if (raw === undefined) fail(`--${m[1]} needs a value`);
     if (m[1] === 'source') {
-      if (!['api', 'kafka', 'both'].includes(raw)) fail(`--source must be api, kafka or both, got ${raw}`);
-      args.source = raw === 'both' ? ['api', 'kafka'] : [raw as Source];
+      const sources = raw.split(',');
+      if (sources.some((source) => !['api', 'import', 'kafka'].includes(source))) fail(`--source takes api, import and kafka, got ${raw}`);
+      args.source = sources as Source[];
     } else if (m[1] === 'profile') {
       args.profile = raw as StackProfile;
     } else {
@@ -63,6 +66,12 @@ function parseArgs(argv: string[]): Args {
   }
   return args;
 }
+
+const SOURCE_PATHS: Record<Source, string> = {
+  api: 'api (POST /customers/{id}/purchases: gateway -> customer-profile -> outbox -> Kafka -> loyalty)',
+  import: 'import (POST /imports?type=purchases every 100 ms: gateway -> customer-profile -> outbox -> Kafka -> loyalty)',
+  kafka: 'kafka (purchase.recorded straight to the broker -> loyalty)',
+};
 
 function fail(message: string): never {
   console.error(`bench loyalty: ${message}\n${USAGE}`);
@@ -77,18 +86,34 @@ const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : s
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * When each purchase's points became visible: polls loyalty every 10 ms for the purchases still
- * pending (by primary key; the purchase row commits with its points movement) and stamps each with
- * the time it was first read — what a client asking for the balance would see.
+ * When each purchase's points became visible. Loyalty's commits that credit points also write
+ * points.earned to its outbox, whose trigger NOTIFYs; on each notification (and every 100 ms besides)
+ * the watcher reads which of the purchases still pending are recorded (by primary key; the purchase row
+ * commits with its points) and stamps them with that time — what a client asking for the balance would
+ * see. Reading on commits rather than on a tight timer keeps the watcher's own load on the database small.
  */
 class VisibilityWatch {
   readonly seenAt = new Map<string, number>();
   private readonly pending = new Set<string>();
   private running = true;
-  private readonly loop: Promise<void>;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> = Promise.resolve();
 
-  constructor(private readonly db: Client) {
-    this.loop = this.run();
+  private constructor(
+    private readonly db: Client,
+    private readonly listener: Client,
+  ) {}
+
+  static async start(databaseUrl: string): Promise<VisibilityWatch> {
+    const db = new Client({ connectionString: databaseUrl });
+    const listener = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    await listener.connect();
+    const watch = new VisibilityWatch(db, listener);
+    listener.on('notification', () => watch.wake?.());
+    await listener.query(`LISTEN ${outboxChannel('loyalty')}`);
+    watch.loop = watch.run();
+    return watch;
   }
 
   expect(purchaseId: string): void {
@@ -101,29 +126,38 @@ class VisibilityWatch {
 
   private async run(): Promise<void> {
     while (this.running) {
-      if (this.pending.size > 0) {
-        const { rows } = await this.db.query(`SELECT purchase_id FROM loyalty.purchases WHERE purchase_id = ANY($1::uuid[])`, [[...this.pending]]);
-        const now = Date.now();
-        for (const row of rows) {
-          this.seenAt.set(row.purchase_id, now);
-          this.pending.delete(row.purchase_id);
-        }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 100);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+      if (this.pending.size === 0) continue;
+      const { rows } = await this.db.query(`SELECT purchase_id FROM loyalty.purchases WHERE purchase_id = ANY($1::uuid[])`, [[...this.pending]]);
+      const now = Date.now();
+      for (const row of rows) {
+        this.seenAt.set(row.purchase_id, now);
+        this.pending.delete(row.purchase_id);
       }
-      await sleep(10);
     }
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.wake?.();
     await this.loop;
+    await this.listener.end();
+    await this.db.end();
   }
 }
 
 /**
- * Offers `events` purchases at `rate`/s, open loop: every 10 ms the purchases then due are handed to
+ * Offers `events` purchases at `rate`/s, open loop: every tick the purchases then due are handed to
  * `send` together, whether or not earlier ones were answered (a slow consumer does not slow the sender).
  */
-async function offer(events: number, rate: number, send: (indices: number[]) => Promise<void>): Promise<{ offeredSeconds: number; failures: number }> {
+async function offer(events: number, rate: number, tickMs: number, send: (indices: number[]) => Promise<void>): Promise<{ offeredSeconds: number; failures: number }> {
   const started = Date.now();
   const inFlight = new Set<Promise<void>>();
   let failures = 0;
@@ -139,7 +173,7 @@ async function offer(events: number, rate: number, send: (indices: number[]) => 
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));
     }
-    await sleep(10);
+    await sleep(tickMs);
   }
   await Promise.all(inFlight);
   return { offeredSeconds: (Date.now() - started) / 1000, failures };
@@ -164,10 +198,13 @@ interface PurchaseToRecord {
 
 /** A way to record purchases; answers each one's id and commit time (failed ones are left out). */
 interface PurchaseSource {
+  /** How often due purchases are handed over. */
+  readonly tickMs: number;
   record(purchases: PurchaseToRecord[]): Promise<Array<{ purchaseId: string; committedAt: number }>>;
 }
 
 class KafkaSource implements PurchaseSource {
+  readonly tickMs = 10;
   constructor(private readonly producer: RecordProducer) {}
 
   async record(purchases: PurchaseToRecord[]) {
@@ -193,6 +230,7 @@ class KafkaSource implements PurchaseSource {
 }
 
 class ApiSource implements PurchaseSource {
+  readonly tickMs = 10;
   constructor(
     private readonly gatewayUrl: string,
     private readonly token: string,
@@ -231,11 +269,12 @@ class ApiSource implements PurchaseSource {
     return answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
   }
 
-  private async post(path: string, payload: object): Promise<Record<string, unknown>> {
+  async post(path: string, payload: object | string): Promise<Record<string, unknown>> {
+    const csv = typeof payload === 'string';
     const response = await fetch(`${this.gatewayUrl}${path}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(payload),
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': csv ? 'text/csv' : 'application/json' },
+      body: csv ? payload : JSON.stringify(payload),
     });
     const text = await response.text();
     if (response.status !== 201) throw new Error(`POST ${path}: ${response.status} ${text.slice(0, 300)}`);
@@ -243,12 +282,37 @@ class ApiSource implements PurchaseSource {
   }
 }
 
+/** customer-profile's bulk path: the purchases of each tick as one CSV import (one transaction). */
+class ImportSource implements PurchaseSource {
+  readonly tickMs = 100;
+
+  constructor(
+    private readonly api: ApiSource,
+    private readonly db: Client,
+  ) {}
+
+  async record(purchases: PurchaseToRecord[]) {
+    const orders = purchases.map((p) => ({ ...p, externalOrderId: `bench-i-${randomUUID()}` }));
+    const now = new Date().toISOString();
+    const csv = [
+      'externalOrderId,customerId,currency,channel,occurredAt,sku,name,category,quantity,unitPrice',
+      ...orders.map((o) => `${o.externalOrderId},${o.customerId},CNY,store,${now},TEA-001,西湖龙井,tea,1,${o.amount}`),
+    ].join('\n');
+    const job = await this.api.post('/api/v1/imports?type=purchases', csv);
+    // The import committed before it answered: the answer's arrival is the latest the commit can be.
+    const committedAt = Date.now();
+    if (job['rowsImported'] !== orders.length) throw new Error(`import recorded ${String(job['rowsImported'])} of ${orders.length}: ${JSON.stringify(job['errors']).slice(0, 300)}`);
+    const { rows } = await this.db.query(`SELECT id FROM customer_profile.purchases WHERE external_order_id = ANY($1::text[])`, [orders.map((o) => o.externalOrderId)]);
+    return rows.map((r: { id: string }) => ({ purchaseId: r.id, committedAt }));
+  }
+}
+
 /** Offers `events` purchases over `customers` at the given rate and waits until loyalty has credited every one. */
-async function phase(source: Source, recorder: PurchaseSource, db: Client, customers: string[], events: number, rate: number, label: string): Promise<PhaseResult> {
-  const watch = new VisibilityWatch(db);
+async function phase(source: Source, recorder: PurchaseSource, databaseUrl: string, customers: string[], events: number, rate: number, label: string): Promise<PhaseResult> {
+  const watch = await VisibilityWatch.start(databaseUrl);
   const committedAt = new Map<string, number>();
   try {
-    const { offeredSeconds, failures } = await offer(events, rate, async (indices) => {
+    const { offeredSeconds, failures } = await offer(events, rate, recorder.tickMs, async (indices) => {
       const recorded = await recorder.record(indices.map((i) => ({ i, customerId: customers[i % customers.length]!, amount: `${100 + (i % 900)}.00` })));
       for (const { purchaseId, committedAt: at } of recorded) {
         committedAt.set(purchaseId, at);
@@ -316,7 +380,6 @@ async function main(): Promise<number> {
   );
   let bus: MessageBus | undefined;
   let producer: RecordProducer | undefined;
-  let api: ApiSource | undefined;
   let db: Client | undefined;
   const results: PhaseResult[] = [];
   try {
@@ -325,24 +388,24 @@ async function main(): Promise<number> {
     console.log(`stack (fresh, profile ${args.profile}, six services) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
+    const api = new ApiSource(gatewayUrl, await demoUserToken(gatewayUrl, 'admin'));
     for (const source of args.source) {
       let recorder: PurchaseSource;
       let customers: string[];
-      if (source === 'api') {
-        api = new ApiSource(gatewayUrl, await demoUserToken(gatewayUrl, 'admin'));
-        customers = await api.createCustomers(args.customers);
-        recorder = api;
-      } else {
+      if (source === 'kafka') {
         bus = createMessageBus({ clientId: 'rapport-bench-loyalty', brokers }, createLogger('bench-kafka', 'warn'));
         producer = bus.producer();
         customers = Array.from({ length: args.customers }, () => randomUUID());
         recorder = new KafkaSource(producer);
+      } else {
+        customers = await api.createCustomers(args.customers);
+        recorder = source === 'api' ? api : new ImportSource(api, db);
       }
-      if (args.warmup > 0) await phase(source, recorder, db, customers, args.warmup, args.rate, `${source} warm-up`);
-      const result = await phase(source, recorder, db, customers, args.events, args.rate, `${source} measured`);
+      if (args.warmup > 0) await phase(source, recorder, databaseUrl, customers, args.warmup, args.rate, `${source} warm-up`);
+      const result = await phase(source, recorder, databaseUrl, customers, args.events, args.rate, `${source} measured`);
       results.push(result);
       console.log('');
-      console.log(`  source ${source === 'api' ? 'api (gateway -> customer-profile -> outbox -> Kafka -> loyalty)' : 'kafka (purchase.recorded straight to the broker -> loyalty)'}`);
+      console.log(`  source ${SOURCE_PATHS[source]}`);
       console.log(`    credited                ${result.credited} of ${result.events} (${result.failures} requests failed)`);
       console.log(`    offered                 ${result.offeredPerSec} purchases/s`);
       console.log(`    sustained               ${result.creditedPerSec} purchases/s credited, first commit -> last points visible (${result.seconds} s)`);

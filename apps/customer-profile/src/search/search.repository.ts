@@ -37,15 +37,21 @@ export class SearchRepository {
         keyset = `WHERE s.score < $${params.length - 1}::float8 OR (s.score = $${params.length - 1}::float8 AND s.id > $${params.length}::uuid)`;
       }
       params.push(limit);
+      // Rank narrow (id, score) tuples and read the customers' columns for the page only: a broad query
+      // (an 8-digit phone prefix) has up to a thousand hits, all scored and sorted, but only a page is shown.
       const rows: (CustomerRow & { score: number })[] = await manager.query(
-        `SELECT * FROM (
-           SELECT ${CUSTOMER_COLUMNS},
-                  ((CASE WHEN c.search_key LIKE $2 THEN 1 ELSE 0 END) + customer_profile.word_similarity($1, c.search_key))::float8 AS score
-             FROM customer_profile.customers c
-            WHERE c.erased_at IS NULL AND c.merged_into IS NULL AND ${visible}
-              AND (c.search_key LIKE $3${fuzzy ? ' OR $1 OPERATOR(customer_profile.<%) c.search_key' : ''})
-         ) s ${keyset}
-         ORDER BY s.score DESC, s.id ASC LIMIT $${params.length}`,
+        `WITH page AS (
+           SELECT s.id, s.score FROM (
+             SELECT c.id, ((CASE WHEN c.search_key LIKE $2 THEN 1 ELSE 0 END) + customer_profile.word_similarity($1, c.search_key))::float8 AS score
+               FROM customer_profile.customers c
+              WHERE c.erased_at IS NULL AND c.merged_into IS NULL AND ${visible}
+                AND (c.search_key LIKE $3${fuzzy ? ' OR $1 OPERATOR(customer_profile.<%) c.search_key' : ''})
+           ) s ${keyset}
+           ORDER BY s.score DESC, s.id ASC LIMIT $${params.length}
+         )
+         SELECT ${CUSTOMER_COLUMNS}, page.score
+           FROM page JOIN customer_profile.customers c ON c.id = page.id
+          ORDER BY page.score DESC, page.id ASC`,
         params,
       );
       const records = await this.customers.withRelations(manager, rows);

@@ -82,6 +82,7 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
   private consumer?: RecordConsumer;
   private closing = false;
   private readonly inbox: Inbox;
+  private readonly handlers = new Map<string, EventHandler | undefined>();
 
   constructor(
     private readonly bus: MessageBus,
@@ -204,7 +205,7 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
       await this.deadLetter(record, 'envelope', error as Error, 1);
       return undefined;
     }
-    const handler = this.getHandlerByPattern(envelope.type);
+    const handler = this.handlerOf(envelope.type);
     if (!handler) {
       messagesConsumed.inc({ topic: record.topic, outcome: 'ignored' });
       return undefined;
@@ -216,6 +217,12 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
       return undefined;
     }
     return { record, event: { ...envelope, data: parsed.data }, handler };
+  }
+
+  /** Nest's lookup normalises the pattern on every call; the handlers are fixed once listening. */
+  private handlerOf(type: string): EventHandler | undefined {
+    if (!this.handlers.has(type)) this.handlers.set(type, this.getHandlerByPattern(type) ?? undefined);
+    return this.handlers.get(type);
   }
 
   private spanAttributes({ record, event }: Decoded) {

@@ -43,21 +43,17 @@ export class OutboxWriter {
       const parsed = definition.schema.parse(data);
       return { envelope: { ...createEnvelope(definition, subject, parsed), ...trace } as EventEnvelope, topic: Topics[definition.topic].name };
     });
-    const records = envelopes.map(({ envelope }) => toBinaryMode(envelope));
+    // One JSON parameter: far cheaper to send than text[] arrays, whose every element the driver escapes.
+    const rows = envelopes.map(({ envelope, topic }) => {
+      const record = toBinaryMode(envelope);
+      return { id: envelope.id, type: envelope.type, topic, key: record.key, headers: record.headers, payload: record.value };
+    });
     await manager.query(
       `INSERT INTO ${this.table} (event_id, event_type, topic, message_key, headers, payload)
-       SELECT event_id, event_type, topic, message_key, headers, payload
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[]) WITH ORDINALITY
-         AS e(event_id, event_type, topic, message_key, headers, payload, ord)
+       SELECT (e->>'id')::uuid, e->>'type', e->>'topic', e->>'key', e->'headers', e->>'payload'
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS r(e, ord)
        ORDER BY ord`,
-      [
-        envelopes.map(({ envelope }) => envelope.id),
-        envelopes.map(({ envelope }) => envelope.type),
-        envelopes.map(({ topic }) => topic),
-        records.map((r) => r.key),
-        records.map((r) => JSON.stringify(r.headers)),
-        records.map((r) => r.value),
-      ],
+      [JSON.stringify(rows)],
     );
     return envelopes.map(({ envelope }) => envelope);
   }
