@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { adminClient, bearer, cnMobile, customerRequest, eventually, organisationRequest, stackInfo, uniqueTag } from '@rapport/testing';
+import { adminClient, bearer, cnMobile, customerRequest, eventually, organisationRequest, stackInfo, uniqueTag, textBody } from '@rapport/testing';
 import { parse } from 'csv-parse/sync';
 import type { Client } from 'pg';
 import request from 'supertest';
@@ -316,12 +316,7 @@ describe('customers API', () => {
         .get('/api/v1/customers/export.csv')
         .set('authorization', agent1)
         .buffer(true)
-        .parse((res, done) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (text += c));
-          res.on('end', () => done(null, text));
-        })
+        .parse(textBody)
         .expect(200);
       const rows = parse(response.body as string, { columns: true, bom: true }) as Record<string, string>[];
       expect(Object.keys(rows[0]!)).toEqual(expect.arrayContaining(['id', 'name', 'tags', 'valueTier', `cf.${key}`]));

@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { CustomerCreatedV1 } from '@rapport/contracts';
-import { adminClient, bearer, eventually, stackInfo, userToken } from '@rapport/testing';
+import { adminClient, bearer, eventually, stackInfo, userToken, textBody } from '@rapport/testing';
 import { parse } from 'csv-parse/sync';
 import type { Client } from 'pg';
 import request from 'supertest';
@@ -166,12 +166,7 @@ describe('imports and exports through the gateway', () => {
         .get('/api/v1/customers/export.csv')
         .set('authorization', await bearer(who))
         .buffer(true)
-        .parse((res, done) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (text += c));
-          res.on('end', () => done(null, text));
-        })
+        .parse(textBody)
         .expect(200);
       expect(response.headers['content-type']).toMatch(/^text\/csv/);
       const text = response.body as string;

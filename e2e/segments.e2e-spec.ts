@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { adminClient, bearer, stackInfo, uniqueTag, userToken } from '@rapport/testing';
+import { adminClient, bearer, stackInfo, uniqueTag, userToken, textBody } from '@rapport/testing';
 import type { Client } from 'pg';
 import request from 'supertest';
 
@@ -209,14 +209,14 @@ describe('segments through the gateway', () => {
     });
 
     it('streams the members as CSV with the customers export columns, masked without pii:read', async () => {
-      const plain = await gateway().get(`/api/v1/segments/${segment.id}/export`).set('authorization', auth.agent1!).buffer(true).parse(textParser).expect(200);
+      const plain = await gateway().get(`/api/v1/segments/${segment.id}/export`).set('authorization', auth.agent1!).buffer(true).parse(textBody).expect(200);
       expect(plain.headers['content-type']).toMatch(/^text\/csv/);
       const lines = (plain.body as string).replace(/^\uFEFF/, '').trim().split('\n');
       // The fixed columns, then one cf.<key> column per custom field defined (other tests define some).
       expect(lines[0]).toMatch(/^id,kind,name,email,phone,sourceChannel,ownerId,team,lifecycleStage,tags,createdAt,valueTier(,cf\.[a-z0-9_]+)*$/);
       expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(sorted(ids.a, ids.b, ids.c));
       expect(lines.find((l) => l.startsWith(ids.a))).toContain(`seg.${ids.a.slice(0, 8)}@example.com`);
-      const masked = await gateway().get(`/api/v1/segments/${segment.id}/export`).set('authorization', auth.analyst!).buffer(true).parse(textParser).expect(200);
+      const masked = await gateway().get(`/api/v1/segments/${segment.id}/export`).set('authorization', auth.analyst!).buffer(true).parse(textBody).expect(200);
       const maskedLines = (masked.body as string).trim().split('\n');
       expect(maskedLines).toHaveLength(5);
       expect(maskedLines.find((l) => l.startsWith(ids.a))).toContain('s***@example.com');
@@ -361,9 +361,3 @@ describe('segments through the gateway', () => {
   });
 });
 
-function textParser(response: request.Response, callback: (error: Error | null, body: string) => void): void {
-  let text = '';
-  response.setEncoding('utf8');
-  response.on('data', (chunk: string) => (text += chunk));
-  response.on('end', () => callback(null, text));
-}

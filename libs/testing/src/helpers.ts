@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createMessageBus, type IncomingRecord, type MessageBus } from '@rapport/platform-messaging';
 import { createLogger } from '@rapport/platform-observability';
 import { Client } from 'pg';
+import type request from 'supertest';
 import { demoUserToken } from '@rapport/stack';
 import { stackInfo } from './stack-file';
 
@@ -72,4 +73,12 @@ export function userToken(username: 'admin' | 'exec' | 'manager' | 'agent1' | 'a
 /** `Authorization` header value for a demo user. */
 export async function bearer(username: Parameters<typeof userToken>[0]): Promise<string> {
   return `Bearer ${await userToken(username)}`;
+}
+
+/** A supertest body parser that keeps a streamed text answer (CSV exports) as one string: `.buffer(true).parse(textBody)`. */
+export function textBody(response: request.Response, callback: (error: Error | null, body: string) => void): void {
+  let text = '';
+  response.setEncoding('utf8');
+  response.on('data', (chunk: string) => (text += chunk));
+  response.on('end', () => callback(null, text));
 }

@@ -48,6 +48,9 @@ export class EventContext extends BaseRpcContext<[EntityManager, IncomingRecord]
   }
 }
 
+/** Longest wait for the consumer to stop; the stack and the Helm chart give a service 15 s and more. */
+const STOP_TIMEOUT_MS = 8_000;
+
 type EventHandler = NonNullable<ReturnType<Server['getHandlerByPattern']>>;
 
 const isBatchHandler = (handler: EventHandler): boolean => handler.extras?.['batch'] === true;
@@ -118,11 +121,26 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
     }
   }
 
+  /**
+   * Stops the consumer after the records in hand, but not for ever: a consumer caught rejoining its
+   * group (say, just after a broker restart) can take longer than the pod's grace period. Past
+   * STOP_TIMEOUT_MS shutdown goes on; what was not committed is delivered again and the inbox drops
+   * what was already applied.
+   */
   async close(): Promise<void> {
     this.closing = true;
     const consumer = this.consumer;
     this.consumer = undefined;
-    await consumer?.stop();
+    if (!consumer) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      consumer.stop().then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) this.log.warn({ group: this.options.consumerGroup, timeoutMs: STOP_TIMEOUT_MS }, 'consumer did not stop in time; going on (uncommitted records will be delivered again)');
   }
 
   on(): never {
