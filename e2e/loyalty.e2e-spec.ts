@@ -6,8 +6,7 @@ import request from 'supertest';
 /**
  * Loyalty through the gateway, as a department's client calls it: member accounts opened by
  * customer.created, statements, redemptions, adjustments, the rewards catalogue and the admin checks.
- * Loyalty routes have no row-level rule (the gateway cannot see customer ownership on them), so
- * "another team's record" is not a case here; scopes are.
+ * Member routes follow the customer's row-level rule (the gateway asks customer-profile first).
  */
 describe('loyalty through the gateway', () => {
   const gateway = () => request(stackInfo().gatewayUrl);
@@ -65,6 +64,20 @@ describe('loyalty through the gateway', () => {
       expect(bad.body.type).toBe('https://rapport.dev/problems/validation-error');
       await gateway().get(`/api/v1/loyalty/members/${randomUUID()}`).expect(401);
       await gateway().get(`/api/v1/loyalty/members/${randomUUID()}`).set('authorization', await bearer('analyst')).expect(403);
+    });
+
+    it('answers another team’s member as 404 on every member route, as the customer routes do; the pool is everyone’s', async () => {
+      const id = await member(); // agent1's (team north)
+      await credit(id, 50);
+      const agent2 = await bearer('agent2'); // team south
+      await gateway().get(`/api/v1/loyalty/members/${id}`).set('authorization', agent2).expect(404);
+      await gateway().get(`/api/v1/loyalty/members/${id}/statement`).set('authorization', agent2).expect(404);
+      const refused = await gateway().post(`/api/v1/loyalty/members/${id}/redemptions`).set('authorization', agent2).send({ points: 10 }).expect(404);
+      expect(refused.body.type).toBe('https://rapport.dev/problems/not-found');
+      expect(await movementCount(id)).toBe(1); // the opening credit only: nothing was spent
+      await gateway().get(`/api/v1/loyalty/members/${id}`).set('authorization', await bearer('manager')).expect(200); // agent1's team
+      await gateway().post(`/api/v1/customers/${id}/release`).set('authorization', await bearer('agent1')).send({ reason: 'e2e pool' }).expect(200);
+      await gateway().get(`/api/v1/loyalty/members/${id}`).set('authorization', agent2).expect(200);
     });
 
     it('pages the statement newest first with the running balance', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { stackInfo } from '@rapport/testing';
 import { DataSource } from 'typeorm';
+import { ContactFingerprinter } from '../customers/contact-fingerprint';
 import { CustomerImporter } from './customer-importer';
 import { ImportsRepository } from './imports.repository';
 
@@ -10,12 +11,13 @@ describe(CustomerImporter.name, () => {
   let dataSource: DataSource;
   let sut: CustomerImporter;
   let jobs: ImportsRepository;
+  const fingerprints = new ContactFingerprinter('importer-spec-key-'.padEnd(40, 'k'));
 
   beforeAll(async () => {
     dataSource = new DataSource({ type: 'postgres', url: stackInfo().databaseUrl });
     await dataSource.initialize();
     jobs = new ImportsRepository(dataSource);
-    sut = new CustomerImporter(dataSource, jobs);
+    sut = new CustomerImporter(dataSource, jobs, fingerprints);
   });
   afterAll(async () => {
     await dataSource.destroy();
@@ -44,5 +46,26 @@ describe(CustomerImporter.name, () => {
       [`chunk-${u}-%`],
     );
     expect(stored).toEqual({ customers: 2500, events: 2500, distinct_ids: 2500 });
+    // customer.created carries the same contact fingerprints as a customer created by hand would.
+    const [event] = await dataSource.query(
+      `SELECT o.payload FROM customer_profile.outbox o JOIN customer_profile.customers c ON o.message_key = c.id::text WHERE c.email = $1`,
+      [`chunk-${u}-5@example.com`],
+    );
+    expect(JSON.parse(event.payload).contactFingerprints).toEqual(fingerprints.of({ email: `chunk-${u}-5@example.com` }));
+  });
+
+  it('fingerprints both contacts of an imported row, so loyalty can refuse referrals between imported customers', async () => {
+    const u = randomUUID().slice(0, 8);
+    const digits = String(Date.now()).slice(-8);
+    const id = randomUUID();
+    await jobs.create(id, 'csv', `importer-spec-${u}`);
+    await sut.run(id, Readable.from([`name,email,phone\n指纹 ${u},FP-${u}@Example.com,138 ${digits.slice(0, 4)} ${digits.slice(4)}\n`]), 'csv', { ownerId: null, team: null });
+    const [event] = await dataSource.query(
+      `SELECT o.payload FROM customer_profile.outbox o JOIN customer_profile.customers c ON o.message_key = c.id::text WHERE c.name = $1`,
+      [`指纹 ${u}`],
+    );
+    const carried = JSON.parse(event.payload).contactFingerprints as string[];
+    expect(carried).toHaveLength(2);
+    expect(new Set(carried)).toEqual(new Set(fingerprints.of({ phone: `+86138${digits}`, email: `fp-${u}@example.com` })));
   });
 });

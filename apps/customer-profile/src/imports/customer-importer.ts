@@ -7,6 +7,7 @@ import { CustomerCreatedV1, Topics } from '@rapport/contracts';
 import type { PoolClient } from 'pg';
 import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
+import { ContactFingerprinter } from '../customers/contact-fingerprint';
 import { ImportRowValidator } from './import-row.validator';
 import { ImportsRepository } from './imports.repository';
 import { readRecords, type ImportFormat } from './row-source';
@@ -87,6 +88,7 @@ export class CustomerImporter {
   constructor(
     private readonly dataSource: DataSource,
     private readonly jobs: ImportsRepository,
+    private readonly fingerprints: ContactFingerprinter,
   ) {}
 
   async run(importId: string, body: Readable, format: ImportFormat, owner: ImportOwner, chunkRows = CHUNK_ROWS): Promise<ImportOutcome> {
@@ -175,7 +177,8 @@ export class CustomerImporter {
                     jsonb_build_object('content-type', 'application/json', 'ce_specversion', '1.0', 'ce_id', t.event_id::text,
                       'ce_type', $1::text, 'ce_source', $3::text, 'ce_subject', t.id::text, 'ce_time', $4::text),
                     json_strip_nulls(json_build_object('customerId', t.id, 'kind', t.kind, 'sourceChannel', t.source_channel,
-                      'ownerId', $5::text, 'team', $6::text, 'createdAt', $4::text))::text
+                      'ownerId', $5::text, 'team', $6::text, 'createdAt', $4::text,
+                      'contactFingerprints', string_to_array(t.fingerprints, ';')))::text
                FROM import_rows t`,
             [CustomerCreatedV1.type, Topics[CustomerCreatedV1.topic].name, `/rapport/${CustomerCreatedV1.source}`, createdAt, owner.ownerId, owner.team],
           ),
@@ -208,7 +211,7 @@ export class CustomerImporter {
       await client.query(`
         CREATE TEMP TABLE import_rows (
           line integer NOT NULL, id uuid NOT NULL, event_id uuid NOT NULL, kind text NOT NULL, name text NOT NULL, email text, phone text,
-          source_channel text NOT NULL, tags text, search_key text NOT NULL
+          source_channel text NOT NULL, tags text, search_key text NOT NULL, fingerprints text
         ) ON COMMIT DELETE ROWS`);
       await client.query(`CREATE INDEX ON import_rows (email)`);
       await client.query(`CREATE INDEX ON import_rows (phone)`);
@@ -253,9 +256,11 @@ export class CustomerImporter {
           } else {
             const r = result.row;
             const now = Date.now();
+            // The contact fingerprints customer.created carries (base64url: never a ';', tab or backslash).
+            const fingerprints = this.fingerprints.of({ phone: r.phone, email: r.email });
             batch += `${item.line}\t${timeOrderedUuid(now)}\t${timeOrderedUuid(now)}\t${r.kind}\t${copyField(r.name)}\t${copyField(r.email)}\t${copyField(
               r.phone,
-            )}\t${r.sourceChannel}\t${r.tags.length ? copyField(r.tags.join(';')) : '\\N'}\t${copyField(r.searchKey)}\n`;
+            )}\t${r.sourceChannel}\t${r.tags.length ? copyField(r.tags.join(';')) : '\\N'}\t${copyField(r.searchKey)}\t${fingerprints.length ? fingerprints.join(';') : '\\N'}\n`;
             chunk.rows += 1;
           }
         }

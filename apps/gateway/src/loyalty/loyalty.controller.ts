@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import {
   AdjustmentRequest,
@@ -29,6 +29,7 @@ import { RequireScopes } from '../auth/require-scopes.decorator';
 import { IDEMPOTENCY_HEADER_DOC } from '../customers/customers.controller';
 import { ApiProblems } from '../openapi-problems';
 import { ApiProxy } from '../upstream/api-proxy';
+import { MemberVisibilityGuard } from './member-visibility.guard';
 
 /** Only the fields the DTO validated go on to the service. */
 function queryString(query: object): string {
@@ -40,10 +41,10 @@ function queryString(query: object): string {
 
 /**
  * Loyalty: member balances and statements, redemptions, adjustments, the rewards catalogue and the
- * ledger's admin checks. Loyalty routes have no row-level rule yet: the gateway cannot see who owns
- * a customer on these paths, so any caller with the loyalty scopes reaches any member.
+ * ledger's admin checks. Member routes follow the customer's row-level rule (MemberVisibilityGuard).
  */
 @ApiTags('loyalty')
+@UseGuards(MemberVisibilityGuard)
 @ApiExtraModels(RedemptionView, RedemptionHoldView)
 @Controller('api/v1/loyalty')
 export class LoyaltyController {

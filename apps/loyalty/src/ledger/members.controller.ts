@@ -22,8 +22,8 @@ import { LedgerService } from './ledger.service';
 
 /**
  * Member accounts, statements, redemptions and adjustments. Loyalty does not know who owns a
- * customer (that lives in customer-profile), so there is no row-level rule here: any caller with
- * the loyalty scopes reaches any member (see the README).
+ * customer (that lives in customer-profile): the gateway applies the customer's row-level rule
+ * before it forwards a member route (MemberVisibilityGuard); scopes are checked here.
  */
 @Controller('internal/v1/members')
 export class MembersController {

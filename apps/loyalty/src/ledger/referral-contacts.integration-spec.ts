@@ -83,6 +83,17 @@ describe('referrals between customers sharing a contact', () => {
     expect(await referrals(referred)).toBe(0);
   });
 
+  it('refuses a referral between an imported customer and one created by hand with the same phone', async () => {
+    const phone = cnMobile();
+    const name = `导入 ${randomUUID().slice(0, 8)}`;
+    await gateway().post('/api/v1/imports').set('authorization', agent1).set('content-type', 'text/csv').send(`name,phone\n${name},${phone.e164.slice(3)}\n`).expect(201);
+    const imported = (await db.query('SELECT id FROM customer_profile.customers WHERE name = $1', [name])).rows[0].id as string;
+    await eventually(async () => (await fingerprints(imported)).length === 1, 20_000, 'the imported customer’s fingerprint');
+    const byHand = await member({ phone: phone.e164 });
+    expect((await refer(byHand, imported)).body).toMatchObject({ status: 422, code: 'shared-contact' });
+    expect(await referrals(byHand)).toBe(0);
+  });
+
   it('accepts a referral between customers who share no contact', async () => {
     const referrer = await member({ phone: cnMobile().e164, email: uniqueEmail() });
     const referred = await member({ phone: cnMobile().e164, email: uniqueEmail() });
