@@ -24,7 +24,7 @@ process.env.NX_NO_CLOUD ??= 'true';
 await createProjectGraphAsync({ exitOnError: false });
 
 const TS_FILES = ['**/*.ts', '**/*.mts', '**/*.cts'];
-const TEST_FILES = ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', 'e2e/**/*.ts'];
+const TEST_FILES = ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', 'e2e/**/*.ts', 'apps/*/test/**/*.ts'];
 
 // One `scope:<service>` per app, read from apps/*/project.json, so a new service is fenced in automatically.
 const serviceScopes = readdirSync(join(root, 'apps'), { withFileTypes: true })

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { deadLetterTopicOf, Topics, type EventEnvelope } from '@rapport/contracts';
 import { DeadLetterHeaders, type MessageBus, type RecordProducer } from '@rapport/platform-messaging';
-import { adminClient, bearer, collectRecords, eventually, stackInfo, testBus } from '@rapport/testing';
+import { bearer, collectRecords, eventually, stackInfo } from '@rapport/testing';
 import fc from 'fast-check';
 import type { Client } from 'pg';
 import request from 'supertest';
 import { customerErased, customerRecord, monthsAgo, purchaseRecord, purchaseRecorded, purchaseRefunded } from '../../test/factories/loyalty-events';
+import { closeLoyaltyTestClients, newPoolMember, openLoyaltyTestClients, refillRateLimit } from '../../test/loyalty-stack';
 
 /**
  * The loyalty service of the test stack against the real broker and database: purchases and refunds
@@ -19,34 +19,14 @@ describe('loyalty points ledger', () => {
   let db: Client;
 
   beforeAll(async () => {
-    bus = testBus();
-    producer = bus.producer();
-    db = await adminClient();
+    ({ bus, producer, db } = await openLoyaltyTestClients());
   });
 
-  afterAll(async () => {
-    await producer.disconnect();
-    await bus.close();
-    await db.end();
-  });
+  afterAll(() => closeLoyaltyTestClients({ bus, producer, db }));
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  /** The gateway's rate limit is per user (burst 60): let the bucket refill before a burst. */
-  const refill = () => sleep(3_500);
-
-  async function newMember(): Promise<string> {
-    const created = await gateway()
-      .post('/api/v1/customers')
-      .set('authorization', await bearer('agent1'))
-      .send({ name: `Loyal ${randomUUID().slice(0, 6)}` })
-      .expect(201);
-    const id = created.body.id as string;
-    // In the public pool every agent may see the customer, and so act on the member (member routes
-    // follow the customer's row-level rule): bursts are spread over two agents' rate limits.
-    await gateway().post(`/api/v1/customers/${id}/release`).set('authorization', await bearer('agent1')).send({ reason: 'loyalty test member' }).expect(200);
-    await eventually(async () => (await db.query('SELECT 1 FROM loyalty.members WHERE customer_id = $1', [id])).rowCount === 1, 20_000, 'the member account');
-    return id;
-  }
+  const refill = refillRateLimit;
+  const newMember = () => newPoolMember(db, 'Loyal');
 
   const balance = async (customerId: string) =>
     Number((await db.query('SELECT balance FROM loyalty.members WHERE customer_id = $1', [customerId])).rows[0]?.balance ?? -1);

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@rapport/contracts';
 import type { MessageBus, RecordProducer } from '@rapport/platform-messaging';
-import { adminClient, bearer, collectRecords, eventually, stackInfo, testBus } from '@rapport/testing';
+import { bearer, collectRecords, eventually, stackInfo } from '@rapport/testing';
 import type { Client } from 'pg';
 import request from 'supertest';
 import { monthsAgo, purchaseRecord, purchaseRecorded } from '../../test/factories/loyalty-events';
+import { closeLoyaltyTestClients, newPoolMember, openLoyaltyTestClients, refillRateLimit } from '../../test/loyalty-stack';
 
 type User = 'agent1' | 'agent2' | 'agent1' | 'admin';
 
@@ -21,34 +22,14 @@ describe('loyalty redemption holds', () => {
   let db: Client;
 
   beforeAll(async () => {
-    bus = testBus();
-    producer = bus.producer();
-    db = await adminClient();
+    ({ bus, producer, db } = await openLoyaltyTestClients());
   });
 
-  afterAll(async () => {
-    await producer.disconnect();
-    await bus.close();
-    await db.end();
-  });
+  afterAll(() => closeLoyaltyTestClients({ bus, producer, db }));
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  /** The gateway's rate limit is per user (burst 60): let the bucket refill before a burst. */
-  const refill = () => sleep(3_500);
-
-  async function newMember(): Promise<string> {
-    const created = await gateway()
-      .post('/api/v1/customers')
-      .set('authorization', await bearer('agent1'))
-      .send({ name: `Holder ${randomUUID().slice(0, 6)}` })
-      .expect(201);
-    const id = created.body.id as string;
-    // In the public pool every agent may see the customer, and so act on the member (member routes
-    // follow the customer's row-level rule): bursts are spread over two agents' rate limits.
-    await gateway().post(`/api/v1/customers/${id}/release`).set('authorization', await bearer('agent1')).send({ reason: 'loyalty test member' }).expect(200);
-    await eventually(async () => (await db.query('SELECT 1 FROM loyalty.members WHERE customer_id = $1', [id])).rowCount === 1, 20_000, 'the member account');
-    return id;
-  }
+  const refill = refillRateLimit;
+  const newMember = () => newPoolMember(db, 'Holder');
 
   const credit = async (customerId: string, points: number) =>
     gateway().post(`/api/v1/loyalty/members/${customerId}/adjustments`).set('authorization', await bearer('admin')).send({ points, reason: 'opening credit' }).expect(201);
