@@ -199,7 +199,9 @@ export class Stack {
     const child = this.children.get(name);
     if (!child) return;
     this.children.delete(name);
-    await stopChild(child, { signal: 'SIGTERM', timeoutMs: 15_000, log: this.log });
+    const started = Date.now();
+    const info = await stopChild(child, { signal: 'SIGTERM', timeoutMs: 15_000, log: this.log });
+    this.log(`${name}: stopped in ${Date.now() - started} ms (code ${info.code}, signal ${info.signal})`);
   }
 
   async restartKafka(): Promise<void> {

@@ -53,7 +53,9 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   await options.configure?.(app, config, logger);
   // The app's global filter hands event-handler errors back as they are (see ProblemDetailsFilter).
   app.connectMicroservice({ strategy: app.get(KafkaEventsServer) }, { inheritAppConfig: true });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // process.exit() rather than re-raising the signal: pino writes stdout asynchronously and flushes
+  // on 'exit', which a re-raised SIGTERM skips (the last lines, "stopped" among them, were lost).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.startAllMicroservices();
   await app.listen(config.PORT, config.HOST);
   logger.info({ port: config.PORT }, `${definition.name} ready to serve`);
