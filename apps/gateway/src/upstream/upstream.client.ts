@@ -9,11 +9,11 @@ export interface UpstreamResponse {
   status: number;
   contentType: string;
   body: unknown;
-  /** Response headers a client needs to see: ETag (for If-Match) and Location. */
+  /** Response headers a client needs to see: ETag (for If-Match), Location and Retry-After. */
   headers?: Record<string, string>;
 }
 
-const RELAYED_HEADERS = ['etag', 'location'];
+const RELAYED_HEADERS = ['etag', 'location', 'retry-after'];
 
 /**
  * Calls a service's internal HTTP API with the caller's identity, signed by the gateway. Upstream

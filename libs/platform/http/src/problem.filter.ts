@@ -2,7 +2,7 @@ import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common'
 import { currentTraceIds, type Logger } from '@rapport/platform-observability';
 import type { Request, Response } from 'express';
 import { throwError, type Observable } from 'rxjs';
-import { ProblemException, toProblem, type ProblemDocument } from './problem';
+import { isTransientOverload, OVERLOAD_RETRY_AFTER_SECONDS, ProblemException, toProblem, type ProblemDocument } from './problem';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -23,6 +23,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500) this.logger.error({ err: exception, path: request.originalUrl }, 'request failed');
     if (exception instanceof ProblemException) {
       for (const [name, value] of Object.entries(exception.headers)) response.setHeader(name, value);
+    } else if (isTransientOverload(exception)) {
+      response.setHeader('retry-after', String(OVERLOAD_RETRY_AFTER_SECONDS));
     }
     sendProblem(response, problem, request);
   }

@@ -87,6 +87,33 @@ export function toProblem(error: unknown): ProblemDocument {
     if (kind) return { type: problemTypeUri(kind), title: ProblemTypes[kind].title, status, detail };
     return { type: 'about:blank', title: HttpStatus[status] ?? 'Error', status, detail };
   }
+  if (isTransientOverload(error)) {
+    const { status, title } = ProblemTypes.unavailable;
+    return { type: problemTypeUri('unavailable'), title, status, detail: 'The service is busy; retry shortly' };
+  }
   const { status, title } = ProblemTypes.internal;
   return { type: problemTypeUri('internal'), title, status, detail: 'An unexpected error occurred' };
+}
+
+/** How long a client should wait before retrying a request refused because the service was busy. */
+export const OVERLOAD_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * PostgreSQL errors that say "busy, try again" rather than "broken": too many connections, starting
+ * up or shutting down, a serialization failure or deadlock (the transaction was rolled back whole), a
+ * lock not available. Matched on the SQLSTATE, which TypeORM's QueryFailedError carries as `code`.
+ */
+const RETRYABLE_SQLSTATES = new Set(['53300', '57P03', '40001', '40P01', '55P03']);
+
+/**
+ * A request that met a saturated database (no pooled connection within the pool's timeout, or one of
+ * the SQLSTATEs above) is refused with 503 and Retry-After, not a 500: nothing was written, and the
+ * same request succeeds once the load passes.
+ */
+export function isTransientOverload(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && RETRYABLE_SQLSTATES.has(code)) return true;
+  // pg-pool's own messages when no connection comes within connectionTimeoutMillis.
+  return error.message === 'timeout exceeded when trying to connect' || error.message === 'Connection terminated due to connection timeout';
 }
