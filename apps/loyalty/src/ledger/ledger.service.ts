@@ -503,7 +503,10 @@ export class LedgerService {
         return { movementId, balance: member.balance };
       }
       const debit = -points;
-      if (member.balance < debit) throw insufficient(member.balance, debit);
+      // Points promised to a running hold are not the admin's to take: the hold could no longer be confirmed.
+      const held = await this.ledger.heldPoints(manager, customerId, occurredAt);
+      const available = availablePoints(member.balance, held);
+      if (available < debit) throw insufficient(available, debit, held);
       const plan = consumeOldestFirst(await this.ledger.openLots(manager, customerId), debit);
       const movementId = await this.post(manager, member, 'adjust', points, { reason, actor, allocations: plan.allocations });
       await this.outbox.add(manager, PointsReversedV1, customerId, {

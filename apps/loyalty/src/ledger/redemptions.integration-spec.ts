@@ -87,6 +87,24 @@ describe('loyalty redemption holds', () => {
     expect(rows.rows).toEqual([{ status: 'reserved', n: 10 }]);
   }, 60_000);
 
+  it('keeps a manual debit off the points a hold set aside, so the hold can still be confirmed', async () => {
+    const customerId = await newMember();
+    await credit(customerId, 100);
+    const hold = await redeem(customerId, { points: 60, hold: true });
+    expect(hold.status).toBe(201);
+    const debit = (points: number) =>
+      bearer('admin').then((token) =>
+        gateway().post(`/api/v1/loyalty/members/${customerId}/adjustments`).set('authorization', token).send({ points: -points, reason: 'goodwill reversal' }),
+      );
+    const tooMuch = await debit(50);
+    expect(tooMuch.status).toBe(409);
+    expect(tooMuch.body).toMatchObject({ code: 'insufficient-points', detail: '40 points are available (60 held); 50 are needed' });
+    expect((await debit(40)).status).toBe(201);
+    expect(await memberView(customerId)).toMatchObject({ balance: 60, held: 60, available: 0 });
+    expect((await act(customerId, hold.body.redemptionId as string, 'confirm')).status).toBe(200);
+    expect(await memberView(customerId)).toMatchObject({ balance: 0, held: 0, available: 0 });
+  }, 60_000);
+
   it('confirms a reward hold as a redemption once: movement, coupon and events, however often it is retried', async () => {
     const customerId = await newMember();
     await credit(customerId, 100);
