@@ -379,6 +379,25 @@ describe('customers API', () => {
       expect(ranked.findIndex((h) => h.id === wang.id)).toBeLessThan(ranked.findIndex((h) => h.id === similar.id));
     });
 
+    it('pages a fuzzy search from its prefix hits on into its similar hits, none missed or repeated', async () => {
+      const stem = String.fromCodePoint(...Array.from({ length: 5 }, () => 0x4e00 + randomInt(0, 0x5000)));
+      const q = `${stem}龙`;
+      const prefix = await Promise.all(['甲', '乙', '丙'].map((c) => createForced(customerRequest({ name: `${q}${c}` }))));
+      const similar = await Promise.all(['虎', '凤'].map((c) => createForced(customerRequest({ name: `${stem}${c}` }))));
+      const seen: { id: string; score: number }[] = [];
+      let cursor: string | null = null;
+      do {
+        const body: { items: { id: string; score: number }[]; nextCursor: string | null } = (await search(q, agent1, { limit: 2, ...(cursor ? { cursor } : {}) }).expect(200)).body;
+        seen.push(...body.items);
+        cursor = body.nextCursor;
+      } while (cursor);
+      const ids = seen.map((h) => h.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.slice(0, 3).sort()).toEqual(prefix.map((c) => c.id).sort());
+      expect(ids).toEqual(expect.arrayContaining(similar.map((c) => c.id)));
+      expect(seen.map((h) => h.score)).toEqual([...seen.map((h) => h.score)].sort((a, b) => b - a));
+    });
+
     it('pages with a cursor and applies row-level visibility', async () => {
       const tag = `页${randomUUID().slice(0, 6)}`;
       for (let i = 0; i < 3; i++) await create(customerRequest({ tags: [tag] }));

@@ -19,6 +19,12 @@ export class SearchRepository {
    * Hits: a word of the search key starts with the query (prefix), contains it, or (when `fuzzy`) is
    * similar to it (trigram word similarity). All three conditions use the one GIN trigram index. Score = 1 for a
    * prefix hit + the word similarity; ties broken by id, which makes (score, id) a keyset.
+   *
+   * A fuzzy search first runs as a substring search (cheap: the query's own trigrams, no similarity).
+   * A prefix hit scores above 1 (1 + a similarity above 0) and any hit that is not one at most 1, so
+   * when prefix hits fill the page it is exactly the page the full search would give, found without
+   * scoring the trigram candidates of every similar name (a common full name at 1M customers has
+   * dozens of prefix hits and about a thousand similarity candidates).
    */
   async search(
     encodedQuery: string,
@@ -27,7 +33,7 @@ export class SearchRepository {
     visibility: CustomerVisibility,
     after?: { score: number; id: string },
   ): Promise<{ customer: CustomerRecord; score: number }[]> {
-    const run = async (manager: EntityManager) => {
+    const run = async (em: EntityManager, similar: boolean) => {
       const like = escapeLike(encodedQuery);
       const params: unknown[] = [encodedQuery, `% ${like}%`, `%${like}%`];
       const visible = visibilitySql(visibility, params);
@@ -39,13 +45,13 @@ export class SearchRepository {
       params.push(limit);
       // Rank narrow (id, score) tuples and read the customers' columns for the page only: a broad query
       // (an 8-digit phone prefix) has up to a thousand hits, all scored and sorted, but only a page is shown.
-      const rows: (CustomerRow & { score: number })[] = await manager.query(
+      const rows: (CustomerRow & { score: number })[] = await em.query(
         `WITH page AS (
            SELECT s.id, s.score FROM (
              SELECT c.id, ((CASE WHEN c.search_key LIKE $2 THEN 1 ELSE 0 END) + customer_profile.word_similarity($1, c.search_key))::float8 AS score
                FROM customer_profile.customers c
               WHERE c.erased_at IS NULL AND c.merged_into IS NULL AND ${visible}
-                AND (c.search_key LIKE $3${fuzzy ? ' OR $1 OPERATOR(customer_profile.<%) c.search_key' : ''})
+                AND (c.search_key LIKE $3${similar ? ' OR $1 OPERATOR(customer_profile.<%) c.search_key' : ''})
            ) s ${keyset}
            ORDER BY s.score DESC, s.id ASC LIMIT $${params.length}
          )
@@ -54,13 +60,21 @@ export class SearchRepository {
           ORDER BY page.score DESC, page.id ASC`,
         params,
       );
-      const records = await this.customers.withRelations(manager, rows);
+      return rows;
+    };
+    const withRelations = async (em: EntityManager, rows: (CustomerRow & { score: number })[]) => {
+      const records = await this.customers.withRelations(em, rows);
       return records.map((customer, i) => ({ customer, score: rows[i]!.score }));
     };
-    if (!fuzzy) return run(this.dataSource.manager);
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(FUZZY_THRESHOLD)]);
-      return run(manager);
+    const manager = this.dataSource.manager;
+    // A prefix-hit cursor (scored above 1) may still be continued by prefix hits; a later one may not.
+    if (!fuzzy || !after || after.score > 1) {
+      const hits = await run(manager, false);
+      if (!fuzzy || (hits.length >= limit && hits[limit - 1]!.score > 1)) return withRelations(manager, hits);
+    }
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(FUZZY_THRESHOLD)]);
+      return withRelations(tx, await run(tx, true));
     });
   }
 }
