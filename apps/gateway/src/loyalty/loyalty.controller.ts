@@ -29,15 +29,8 @@ import { RequireScopes } from '../auth/require-scopes.decorator';
 import { IDEMPOTENCY_HEADER_DOC } from '../customers/customers.controller';
 import { ApiProblems } from '../openapi-problems';
 import { ApiProxy } from '../upstream/api-proxy';
+import { queryString } from '../upstream/query-string';
 import { MemberVisibilityGuard } from './member-visibility.guard';
-
-/** Only the fields the DTO validated go on to the service. */
-function queryString(query: object): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null) params.set(key, String(value));
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
 
 /**
  * Loyalty: member balances and statements, redemptions, adjustments, the rewards catalogue and the

@@ -18,6 +18,7 @@ import { RequireScopes } from '../auth/require-scopes.decorator';
 import { IDEMPOTENCY_HEADER_DOC } from '../customers/customers.controller';
 import { ApiProblems } from '../openapi-problems';
 import { ApiProxy } from '../upstream/api-proxy';
+import { queryString } from '../upstream/query-string';
 
 @ApiTags('purchases')
 @Controller('api/v1')
@@ -59,7 +60,7 @@ export class PurchasesController {
     await this.proxy.forward(request, response, {
       upstream: 'customer-profile',
       method: 'GET',
-      path: `/internal/v1/customers/${id}/purchases?${queryString(query)}`,
+      path: `/internal/v1/customers/${id}/purchases${queryString(query)}`,
     });
   }
 
@@ -111,10 +112,4 @@ export class PurchasesController {
     }
     await this.proxy.forward(request, response, { upstream: 'customer-profile', method: 'PUT', path: `/internal/v1/exchange-rates/${currency}`, body });
   }
-}
-
-/** The validated query, forwarded as a query string. */
-export function queryString(query: object): string {
-  const entries = Object.entries(query).filter(([, v]) => v !== undefined && v !== null);
-  return new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)])).toString();
 }
