@@ -2,7 +2,9 @@
 // (POST /api/v1/imports, streamed: gateway -> customer-profile -> validation -> COPY into a staging
 // table -> INSERT … SELECT into customers and their customer.created events into the outbox), and
 // the same file loaded by a raw `COPY … FROM STDIN (FORMAT csv)` into a bare table in the same run.
-// Prints rows/s of both and their ratio, ending with one line of JSON holding every figure.
+// Then, as bounds, the imported rows copied in SQL into an empty twin of customers (same indexes):
+// what the table's indexes alone allow. Prints rows/s of each and the ratio, ending with one line of
+// JSON holding every figure.
 //
 //   node deploy/build.cjs && node_modules/.bin/node dist/bench/import/run.js --rows 1000000
 //   (--profile bench by default; any stack profile with free ports, e.g. --profile test4;
@@ -12,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { SERVICE_NAMES } from '@rapport/contracts';
 import { demoUserToken, killAllSync, repoRoot, Stack, type StackProfile } from '@rapport/stack';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -74,6 +77,57 @@ async function rawCopy(databaseUrl: string, file: string): Promise<number> {
   }
 }
 
+interface IndexBounds {
+  /** `INSERT … SELECT` of the imported rows into an empty twin of customers with all its indexes. */
+  withIndexesSeconds: number;
+  /** The same into a twin without indexes, then `CREATE INDEX` of each of customers' indexes. */
+  indexesAfterSeconds: number;
+  /** Of that, building the trigram search index alone. */
+  trigramIndexSeconds: number;
+}
+
+/**
+ * What customers' indexes alone allow, whatever the import does: the rows the import wrote (valid,
+ * search keys built, no duplicates) copied in SQL into an empty twin of the table (same columns,
+ * constraints, indexes), with the import's own settings for GIN pending lists. Once with the indexes
+ * maintained row by row (what any import into a live table pays), once with the indexes built after
+ * the load (the best case, only open to an empty table). No validation, duplicate check or events.
+ */
+async function indexBounds(databaseUrl: string): Promise<IndexBounds> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const timed = async (sql: string): Promise<number> => {
+    const started = performance.now();
+    await client.query(sql);
+    return (performance.now() - started) / 1000;
+  };
+  try {
+    await client.query(`SET gin_pending_list_limit = '64MB'`);
+    await client.query(`SET work_mem = '256MB'`);
+    await client.query(`SET maintenance_work_mem = '256MB'`);
+    await client.query('DROP SCHEMA IF EXISTS bench_import CASCADE');
+    await client.query('CREATE SCHEMA bench_import');
+    await client.query('CREATE TABLE bench_import.with_indexes (LIKE customer_profile.customers INCLUDING ALL)');
+    const withIndexesSeconds = await timed('INSERT INTO bench_import.with_indexes SELECT * FROM customer_profile.customers');
+    await client.query('DROP TABLE bench_import.with_indexes');
+    await client.query('CREATE TABLE bench_import.bare (LIKE customer_profile.customers INCLUDING DEFAULTS INCLUDING CONSTRAINTS)');
+    let indexesAfterSeconds = await timed('INSERT INTO bench_import.bare SELECT * FROM customer_profile.customers');
+    let trigramIndexSeconds = 0;
+    const { rows } = await client.query<{ indexdef: string }>(
+      `SELECT indexdef FROM pg_indexes WHERE schemaname = 'customer_profile' AND tablename = 'customers'`,
+    );
+    for (const { indexdef } of rows) {
+      const seconds = await timed(indexdef.replace(/ INDEX \S+ ON customer_profile\.customers /, ' INDEX ON bench_import.bare '));
+      indexesAfterSeconds += seconds;
+      if (indexdef.includes('gin_trgm_ops')) trigramIndexSeconds += seconds;
+    }
+    await client.query('DROP SCHEMA bench_import CASCADE');
+    return { withIndexesSeconds, indexesAfterSeconds, trigramIndexSeconds };
+  } finally {
+    await client.end();
+  }
+}
+
 async function apiImport(gatewayUrl: string, file: string): Promise<{ seconds: number; result: Record<string, unknown> }> {
   const token = await demoUserToken(gatewayUrl, 'agent1');
   const started = performance.now();
@@ -115,6 +169,15 @@ async function main(): Promise<number> {
     console.log(`raw COPY into a bare table: ${raw.toFixed(2)} s, ${Math.round(args.rows / raw)} rows/s`);
     const api = await apiImport(gatewayUrl, file);
     console.log(`POST /api/v1/imports: ${api.seconds.toFixed(2)} s, ${Math.round(args.rows / api.seconds)} rows/s (${JSON.stringify({ ...api.result, errors: undefined })})`);
+    // The services would now publish and consume the import's million events: stopped, so the bounds run on a quiet machine.
+    for (const name of SERVICE_NAMES) await stack.stopService(name);
+    const bounds = await indexBounds(databaseUrl);
+    const perSecond = (seconds: number): number => Math.round(args.rows / seconds);
+    console.log(
+      `customers' indexes alone, the imported rows copied in SQL into an empty twin of the table: maintained row by row ` +
+        `${bounds.withIndexesSeconds.toFixed(2)} s, ${perSecond(bounds.withIndexesSeconds)} rows/s; built after the load ` +
+        `${bounds.indexesAfterSeconds.toFixed(2)} s, ${perSecond(bounds.indexesAfterSeconds)} rows/s (the trigram index ${bounds.trigramIndexSeconds.toFixed(2)} s)`,
+    );
     const figures = {
       rows: args.rows,
       megabytes: Number(megabytes.toFixed(1)),
@@ -123,6 +186,11 @@ async function main(): Promise<number> {
       importSeconds: Number(api.seconds.toFixed(2)),
       importRowsPerSecond: Math.round(args.rows / api.seconds),
       ratioToRawCopy: Number((raw / api.seconds).toFixed(3)),
+      indexesRowByRowSeconds: Number(bounds.withIndexesSeconds.toFixed(2)),
+      indexesRowByRowRowsPerSecond: perSecond(bounds.withIndexesSeconds),
+      indexesAfterLoadSeconds: Number(bounds.indexesAfterSeconds.toFixed(2)),
+      indexesAfterLoadRowsPerSecond: perSecond(bounds.indexesAfterSeconds),
+      trigramIndexBuildSeconds: Number(bounds.trigramIndexSeconds.toFixed(2)),
       loadAverageAtEnd: Number(os.loadavg()[0]!.toFixed(2)),
       imported: api.result['rowsImported'],
       failed: api.result['rowsFailed'],

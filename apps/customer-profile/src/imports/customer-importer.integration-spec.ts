@@ -54,6 +54,18 @@ describe(CustomerImporter.name, () => {
     expect(JSON.parse(event.payload).contactFingerprints).toEqual(fingerprints.of({ email: `chunk-${u}-5@example.com` }));
   });
 
+  it('a file of exactly two chunks: the last row, a duplicate of a row in the first chunk, is found', async () => {
+    const u = randomUUID().slice(0, 8);
+    const rows = ['name,email,phone'];
+    for (let i = 0; i < 1999; i++) rows.push(`整块 ${u} ${i},whole-${u}-${i}@example.com,`);
+    rows.push(`重复,whole-${u}-0@example.com,`); // line 2001 repeats line 2
+    const id = randomUUID();
+    await jobs.create(id, 'csv', `importer-spec-${u}`);
+    const outcome = await sut.run(id, Readable.from([rows.join('\n')]), 'csv', { ownerId: null, team: null }, 1_000);
+    expect(outcome).toEqual({ total: 2000, imported: 1999, failed: 1 });
+    expect((await jobs.errors(id, 10)).map((e) => [e.row_no, e.field, e.message])).toEqual([[2001, 'email', 'duplicate of line 2']]);
+  });
+
   it('fingerprints both contacts of an imported row, so loyalty can refuse referrals between imported customers', async () => {
     const u = randomUUID().slice(0, 8);
     const digits = String(Date.now()).slice(-8);

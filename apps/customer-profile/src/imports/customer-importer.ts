@@ -244,6 +244,12 @@ export class CustomerImporter {
       };
       let batch = '';
       for await (const item of readRecords(body, format)) {
+        // A full chunk is written once a further row shows it is not the last: the last one skips remembering its contacts.
+        if (chunk.rows >= chunkRows) {
+          await stage(batch);
+          batch = '';
+          await close(false);
+        }
         total += 1;
         if ('error' in item) {
           failedRead += 1;
@@ -268,7 +274,6 @@ export class CustomerImporter {
           await stage(batch);
           batch = '';
           await this.jobs.progress(importId, total, failedRead + failedDuplicates, imported);
-          if (chunk.rows >= chunkRows) await close(false);
         }
       }
       await stage(batch);
