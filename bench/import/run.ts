@@ -165,14 +165,14 @@ async function main(): Promise<number> {
     const megabytes = statSync(file).size / 1e6;
     console.log(`wrote ${file} (${megabytes.toFixed(1)} MB)`);
 
-    const raw = await rawCopy(databaseUrl, file);
-    console.log(`raw COPY into a bare table: ${raw.toFixed(2)} s, ${Math.round(args.rows / raw)} rows/s`);
-    const api = await apiImport(gatewayUrl, file);
-    console.log(`POST /api/v1/imports: ${api.seconds.toFixed(2)} s, ${Math.round(args.rows / api.seconds)} rows/s (${JSON.stringify({ ...api.result, errors: undefined })})`);
-    // The services would now publish and consume the import's million events: stopped, so the bounds run on a quiet machine.
-    for (const name of SERVICE_NAMES) await stack.stopService(name);
-    const bounds = await indexBounds(databaseUrl);
     const perSecond = (seconds: number): number => Math.round(args.rows / seconds);
+    const raw = await rawCopy(databaseUrl, file);
+    console.log(`raw COPY into a bare table: ${raw.toFixed(2)} s, ${perSecond(raw)} rows/s`);
+    const api = await apiImport(gatewayUrl, file);
+    console.log(`POST /api/v1/imports: ${api.seconds.toFixed(2)} s, ${perSecond(api.seconds)} rows/s (${JSON.stringify({ ...api.result, errors: undefined })})`);
+    // The services would now publish and consume the import's million events: stopped, so the bounds run on a quiet machine.
+    await Promise.all(SERVICE_NAMES.map((name) => stack.stopService(name)));
+    const bounds = await indexBounds(databaseUrl);
     console.log(
       `customers' indexes alone, the imported rows copied in SQL into an empty twin of the table: maintained row by row ` +
         `${bounds.withIndexesSeconds.toFixed(2)} s, ${perSecond(bounds.withIndexesSeconds)} rows/s; built after the load ` +
@@ -182,9 +182,9 @@ async function main(): Promise<number> {
       rows: args.rows,
       megabytes: Number(megabytes.toFixed(1)),
       rawCopySeconds: Number(raw.toFixed(2)),
-      rawCopyRowsPerSecond: Math.round(args.rows / raw),
+      rawCopyRowsPerSecond: perSecond(raw),
       importSeconds: Number(api.seconds.toFixed(2)),
-      importRowsPerSecond: Math.round(args.rows / api.seconds),
+      importRowsPerSecond: perSecond(api.seconds),
       ratioToRawCopy: Number((raw / api.seconds).toFixed(3)),
       indexesRowByRowSeconds: Number(bounds.withIndexesSeconds.toFixed(2)),
       indexesRowByRowRowsPerSecond: perSecond(bounds.withIndexesSeconds),
