@@ -64,10 +64,9 @@ function jest(config, extra = []) {
   fs.mkdirSync(path.dirname(report), { recursive: true });
   fs.rmSync(report, { force: true });
   // jose, oidc-provider and openapi-typescript's parsers are ES modules: Jest loads them only with
-  // Node's VM modules enabled.
+  // Node's VM modules enabled (Node prints an ExperimentalWarning for it; no warning is silenced).
   const status = run(node24, [
     '--experimental-vm-modules',
-    '--disable-warning=ExperimentalWarning',
     path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
     '--config',
     config,
@@ -95,6 +94,8 @@ function test(args) {
   const helmEnv = { HELM_BUILD_PARALLELISM: process.env.HELM_BUILD_PARALLELISM ?? String(require('node:os').availableParallelism()) };
   step('helm chart checks', () => ({ status: run('bash', [path.join(root, 'deploy', 'helm', 'check.sh')], { env: helmEnv }) }));
   step('unit tests', () => jest('jest.unit.config.cjs', ['--testPathIgnorePatterns', '/node_modules/', '/dist/', '/.local/', '/helm/', ...args]));
+  // A newcomer's first `npm start` on an empty data folder, then Ctrl-C (its own ports and folder).
+  step('first start on empty data (npm start, Ctrl-C)', () => jest('jest.first-run.config.cjs'));
   step('integration and e2e tests (real PostgreSQL and Kafka)', () => jest('jest.stack.config.cjs', args));
   console.log('\n=== summary');
   let passed = 0;

@@ -31,7 +31,8 @@ if [ ! -d "$src/apps/$service" ]; then
 fi
 
 # What the build needs from the repository; everything else (tests, docs, charts, local state) stays out.
-SOURCES='package.json package-lock.json tsconfig.base.json tsconfig.json apps libs deploy'
+# patches/: npm install's postinstall (patch-package) applies them to node_modules (kafkajs's negative timer).
+SOURCES='package.json package-lock.json tsconfig.base.json tsconfig.json patches apps libs deploy'
 
 if [ -d "$out" ] && [ -n "$(ls -A "$out")" ]; then
   echo "build-bundle: $out is not empty; give a new or empty directory" >&2
@@ -61,5 +62,5 @@ fi
 for app in dist/apps/*; do
   [ "$app" = "dist/apps/$service" ] || rm -rf "$app"
 done
-rm -rf apps libs deploy tsconfig.base.json tsconfig.json
+rm -rf apps libs deploy patches tsconfig.base.json tsconfig.json
 echo "build-bundle: $service bundle ready in $out ($entry)"

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -38,6 +38,10 @@ describe('production bundle', () => {
       const main = path.join(bundle, 'dist', 'apps', service, 'src', 'main.js');
       expect(existsSync(main)).toBe(true);
       expect(existsSync(path.join(bundle, 'node_modules', 'kafkajs'))).toBe(true);
+      // npm install applied patches/ (patch-package, postinstall): the image's kafkajs arms no negative timer.
+      const requestQueue = path.join('node_modules', 'kafkajs', 'src', 'network', 'requestQueue', 'index.js');
+      expect(readFileSync(path.join(bundle, requestQueue), 'utf8')).toContain('Patched (Rapport, patches/kafkajs+2.2.4.patch');
+      expect(existsSync(path.join(bundle, 'patches'))).toBe(false);
       for (const devOnly of ['jest', 'typescript', '@swc/core', 'eslint']) {
         expect({ devOnly, present: existsSync(path.join(bundle, 'node_modules', devOnly)) }).toEqual({ devOnly, present: false });
       }

@@ -352,9 +352,7 @@ function summary(source: Source, events: number, failures: number, offeredSecond
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   process.removeAllListeners('warning');
-  process.on('warning', (warning) => {
-    if (warning.name !== 'TimeoutNegativeWarning') info(`${warning.name}: ${warning.message}`);
-  });
+  process.on('warning', (warning) => info(`${warning.name}: ${warning.message}`));
   const stack = new Stack({
     profile: args.profile,
     fresh: true,

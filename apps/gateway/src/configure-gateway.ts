@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { configurePhoneRule } from '@rapport/contracts';
 import type { Logger } from '@rapport/platform-observability';
 import helmet from 'helmet';
 import { createEmbeddedIdp } from './embedded-idp/embedded-idp';
@@ -10,6 +11,8 @@ import { GATEWAY_CONFIG, type GatewayConfig } from './upstream/gateway-config';
 export async function configureGateway(nestApp: INestApplication, _: unknown, logger: Logger): Promise<void> {
   const app = nestApp as NestExpressApplication;
   const config = app.get<GatewayConfig>(GATEWAY_CONFIG);
+  // Request validation (@IsPhone in @rapport/contracts) reads national numbers in this region.
+  configurePhoneRule(config.PHONE_DEFAULT_REGION);
   app.disable('x-powered-by');
   // The docs page needs inline scripts and styles of swagger-ui; everything else is locked down.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));

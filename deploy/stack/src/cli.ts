@@ -11,12 +11,20 @@ import { seedDemoData } from './seed';
 import { Stack } from './stack';
 
 const USAGE = `usage: node dist/deploy/stack/src/cli.js <command>
-  up [--fresh] [--no-services]   start PostgreSQL, Kafka and the six services; Ctrl-C stops everything
+  up [--fresh] [--no-services] [--profile dev|first-run]
+                                 start PostgreSQL, Kafka and the six services, seed demo data on the
+                                 first start; Ctrl-C stops everything (first-run: the first-start
+                                 test's own ports and data folder)
   create-topics                  create the registry's topics on KAFKA_BROKERS (used by the Helm hook Job)
   dlq-replay <service>           send a service's dead letters back to their original topics`;
 
+const UP_PROFILES = ['dev', 'first-run'] as const;
+
 async function up(args: string[]): Promise<void> {
-  const stack = new Stack({ profile: 'dev', fresh: args.includes('--fresh'), services: !args.includes('--no-services') });
+  const profileArg = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : 'dev';
+  const profile = UP_PROFILES.find((p) => p === profileArg);
+  if (!profile) throw new Error(`--profile must be one of ${UP_PROFILES.join(', ')}\n${USAGE}`);
+  const stack = new Stack({ profile, fresh: args.includes('--fresh'), services: !args.includes('--no-services') });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -32,11 +40,11 @@ async function up(args: string[]): Promise<void> {
   try {
     const info = await stack.start();
     if (!args.includes('--no-services')) {
-      const seedMarker = path.join(repoRoot(), '.local', 'dev', 'seeded');
+      const seedMarker = path.join(repoRoot(), '.local', profile, 'seeded');
       if (!fs.existsSync(seedMarker)) {
         const seeded = await seedDemoData(info.gatewayUrl);
-        fs.writeFileSync(seedMarker, new Date().toISOString());
-        console.log(`demo data seeded: ${seeded} customers`);
+        fs.writeFileSync(seedMarker, JSON.stringify({ at: new Date().toISOString(), ...seeded }, null, 2));
+        console.log(`demo data seeded: ${seeded.customers} customers, ${seeded.purchases} purchases, ${seeded.segments} segment, teams north and south`);
       }
     }
     console.log(`

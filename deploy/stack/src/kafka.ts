@@ -21,6 +21,7 @@ import {
   which,
   type ManagedChild,
 } from './processes';
+import { Supervisor } from './supervision';
 
 export interface KafkaHandle {
   brokers: string[];
@@ -330,10 +331,26 @@ export async function startKafka(opts: KafkaOptions): Promise<KafkaHandle> {
   let child: ManagedChild | undefined;
   let intentional = false;
   let recordingCds = false;
+  let stopRequested = false;
+
+  // A broker that dies is started again on the same data: a single KRaft node recovers its log and
+  // metadata on start (after a SIGKILL it waits ~10 s for its old session to expire), and the
+  // services' clients reconnect and carry on from their committed offsets.
+  const supervisor = new Supervisor({
+    name: 'kafka',
+    log,
+    logFile: brokerLog,
+    restart: async () => {
+      discardCdsRecording(); // a JVM that did not exit normally wrote no usable archive
+      await portsReleased();
+      await launch();
+    },
+  });
 
   const launch = async (): Promise<void> => {
     await assertPortFree(HOST, opts.port, 'kafka');
     await assertPortFree(HOST, opts.controllerPort, 'kafka (controller listener)');
+    if (stopRequested) throw new Error('kafka: not started, the broker is being stopped');
     intentional = false;
     recordingCds = !fs.existsSync(cdsArchive);
     const cdsFlag = recordingCds ? `-XX:ArchiveClassesAtExit=${cdsRecording}` : `-XX:SharedArchiveFile=${cdsArchive}`;
@@ -349,13 +366,12 @@ export async function startKafka(opts: KafkaOptions): Promise<KafkaHandle> {
       emergencySignal: 'SIGTERM',
     });
     child = c;
-    void c.exited.then((info) => {
-      if (!intentional && child === c) {
-        log(`kafka: broker exited unexpectedly (code ${info.code}, signal ${info.signal}); see ${brokerLog}`);
-      }
-    });
     try {
       await waitUntilReady(c, brokers, readyTimeoutMs);
+      // From ready on, an exit nobody asked for (halt() sets `intentional`) is a crash.
+      void c.exited.then((info) => {
+        if (!intentional && !stopRequested && child === c) supervisor.crashed(info, c.logOffset);
+      });
     } catch (err) {
       intentional = true;
       await stopChild(c, { signal: 'SIGTERM', timeoutMs: 5_000 });
@@ -374,13 +390,13 @@ export async function startKafka(opts: KafkaOptions): Promise<KafkaHandle> {
     const info = await stopChild(c, { signal: 'SIGTERM', timeoutMs: 20_000, log });
     log(`kafka: broker stopped in ${Date.now() - t} ms (code ${info.code}, signal ${info.signal})`);
     if (recordingCds) {
-      recordingCds = false;
       // only a JVM that exited normally wrote a complete archive
       if (info.signal === null && fs.existsSync(cdsRecording) && fs.statSync(cdsRecording).size > 0) {
+        recordingCds = false;
         fs.renameSync(cdsRecording, cdsArchive);
         log(`kafka: recorded the class-data archive ${path.basename(cdsArchive)} for faster starts`);
       } else {
-        fs.rmSync(cdsRecording, { force: true });
+        discardCdsRecording();
       }
     }
     // belt and braces: no JVM may survive on this configuration
@@ -389,6 +405,20 @@ export async function startKafka(opts: KafkaOptions): Promise<KafkaHandle> {
       await terminatePid(pid, 'SIGKILL', 5_000);
     }
   };
+
+  const discardCdsRecording = (): void => {
+    if (!recordingCds) return;
+    recordingCds = false;
+    fs.rmSync(cdsRecording, { force: true });
+  };
+
+  // the listeners are released with the process; give the kernel a moment if needed
+  const portsReleased = () =>
+    waitFor(
+      `ports ${opts.port}/${opts.controllerPort} to be released`,
+      async () => (await isPortFree(HOST, opts.port)) && (await isPortFree(HOST, opts.controllerPort)),
+      { timeoutMs: 10_000, intervalMs: 50 },
+    ).catch(() => undefined); // launch() reports a port still in use
 
   await launch();
   log(`kafka: ready on ${brokers[0]} in ${Date.now() - started} ms (heap ${heapMb} MiB)`);
@@ -401,9 +431,14 @@ export async function startKafka(opts: KafkaOptions): Promise<KafkaHandle> {
     logFile: brokerLog,
     pid: () => (child?.isRunning() ? child.pid : undefined),
     stop: () => {
+      stopRequested = true;
       stopPromise ??= (async () => {
+        // No restart after a deliberate stop; a restart under way ends when halt() stops its broker.
+        const supervised = supervisor.cancel();
         await restarting?.catch(() => undefined);
         await halt();
+        await supervised.catch(() => undefined);
+        if (child?.isRunning()) await halt(); // only if that restart had just spawned a broker
       })();
       return stopPromise;
     },
@@ -411,13 +446,11 @@ export async function startKafka(opts: KafkaOptions): Promise<KafkaHandle> {
       if (stopPromise) return Promise.reject(new Error('kafka: restart() after stop()'));
       restarting ??= (async () => {
         const t = Date.now();
+        // A deliberate restart takes over from one the supervisor has pending or under way.
+        await supervisor.cancel().catch(() => undefined);
+        supervisor.reset();
         await halt();
-        // the listeners are released with the process; give the kernel a moment if needed
-        await waitFor(
-          `ports ${opts.port}/${opts.controllerPort} to be released`,
-          async () => (await isPortFree(HOST, opts.port)) && (await isPortFree(HOST, opts.controllerPort)),
-          { timeoutMs: 10_000, intervalMs: 50 },
-        ).catch(() => undefined); // launch() reports a port still in use
+        await portsReleased();
         await launch();
         log(`kafka: restarted in ${Date.now() - t} ms`);
       })().finally(() => {

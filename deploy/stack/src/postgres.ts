@@ -27,6 +27,7 @@ import {
   waitFor,
   type ManagedChild,
 } from './processes';
+import { Supervisor } from './supervision';
 
 export interface PostgresHandle {
   /** Superuser URL, e.g. postgres://postgres:postgres@127.0.0.1:54329/rapport */
@@ -125,37 +126,59 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresHand
 
   const args = ['-D', dataDir, '-p', String(opts.port)];
   for (const [key, value] of Object.entries(SERVER_SETTINGS)) args.push('-c', `${key}=${value}`);
-  const child = spawnLogged({
-    name: 'postgres',
-    command: bin.postgres,
-    args,
-    logFile,
-    cwd: dataDir,
-    env: serverEnv(),
-    uid: owner?.uid,
-    gid: owner?.gid,
-    parentDeathSignal: 'SIGINT', // fast shutdown if the CLI dies without stopping us
-    emergencySignal: 'SIGQUIT', // immediate shutdown: the postmaster takes its backends down with it
-  });
 
+  let child!: ManagedChild;
   let stopping = false;
-  void child.exited.then((info) => {
-    if (!stopping) {
-      log(`postgres: server exited unexpectedly (code ${info.code}, signal ${info.signal}); see ${logFile}`);
-    }
+
+  // A postmaster that dies is started again on the same data folder: PostgreSQL replays its WAL
+  // (crash recovery), so committed transactions survive and uncommitted ones are rolled back, which
+  // the services' transactional outbox and inbox are built for. (A crashed backend is not our
+  // business: the postmaster itself resets and recovers, restart_after_crash.) What would not be
+  // safe is a new postmaster next to backends of the dead one that still write to the data folder;
+  // PostgreSQL refuses that by itself (postmaster.pid and its shared-memory check), which is why
+  // this path must never delete postmaster.pid, and why it first waits for those backends to go.
+  const supervisor = new Supervisor({
+    name: 'postgres',
+    log,
+    logFile,
+    restart: async () => {
+      await leftoverServerProcessesGone(dataDir, log);
+      await launch();
+    },
   });
 
-  try {
-    await waitUntilReady(child, opts.port, opts.readyTimeoutMs ?? 60_000);
-    await ensureDatabase(opts.port, opts.database, log);
-  } catch (err) {
-    stopping = true;
-    await stopChild(child, { signal: 'SIGINT', timeoutMs: 10_000, thenSignal: 'SIGQUIT' });
-    throw new Error(
-      `postgres failed to start on ${HOST}:${opts.port}: ${(err as Error).message}\n` +
-        `Log: ${logFile}\n--- last lines ---\n${tailFile(logFile, 30, child.logOffset)}`,
-    );
-  }
+  const launch = async (): Promise<void> => {
+    if (stopping) throw new Error('postgres: not started, the server is being stopped');
+    const c = spawnLogged({
+      name: 'postgres',
+      command: bin.postgres,
+      args,
+      logFile,
+      cwd: dataDir,
+      env: serverEnv(),
+      uid: owner?.uid,
+      gid: owner?.gid,
+      parentDeathSignal: 'SIGINT', // fast shutdown if the CLI dies without stopping us
+      emergencySignal: 'SIGQUIT', // immediate shutdown: the postmaster takes its backends down with it
+    });
+    child = c;
+    try {
+      await waitUntilReady(c, opts.port, opts.readyTimeoutMs ?? 60_000);
+      await ensureDatabase(opts.port, opts.database, log);
+    } catch (err) {
+      await stopChild(c, { signal: 'SIGINT', timeoutMs: 10_000, thenSignal: 'SIGQUIT' });
+      throw new Error(
+        `postgres failed to start on ${HOST}:${opts.port}: ${(err as Error).message}\n` +
+          `Log: ${logFile}\n--- last lines ---\n${tailFile(logFile, 30, c.logOffset)}`,
+      );
+    }
+    // From ready on, an exit nobody asked for (stop() sets `stopping`) is a crash.
+    void c.exited.then((info) => {
+      if (!stopping && child === c) supervisor.crashed(info, c.logOffset);
+    });
+  };
+
+  await launch();
 
   log(
     `postgres: ready on ${HOST}:${opts.port} (database ${opts.database}) in ${Date.now() - started} ms` +
@@ -171,6 +194,9 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresHand
     stop: () => {
       stopping = true;
       stopPromise ??= (async () => {
+        // No restart after a deliberate stop: a pending one is dropped; one under way fails once its
+        // server is stopped below, or never spawns one (launch() checks `stopping`).
+        const supervised = supervisor.cancel();
         const t = Date.now();
         // SIGINT = "fast" shutdown: disconnect clients, checkpoint, exit.
         const info = await stopChild(child, {
@@ -181,6 +207,8 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresHand
           log,
         });
         log(`postgres: stopped in ${Date.now() - t} ms (code ${info.code}, signal ${info.signal})`);
+        await supervised.catch(() => undefined);
+        if (child.isRunning()) await stopChild(child, { signal: 'SIGINT', timeoutMs: 20_000, thenSignal: 'SIGQUIT', log });
       })();
       return stopPromise;
     },
@@ -417,6 +445,32 @@ async function stopOrphanedServer(dataDir: string, log: (line: string) => void):
     `postgres: a server is already running on ${dataDir} (pid ${pid}, started by pid ${ppid}: ` +
       `${processCommandLine(ppid) ?? '?'}). Stop that stack first.`,
   );
+}
+
+/**
+ * After the postmaster died, its backends notice and exit on their own, normally within a second.
+ * Wait for them (they run with the data folder as their working directory); ones that hang on are
+ * killed, as PostgreSQL's own message about a "pre-existing shared memory block" asks: the next
+ * server does crash recovery anyway.
+ */
+async function leftoverServerProcessesGone(dataDir: string, log: (line: string) => void): Promise<void> {
+  const leftovers = () => findProcesses((cmd, pid) => /postgres/.test(cmd) && workingDirectory(pid) === dataDir);
+  try {
+    await waitFor('the crashed server\'s processes to exit', () => leftovers().length === 0, { timeoutMs: 10_000, intervalMs: 50, maxIntervalMs: 500 });
+  } catch {
+    for (const pid of leftovers()) {
+      log(`postgres: killing pid ${pid}, left running by the crashed server`);
+      await terminatePid(pid, 'SIGKILL', 5_000);
+    }
+  }
+}
+
+function workingDirectory(pid: number): string | undefined {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return undefined;
+  }
 }
 
 async function waitUntilReady(child: ManagedChild, port: number, timeoutMs: number): Promise<void> {

@@ -1,23 +1,206 @@
 import { demoUserToken } from './demo-tokens';
 
-/** Demo customers, created through the public API by the demo users who will own them. */
-const DEMO_CUSTOMERS: Array<{ by: string; customer: Record<string, string> }> = [
-  { by: 'agent1', customer: { name: '王小明', email: 'xiaoming.wang@example.com', phone: '+8613800138000', sourceChannel: 'store' } },
-  { by: 'agent1', customer: { name: '李娜', email: 'na.li@example.com', phone: '+8613900139000', sourceChannel: 'web_form' } },
-  { by: 'agent2', customer: { name: 'Acme Trading Co.', kind: 'organisation', email: 'buyer@acme.example.com', sourceChannel: 'sales' } },
-  { by: 'manager', customer: { name: 'Maria Rossi', email: 'maria.rossi@example.com', phone: '+393331234567', sourceChannel: 'social' } },
+/**
+ * Demo data for a newcomer's first `npm start`: something to try for every feature that exists,
+ * created through the public API by the demo users, as a department would. Each write carries an
+ * Idempotency-Key, so a seed interrupted and run again does not create anything twice.
+ * Later features add their own steps to DEMO_STEPS.
+ */
+export interface DemoSummary {
+  customers: number;
+  purchases: number;
+  segments: number;
+  /** The demo customers by seed key, for the README's examples and the first-run test. */
+  ids: Record<string, string>;
+}
+
+type DemoUser = 'admin' | 'manager' | 'agent1' | 'agent2';
+
+interface DemoCustomer {
+  key: string;
+  by: DemoUser;
+  body: Record<string, unknown>;
+}
+
+const DEMO_CUSTOMERS: DemoCustomer[] = [
+  {
+    key: 'wang',
+    by: 'agent1',
+    body: {
+      name: '王小明',
+      gender: 'male',
+      email: 'xiaoming.wang@example.com',
+      phone: '138 0013 8000',
+      sourceChannel: 'store',
+      tags: ['vip', '茶友'],
+      interests: ['green tea'],
+      addresses: [{ country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区', street: '龙井路 1 号', postcode: '310000' }],
+      identifiers: [{ type: 'wechat_openid', value: 'oDemo-wang-0001' }],
+    },
+  },
+  { key: 'li', by: 'agent1', body: { name: '李娜', email: 'na.li@example.com', phone: '+86 139 0013 9000', sourceChannel: 'web_form', tags: ['茶友'] } },
+  {
+    key: 'teaCompany',
+    by: 'agent1',
+    body: {
+      name: '杭州茶业有限公司',
+      kind: 'organisation',
+      phone: '0571 8765 4321',
+      sourceChannel: 'sales',
+      addresses: [{ country: 'CN', province: '浙江省', city: '杭州市' }],
+      contacts: [{ name: '陈静', title: '采购经理', phone: '138 0013 8001', email: 'jing.chen@hzcy.example.com' }],
+    },
+  },
+  {
+    key: 'acme',
+    by: 'agent2',
+    body: {
+      name: 'Acme Trading Co.',
+      kind: 'organisation',
+      email: 'buyer@acme.example.com',
+      phone: '+1 415 555 2671',
+      sourceChannel: 'sales',
+      addresses: [{ country: 'US', city: 'San Francisco' }],
+      contacts: [{ name: 'Jane Doe', title: 'Buyer', phone: '+1 (415) 555-0134' }],
+    },
+  },
+  {
+    key: 'rossi',
+    by: 'manager',
+    body: { name: 'Maria Rossi', email: 'maria.rossi@example.com', phone: '+39 333 123 4567', sourceChannel: 'social', addresses: [{ country: 'IT', city: 'Milano' }] },
+  },
+  {
+    key: 'mueller',
+    by: 'agent2',
+    body: { name: 'Hans Müller', email: 'hans.mueller@example.de', phone: '+49 30 123456', sourceChannel: 'store', addresses: [{ country: 'DE', city: 'Berlin' }] },
+  },
+  // Released to the public pool (公海) below, for anyone to claim.
+  { key: 'sato', by: 'agent1', body: { name: '佐藤 花子', email: 'hanako.sato@example.jp', phone: '+81 3-1234-5678', sourceChannel: 'web_form' } },
 ];
 
-export async function seedDemoData(gatewayUrl: string): Promise<number> {
-  const tokens = new Map<string, string>();
-  for (const [index, { by, customer }] of DEMO_CUSTOMERS.entries()) {
-    if (!tokens.has(by)) tokens.set(by, await demoUserToken(gatewayUrl, by));
-    const response = await fetch(`${gatewayUrl}/api/v1/customers`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(by)}`, 'idempotency-key': `seed-customer-${index + 1}` },
-      body: JSON.stringify(customer),
-    });
-    if (response.status !== 201) throw new Error(`seeding ${customer['name']} failed: ${response.status} ${await response.text()}`);
+interface DemoPurchase {
+  key: string;
+  customer: string;
+  by: DemoUser;
+  currency: string;
+  daysAgo: number;
+  lines: Array<{ sku: string; name: string; category: string; quantity: number; unitPrice: number }>;
+}
+
+const DEMO_PURCHASES: DemoPurchase[] = [
+  {
+    key: 'SO-DEMO-0001',
+    customer: 'wang',
+    by: 'agent1',
+    currency: 'CNY',
+    daysAgo: 40,
+    lines: [
+      { sku: 'TEA-001', name: '西湖龙井', category: 'tea', quantity: 2, unitPrice: 388 },
+      { sku: 'CUP-010', name: '青瓷茶杯', category: 'teaware', quantity: 1, unitPrice: 129 },
+    ],
+  },
+  { key: 'SO-DEMO-0002', customer: 'wang', by: 'agent1', currency: 'CNY', daysAgo: 6, lines: [{ sku: 'TEA-002', name: '普洱', category: 'tea', quantity: 1, unitPrice: 268 }] },
+  { key: 'SO-DEMO-0003', customer: 'rossi', by: 'manager', currency: 'EUR', daysAgo: 12, lines: [{ sku: 'TEA-001', name: 'Longjing', category: 'tea', quantity: 1, unitPrice: 49.9 }] },
+  { key: 'SO-DEMO-0004', customer: 'acme', by: 'agent2', currency: 'USD', daysAgo: 3, lines: [{ sku: 'TEA-BULK-1', name: 'Oolong, 5 kg', category: 'tea', quantity: 3, unitPrice: 420 }] },
+];
+
+class DemoApi {
+  private readonly tokens = new Map<DemoUser, string>();
+
+  constructor(private readonly gatewayUrl: string) {}
+
+  async call<T>(by: DemoUser, method: string, path: string, body: unknown, key: string, expected: number[]): Promise<T> {
+    let token = this.tokens.get(by);
+    if (!token) {
+      token = await demoUserToken(this.gatewayUrl, by);
+      this.tokens.set(by, token);
+    }
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (method === 'POST') headers['idempotency-key'] = `seed-${key}`;
+    const response = await fetch(`${this.gatewayUrl}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    if (!expected.includes(response.status)) throw new Error(`seeding ${key} failed: ${method} ${path} answered ${response.status} ${text.slice(0, 500)}`);
+    return (text ? JSON.parse(text) : undefined) as T;
   }
-  return DEMO_CUSTOMERS.length;
+}
+
+export async function seedDemoData(gatewayUrl: string, options: { loyaltyTimeoutMs?: number } = {}): Promise<DemoSummary> {
+  const api = new DemoApi(gatewayUrl);
+  const ids: Record<string, string> = {};
+
+  // Teams first: round robin and the manager's view need members.
+  await api.call('admin', 'PUT', '/teams/north/members', { userIds: ['agent1', 'manager'] }, 'team-north', [200]);
+  await api.call('admin', 'PUT', '/teams/south/members', { userIds: ['agent2'] }, 'team-south', [200]);
+
+  for (const customer of DEMO_CUSTOMERS) {
+    const created = await api.call<{ id: string }>(customer.by, 'POST', '/customers', customer.body, `customer-${customer.key}`, [201]);
+    ids[customer.key] = created.id;
+  }
+  // A lead from a web form, dealt to the next member of team north in turn.
+  const dealt = await api.call<{ id: string }>(
+    'admin',
+    'POST',
+    '/customers',
+    { name: 'Emma Dubois', email: 'emma.dubois@example.fr', phone: '+33 6 12 34 56 78', sourceChannel: 'web_form', assign: { rule: 'round-robin', team: 'north' } },
+    'customer-dubois',
+    [201],
+  );
+  ids['dubois'] = dealt.id;
+
+  await api.call('agent1', 'POST', `/customers/${ids['sato']}/release`, { reason: '客户暂无需求' }, 'release-sato', [200]);
+  await api.call(
+    'agent1',
+    'POST',
+    `/customers/${ids['wang']}/consents`,
+    { channel: 'sms', purpose: 'marketing', granted: true, source: 'store:signup-form', legalBasis: 'consent' },
+    'consent-wang-sms',
+    [200, 201],
+  );
+  await api.call(
+    'agent1',
+    'POST',
+    `/customers/${ids['wang']}/consents`,
+    { channel: 'email', purpose: 'marketing', granted: true, source: 'store:signup-form', legalBasis: 'consent' },
+    'consent-wang-email',
+    [200, 201],
+  );
+
+  for (const purchase of DEMO_PURCHASES) {
+    await api.call(
+      purchase.by,
+      'POST',
+      `/customers/${ids[purchase.customer]}/purchases`,
+      {
+        externalOrderId: purchase.key,
+        currency: purchase.currency,
+        channel: 'store',
+        occurredAt: new Date(Date.now() - purchase.daysAgo * 86_400_000).toISOString(),
+        lines: purchase.lines,
+      },
+      `purchase-${purchase.key}`,
+      [200, 201],
+    );
+  }
+
+  await api.call(
+    'agent1',
+    'POST',
+    '/segments',
+    { name: '茶友 (tea lovers)', description: 'Customers tagged 茶友', definition: { conditions: [{ field: 'tags', op: 'hasAny', value: ['茶友'] }] } },
+    'segment-tea-lovers',
+    [201],
+  );
+
+  // Loyalty credits purchases from Kafka events: wait until the demo member has its points, so the
+  // first `npm start` prints "running" only when every feature has something to show.
+  const deadline = Date.now() + (options.loyaltyTimeoutMs ?? 60_000);
+  for (;;) {
+    const member = await api.call<{ balance: number }>('agent1', 'GET', `/loyalty/members/${ids['wang']}`, undefined, 'loyalty-wang', [200, 404]).catch(() => undefined);
+    if (member && member.balance > 0) break;
+    if (Date.now() > deadline) throw new Error('seeding: loyalty did not credit the demo purchases in time (see .local/<profile>/logs/loyalty.log)');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+
+  return { customers: Object.keys(ids).length, purchases: DEMO_PURCHASES.length, segments: 1, ids };
 }

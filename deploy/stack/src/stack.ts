@@ -8,13 +8,14 @@ import { Client } from 'pg';
 import { startKafka, type KafkaHandle } from './kafka';
 import { repoRoot } from './paths';
 import { startPostgres, type PostgresHandle } from './postgres';
-import { sleep, spawnLogged, stopChild, tailFile, type ManagedChild } from './processes';
+import { appendToLog, sleep, spawnLogged, stopChild, tailFile, type ManagedChild } from './processes';
+import { Supervisor } from './supervision';
 
 /**
  * The local stack: PostgreSQL, Kafka and the six services, started the same way for `npm start`
  * (profile "dev") and for the integration and e2e tests (profile "test", its own ports and data).
  */
-export type StackProfile = 'dev' | 'test' | 'test2' | 'test3' | 'test4' | 'bench';
+export type StackProfile = 'dev' | 'test' | 'test2' | 'test3' | 'test4' | 'bench' | 'first-run';
 
 const PORTS: Record<StackProfile, { postgres: number; kafka: number; controller: number; services: number }> = {
   dev: { postgres: 54329, kafka: 19092, controller: 19093, services: 3000 },
@@ -24,12 +25,14 @@ const PORTS: Record<StackProfile, { postgres: number; kafka: number; controller:
   test2: { postgres: 54359, kafka: 19392, controller: 19393, services: 3300 },
   test3: { postgres: 54369, kafka: 19492, controller: 19493, services: 3400 },
   test4: { postgres: 54379, kafka: 19592, controller: 19593, services: 3500 },
+  // The first-start test: `npm start` as a newcomer runs it, on an empty data folder of its own.
+  'first-run': { postgres: 54389, kafka: 19692, controller: 19693, services: 3600 },
 };
 
 /** The profile of the test stack: `test` unless RAPPORT_TEST_PROFILE names another one. */
 export function testProfile(): StackProfile {
   const profile = process.env.RAPPORT_TEST_PROFILE ?? 'test';
-  if (!(profile in PORTS) || profile === 'dev' || profile === 'bench') throw new Error(`RAPPORT_TEST_PROFILE=${profile} is not a test profile`);
+  if (!(profile in PORTS) || profile === 'dev' || profile === 'bench' || profile === 'first-run') throw new Error(`RAPPORT_TEST_PROFILE=${profile} is not a test profile`);
   return profile as StackProfile;
 }
 
@@ -64,13 +67,23 @@ export class Stack {
   private postgres?: PostgresHandle;
   private kafka?: KafkaHandle;
   private readonly children = new Map<ServiceName, ManagedChild>();
+  /** Restarts a service that died unexpectedly (see supervision.ts); one per service started. */
+  private readonly supervisors = new Map<ServiceName, Supervisor>();
+  /** The entry each service was last started from, so that a restart runs the same build. */
+  private readonly mains = new Map<ServiceName, string>();
+  private stopping = false;
   private secrets!: Secrets;
   private readonly dir: string;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: StackOptions) {
     this.dir = path.join(repoRoot(), '.local', options.profile);
-    this.log = options.log ?? ((line) => console.log(line));
+    const sink = options.log ?? ((line: string) => console.log(line));
+    // Also kept in <logDir>/stack.log, so that what the stack did (restarts above all) can be read later.
+    this.log = (line) => {
+      sink(line);
+      appendToLog(path.join(this.dir, 'logs', 'stack.log'), `${new Date().toISOString()} ${line}`);
+    };
   }
 
   get info(): StackInfo {
@@ -91,6 +104,7 @@ export class Stack {
 
   async start(): Promise<StackInfo> {
     const started = Date.now();
+    this.stopping = false;
     const ports = PORTS[this.options.profile];
     if (this.options.fresh) {
       // Data goes; the Kafka jars (deploy/kafka/pom.xml) stay, they are a cache.
@@ -145,6 +159,9 @@ export class Stack {
       DATABASE_URL: url.toString(),
       DB_SCHEMA: role,
       KAFKA_BROKERS: info.brokers.join(','),
+      // A service restarted after a crash joins its consumer group only once Kafka gave up on the
+      // dead member: 10 s here instead of 30 s, so that it is back within seconds.
+      KAFKA_SESSION_TIMEOUT_MS: '10000',
       INTERNAL_AUTH_SECRET: this.secrets.internalAuthSecret,
       ...(name === 'customer-profile' ? { CONTACT_FINGERPRINT_KEY: this.secrets.contactFingerprintKey } : {}),
       OTEL_TRACES_EXPORTER: process.env.OTEL_TRACES_EXPORTER ?? 'none',
@@ -156,6 +173,8 @@ export class Stack {
       env.OIDC_ISSUER = process.env.OIDC_ISSUER ?? `${info.gatewayUrl}/oidc`;
       env.OIDC_EMBEDDED = process.env.OIDC_ISSUER ? 'false' : 'true';
       env.OIDC_EMBEDDED_KEYS_FILE = path.join(this.dir, 'idp-keys.json');
+      // The demo user `fuzzer` (npm run fuzz) gets a bucket that fits a schemathesis run; everyone else keeps the default.
+      env.RATE_LIMIT_OVERRIDES ??= 'rapport-cli/fuzzer=500:1000';
       for (const upstream of SERVICE_NAMES.filter((s) => s !== 'gateway')) {
         env[`SERVICE_URL_${upstream.toUpperCase().replace(/-/g, '_')}`] = info.serviceUrls[upstream];
       }
@@ -165,43 +184,105 @@ export class Stack {
 
   /** Starts a service from the build (dist/), or from another entry such as a production bundle's. */
   async startService(name: ServiceName, main = path.join(repoRoot(), 'dist', 'apps', name, 'src', 'main.js')): Promise<void> {
+    // A deliberate start takes over from a restart the supervisor has pending (or waits for one under way).
+    const supervisor = this.supervisorOf(name);
+    await supervisor.cancel();
+    supervisor.reset();
+    if (this.children.get(name)?.isRunning()) throw new Error(`${name} is already running`);
+    this.mains.set(name, main);
+    await this.launchService(name, main);
+  }
+
+  /** Kills a service the way a crash would (SIGKILL by default), for tests; its supervisor brings it back. */
+  killService(name: ServiceName, signal: NodeJS.Signals = 'SIGKILL'): { pid: number } {
+    const child = this.children.get(name);
+    if (!child?.isRunning() || child.pid === undefined) throw new Error(`${name} is not running`);
+    process.kill(child.pid, signal);
+    return { pid: child.pid };
+  }
+
+  /**
+   * Spawns a service and waits until /health/ready answers. Everything in it up to the spawn is
+   * synchronous, so a stop that comes while a restart is under way always finds the child to stop.
+   */
+  private async launchService(name: ServiceName, main: string): Promise<void> {
     if (!fs.existsSync(main)) throw new Error(`${main} is missing: run the build first (node deploy/build.cjs)`);
+    if (this.stopping) throw new Error(`${name}: not started, the stack is stopping`);
     const child = spawnLogged({
       name,
       cwd: path.dirname(main),
       command: process.execPath,
-      // kafkajs 2.2.4 arms a timer with a negative delay that Node 24 warns about; it is harmless.
-      args: ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', main],
+      args: ['--enable-source-maps', main],
       logFile: path.join(this.dir, 'logs', `${name}.log`),
       env: this.serviceEnv(name),
       emergencySignal: 'SIGKILL',
     });
     this.children.set(name, child);
+    // A child that did not come up is not left behind (a restart would find its port taken).
+    const failed = async (message: string): Promise<Error> => {
+      if (this.children.get(name) === child) this.children.delete(name);
+      await stopChild(child, { signal: 'SIGTERM', timeoutMs: 5_000, log: this.log });
+      return new Error(message);
+    };
     const readyUrl = `${this.info.serviceUrls[name]}/health/ready`;
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {
       if (!child.isRunning()) {
-        throw new Error(`${name} exited during start-up (${JSON.stringify(child.exitInfo())}); log:\n${tailFile(child.logFile, 30)}`);
+        const info = child.exitInfo();
+        throw await failed(
+          `${name} exited during start-up (code ${info?.code}, signal ${info?.signal})\n--- ${child.logFile} ---\n${tailFile(child.logFile, 30, child.logOffset)}`,
+        );
       }
       try {
         const response = await fetch(readyUrl, { signal: AbortSignal.timeout(2_000) });
-        if (response.ok) return;
+        if (response.ok) {
+          this.watch(name, child);
+          return;
+        }
       } catch {
         // not listening yet
       }
       await sleep(250);
     }
-    throw new Error(`${name} was not ready within 90 s; log:\n${tailFile(child.logFile, 30)}`);
+    throw await failed(`${name} was not ready within 90 s\n--- ${child.logFile} ---\n${tailFile(child.logFile, 30, child.logOffset)}`);
+  }
+
+  /** From ready on, an exit nobody asked for is a crash: stopService() takes the child out of the map first. */
+  private watch(name: ServiceName, child: ManagedChild): void {
+    void child.exited.then((info) => {
+      if (this.stopping || this.children.get(name) !== child) return;
+      this.children.delete(name);
+      this.supervisorOf(name).crashed(info, child.logOffset);
+    });
+  }
+
+  private supervisorOf(name: ServiceName): Supervisor {
+    let supervisor = this.supervisors.get(name);
+    if (!supervisor) {
+      supervisor = new Supervisor({
+        name,
+        log: this.log,
+        logFile: path.join(this.dir, 'logs', `${name}.log`),
+        restart: () => this.launchService(name, this.mains.get(name) ?? path.join(repoRoot(), 'dist', 'apps', name, 'src', 'main.js')),
+      });
+      this.supervisors.set(name, supervisor);
+    }
+    return supervisor;
   }
 
   /** Graceful stop (SIGTERM), as Kubernetes would do it. */
   async stopService(name: ServiceName): Promise<void> {
+    // No restart after a deliberate stop: a pending one is dropped; one under way ends when the child
+    // it started is stopped here.
+    const restarting = this.supervisors.get(name)?.cancel();
     const child = this.children.get(name);
-    if (!child) return;
-    this.children.delete(name);
-    const started = Date.now();
-    const info = await stopChild(child, { signal: 'SIGTERM', timeoutMs: 15_000, log: this.log });
-    this.log(`${name}: stopped in ${Date.now() - started} ms (code ${info.code}, signal ${info.signal})`);
+    if (child) {
+      this.children.delete(name);
+      const started = Date.now();
+      const info = await stopChild(child, { signal: 'SIGTERM', timeoutMs: 15_000, log: this.log });
+      this.log(`${name}: stopped in ${Date.now() - started} ms (code ${info.code}, signal ${info.signal})`);
+    }
+    await restarting;
   }
 
   async restartKafka(): Promise<void> {
@@ -214,7 +295,9 @@ export class Stack {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.children.keys()].map((name) => this.stopService(name)));
+    this.stopping = true;
+    // Every service, also one the supervisor is about to restart.
+    await Promise.all(SERVICE_NAMES.map((name) => this.stopService(name)));
     await this.kafka?.stop();
     await this.postgres?.stop();
     this.kafka = undefined;

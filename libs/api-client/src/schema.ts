@@ -878,7 +878,7 @@ export interface components {
             /** @example 采购经理 */
             title?: string;
             /**
-             * @description Normalised to E.164
+             * @description Any valid phone number of any country: international with its country code (+39 333 123 4567, +1 (415) 555-2671, +8613800138000) or national in the default region (PHONE_DEFAULT_REGION, CN unless configured: 138 0013 8000, 010 6552 9988); spaces, hyphens, dots and parentheses allowed; stored as E.164
              * @example 138 0013 8001
              */
             phone?: string;
@@ -927,12 +927,12 @@ export interface components {
              */
             emails?: string[];
             /**
-             * @description The primary phone; any common form (138 0013 8000, +86 138-0013-8000), stored as E.164
+             * @description The primary phone. Any valid phone number of any country: international with its country code (+39 333 123 4567, +1 (415) 555-2671, +8613800138000) or national in the default region (PHONE_DEFAULT_REGION, CN unless configured: 138 0013 8000, 010 6552 9988); spaces, hyphens, dots and parentheses allowed; stored as E.164
              * @example +8613800138000
              */
             phone?: string;
             /**
-             * @description Further phones, stored as E.164 (default region CN)
+             * @description Further phones. Any valid phone number of any country: international with its country code (+39 333 123 4567, +1 (415) 555-2671, +8613800138000) or national in the default region (PHONE_DEFAULT_REGION, CN unless configured: 138 0013 8000, 010 6552 9988); spaces, hyphens, dots and parentheses allowed; stored as E.164
              * @example [
              *       "010 6552 9988"
              *     ]
@@ -1124,12 +1124,12 @@ export interface components {
              */
             emails?: string[];
             /**
-             * @description The primary phone; any common form (138 0013 8000, +86 138-0013-8000), stored as E.164
+             * @description The primary phone. Any valid phone number of any country: international with its country code (+39 333 123 4567, +1 (415) 555-2671, +8613800138000) or national in the default region (PHONE_DEFAULT_REGION, CN unless configured: 138 0013 8000, 010 6552 9988); spaces, hyphens, dots and parentheses allowed; stored as E.164
              * @example +8613800138000
              */
             phone?: string;
             /**
-             * @description Further phones, stored as E.164 (default region CN)
+             * @description Further phones. Any valid phone number of any country: international with its country code (+39 333 123 4567, +1 (415) 555-2671, +8613800138000) or national in the default region (PHONE_DEFAULT_REGION, CN unless configured: 138 0013 8000, 010 6552 9988); spaces, hyphens, dots and parentheses allowed; stored as E.164
              * @example [
              *       "010 6552 9988"
              *     ]

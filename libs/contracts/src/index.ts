@@ -2,6 +2,7 @@ export * from './services';
 export * from './topics';
 export * from './event-definition';
 export * from './envelope';
+export * from './phone';
 export * from './event-catalog';
 export * from './events/customer-profile.events';
 export * from './events/loyalty.events';

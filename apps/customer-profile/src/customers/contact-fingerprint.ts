@@ -34,7 +34,7 @@ export class ContactFingerprinter {
     if (key.length < 32) throw new Error('the contact fingerprint key must have at least 32 characters');
   }
 
-  /** Phones in any common form (normalised to E.164, default region CN; invalid ones are skipped), emails in any case, identifiers as type and value. */
+  /** Phones in any common form (normalised to E.164 by the phone rule; invalid ones are skipped), emails in any case, identifiers as type and value. */
   of(contacts: FingerprintedContacts): string[] {
     const out = new Set<string>();
     for (const raw of [contacts.phone, ...(contacts.phones ?? [])]) {

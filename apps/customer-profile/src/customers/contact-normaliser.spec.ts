@@ -1,5 +1,4 @@
-import fc from 'fast-check';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { PhoneRule } from '@rapport/contracts';
 import { ContactNormaliser } from './contact-normaliser';
 import type { FieldError } from '@rapport/platform-http';
 
@@ -24,37 +23,17 @@ describe(ContactNormaliser.name, () => {
     expect(errors).toEqual([expect.objectContaining({ field: 'phones[1]' })]);
   });
 
+  it('reads national numbers in the default region of its rule (the fast path of the phone rule: libs/contracts/src/phone.spec.ts)', () => {
+    const errors: FieldError[] = [];
+    expect(new ContactNormaliser(new PhoneRule('IT')).phones('333 123 4567', ['+86 138 0013 8000', '13800138000'], errors)).toEqual(['+393331234567', '+8613800138000']);
+    expect(errors).toEqual([{ field: 'phones[1]', message: 'phones[1] is not a valid phone number (13800138000)' }]);
+  });
+
   it('keeps the primary phone first and drops duplicates', () => {
     expect(sut.phones('13800138000', ['+86 138 0013 8000', '13900001111'], [])).toEqual(['+8613800138000', '+8613900001111']);
   });
 
   it('trims and lower-cases emails without duplicates', () => {
     expect(sut.emails('  XiaoMing.Wang@Example.com ', ['xiaoming.wang@example.com', 'B@x.CN'])).toEqual(['xiaoming.wang@example.com', 'b@x.cn']);
-  });
-});
-
-describe(`${ContactNormaliser.name} mainland fast path`, () => {
-  const sut = new ContactNormaliser();
-  const library = (raw: string): string | undefined => {
-    const parsed = parsePhoneNumberFromString(raw.trim(), 'CN');
-    return parsed && parsed.isValid() ? parsed.number : undefined;
-  };
-
-  it('answers exactly as libphonenumber for 11-digit numbers starting with 1, in every spelling', () => {
-    fc.assert(
-      fc.property(fc.stringMatching(/^1\d{10}$/), fc.constantFrom('', '+86', '+86 '), fc.boolean(), (digits, prefix, spaced) => {
-        const raw = prefix + (spaced ? `${digits.slice(0, 3)} ${digits.slice(3, 7)}-${digits.slice(7)}` : digits);
-        const errors: FieldError[] = [];
-        expect(sut.phone(raw, 'phone', errors)).toBe(library(raw));
-        expect(errors).toHaveLength(library(raw) === undefined ? 1 : 0);
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
-  it('agrees with libphonenumber on numbers sharing a cached prefix', () => {
-    for (const national of ['13800138000', '13800138999', '10012345678', '10012345600', '19912345678', '14012345678', '14012345000']) {
-      expect(sut.phone(national, 'phone', [])).toBe(library(national));
-    }
   });
 });

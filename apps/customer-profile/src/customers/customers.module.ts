@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CustomFieldsModule } from '../custom-fields/custom-fields.module';
 import { DuplicatesRepository } from '../duplicates/duplicates.repository';
 import { OwnershipModule } from '../ownership/ownership.module';
+import { CONTACTS_CONFIG, loadContactsConfig } from './contacts.config';
 import { CustomerDataRegistry } from './customer-data.registry';
 import { CustomersController } from './customers.controller';
 import { CustomersRepository } from './customers.repository';
@@ -10,7 +11,7 @@ import { CustomersService } from './customers.service';
 @Module({
   imports: [CustomFieldsModule, OwnershipModule],
   controllers: [CustomersController],
-  providers: [CustomersService, CustomersRepository, CustomerDataRegistry, DuplicatesRepository],
-  exports: [CustomersService, CustomersRepository, CustomerDataRegistry, DuplicatesRepository],
+  providers: [{ provide: CONTACTS_CONFIG, useFactory: () => loadContactsConfig() }, CustomersService, CustomersRepository, CustomerDataRegistry, DuplicatesRepository],
+  exports: [CONTACTS_CONFIG, CustomersService, CustomersRepository, CustomerDataRegistry, DuplicatesRepository],
 })
 export class CustomersModule {}

@@ -1,3 +1,4 @@
+import { phoneDefaultRegionVariable } from '@rapport/contracts';
 import { env, loadConfig } from '@rapport/platform-config';
 import { z } from 'zod';
 
@@ -23,6 +24,8 @@ const gatewayConfigSchema = z.object({
   OIDC_EMBEDDED_KEYS_FILE: z.string().default('/tmp/rapport-idp-keys.json'),
   RATE_LIMIT_PER_SECOND: env.int(20, 1),
   RATE_LIMIT_BURST: env.int(60, 1),
+  /** The region of phone numbers written without a country code; customer-profile reads the same variable. */
+  PHONE_DEFAULT_REGION: phoneDefaultRegionVariable,
   CORS_ORIGINS: z
     .string()
     .default('')

@@ -7,7 +7,6 @@ import {
   IsIn,
   IsInt,
   IsObject,
-  IsPhoneNumber,
   IsUUID,
   IsOptional,
   IsString,
@@ -18,6 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsPhone, PHONE_FORMAT_DESCRIPTION } from '../phone';
 import { ASSIGNMENT_RULES, TEAM_PATTERN, VALUE_TIERS, type ValueTier } from './ownership.dto';
 
 export const CUSTOMER_KINDS = ['person', 'organisation'] as const;
@@ -66,14 +66,15 @@ export class CustomerIdentifier {
 export class ContactPerson {
   @ApiProperty({ example: '李娜' }) @Transform(trim) @IsString() @Length(1, 200) name!: string;
   @ApiPropertyOptional({ example: '采购经理' }) @IsOptional() @Transform(trim) @IsString() @Length(1, 100) title?: string;
-  @ApiPropertyOptional({ example: '138 0013 8001', description: 'Normalised to E.164' }) @IsOptional() @IsString() @Length(3, 40) @IsPhoneNumber('CN', { message: 'phone must be a valid phone number, e.g. +8613800138000 or 138 0013 8000' }) phone?: string;
+  @ApiPropertyOptional({ example: '138 0013 8001', description: PHONE_FORMAT_DESCRIPTION }) @IsOptional() @IsString() @Length(3, 40) @IsPhone() phone?: string;
   @ApiPropertyOptional({ example: 'na.li@example.com' }) @IsOptional() @Transform(trim) @IsEmail({}, { message: 'email must be an email address' }) @Length(3, 254) email?: string;
 }
 
 /**
  * The body of POST /api/v1/customers. One class validates at the gateway (the edge) and again in
- * customer-profile (defence in depth), and documents the OpenAPI schema. Phones are checked and
- * normalised to E.164 by customer-profile (default region CN), which names the bad field.
+ * customer-profile (defence in depth), and documents the OpenAPI schema. Phones are checked by the
+ * one phone rule (../phone.ts: any valid number, national ones in the default region) at both, and
+ * normalised to E.164 by customer-profile.
  */
 export class CreateCustomerRequest {
   @ApiProperty({ example: '王小明', minLength: 1, maxLength: 200 })
@@ -112,19 +113,19 @@ export class CreateCustomerRequest {
   @MaxLength(254, { each: true })
   emails?: string[];
 
-  @ApiPropertyOptional({ example: '+8613800138000', description: 'The primary phone; any common form (138 0013 8000, +86 138-0013-8000), stored as E.164' })
+  @ApiPropertyOptional({ example: '+8613800138000', description: `The primary phone. ${PHONE_FORMAT_DESCRIPTION}` })
   @IsOptional()
   @IsString()
   @Length(3, 40)
-  @IsPhoneNumber('CN', { message: 'phone must be a valid phone number, e.g. +8613800138000 or 138 0013 8000' })
+  @IsPhone()
   phone?: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['010 6552 9988'], description: 'Further phones, stored as E.164 (default region CN)' })
+  @ApiPropertyOptional({ type: [String], example: ['010 6552 9988'], description: `Further phones. ${PHONE_FORMAT_DESCRIPTION}` })
   @IsOptional()
   @ArrayMaxSize(10)
   @IsString({ each: true })
   @Length(3, 40, { each: true })
-  @IsPhoneNumber('CN', { each: true, message: 'phones must contain valid phone numbers, e.g. +8613800138000 or 138 0013 8000' })
+  @IsPhone({ each: true })
   phones?: string[];
 
   @ApiPropertyOptional({ type: [PostalAddress] })

@@ -75,4 +75,9 @@ export interface MessageBusConfig {
   brokers: string[];
   ssl?: boolean;
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  /**
+   * How long the group coordinator waits for a silent consumer before handing its partitions to
+   * the others (default 30 s). A replica that crashed holds up its successor's join this long.
+   */
+  consumerSessionTimeoutMs?: number;
 }

@@ -291,8 +291,15 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
           { err: error, eventId: event.id, type: event.type, attempt, kind, retryInMs: delay },
           'event handling failed, retrying',
         );
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        await controls.heartbeat().catch(() => undefined);
+        // Heartbeats during the wait keep the group membership: a wait longer than the consumer's
+        // session (10 s in the local stack) would otherwise cost a rebalance.
+        let waited = 0;
+        do {
+          const step = Math.min(2_000, delay - waited);
+          await new Promise((resolve) => setTimeout(resolve, step));
+          await controls.heartbeat().catch(() => undefined);
+          waited += step;
+        } while (waited < delay);
       }
     }
   }

@@ -39,7 +39,7 @@ class KafkaJsMessageBus implements MessageBus {
   private admin?: Promise<Admin>;
 
   constructor(
-    config: MessageBusConfig,
+    private readonly config: MessageBusConfig,
     private readonly logger: Logger,
   ) {
     this.kafka = new Kafka({
@@ -67,7 +67,7 @@ class KafkaJsMessageBus implements MessageBus {
   }
 
   consumer(groupId: string): RecordConsumer {
-    return new KafkaJsConsumer(this.kafka, groupId, this.logger);
+    return new KafkaJsConsumer(this.kafka, groupId, this.logger, this.config.consumerSessionTimeoutMs ?? 30_000);
   }
 
   async ensureTopics(topics: readonly TopicDefinition[]): Promise<string[]> {
@@ -200,13 +200,15 @@ class KafkaJsConsumer implements RecordConsumer {
     private readonly kafka: Kafka,
     private readonly groupId: string,
     private readonly logger: Logger,
+    private readonly sessionTimeoutMs: number,
   ) {}
 
   async start(options: ConsumeOptions): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.sessionTimeoutMs,
+      // a third of the session at most, so that two lost heartbeats do not cost the membership
+      heartbeatInterval: Math.min(3_000, Math.floor(this.sessionTimeoutMs / 3)),
       rebalanceTimeout: 30_000,
       retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 10 },
     });

@@ -23,6 +23,8 @@ function serviceConfigSchema(service: ServiceName) {
       KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
       KAFKA_SASL_USERNAME: z.string().min(1).optional(),
       KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+      // the broker refuses sessions shorter than its group.min.session.timeout.ms (6 s by default)
+      KAFKA_SESSION_TIMEOUT_MS: env.int(30_000, 6_000),
       INTERNAL_AUTH_SECRET: z.string({ error: 'is required' }).min(32, 'expected at least 32 characters'),
       OUTBOX_POLL_INTERVAL_MS: env.int(1_000, 50),
       OUTBOX_BATCH_SIZE: env.int(200, 1),

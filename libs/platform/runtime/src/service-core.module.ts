@@ -81,6 +81,7 @@ export class ServiceCoreModule {
                 clientId: config.KAFKA_CLIENT_ID,
                 brokers: config.KAFKA_BROKERS,
                 ssl: config.KAFKA_SSL,
+                consumerSessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
                 ...(config.KAFKA_SASL_MECHANISM
                   ? {
                       sasl: {

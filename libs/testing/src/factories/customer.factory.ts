@@ -6,6 +6,30 @@ export function cnMobile(): { typed: string; e164: string } {
   return { typed: `139 ${rest.slice(0, 4)} ${rest.slice(4)}`, e164: `+86139${rest}` };
 }
 
+/**
+ * Valid numbers of thirteen countries as people there write them internationally, unique per call (the
+ * random tail keeps each in a range libphonenumber accepts whatever its digits).
+ */
+export function worldPhones(): Array<{ country: string; typed: string; e164: string }> {
+  const tail = (digits: number) => String(randomInt(0, 10 ** digits)).padStart(digits, '0');
+  const phone = (country: string, typed: string) => ({ country, typed, e164: `+${typed.replace(/\D/g, '')}` });
+  return [
+    phone('Italy', `+39 333 123 ${tail(4)}`),
+    phone('Germany', `+49 30 12${tail(4)}`),
+    phone('United States', `+1 (415) 555-2${tail(3)}`),
+    phone('United Kingdom', `+44 20 7946 0${tail(3)}`),
+    phone('France', `+33 6 12 34 ${tail(2)} ${tail(2)}`),
+    phone('Japan', `+81 90-1234-${tail(4)}`),
+    phone('India', `+91 98765 4${tail(4)}`),
+    phone('Brazil', `+55 11 91234-${tail(4)}`),
+    phone('Australia', `+61 412 3${tail(2)} ${tail(3)}`),
+    phone('Spain', `+34 612 34 ${tail(2)} ${tail(2)}`),
+    phone('South Korea', `+82 10-1234-${tail(4)}`),
+    phone('Mexico', `+52 55 1234 ${tail(4)}`),
+    phone('South Africa', `+27 82 123 ${tail(4)}`),
+  ];
+}
+
 export function uniqueTag(prefix = 't'): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }

@@ -1,0 +1,148 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import { connect } from 'node:net';
+import * as path from 'node:path';
+import { demoUserToken } from '@rapport/stack';
+
+/**
+ * A newcomer's first `npm start`, on an empty data folder: the real command, in its own process
+ * group as a terminal runs it, with the first-run profile's own ports and folder (.local/first-run).
+ * It must print "Rapport is running" with demo data for every feature, and Ctrl-C must leave no
+ * process behind.
+ */
+const root = path.resolve(__dirname, '..', '..');
+const dataDir = path.join(root, '.local', 'first-run');
+const gateway = 'http://127.0.0.1:3600';
+const PORTS = [54389, 19692, 19693, 3600, 3601, 3602, 3603, 3604, 3605];
+
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => (children.get(p) ?? []).forEach((c) => (out.push(c), walk(c)));
+  walk(pid);
+  return out;
+}
+
+const alive = (pid: number) => {
+  try {
+    // a zombie has no /proc/<pid>/cmdline content left; it is gone for our purpose
+    return fs.readFileSync(`/proc/${pid}/cmdline`).length > 0;
+  } catch {
+    return false;
+  }
+};
+
+interface Customer {
+  id: string;
+  kind: string;
+  phone: string | null;
+  ownerId: string | null;
+  team: string | null;
+}
+type Json = Record<string, unknown> & { items?: unknown[] };
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+describe('first npm start on empty data', () => {
+  let child: ChildProcess;
+  let output = '';
+  const waitFor = (pattern: RegExp, ms: number) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${ms} ms; output:\n${output.slice(-4000)}`)), ms);
+      const check = () => {
+        if (pattern.test(output)) {
+          clearTimeout(timer);
+          resolve();
+        } else if (child.exitCode !== null) {
+          clearTimeout(timer);
+          reject(new Error(`npm start exited (${child.exitCode}) before ${pattern}; output:\n${output.slice(-4000)}`));
+        } else setTimeout(check, 200);
+      };
+      check();
+    });
+  const get = async (user: string, route: string) => {
+    const response = await fetch(`${gateway}/api/v1${route}`, { headers: { authorization: `Bearer ${await demoUserToken(gateway, user)}` } });
+    expect(response.status).toBe(200);
+    return (await response.json()) as Json;
+  };
+
+  beforeAll(async () => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    for (const port of PORTS) expect(await listening(port)).toBe(false);
+    child = spawn('npm', ['start', '--', '--profile', 'first-run'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor(/Rapport is running\./, 300_000);
+  }, 320_000);
+
+  afterAll(() => {
+    // Only if a test failed before Ctrl-C: do not leave the stack behind.
+    if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+  });
+
+  it('says where everything is and that demo data was seeded, without a warning', () => {
+    expect(output).toMatch(/demo data seeded: \d+ customers, \d+ purchases/);
+    expect(output).toContain(`API (gateway)   ${gateway}/api/v1`);
+    expect(output).not.toMatch(/Warning:/);
+  });
+
+  it('has demo customers of both kinds in several countries, owned, in a team and in the pool', async () => {
+    const items = (await get('admin', '/customers?limit=200')).items as Customer[];
+    const kinds = new Set(items.map((c) => c.kind));
+    expect(kinds).toEqual(new Set(['person', 'organisation']));
+    const countryCodes = new Set(items.map((c) => c.phone?.match(/^\+(1|33|39|49|81|86)/)?.[1]).filter(Boolean));
+    expect(countryCodes.size).toBeGreaterThanOrEqual(5);
+    expect(items.some((c) => c.ownerId === 'agent1' && c.team === 'north')).toBe(true);
+    expect(items.some((c) => c.ownerId === null)).toBe(true);
+    const team = await get('admin', '/teams/north');
+    expect(team['userIds']).toEqual(expect.arrayContaining(['agent1']));
+  });
+
+  it('has purchases in two currencies, a segment with members and a loyalty member with points', async () => {
+    const items = (await get('admin', '/customers?limit=200')).items as Customer[];
+    const currencies = new Set<string>();
+    const buyers: string[] = [];
+    for (const customer of items) {
+      const purchases = await get('admin', `/customers/${customer.id}/purchases`);
+      const orders = purchases.items as Array<{ currency: string }>;
+      for (const p of orders) currencies.add(p.currency);
+      if (orders.length > 0) buyers.push(customer.id);
+    }
+    expect(currencies.size).toBeGreaterThanOrEqual(2);
+    const segments = await get('admin', '/segments');
+    const segment = (segments.items as Array<{ id: string }>)[0]!;
+    expect(segment).toBeDefined();
+    expect((await get('admin', `/segments/${segment.id}/count`))['count']).toBeGreaterThan(0);
+    // every buyer is a loyalty member, credited through Kafka before "running" was printed
+    const balances = await Promise.all(buyers.map((id) => get('admin', `/loyalty/members/${id}`)));
+    expect(balances.some((b) => (b['balance'] as number) > 0)).toBe(true);
+  });
+
+  it('stops on Ctrl-C and leaves no process and no port behind', async () => {
+    const tree = descendants(child.pid!);
+    expect(tree.length).toBeGreaterThan(8); // npm, bootstrap, the CLI, PostgreSQL, Kafka, six services
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    process.kill(-child.pid!, 'SIGINT'); // what a terminal sends to the foreground process group
+    await waitFor(/no process of the stack is left/, 90_000);
+    await exited;
+    const deadline = Date.now() + 10_000;
+    while (tree.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(tree.filter(alive)).toEqual([]);
+    for (const port of PORTS) expect(await listening(port)).toBe(false);
+  }, 120_000);
+});
