@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { PostalAddress, ValueTier } from '@rapport/contracts';
 import type { CustomerVisibility } from '@rapport/platform-auth';
 import { DataSource, type EntityManager } from 'typeorm';
+import { visibilitySql } from '../shared/visibility.sql';
 import { buildSearchKey } from '../search/search-key';
 import type { ContactPersonRecord, CustomerFields, CustomerIdentifierRecord, CustomerRecord } from './customer.record';
 
@@ -36,21 +37,6 @@ export const CUSTOMER_COLUMNS = `c.id, c.kind, c.name, c.gender, to_char(c.birth
   c.addresses, c.tags, c.interests, c.preferences, c.notes, c.custom_fields, c.source_channel, c.owner_id, c.team,
   c.value_tier, c.created_at, c.updated_at, c.version, c.created_at::text AS created_key`;
 
-/** Appends the row-level rule for `alias` to `params`; a caller who may see nothing gets `false`. */
-export function visibilitySql(visibility: CustomerVisibility, params: unknown[], alias = 'c'): string {
-  switch (visibility.kind) {
-    case 'all':
-      return 'true';
-    case 'team':
-      params.push(visibility.team);
-      return `${alias}.team = $${params.length}`;
-    case 'own-and-pool':
-      params.push(visibility.ownerId);
-      return `(${alias}.owner_id = $${params.length} OR ${alias}.owner_id IS NULL)`;
-    case 'none':
-      return 'false';
-  }
-}
 
 export interface ListFilter {
   sort: 'createdAt' | '-createdAt' | 'name' | '-name';

@@ -22,7 +22,7 @@ import { contactFingerprinter, type FingerprintedContacts } from './contact-fing
 import { CustomerDataRegistry } from './customer-data.registry';
 import { CustomerFieldsBuilder } from './customer-fields';
 import type { CustomerFields, CustomerRecord } from './customer.record';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor } from '../shared/cursor';
 import {
   AlreadyMergedException,
   BadCursorException,

@@ -4,7 +4,7 @@ import { customerVisibility } from '@rapport/platform-auth';
 import { ProblemException } from '@rapport/platform-http';
 import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../customers/cursor';
+import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { DuplicatesRepository } from './duplicates.repository';
 
 /** GET /api/v1/customers/duplicates lands here: likely duplicates to review, newest first. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CustomerVisibility } from '@rapport/platform-auth';
 import type { EntityManager } from 'typeorm';
 import type { CustomerFields } from '../customers/customer.record';
-import { visibilitySql } from '../customers/customers.repository';
+import { visibilitySql } from '../shared/visibility.sql';
 import { encodeSearchText } from '../search/search-key';
 
 /** How alike two names must be (pg_trgm strict word similarity over the encoded names) to be noted. */

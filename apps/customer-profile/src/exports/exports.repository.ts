@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CustomerVisibility } from '@rapport/platform-auth';
 import { DataSource } from 'typeorm';
-import { visibilitySql } from '../customers/customers.repository';
+import { visibilitySql } from '../shared/visibility.sql';
 import { EXPORT_ROW_SQL, type ExportRow } from './customer-csv';
 
 @Injectable()

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { FEATURE_CONFIG, loadFeatureConfig } from '../purchases/purchases.config';
+import { FEATURE_CONFIG, loadFeatureConfig } from '../shared/feature.config';
 import { LIFECYCLE_CONFIG, loadLifecycleConfig } from './lifecycle.config';
 import { LifecycleController } from './lifecycle.controller';
 import { LifecycleRepository } from './lifecycle.repository';

@@ -5,7 +5,7 @@ import { ProblemException } from '@rapport/platform-http';
 import { OutboxWriter } from '@rapport/platform-messaging';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import { DataSource, type EntityManager } from 'typeorm';
-import { FEATURE_CONFIG, type FeatureConfig } from '../purchases/purchases.config';
+import { FEATURE_CONFIG, type FeatureConfig } from '../shared/feature.config';
 import { LIFECYCLE_CONFIG, type LifecycleConfig } from './lifecycle.config';
 import { LifecyclePolicy, type MergeSide } from './lifecycle.policy';
 import { LifecycleRepository, type LifecycleRow, type LifecycleState } from './lifecycle.repository';

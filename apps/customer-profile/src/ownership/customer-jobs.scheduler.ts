@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
-import { FEATURE_CONFIG, type FeatureConfig } from '../purchases/purchases.config';
+import { FEATURE_CONFIG, type FeatureConfig } from '../shared/feature.config';
 import { OwnershipService } from './ownership.service';
 
 /**

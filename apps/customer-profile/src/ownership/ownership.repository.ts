@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CustomerVisibility } from '@rapport/platform-auth';
 import { DataSource, type EntityManager } from 'typeorm';
-import { visibilitySql } from '../customers/customers.repository';
+import { visibilitySql } from '../shared/visibility.sql';
 
 export interface OwnershipRow {
   change: string;

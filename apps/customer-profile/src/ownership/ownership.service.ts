@@ -5,7 +5,7 @@ import { ProblemException } from '@rapport/platform-http';
 import { OutboxWriter } from '@rapport/platform-messaging';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import { DataSource, type EntityManager } from 'typeorm';
-import { FEATURE_CONFIG, type FeatureConfig } from '../purchases/purchases.config';
+import { FEATURE_CONFIG, type FeatureConfig } from '../shared/feature.config';
 import { OwnershipRepository, type OwnershipRow } from './ownership.repository';
 import { OWNERSHIP_CONFIG, type OwnershipConfig } from './ownership.config';
 import { OwnershipRules, type OwnershipDecision } from './ownership.rules';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { LifecycleStage } from '@rapport/contracts';
 import type { CustomerVisibility } from '@rapport/platform-auth';
 import { DataSource, type EntityManager } from 'typeorm';
-import { visibilitySql } from '../customers/customers.repository';
+import { visibilitySql } from '../shared/visibility.sql';
 import type { PricedLine } from './purchase-calculator';
 
 export interface PurchaseRow {

@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { Money } from './money';
 import { PurchaseCalculator } from './purchase-calculator';
-import { FEATURE_CONFIG, type FeatureConfig } from './purchases.config';
+import { FEATURE_CONFIG, type FeatureConfig } from '../shared/feature.config';
 import { PurchasesRepository, type LineRow, type PurchaseRow, type RefundRow } from './purchases.repository';
 
 export interface PurchaseWithDetails {

@@ -3,7 +3,7 @@ import { SearchCustomersQuery, type CustomerSearchPage } from '@rapport/contract
 import { customerVisibility } from '@rapport/platform-auth';
 import { ProblemException } from '@rapport/platform-http';
 import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
-import { decodeCursor, encodeCursor } from '../customers/cursor';
+import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { toCustomerView } from '../customers/customer.view';
 import { encodeSearchText, wantsFuzzy } from './search-key';
 import { SearchRepository } from './search.repository';

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { CustomerVisibility } from '@rapport/platform-auth';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CustomerRecord } from '../customers/customer.record';
-import { CUSTOMER_COLUMNS, CustomersRepository, visibilitySql, type CustomerRow } from '../customers/customers.repository';
+import { CUSTOMER_COLUMNS, CustomersRepository, type CustomerRow } from '../customers/customers.repository';
+import { visibilitySql } from '../shared/visibility.sql';
 import { escapeLike } from './search-key';
 
 /** How alike a query and a word of the search key must be to count as a fuzzy hit (pg_trgm word similarity). */

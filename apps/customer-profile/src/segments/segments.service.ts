@@ -6,7 +6,7 @@ import type { CallerIdentity } from '@rapport/platform-runtime';
 import { DataSource } from 'typeorm';
 import { CustomFieldsRepository } from '../custom-fields/custom-fields.repository';
 import type { CustomerRecord } from '../customers/customer.record';
-import { decodeCursor, encodeCursor } from '../customers/cursor';
+import { decodeCursor, encodeCursor } from '../shared/cursor';
 import type { ExportRow } from '../exports/customer-csv';
 import { maySegmentBeChanged } from './segment-access';
 import { SegmentDefinitionParser } from './segment-definition.parser';

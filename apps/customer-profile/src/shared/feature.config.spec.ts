@@ -1,5 +1,5 @@
 import { ConfigError } from '@rapport/platform-config';
-import { loadFeatureConfig } from './purchases.config';
+import { loadFeatureConfig } from './feature.config';
 
 describe('loadFeatureConfig', () => {
   it('has defaults', () => {
