@@ -73,15 +73,3 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
     }),
   ]);
 }
-
-/** Postgres errors worth retrying: connection loss, shutdown, serialization failures, deadlocks. */
-export function isTransientDatabaseError(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  if (typeof code === 'string') {
-    if (code.startsWith('08')) return true; // connection exception
-    if (['40001', '40P01', '57P01', '57P02', '57P03', '53300', '55P03'].includes(code)) return true;
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)) return true;
-  }
-  const message = (error as Error)?.message ?? '';
-  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(message);
-}

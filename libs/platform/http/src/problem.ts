@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { isDatabaseBusy } from '@rapport/platform-database';
 
 export const PROBLEM_BASE_URI = 'https://rapport.dev/problems/';
 
@@ -99,21 +100,8 @@ export function toProblem(error: unknown): ProblemDocument {
 export const OVERLOAD_RETRY_AFTER_SECONDS = 1;
 
 /**
- * PostgreSQL errors that say "busy, try again" rather than "broken": too many connections, starting
- * up or shutting down, a serialization failure or deadlock (the transaction was rolled back whole), a
- * lock not available. Matched on the SQLSTATE, which TypeORM's QueryFailedError carries as `code`.
+ * A request that met a saturated database (no pooled connection within the pool's timeout, or a
+ * busy SQLSTATE) is refused with 503 and Retry-After, not a 500: nothing was written, and the same
+ * request succeeds once the load passes.
  */
-const RETRYABLE_SQLSTATES = new Set(['53300', '57P03', '40001', '40P01', '55P03']);
-
-/**
- * A request that met a saturated database (no pooled connection within the pool's timeout, or one of
- * the SQLSTATEs above) is refused with 503 and Retry-After, not a 500: nothing was written, and the
- * same request succeeds once the load passes.
- */
-export function isTransientOverload(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && RETRYABLE_SQLSTATES.has(code)) return true;
-  // pg-pool's own messages when no connection comes within connectionTimeoutMillis.
-  return error.message === 'timeout exceeded when trying to connect' || error.message === 'Connection terminated due to connection timeout';
-}
+export const isTransientOverload = isDatabaseBusy;
