@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Logger } from '@rapport/platform-observability';
 import { LOGGER } from '@rapport/platform-runtime';
 import { LedgerService } from './ledger.service';
-import { loyaltyConfig } from './loyalty.config';
+import { LOYALTY_CONFIG, type LoyaltyConfig } from './loyalty.config';
 
 /**
  * Expires points, releases redemption holds that ran out and reviews tiers on an interval
@@ -20,9 +20,9 @@ export class LedgerScheduler implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     private readonly ledger: LedgerService,
     @Inject(LOGGER) private readonly log: Logger,
+    @Inject(LOYALTY_CONFIG) config: LoyaltyConfig,
   ) {
-    // Validated at boot: a bad LOYALTY_* value stops the service with a message naming it.
-    this.interval = loyaltyConfig().LOYALTY_JOB_INTERVAL_MS;
+    this.interval = config.LOYALTY_JOB_INTERVAL_MS;
   }
 
   onApplicationBootstrap(): void {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   PointsEarnedV1,
   PointsExpiredV1,
@@ -27,7 +27,7 @@ import {
 import { consumeOldestFirst, entriesFor, expiredAllocations, reversalPoints, type Allocation, type Entry, type MovementKind } from './ledger-model';
 import { LedgerErrorCode, LedgerException } from './ledger.exception';
 import { LedgerRepository, type LockedMember, type MovementRow, type NewLot, type RedemptionRow, type RewardRow, type TierChangeRow } from './ledger.repository';
-import { loyaltyConfig } from './loyalty.config';
+import { LOYALTY_CONFIG, type LoyaltyConfig } from './loyalty.config';
 import { availablePoints, decideHold, holdExpiry, type RedemptionStatus } from './redemption-hold';
 import { RedemptionErrorCode, RedemptionException } from './redemption.exception';
 import { addMonths, parseDecimal } from './money';
@@ -72,6 +72,7 @@ export class LedgerService {
     private readonly dataSource: DataSource,
     private readonly ledger: LedgerRepository,
     private readonly outbox: OutboxWriter,
+    @Inject(LOYALTY_CONFIG) private readonly config: LoyaltyConfig,
   ) {}
 
   async openAccount(manager: EntityManager, customer: { customerId: string; kind: string; createdAt: string }): Promise<void> {
@@ -324,7 +325,7 @@ export class LedgerService {
       const redemptionId = randomUUID();
       const rewardId = reward?.id ?? null;
       if (request.hold) {
-        const expiresAt = holdExpiry(now, loyaltyConfig().LOYALTY_HOLD_MINUTES);
+        const expiresAt = holdExpiry(now, this.config.LOYALTY_HOLD_MINUTES);
         const createdAt = await this.ledger.insertRedemption(manager, {
           id: redemptionId,
           customerId,

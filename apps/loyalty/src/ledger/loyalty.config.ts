@@ -19,10 +19,5 @@ export function loadLoyaltyConfig(environment: NodeJS.ProcessEnv = process.env):
   return loadConfig(loyaltyConfigSchema, environment);
 }
 
-let loaded: LoyaltyConfig | undefined;
-
-/** The process's settings, read on first use (at boot, by the scheduler). */
-export function loyaltyConfig(): LoyaltyConfig {
-  loaded ??= loadLoyaltyConfig();
-  return loaded;
-}
+/** Injected where needed, read once at boot (as customer-profile's FEATURE_CONFIG). */
+export const LOYALTY_CONFIG = Symbol('LOYALTY_CONFIG');
