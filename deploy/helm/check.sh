@@ -11,7 +11,11 @@
 #   4. asserts that every helm/rapport/ci/*.invalid value set FAILS lint and template (or only the
 #      commands on its `# rejected-by:` line), with the error named on its `# expect-error:` line;
 #   5. runs the policy test (helm/rapport/test/chart-policy.spec.ts) with Jest + SWC, unless
-#      HELM_CHECK_SKIP_JEST=1 (when the project's Jest run includes it already).
+#      HELM_CHECK_SKIP_JEST=1 (when the project's Jest run includes it already);
+#   6. runs deploy/helm/check-cluster.sh (the chart against a real kube-apiserver, ~5 min build once)
+#      when helm/ or deploy/helm/ changed since its last passing run (their hash differs from
+#      deploy/helm/cluster-check.stamp) or when its tools are already built here;
+#      HELM_CHECK_CLUSTER=always|never overrides. *.cluster-invalid value sets are its alone.
 # `check.sh --tools-only` installs the tools and stops (the policy spec calls it when Helm is missing).
 # Environment: HELM_BIN (use this helm instead), HELM_BUILD_PARALLELISM (go build -p, default 1:
 # the machine is shared), KEEP_RENDERED=1 (keep the rendered manifests in .local/helm-check).
@@ -94,8 +98,9 @@ if "$venv/bin/hadolint" --no-color "$root/docker/Dockerfile"; then
 else
   ko "hadolint docker/Dockerfile"
 fi
-if "$venv/bin/shellcheck" "$root/docker/build-bundle.sh" "$root/deploy/helm/bundle.sh" "$root/deploy/helm/check.sh"; then
-  ok "shellcheck docker/build-bundle.sh deploy/helm/bundle.sh deploy/helm/check.sh"
+if "$venv/bin/shellcheck" "$root/docker/build-bundle.sh" "$root/deploy/helm/bundle.sh" "$root/deploy/helm/check.sh" \
+  "$root/deploy/helm/check-cluster.sh"; then
+  ok "shellcheck docker/build-bundle.sh deploy/helm/bundle.sh deploy/helm/check.sh deploy/helm/check-cluster.sh"
 else
   ko "shellcheck"
 fi
@@ -178,6 +183,34 @@ if [[ "${HELM_CHECK_SKIP_JEST:-0}" != 1 ]]; then
     ok "chart policy test"
   else
     ko "chart policy test"
+  fi
+fi
+
+step "the chart against a real API server (deploy/helm/check-cluster.sh)"
+cluster_check="$root/deploy/helm/check-cluster.sh"
+tree_hash="$(bash "$cluster_check" --tree-hash)"
+stamp_hash="$(cat "$root/deploy/helm/cluster-check.stamp" 2>/dev/null || true)"
+case "${HELM_CHECK_CLUSTER:-auto}" in
+  never) cluster_reason="" cluster_skip="HELM_CHECK_CLUSTER=never" ;;
+  always) cluster_reason="HELM_CHECK_CLUSTER=always" ;;
+  *)
+    if [[ "$tree_hash" != "$stamp_hash" ]]; then
+      cluster_reason="helm/ or deploy/helm/ changed since its last passing run (hash $tree_hash, stamp ${stamp_hash:-none})"
+    elif bash "$cluster_check" --tools-present; then
+      cluster_reason="its tools are built here"
+    else
+      cluster_reason=""
+    fi
+    ;;
+esac
+if [[ -z "$cluster_reason" ]]; then
+  echo "  skipped (${cluster_skip:-chart unchanged since its last passing run, deploy/helm/cluster-check.stamp, and no kube-apiserver built here}); npm run check:cluster runs it"
+else
+  echo "  running: $cluster_reason"
+  if HELM_BIN="$helm" bash "$cluster_check"; then
+    ok "chart against a real API server (deploy/helm/check-cluster.sh)"
+  else
+    ko "chart against a real API server (deploy/helm/check-cluster.sh; rerun: npm run check:cluster)"
   fi
 fi
 
