@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { createLogger } from '@rapport/platform-observability';
 import { stackInfo } from '@rapport/testing';
 import { DataSource } from 'typeorm';
 import { ContactFingerprinter } from '../customers/contact-fingerprint';
@@ -17,7 +18,7 @@ describe(CustomerImporter.name, () => {
     dataSource = new DataSource({ type: 'postgres', url: stackInfo().databaseUrl });
     await dataSource.initialize();
     jobs = new ImportsRepository(dataSource);
-    sut = new CustomerImporter(dataSource, jobs, fingerprints);
+    sut = new CustomerImporter(dataSource, jobs, fingerprints, createLogger('customer-importer-spec', 'warn'));
   });
   afterAll(async () => {
     await dataSource.destroy();

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from '@rapport/platform-observability';
+import { LOGGER } from '@rapport/platform-runtime';
 import { CustomerCreatedV1, Topics } from '@rapport/contracts';
 import type { PoolClient } from 'pg';
 import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
@@ -83,12 +85,12 @@ interface Chunk {
 @Injectable()
 export class CustomerImporter {
   private readonly validator = new ImportRowValidator();
-  private readonly logger = new Logger(CustomerImporter.name);
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly jobs: ImportsRepository,
     private readonly fingerprints: ContactFingerprinter,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async run(importId: string, body: Readable, format: ImportFormat, owner: ImportOwner, chunkRows = CHUNK_ROWS): Promise<ImportOutcome> {
@@ -287,7 +289,7 @@ export class CustomerImporter {
           WHERE id = $1`,
         [importId, total, imported, failed],
       );
-      this.logger.log(`import ${importId}: ${total} rows, ${imported} imported, ${failed} failed ${JSON.stringify(timings)}`);
+      this.logger.info({ importId, rows: total, imported, failed, timings }, 'customer import completed');
       return { total, imported, failed };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

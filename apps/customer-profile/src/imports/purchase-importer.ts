@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from '@rapport/platform-observability';
+import { LOGGER } from '@rapport/platform-runtime';
 import { LifecycleChangedV1, PurchaseRecordedV1, type LifecycleStage } from '@rapport/contracts';
 import type { CustomerVisibility } from '@rapport/platform-auth';
 import { OutboxWriter, type PendingEvent } from '@rapport/platform-messaging';
@@ -53,7 +55,6 @@ function copyField(value: string | null): string {
 export class PurchaseImporter {
   private readonly validator = new PurchaseRowValidator();
   private readonly policy = new LifecyclePolicy();
-  private readonly logger = new Logger(PurchaseImporter.name);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -61,6 +62,7 @@ export class PurchaseImporter {
     private readonly purchases: PurchasesRepository,
     private readonly outbox: OutboxWriter,
     @Inject(FEATURE_CONFIG) private readonly config: FeatureConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async run(importId: string, body: Readable, format: ImportFormat, visibility: CustomerVisibility, recordedBy: string): Promise<PurchaseImportOutcome> {
@@ -319,7 +321,7 @@ export class PurchaseImporter {
         [importId, total, importedRows, failed, skipped],
       );
       await runner.commitTransaction();
-      this.logger.log(`purchase import ${importId}: ${total} rows, ${imported} purchases (${importedRows} rows), ${skipped} rows skipped, ${failed} failed`);
+      this.logger.info({ importId, rows: total, purchases: imported, importedRows, skipped, failed }, 'purchase import completed');
       return { total, imported: importedRows, skipped, failed };
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);

@@ -1,4 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Logger } from '@rapport/platform-observability';
+import { LOGGER } from '@rapport/platform-runtime';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { FEATURE_CONFIG, type FeatureConfig } from '../shared/feature.config';
 import { OwnershipService } from './ownership.service';
@@ -9,7 +11,6 @@ import { OwnershipService } from './ownership.service';
  */
 @Injectable()
 export class CustomerJobsScheduler implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(CustomerJobsScheduler.name);
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
@@ -17,6 +18,7 @@ export class CustomerJobsScheduler implements OnApplicationBootstrap, OnModuleDe
     private readonly ownership: OwnershipService,
     private readonly lifecycle: LifecycleService,
     @Inject(FEATURE_CONFIG) private readonly config: FeatureConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -36,9 +38,9 @@ export class CustomerJobsScheduler implements OnApplicationBootstrap, OnModuleDe
     try {
       const recycled = await this.ownership.recycleInactive();
       const churned = await this.lifecycle.churnInactive();
-      if (recycled.length || churned.length) this.logger.log(`recycled ${recycled.length} customers to the pool, churned ${churned.length}`);
+      if (recycled.length || churned.length) this.logger.info({ recycled: recycled.length, churned: churned.length }, 'customer jobs: recycled to the pool, churned');
     } catch (error) {
-      this.logger.warn(`customer jobs failed, retrying at the next tick: ${(error as Error).message}`);
+      this.logger.warn({ err: error }, 'customer jobs failed, retrying at the next tick');
     }
   }
 }
