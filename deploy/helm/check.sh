@@ -172,6 +172,18 @@ for values in "${invalid[@]}"; do
   done
 done
 
+alert_rules_step() {
+  # The PrometheusRule under promtool (built once into .local/tools, ~15 min cold): every alert fires
+  # and stays silent on synthetic series, and has its docs/runbooks/<alert>.md.
+  step "alert rules: promtool check rules and test rules (deploy/helm/alerts-check.sh)"
+  if HELM_BIN="$helm" PYTHON="$venv/bin/python" bash "$root/deploy/helm/alerts-check.sh"; then
+    ok "alert rules (promtool test rules helm/rapport/test/alerts.test.yaml)"
+  else
+    ko "alert rules (rerun: bash deploy/helm/alerts-check.sh)"
+  fi
+}
+alert_rules_step
+
 if [[ "${HELM_CHECK_SKIP_JEST:-0}" != 1 ]]; then
   step "policy test (Jest + SWC): helm/rapport/test/chart-policy.spec.ts"
   node="$root/node_modules/.bin/node"

@@ -11,10 +11,11 @@ import { seedDemoData } from './seed';
 import { Stack } from './stack';
 
 const USAGE = `usage: node dist/deploy/stack/src/cli.js <command>
-  up [--fresh] [--no-services] [--profile dev|first-run]
-                                 start PostgreSQL, Kafka and the six services, seed demo data on the
-                                 first start; Ctrl-C stops everything (first-run: the first-start
-                                 test's own ports and data folder)
+  up [--fresh] [--no-services] [--no-traces] [--profile dev|first-run]
+                                 start PostgreSQL, Kafka, the trace UI (Zipkin; not with --no-traces)
+                                 and the six services, seed demo data on the first start; Ctrl-C
+                                 stops everything (first-run: the first-start test's own ports and
+                                 data folder)
   create-topics                  create the registry's topics on KAFKA_BROKERS (used by the Helm hook Job)
   dlq-replay <service>           send a service's dead letters back to their original topics`;
 
@@ -24,7 +25,12 @@ async function up(args: string[]): Promise<void> {
   const profileArg = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : 'dev';
   const profile = UP_PROFILES.find((p) => p === profileArg);
   if (!profile) throw new Error(`--profile must be one of ${UP_PROFILES.join(', ')}\n${USAGE}`);
-  const stack = new Stack({ profile, fresh: args.includes('--fresh'), services: !args.includes('--no-services') });
+  const stack = new Stack({
+    profile,
+    fresh: args.includes('--fresh'),
+    services: !args.includes('--no-services'),
+    traces: !args.includes('--no-traces'),
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -53,6 +59,7 @@ Rapport is running.
   API docs        ${info.gatewayUrl}/api/docs   (OpenAPI: ${info.gatewayUrl}/api/openapi.json)
   PostgreSQL      ${info.databaseUrl.replace(/:[^:@/]+@/, ':***@')}
   Kafka           ${info.brokers.join(',')}
+  Traces          ${info.traces ? `${info.traces.uiUrl}   (a traceId: ${info.traces.uiUrl}traces/<traceId>)` : `off${args.includes('--no-traces') ? ' (--no-traces)' : ' (did not start: see stack.log)'}`}
   Logs            ${info.logDir}
 Press Ctrl-C to stop.`);
   } catch (error) {

@@ -10,6 +10,7 @@ import { repoRoot } from './paths';
 import { startPostgres, type PostgresHandle } from './postgres';
 import { appendToLog, sleep, spawnLogged, stopChild, tailFile, type ManagedChild } from './processes';
 import { Supervisor } from './supervision';
+import { startTraces, type TracesHandle } from './zipkin';
 
 /**
  * The local stack: PostgreSQL, Kafka and the six services, started the same way for `npm start`
@@ -17,16 +18,17 @@ import { Supervisor } from './supervision';
  */
 export type StackProfile = 'dev' | 'test' | 'test2' | 'test3' | 'test4' | 'bench' | 'first-run';
 
-const PORTS: Record<StackProfile, { postgres: number; kafka: number; controller: number; services: number }> = {
-  dev: { postgres: 54329, kafka: 19092, controller: 19093, services: 3000 },
-  test: { postgres: 54339, kafka: 19192, controller: 19193, services: 3100 },
-  bench: { postgres: 54349, kafka: 19292, controller: 19293, services: 3200 },
+// traces: the trace backend's UI, API and span intake (Zipkin, deploy/stack/src/zipkin.ts).
+const PORTS: Record<StackProfile, { postgres: number; kafka: number; controller: number; services: number; traces: number }> = {
+  dev: { postgres: 54329, kafka: 19092, controller: 19093, services: 3000, traces: 9411 },
+  test: { postgres: 54339, kafka: 19192, controller: 19193, services: 3100, traces: 9421 },
+  bench: { postgres: 54349, kafka: 19292, controller: 19293, services: 3200, traces: 9431 },
   // Extra test stacks, so that several test runs can share a machine (RAPPORT_TEST_PROFILE=test2).
-  test2: { postgres: 54359, kafka: 19392, controller: 19393, services: 3300 },
-  test3: { postgres: 54369, kafka: 19492, controller: 19493, services: 3400 },
-  test4: { postgres: 54379, kafka: 19592, controller: 19593, services: 3500 },
+  test2: { postgres: 54359, kafka: 19392, controller: 19393, services: 3300, traces: 9441 },
+  test3: { postgres: 54369, kafka: 19492, controller: 19493, services: 3400, traces: 9451 },
+  test4: { postgres: 54379, kafka: 19592, controller: 19593, services: 3500, traces: 9461 },
   // The first-start test: `npm start` as a newcomer runs it, on an empty data folder of its own.
-  'first-run': { postgres: 54389, kafka: 19692, controller: 19693, services: 3600 },
+  'first-run': { postgres: 54389, kafka: 19692, controller: 19693, services: 3600, traces: 9471 },
 };
 
 /** The profile of the test stack: `test` unless RAPPORT_TEST_PROFILE names another one. */
@@ -44,6 +46,8 @@ export interface StackOptions {
   log?: (line: string) => void;
   /** Extra environment for every service (e.g. OTEL_* in the trace test). */
   serviceEnv?: NodeJS.ProcessEnv;
+  /** Start the trace backend (Zipkin) and have every service export to it (default false; `npm start` sets it unless --no-traces). */
+  traces?: boolean;
 }
 
 export interface StackInfo {
@@ -54,6 +58,8 @@ export interface StackInfo {
   gatewayUrl: string;
   internalAuthSecret: string;
   logDir: string;
+  /** The trace UI and API, when the stack started one (options.traces). */
+  traces?: { uiUrl: string; apiUrl: string };
 }
 
 interface Secrets {
@@ -66,6 +72,7 @@ interface Secrets {
 export class Stack {
   private postgres?: PostgresHandle;
   private kafka?: KafkaHandle;
+  private traces?: TracesHandle;
   private readonly children = new Map<ServiceName, ManagedChild>();
   /** Restarts a service that died unexpectedly (see supervision.ts); one per service started. */
   private readonly supervisors = new Map<ServiceName, Supervisor>();
@@ -99,6 +106,7 @@ export class Stack {
       gatewayUrl: serviceUrls.gateway,
       internalAuthSecret: this.secrets.internalAuthSecret,
       logDir: path.join(this.dir, 'logs'),
+      ...(this.traces ? { traces: { uiUrl: this.traces.uiUrl, apiUrl: this.traces.apiUrl } } : {}),
     };
   }
 
@@ -112,6 +120,19 @@ export class Stack {
     }
     fs.mkdirSync(path.join(this.dir, 'logs'), { recursive: true });
     this.secrets = this.loadSecrets();
+    if (this.options.traces) {
+      // Starts now and comes up while PostgreSQL and Kafka do; awaited before the services start.
+      this.traces = await startTraces({
+        rootDir: repoRoot(),
+        toolsDir: path.join(repoRoot(), '.local', 'tools', 'zipkin'),
+        logDir: path.join(this.dir, 'logs'),
+        port: ports.traces,
+        log: this.log,
+      }).catch((error: Error) => {
+        this.log(`${error.message}\ntraces: going on without the trace UI`);
+        return undefined;
+      });
+    }
 
     const [postgresResult, kafkaResult] = await Promise.allSettled([
       startPostgres({ dataDir: path.join(this.dir, 'postgres', 'data'), port: ports.postgres, database: 'rapport', fresh: this.options.fresh, log: this.log }),
@@ -128,6 +149,7 @@ export class Stack {
     if (postgresResult.status === 'rejected' || kafkaResult.status === 'rejected') {
       if (postgresResult.status === 'fulfilled') await postgresResult.value.stop().catch(() => undefined);
       if (kafkaResult.status === 'fulfilled') await kafkaResult.value.stop().catch(() => undefined);
+      await this.traces?.stop().catch(() => undefined);
       throw postgresResult.status === 'rejected' ? postgresResult.reason : (kafkaResult as PromiseRejectedResult).reason;
     }
     const postgres = postgresResult.value;
@@ -141,6 +163,13 @@ export class Stack {
       await Promise.all(SERVICE_NAMES.map((name) => this.startService(name)));
       this.log(`all services ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
+    // Services do not wait for the trace backend (the JVM may take longer than they do); the stack
+    // does, but goes on without it when it failed: traces are a help, not a part of the platform.
+    await this.traces?.ready.catch(async (error: Error) => {
+      this.log(`${error.message}\ntraces: going on without the trace UI (spans are dropped)`);
+      await this.traces?.stop().catch(() => undefined);
+      this.traces = undefined;
+    });
     return this.info;
   }
 
@@ -165,6 +194,10 @@ export class Stack {
       INTERNAL_AUTH_SECRET: this.secrets.internalAuthSecret,
       ...(name === 'customer-profile' ? { CONTACT_FINGERPRINT_KEY: this.secrets.contactFingerprintKey } : {}),
       OTEL_TRACES_EXPORTER: process.env.OTEL_TRACES_EXPORTER ?? 'none',
+      // With the stack's trace backend: Zipkin's JSON intake (its server takes no OTLP), sent within 0.5 s.
+      ...(this.traces
+        ? { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: this.traces.spansEndpoint, OTEL_BSP_SCHEDULE_DELAY: '500' }
+        : {}),
       OTEL_SERVICE_NAME: name,
       ...this.options.serviceEnv,
     };
@@ -300,8 +333,10 @@ export class Stack {
     await Promise.all(SERVICE_NAMES.map((name) => this.stopService(name)));
     await this.kafka?.stop();
     await this.postgres?.stop();
+    await this.traces?.stop();
     this.kafka = undefined;
     this.postgres = undefined;
+    this.traces = undefined;
   }
 
   private loadSecrets(): Secrets {

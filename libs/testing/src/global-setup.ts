@@ -9,10 +9,13 @@ export default async function globalSetup(): Promise<void> {
   const stack = new Stack({
     profile: testProfile(),
     fresh: true,
+    // The trace UI of `npm start` too (Zipkin): e2e/traces.e2e-spec.ts reads whole traces from its API.
+    traces: true,
     log: (line) => process.stderr.write(`[stack] ${line}\n`),
     serviceEnv: {
       LOG_LEVEL: 'info',
-      OTEL_TRACES_EXPORTER: 'otlp',
+      // Both: the in-process receiver (spans.jsonl, read by the specs) and the stack's Zipkin.
+      OTEL_TRACES_EXPORTER: 'otlp,zipkin',
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${otlp.url}/v1/traces`,
       OTEL_BSP_SCHEDULE_DELAY: '200',

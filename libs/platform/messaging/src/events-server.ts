@@ -249,6 +249,8 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
       'messaging.message.id': event.id,
       'messaging.kafka.offset': Number(record.offset),
       'messaging.destination.partition.id': String(record.partition),
+      ...(record.key === null ? {} : { 'messaging.kafka.message.key': record.key }),
+      'cloudevents.event_id': event.id,
       'cloudevents.event_type': event.type,
     };
   }

@@ -1,4 +1,4 @@
-import { messagesPublished, outboxBacklog, startProducerSpan, type Logger } from '@rapport/platform-observability';
+import { messagesPublished, outboxBacklog, outboxOldestAge, startProducerSpan, type Logger } from '@rapport/platform-observability';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { OutgoingRecord, RecordProducer } from './bus';
@@ -104,6 +104,7 @@ export class OutboxRelay {
         } while (this.again && !this.stopped);
         this.failures = 0;
         outboxBacklog.set(0);
+        outboxOldestAge.set(0);
         await this.cleanup();
       } catch (error) {
         this.failures += 1;
@@ -140,7 +141,12 @@ export class OutboxRelay {
       );
       if (rows.length === 0) return 0;
       const spans = rows.map((row) =>
-        startProducerSpan(row.topic, row.headers, { 'messaging.message.id': row.event_id, 'cloudevents.event_type': row.event_type }),
+        startProducerSpan(row.topic, row.headers, {
+          'messaging.message.id': row.event_id,
+          'messaging.kafka.message.key': row.message_key,
+          'cloudevents.event_id': row.event_id,
+          'cloudevents.event_type': row.event_type,
+        }),
       );
       const records: OutgoingRecord[] = rows.map((row, i) => ({
         topic: row.topic,
@@ -165,9 +171,15 @@ export class OutboxRelay {
 
   private async measureBacklog(): Promise<void> {
     const [row] = await this.dataSource
-      .query(`SELECT count(*)::int AS n FROM ${this.table} WHERE published_at IS NULL`)
+      .query(
+        `SELECT count(*)::int AS n, COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(created_at)), 0)::float8 AS age
+           FROM ${this.table} WHERE published_at IS NULL`,
+      )
       .catch(() => [undefined]);
-    if (row) outboxBacklog.set(row.n);
+    if (row) {
+      outboxBacklog.set(row.n);
+      outboxOldestAge.set(row.age);
+    }
   }
 
   private async cleanup(): Promise<void> {

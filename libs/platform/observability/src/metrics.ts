@@ -49,3 +49,30 @@ export const eventLatency = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   registers: [metricsRegistry],
 });
+
+export const outboxOldestAge = new Gauge({
+  name: 'rapport_outbox_oldest_age_seconds',
+  help: 'Age of the oldest outbox row not yet published (0 when none), as seen by the last relay pass',
+  registers: [metricsRegistry],
+});
+
+export const healthReady = new Gauge({
+  name: 'rapport_health_ready',
+  help: 'The last readiness answer of /health/ready: 1 ready, 0 not ready',
+  registers: [metricsRegistry],
+});
+
+export const healthReadyTransitions = new Counter({
+  name: 'rapport_health_ready_transitions_total',
+  help: 'Changes of the readiness answer (ready to not ready and back); a fast rise is flapping',
+  registers: [metricsRegistry],
+});
+
+let lastReady: boolean | undefined;
+
+/** Records one readiness answer; a change from the previous one counts as a transition. */
+export function recordReadiness(ready: boolean): void {
+  healthReady.set(ready ? 1 : 0);
+  if (lastReady !== undefined && lastReady !== ready) healthReadyTransitions.inc();
+  lastReady = ready;
+}

@@ -49,7 +49,14 @@ export function startProducerSpan(destination: string, stored: TraceCarrier, att
     `send ${destination}`,
     {
       kind: SpanKind.PRODUCER,
-      attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': destination, ...attributes },
+      // OpenTelemetry messaging semantic conventions (v1.27+): operation type "send" for a producer.
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'send',
+        'messaging.operation.name': 'send',
+        'messaging.destination.name': destination,
+        ...attributes,
+      },
     },
     parent,
   );
@@ -79,7 +86,14 @@ export async function withConsumerSpan<T>(
     `process ${source}`,
     {
       kind: SpanKind.CONSUMER,
-      attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': source, ...attributes },
+      // Messaging semantic conventions: a push-based handler is operation type "process".
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.operation.name': 'process',
+        'messaging.destination.name': source,
+        ...attributes,
+      },
     },
     parent,
   );

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { pingDatabase } from '@rapport/platform-database';
 import type { MessageBus } from '@rapport/platform-messaging';
-import { metricsRegistry } from '@rapport/platform-observability';
+import { metricsRegistry, recordReadiness } from '@rapport/platform-observability';
 import { ProblemException } from '@rapport/platform-http';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -35,7 +35,9 @@ export class HealthController {
       this.bus.ping().then(() => 'up', (e: Error) => `down: ${e.message}`),
     ]);
     const checks = { database, kafka, shutdown: this.lifecycle.isStopping ? 'in progress' : 'no' };
-    if (database !== 'up' || kafka !== 'up' || this.lifecycle.isStopping) {
+    const ready = database === 'up' && kafka === 'up' && !this.lifecycle.isStopping;
+    recordReadiness(ready);
+    if (!ready) {
       throw new ProblemException('unavailable', 'Not ready', { checks });
     }
     return { status: 'ok', checks };
