@@ -14,6 +14,7 @@ module.exports = {
   // The stack runs the built code (node deploy/build.cjs), exactly as `npm start` does.
   globalSetup: '<rootDir>/dist/libs/testing/src/global-setup.js',
   globalTeardown: '<rootDir>/dist/libs/testing/src/global-teardown.js',
+  testSequencer: '<rootDir>/jest.stack.sequencer.cjs',
   maxWorkers: 1,
   testTimeout: 60_000,
 };

@@ -461,7 +461,7 @@ describe('customers API', () => {
 
   describe('POST /api/v1/customers/{id}/merge', () => {
     it('moves identifiers, phones, tags and consents to the survivor, redirects reads of the merged id and publishes customer.merged', async () => {
-      const survivor = await create(customerRequest({ tags: ['a'], gender: null }));
+      const survivor = await create({ ...customerRequest({ tags: ['a'] }), gender: undefined });
       const source = await create(customerRequest({ name: `另一个${randomUUID().slice(0, 4)}`, tags: ['b'], gender: 'female' }));
       await gateway()
         .post(`/api/v1/customers/${source.id}/consents`)

@@ -99,8 +99,8 @@ else
   ko "hadolint docker/Dockerfile"
 fi
 if "$venv/bin/shellcheck" "$root/docker/build-bundle.sh" "$root/deploy/helm/bundle.sh" "$root/deploy/helm/check.sh" \
-  "$root/deploy/helm/check-cluster.sh"; then
-  ok "shellcheck docker/build-bundle.sh deploy/helm/bundle.sh deploy/helm/check.sh deploy/helm/check-cluster.sh"
+  "$root/deploy/helm/check-cluster.sh" "$root/deploy/helm/alerts-check.sh" "$root/deploy/fuzz/run.sh"; then
+  ok "shellcheck docker/build-bundle.sh deploy/helm/{bundle,check,check-cluster,alerts-check}.sh deploy/fuzz/run.sh"
 else
   ko "shellcheck"
 fi

@@ -4,6 +4,8 @@ import { configurePhoneRule } from '@rapport/contracts';
 import type { Logger } from '@rapport/platform-observability';
 import helmet from 'helmet';
 import { createEmbeddedIdp } from './embedded-idp/embedded-idp';
+import { methodNotAllowed } from './method-not-allowed';
+import { rejectNul } from './no-nul';
 import { setUpOpenApi } from './openapi';
 import { GATEWAY_CONFIG, type GatewayConfig } from './upstream/gateway-config';
 
@@ -30,5 +32,8 @@ export async function configureGateway(nestApp: INestApplication, _: unknown, lo
     app.use('/oidc', idp.handler);
     logger.warn({ issuer: config.OIDC_ISSUER }, 'embedded OpenID provider enabled (demo users): never use it in production');
   }
-  setUpOpenApi(app, config.OIDC_ISSUER);
+  const document = setUpOpenApi(app, config.OIDC_ISSUER);
+  // Registered before the routes (Nest adds them at listen): a known path with another method is 405.
+  app.use(methodNotAllowed(document));
+  app.use(rejectNul);
 }

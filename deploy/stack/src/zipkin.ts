@@ -106,7 +106,7 @@ export async function startTraces(opts: TracesOptions): Promise<TracesHandle> {
       logFile,
       cwd: opts.logDir,
       // Memory storage: the last 100k spans, gone on stop. Only the loopback address is served.
-      env: { ...process.env, QUERY_PORT: String(opts.port), STORAGE_TYPE: 'mem', MEM_MAX_SPANS: '100000', ARMERIA_PORTS_0_PORT: String(opts.port), ARMERIA_PORTS_0_IP: HOST, ARMERIA_PORTS_0_PROTOCOLS_0: 'http', JAVA_OPTS: '' },
+      env: { ...process.env, QUERY_PORT: String(opts.port), STORAGE_TYPE: 'mem', MEM_MAX_SPANS: '20000', ARMERIA_PORTS_0_PORT: String(opts.port), ARMERIA_PORTS_0_IP: HOST, ARMERIA_PORTS_0_PROTOCOLS_0: 'http', JAVA_OPTS: '' },
       parentDeathSignal: 'SIGTERM',
       emergencySignal: 'SIGKILL',
     });

@@ -878,11 +878,15 @@ export interface components {
             /** @example 采购经理 */
             title?: string;
             /**
+             * Format: phone
              * @description Any valid phone number of any country: international with its country code (+39 333 123 4567, +1 (415) 555-2671, +8613800138000) or national in the default region (PHONE_DEFAULT_REGION, CN unless configured: 138 0013 8000, 010 6552 9988); spaces, hyphens, dots and parentheses allowed; stored as E.164
              * @example 138 0013 8001
              */
             phone?: string;
-            /** @example na.li@example.com */
+            /**
+             * Format: email
+             * @example na.li@example.com
+             */
             email?: string;
         };
         CreateCustomerAssignment: {
@@ -927,6 +931,7 @@ export interface components {
              */
             emails?: string[];
             /**
+             * Format: phone
              * @description The primary phone. Any valid phone number of any country: international with its country code (+39 333 123 4567, +1 (415) 555-2671, +8613800138000) or national in the default region (PHONE_DEFAULT_REGION, CN unless configured: 138 0013 8000, 010 6552 9988); spaces, hyphens, dots and parentheses allowed; stored as E.164
              * @example +8613800138000
              */
@@ -967,12 +972,7 @@ export interface components {
                 [key: string]: unknown;
             };
             notes?: string;
-            /**
-             * @description Validated against the custom field definitions
-             * @example {
-             *       "tier": "gold"
-             *     }
-             */
+            /** @description Keyed by defined custom fields (GET /custom-fields), e.g. {"tier": "gold"}; each value checked against its definition */
             customFields?: {
                 [key: string]: unknown;
             };
@@ -1124,6 +1124,7 @@ export interface components {
              */
             emails?: string[];
             /**
+             * Format: phone
              * @description The primary phone. Any valid phone number of any country: international with its country code (+39 333 123 4567, +1 (415) 555-2671, +8613800138000) or national in the default region (PHONE_DEFAULT_REGION, CN unless configured: 138 0013 8000, 010 6552 9988); spaces, hyphens, dots and parentheses allowed; stored as E.164
              * @example +8613800138000
              */
@@ -1164,12 +1165,7 @@ export interface components {
                 [key: string]: unknown;
             };
             notes?: string;
-            /**
-             * @description Validated against the custom field definitions
-             * @example {
-             *       "tier": "gold"
-             *     }
-             */
+            /** @description Keyed by defined custom fields (GET /custom-fields), e.g. {"tier": "gold"}; each value checked against its definition */
             customFields?: {
                 [key: string]: unknown;
             };
@@ -1212,10 +1208,7 @@ export interface components {
              * @enum {string}
              */
             legalBasis?: "consent" | "contract" | "legal_obligation" | "vital_interests" | "public_interest" | "publicly_disclosed" | "other_law";
-            /**
-             * Format: date-time
-             * @description When it happened (default: now)
-             */
+            /** @description When it happened (default: now): an ISO 8601 date-time with an offset, seconds optional */
             occurredAt?: string;
         };
         ConsentView: {
@@ -1419,6 +1412,7 @@ export interface components {
             quantity: number;
         };
         RecordRefundRequest: {
+            /** @description Decimal, at most 4 decimals */
             amount?: string | number;
             lines?: components["schemas"]["RefundLineRequest"][];
             /** @example damaged on delivery */
@@ -1751,7 +1745,7 @@ export interface components {
              * @default false
              */
             hold?: boolean;
-        };
+        } & (unknown | unknown);
         RedemptionStatusView: {
             /** Format: uuid */
             redemptionId: string;
@@ -1855,9 +1849,16 @@ export interface components {
              * @example 100
              */
             stock?: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-01T00:00:00Z
+             */
             validFrom?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description After validFrom
+             * @example 2027-01-01T00:00:00Z
+             */
             validUntil?: string;
             /**
              * @description Only members of this tier or higher may redeem
@@ -2189,9 +2190,6 @@ export interface components {
             alreadyMembers: string[];
             /** @description Unknown, erased, merged or not visible to the caller: nothing done */
             notFound: string[];
-        };
-        RemoveSegmentMembersBody: {
-            customerIds?: string[];
         };
         SegmentMembersRemoved: {
             removed: string[];
@@ -2842,7 +2840,7 @@ export interface operations {
                 stage?: "prospect" | "new" | "active" | "loyal" | "at_risk" | "churned" | "won_back";
                 /** @description Only customers of this value tier (analytics' latest score) */
                 tier?: "A" | "B" | "C";
-                /** @description Custom field filter key:value, repeatable (cf=tier:gold&cf=vip:true) */
+                /** @description Custom field filter key:value on defined custom fields (GET /custom-fields), repeatable (cf=tier:gold&cf=vip:true) */
                 cf?: string[];
             };
             header?: never;
@@ -2998,7 +2996,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Create even when likely duplicates exist */
-                force?: string;
+                force?: "true" | "false";
             };
             header?: {
                 /** @description Retrying with the same key and body returns the first answer without a second effect; a different body gets 422. */
@@ -3898,7 +3896,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["UpdateCustomerRequest"];
             };
@@ -7706,7 +7704,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["ClaimFromPoolRequest"];
             };
@@ -11388,7 +11386,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["ExpiryRunRequest"];
             };
@@ -12515,7 +12513,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["UpdateSegmentRequest"];
             };
@@ -13359,23 +13357,20 @@ export interface operations {
     };
     SegmentsController_removeMembers: {
         parameters: {
-            query?: {
-                /** @description Comma-separated or repeated customer ids, when not sent in the body */
-                customerIds?: string[];
-            };
+            query?: never;
             header?: never;
             path: {
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["RemoveSegmentMembersBody"];
+                "application/json": components["schemas"]["SegmentMembersRequest"];
             };
         };
         responses: {
-            /** @description Static lists only; ids in the body or as ?customerIds=a,b; removing a non-member changes nothing */
+            /** @description Static lists only; removing a non-member changes nothing */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -43,7 +43,7 @@ export class ImportsController {
       } catch {
         // The job row says what went wrong.
       }
-      return this.view((await this.jobs.find(id, null))!, true);
+      return this.finished(id);
     }
     // As with a single create: a person owns what they import, a department system's rows go to the pool.
     const person = !caller.roles.includes('integration');
@@ -52,7 +52,24 @@ export class ImportsController {
     } catch {
       // The job row says what went wrong; the answer below shows it as failed.
     }
-    return this.view((await this.jobs.find(id, null))!, true);
+    return this.finished(id);
+  }
+
+  /** The job as it ended; a body without a single row (empty, or a header alone) is no import but a 400. */
+  private async finished(id: string): Promise<ImportView> {
+    const job = (await this.jobs.find(id, null))!;
+    if (job.status === 'completed' && job.rows_total === 0) {
+      throw new ProblemException('validation', 'The import has no rows: send a CSV with a header row and at least one row, or JSON lines', {
+        errors: [{ field: 'body', message: 'has no rows' }],
+      });
+    }
+    const view = await this.view(job, true);
+    // JSON lines none of which is a JSON object: the body is not NDJSON at all (the document's pattern
+    // asks for a line starting with `{`), not an import whose rows failed.
+    if (job.format === 'ndjson' && view.rowsImported === 0 && view.errors.length > 0 && view.errors.every((e) => e.field === null && /^the line is not (a JSON object|valid JSON)$/.test(e.message))) {
+      throw new ProblemException('validation', 'The body is not JSON lines: one JSON object per line', { errors: [{ field: 'body', message: 'no line is a JSON object' }] });
+    }
+    return view;
   }
 
   @Get()

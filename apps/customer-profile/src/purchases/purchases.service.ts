@@ -12,6 +12,9 @@ import { PurchaseCalculator } from './purchase-calculator';
 import { FEATURE_CONFIG, type FeatureConfig } from '../shared/feature.config';
 import { PurchasesRepository, type LineRow, type PurchaseRow, type RefundRow } from './purchases.repository';
 
+/** numeric(18, 4): at most 14 digits before the point. */
+const fitsStoredAmount = (amount: string): boolean => /^-?\d{1,14}(\.\d*)?$/.test(amount);
+
 export interface PurchaseWithDetails {
   purchase: PurchaseRow;
   lines: LineRow[];
@@ -67,6 +70,15 @@ export class PurchasesService {
       const purchasesBefore = await this.repository.purchaseCount(manager, customerId);
       const id = randomUUID();
       const totalBase = this.calculator.toBase(priced.total, rate);
+      // Amounts are stored as numeric(18, 4): every line and price fits, but their product, sum or the
+      // converted total may not. Refused as unprocessable (each field was valid), never a 500.
+      for (const [field, amount] of [...priced.lines.map((l, i) => [`lines[${i}]`, l.lineTotal] as const), ['lines', priced.total] as const, ['currency', totalBase] as const]) {
+        if (!fitsStoredAmount(amount)) {
+          throw new ProblemException('unprocessable', `The purchase's amounts exceed what is stored (less than 10^14 per amount)`, {
+            errors: [{ field, message: `${field === 'currency' ? 'the total in the base currency' : 'the amount'} ${amount} is 10^14 or more` }],
+          });
+        }
+      }
       const lines = priced.lines.map((line, i) => ({
         ...line,
         sku: input.lines[i]!.sku,
@@ -188,7 +200,8 @@ export class PurchasesService {
   }
 
   putRate(currency: string, rate: string, caller: CallerIdentity): ReturnType<PurchasesRepository['putRate']> {
-    if (Money.parse(rate).isZero()) {
+    // Not Money.parse: a rate has up to 10 decimals, money 4.
+    if (!/[1-9]/.test(rate)) {
       throw new ProblemException('validation', 'rate must be greater than 0', { errors: [{ field: 'rate', message: 'must be greater than 0' }] });
     }
     if (currency === this.config.BASE_CURRENCY && rate.replace(/\.?0+$/, '') !== '1') {

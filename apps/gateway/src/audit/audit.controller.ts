@@ -43,6 +43,7 @@ export class AuditQueryParams {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER) // an audit id (bigint); a larger number is no id, not a database error
   before?: number;
 }
 

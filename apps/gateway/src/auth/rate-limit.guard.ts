@@ -12,9 +12,14 @@ import { TokenBuckets } from './token-bucket';
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   private readonly buckets: TokenBuckets;
+  /** Buckets with a limit of their own (RATE_LIMIT_OVERRIDES), by `<clientId>` or `<clientId>/<sub>`. */
+  private readonly overrides: Map<string, TokenBuckets>;
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
     this.buckets = new TokenBuckets(config.RATE_LIMIT_PER_SECOND, config.RATE_LIMIT_BURST);
+    this.overrides = new Map(
+      Object.entries(config.RATE_LIMIT_OVERRIDES).map(([key, { perSecond, burst }]) => [key, new TokenBuckets(perSecond, burst)]),
+    );
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -24,9 +29,11 @@ export class RateLimitGuard implements CanActivate {
     if (!identity) return true; // public routes
     // One bucket per client and subject: a department system (client credentials, sub = client) has
     // its own, and so has each user of an interactive client.
-    const result = this.buckets.take(`${identity.clientId ?? '-'}/${identity.sub}`);
+    const key = `${identity.clientId ?? '-'}/${identity.sub}`;
+    const buckets = this.overrides.get(key) ?? this.overrides.get(identity.clientId ?? '-') ?? this.buckets;
+    const result = buckets.take(key);
     const response = context.switchToHttp().getResponse<Response>();
-    response.setHeader('RateLimit-Limit', String(this.buckets.burst));
+    response.setHeader('RateLimit-Limit', String(buckets.burst));
     response.setHeader('RateLimit-Remaining', String(result.remaining));
     response.setHeader('RateLimit-Reset', String(result.resetSeconds));
     if (!result.allowed) {

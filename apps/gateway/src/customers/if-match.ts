@@ -2,7 +2,8 @@ import { ProblemException } from '@rapport/platform-http';
 
 /**
  * If-Match carries the version a client read (the customer's ETag is `"<version>"`); the service
- * takes it as the `version` of the update. Both given and different: the client is confused → 400.
+ * takes it as the `version` of the update. Both given and different: at most one of them can be the
+ * current version, so the precondition fails → 412 (a request valid in form, as the document states it).
  */
 export function versionFromIfMatch(header: string | undefined, bodyVersion: number | undefined): number | undefined {
   if (header === undefined || header.trim() === '') return bodyVersion;
@@ -14,7 +15,7 @@ export function versionFromIfMatch(header: string | undefined, bodyVersion: numb
   }
   const version = Number(match[1]);
   if (bodyVersion !== undefined && bodyVersion !== version) {
-    throw new ProblemException('validation', 'version and If-Match disagree', {
+    throw new ProblemException('preconditionFailed', 'version and If-Match disagree', {
       errors: [{ field: 'version', message: `version ${bodyVersion} differs from If-Match ${version}` }],
     });
   }

@@ -39,6 +39,9 @@ export const DEMO_USERS: Record<string, DemoUser> = {
   agent1: { sub: 'agent1', name: 'Alex Agent', roles: ['agent'], team: 'north' },
   agent2: { sub: 'agent2', name: 'Sam Agent', roles: ['agent'], team: 'south' },
   analyst: { sub: 'analyst', name: 'Ana Analyst', roles: ['analyst'] },
+  // The API fuzzer's user (npm run fuzz): an admin, so that it reaches every operation, whose own
+  // subject keeps its data and its rate-limit bucket apart (the local stack gives it a larger one).
+  fuzzer: { sub: 'fuzzer', name: 'Fuzz Tester', roles: ['admin'] },
 };
 
 export interface DemoClient {

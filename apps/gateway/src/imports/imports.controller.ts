@@ -31,6 +31,7 @@ export class ImportsController {
     description:
       'Customers (type=customers): CSV with a header row (name, kind, email, phone, sourceChannel, tags separated by ;) or one JSON object per line. ' +
       'Purchases (type=purchases): CSV with one row per order line, or one purchase per JSON line (see the type parameter)',
+    // The schema of each media type (what a body needs to hold a row) is set in openapi.ts: IMPORT_BODY_SCHEMAS.
     schema: { type: 'string', example: 'name,email,phone\n王小明,xiaoming@example.com,+8613800138000\n' },
   })
   @ApiCreatedResponse({
@@ -42,6 +43,12 @@ export class ImportsController {
     const mediaType = (request.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!IMPORT_TYPES.includes(mediaType)) {
       throw new ProblemException('unsupportedMediaType', 'An import is text/csv or application/x-ndjson');
+    }
+    // An empty body is no import (it would complete with nothing in it): the document says minLength 1.
+    if (request.header('content-length') === '0' || (request.header('content-length') === undefined && request.header('transfer-encoding') === undefined)) {
+      throw new ProblemException('validation', 'The import is empty: send a CSV with a header row, or JSON lines', {
+        errors: [{ field: 'body', message: 'must not be empty' }],
+      });
     }
     const type = query.type ?? 'customers';
     if (type === 'purchases' && !request.identity!.scopes.includes('purchases:write')) {

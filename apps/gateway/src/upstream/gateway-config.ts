@@ -24,6 +24,24 @@ const gatewayConfigSchema = z.object({
   OIDC_EMBEDDED_KEYS_FILE: z.string().default('/tmp/rapport-idp-keys.json'),
   RATE_LIMIT_PER_SECOND: env.int(20, 1),
   RATE_LIMIT_BURST: env.int(60, 1),
+  /**
+   * Other limits for named buckets, `<clientId>[/<sub>]=<perSecond>:<burst>` separated by commas, e.g.
+   * `rapport-cli/fuzzer=500:1000` for the local stack's fuzzing user (npm run fuzz). Empty by default.
+   */
+  RATE_LIMIT_OVERRIDES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((entries) => entries.every((e) => /^[^=\s]+=[1-9]\d*:[1-9]\d*$/.test(e)), 'expected <clientId>[/<sub>]=<perSecond>:<burst>, comma-separated')
+    .transform((entries) =>
+      Object.fromEntries(
+        entries.map((e) => {
+          const [key, limits] = e.split('=') as [string, string];
+          const [perSecond, burst] = limits.split(':').map(Number) as [number, number];
+          return [key, { perSecond, burst }];
+        }),
+      ),
+    ),
   /** The region of phone numbers written without a country code; customer-profile reads the same variable. */
   PHONE_DEFAULT_REGION: phoneDefaultRegionVariable,
   CORS_ORIGINS: z

@@ -8,13 +8,16 @@ import { addMonths, parseDecimal, SCALE } from '../ledger/money';
  */
 const decimal = z.string().regex(/^\d+(\.\d{1,4})?$/, 'a decimal amount such as "1000.00"');
 
+/** Points in the programme's rules fit the ledger's sums (a billion, as the API's points bounds). */
+const PROGRAMME_POINTS_MAX = 1_000_000_000;
+
 export const TierSchema = z.object({
   code: z.string().min(1).max(40),
   name: z.string().min(1).max(100),
   /** Qualifies with this much net spend in the base currency in the rolling window… */
   minSpend: decimal,
   /** …or with this many points earned in the rolling window. */
-  minPoints: z.number().int().nonnegative(),
+  minPoints: z.number().int().nonnegative().max(PROGRAMME_POINTS_MAX),
   multiplierPct: z.number().int().min(100).max(1000),
 });
 
@@ -28,13 +31,13 @@ export const ProgrammeSchema = z.object({
   campaigns: z.array(
     z.object({ name: z.string().min(1).max(200), from: z.iso.datetime({ offset: true }), until: z.iso.datetime({ offset: true }), multiplierPct: z.number().int().min(100).max(1000) }),
   ),
-  perOrderCap: z.number().int().positive(),
+  perOrderCap: z.number().int().positive().max(PROGRAMME_POINTS_MAX),
   validityMonths: z.number().int().min(1).max(120),
   qualificationMonths: z.number().int().min(1).max(36),
   expiringSoonDays: z.number().int().min(1).max(365),
   /** Points for both sides when a referred customer's purchase of at least minPurchase completes a referral. */
   referral: z
-    .object({ referrerPoints: z.number().int().nonnegative(), referredPoints: z.number().int().nonnegative(), minPurchase: decimal })
+    .object({ referrerPoints: z.number().int().nonnegative().max(PROGRAMME_POINTS_MAX), referredPoints: z.number().int().nonnegative().max(PROGRAMME_POINTS_MAX), minPurchase: decimal })
     .default({ referrerPoints: 500, referredPoints: 200, minPurchase: '100.00' }),
   /** Lowest first. A member below the first tier has no tier (null). */
   tiers: z

@@ -30,8 +30,9 @@ export class RewardsController {
     if (body.minTier) {
       const { config } = await this.repository.programme();
       if (!config.tiers.some((t) => t.code === body.minTier)) {
+        // 422, not 400: the tiers are the programme's data (PATCH /loyalty/programme), not a rule of the document.
         const message = `minTier must be one of ${config.tiers.map((t) => t.code).join(', ')}`;
-        throw new ProblemException('validation', message, { errors: [{ field: 'minTier', message }] });
+        throw new ProblemException('unprocessable', message, { errors: [{ field: 'minTier', message }] });
       }
     }
     return toView(

@@ -6,6 +6,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
+  IsISO8601,
   IsObject,
   IsUUID,
   IsOptional,
@@ -95,7 +96,10 @@ export class CreateCustomerRequest {
 
   @ApiPropertyOptional({ example: '1990-05-17', format: 'date' })
   @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'birthday must be a date such as 1990-05-17' })
+  // From year 1000: the strict ISO 8601 check (which knows the calendar: 2023-02-30 matches the pattern,
+  // not the calendar) refuses earlier years, and no customer was born before.
+  @Matches(/^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'birthday must be a date such as 1990-05-17' })
+  @IsISO8601({ strict: true }, { message: 'birthday must be a date such as 1990-05-17' })
   birthday?: string;
 
   @ApiPropertyOptional({ example: 'xiaoming.wang@example.com', format: 'email', description: 'The primary email; masked (x***@example.com) for callers without pii:read' })
@@ -181,7 +185,8 @@ export class CreateCustomerRequest {
   @MaxLength(5000)
   notes?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { tier: 'gold' }, description: 'Validated against the custom field definitions' })
+  // No example: a key is valid only once defined (POST /custom-fields), so an example would be a request that fails.
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Keyed by defined custom fields (GET /custom-fields), e.g. {"tier": "gold"}; each value checked against its definition' })
   @IsOptional()
   @IsObject()
   customFields?: Record<string, unknown>;
@@ -208,6 +213,7 @@ export class UpdateCustomerRequest extends PartialType(OmitType(CreateCustomerRe
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(999_999_999)
   version?: number;
 }
 
@@ -223,7 +229,7 @@ export class ListCustomersQuery {
   @ApiPropertyOptional({ enum: CUSTOMER_KINDS }) @IsOptional() @IsIn(CUSTOMER_KINDS) kind?: (typeof CUSTOMER_KINDS)[number];
   @ApiPropertyOptional({ enum: LIFECYCLE_STAGES }) @IsOptional() @IsIn(LIFECYCLE_STAGES) stage?: (typeof LIFECYCLE_STAGES)[number];
   @ApiPropertyOptional({ enum: VALUE_TIERS, description: "Only customers of this value tier (analytics' latest score)" }) @IsOptional() @IsIn(VALUE_TIERS) tier?: ValueTier;
-  @ApiPropertyOptional({ type: [String], example: ['tier:gold'], description: 'Custom field filter key:value, repeatable (cf=tier:gold&cf=vip:true)' })
+  @ApiPropertyOptional({ type: [String], description: 'Custom field filter key:value on defined custom fields (GET /custom-fields), repeatable (cf=tier:gold&cf=vip:true)' })
   @IsOptional()
   @Transform(asArray)
   @ArrayMaxSize(10)
@@ -342,9 +348,11 @@ export class RecordConsentRequest {
   @ApiProperty({ description: 'true = granted, false = withdrawn' }) @IsBoolean() granted!: boolean;
   @ApiProperty({ example: 'web_form:newsletter-signup', description: 'Where the consent was given or withdrawn' }) @Transform(trim) @IsString() @Length(1, 200) source!: string;
   @ApiPropertyOptional({ enum: LEGAL_BASES, default: 'consent' }) @IsOptional() @IsIn(LEGAL_BASES) legalBasis?: (typeof LEGAL_BASES)[number];
-  @ApiPropertyOptional({ format: 'date-time', description: 'When it happened (default: now)' })
+  @ApiPropertyOptional({ description: 'When it happened (default: now): an ISO 8601 date-time with an offset, seconds optional' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'occurredAt must be an ISO 8601 date-time with offset' })
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/, {
+    message: 'occurredAt must be an ISO 8601 date-time with offset',
+  })
   occurredAt?: string;
 }
 

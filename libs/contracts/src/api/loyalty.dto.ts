@@ -179,12 +179,13 @@ export class CreateRewardRequest {
   @Max(MAX_POINTS)
   stock?: number;
 
-  @ApiPropertyOptional({ format: 'date-time' })
+  // Years from 1000: the strict ISO 8601 check refuses earlier ones.
+  @ApiPropertyOptional({ format: 'date-time', pattern: '^[1-9][0-9]{3}-', example: '2026-12-01T00:00:00Z' })
   @IsOptional()
   @IsISO8601({ strict: true })
   validFrom?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional({ format: 'date-time', pattern: '^[1-9][0-9]{3}-', example: '2027-01-01T00:00:00Z', description: 'After validFrom' })
   @IsOptional()
   @IsISO8601({ strict: true })
   validUntil?: string;
@@ -230,7 +231,7 @@ export class RewardListView {
 
 /** POST /api/v1/loyalty/admin/expiry-runs (admin). */
 export class ExpiryRunRequest {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Expire as of this instant (default: now); lets operators catch up or rehearse' })
+  @ApiPropertyOptional({ format: 'date-time', pattern: '^[1-9][0-9]{3}-', description: 'Expire as of this instant (default: now); lets operators catch up or rehearse' })
   @IsOptional()
   @IsISO8601({ strict: true })
   asOf?: string;
@@ -270,6 +271,7 @@ export class UpdateProgrammeRequest {
   @ApiProperty({ example: 3, description: 'The version you read; a stale one gets 412' })
   @IsInt()
   @Min(1)
+  @Max(999_999_999)
   version!: number;
 
   @ApiProperty({ type: Object, example: { pointsPerUnit: 2, campaigns: [{ name: 'Double points week', from: '2026-12-01T00:00:00Z', until: '2026-12-08T00:00:00Z', multiplierPct: 200 }] } })

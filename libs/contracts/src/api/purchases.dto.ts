@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -14,12 +14,69 @@ import {
   Matches,
   Max,
   Min,
+  ValidateBy,
   ValidateNested,
+  type ValidationOptions,
 } from 'class-validator';
 
-/** Money arrives as a JSON number (88.5) or a decimal string ("88.50") and is kept as a string: never a float. */
-const moneyToString = ({ value }: { value: unknown }) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value);
+/**
+ * A multiple of 10^-places, as the document's `multipleOf` says: 0.001 * 7 (0.007000000000000001) is
+ * one, 1e-7 and 5e-324 are not. The tolerance is relative, far below any decimal a client means.
+ */
+function isMultipleOfStep(value: number, places: number): boolean {
+  const steps = value / 10 ** -places;
+  return Math.abs(steps - Math.round(steps)) <= 1e-9 * Math.max(1, Math.abs(steps)) && (value === 0 || Math.round(steps) !== 0);
+}
+
+/**
+ * At most `places` decimals: class-validator's own
+ * `maxDecimalPlaces` throws on numbers it prints in exponent form (1e-7), a 500 instead of a 400.
+ * Stated in the OpenAPI document as `multipleOf` (apps/gateway/src/openapi-validators.ts).
+ */
+export function MaxDecimalPlaces(places: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'maxDecimalPlaces',
+      constraints: [places],
+      validator: {
+        validate: (value: unknown) => typeof value === 'number' && Number.isFinite(value) && isMultipleOfStep(value, places),
+        defaultMessage: () => `$property must have at most ${places} decimals`,
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * A decimal arrives as a JSON number (88.5) or a decimal string ("88.50") and is kept as a string:
+ * never a float. A number is written with the decimals it has, up to `places` (String() would write
+ * 1e-7 or 0.30000000000000004); one with more decimals keeps them and fails the pattern.
+ */
+const decimalToString =
+  (places: number) =>
+  ({ value }: { value: unknown }): unknown => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return value;
+    // A multiple of 10^-places as JSON Schema's multipleOf reads it (the document states it so).
+    if (Math.abs(value) >= 1e21 || !isMultipleOfStep(value, places)) return String(value);
+    const fixed = value.toFixed(places);
+    return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
+  };
+const moneyToString = decimalToString(4);
 const MONEY = /^\d{1,14}(\.\d{1,4})?$/;
+const RATE = /^\d{1,9}(\.\d{1,10})?$/;
+/** RATE without zero ("0", "0.000"): a rate is positive. */
+const POSITIVE_RATE = /^([1-9]\d{0,8}(\.\d{1,10})?|0{1,9}\.\d{0,9}[1-9]\d{0,9})$/;
+
+/** The two forms of a decimal, as the validators read them (the document states both). */
+function decimalSchema(pattern: RegExp, places: number, integerDigits: number, example: string, description: string, positive = false): ApiPropertyOptions {
+  return {
+    oneOf: [
+      { type: 'string', pattern: pattern.source, example },
+      { type: 'number', minimum: positive ? 10 ** -places : 0, maximum: 10 ** integerDigits - 1, multipleOf: 10 ** -places, example: Number(example) },
+    ],
+    description,
+  };
+}
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class PurchaseLineRequest {
@@ -42,12 +99,13 @@ export class PurchaseLineRequest {
   category?: string;
 
   @ApiProperty({ example: 2, description: 'Positive, at most 3 decimals' })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(3)
   @IsPositive()
   @Max(1_000_000)
   quantity!: number;
 
-  @ApiProperty({ oneOf: [{ type: 'string', example: '88.50' }, { type: 'number', example: 88.5 }], description: 'Decimal, at most 4 decimals' })
+  @ApiProperty(decimalSchema(MONEY, 4, 14, '88.50', 'Decimal, at most 4 decimals'))
   @Transform(moneyToString)
   @Matches(MONEY, { message: 'unitPrice must be a non-negative decimal amount with at most 4 decimals' })
   unitPrice!: string;
@@ -71,7 +129,8 @@ export class RecordPurchaseRequest {
 
   @ApiProperty({ example: '2026-11-20T10:15:00+08:00', format: 'date-time' })
   @IsISO8601({ strict: true }, { message: 'occurredAt must be an ISO 8601 date-time' })
-  @Matches(/T.*(Z|[+-]\d{2}:\d{2})$/, { message: 'occurredAt must carry a time zone offset' })
+  // From year 1000 (the strict ISO 8601 check refuses earlier ones), with an offset.
+  @Matches(/^[1-9]\d{3}-.*T.*(Z|[+-]\d{2}:\d{2})$/, { message: 'occurredAt must be a date-time from year 1000 with a time zone offset' })
   occurredAt!: string;
 
   @ApiProperty({ type: [PurchaseLineRequest], minItems: 1, maxItems: 500 })
@@ -90,14 +149,16 @@ export class RefundLineRequest {
   lineNo!: number;
 
   @ApiProperty({ example: 1 })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(3)
   @IsPositive()
+  @Max(1_000_000)
   quantity!: number;
 }
 
 /** Give `amount` or `lines` (not both); neither refunds all that is left. */
 export class RecordRefundRequest {
-  @ApiPropertyOptional({ oneOf: [{ type: 'string', example: '50.00' }, { type: 'number', example: 50 }] })
+  @ApiPropertyOptional(decimalSchema(MONEY, 4, 14, '50.00', 'Decimal, at most 4 decimals'))
   @IsOptional()
   @Transform(moneyToString)
   @Matches(MONEY, { message: 'amount must be a positive decimal amount with at most 4 decimals' })
@@ -136,9 +197,9 @@ export class ListPurchasesQuery {
 }
 
 export class PutExchangeRateRequest {
-  @ApiProperty({ oneOf: [{ type: 'string', example: '7.1' }, { type: 'number', example: 7.1 }], description: 'Units of the base currency per unit of this currency' })
-  @Transform(moneyToString)
-  @Matches(/^\d{1,9}(\.\d{1,10})?$/, { message: 'rate must be a positive decimal with at most 10 decimals' })
+  @ApiProperty(decimalSchema(POSITIVE_RATE, 10, 9, '7.1', 'Units of the base currency per unit of this currency', true))
+  @Transform(decimalToString(10))
+  @Matches(RATE, { message: 'rate must be a positive decimal with at most 10 decimals' })
   rate!: string;
 }
 

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { CustomerView } from './customers.dto';
@@ -97,7 +97,7 @@ export class UpdateSegmentRequest {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 }) @IsOptional() @Transform(trim) @IsString() @Length(1, 200) name?: string;
   @ApiPropertyOptional({ maxLength: 1000, nullable: true, type: String }) @IsOptional() @Transform(trim) @IsString() @MaxLength(1000) description?: string;
   @ApiPropertyOptional({ ...DEFINITION_SCHEMA, description: 'Dynamic segments only' }) @IsOptional() @IsObject() definition?: SegmentDefinition;
-  @ApiPropertyOptional({ description: 'The version read; a stale one gets 412 (alternative: If-Match)' }) @IsOptional() @IsInt() @Min(1) version?: number;
+  @ApiPropertyOptional({ description: 'The version read; a stale one gets 412 (alternative: If-Match)' }) @IsOptional() @IsInt() @Min(1) @Max(999_999_999) version?: number;
 }
 
 export class PreviewSegmentRequest {
@@ -121,7 +121,8 @@ export class SegmentMembersRequest {
 
 /** DELETE …/members takes the ids in the body or as `?customerIds=a,b` (or repeated). */
 export class RemoveSegmentMembersQuery {
-  @ApiPropertyOptional({ type: [String], description: 'Comma-separated or repeated customer ids, when not sent in the body' })
+  // Not in the document: the body is the documented form (see the gateway's segments controller).
+  @ApiHideProperty()
   @IsOptional()
   @Transform(idList)
   @IsArray()
