@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '@rapport/stack';
-import { stackInfo } from '@rapport/testing';
+import { exportedMetricNames } from '@rapport/testing';
 
 /**
  * The chart's alert rules (helm/rapport/templates/prometheusrule.yaml) name only metrics the services
@@ -22,12 +22,7 @@ describe('metrics named by the alert rules', () => {
   });
 
   it('are all exported by the services', async () => {
-    const exported = new Set<string>();
-    for (const url of Object.values(stackInfo().serviceUrls)) {
-      await fetch(`${url}/health/ready`); // readiness metrics are set by the first probe
-      const text = await (await fetch(`${url}/metrics`)).text();
-      for (const m of text.matchAll(/^# TYPE (\S+) /gm)) exported.add(m[1]!);
-    }
+    const exported = await exportedMetricNames();
     expect(named.filter((name) => !exported.has(name))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '@rapport/stack';
-import { stackInfo } from '@rapport/testing';
+import { exportedMetricNames } from '@rapport/testing';
 
 interface Dashboard {
   title: string;
@@ -39,12 +39,7 @@ describe('Grafana dashboards in the chart', () => {
   });
 
   it('queries only metrics that the services export', async () => {
-    const exported = new Set<string>();
-    for (const url of Object.values(stackInfo().serviceUrls)) {
-      await fetch(`${url}/health/ready`); // readiness metrics are set by the first probe
-      const text = await (await fetch(`${url}/metrics`)).text();
-      for (const m of text.matchAll(/^# TYPE (\S+) /gm)) exported.add(m[1]!);
-    }
+    const exported = await exportedMetricNames();
     const missing: string[] = [];
     for (const [file, dashboard] of dashboards) {
       const exprs = [

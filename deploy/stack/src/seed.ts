@@ -149,22 +149,16 @@ export async function seedDemoData(gatewayUrl: string, options: { loyaltyTimeout
   ids['dubois'] = dealt.id;
 
   await api.call('agent1', 'POST', `/customers/${ids['sato']}/release`, { reason: '客户暂无需求' }, 'release-sato', [200]);
-  await api.call(
-    'agent1',
-    'POST',
-    `/customers/${ids['wang']}/consents`,
-    { channel: 'sms', purpose: 'marketing', granted: true, source: 'store:signup-form', legalBasis: 'consent' },
-    'consent-wang-sms',
-    [200, 201],
-  );
-  await api.call(
-    'agent1',
-    'POST',
-    `/customers/${ids['wang']}/consents`,
-    { channel: 'email', purpose: 'marketing', granted: true, source: 'store:signup-form', legalBasis: 'consent' },
-    'consent-wang-email',
-    [200, 201],
-  );
+  for (const channel of ['sms', 'email']) {
+    await api.call(
+      'agent1',
+      'POST',
+      `/customers/${ids['wang']}/consents`,
+      { channel, purpose: 'marketing', granted: true, source: 'store:signup-form', legalBasis: 'consent' },
+      `consent-wang-${channel}`,
+      [200, 201],
+    );
+  }
 
   for (const purchase of DEMO_PURCHASES) {
     await api.call(

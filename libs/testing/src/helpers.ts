@@ -82,3 +82,14 @@ export function textBody(response: request.Response, callback: (error: Error | n
   response.on('data', (chunk: string) => (text += chunk));
   response.on('end', () => callback(null, text));
 }
+
+/** The metric names (their `# TYPE` lines) that the stack's services export, after a first readiness probe of each. */
+export async function exportedMetricNames(): Promise<Set<string>> {
+  const exported = new Set<string>();
+  for (const url of Object.values(stackInfo().serviceUrls)) {
+    await fetch(`${url}/health/ready`); // readiness metrics are set by the first probe
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const m of text.matchAll(/^# TYPE (\S+) /gm)) exported.add(m[1]!);
+  }
+  return exported;
+}
