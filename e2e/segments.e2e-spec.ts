@@ -321,6 +321,18 @@ describe('segments through the gateway', () => {
       expect(none.body.errors[0].field).toBe('customerIds');
     });
 
+    it('refuses a definition: a static list has none (409, the list unchanged)', async () => {
+      const refused = await gateway()
+        .patch(`/api/v1/segments/${list.id}`)
+        .set('authorization', auth.agent1!)
+        .send({ definition: { conditions: [{ field: 'inPool', op: 'eq', value: true }] } })
+        .expect(409);
+      expect(refused.body.errors[0].field).toBe('definition');
+      const after = await gateway().get(`/api/v1/segments/${list.id}`).set('authorization', auth.agent1!).expect(200);
+      expect(after.body.definition ?? null).toBeNull();
+      expect(after.body.kind).toBe('static');
+    });
+
     it('refuses bad ids, too many ids, other people’s lists and dynamic segments', async () => {
       const bad = await gateway().post(`/api/v1/segments/${list.id}/members`).set('authorization', auth.agent1!).send({ customerIds: ['nope'] }).expect(400);
       expect(bad.body.errors[0].field).toBe('customerIds');

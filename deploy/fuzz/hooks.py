@@ -44,7 +44,7 @@ schemathesis.openapi.format(
         _digits(8).map(lambda d: f"139{d}"),
         _digits(7).map(lambda d: f"+39 333 {d[:3]} {d[3:]}"),
         _digits(7).map(lambda d: f"+49 30 {d}"),
-        _digits(6).map(lambda d: f"+44 7700 {d}"),
+        _digits(6).map(lambda d: f"+44 7400 {d}"),
     ),
 )
 

@@ -16,7 +16,7 @@ import { startTraces, type TracesHandle } from './zipkin';
  * The local stack: PostgreSQL, Kafka and the six services, started the same way for `npm start`
  * (profile "dev") and for the integration and e2e tests (profile "test", its own ports and data).
  */
-export type StackProfile = 'dev' | 'test' | 'test2' | 'test3' | 'test4' | 'bench' | 'first-run';
+export type StackProfile = 'dev' | 'test' | 'test2' | 'test3' | 'test4' | 'test5' | 'test6' | 'bench' | 'first-run';
 
 // traces: the trace backend's UI, API and span intake (Zipkin, deploy/stack/src/zipkin.ts).
 const PORTS: Record<StackProfile, { postgres: number; kafka: number; controller: number; services: number; traces: number }> = {
@@ -27,6 +27,8 @@ const PORTS: Record<StackProfile, { postgres: number; kafka: number; controller:
   test2: { postgres: 54359, kafka: 19392, controller: 19393, services: 3300, traces: 9441 },
   test3: { postgres: 54369, kafka: 19492, controller: 19493, services: 3400, traces: 9451 },
   test4: { postgres: 54379, kafka: 19592, controller: 19593, services: 3500, traces: 9461 },
+  test5: { postgres: 54409, kafka: 19792, controller: 19793, services: 3700, traces: 9481 },
+  test6: { postgres: 54419, kafka: 19892, controller: 19893, services: 3800, traces: 9491 },
   // The first-start test: `npm start` as a newcomer runs it, on an empty data folder of its own.
   'first-run': { postgres: 54389, kafka: 19692, controller: 19693, services: 3600, traces: 9471 },
 };

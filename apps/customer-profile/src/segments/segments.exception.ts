@@ -36,6 +36,15 @@ export class NotAStaticListException extends ProblemException {
   }
 }
 
+/** A definition sent for a stored static list: the request is well-formed, the segment's kind refuses it (409). */
+export class StaticListDefinitionException extends ProblemException {
+  constructor(id: string) {
+    super('conflict', `Segment ${id} is a static list: its members are added by hand and it takes no definition`, {
+      errors: [{ field: 'definition', message: 'definition is not allowed on a static list (its members are added by hand)' }],
+    });
+  }
+}
+
 export class BadSegmentCursorException extends ProblemException {
   constructor() {
     super('validation', 'cursor is not a cursor of this listing', { errors: [{ field: 'cursor', message: 'cursor is not valid for this listing' }] });

@@ -14,7 +14,7 @@ import type { ParsedGroup } from './segment-fields';
 import {
   BadSegmentCursorException,
   InvalidSegmentException,
-  NotAStaticListException,
+  NotAStaticListException, StaticListDefinitionException,
   SegmentNotFoundException,
   SegmentNotWritableException,
   StaleSegmentException,
@@ -76,9 +76,7 @@ export class SegmentsService {
       if (!maySegmentBeChanged(current, caller)) throw new SegmentNotWritableException(id);
       if (expected !== undefined && expected !== current.version) throw new StaleSegmentException(id, expected, current.version);
       if (changes.definition !== undefined) {
-        if (current.kind === 'static') {
-          throw new InvalidSegmentException([{ field: 'definition', message: 'definition is not allowed on a static list (its members are added by hand)' }]);
-        }
+        if (current.kind === 'static') throw new StaticListDefinitionException(id);
         await this.parse(changes.definition);
       }
       const next = {

@@ -88,8 +88,8 @@ export class SegmentsController {
   @Patch(':id')
   @RequireScopes('customers:write')
   @ApiHeader({ name: 'If-Match', required: false, description: 'The version read ("3"); a stale one gets 412. Alternative: version in the body' })
-  @ApiOkResponse({ type: SegmentView, description: 'The segment after the change' })
-  @ApiProblems(400, 401, 403, 404, 412, 422, 429, 502, 504)
+  @ApiOkResponse({ type: SegmentView, description: 'The segment after the change (409: a definition sent for a static list)' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 422, 429, 502, 504)
   async update(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateSegmentRequest,
