@@ -57,6 +57,11 @@ const depConstraints = (testOnlyTypes = []) => [
     sourceTag: 'type:e2e',
     onlyDependOnLibsWithTags: ['type:testing', 'type:tooling', 'type:platform', 'type:contracts'],
   },
+  // operations tools (deploy/backup) drive the local stack tool, as the benchmarks do
+  {
+    sourceTag: 'type:operations',
+    onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:tooling', ...testOnlyTypes],
+  },
   {
     sourceTag: 'type:bench',
     onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:tooling', ...testOnlyTypes],
@@ -119,6 +124,64 @@ export default defineConfig(
             {
               group: ['@rapport/*/**'],
               message: 'Import a library only through its public index, e.g. `@rapport/platform-http`.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+
+  // Layering inside a service (docs/conventions.md): controller -> service -> repository, SQL only in
+  // repositories and migrations, and a feature reaches another only through its service, repository or types.
+  {
+    files: ['apps/*/src/**/*.ts'],
+    ignores: [...TEST_FILES, 'apps/*/src/**/*.repository.ts', 'apps/*/src/database/migrations/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name=/^(query|createQueryBuilder)$/]",
+          message: 'SQL belongs in a repository (<feature>.repository.ts) or a migration: call a repository method.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/*/src/**/*.ts'],
+    ignores: [...TEST_FILES, 'apps/*/src/app.module.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../*/*.controller', '../*/*.consumer'],
+              allowTypeImports: true,
+              message: "Controllers and consumers are a feature's entry points: reach another feature through its service or repository.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/*/src/**/*.controller.ts'],
+    // loyalty and the three young services are being reworked to this rule (issue 12); until then:
+    ignores: ['apps/{loyalty,interaction,service-desk,analytics}/**', 'apps/customer-profile/src/exports/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../*/*.controller', '../*/*.consumer'],
+              allowTypeImports: true,
+              message: "Controllers and consumers are a feature's entry points: reach another feature through its service.",
+            },
+            {
+              group: ['./*.repository', '../*/*.repository'],
+              allowTypeImports: true,
+              message: 'A controller calls a service, never a repository: rules and SQL live below it (types may be imported).',
             },
           ],
         },

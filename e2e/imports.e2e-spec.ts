@@ -147,6 +147,14 @@ describe('imports and exports through the gateway', () => {
     expect(done).toMatchObject({ id: running.id, status: 'completed', rowsTotal: 3000, rowsDone: 3000, rowsImported: 3000, rowsFailed: 0 });
   });
 
+  it('answers 400 for a body that holds no import: no rows, no JSON object, no CSV record', async () => {
+    const send = (type: string, body: string) => gateway().post('/api/v1/imports').set('authorization', agent1).set('content-type', type).send(body).expect(400);
+    expect((await send('text/csv', 'name,email\n')).body.errors).toEqual([{ field: 'body', message: 'has no rows' }]);
+    expect((await send('application/x-ndjson', '[1,2]\n"x"')).body.errors).toEqual([{ field: 'body', message: 'no line is a JSON object' }]);
+    // A JSON document sent as CSV: its quotes make no line a CSV record.
+    expect((await send('text/csv', '[true, {"a": [1]}, "", 1.5]')).body.errors).toEqual([{ field: 'body', message: 'no line is a CSV record' }]);
+  });
+
   it('refuses other media types, callers without a token or without customers:write', async () => {
     const before = (await db.query(`SELECT count(*)::int AS n FROM customer_profile.imports`)).rows[0].n;
     await gateway().post('/api/v1/imports').set('authorization', agent1).send({ name: 'x' }).expect(415);

@@ -134,6 +134,10 @@ export function applyValidatorsToSwagger(): void {
           if ((items[k] === undefined || (k === 'pattern' && items[k] === NO_NUL)) && !(k === 'type' && items['type'])) items[k] = v;
         }
         if (items['type'] === undefined && ('format' in keywords || 'pattern' in keywords || 'minLength' in keywords)) items['type'] = 'string';
+        // Items trimmed before their length is checked (a @Transform that trims each) are not blank.
+        if (typeof items['minLength'] === 'number' && items['minLength'] >= 1 && (items['pattern'] === undefined || items['pattern'] === NO_NUL) && isTrimmed(target, meta.propertyName)) {
+          items['pattern'] = NOT_BLANK;
+        }
         if (items['format'] === 'phone') {
           delete items['minLength'];
           delete items['maxLength'];

@@ -12519,7 +12519,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The segment after the change */
+            /** @description The segment after the change (409: a definition sent for a static list) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12596,6 +12596,28 @@ export interface operations {
             };
             /** @description Problem: https://rapport.dev/problems/not-found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
+import { SERVICE_NAMES } from '@rapport/contracts';
 import { killAllSync, startControlServer, Stack, testProfile } from '@rapport/stack';
 import { startOtlpReceiver } from './otlp-receiver';
-import { SPANS_FILE, writeStackFile } from './stack-file';
+import { SPANS_FILE, writeStackFile, type TestStackInfo } from './stack-file';
 
 /** Starts the test stack once per run: real PostgreSQL, real Kafka, the six services. */
 export default async function globalSetup(): Promise<void> {
@@ -34,7 +35,12 @@ export default async function globalSetup(): Promise<void> {
     throw error;
   }
   const control = await startControlServer(stack);
-  writeStackFile({ ...stack.info, controlUrl: control.url, otlpUrl: otlp.url });
+  // What each service runs with beyond the inherited environment: the medium tier boots a service in
+  // process with it (startServiceInProcess), as the stack's own process of that service.
+  const serviceEnvs = Object.fromEntries(
+    SERVICE_NAMES.map((name) => [name, Object.fromEntries(Object.entries(stack.serviceEnv(name)).filter(([k, v]) => v !== undefined && process.env[k] !== v))]),
+  ) as TestStackInfo['serviceEnvs'];
+  writeStackFile({ ...stack.info, controlUrl: control.url, otlpUrl: otlp.url, serviceEnvs });
   (globalThis as Record<string, unknown>)['__rapportTestStack'] = { stack, servers: [control.server, otlp.server] };
   process.stderr.write(`[stack] test stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ServiceName } from '@rapport/contracts';
 import { repoRoot, testProfile, type StackInfo } from '@rapport/stack';
 
 /** Global setup writes what tests need to reach the stack here; tests read it. */
@@ -8,6 +9,8 @@ export const STACK_FILE = path.join(repoRoot(), '.local', testProfile(), 'stack.
 export interface TestStackInfo extends StackInfo {
   controlUrl: string;
   otlpUrl: string;
+  /** Each service's own environment (database role, schema, brokers, secrets), for the medium tier. */
+  serviceEnvs: Record<ServiceName, Record<string, string>>;
 }
 
 export function writeStackFile(info: TestStackInfo): void {

@@ -1,39 +1,16 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { DuplicatesQuery, type DuplicatePairList } from '@rapport/contracts';
-import { customerVisibility } from '@rapport/platform-auth';
-import { ProblemException } from '@rapport/platform-http';
 import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
-import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../shared/cursor';
-import { DuplicatesRepository } from './duplicates.repository';
+import { DuplicatesService } from './duplicates.service';
 
 /** GET /api/v1/customers/duplicates lands here: likely duplicates to review, newest first. */
 @Controller('internal/v1/customer-duplicates')
 export class DuplicatesController {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly duplicates: DuplicatesRepository,
-  ) {}
+  constructor(private readonly duplicates: DuplicatesService) {}
 
   @Get()
   @CallerScopes('customers:read')
-  async list(@Query() query: DuplicatesQuery, @Caller() caller: CallerIdentity): Promise<DuplicatePairList> {
-    const limit = query.limit ?? 50;
-    let after: { key: string; customerId: string; duplicateOfId: string } | undefined;
-    if (query.cursor !== undefined) {
-      const decoded = decodeCursor(query.cursor, 'duplicates');
-      const [key, duplicateOfId] = typeof decoded?.key === 'string' ? decoded.key.split('|') : [];
-      if (!decoded || !key || !duplicateOfId) {
-        throw new ProblemException('validation', 'cursor is not a cursor of this listing', { errors: [{ field: 'cursor', message: 'cursor is not valid' }] });
-      }
-      after = { key, customerId: decoded.id, duplicateOfId };
-    }
-    const rows = await this.duplicates.list(this.dataSource.manager, customerVisibility(caller), limit + 1, after);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((r) => ({ customerId: r.customerId, duplicateOfId: r.duplicateOfId, matchedOn: r.matchedOn, detectedAt: r.detectedAt.toISOString() })),
-      nextCursor: rows.length > limit && last ? encodeCursor('duplicates', `${last.detectedKey}|${last.duplicateOfId}`, last.customerId) : null,
-    };
+  list(@Query() query: DuplicatesQuery, @Caller() caller: CallerIdentity): Promise<DuplicatePairList> {
+    return this.duplicates.list(query, caller);
   }
 }

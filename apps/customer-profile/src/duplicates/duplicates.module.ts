@@ -7,8 +7,9 @@ import { CustomerMerger } from './customer-merger';
 import { DuplicatesController } from './duplicates.controller';
 import { MergeRepository } from './merge.repository';
 import { DuplicatesRepository } from './duplicates.repository';
+import { DuplicatesService } from './duplicates.service';
 
-@Module({ imports: [CustomersModule, LifecycleModule, OwnershipModule], controllers: [DuplicatesController], providers: [MergeRepository, CustomerMerger] })
+@Module({ imports: [CustomersModule, LifecycleModule, OwnershipModule], controllers: [DuplicatesController], providers: [MergeRepository, CustomerMerger, DuplicatesService] })
 export class DuplicatesModule implements OnModuleInit {
   constructor(
     private readonly registry: CustomerDataRegistry,

@@ -4,6 +4,7 @@ import { createLogger } from '@rapport/platform-observability';
 import { stackInfo } from '@rapport/testing';
 import { DataSource } from 'typeorm';
 import { ContactFingerprinter } from '../customers/contact-fingerprint';
+import { CustomerImportRepository } from './customer-import.repository';
 import { CustomerImporter } from './customer-importer';
 import { ImportsRepository } from './imports.repository';
 
@@ -18,7 +19,7 @@ describe(CustomerImporter.name, () => {
     dataSource = new DataSource({ type: 'postgres', url: stackInfo().databaseUrl });
     await dataSource.initialize();
     jobs = new ImportsRepository(dataSource);
-    sut = new CustomerImporter(dataSource, jobs, fingerprints, createLogger('customer-importer-spec', 'warn'));
+    sut = new CustomerImporter(new CustomerImportRepository(dataSource), jobs, fingerprints, createLogger('customer-importer-spec', 'warn'));
   });
   afterAll(async () => {
     await dataSource.destroy();
@@ -35,8 +36,8 @@ describe(CustomerImporter.name, () => {
     const outcome = await sut.run(id, Readable.from([rows.join('\n')]), 'csv', { ownerId: null, team: null }, 1_000);
     expect(outcome).toEqual({ total: 2502, imported: 2500, failed: 2 });
     const job = await jobs.find(id, null);
-    expect(job).toMatchObject({ status: 'completed', rows_total: 2502, rows_imported: 2500, rows_failed: 2 });
-    expect((await jobs.errors(id, 10)).map((e) => [e.row_no, e.field, e.message])).toEqual([
+    expect(job).toMatchObject({ status: 'completed', rowsTotal: 2502, rowsImported: 2500, rowsFailed: 2 });
+    expect((await jobs.errors(id, 10)).map((e) => [e.line, e.field, e.message])).toEqual([
       [2502, 'email', 'duplicate of line 7'],
       [2503, 'phone', expect.stringContaining('not a valid phone number')],
     ]);
@@ -64,7 +65,7 @@ describe(CustomerImporter.name, () => {
     await jobs.create(id, 'csv', `importer-spec-${u}`);
     const outcome = await sut.run(id, Readable.from([rows.join('\n')]), 'csv', { ownerId: null, team: null }, 1_000);
     expect(outcome).toEqual({ total: 2000, imported: 1999, failed: 1 });
-    expect((await jobs.errors(id, 10)).map((e) => [e.row_no, e.field, e.message])).toEqual([[2001, 'email', 'duplicate of line 2']]);
+    expect((await jobs.errors(id, 10)).map((e) => [e.line, e.field, e.message])).toEqual([[2001, 'email', 'duplicate of line 2']]);
   });
 
   it('fingerprints both contacts of an imported row, so loyalty can refuse referrals between imported customers', async () => {

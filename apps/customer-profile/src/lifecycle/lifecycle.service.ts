@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LifecycleChangedV1, type LifecycleStage, type ValueTier } from '@rapport/contracts';
+import type { LifecycleStage, ValueTier } from '@rapport/contracts';
 import { customerVisibility } from '@rapport/platform-auth';
-import { ProblemException } from '@rapport/platform-http';
 import { OutboxWriter } from '@rapport/platform-messaging';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import { DataSource, type EntityManager } from 'typeorm';
+import { CustomerNotFoundException } from '../customers/customers.exception';
 import { FEATURE_CONFIG, type FeatureConfig } from '../shared/feature.config';
+import { lifecycleChangedEvent } from '../shared/lifecycle-changed.event';
+import { LifecycleErrorCode, LifecycleException } from './lifecycle.exception';
 import { LIFECYCLE_CONFIG, type LifecycleConfig } from './lifecycle.config';
 import { LifecyclePolicy, type MergeSide } from './lifecycle.policy';
 import { LifecycleRepository, type LifecycleRow, type LifecycleState } from './lifecycle.repository';
@@ -56,9 +58,9 @@ export class LifecycleService {
   async changeByHand(id: string, stage: LifecycleStage, reason: string, caller: CallerIdentity): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const customer = await this.repository.lockVisible(manager, id, customerVisibility(caller));
-      if (!customer) throw new ProblemException('notFound', `Customer ${id} was not found`);
+      if (!customer) throw new CustomerNotFoundException(id);
       if (customer.stage === stage) {
-        throw new ProblemException('conflict', `The customer is already in stage ${stage}`, { errors: [{ field: 'stage', message: 'is the current stage' }] });
+        throw new LifecycleException(LifecycleErrorCode.AlreadyInStage, `The customer is already in stage ${stage}`, 'stage');
       }
       await this.move(manager, id, customer.stage, stage, reason, false, caller.sub);
     });
@@ -66,7 +68,7 @@ export class LifecycleService {
 
   async view(id: string, caller: CallerIdentity): Promise<LifecycleState & { history: LifecycleRow[] }> {
     const current = await this.repository.findVisible(id, customerVisibility(caller));
-    if (!current) throw new ProblemException('notFound', `Customer ${id} was not found`);
+    if (!current) throw new CustomerNotFoundException(id);
     return { ...current, history: await this.repository.history(id) };
   }
 
@@ -75,15 +77,10 @@ export class LifecycleService {
     return this.dataSource.transaction(async (manager) => {
       const reason = `no purchase for ${this.config.LIFECYCLE_CHURN_DAYS} days`;
       const moved = await this.repository.churnInactive(manager, this.policy.churnable, this.config.LIFECYCLE_CHURN_DAYS, reason);
-      for (const row of moved) {
-        await this.outbox.add(manager, LifecycleChangedV1, row.customer_id, {
-          customerId: row.customer_id,
-          from: row.from_stage as LifecycleStage,
-          to: 'churned',
-          reason,
-          changedAt: new Date(row.changed_at).toISOString(),
-        });
-      }
+      await this.outbox.addMany(
+        manager,
+        moved.map((row) => lifecycleChangedEvent(row.customer_id, { from: row.from_stage as LifecycleStage, to: 'churned', reason }, row.changed_at)),
+      );
       return moved.map((r) => r.customer_id);
     });
   }
@@ -98,6 +95,6 @@ export class LifecycleService {
     changedBy: string | null,
   ): Promise<void> {
     const changedAt = await this.repository.setStage(manager, { customerId, from, to, reason, automatic, changedBy });
-    await this.outbox.add(manager, LifecycleChangedV1, customerId, { customerId, from, to, reason, changedAt: new Date(changedAt).toISOString() });
+    await this.outbox.addMany(manager, [lifecycleChangedEvent(customerId, { from, to, reason }, changedAt)]);
   }
 }

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OwnershipChangedV1 } from '@rapport/contracts';
 import { customerVisibility } from '@rapport/platform-auth';
-import { ProblemException } from '@rapport/platform-http';
 import { OutboxWriter } from '@rapport/platform-messaging';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import { DataSource, type EntityManager } from 'typeorm';
 import { FEATURE_CONFIG, type FeatureConfig } from '../shared/feature.config';
 import { OwnershipRepository, type OwnershipRow } from './ownership.repository';
 import { OWNERSHIP_CONFIG, type OwnershipConfig } from './ownership.config';
+import { CustomerNotFoundException } from '../customers/customers.exception';
+import { OwnershipErrorCode, OwnershipException } from './ownership.exception';
 import { OwnershipRules, type OwnershipDecision } from './ownership.rules';
 import { RoundRobinRule } from './round-robin.rule';
 import { TeamsRepository, type TeamRow } from './teams.repository';
@@ -48,7 +49,7 @@ export class OwnershipService {
   }
 
   async history(id: string, caller: CallerIdentity): Promise<OwnershipRow[]> {
-    if (!(await this.repository.isVisible(id, customerVisibility(caller)))) throw new ProblemException('notFound', `Customer ${id} was not found`);
+    if (!(await this.repository.isVisible(id, customerVisibility(caller)))) throw new CustomerNotFoundException(id);
     return this.repository.history(id);
   }
 
@@ -66,7 +67,7 @@ export class OwnershipService {
         const refused = this.rules.mayAssignIn(caller, request.team);
         if (refused) return refused;
         const team = await this.teams.lock(manager, request.team);
-        if (!team) return { ok: false, kind: 'unprocessable', field: 'team', message: `team ${request.team} has no member list (PUT /api/v1/teams/${request.team}/members)` };
+        if (!team) return { ok: false, code: OwnershipErrorCode.NoTeamMemberAvailable, field: 'team', message: `team ${request.team} has no member list (PUT /api/v1/teams/${request.team}/members)` };
         const holdings = await this.repository.holdingsOf(manager, team.member_ids);
         const pick = this.roundRobin.next({ members: team.member_ids, nextPosition: team.next_position }, holdings, this.config.POOL_HOLDING_CAP, current.ownerId);
         if (!pick.ok) {
@@ -74,7 +75,7 @@ export class OwnershipService {
             pick.reason === 'no-members'
               ? `team ${request.team} has no members`
               : `no member of team ${request.team} can take the customer (all at the holding cap of ${this.config.POOL_HOLDING_CAP} or already its owner)`;
-          return { ok: false, kind: 'unprocessable', field: 'team', message };
+          return { ok: false, code: OwnershipErrorCode.NoTeamMemberAvailable, field: 'team', message };
         }
         await this.teams.advance(manager, request.team, pick.nextPosition);
         picked = pick.ownerId;
@@ -97,19 +98,20 @@ export class OwnershipService {
     request: { rule: 'round-robin'; team: string; field: string },
     caller: CallerIdentity,
   ): Promise<OwnershipRow> {
-    const problem = (kind: 'forbidden' | 'unprocessable', message: string) => new ProblemException(kind, message, { errors: [{ field: request.field, message }] });
+    
     const refused = caller.roles.includes('integration') ? null : this.rules.mayAssignIn(caller, request.team);
-    if (refused && !refused.ok) throw problem('forbidden', refused.message);
+    if (refused && !refused.ok) throw new OwnershipException(OwnershipErrorCode.NotAllowed, refused.message, request.field);
     const team = await this.teams.lock(manager, request.team);
-    if (!team) throw problem('unprocessable', `team ${request.team} has no member list (PUT /api/v1/teams/${request.team}/members)`);
+    if (!team) throw new OwnershipException(OwnershipErrorCode.NoTeamMemberAvailable, `team ${request.team} has no member list (PUT /api/v1/teams/${request.team}/members)`, request.field);
     const holdings = await this.repository.holdingsOf(manager, team.member_ids);
     const pick = this.roundRobin.next({ members: team.member_ids, nextPosition: team.next_position }, holdings, this.config.POOL_HOLDING_CAP);
     if (!pick.ok) {
-      throw problem(
-        'unprocessable',
+      throw new OwnershipException(
+        OwnershipErrorCode.NoTeamMemberAvailable,
         pick.reason === 'no-members'
           ? `team ${request.team} has no members`
           : `no member of team ${request.team} can take the customer (all at the holding cap of ${this.config.POOL_HOLDING_CAP})`,
+        request.field,
       );
     }
     await this.teams.advance(manager, request.team, pick.nextPosition);
@@ -137,7 +139,7 @@ export class OwnershipService {
 
   async team(team: string): Promise<TeamRow> {
     const row = await this.teams.find(team);
-    if (!row) throw new ProblemException('notFound', `Team ${team} has no member list`);
+    if (!row) throw new OwnershipException(OwnershipErrorCode.TeamNotFound, `Team ${team} has no member list`);
     return row;
   }
 
@@ -145,7 +147,7 @@ export class OwnershipService {
   async replaceTeamMembers(team: string, userIds: readonly string[], caller: CallerIdentity): Promise<TeamRow> {
     const admin = caller.roles.includes('admin');
     if (!admin && !(caller.roles.includes('manager') && caller.team === team)) {
-      throw new ProblemException('forbidden', 'only an admin or the team’s manager sets its members');
+      throw new OwnershipException(OwnershipErrorCode.NotAllowed, 'only an admin or the team’s manager sets its members');
     }
     return this.teams.replaceMembers(team, userIds, caller.sub);
   }
@@ -183,10 +185,10 @@ export class OwnershipService {
   ): Promise<OwnershipRow> {
     return this.dataSource.transaction(async (manager) => {
       const current = await this.repository.lockVisible(manager, id, customerVisibility(caller));
-      if (!current) throw new ProblemException('notFound', `Customer ${id} was not found`);
+      if (!current) throw new CustomerNotFoundException(id);
       const decision = await decide(current, manager);
       if (!decision.ok) {
-        throw new ProblemException(decision.kind, decision.message, decision.field ? { errors: [{ field: decision.field, message: decision.message }] } : {});
+        throw new OwnershipException(decision.code, decision.message, decision.field);
       }
       const target = typeof next === 'function' ? next(current) : next;
       const row = await this.repository.changeOwner(manager, {

@@ -15,6 +15,7 @@ import { ProblemException } from '@rapport/platform-http';
 import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
 import type { Response } from 'express';
 import { Money } from './money';
+import { isCurrencyCode } from './purchase-input';
 import type { RefundRow } from './purchases.repository';
 import { PurchasesService, type PurchaseWithDetails } from './purchases.service';
 
@@ -92,7 +93,7 @@ export class PurchasesController {
   @HttpCode(200)
   @CallerScopes('admin')
   async putRate(@Param('currency') currency: string, @Body() body: PutExchangeRateRequest, @Caller() caller: CallerIdentity): Promise<ExchangeRateView> {
-    if (!/^[A-Z]{3}$/.test(currency)) {
+    if (!isCurrencyCode(currency)) {
       throw new ProblemException('validation', 'currency must be an ISO 4217 code', { errors: [{ field: 'currency', message: 'must be an ISO 4217 code such as USD' }] });
     }
     return rateView(await this.purchases.putRate(currency, body.rate, caller));

@@ -186,10 +186,10 @@ export class PurchasesRepository {
    * Set-based: locks the customers (in id order, as one purchase locks its customer, so imports and
    * single purchases serialise per customer) and returns their stage and purchases so far.
    */
-  async lockCustomersForPurchases(manager: EntityManager, ids: string[]): Promise<{ id: string; stage: LifecycleStage; purchase_count: number }[]> {
+  async lockCustomersForPurchases(manager: EntityManager, ids: string[]): Promise<{ id: string; stage: LifecycleStage; purchaseCount: number }[]> {
     if (ids.length === 0) return [];
     return manager.query(
-      `SELECT c.id, c.lifecycle_stage AS stage, coalesce(s.purchase_count, 0)::int AS purchase_count
+      `SELECT c.id, c.lifecycle_stage AS stage, coalesce(s.purchase_count, 0)::int AS "purchaseCount"
          FROM customer_profile.customers c LEFT JOIN customer_profile.customer_purchase_summary s ON s.customer_id = c.id
         WHERE c.id = ANY($1::uuid[]) ORDER BY c.id FOR UPDATE OF c`,
       [ids],

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { PurchaseRecordedV1, PurchaseRefundedV1, type RecordPurchaseRequest, type RecordRefundRequest } from '@rapport/contracts';
+import { PurchaseRefundedV1, type RecordPurchaseRequest, type RecordRefundRequest } from '@rapport/contracts';
 import { customerVisibility } from '@rapport/platform-auth';
 import { ProblemException } from '@rapport/platform-http';
 import { OutboxWriter } from '@rapport/platform-messaging';
@@ -9,11 +9,10 @@ import { DataSource } from 'typeorm';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { Money } from './money';
 import { PurchaseCalculator } from './purchase-calculator';
+import { purchaseRecordedEvent } from './purchase-events';
+import { storedAmountError } from './purchase-input';
 import { FEATURE_CONFIG, type FeatureConfig } from '../shared/feature.config';
 import { PurchasesRepository, type LineRow, type PurchaseRow, type RefundRow } from './purchases.repository';
-
-/** numeric(18, 4): at most 14 digits before the point. */
-const fitsStoredAmount = (amount: string): boolean => /^-?\d{1,14}(\.\d*)?$/.test(amount);
 
 export interface PurchaseWithDetails {
   purchase: PurchaseRow;
@@ -70,14 +69,9 @@ export class PurchasesService {
       const purchasesBefore = await this.repository.purchaseCount(manager, customerId);
       const id = randomUUID();
       const totalBase = this.calculator.toBase(priced.total, rate);
-      // Amounts are stored as numeric(18, 4): every line and price fits, but their product, sum or the
-      // converted total may not. Refused as unprocessable (each field was valid), never a 500.
       for (const [field, amount] of [...priced.lines.map((l, i) => [`lines[${i}]`, l.lineTotal] as const), ['lines', priced.total] as const, ['currency', totalBase] as const]) {
-        if (!fitsStoredAmount(amount)) {
-          throw new ProblemException('unprocessable', `The purchase's amounts exceed what is stored (less than 10^14 per amount)`, {
-            errors: [{ field, message: `${field === 'currency' ? 'the total in the base currency' : 'the amount'} ${amount} is 10^14 or more` }],
-          });
-        }
+        const tooLarge = storedAmountError(field, amount);
+        if (tooLarge) throw new ProblemException('unprocessable', `The purchase's amounts exceed what is stored (less than 10^14 per amount)`, { errors: [tooLarge] });
       }
       const lines = priced.lines.map((line, i) => ({
         ...line,
@@ -105,25 +99,21 @@ export class PurchasesService {
       // A concurrent request with the same order id won the insert: answer as a replay.
       if (!inserted) return replay();
       await this.lifecycle.onPurchase(manager, customerId, customer.stage, purchasesBefore);
-      await this.outbox.add(manager, PurchaseRecordedV1, customerId, {
-        purchaseId: id,
-        customerId,
-        externalOrderId: input.externalOrderId,
-        ...(input.channel ? { channel: input.channel } : {}),
-        currency: input.currency,
-        total: priced.total,
-        baseCurrency: base,
-        totalBase,
-        lines: lines.map((l) => ({
-          sku: l.sku,
-          ...(l.category ? { category: l.category } : {}),
-          quantity: Number(l.quantity),
-          unitPrice: l.unitPrice,
-          lineTotal: l.lineTotal,
-        })),
-        occurredAt,
-        firstPurchase: purchasesBefore === 0,
-      });
+      await this.outbox.addMany(manager, [
+        purchaseRecordedEvent({
+          id,
+          customerId,
+          externalOrderId: input.externalOrderId,
+          channel: input.channel ?? null,
+          currency: input.currency,
+          total: priced.total,
+          baseCurrency: base,
+          totalBase,
+          lines,
+          occurredAt,
+          firstPurchase: purchasesBefore === 0,
+        }),
+      ]);
       const purchase = (await this.repository.findByExternalId(manager, input.externalOrderId))!;
       return { created: true, details: await this.details(manager, purchase) };
     });

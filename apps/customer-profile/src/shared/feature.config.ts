@@ -1,3 +1,4 @@
+import { CURRENCY_CODE } from '@rapport/contracts';
 import { env, loadConfig } from '@rapport/platform-config';
 import { z } from 'zod';
 
@@ -5,7 +6,7 @@ import { z } from 'zod';
 export const featureConfigSchema = z.object({
   BASE_CURRENCY: z
     .string()
-    .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as CNY')
+    .regex(CURRENCY_CODE, 'expected an ISO 4217 currency code such as CNY')
     .default('CNY'),
   POOL_HOLDING_CAP: env.int(50, 1),
   POOL_RECYCLE_DAYS: env.int(30, 1),

@@ -4,7 +4,8 @@ import { Type } from 'class-transformer';
 import { IsDateString, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { ApiProblems } from '../openapi-problems';
-import { AuditRepository, type AuditRecord } from './audit.repository';
+import type { AuditRecord } from './audit.repository';
+import { AuditService } from './audit.service';
 
 export const MAX_PAGE_SIZE = 200;
 
@@ -70,7 +71,7 @@ class AuditPage {
 @ApiTags('admin')
 @Controller('api/v1/admin/audit')
 export class AuditController {
-  constructor(private readonly audit: AuditRepository) {}
+  constructor(private readonly audit: AuditService) {}
 
   /** Who read unmasked personal data or changed customer data, newest first. */
   @Get()
@@ -78,15 +79,13 @@ export class AuditController {
   @ApiOkResponse({ type: AuditPage })
   @ApiProblems(400, 401, 403)
   async find(@Query() query: AuditQueryParams): Promise<AuditPage> {
-    const limit = query.limit ?? 50;
-    const items = await this.audit.find({
+    return this.audit.page({
       ...(query.customerId ? { resourceId: query.customerId } : {}),
       ...(query.actor ? { actor: query.actor } : {}),
       ...(query.from ? { from: new Date(query.from) } : {}),
       ...(query.to ? { to: new Date(query.to) } : {}),
       ...(query.before ? { before: query.before } : {}),
-      limit,
+      limit: query.limit ?? 50,
     });
-    return { items, ...(items.length === limit ? { nextCursor: items[items.length - 1]!.id } : {}) };
   }
 }

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { CustomerView } from '@rapport/contracts';
 import { currentTraceIds } from '@rapport/platform-observability';
 import type { Request } from 'express';
-import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { ApiProblems } from '../openapi-problems';
 import { Customer360Service, type Customer360 } from './customer-360.service';
@@ -28,7 +28,7 @@ class Customer360View {
 export class Customer360Controller {
   constructor(
     private readonly composer: Customer360Service,
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditService,
   ) {}
 
   @Get(':id/360')
@@ -39,7 +39,7 @@ export class Customer360Controller {
     const identity = request.identity!;
     const view = await this.composer.compose(id, identity, request.requestId);
     if (identity.scopes.includes('pii:read')) {
-      await this.audit.append({
+      await this.audit.record({
         actor: identity.sub,
         ...(identity.clientId ? { clientId: identity.clientId } : {}),
         roles: identity.roles,

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { ApiProblems } from '../openapi-problems';
 import { ApiProxy } from '../upstream/api-proxy';
-import { IDEMPOTENCY_HEADER_DOC } from './customers.controller';
+import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 
 @ApiTags('customers')
 @Controller('api/v1/customers/:id/consents')

@@ -20,12 +20,7 @@ import { ApiProblems } from '../openapi-problems';
 import { ApiProxy } from '../upstream/api-proxy';
 import { versionFromIfMatch } from './if-match';
 import { toQueryString } from './query-string';
-
-export const IDEMPOTENCY_HEADER_DOC = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Retrying with the same key and body returns the first answer without a second effect; a different body gets 422.',
-};
+import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 
 const UPSTREAM = 'customer-profile';
 

@@ -5,7 +5,7 @@ import { ProblemException } from '@rapport/platform-http';
 import { currentTraceIds } from '@rapport/platform-observability';
 import { IDENTITY_HEADER, SERVICE_CONFIG, signIdentity, type ServiceConfig } from '@rapport/platform-runtime';
 import type { Request, Response } from 'express';
-import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../upstream/gateway-config';
 
 /** Imports and exports move whole files: far longer than an ordinary call may take. */
@@ -21,7 +21,7 @@ export class RawUpstream {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(SERVICE_CONFIG) private readonly serviceConfig: ServiceConfig,
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditService,
   ) {}
 
   async stream(
@@ -52,7 +52,7 @@ export class RawUpstream {
     const succeeded = upstream.status >= 200 && upstream.status < 300;
     const piiUnmasked = succeeded && identity.scopes.includes('pii:read') && !target.audit.change;
     if (succeeded && (target.audit.change || piiUnmasked)) {
-      await this.audit.append({
+      await this.audit.record({
         actor: identity.sub,
         ...(identity.clientId ? { clientId: identity.clientId } : {}),
         roles: identity.roles,

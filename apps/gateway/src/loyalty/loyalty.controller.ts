@@ -26,7 +26,7 @@ import {
 } from '@rapport/contracts';
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
-import { IDEMPOTENCY_HEADER_DOC } from '../customers/customers.controller';
+import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { ApiProblems } from '../openapi-problems';
 import { ApiProxy } from '../upstream/api-proxy';
 import { queryString } from '../upstream/query-string';

@@ -19,7 +19,7 @@ import {
 import { ProblemException } from '@rapport/platform-http';
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
-import { IDEMPOTENCY_HEADER_DOC } from '../customers/customers.controller';
+import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { versionFromIfMatch } from '../customers/if-match';
 import { toQueryString } from '../customers/query-string';
 import { RawUpstream } from '../imports/raw-upstream';

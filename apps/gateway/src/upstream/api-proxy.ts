@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { currentTraceIds } from '@rapport/platform-observability';
 import type { Request, Response } from 'express';
-import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { relay } from './relay-response';
 import { UpstreamClient, type Upstream, type UpstreamResponse } from './upstream.client';
@@ -24,7 +24,7 @@ export class ApiProxy {
   constructor(
     private readonly upstream: UpstreamClient,
     private readonly idempotency: IdempotencyService,
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditService,
   ) {}
 
   async forward(
@@ -60,7 +60,7 @@ export class ApiProxy {
     const piiUnmasked = succeeded && identity.scopes.includes('pii:read');
     if (!succeeded || (!policy.change && !piiUnmasked)) return;
     const resourceId = policy.resourceId(result);
-    await this.audit.append({
+    await this.audit.record({
       actor: identity.sub,
       ...(identity.clientId ? { clientId: identity.clientId } : {}),
       roles: identity.roles,

@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
+import { IdempotencyRepository } from '../idempotency/idempotency.repository';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ApiProxy } from './api-proxy';
 import { GATEWAY_CONFIG, loadGatewayConfig } from './gateway-config';
@@ -7,7 +9,7 @@ import { UpstreamClient } from './upstream.client';
 
 @Global()
 @Module({
-  providers: [{ provide: GATEWAY_CONFIG, useFactory: () => loadGatewayConfig() }, UpstreamClient, ApiProxy, IdempotencyService, AuditRepository],
-  exports: [UpstreamClient, GATEWAY_CONFIG, ApiProxy, AuditRepository],
+  providers: [{ provide: GATEWAY_CONFIG, useFactory: () => loadGatewayConfig() }, UpstreamClient, ApiProxy, IdempotencyService, IdempotencyRepository, AuditRepository, AuditService],
+  exports: [UpstreamClient, GATEWAY_CONFIG, ApiProxy, AuditService],
 })
 export class UpstreamModule {}

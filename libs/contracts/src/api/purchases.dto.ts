@@ -62,7 +62,27 @@ const decimalToString =
     return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
   };
 const moneyToString = decimalToString(4);
-const MONEY = /^\d{1,14}(\.\d{1,4})?$/;
+
+/**
+ * The rules of a purchase, stated once: these decorators, customer-profile's purchase import and its
+ * exchange-rate route read the same patterns and limits.
+ */
+export const CURRENCY_CODE = /^[A-Z]{3}$/;
+export const CURRENCY_CODE_MESSAGE = 'currency must be an ISO 4217 code such as CNY';
+export const SALES_CHANNEL = /^[a-z][a-z0-9_-]{0,39}$/;
+export const SALES_CHANNEL_MESSAGE = 'channel must be a lower-case word such as store or web';
+/** A non-negative amount that fits numeric(18, 4). */
+export const MONEY_AMOUNT = /^\d{1,14}(\.\d{1,4})?$/;
+export const UNIT_PRICE_MESSAGE = 'unitPrice must be a non-negative decimal amount with at most 4 decimals';
+export const PURCHASE_LIMITS = {
+  externalOrderIdLength: 200,
+  skuLength: 100,
+  nameLength: 200,
+  categoryLength: 100,
+  maxQuantity: 1_000_000,
+  quantityDecimals: 3,
+  maxLines: 500,
+} as const;
 const RATE = /^\d{1,9}(\.\d{1,10})?$/;
 /** RATE without zero ("0", "0.000"): a rate is positive. */
 const POSITIVE_RATE = /^([1-9]\d{0,8}(\.\d{1,10})?|0{1,9}\.\d{0,9}[1-9]\d{0,9})$/;
@@ -80,51 +100,51 @@ function decimalSchema(pattern: RegExp, places: number, integerDigits: number, e
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class PurchaseLineRequest {
-  @ApiProperty({ example: 'TEA-001', maxLength: 100 })
+  @ApiProperty({ example: 'TEA-001', maxLength: PURCHASE_LIMITS.skuLength })
   @Transform(trim)
   @IsString()
-  @Length(1, 100)
+  @Length(1, PURCHASE_LIMITS.skuLength)
   sku!: string;
 
-  @ApiPropertyOptional({ example: '西湖龙井', maxLength: 200 })
+  @ApiPropertyOptional({ example: '西湖龙井', maxLength: PURCHASE_LIMITS.nameLength })
   @IsOptional()
   @IsString()
-  @Length(1, 200)
+  @Length(1, PURCHASE_LIMITS.nameLength)
   name?: string;
 
-  @ApiPropertyOptional({ example: 'tea', maxLength: 100 })
+  @ApiPropertyOptional({ example: 'tea', maxLength: PURCHASE_LIMITS.categoryLength })
   @IsOptional()
   @IsString()
-  @Length(1, 100)
+  @Length(1, PURCHASE_LIMITS.categoryLength)
   category?: string;
 
   @ApiProperty({ example: 2, description: 'Positive, at most 3 decimals' })
   @IsNumber({ allowNaN: false, allowInfinity: false })
-  @MaxDecimalPlaces(3)
+  @MaxDecimalPlaces(PURCHASE_LIMITS.quantityDecimals)
   @IsPositive()
-  @Max(1_000_000)
+  @Max(PURCHASE_LIMITS.maxQuantity)
   quantity!: number;
 
-  @ApiProperty(decimalSchema(MONEY, 4, 14, '88.50', 'Decimal, at most 4 decimals'))
+  @ApiProperty(decimalSchema(MONEY_AMOUNT, 4, 14, '88.50', 'Decimal, at most 4 decimals'))
   @Transform(moneyToString)
-  @Matches(MONEY, { message: 'unitPrice must be a non-negative decimal amount with at most 4 decimals' })
+  @Matches(MONEY_AMOUNT, { message: UNIT_PRICE_MESSAGE })
   unitPrice!: string;
 }
 
 export class RecordPurchaseRequest {
-  @ApiProperty({ example: 'SO-2026-000123', description: 'Unique: a replay returns the purchase already recorded', maxLength: 200 })
+  @ApiProperty({ example: 'SO-2026-000123', description: 'Unique: a replay returns the purchase already recorded', maxLength: PURCHASE_LIMITS.externalOrderIdLength })
   @Transform(trim)
   @IsString()
-  @Length(1, 200)
+  @Length(1, PURCHASE_LIMITS.externalOrderIdLength)
   externalOrderId!: string;
 
   @ApiProperty({ example: 'CNY', description: 'ISO 4217; needs an exchange rate to the base currency' })
-  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as CNY' })
+  @Matches(CURRENCY_CODE, { message: CURRENCY_CODE_MESSAGE })
   currency!: string;
 
   @ApiPropertyOptional({ example: 'store', maxLength: 40 })
   @IsOptional()
-  @Matches(/^[a-z][a-z0-9_-]{0,39}$/, { message: 'channel must be a lower-case word such as store or web' })
+  @Matches(SALES_CHANNEL, { message: SALES_CHANNEL_MESSAGE })
   channel?: string;
 
   @ApiProperty({ example: '2026-11-20T10:15:00+08:00', format: 'date-time' })
@@ -133,10 +153,10 @@ export class RecordPurchaseRequest {
   @Matches(/^[1-9]\d{3}-.*T.*(Z|[+-]\d{2}:\d{2})$/, { message: 'occurredAt must be a date-time from year 1000 with a time zone offset' })
   occurredAt!: string;
 
-  @ApiProperty({ type: [PurchaseLineRequest], minItems: 1, maxItems: 500 })
+  @ApiProperty({ type: [PurchaseLineRequest], minItems: 1, maxItems: PURCHASE_LIMITS.maxLines })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(500)
+  @ArrayMaxSize(PURCHASE_LIMITS.maxLines)
   @ValidateNested({ each: true })
   @Type(() => PurchaseLineRequest)
   lines!: PurchaseLineRequest[];
@@ -158,10 +178,10 @@ export class RefundLineRequest {
 
 /** Give `amount` or `lines` (not both); neither refunds all that is left. */
 export class RecordRefundRequest {
-  @ApiPropertyOptional(decimalSchema(MONEY, 4, 14, '50.00', 'Decimal, at most 4 decimals'))
+  @ApiPropertyOptional(decimalSchema(MONEY_AMOUNT, 4, 14, '50.00', 'Decimal, at most 4 decimals'))
   @IsOptional()
   @Transform(moneyToString)
-  @Matches(MONEY, { message: 'amount must be a positive decimal amount with at most 4 decimals' })
+  @Matches(MONEY_AMOUNT, { message: 'amount must be a positive decimal amount with at most 4 decimals' })
   amount?: string;
 
   @ApiPropertyOptional({ type: [RefundLineRequest] })

@@ -45,11 +45,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   }
 
   const app = await NestFactory.create(options.rootModule, { bodyParser: false, logger: new NestJsonLogger(logger) });
-  app.use(requestId);
-  app.use(httpMetrics);
-  app.use(jsonBody(config.HTTP_BODY_LIMIT));
-  app.useGlobalFilters(new ProblemDetailsFilter(logger));
-  app.useGlobalPipes(createValidationPipe());
+  prepareServiceHttp(app, config, logger);
   await options.configure?.(app, config, logger);
   // The app's global filter hands event-handler errors back as they are (see ProblemDetailsFilter).
   app.connectMicroservice({ strategy: app.get(KafkaEventsServer) }, { inheritAppConfig: true });
@@ -59,4 +55,17 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   await app.startAllMicroservices();
   await app.listen(config.PORT, config.HOST);
   logger.info({ port: config.PORT }, `${definition.name} ready to serve`);
+}
+
+/**
+ * The HTTP pipeline every service has: request ids, metrics, the JSON body limit, problem+json for
+ * every error and the validation pipe. Shared with the medium test tier, which boots a service in
+ * process (libs/testing startServiceInProcess) and must answer exactly as the deployed one.
+ */
+export function prepareServiceHttp(app: INestApplication, config: Pick<ServiceConfig, 'HTTP_BODY_LIMIT'>, logger: Logger): void {
+  app.use(requestId);
+  app.use(httpMetrics);
+  app.use(jsonBody(config.HTTP_BODY_LIMIT));
+  app.useGlobalFilters(new ProblemDetailsFilter(logger));
+  app.useGlobalPipes(createValidationPipe());
 }
