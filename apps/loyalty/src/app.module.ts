@@ -8,6 +8,7 @@ import { AddRedemptionHolds1764000510000 } from './database/migrations/176400051
 import { CreateMemberFingerprints1764000520000 } from './database/migrations/1764000520000-CreateMemberFingerprints';
 import { LedgerModule } from './ledger/ledger.module';
 import { RewardsModule } from './rewards/rewards.module';
+import { LoyaltySubjectRightsModule } from './subject-rights/subject-rights.module';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'loyalty',
@@ -15,5 +16,5 @@ export const serviceDefinition: ServiceDefinition = {
   requireCallerIdentity: true,
 };
 
-@Module({ imports: [ServiceCoreModule.forRoot(serviceDefinition), LedgerModule, RewardsModule] })
+@Module({ imports: [ServiceCoreModule.forRoot(serviceDefinition), LedgerModule, RewardsModule, LoyaltySubjectRightsModule] })
 export class AppModule {}

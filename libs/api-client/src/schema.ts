@@ -1182,14 +1182,42 @@ export interface components {
              */
             sourceId: string;
         };
-        CustomerExport: {
+        ExportSourceView: {
+            /**
+             * @description The service that holds these sections
+             * @example loyalty
+             */
+            service: string;
+            /**
+             * Format: date-time
+             * @description When the service read them
+             */
+            readAt: string;
+            /**
+             * @description The keys of `sections` it answered
+             * @example [
+             *       "loyaltyAccount",
+             *       "pointsLedger"
+             *     ]
+             */
+            sections: string[];
+        };
+        SubjectAccessExport: {
             /** Format: date-time */
             exportedAt: string;
+            /**
+             * Format: uuid
+             * @description The customer exported: the survivor when the id asked for was merged
+             */
+            customerId: string;
+            /** @description The profile, unmasked (the same as sections.profile; kept for existing clients) */
             customer: components["schemas"]["CustomerView"];
-            /** @description One entry per kind of data held (consents, …) */
+            /** @description One entry per kind of data held, whichever service holds it: profile, consents, duplicateCandidates, segmentMemberships, purchases (lines, refunds), ownershipHistory, lifecycleHistory (customer-profile); loyaltyAccount, pointsLedger, pointLots, purchasePoints, redemptions, coupons, referrals (loyalty) */
             sections: {
                 [key: string]: unknown;
             };
+            /** @description Which service answered which sections, and when it read them; every participating service is listed */
+            sources: components["schemas"]["ExportSourceView"][];
         };
         RecordConsentRequest: {
             /** @enum {string} */
@@ -4349,13 +4377,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Subject access: everything customer-profile holds on the customer, unmasked */
+            /** @description Subject access: everything every participating service holds on the customer, unmasked, each part stamped with the service and the time it read it. All or nothing: a service that fails or is late fails the export (503 or 504 naming it in `service`) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CustomerExport"];
+                    "application/json": components["schemas"]["SubjectAccessExport"];
                 };
             };
             /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
@@ -4470,6 +4498,28 @@ export interface operations {
             };
             /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/service-unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

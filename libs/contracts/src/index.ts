@@ -12,3 +12,4 @@ export * from './api/purchases.dto';
 export * from './api/ownership.dto';
 export * from './api/loyalty.dto';
 export * from './api/segments.dto';
+export * from './subject-rights';

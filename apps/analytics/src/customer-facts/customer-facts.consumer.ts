@@ -4,18 +4,14 @@ import { CustomerCreatedV1 } from '@rapport/contracts';
 import { OnEvent, type ConsumedEvent, EventContext } from '@rapport/platform-messaging';
 import { CustomerFactsRepository } from './customer-facts.repository';
 
+/** Merges and erasures reach this feature through its subject-rights class, not here. */
 @Controller()
 export class CustomerFactsConsumer {
-  constructor(private readonly facts: CustomerFactsRepository) {}
+  constructor(private readonly repository: CustomerFactsRepository) {}
 
   /** Runs in the inbox transaction: a redelivered event is dropped before it gets here. */
   @OnEvent(CustomerCreatedV1)
   async customerCreated(@Payload() event: ConsumedEvent<typeof CustomerCreatedV1>, @Ctx() ctx: EventContext) {
-    await this.facts.upsertCreated(ctx.manager, {
-      customerId: event.data.customerId,
-      kind: event.data.kind,
-      sourceChannel: event.data.sourceChannel ?? null,
-      createdAt: event.data.createdAt,
-    });
+    await this.repository.add(ctx.manager, event.data);
   }
 }

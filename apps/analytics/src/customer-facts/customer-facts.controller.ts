@@ -1,22 +1,19 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ProblemException } from '@rapport/platform-http';
 import { CallerScopes } from '@rapport/platform-runtime';
-import { CustomerFactsRepository } from './customer-facts.repository';
+import { CustomerFactsService } from './customer-facts.service';
 
-@Controller('internal/v1/customers')
 @CallerScopes('analytics:read')
+@Controller('internal/v1/customers')
 export class CustomerFactsController {
-  constructor(private readonly facts: CustomerFactsRepository) {}
+  constructor(private readonly service: CustomerFactsService) {}
 
   @Get('count')
   async count() {
-    return { count: await this.facts.count() };
+    return { count: await this.service.count() };
   }
 
   @Get(':customerId')
   async get(@Param('customerId', new ParseUUIDPipe()) customerId: string) {
-    const fact = await this.facts.find(customerId);
-    if (!fact) throw new ProblemException('notFound', `Analytics has no data on customer ${customerId}`);
-    return fact;
+    return this.service.get(customerId);
   }
 }

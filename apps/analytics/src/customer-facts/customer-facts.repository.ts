@@ -1,23 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
+export interface CustomerFact {
+  customerId: string;
+  kind: string;
+  sourceChannel: string | null;
+  createdAt: string;
+}
+
 @Injectable()
 export class CustomerFactsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async upsertCreated(
-    manager: EntityManager,
-    fact: { customerId: string; kind: string; sourceChannel: string | null; createdAt: string },
-  ): Promise<void> {
+  /**
+   * customer.merged is keyed by the survivor, so it can overtake the merged customer's own
+   * customer.created (another partition): an id already merged away is not brought back.
+   */
+  async add(manager: EntityManager, customer: { customerId: string; kind: string; sourceChannel?: string; createdAt: string }): Promise<void> {
     await manager.query(
       `INSERT INTO analytics.customer_facts (customer_id, kind, source_channel, created_at)
-       VALUES ($1, $2, $3, $4)
+       SELECT $1::uuid, $2::text, $3::text, $4::timestamptz
+       WHERE NOT EXISTS (SELECT 1 FROM analytics.merged_customers WHERE merged_customer_id = $1::uuid)
        ON CONFLICT (customer_id) DO NOTHING`,
-      [fact.customerId, fact.kind, fact.sourceChannel, fact.createdAt],
+      [customer.customerId, customer.kind, customer.sourceChannel ?? null, customer.createdAt],
     );
   }
 
-  async find(customerId: string): Promise<{ customerId: string; kind: string; sourceChannel: string | null; createdAt: string } | undefined> {
+  async find(customerId: string): Promise<CustomerFact | undefined> {
     const [row] = await this.dataSource.query(
       `SELECT customer_id, kind, source_channel, created_at FROM analytics.customer_facts WHERE customer_id = $1`,
       [customerId],
@@ -30,5 +39,19 @@ export class CustomerFactsRepository {
   async count(): Promise<number> {
     const [row] = await this.dataSource.query(`SELECT count(*)::int AS count FROM analytics.customer_facts`);
     return row.count;
+  }
+
+  /** One fact per customer: when the survivor has its own, that one stays and the merged one goes. */
+  async rekey(manager: EntityManager, mergedId: string, survivorId: string): Promise<void> {
+    await manager.query(
+      `UPDATE analytics.customer_facts SET customer_id = $2
+       WHERE customer_id = $1 AND NOT EXISTS (SELECT 1 FROM analytics.customer_facts WHERE customer_id = $2)`,
+      [mergedId, survivorId],
+    );
+    await manager.query(`DELETE FROM analytics.customer_facts WHERE customer_id = $1`, [mergedId]);
+  }
+
+  async erase(manager: EntityManager, customerId: string): Promise<void> {
+    await manager.query(`DELETE FROM analytics.customer_facts WHERE customer_id = $1`, [customerId]);
   }
 }

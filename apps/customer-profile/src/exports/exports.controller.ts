@@ -3,7 +3,7 @@ import { customerVisibility } from '@rapport/platform-auth';
 import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
 import type { Response } from 'express';
 import { CustomerCsvWriter } from './customer-csv';
-import { ExportsRepository } from './exports.repository';
+import { ExportsService } from './exports.service';
 
 /**
  * Streaming CSV export of the customers the caller may see.
@@ -12,7 +12,7 @@ import { ExportsRepository } from './exports.repository';
 @Controller('internal/v1/customers')
 export class ExportsController {
   constructor(
-    private readonly exports: ExportsRepository,
+    private readonly exports: ExportsService,
     private readonly csv: CustomerCsvWriter,
   ) {}
 

@@ -3,7 +3,6 @@ import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, Api
 import {
   CreateCustomerQuery,
   CreateCustomerRequest,
-  CustomerExport,
   CustomerPage,
   CustomerSearchPage,
   CustomerView,
@@ -17,17 +16,23 @@ import {
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { ApiProblems } from '../openapi-problems';
+import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { ApiProxy } from '../upstream/api-proxy';
+import { relay } from '../upstream/relay-response';
+import { SubjectAccessExport } from './customer-export.dto';
+import { CustomerExportService, ExportRefused } from './customer-export.service';
 import { versionFromIfMatch } from './if-match';
 import { toQueryString } from './query-string';
-import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 
 const UPSTREAM = 'customer-profile';
 
 @ApiTags('customers')
 @Controller('api/v1/customers')
 export class CustomersController {
-  constructor(private readonly proxy: ApiProxy) {}
+  constructor(
+    private readonly proxy: ApiProxy,
+    private readonly exports: CustomerExportService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -159,14 +164,19 @@ export class CustomersController {
 
   @Get(':id/export')
   @RequireScopes('customers:read', 'pii:read')
-  @ApiOkResponse({ type: CustomerExport, description: 'Subject access: everything customer-profile holds on the customer, unmasked' })
-  @ApiProblems(400, 401, 403, 404, 429, 502, 504)
+  @ApiOkResponse({
+    type: SubjectAccessExport,
+    description:
+      'Subject access: everything every participating service holds on the customer, unmasked, each part stamped with the service and the time it read it. ' +
+      'All or nothing: a service that fails or is late fails the export (503 or 504 naming it in `service`)',
+  })
+  @ApiProblems(400, 401, 403, 404, 429, 502, 503, 504)
   async export(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: UPSTREAM,
-      method: 'GET',
-      path: `/internal/v1/customers/${id}/export`,
-      audit: { action: 'customer.export', resourceType: 'customer', change: false, resourceId: () => id },
-    });
+    const result = await this.exports.compose(id, request.identity!, request.requestId);
+    if (result instanceof ExportRefused) {
+      relay(response, result.answer);
+      return;
+    }
+    response.status(200).json(result);
   }
 }

@@ -1,17 +1,14 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ProblemException } from '@rapport/platform-http';
 import { CallerScopes } from '@rapport/platform-runtime';
-import { CustomerRefsRepository } from './customer-refs.repository';
+import { CustomerRefsService } from './customer-refs.service';
 
 @CallerScopes('customers:read')
 @Controller('internal/v1/customer-refs')
 export class CustomerRefsController {
-  constructor(private readonly repository: CustomerRefsRepository) {}
+  constructor(private readonly service: CustomerRefsService) {}
 
   @Get(':customerId')
   async get(@Param('customerId', new ParseUUIDPipe()) customerId: string) {
-    const found = await this.repository.find(customerId);
-    if (!found) throw new ProblemException('notFound', `Customer ${customerId} is not known to interaction`);
-    return found;
+    return this.service.get(customerId);
   }
 }

@@ -1,0 +1,25 @@
+import { Global, Module } from '@nestjs/common';
+import { loadConfig } from '@rapport/platform-config';
+import { z } from 'zod';
+
+/**
+ * service-desk's own settings, read and validated once at boot; a bad value stops the service with a
+ * message naming the variable. The platform's settings (database, Kafka, port) are ServiceCoreModule's.
+ * Name new variables SERVICE_DESK_*, give each a default or say why it has none, and list secrets
+ * in the third argument of loadConfig so their values are never echoed.
+ */
+export const serviceDeskConfigSchema = z.object({});
+
+export type ServiceDeskConfig = z.infer<typeof serviceDeskConfigSchema>;
+export const SERVICE_DESK_CONFIG = Symbol('SERVICE_DESK_CONFIG');
+
+export function loadServiceDeskConfig(environment: NodeJS.ProcessEnv = process.env): ServiceDeskConfig {
+  return loadConfig(serviceDeskConfigSchema, environment);
+}
+
+@Global()
+@Module({
+  providers: [{ provide: SERVICE_DESK_CONFIG, useFactory: () => loadServiceDeskConfig() }],
+  exports: [SERVICE_DESK_CONFIG],
+})
+export class ServiceDeskConfigModule {}

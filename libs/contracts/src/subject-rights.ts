@@ -1,0 +1,93 @@
+/**
+ * Subject rights across services, the shared part: which services take part, what sections each
+ * answers, which columns of its schema hold customer ids, and the envelope and route of a section.
+ * The Nest side (module, route, participant interface) is @rapport/platform-subject-rights.
+ */
+import { schemaOf, type ServiceName } from './services';
+
+/**
+ * The one list of services that take part in subject rights: the gateway asks each of them for its
+ * section of an export, and the conformance suite checks each declaration against the real schema.
+ */
+export interface SubjectRightsRegistration {
+  service: ServiceName;
+  /** Its PostgreSQL schema. */
+  schema: string;
+  /** The keys of its section's `data`; unique across all participants, so sections never collide. */
+  sections: readonly string[];
+  /**
+   * Every `table.column` of the schema that holds a customer id. The conformance suite fails when the
+   * schema has a customer id column (`customer_id`, `…_customer_id`) this list does not name, so a
+   * migration that adds customer-linked data cannot slip past export and erasure.
+   */
+  customerColumns: readonly string[];
+}
+
+export const SUBJECT_RIGHTS_PARTICIPANTS: readonly SubjectRightsRegistration[] = [
+  {
+    service: 'customer-profile',
+    schema: schemaOf('customer-profile'),
+    sections: ['profile', 'consents', 'duplicateCandidates', 'segmentMemberships', 'purchases', 'ownershipHistory', 'lifecycleHistory'],
+    customerColumns: [
+      'customers.id',
+      'customers.merged_into',
+      'customer_contacts.customer_id', // in profile
+      'customer_identifiers.customer_id', // in profile
+      'consent_records.customer_id',
+      'duplicate_candidates.customer_id',
+      'duplicate_candidates.duplicate_of_id',
+      'segment_members.customer_id',
+      'purchases.customer_id',
+      'purchase_refunds.customer_id',
+      'customer_purchase_totals.customer_id', // sums of purchases
+      'customer_purchase_summary.customer_id', // sums of purchases
+      'ownership_history.customer_id',
+      'lifecycle_history.customer_id',
+    ],
+  },
+  {
+    service: 'loyalty',
+    schema: schemaOf('loyalty'),
+    sections: ['loyaltyAccount', 'pointsLedger', 'pointLots', 'purchasePoints', 'redemptions', 'coupons', 'referrals'],
+    customerColumns: [
+      'members.customer_id',
+      'tier_history.customer_id', // in loyaltyAccount
+      'referral_codes.customer_id', // in loyaltyAccount
+      'member_fingerprints.customer_id', // keyed hashes: counted in loyaltyAccount
+      'movements.customer_id',
+      'entries.customer_id', // the double-entry lines of pointsLedger's movements
+      'lots.customer_id',
+      'purchases.customer_id',
+      'refunds.customer_id',
+      'redemptions.customer_id', // redemptions and coupons
+      'referrals.referrer_id',
+      'referrals.referred_id',
+    ],
+  },
+];
+
+/**
+ * Services that hold customer-linked data and have not joined yet. Each leaves this list when it
+ * registers above; a service in neither list that stores customer ids fails the participants test.
+ */
+export const SUBJECT_RIGHTS_PENDING: readonly ServiceName[] = ['interaction', 'service-desk', 'analytics'];
+
+export function subjectRightsRegistration(service: string): SubjectRightsRegistration | undefined {
+  return SUBJECT_RIGHTS_PARTICIPANTS.find((p) => p.service === service);
+}
+
+/** The envelope of one service's section of a subject access export: who read it and when, and what it read. */
+export interface SubjectRightsSection<T = Record<string, unknown>> {
+  service: string;
+  /** When the service started reading (ISO 8601). */
+  readAt: string;
+  data: T;
+}
+
+/** The internal route every participant mounts; the gateway composes the export from these. */
+export function subjectRightsExportPath(customerId: string): string {
+  return `/internal/v1/subject-rights/customers/${encodeURIComponent(customerId)}/export`;
+}
+
+/** Both are needed: the export is unmasked personal data by nature. */
+export const SUBJECT_RIGHTS_EXPORT_SCOPES = ['customers:read', 'pii:read'] as const;
