@@ -7,7 +7,7 @@ const path = require('node:path');
 const { transformFile } = require('@swc/core');
 const { root, swcOptions } = require('./swc-options.cjs');
 
-const SOURCE_ROOTS = ['apps', 'libs', 'deploy/stack/src', 'bench'];
+const SOURCE_ROOTS = ['apps', 'libs', 'deploy/stack/src', 'deploy/backup/src', 'bench'];
 const SKIP = /(\.spec|\.integration-spec|\.e2e-spec|\.d)\.ts$/;
 
 function* walk(dir) {

@@ -33,6 +33,11 @@ const PORTS: Record<StackProfile, { postgres: number; kafka: number; controller:
   'first-run': { postgres: 54389, kafka: 19692, controller: 19693, services: 3600, traces: 9471 },
 };
 
+/** The local ports of a profile's stack (backup and restore reach a stack they did not start). */
+export function stackPorts(profile: StackProfile): { postgres: number; kafka: number } {
+  return { postgres: PORTS[profile].postgres, kafka: PORTS[profile].kafka };
+}
+
 /** The profile of the test stack: `test` unless RAPPORT_TEST_PROFILE names another one. */
 export function testProfile(): StackProfile {
   const profile = process.env.RAPPORT_TEST_PROFILE ?? 'test';
@@ -118,7 +123,7 @@ export class Stack {
     const ports = PORTS[this.options.profile];
     if (this.options.fresh) {
       // Data goes; the Kafka jars (deploy/kafka/pom.xml) stay, they are a cache.
-      for (const entry of ['secrets.json', 'idp-keys.json', 'seeded', 'logs']) fs.rmSync(path.join(this.dir, entry), { recursive: true, force: true });
+      for (const entry of ['secrets.json', 'idp-keys.json', 'erasure-receipt-key.json', 'seeded', 'logs']) fs.rmSync(path.join(this.dir, entry), { recursive: true, force: true });
     }
     fs.mkdirSync(path.join(this.dir, 'logs'), { recursive: true });
     this.secrets = this.loadSecrets();
@@ -208,6 +213,8 @@ export class Stack {
       env.OIDC_ISSUER = process.env.OIDC_ISSUER ?? `${info.gatewayUrl}/oidc`;
       env.OIDC_EMBEDDED = process.env.OIDC_ISSUER ? 'false' : 'true';
       env.OIDC_EMBEDDED_KEYS_FILE = path.join(this.dir, 'idp-keys.json');
+      // The key that signs erasure receipts, created on first start and kept with the stack's other keys.
+      env.ERASURE_RECEIPT_KEY_FILE = path.join(this.dir, 'erasure-receipt-key.json');
       // The demo user `fuzzer` (npm run fuzz) gets a bucket that fits a schemathesis run; everyone else keeps the default.
       env.RATE_LIMIT_OVERRIDES ??= 'rapport-cli/fuzzer=500:1000';
       for (const upstream of SERVICE_NAMES.filter((s) => s !== 'gateway')) {

@@ -84,6 +84,9 @@ interface Deployment extends Resource {
 interface Job extends Resource {
   spec: { template: PodTemplate };
 }
+interface CronJob extends Resource {
+  spec: { concurrencyPolicy?: string; jobTemplate: { spec: { template: PodTemplate } } };
+}
 interface PodDisruptionBudget extends Resource {
   spec: { selector: LabelSelector; maxUnavailable?: number | string; minAvailable?: number | string };
 }
@@ -154,8 +157,11 @@ function effectiveSecurity(pod: PodSpec, container: Container): SecurityContext 
 
 function workloads(resources: Resource[]): { owner: string; pod: PodSpec; template: PodTemplate }[] {
   return resources
-    .filter((r): r is Deployment | Job => r.kind === 'Deployment' || r.kind === 'Job')
-    .map((r) => ({ owner: `${r.kind}/${r.metadata.name}`, pod: r.spec.template.spec, template: r.spec.template }));
+    .filter((r): r is Deployment | Job | CronJob => r.kind === 'Deployment' || r.kind === 'Job' || r.kind === 'CronJob')
+    .map((r) => {
+      const template = r.kind === 'CronJob' ? (r as CronJob).spec.jobTemplate.spec.template : (r as Deployment | Job).spec.template;
+      return { owner: `${r.kind}/${r.metadata.name}`, pod: template.spec, template };
+    });
 }
 
 function allContainers(resources: Resource[]): { owner: string; pod: PodSpec; container: Container }[] {
@@ -323,6 +329,17 @@ describe('helm/rapport chart policy', () => {
         expect({ job: job.metadata.name, policies: covering.length }).toEqual({ job: job.metadata.name, policies: 1 });
         const weight = (r: Resource) => Number(r.metadata.annotations?.['helm.sh/hook-weight'] ?? 0);
         expect(weight(covering[0])).toBeLessThan(weight(job));
+      }
+    });
+
+    it('covers the scheduled backup with a NetworkPolicy and never runs two backups at once', () => {
+      const policies = ofKind<NetworkPolicy>(resources, 'NetworkPolicy');
+      for (const cronJob of ofKind<CronJob>(resources, 'CronJob')) {
+        const labels = cronJob.spec.jobTemplate.spec.template.metadata.labels;
+        const covering = policies.filter((np) => selectorMatches(np.spec.podSelector, labels));
+        expect({ cronJob: cronJob.metadata.name, policies: covering.length }).toEqual({ cronJob: cronJob.metadata.name, policies: 1 });
+        expect(covering[0].spec.egress?.flatMap((rule) => rule.ports ?? [])).toEqual(expect.arrayContaining([{ protocol: 'TCP', port: 5432 }]));
+        expect(cronJob.spec.concurrencyPolicy).toBe('Forbid');
       }
     });
 
