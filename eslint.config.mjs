@@ -166,8 +166,6 @@ export default defineConfig(
   },
   {
     files: ['apps/*/src/**/*.controller.ts'],
-    // loyalty is being reworked to this rule (issue 12); until then:
-    ignores: ['apps/loyalty/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -52,7 +52,13 @@ describe('subject access export', () => {
     ).body.id;
     await at(`/purchases/${purchaseId}/refunds`).send({ lines: [{ lineNo: 2, quantity: 1 }], reason: 'cup broken' }).expect(201);
     await at('/release').send({ reason: 'export test: owner change' }).expect(200);
-    await at('/claim').send({ reason: 'export test: back to agent1' }).expect(200);
+    // Back to agent1 by an admin's assignment, not a claim: a claim would depend on how many customers
+    // other specs left with agent1 (the holding cap).
+    await gateway()
+      .post(`/api/v1/customers/${customer.id}/owner`)
+      .set('authorization', await bearer('admin'))
+      .send({ ownerId: 'agent1', team: 'north', reason: 'export test: back to agent1' })
+      .expect(200);
     await at('/lifecycle').send({ stage: 'loyal', reason: 'export test: VIP' }).expect(200);
     await at('/consents').send({ channel: 'email', purpose: 'marketing', granted: true, source: 'web_form' }).expect(201);
     await at('/consents').send({ channel: 'email', purpose: 'marketing', granted: false, source: 'unsubscribe_link' }).expect(201);
@@ -76,7 +82,7 @@ describe('subject access export', () => {
 
     expect(document.customerId).toBe(customer.id);
     expect(document.customer).toMatchObject({ id: customer.id, email: customer.email }); // unmasked
-    expect(document.sources.map((s) => s.service)).toEqual(['customer-profile', 'loyalty']);
+    expect(document.sources.map((s) => s.service)).toEqual(['customer-profile', 'loyalty', 'interaction', 'service-desk', 'analytics']);
     for (const source of document.sources) {
       expect(Date.parse(source.readAt)).toBeGreaterThanOrEqual(askedAt - 1_000);
       expect(Date.parse(source.readAt)).toBeLessThanOrEqual(Date.parse(document.exportedAt));
@@ -104,7 +110,7 @@ describe('subject access export', () => {
       expect.objectContaining({ channel: 'email', purpose: 'marketing', granted: false }),
       expect.objectContaining({ channel: 'email', purpose: 'marketing', granted: true }),
     ]);
-    expect((s['ownershipHistory'] as Array<{ change: string }>).map((h) => h.change)).toEqual(expect.arrayContaining(['released', 'claimed']));
+    expect((s['ownershipHistory'] as Array<{ change: string }>).map((h) => h.change)).toEqual(expect.arrayContaining(['released', 'assigned']));
     expect(s['lifecycleHistory']).toEqual(expect.arrayContaining([expect.objectContaining({ to: 'loyal', reason: 'export test: VIP', automatic: false })]));
     expect(s['segmentMemberships']).toEqual([expect.objectContaining({ segmentId })]);
     expect(s['loyaltyAccount']).toMatchObject({ customerId: customer.id, balance: 177, erasedAt: null });
@@ -147,7 +153,7 @@ describe('subject access export', () => {
       await control('services/loyalty/start');
     }
     const again = (await exportOf(customer.id).expect(200)).body as ExportDocument;
-    expect(again.sources.map((s) => s.service)).toEqual(['customer-profile', 'loyalty']);
+    expect(again.sources.map((s) => s.service)).toEqual(['customer-profile', 'loyalty', 'interaction', 'service-desk', 'analytics']);
     expect(again.sections['loyaltyAccount']).toMatchObject({ customerId: customer.id });
   });
 });

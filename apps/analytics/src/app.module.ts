@@ -1,15 +1,16 @@
 import { Module } from '@nestjs/common';
+import { schemaOf } from '@rapport/contracts';
 import { ServiceCoreModule, type ServiceDefinition } from '@rapport/platform-runtime';
+import { mergedCustomersMigration, SubjectRightsModule } from '@rapport/platform-subject-rights';
 import { AnalyticsConfigModule } from './analytics.config';
 import { CustomerFactsModule } from './customer-facts/customer-facts.module';
 import { CustomerFactsSubjectRights } from './customer-facts/customer-facts.subject-rights';
 import { CreateCustomerFacts1764000002000 } from './database/migrations/1764000002000-CreateCustomerFacts';
-import { CreateMergedCustomers1764001000000 } from './database/migrations/1764001000000-CreateMergedCustomers';
-import { SubjectRightsModule } from './subject-rights/subject-rights.module';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'analytics',
-  migrations: [CreateCustomerFacts1764000002000, CreateMergedCustomers1764001000000],
+  // The merged-customers table is the subject-rights library's; its timestamp is fixed once it has run.
+  migrations: [CreateCustomerFacts1764000002000, mergedCustomersMigration(schemaOf('analytics'), 1764001000000)],
   requireCallerIdentity: true,
 };
 
@@ -18,7 +19,7 @@ export const serviceDefinition: ServiceDefinition = {
     ServiceCoreModule.forRoot(serviceDefinition),
     AnalyticsConfigModule,
     CustomerFactsModule,
-    SubjectRightsModule.register({ imports: [CustomerFactsModule], participant: CustomerFactsSubjectRights }),
+    SubjectRightsModule.forParticipant({ service: 'analytics', participant: CustomerFactsSubjectRights, imports: [CustomerFactsModule] }),
   ],
 })
 export class AppModule {}

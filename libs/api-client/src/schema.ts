@@ -1725,7 +1725,7 @@ export interface components {
             /** Format: uuid */
             movementId: string;
             /** @enum {string} */
-            kind: "earn" | "redeem" | "expire" | "reverse" | "adjust";
+            kind: "earn" | "redeem" | "expire" | "reverse" | "adjust" | "merge";
             /**
              * @description Signed change of the balance
              * @example -500

@@ -7,6 +7,7 @@ export * from './event-catalog';
 export * from './events/customer-profile.events';
 export * from './events/loyalty.events';
 export * from './events/analytics.events';
+export * from './events/subject-rights.events';
 export * from './api/customers.dto';
 export * from './api/purchases.dto';
 export * from './api/ownership.dto';

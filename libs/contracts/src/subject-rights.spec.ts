@@ -1,3 +1,4 @@
+import { ErasureAcknowledgedV1 } from './events/subject-rights.events';
 import { schemaOf, SERVICE_NAMES } from './services';
 import { SUBJECT_RIGHTS_PARTICIPANTS, SUBJECT_RIGHTS_PENDING } from './subject-rights';
 
@@ -23,6 +24,17 @@ describe('SUBJECT_RIGHTS_PARTICIPANTS', () => {
     for (const service of SUBJECT_RIGHTS_PENDING) {
       expect(SERVICE_NAMES).toContain(service);
       expect(SUBJECT_RIGHTS_PARTICIPANTS.map((p) => p.service)).not.toContain(service);
+    }
+  });
+
+  it('gives every participant an acknowledgement event on its own stream, so each erasure can be answered', () => {
+    for (const p of SUBJECT_RIGHTS_PARTICIPANTS) {
+      const definition = ErasureAcknowledgedV1[p.service as keyof typeof ErasureAcknowledgedV1];
+      expect({ service: p.service, type: definition?.type, source: definition?.source }).toEqual({
+        service: p.service,
+        type: `rapport.${p.service}.erasure.acknowledged.v1`,
+        source: p.service,
+      });
     }
   });
 });

@@ -62,7 +62,32 @@ export const SUBJECT_RIGHTS_PARTICIPANTS: readonly SubjectRightsRegistration[] =
       'redemptions.customer_id', // redemptions and coupons
       'referrals.referrer_id',
       'referrals.referred_id',
+      'members.merged_into', // the survivor of a merged account (its tombstone)
+      'merged_customers.merged_customer_id', // the subject-rights library's record of merges
+      'merged_customers.survivor_customer_id',
     ],
+  },
+  {
+    service: 'interaction',
+    schema: schemaOf('interaction'),
+    sections: ['interactionCustomerRefs'],
+    customerColumns: [
+      'customer_refs.customer_id',
+      'merged_customers.merged_customer_id', // ids merged away (subject-rights library), erased with the survivor
+      'merged_customers.survivor_customer_id',
+    ],
+  },
+  {
+    service: 'service-desk',
+    schema: schemaOf('service-desk'),
+    sections: ['serviceDeskCustomerRefs'],
+    customerColumns: ['customer_refs.customer_id', 'merged_customers.merged_customer_id', 'merged_customers.survivor_customer_id'],
+  },
+  {
+    service: 'analytics',
+    schema: schemaOf('analytics'),
+    sections: ['analyticsCustomerFacts'],
+    customerColumns: ['customer_facts.customer_id', 'merged_customers.merged_customer_id', 'merged_customers.survivor_customer_id'],
   },
 ];
 
@@ -70,7 +95,7 @@ export const SUBJECT_RIGHTS_PARTICIPANTS: readonly SubjectRightsRegistration[] =
  * Services that hold customer-linked data and have not joined yet. Each leaves this list when it
  * registers above; a service in neither list that stores customer ids fails the participants test.
  */
-export const SUBJECT_RIGHTS_PENDING: readonly ServiceName[] = ['interaction', 'service-desk', 'analytics'];
+export const SUBJECT_RIGHTS_PENDING: readonly ServiceName[] = [];
 
 export function subjectRightsRegistration(service: string): SubjectRightsRegistration | undefined {
   return SUBJECT_RIGHTS_PARTICIPANTS.find((p) => p.service === service);

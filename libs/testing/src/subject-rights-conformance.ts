@@ -1,7 +1,27 @@
+import { randomUUID } from 'node:crypto';
 import { IDENTITY_HEADER, signIdentity, type CallerIdentity } from '@rapport/platform-runtime';
-import { schemaOf, SERVICE_NAMES, SUBJECT_RIGHTS_PARTICIPANTS, SUBJECT_RIGHTS_PENDING, subjectRightsExportPath, subjectRightsRegistration } from '@rapport/contracts';
+import {
+  createEnvelope,
+  CustomerErasedV1,
+  CustomerMergedV1,
+  ErasureAcknowledgedV1,
+  fromBinaryMode,
+  schemaOf,
+  SERVICE_NAMES,
+  SUBJECT_RIGHTS_PARTICIPANTS,
+  SUBJECT_RIGHTS_PENDING,
+  subjectRightsExportPath,
+  subjectRightsRegistration,
+  Topics,
+  toBinaryMode,
+  type AcknowledgingService,
+  type ErasureAcknowledgement,
+  type EventEnvelope,
+  type SubjectRightsRegistration,
+} from '@rapport/contracts';
+import type { MessageBus, RecordProducer } from '@rapport/platform-messaging';
 import type { Client } from 'pg';
-import { adminClient } from './helpers';
+import { adminClient, collectRecords, eventually, testBus } from './helpers';
 import { stackInfo } from './stack-file';
 
 /** What a service's seed stored and what its export section must therefore show. */
@@ -12,10 +32,19 @@ export interface SubjectRightsSeed {
 }
 
 export interface SubjectRightsConformanceOptions {
-  /** Stores customer-linked data the way the service really gets it (its API, the events it consumes). */
+  /**
+   * Stores customer-linked data the way the service really gets it (its API, the events it consumes),
+   * under a new customer id on every call (the erase and merge checks each seed their own customer).
+   */
   seed: () => Promise<SubjectRightsSeed>;
   /** How long the seed's effects may take to land (event-driven services); the export is asked until then. */
   settleMs?: number;
+  /**
+   * For a participant whose erase and merge the library drives: what the acknowledgement of erasing a
+   * seeded customer counts as removed (`{ customerRefs: 1 }`). The suite then erases and merges seeded
+   * customers with customer-profile's events on the real broker.
+   */
+  erasure?: { removed: Record<string, number> };
 }
 
 /**
@@ -48,7 +77,8 @@ export async function askExportSection(service: string, customerId: string, call
  * holds customer-linked data (`describeSubjectRightsConformance('loyalty', { seed })`). It checks the
  * service's registration against its real schema, that the export section holds what the seed stored
  * (stamped, all declared sections, nothing else), and that the route is authorized like every
- * internal route. Erase and merge join here when the library drives them.
+ * internal route. With `erasure`, also that customer.erased leaves nothing of the customer in the
+ * schema and is acknowledged with counts, and that customer.merged re-keys to the survivor.
  */
 export function describeSubjectRightsConformance(service: string, options: SubjectRightsConformanceOptions): void {
   describe(`subject-rights conformance of ${service}`, () => {
@@ -113,7 +143,101 @@ export function describeSubjectRightsConformance(service: string, options: Subje
       expect(answer.status).toBe(400);
       expect(answer.headers.get('content-type')).toContain('application/problem+json');
     });
+
+    if (options.erasure) describeErasureAndMerge(service, options, options.erasure, () => db, registration);
   });
+}
+
+function describeErasureAndMerge(
+  service: string,
+  options: SubjectRightsConformanceOptions,
+  erasure: NonNullable<SubjectRightsConformanceOptions['erasure']>,
+  db: () => Client,
+  registration: () => SubjectRightsRegistration,
+): void {
+  let bus: MessageBus;
+  let producer: RecordProducer;
+
+  beforeAll(() => {
+    bus = testBus();
+    producer = bus.producer();
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await bus.close();
+  });
+
+  /** A customer seeded and landed: some declared column holds the id. */
+  const seeded = async (): Promise<string> => {
+    const { customerId } = await options.seed();
+    await eventually(async () => (await declaredColumnsHolding(db(), registration(), customerId)).length > 0, options.settleMs ?? 20_000, `${service} to store the seeded customer`);
+    return customerId;
+  };
+
+  /** As customer-profile publishes it: on the customers topic, keyed by the event's subject. */
+  const publish = (event: EventEnvelope) => producer.send([{ topic: Topics.customers.name, ...toBinaryMode(event) }]);
+
+  it('erases the customer on customer.erased, leaving no id of it in the schema, and acknowledges what it removed', async () => {
+    const customerId = await seeded();
+    const erasureId = randomUUID();
+    const definition = ErasureAcknowledgedV1[service as AcknowledgingService];
+    const acks = await collectRecords(bus, Topics[definition.topic].name, (r) => r.key === customerId && r.headers['ce_type'] === definition.type);
+    try {
+      await publish(createEnvelope(CustomerErasedV1, customerId, { customerId, erasedAt: new Date().toISOString(), erasureId }));
+      await eventually(async () => acks.records.length > 0, 30_000, `${service} to acknowledge the erasure`);
+    } finally {
+      await acks.stop();
+    }
+    const ack = fromBinaryMode(acks.records[0]!.headers, acks.records[0]!.value) as EventEnvelope<ErasureAcknowledgement>;
+    expect(ack).toMatchObject({ type: definition.type, source: `/rapport/${service}`, subject: customerId });
+    expect(definition.schema.safeParse(ack.data).success).toBe(true);
+    expect(ack.data).toMatchObject({ customerId, erasureId, removed: erasure.removed });
+    // The acknowledgement commits with the erasure: by now nothing of the customer may be left.
+    expect(await uuidColumnsHolding(db(), registration().schema, customerId)).toEqual([]);
+    expect(acks.records).toHaveLength(1);
+  });
+
+  it('re-keys what it holds on a merged customer to the survivor on customer.merged', async () => {
+    const sourceId = await seeded();
+    const survivorId = randomUUID();
+    const before = await declaredColumnsHolding(db(), registration(), sourceId);
+    const merge = createEnvelope(CustomerMergedV1, survivorId, { customerId: survivorId, survivorId, mergedId: sourceId, mergedAt: new Date().toISOString() });
+    await publish(merge);
+    await eventually(
+      async () => ((await db().query(`SELECT 1 FROM "${registration().schema}".inbox WHERE event_id = $1`, [merge.id])).rowCount ?? 0) === 1,
+      30_000,
+      `${service} to handle the merge`,
+    );
+    // Only the record of the merge itself still names the merged id (it keeps late events of it out).
+    expect(await declaredColumnsHolding(db(), registration(), sourceId)).toEqual(['merged_customers.merged_customer_id']);
+    expect(await declaredColumnsHolding(db(), registration(), survivorId)).toEqual(expect.arrayContaining(before));
+  });
+}
+
+/** The declared customer columns that hold the id. */
+async function declaredColumnsHolding(db: Client, registration: SubjectRightsRegistration, customerId: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const column of registration.customerColumns) {
+    const [table, name] = column.split('.') as [string, string];
+    const { rowCount } = await db.query(`SELECT 1 FROM "${registration.schema}"."${table}" WHERE "${name}" = $1 LIMIT 1`, [customerId]);
+    if (rowCount) found.push(column);
+  }
+  return found;
+}
+
+/** Every uuid column of the schema that holds the id, declared or not: erasure must reach them all. */
+async function uuidColumnsHolding(db: Client, schema: string, customerId: string): Promise<string[]> {
+  const { rows } = await db.query<{ name: string; table_name: string; column_name: string }>(
+    `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1 AND data_type = 'uuid' ORDER BY 1, 2`,
+    [schema],
+  );
+  const found: string[] = [];
+  for (const { table_name: table, column_name: column } of rows) {
+    const { rowCount } = await db.query(`SELECT 1 FROM "${schema}"."${table}" WHERE "${column}" = $1 LIMIT 1`, [customerId]);
+    if (rowCount) found.push(`${table}.${column}`);
+  }
+  return found;
 }
 
 function matchesNow(data: Record<string, unknown>, expected: Record<string, unknown>): boolean {

@@ -24,6 +24,7 @@ export interface Substitutions {
   serviceProperty: string;
   feature: string;
   featureClass: string;
+  featureProperty: string;
   table: string;
   readScope: string;
   featureMigration: number;
@@ -47,6 +48,7 @@ export function substitutionsFor(options: ServiceGeneratorSchema, now: number = 
     serviceProperty: service.propertyName,
     feature,
     featureClass: names(feature).className,
+    featureProperty: names(feature).propertyName,
     table: feature.replace(/-/g, '_'),
     readScope: options.readScope ?? `${options.name}:read`,
     featureMigration,
@@ -76,8 +78,14 @@ export default async function serviceGenerator(tree: Tree, options: ServiceGener
     if (!tree.read('apps/gateway/src/upstream/upstream.client.ts', 'utf-8')?.includes(`'${subs.name}'`)) {
       manual.push(`gateway: add '${subs.name}' to Upstream (apps/gateway/src/upstream/upstream.client.ts) and its SERVICE_URL_ variable, then route to it`);
     }
-    if (!tree.read('libs/platform/subject-rights/src/registry.ts', 'utf-8')?.includes(`'${subs.name}'`)) {
-      manual.push(`subject rights: list '${subs.name}' in libs/platform/subject-rights/src/registry.ts (participants or pending)`);
+    if (!tree.read('libs/contracts/src/subject-rights.ts', 'utf-8')?.includes(`service: '${subs.name}'`)) {
+      manual.push(
+        `subject rights: list '${subs.name}' in SUBJECT_RIGHTS_PARTICIPANTS (libs/contracts/src/subject-rights.ts) with the section '${subs.serviceProperty}${subs.featureClass}' ` +
+          `and its customer id columns (${subs.table}.customer_id, merged_customers.merged_customer_id, merged_customers.survivor_customer_id); the service refuses to start until it is listed`,
+      );
+    }
+    if (!tree.read('libs/contracts/src/events/subject-rights.events.ts', 'utf-8')?.includes(`'${subs.name}'`)) {
+      manual.push(`subject rights: give '${subs.name}' its erasure acknowledgement (ACKNOWLEDGING in libs/contracts/src/events/subject-rights.events.ts, on the stream it publishes)`);
     }
   }
   return () => {

@@ -2,16 +2,25 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { CustomerCreatedV1 } from '@rapport/contracts';
 import { OnEvent, type ConsumedEvent, EventContext } from '@rapport/platform-messaging';
+import { MergedCustomers } from '@rapport/platform-subject-rights';
 import { CustomerFactsRepository } from './customer-facts.repository';
 
-/** Merges and erasures reach this feature through its subject-rights class, not here. */
+/** Merges and erasures reach this feature through its subject-rights participant, not here. */
 @Controller()
 export class CustomerFactsConsumer {
-  constructor(private readonly repository: CustomerFactsRepository) {}
+  constructor(
+    private readonly repository: CustomerFactsRepository,
+    private readonly mergedCustomers: MergedCustomers,
+  ) {}
 
-  /** Runs in the inbox transaction: a redelivered event is dropped before it gets here. */
+  /**
+   * Runs in the inbox transaction: a redelivered event is dropped before it gets here. customer.merged
+   * is keyed by the survivor, so it can overtake the merged customer's own customer.created (another
+   * partition): an id already merged away is not brought back.
+   */
   @OnEvent(CustomerCreatedV1)
   async customerCreated(@Payload() event: ConsumedEvent<typeof CustomerCreatedV1>, @Ctx() ctx: EventContext) {
+    if (await this.mergedCustomers.isMergedAway(ctx.manager, event.data.customerId)) return;
     await this.repository.add(ctx.manager, event.data);
   }
 }

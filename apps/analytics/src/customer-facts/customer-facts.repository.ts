@@ -12,15 +12,9 @@ export interface CustomerFact {
 export class CustomerFactsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /**
-   * customer.merged is keyed by the survivor, so it can overtake the merged customer's own
-   * customer.created (another partition): an id already merged away is not brought back.
-   */
   async add(manager: EntityManager, customer: { customerId: string; kind: string; sourceChannel?: string; createdAt: string }): Promise<void> {
     await manager.query(
-      `INSERT INTO analytics.customer_facts (customer_id, kind, source_channel, created_at)
-       SELECT $1::uuid, $2::text, $3::text, $4::timestamptz
-       WHERE NOT EXISTS (SELECT 1 FROM analytics.merged_customers WHERE merged_customer_id = $1::uuid)
+      `INSERT INTO analytics.customer_facts (customer_id, kind, source_channel, created_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (customer_id) DO NOTHING`,
       [customer.customerId, customer.kind, customer.sourceChannel ?? null, customer.createdAt],
     );
@@ -51,7 +45,10 @@ export class CustomerFactsRepository {
     await manager.query(`DELETE FROM analytics.customer_facts WHERE customer_id = $1`, [mergedId]);
   }
 
-  async erase(manager: EntityManager, customerId: string): Promise<void> {
-    await manager.query(`DELETE FROM analytics.customer_facts WHERE customer_id = $1`, [customerId]);
+  /** Returns how many rows went (the erasure acknowledgement counts them). */
+  async erase(manager: EntityManager, customerId: string): Promise<number> {
+    // TypeORM answers a DELETE with [rows, affected].
+    const [, affected]: [unknown[], number] = await manager.query(`DELETE FROM analytics.customer_facts WHERE customer_id = $1`, [customerId]);
+    return affected;
   }
 }

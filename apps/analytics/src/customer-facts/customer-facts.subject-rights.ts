@@ -1,18 +1,28 @@
 import { Injectable } from '@nestjs/common';
+import type { CallerIdentity } from '@rapport/platform-runtime';
+import type { ErasureOutcome, SectionData, SubjectRightsParticipant } from '@rapport/platform-subject-rights';
 import type { EntityManager } from 'typeorm';
-import type { SubjectRightsParticipant } from '../subject-rights/subject-rights.port';
 import { CustomerFactsRepository } from './customer-facts.repository';
 
-/** What analytics holds under a customer id, re-keyed on merge and removed on erasure. */
+/**
+ * What analytics holds under a customer id: exported, re-keyed on merge and removed on erasure. The
+ * subject-rights library calls merge and erase inside the inbox transaction of customer.merged /
+ * customer.erased (write through the manager only) and acknowledges the erasure with what it returns.
+ */
 @Injectable()
 export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
   constructor(private readonly repository: CustomerFactsRepository) {}
 
-  async merge(sourceId: string, survivorId: string, manager: EntityManager): Promise<void> {
+  /** A customer analytics has no facts on gets a null entry, not a 404: the export stays whole. */
+  async exportSection(customerId: string, _caller: CallerIdentity): Promise<SectionData> {
+    return { analyticsCustomerFacts: (await this.repository.find(customerId)) ?? null };
+  }
+
+  async merge(manager: EntityManager, sourceId: string, survivorId: string): Promise<void> {
     await this.repository.rekey(manager, sourceId, survivorId);
   }
 
-  async erase(customerId: string, manager: EntityManager): Promise<void> {
-    await this.repository.erase(manager, customerId);
+  async erase(manager: EntityManager, customerId: string): Promise<ErasureOutcome> {
+    return { removed: { customerFacts: await this.repository.erase(manager, customerId) }, kept: [] };
   }
 }

@@ -5,6 +5,7 @@ import { customerVisibility } from '@rapport/platform-auth';
 import { ProblemException } from '@rapport/platform-http';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import { CustomerImporter } from './customer-importer';
+import { recordFinishedImport } from './imports.metrics';
 import { ImportsRepository, type ImportJob, type ImportRowError, type ImportType } from './imports.repository';
 import { PurchaseImporter } from './purchase-importer';
 import type { ImportFormat } from './row-source';
@@ -44,7 +45,9 @@ export class ImportsService {
     } catch {
       // The job row says what went wrong.
     }
-    return assertAnImport(await this.withErrors((await this.jobs.find(id, null))!));
+    const job = await this.withErrors((await this.jobs.find(id, null))!);
+    recordFinishedImport(job);
+    return assertAnImport(job);
   }
 
   async find(id: string, caller: CallerIdentity): Promise<ImportJobWithErrors | null> {

@@ -1,3 +1,4 @@
+import { SUBJECT_RIGHTS_PARTICIPANTS } from '@rapport/contracts';
 import { ProblemException } from '@rapport/platform-http';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import type { AuditService } from '../audit/audit.service';
@@ -34,13 +35,20 @@ const loyaltySection = (data: Record<string, unknown> = loyaltyData): UpstreamRe
   body: { service: 'loyalty', readAt: '2026-12-04T15:00:01.000Z', data },
 });
 
+/** A participant the test does not look at answers its declared sections, empty. */
+const emptySection = (service: string): UpstreamResponse => {
+  const registration = SUBJECT_RIGHTS_PARTICIPANTS.find((p) => p.service === service)!;
+  return { status: 200, contentType: 'application/json', body: { service, readAt: '2026-12-04T15:00:02.000Z', data: Object.fromEntries(registration.sections.map((s) => [s, []])) } };
+};
+const OTHERS = SUBJECT_RIGHTS_PARTICIPANTS.map((p) => p.service).filter((s) => s !== 'customer-profile' && s !== 'loyalty');
+
 describe(CustomerExportService.name, () => {
   function setUp(answers: Record<string, () => Promise<UpstreamResponse>>) {
     const calls: Array<{ upstream: string; path: string }> = [];
     const upstream = {
       call: jest.fn(async (name: string, _method: string, path: string) => {
         calls.push({ upstream: name, path });
-        return answers[name]!();
+        return (answers[name] ?? (async () => emptySection(name)))();
       }),
     } as unknown as UpstreamClient;
     const audit = { record: jest.fn(async () => undefined) };
@@ -61,12 +69,13 @@ describe(CustomerExportService.name, () => {
       sources: [
         { service: 'customer-profile', readAt: '2026-12-04T15:00:00.000Z', sections: expect.arrayContaining(['profile', 'purchases']) },
         { service: 'loyalty', readAt: '2026-12-04T15:00:01.000Z', sections: expect.arrayContaining(['loyaltyAccount', 'pointsLedger']) },
+        ...OTHERS.map((service) => ({ service, readAt: '2026-12-04T15:00:02.000Z', sections: expect.any(Array) })),
       ],
     });
     // a merged id: the other services are asked for the survivor
     expect(calls).toEqual([
       { upstream: 'customer-profile', path: `/internal/v1/subject-rights/customers/${ID}/export` },
-      { upstream: 'loyalty', path: `/internal/v1/subject-rights/customers/${SURVIVOR}/export` },
+      ...['loyalty', ...OTHERS].map((upstream) => ({ upstream, path: `/internal/v1/subject-rights/customers/${SURVIVOR}/export` })),
     ]);
     expect(audit.record).toHaveBeenCalledTimes(1);
     expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ action: 'customer.export', resourceId: ID, piiUnmasked: true, requestId: 'req-1' }));

@@ -3,8 +3,10 @@
  * from here under a lock on the member row) and by the property test (which replays random
  * sequences against an in-memory book).
  */
-export type MovementKind = 'earn' | 'redeem' | 'expire' | 'reverse' | 'adjust';
-export type Account = 'member_liability' | 'points_expense' | 'redemptions' | 'breakage';
+/** `merge` moves a merged-away member's balance to the survivor: one movement out, one in. */
+export type MovementKind = 'earn' | 'redeem' | 'expire' | 'reverse' | 'adjust' | 'merge';
+/** `member_transfers` is the clearing account of merges: each pair of merge movements leaves it at zero. */
+export type Account = 'member_liability' | 'points_expense' | 'redemptions' | 'breakage' | 'member_transfers';
 
 export interface OpenLot {
   id: string;
@@ -73,6 +75,7 @@ const COUNTER_ACCOUNT: Record<MovementKind, Exclude<Account, 'member_liability'>
   reverse: 'points_expense',
   redeem: 'redemptions',
   expire: 'breakage',
+  merge: 'member_transfers',
 };
 
 /**

@@ -1,22 +1,26 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { CustomerCreatedV1, CustomerErasedV1, CustomerMergedV1, CustomerUpdatedV1, PurchaseRecordedV1, PurchaseRefundedV1 } from '@rapport/contracts';
+import { CustomerCreatedV1, CustomerUpdatedV1, PurchaseRecordedV1, PurchaseRefundedV1 } from '@rapport/contracts';
 import { OnEvent, OnEventBatch, type ConsumedEvent, EventContext } from '@rapport/platform-messaging';
-import { LedgerRepository } from './ledger.repository';
+import { ReferralsService } from '../referrals/referrals.service';
 import { LedgerService } from './ledger.service';
 
-/** Runs inside the inbox transaction: write through ctx.manager only. */
+/**
+ * Runs inside the inbox transaction: write through ctx.manager only. customer.merged and
+ * customer.erased come through the subject-rights library (subject-rights/loyalty.participant.ts).
+ */
 @Controller()
 export class LedgerConsumer {
   constructor(
     private readonly ledger: LedgerService,
-    private readonly fingerprints: LedgerRepository,
+    private readonly referrals: ReferralsService,
   ) {}
 
   @OnEvent(CustomerCreatedV1)
   async customerCreated(@Payload() event: ConsumedEvent<typeof CustomerCreatedV1>, @Ctx() ctx: EventContext) {
-    await this.ledger.openAccount(ctx.manager, event.data);
-    if (event.data.contactFingerprints) await this.fingerprints.replaceFingerprints(ctx.manager, event.data.customerId, event.data.contactFingerprints);
+    // A merged-away customer's late customer.created opens nothing: its tombstone names the survivor.
+    if (!(await this.ledger.openAccount(ctx.manager, event.data))) return;
+    if (event.data.contactFingerprints) await this.referrals.replaceContacts(ctx.manager, event.data.customerId, event.data.contactFingerprints);
   }
 
   /**
@@ -25,13 +29,10 @@ export class LedgerConsumer {
    */
   @OnEvent(CustomerUpdatedV1)
   async customerUpdated(@Payload() event: ConsumedEvent<typeof CustomerUpdatedV1>, @Ctx() ctx: EventContext) {
-    if (event.data.contactFingerprints) await this.fingerprints.replaceFingerprints(ctx.manager, event.data.customerId, event.data.contactFingerprints);
-  }
-
-  /** The merged-away customer's contacts went to the survivor, whose new set comes with its own customer.updated. */
-  @OnEvent(CustomerMergedV1)
-  async customerMerged(@Payload() event: ConsumedEvent<typeof CustomerMergedV1>, @Ctx() ctx: EventContext) {
-    await this.fingerprints.dropFingerprints(ctx.manager, event.data.mergedId);
+    if (!event.data.contactFingerprints) return;
+    // A late update of a merged-away customer: its contacts are the survivor's now.
+    if (await this.ledger.isMergedAway(ctx.manager, event.data.customerId)) return;
+    await this.referrals.replaceContacts(ctx.manager, event.data.customerId, event.data.contactFingerprints);
   }
 
   /** Purchases come in runs (set-based earning); a redelivered or retried one comes alone. */
@@ -43,11 +44,5 @@ export class LedgerConsumer {
   @OnEvent(PurchaseRefundedV1)
   async purchaseRefunded(@Payload() event: ConsumedEvent<typeof PurchaseRefundedV1>, @Ctx() ctx: EventContext) {
     await this.ledger.reverse(ctx.manager, event.data);
-  }
-
-  @OnEvent(CustomerErasedV1)
-  async customerErased(@Payload() event: ConsumedEvent<typeof CustomerErasedV1>, @Ctx() ctx: EventContext) {
-    await this.ledger.erase(ctx.manager, event.data.customerId);
-    await this.fingerprints.dropFingerprints(ctx.manager, event.data.customerId);
   }
 }

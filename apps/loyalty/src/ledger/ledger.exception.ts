@@ -3,18 +3,6 @@ import { ProblemException } from '@rapport/platform-http';
 export enum LedgerErrorCode {
   MemberNotFound = 'member-not-found',
   InsufficientPoints = 'insufficient-points',
-  RewardNotFound = 'reward-not-found',
-  RewardOutOfStock = 'reward-out-of-stock',
-  RewardNotAvailable = 'reward-not-available',
-  TierTooLow = 'tier-too-low',
-  InvalidRedemption = 'invalid-redemption',
-  ProgrammeVersionMismatch = 'programme-version-mismatch',
-  UnknownReferralCode = 'unknown-referral-code',
-  SelfReferral = 'self-referral',
-  MutualReferral = 'mutual-referral',
-  SharedContact = 'shared-contact',
-  AlreadyReferred = 'already-referred',
-  AlreadyPurchased = 'already-purchased',
 }
 
 /** One mapper from the feature's error codes to problem+json, exhaustive over the enum. */
@@ -31,24 +19,9 @@ export class LedgerException extends ProblemException {
 function kindOf(code: LedgerErrorCode) {
   switch (code) {
     case LedgerErrorCode.MemberNotFound:
-    case LedgerErrorCode.RewardNotFound:
       return 'notFound' as const;
     case LedgerErrorCode.InsufficientPoints:
-    case LedgerErrorCode.RewardOutOfStock:
-    case LedgerErrorCode.AlreadyReferred:
-    case LedgerErrorCode.AlreadyPurchased:
       return 'conflict' as const;
-    case LedgerErrorCode.RewardNotAvailable:
-    case LedgerErrorCode.TierTooLow:
-    case LedgerErrorCode.UnknownReferralCode:
-    case LedgerErrorCode.SelfReferral:
-    case LedgerErrorCode.MutualReferral:
-    case LedgerErrorCode.SharedContact:
-      return 'unprocessable' as const;
-    case LedgerErrorCode.InvalidRedemption:
-      return 'validation' as const;
-    case LedgerErrorCode.ProgrammeVersionMismatch:
-      return 'preconditionFailed' as const;
     default:
       return assertUnreachable(code);
   }
@@ -56,4 +29,10 @@ function kindOf(code: LedgerErrorCode) {
 
 function assertUnreachable(value: never): never {
   throw new Error(`unhandled ledger error code ${String(value)}`);
+}
+
+/** Points the member cannot spend: the balance, or (with running holds) what is available besides them. */
+export function insufficientPoints(available: number, points: number, held = 0): LedgerException {
+  const what = held > 0 ? `${available} points are available (${held} held)` : `The balance is ${available} points`;
+  return new LedgerException(LedgerErrorCode.InsufficientPoints, `${what}; ${points} are needed`);
 }

@@ -1,16 +1,21 @@
 import { Module } from '@nestjs/common';
+import { LoyaltyConfigModule } from '../config/loyalty-config.module';
+import { MergesModule } from '../merges/merges.module';
+import { ProgrammeModule } from '../programme/programme.module';
+import { RedemptionsModule } from '../redemptions/redemptions.module';
+import { ReferralsModule } from '../referrals/referrals.module';
 import { AdminController } from './admin.controller';
+import { ExpiryService } from './expiry.service';
 import { LedgerConsumer } from './ledger.consumer';
-import { LedgerRepository } from './ledger.repository';
+import { LedgerCoreModule } from './ledger-core.module';
 import { LedgerScheduler } from './ledger.scheduler';
 import { LedgerService } from './ledger.service';
-import { LOYALTY_CONFIG, loadLoyaltyConfig } from './loyalty.config';
 import { MembersController } from './members.controller';
 
 @Module({
+  imports: [LedgerCoreModule, ProgrammeModule, ReferralsModule, RedemptionsModule, MergesModule, LoyaltyConfigModule],
   controllers: [MembersController, AdminController, LedgerConsumer],
-  // Validated at boot: a bad LOYALTY_* value stops the service with a message naming it.
-  providers: [{ provide: LOYALTY_CONFIG, useFactory: () => loadLoyaltyConfig() }, LedgerRepository, LedgerService, LedgerScheduler],
-  exports: [LedgerRepository],
+  providers: [LedgerService, ExpiryService, LedgerScheduler],
+  exports: [LedgerService],
 })
 export class LedgerModule {}

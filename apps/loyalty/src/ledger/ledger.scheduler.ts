@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '@rapport/platform-observability';
 import { LOGGER } from '@rapport/platform-runtime';
-import { LedgerService } from './ledger.service';
-import { LOYALTY_CONFIG, type LoyaltyConfig } from './loyalty.config';
+import { LOYALTY_CONFIG, type LoyaltyConfig } from '../config/loyalty.config';
+import { ExpiryService } from './expiry.service';
 
 /**
  * Expires points, releases redemption holds that ran out and reviews tiers on an interval
@@ -18,7 +18,7 @@ export class LedgerScheduler implements OnApplicationBootstrap, OnApplicationShu
   private readonly interval: number;
 
   constructor(
-    private readonly ledger: LedgerService,
+    private readonly jobs: ExpiryService,
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(LOYALTY_CONFIG) config: LoyaltyConfig,
   ) {
@@ -41,10 +41,7 @@ export class LedgerScheduler implements OnApplicationBootstrap, OnApplicationShu
     if (this.running) return;
     this.running = (async () => {
       try {
-        const asOf = new Date();
-        const expired = await this.ledger.expire(asOf);
-        const holds = await this.ledger.releaseExpiredHolds(asOf);
-        const tiers = await this.ledger.reviewTiers(asOf);
+        const { expired, holds, tiers } = await this.jobs.run(new Date());
         if (expired.points > 0 || holds.holds > 0 || tiers.changed > 0) this.log.info({ expired, holds, tiers }, 'loyalty jobs ran');
       } catch (error) {
         this.log.warn({ err: error }, 'loyalty jobs failed; the next tick retries');

@@ -1,82 +1,60 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import {
   PointsEarnedV1,
-  PointsExpiredV1,
-  PointsRedeemedV1,
   PointsReversedV1,
-  ReferralCompletedV1,
-  RewardRedeemedV1,
   TierChangedV1,
   type EventData,
+  type MemberView,
   type PurchaseRecordedV1,
   type PurchaseRefundedV1,
+  type AdjustmentView,
+  type ReconciliationView,
+  type StatementQuery,
+  type StatementView,
 } from '@rapport/contracts';
-import { OutboxWriter, type PendingEvent } from '@rapport/platform-messaging';
+import { OutboxWriter, TransientError, type PendingEvent } from '@rapport/platform-messaging';
 import { DataSource, type EntityManager } from 'typeorm';
-import {
-  expiryOf,
-  pointsForPurchase,
-  qualifyingTier,
-  tierAfterPurchase,
-  tierAtReview,
-  tierRank,
-  type Programme,
-  type TierDecision,
-} from '../programme/programme';
-import { consumeOldestFirst, entriesFor, expiredAllocations, reversalPoints, type Allocation, type Entry, type MovementKind } from './ledger-model';
-import { LedgerErrorCode, LedgerException } from './ledger.exception';
-import { LedgerRepository, type LockedMember, type MovementRow, type NewLot, type RedemptionRow, type RewardRow, type TierChangeRow } from './ledger.repository';
-import { LOYALTY_CONFIG, type LoyaltyConfig } from './loyalty.config';
-import { availablePoints, decideHold, holdExpiry, type RedemptionStatus } from './redemption-hold';
-import { RedemptionErrorCode, RedemptionException } from './redemption.exception';
+import { expiryOf, pointsForPurchase, qualifyingTier, tierAfterPurchase, tierAtReview, type TierDecision } from '../programme/programme';
+import { ProgrammeRepository } from '../programme/programme.repository';
+import { availablePoints } from '../redemptions/redemption-hold';
+import { RedemptionsService } from '../redemptions/redemptions.service';
+import { ReferralsService } from '../referrals/referrals.service';
+import { AccountsRepository, type LockedAccount, type NewAccount, type TierChangeRecord } from './accounts.repository';
+import { consumeOldestFirst, entriesFor, reversalPoints } from './ledger-model';
+import { insufficientPoints, LedgerErrorCode, LedgerException } from './ledger.exception';
 import { addMonths, parseDecimal } from './money';
-
-export interface RedemptionResult {
-  redemptionId: string;
-  customerId: string;
-  status: 'confirmed';
-  points: number;
-  balance: number;
-  rewardId: string | null;
-  couponCode: string | null;
-  couponValidUntil: string | null;
-  createdAt: string;
-}
-
-/** A hold: points set aside (and a reward taken from stock) until confirm, cancel or `expiresAt`. */
-export interface HoldResult {
-  redemptionId: string;
-  customerId: string;
-  status: 'reserved';
-  points: number;
-  rewardId: string | null;
-  /** What the member can still spend or hold after this one. */
-  available: number;
-  expiresAt: string;
-  createdAt: string;
-}
-
-/** A coupon is valid this long after redemption, or until the reward's own end if that comes first. */
-const COUPON_VALIDITY_MONTHS = 3;
+import { MovementsRepository, type Posting } from './movements.repository';
+import { PostingService } from './posting.service';
+import { PurchasesRepository, type PurchaseRecord } from './purchases.repository';
 
 /**
- * Every balance change takes the member row lock first (SELECT … FOR UPDATE), plans with the pure
- * ledger rules, then appends one movement with two entries and moves the lots, with its event in the
- * outbox — all in one transaction. Concurrent redemptions therefore queue on the member and can
- * never spend the same points twice.
+ * Member accounts and their points: earning on purchases, reversal on refunds, manual adjustments and
+ * tiers. Every balance change goes through PostingService (member lock first, then one movement with
+ * two entries and its lots) with its event in the outbox, all in one transaction.
  */
 @Injectable()
 export class LedgerService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly ledger: LedgerRepository,
+    private readonly accounts: AccountsRepository,
+    private readonly movements: MovementsRepository,
+    private readonly purchases: PurchasesRepository,
+    private readonly programmes: ProgrammeRepository,
+    private readonly posting: PostingService,
+    private readonly referrals: ReferralsService,
+    private readonly redemptions: RedemptionsService,
     private readonly outbox: OutboxWriter,
-    @Inject(LOYALTY_CONFIG) private readonly config: LoyaltyConfig,
   ) {}
 
-  async openAccount(manager: EntityManager, customer: { customerId: string; kind: string; createdAt: string }): Promise<void> {
-    await this.ledger.openMember(manager, customer);
+  /** Opens (or completes) the customer's account; false for a customer merged away, whose tombstone stays as it is. */
+  async openAccount(manager: EntityManager, customer: NewAccount): Promise<boolean> {
+    await this.accounts.open(manager, customer);
+    return !(await this.isMergedAway(manager, customer.customerId));
+  }
+
+  async isMergedAway(manager: EntityManager, customerId: string): Promise<boolean> {
+    return (await this.accounts.survivorOf(manager, customerId)) !== customerId;
   }
 
   /**
@@ -85,17 +63,23 @@ export class LedgerService {
    * (each purchase's multiplier is the tier its predecessors left; each qualification window counts
    * the recorded purchases plus the earlier ones of the run). Once per purchase id, whatever the event id.
    */
-  async earn(manager: EntityManager, purchases: ReadonlyArray<EventData<typeof PurchaseRecordedV1>>): Promise<void> {
-    const members = await this.ledger.openAndLockMembers(
+  async earn(manager: EntityManager, events: ReadonlyArray<EventData<typeof PurchaseRecordedV1>>): Promise<void> {
+    // A purchase of a merged-away customer (published before the merge, or arriving late) earns for the survivor.
+    const survivors = await this.accounts.survivors(manager, events.map((p) => p.customerId));
+    const purchases = events.map((p) => ({ ...p, customerId: survivors.get(p.customerId) ?? p.customerId }));
+    const members = await this.accounts.openAndLock(
       manager,
       [...new Map(purchases.map((p) => [p.customerId, { customerId: p.customerId, kind: 'person', createdAt: p.occurredAt }])).values()],
     );
-    const recorded = await this.ledger.recordedPurchases(manager, purchases.map((p) => p.purchaseId));
+    // A merge committed between the lookup and the lock: retry, the lookup then sees it.
+    const mergedMeanwhile = [...members.values()].find((m) => m.mergedInto);
+    if (mergedMeanwhile) throw new TransientError(`customer ${mergedMeanwhile.customerId} was merged into ${mergedMeanwhile.mergedInto} meanwhile`);
+    const recorded = await this.purchases.recorded(manager, purchases.map((p) => p.purchaseId));
     const fresh = purchases.filter((p) => !members.get(p.customerId)!.erased && !recorded.has(p.purchaseId) && recorded.add(p.purchaseId));
     if (fresh.length === 0) return;
-    const { config } = await this.ledger.programme(manager);
+    const { config } = await this.programmes.current(manager);
     const windows = fresh.map((p) => ({ customerId: p.customerId, until: new Date(p.occurredAt), since: addMonths(new Date(p.occurredAt), -config.qualificationMonths) }));
-    const recordedWindows = await this.ledger.qualificationWindows(manager, windows);
+    const recordedWindows = await this.purchases.qualificationWindows(manager, windows);
 
     const plan = new EarnPlan();
     const earnedInRun: Array<{ customerId: string; at: Date; totalBase: bigint; points: number }> = [];
@@ -107,7 +91,7 @@ export class LedgerService {
       if (points > 0) {
         const sourceId = `purchase:${purchase.purchaseId}`;
         const expiresAt = expiryOf(config, until);
-        const movement = this.movement(member, 'earn', points, { sourceId, reason: 'purchase' });
+        const movement = this.posting.movement(member, 'earn', points, { sourceId, reason: 'purchase' });
         plan.postings.push({ movement, entries: entriesFor('earn', points), lot: { id: randomUUID(), sourceId, earnedAt: until, expiresAt } });
         plan.events.push({
           definition: PointsEarnedV1,
@@ -130,104 +114,16 @@ export class LedgerService {
         plan.events.push(change.event);
       }
     });
-    await this.ledger.insertPurchases(manager, plan.purchases);
-    await this.ledger.appendMovements(manager, plan.postings);
-    await this.ledger.updateMembers(manager, [...new Set(fresh.map((p) => members.get(p.customerId)!))]);
-    await this.ledger.insertTierHistory(manager, plan.tierChanges);
+    await this.purchases.insert(manager, plan.purchases);
+    await this.movements.appendMany(manager, plan.postings);
+    await this.accounts.update(manager, [...new Set(fresh.map((p) => members.get(p.customerId)!))]);
+    await this.accounts.insertTierHistory(manager, plan.tierChanges);
     await this.outbox.addMany(manager, plan.events);
     // Rare, so one at a time, after the run's own postings (which the member rows now hold).
     for (const purchase of fresh) {
       const { referralPending, ...member } = members.get(purchase.customerId)!;
-      if (referralPending) await this.completeReferral(manager, member, config, purchase);
+      if (referralPending) await this.referrals.complete(manager, member, config, purchase);
     }
-  }
-
-  /** The member's code to hand to friends. */
-  async referralCode(customerId: string): Promise<{ customerId: string; code: string }> {
-    const member = await this.dataSource.transaction((manager) => this.ledger.lockMember(manager, customerId));
-    if (!member || member.erased) throw new LedgerException(LedgerErrorCode.MemberNotFound, `Customer ${customerId} has no loyalty account`);
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const code = await this.ledger.issueReferralCode(customerId, randomBytes(5).toString('hex').toUpperCase());
-      if (code) return { customerId, code };
-    }
-    throw new Error('could not issue a unique referral code');
-  }
-
-  /**
-   * A new customer names who referred them, before their first purchase. Self-referral, mutual
-   * referral and referral between customers sharing a phone, email or identifier are refused (the
-   * latter by the contact fingerprints customer-profile publishes: loyalty holds no readable contact).
-   */
-  async registerReferral(referredId: string, code: string): Promise<{ referredId: string; referrerId: string; status: 'pending'; createdAt: string }> {
-    return this.dataSource.transaction(async (manager) => {
-      const member = await this.ledger.lockMember(manager, referredId);
-      if (!member || member.erased) throw new LedgerException(LedgerErrorCode.MemberNotFound, `Customer ${referredId} has no loyalty account`);
-      const referrerId = await this.ledger.referrerByCode(manager, code);
-      if (!referrerId) throw new LedgerException(LedgerErrorCode.UnknownReferralCode, `No member has the referral code ${code}`, 'code');
-      if (referrerId === referredId) throw new LedgerException(LedgerErrorCode.SelfReferral, 'A member cannot refer themselves', 'code');
-      if (await this.ledger.referralOf(manager, referredId)) {
-        throw new LedgerException(LedgerErrorCode.AlreadyReferred, `Customer ${referredId} was already referred`);
-      }
-      if (await this.ledger.hasPurchases(manager, referredId)) {
-        throw new LedgerException(LedgerErrorCode.AlreadyPurchased, 'A referral must be registered before the first purchase');
-      }
-      const reverse = await this.ledger.referralOf(manager, referrerId);
-      if (reverse?.referrerId === referredId) {
-        throw new LedgerException(LedgerErrorCode.MutualReferral, 'Two members cannot refer each other', 'code');
-      }
-      // Equal contact fingerprints (keyed hashes from customer-profile): likely the same person twice.
-      if (await this.ledger.shareContact(manager, referredId, referrerId)) {
-        throw new LedgerException(LedgerErrorCode.SharedContact, 'The referrer and the referred customer share a phone, email or identifier', 'code');
-      }
-      const createdAt = await this.ledger.insertReferral(manager, referredId, referrerId);
-      return { referredId, referrerId, status: 'pending' as const, createdAt: createdAt.toISOString() };
-    });
-  }
-
-  /** Rewards both sides once, on the referred member's first purchase of at least the programme's minimum. */
-  private async completeReferral(manager: EntityManager, referred: LockedMember, config: Programme, purchase: EventData<typeof PurchaseRecordedV1>): Promise<void> {
-    const referral = await this.ledger.referralOf(manager, referred.customerId);
-    if (!referral || referral.status !== 'pending') return;
-    if (parseDecimal(purchase.totalBase) < parseDecimal(config.referral.minPurchase)) return;
-    const at = new Date(purchase.occurredAt);
-    const tag = `referral:${referred.customerId}`;
-    if (config.referral.referredPoints > 0) {
-      await this.credit(manager, referred, config, config.referral.referredPoints, { sourceId: `${tag}:referred`, reason: 'referral', earnedAt: at });
-    }
-    const referrer = await this.ledger.lockMember(manager, referral.referrerId);
-    if (referrer && !referrer.erased && config.referral.referrerPoints > 0) {
-      await this.credit(manager, referrer, config, config.referral.referrerPoints, { sourceId: `${tag}:referrer`, reason: 'referral', earnedAt: at });
-    }
-    await this.ledger.completeReferral(manager, referred.customerId);
-    await this.outbox.add(manager, ReferralCompletedV1, referred.customerId, {
-      customerId: referred.customerId,
-      referrerId: referral.referrerId,
-      referredId: referred.customerId,
-      occurredAt: new Date().toISOString(),
-    });
-  }
-
-  /** A credit: the movement, a new lot with the programme's validity, and points.earned. */
-  private async credit(
-    manager: EntityManager,
-    member: LockedMember,
-    config: Programme,
-    points: number,
-    options: { sourceId: string; reason: string; earnedAt: Date; eventSourceId?: string },
-  ): Promise<void> {
-    const expiresAt = expiryOf(config, options.earnedAt);
-    const lot = { id: randomUUID(), sourceId: options.sourceId, earnedAt: options.earnedAt, expiresAt };
-    const movementId = await this.post(manager, member, 'earn', points, { sourceId: options.sourceId, reason: options.reason, lot });
-    await this.outbox.add(manager, PointsEarnedV1, member.customerId, {
-      customerId: member.customerId,
-      movementId,
-      points,
-      reason: options.reason,
-      sourceId: options.eventSourceId ?? options.sourceId,
-      expiresAt: expiresAt.toISOString(),
-      balance: member.balance,
-      occurredAt: new Date().toISOString(),
-    });
   }
 
   /**
@@ -235,19 +131,24 @@ export class LedgerService {
    * then oldest first; what the balance cannot cover is recorded as a shortfall, never a negative lot.
    */
   async reverse(manager: EntityManager, refund: EventData<typeof PurchaseRefundedV1>): Promise<void> {
-    const member = await this.ledger.lockMember(manager, refund.customerId);
+    // The account that earned on the purchase pays it back, followed through merges: after a merge the
+    // survivor holds the purchase (and its points), whichever customer id the refund event names.
+    const owner = await this.accounts.survivorOf(manager, (await this.purchases.ownerOf(manager, refund.purchaseId)) ?? refund.customerId);
+    const member = await this.accounts.lock(manager, owner);
+    if (member?.mergedInto) throw new TransientError(`customer ${owner} was merged into ${member.mergedInto} meanwhile`);
     // The same refund under another event id (a re-publication) is a no-op: refund ids are unique sources.
-    if (await this.ledger.refundSeen(manager, refund.refundId)) return;
-    const purchase = await this.ledger.lockPurchase(manager, refund.purchaseId);
+    if (await this.purchases.refundSeen(manager, refund.refundId)) return;
+    const purchase = await this.purchases.lock(manager, refund.purchaseId);
+    if (purchase && member && purchase.customerId !== member.customerId) throw new TransientError(`purchase ${refund.purchaseId} moved to another member meanwhile`);
     const due = member && purchase
       ? reversalPoints(purchase.pointsEarned, purchase.pointsReversed, purchase.refundedBase + parseDecimal(refund.amountBase), purchase.totalBase)
       : 0;
     let taken = 0;
     let movementId: string | undefined;
     if (member && due > 0) {
-      const plan = consumeOldestFirst(await this.ledger.openLots(manager, member.customerId), due, `purchase:${refund.purchaseId}`);
+      const plan = consumeOldestFirst(await this.movements.openLots(manager, member.customerId), due, `purchase:${refund.purchaseId}`);
       taken = plan.taken;
-      movementId = await this.post(manager, member, 'reverse', -taken, {
+      movementId = await this.posting.post(manager, member, 'reverse', -taken, {
         sourceId: `refund:${refund.refundId}`,
         reason: 'refund',
         shortfall: due - taken,
@@ -255,16 +156,16 @@ export class LedgerService {
       });
     }
     // An unknown purchase (refunded before it reached loyalty, or earned nothing) is kept on record with 0 points.
-    await this.ledger.insertRefund(manager, {
+    await this.purchases.insertRefund(manager, {
       refundId: refund.refundId,
       purchaseId: refund.purchaseId,
-      customerId: refund.customerId,
+      customerId: owner,
       amountBase: refund.amountBase,
       points: taken,
       shortfall: due - taken,
       occurredAt: refund.occurredAt,
     });
-    if (purchase) await this.ledger.addRefundToPurchase(manager, refund.purchaseId, refund.amountBase, due);
+    if (purchase) await this.purchases.addRefund(manager, refund.purchaseId, refund.amountBase, due);
     if (member && movementId) {
       await this.outbox.add(manager, PointsReversedV1, member.customerId, {
         customerId: member.customerId,
@@ -278,220 +179,16 @@ export class LedgerService {
     }
   }
 
-  /**
-   * A plain redemption is reserved and confirmed in one transaction; with `hold` it stays a
-   * reservation (points set aside, a reward taken from stock) until confirm, cancel or expiry. Either
-   * way the member's available points — the balance less its running holds — must cover it, checked
-   * under the member lock, so concurrent holds and redemptions never promise the same points twice.
-   */
-  async redeem(
-    customerId: string,
-    request: { points?: number | undefined; rewardId?: string | undefined; hold?: boolean | undefined },
-  ): Promise<RedemptionResult | HoldResult> {
-    if ((request.points === undefined) === (request.rewardId === undefined)) {
-      throw new LedgerException(LedgerErrorCode.InvalidRedemption, 'Send either points or rewardId, not both and not neither', 'points');
-    }
-    return this.dataSource.transaction(async (manager) => {
-      const now = new Date();
-      const member = await this.ledger.lockMember(manager, customerId);
-      if (!member || member.erased) throw new LedgerException(LedgerErrorCode.MemberNotFound, `Customer ${customerId} has no loyalty account`);
-      // Lazy release: the member's lapsed points holds go now (reward holds go with their reward below,
-      // or with the scheduled job); a lapsed hold never counts against the balance either way.
-      await this.ledger.releaseHolds(manager, 'expired', { expiredBy: now, customerId, pointsOnly: true });
-      let points = request.points ?? 0;
-      let reward: RewardRow | null = null;
-      if (request.rewardId) {
-        const { config } = await this.ledger.programme(manager);
-        reward = (await this.ledger.lockReward(manager, request.rewardId)) ?? null;
-        if (!reward) throw new LedgerException(LedgerErrorCode.RewardNotFound, `Reward ${request.rewardId} does not exist`);
-        if ((reward.validFrom && reward.validFrom.getTime() > now.getTime()) || (reward.validUntil && reward.validUntil.getTime() <= now.getTime())) {
-          throw new LedgerException(LedgerErrorCode.RewardNotAvailable, `Reward ${reward.id} is not available now`, 'rewardId');
-        }
-        if (reward.minTier && tierRank(config, member.tier) < tierRank(config, reward.minTier)) {
-          throw new LedgerException(LedgerErrorCode.TierTooLow, `Reward ${reward.id} needs tier ${reward.minTier}`, 'rewardId');
-        }
-        points = reward.pointsPrice;
-      }
-      const held = await this.ledger.heldPoints(manager, customerId, now);
-      const available = availablePoints(member.balance, held);
-      if (available < points) throw insufficient(available, points, held);
-      if (reward) {
-        // Lapsed holds of this reward give their stock back first (the reward row is locked: no cycle).
-        await this.ledger.releaseHolds(manager, 'expired', { expiredBy: now, rewardId: reward.id });
-        if (!(await this.ledger.takeFromStock(manager, reward.id))) {
-          throw new LedgerException(LedgerErrorCode.RewardOutOfStock, `Reward ${reward.id} is out of stock`);
-        }
-      }
-      const redemptionId = randomUUID();
-      const rewardId = reward?.id ?? null;
-      if (request.hold) {
-        const expiresAt = holdExpiry(now, this.config.LOYALTY_HOLD_MINUTES);
-        const createdAt = await this.ledger.insertRedemption(manager, {
-          id: redemptionId,
-          customerId,
-          rewardId,
-          status: 'reserved',
-          movementId: null,
-          points,
-          expiresAt,
-          couponCode: null,
-          couponValidUntil: null,
-        });
-        return {
-          redemptionId,
-          customerId,
-          status: 'reserved' as const,
-          points,
-          rewardId,
-          available: available - points,
-          expiresAt: expiresAt.toISOString(),
-          createdAt: createdAt.toISOString(),
-        };
-      }
-      const spent = await this.spend(manager, member, { redemptionId, points, reward });
-      await this.ledger.insertRedemption(manager, {
-        id: redemptionId,
-        customerId,
-        rewardId,
-        status: 'confirmed',
-        movementId: spent.movementId,
-        points,
-        expiresAt: null,
-        couponCode: spent.couponCode,
-        couponValidUntil: spent.couponValidUntil,
-      });
-      return spent.result;
-    });
-  }
-
-  /**
-   * Turns a hold into the spend, exactly as a plain redemption spends. A hold that ran out, or that the
-   * balance no longer covers (expiry took points meanwhile), is let go — committed — and refused.
-   */
-  async confirmRedemption(customerId: string, redemptionId: string): Promise<RedemptionResult> {
-    const outcome = await this.dataSource.transaction(async (manager): Promise<RedemptionResult | RedemptionException> => {
-      const now = new Date();
-      const { member, hold } = await this.lockHold(manager, customerId, redemptionId);
-      const decision = decideHold(hold, 'confirm', now, member.balance);
-      switch (decision.kind) {
-        case 'refuse':
-        case 'release':
-          throw notReserved(hold.id, hold.status);
-        case 'release-and-refuse':
-          await this.ledger.releaseHolds(manager, decision.to, { redemptionId });
-          return decision.reason === 'expired'
-            ? new RedemptionException(RedemptionErrorCode.HoldExpired, `Redemption ${redemptionId} was held until ${hold.expiresAt?.toISOString()}; it is released`, {
-                redemptionStatus: decision.to,
-              })
-            : new RedemptionException(
-                RedemptionErrorCode.HoldNotCovered,
-                `The balance is ${member.balance} points but the hold is ${hold.points} (points expired meanwhile); it is released`,
-                { redemptionStatus: decision.to },
-              );
-        case 'spend': {
-          const reward = hold.rewardId ? ((await this.ledger.lockReward(manager, hold.rewardId)) ?? null) : null;
-          const spent = await this.spend(manager, member, { redemptionId, points: hold.points, reward });
-          await this.ledger.confirmRedemption(manager, redemptionId, spent);
-          return { ...spent.result, createdAt: hold.createdAt.toISOString() };
-        }
-      }
-    });
-    if (outcome instanceof RedemptionException) throw outcome;
-    return outcome;
-  }
-
-  /** Lets a hold go: its points are available again and a reward goes back to stock. */
-  async cancelRedemption(customerId: string, redemptionId: string): Promise<RedemptionRow> {
-    return this.dataSource.transaction(async (manager) => {
-      const { member, hold } = await this.lockHold(manager, customerId, redemptionId);
-      const decision = decideHold(hold, 'cancel', new Date(), member.balance);
-      if (decision.kind !== 'release') throw notReserved(hold.id, hold.status);
-      await this.ledger.releaseHolds(manager, decision.to, { redemptionId });
-      return (await this.ledger.lockRedemption(manager, customerId, redemptionId))!;
-    });
-  }
-
-  /** The set-based release of every hold whose time ran out by `asOf` (the scheduled job; safe to run twice or on two replicas). */
-  async releaseExpiredHolds(asOf: Date, batch = 1000): Promise<{ holds: number; points: number }> {
-    let holds = 0;
-    let points = 0;
-    for (;;) {
-      const released = await this.dataSource.transaction((manager) => this.ledger.releaseHolds(manager, 'expired', { expiredBy: asOf, limit: batch }));
-      holds += released.holds;
-      points += released.points;
-      if (released.holds < batch) return { holds, points };
-    }
-  }
-
-  /** The member (locked first, as every balance change does) and its redemption, locked; 404 for another member's. */
-  private async lockHold(manager: EntityManager, customerId: string, redemptionId: string): Promise<{ member: LockedMember; hold: RedemptionRow }> {
-    const member = await this.ledger.lockMember(manager, customerId);
-    if (!member || member.erased) throw new LedgerException(LedgerErrorCode.MemberNotFound, `Customer ${customerId} has no loyalty account`);
-    const hold = await this.ledger.lockRedemption(manager, customerId, redemptionId);
-    if (!hold) throw new RedemptionException(RedemptionErrorCode.RedemptionNotFound, `Customer ${customerId} has no redemption ${redemptionId}`);
-    return { member, hold };
-  }
-
-  /**
-   * Spends redeemed points: oldest lots first, one movement with its two entries, a coupon for a
-   * reward, and points.redeemed (and reward.redeemed) in the outbox. The caller writes the redemption row.
-   */
-  private async spend(
-    manager: EntityManager,
-    member: LockedMember,
-    redemption: { redemptionId: string; points: number; reward: RewardRow | null },
-  ): Promise<{ movementId: string; couponCode: string | null; couponValidUntil: Date | null; result: RedemptionResult }> {
-    const { redemptionId, points, reward } = redemption;
-    const customerId = member.customerId;
-    if (member.balance < points) throw insufficient(member.balance, points, 0);
-    const plan = consumeOldestFirst(await this.ledger.openLots(manager, customerId), points);
-    if (plan.taken !== points) throw new Error(`lots of ${customerId} hold ${plan.taken} but the balance says ${member.balance}`);
-    const movementId = await this.post(manager, member, 'redeem', -points, {
-      sourceId: `redemption:${redemptionId}`,
-      reason: reward ? `reward ${reward.id}` : 'points redemption',
-      allocations: plan.allocations,
-    });
-    let couponCode: string | null = null;
-    let couponValidUntil: Date | null = null;
-    if (reward) {
-      couponCode = `RP-${randomBytes(6).toString('hex').toUpperCase()}`;
-      const window = addMonths(new Date(), COUPON_VALIDITY_MONTHS);
-      couponValidUntil = reward.validUntil && reward.validUntil < window ? reward.validUntil : window;
-    }
-    const occurredAt = new Date().toISOString();
-    await this.outbox.add(manager, PointsRedeemedV1, customerId, { customerId, movementId, points, redemptionId, balance: member.balance, occurredAt });
-    if (reward) {
-      await this.outbox.add(manager, RewardRedeemedV1, customerId, { customerId, rewardId: reward.id, redemptionId, points, couponCode: couponCode!, occurredAt });
-    }
-    return {
-      movementId,
-      couponCode,
-      couponValidUntil,
-      result: {
-        redemptionId,
-        customerId,
-        status: 'confirmed',
-        points,
-        balance: member.balance,
-        rewardId: reward?.id ?? null,
-        couponCode,
-        couponValidUntil: couponValidUntil?.toISOString() ?? null,
-        createdAt: occurredAt,
-      },
-    };
-  }
-
   /** A manual credit (a new lot) or debit (oldest first, never below zero), with its reason and who made it. */
-  async adjust(customerId: string, points: number, reason: string, actor: string): Promise<{ movementId: string; balance: number }> {
+  async adjust(customerId: string, points: number, reason: string, actor: string): Promise<AdjustmentView> {
     return this.dataSource.transaction(async (manager) => {
-      const member = await this.ledger.lockMember(manager, customerId);
-      if (!member || member.erased) throw new LedgerException(LedgerErrorCode.MemberNotFound, `Customer ${customerId} has no loyalty account`);
+      const member = await this.posting.lockOpenAccount(manager, customerId);
       const occurredAt = new Date();
       if (points > 0) {
-        const { config } = await this.ledger.programme(manager);
+        const { config } = await this.programmes.current(manager);
         const expiresAt = expiryOf(config, occurredAt);
         const lot = { id: randomUUID(), sourceId: null, earnedAt: occurredAt, expiresAt };
-        const movementId = await this.post(manager, member, 'adjust', points, { reason, actor, lot });
+        const movementId = await this.posting.post(manager, member, 'adjust', points, { reason, actor, lot });
         await this.outbox.add(manager, PointsEarnedV1, customerId, {
           customerId,
           movementId,
@@ -505,11 +202,11 @@ export class LedgerService {
       }
       const debit = -points;
       // Points promised to a running hold are not the admin's to take: the hold could no longer be confirmed.
-      const held = await this.ledger.heldPoints(manager, customerId, occurredAt);
+      const held = await this.redemptions.heldPoints(manager, customerId, occurredAt);
       const available = availablePoints(member.balance, held);
-      if (available < debit) throw insufficient(available, debit, held);
-      const plan = consumeOldestFirst(await this.ledger.openLots(manager, customerId), debit);
-      const movementId = await this.post(manager, member, 'adjust', points, { reason, actor, allocations: plan.allocations });
+      if (available < debit) throw insufficientPoints(available, debit, held);
+      const plan = consumeOldestFirst(await this.movements.openLots(manager, customerId), debit);
+      const movementId = await this.posting.post(manager, member, 'adjust', points, { reason, actor, allocations: plan.allocations });
       await this.outbox.add(manager, PointsReversedV1, customerId, {
         customerId,
         movementId,
@@ -522,53 +219,18 @@ export class LedgerService {
     });
   }
 
-  /**
-   * Expires what is left in lots whose validity ended by `asOf`, one member per transaction under the
-   * member lock: a second run (or a second replica) finds nothing left and does nothing.
-   */
-  async expire(asOf: Date, batch = 500): Promise<{ members: number; points: number }> {
-    let members = 0;
-    let total = 0;
-    for (;;) {
-      const customers = await this.ledger.customersWithExpiredLots(asOf, batch);
-      for (const customerId of customers) {
-        const expired = await this.dataSource.transaction(async (manager) => {
-          const member = await this.ledger.lockMember(manager, customerId);
-          if (!member) return 0;
-          const allocations = expiredAllocations(await this.ledger.openLots(manager, customerId), asOf);
-          const points = allocations.reduce((sum, a) => sum + a.points, 0);
-          if (points === 0) return 0;
-          const movementId = await this.post(manager, member, 'expire', -points, { reason: `expired as of ${asOf.toISOString()}`, allocations });
-          await this.outbox.add(manager, PointsExpiredV1, customerId, {
-            customerId,
-            movementId,
-            points,
-            balance: member.balance,
-            occurredAt: new Date().toISOString(),
-          });
-          return points;
-        });
-        if (expired > 0) {
-          members++;
-          total += expired;
-        }
-      }
-      if (customers.length < batch) return { members, points: total };
-    }
-  }
-
   /** Tier review at the end of each member's qualification period: renew, or move down. */
   async reviewTiers(asOf: Date, batch = 500): Promise<{ reviewed: number; changed: number }> {
     let reviewed = 0;
     let changed = 0;
     for (;;) {
-      const customers = await this.ledger.membersDueForReview(asOf, batch);
+      const customers = await this.accounts.dueForTierReview(asOf, batch);
       for (const customerId of customers) {
         const moved = await this.dataSource.transaction(async (manager) => {
-          const member = await this.ledger.lockMember(manager, customerId);
+          const member = await this.accounts.lock(manager, customerId);
           if (!member) return false;
-          const { config } = await this.ledger.programme(manager);
-          const window = await this.window(manager, config, customerId, asOf);
+          const { config } = await this.programmes.current(manager);
+          const window = await this.purchases.qualificationWindow(manager, customerId, addMonths(asOf, -config.qualificationMonths), asOf);
           const before = member.tier;
           await this.applyTier(manager, member, tierAtReview(config, member.tier, member.tierPeriodEndsAt, qualifyingTier(config, window), asOf));
           return before !== member.tier;
@@ -580,25 +242,93 @@ export class LedgerService {
     }
   }
 
-  async erase(manager: EntityManager, customerId: string): Promise<void> {
-    await this.ledger.erase(manager, customerId);
+  /**
+   * The amounts stay so the books balance; what may name the person goes, also from the accounts of
+   * customers merged into this one. Answers those former ids, so the caller erases their traces too.
+   */
+  async erase(manager: EntityManager, customerId: string): Promise<{ formerIds: string[]; accounts: number; movements: number }> {
+    const formerIds = await this.accounts.mergedInto(manager, customerId);
+    let accounts = 0;
+    let movements = 0;
+    for (const id of [customerId, ...formerIds]) {
+      accounts += await this.accounts.markErased(manager, id);
+      movements += await this.movements.anonymise(manager, id);
+    }
+    return { formerIds, accounts, movements };
   }
 
-  private async window(manager: EntityManager, config: Programme, customerId: string, at: Date) {
-    return this.ledger.qualificationWindow(manager, customerId, addMonths(at, -config.qualificationMonths), at);
+  /** A merged-away customer's id reads as its survivor's account, as customer-profile answers it with the survivor. */
+  async member(requestedId: string): Promise<MemberView> {
+    const customerId = await this.accounts.survivorOf(this.dataSource.manager, requestedId);
+    const { config } = await this.programmes.current();
+    const soon = new Date(Date.now() + config.expiringSoonDays * 86_400_000);
+    const member = await this.accounts.find(customerId, soon);
+    if (!member) throw unknownMember(customerId);
+    const history = await this.accounts.tierHistory(customerId);
+    return {
+      customerId: member.customerId,
+      kind: member.kind,
+      balance: member.balance,
+      available: availablePoints(member.balance, member.held),
+      held: member.held,
+      tier: member.tier,
+      tierPeriodEndsAt: member.tierPeriodEndsAt?.toISOString() ?? null,
+      expiringSoon: { points: member.expiringSoon, withinDays: config.expiringSoonDays, nextExpiry: member.nextExpiry?.toISOString() ?? null },
+      tierHistory: history.map((h) => ({ from: h.from, to: h.to, reason: h.reason, changedAt: h.changedAt.toISOString() })),
+      erased: member.erased,
+      createdAt: member.createdAt.toISOString(),
+    };
   }
 
-  private async applyTier(manager: EntityManager, member: LockedMember, decision: TierDecision): Promise<void> {
+  async statement(requestedId: string, query: StatementQuery): Promise<StatementView> {
+    const customerId = await this.accounts.survivorOf(this.dataSource.manager, requestedId);
+    const member = await this.accounts.find(customerId, new Date());
+    if (!member) throw unknownMember(customerId);
+    const limit = query.limit ?? 50;
+    const rows = await this.movements.statement(customerId, limit + 1, query.before);
+    const page = rows.slice(0, limit);
+    return {
+      customerId,
+      balance: member.balance,
+      items: page.map((r) => ({
+        movementId: r.id,
+        kind: r.kind,
+        points: r.points,
+        balanceAfter: r.balanceAfter,
+        shortfall: r.shortfall,
+        reason: r.reason,
+        sourceId: r.sourceId,
+        createdAt: r.createdAt.toISOString(),
+      })),
+      nextCursor: rows.length > limit ? page[page.length - 1]!.seq : null,
+    };
+  }
+
+  /** The books agree when every movement balances and entries, movements, balances and lots add up to the same. */
+  async reconciliation(): Promise<ReconciliationView> {
+    const r = await this.movements.reconciliation();
+    const ok =
+      r.entriesSum === 0 &&
+      r.unbalancedMovements === 0 &&
+      r.liabilityTotal === r.balanceTotal &&
+      r.balanceTotal === r.movementsTotal &&
+      r.movementsTotal === r.lotsTotal &&
+      r.negativeLots === 0 &&
+      r.mismatchedMembers === 0;
+    return { ok, ...r };
+  }
+
+  private async applyTier(manager: EntityManager, member: LockedAccount, decision: TierDecision): Promise<void> {
     if (!decision.change) return;
     const change = this.changeTier(member, decision);
-    await this.ledger.updateMembers(manager, [member]);
+    await this.accounts.update(manager, [member]);
     if (!change) return;
-    await this.ledger.insertTierHistory(manager, [change.history]);
+    await this.accounts.insertTierHistory(manager, [change.history]);
     await this.outbox.addMany(manager, [change.event]);
   }
 
   /** Applies a tier decision to the member in memory; answers the history row and event to write, if the tier moved. */
-  private changeTier(member: LockedMember, decision: TierDecision): { history: TierChangeRow; event: PendingEvent } | undefined {
+  private changeTier(member: LockedAccount, decision: TierDecision): { history: TierChangeRecord; event: PendingEvent } | undefined {
     if (!decision.change) return undefined;
     const from = member.tier;
     member.tier = decision.to;
@@ -614,51 +344,16 @@ export class LedgerService {
       },
     };
   }
-
-  /** One movement: the two entries, the lot consumption and the member's new balance. */
-  private async post(
-    manager: EntityManager,
-    member: LockedMember,
-    kind: MovementKind,
-    delta: number,
-    options: { sourceId?: string; reason?: string; actor?: string; shortfall?: number; allocations?: Allocation[]; lot?: NewLot },
-  ): Promise<string> {
-    const movement = this.movement(member, kind, delta, options);
-    await this.ledger.appendMovement(manager, movement, entriesFor(kind, delta), options.lot);
-    if (options.allocations) await this.ledger.consumeLots(manager, movement.id, options.allocations);
-    return movement.id;
-  }
-
-  /** The movement row of a change, moving the member's balance (in memory) with it. */
-  private movement(member: LockedMember, kind: MovementKind, delta: number, options: { sourceId?: string; reason?: string; actor?: string; shortfall?: number }): MovementRow {
-    member.balance += delta;
-    return {
-      id: randomUUID(),
-      customerId: member.customerId,
-      kind,
-      points: delta,
-      balanceAfter: member.balance,
-      shortfall: options.shortfall ?? 0,
-      sourceId: options.sourceId ?? null,
-      reason: options.reason ?? null,
-      actor: options.actor ?? null,
-    };
-  }
 }
 
 /** What a run of purchases writes, gathered in order before the set-based statements. */
 class EarnPlan {
-  readonly purchases: Array<{ purchaseId: string; customerId: string; totalBase: string; pointsEarned: number; occurredAt: string }> = [];
-  readonly postings: Array<{ movement: MovementRow; entries: readonly Entry[]; lot: NewLot }> = [];
-  readonly tierChanges: TierChangeRow[] = [];
+  readonly purchases: PurchaseRecord[] = [];
+  readonly postings: Posting[] = [];
+  readonly tierChanges: TierChangeRecord[] = [];
   readonly events: PendingEvent[] = [];
 }
 
-function insufficient(available: number, points: number, held = 0): LedgerException {
-  const what = held > 0 ? `${available} points are available (${held} held)` : `The balance is ${available} points`;
-  return new LedgerException(LedgerErrorCode.InsufficientPoints, `${what}; ${points} are needed`);
-}
-
-function notReserved(redemptionId: string, status: RedemptionStatus): RedemptionException {
-  return new RedemptionException(RedemptionErrorCode.NotReserved, `Redemption ${redemptionId} is ${status}, not reserved`, { redemptionStatus: status });
+function unknownMember(customerId: string): LedgerException {
+  return new LedgerException(LedgerErrorCode.MemberNotFound, `Customer ${customerId} is not known to loyalty`);
 }

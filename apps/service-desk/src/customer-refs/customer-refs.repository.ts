@@ -1,30 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
+export interface CustomerRef {
+  customerId: string;
+  kind: string;
+  createdAt: string;
+}
+
 @Injectable()
 export class CustomerRefsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /**
-   * customer.merged is keyed by the survivor, so it can overtake the merged customer's own
-   * customer.created (another partition): an id already merged away is not brought back.
-   */
   async add(manager: EntityManager, customer: { customerId: string; kind: string; createdAt: string }): Promise<void> {
     await manager.query(
-      `INSERT INTO service_desk.customer_refs (customer_id, kind, created_at)
-       SELECT $1::uuid, $2::text, $3::timestamptz
-       WHERE NOT EXISTS (SELECT 1 FROM service_desk.merged_customers WHERE merged_customer_id = $1::uuid)
+      `INSERT INTO service_desk.customer_refs (customer_id, kind, created_at) VALUES ($1, $2, $3)
        ON CONFLICT (customer_id) DO NOTHING`,
       [customer.customerId, customer.kind, customer.createdAt],
     );
   }
 
-  async find(customerId: string): Promise<{ customerId: string; kind: string; createdAt: string } | undefined> {
+  async find(customerId: string): Promise<CustomerRef | undefined> {
     const [row] = await this.dataSource.query(
       `SELECT customer_id, kind, created_at FROM service_desk.customer_refs WHERE customer_id = $1`,
       [customerId],
     );
-    return row ? { customerId: row.customer_id, kind: row.kind, createdAt: row.created_at.toISOString() } : undefined;
+    return row ? toRecord(row) : undefined;
   }
 
   /** One row per customer: when the survivor has its own, that one stays and the merged one goes. */
@@ -37,7 +37,14 @@ export class CustomerRefsRepository {
     await manager.query(`DELETE FROM service_desk.customer_refs WHERE customer_id = $1`, [mergedId]);
   }
 
-  async erase(manager: EntityManager, customerId: string): Promise<void> {
-    await manager.query(`DELETE FROM service_desk.customer_refs WHERE customer_id = $1`, [customerId]);
+  /** Returns how many rows went (the erasure acknowledgement counts them). */
+  async erase(manager: EntityManager, customerId: string): Promise<number> {
+    // TypeORM answers a DELETE with [rows, affected].
+    const [, affected]: [unknown[], number] = await manager.query(`DELETE FROM service_desk.customer_refs WHERE customer_id = $1`, [customerId]);
+    return affected;
   }
+}
+
+function toRecord(row: { customer_id: string; kind: string; created_at: Date }): CustomerRef {
+  return { customerId: row.customer_id, kind: row.kind, createdAt: row.created_at.toISOString() };
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { CustomerRefsErrorCode, CustomerRefsException } from './customer-refs.exception';
-import { CustomerRefsRepository } from './customer-refs.repository';
+import { CustomerRefsRepository, type CustomerRef } from './customer-refs.repository';
 
 @Injectable()
 export class CustomerRefsService {
   constructor(private readonly repository: CustomerRefsRepository) {}
 
-  async get(customerId: string): Promise<{ customerId: string; kind: string; createdAt: string }> {
+  async get(customerId: string): Promise<CustomerRef> {
     const found = await this.repository.find(customerId);
     if (!found) throw new CustomerRefsException(CustomerRefsErrorCode.CustomerUnknown, `Customer ${customerId} is not known to service-desk`);
     return found;

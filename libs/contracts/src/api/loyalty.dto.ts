@@ -136,7 +136,7 @@ export class StatementQuery {
 
 export class StatementLineView {
   @ApiProperty({ format: 'uuid' }) movementId!: string;
-  @ApiProperty({ enum: ['earn', 'redeem', 'expire', 'reverse', 'adjust'] }) kind!: string;
+  @ApiProperty({ enum: ['earn', 'redeem', 'expire', 'reverse', 'adjust', 'merge'] }) kind!: string;
   @ApiProperty({ example: -500, description: 'Signed change of the balance' }) points!: number;
   @ApiProperty({ example: 700, description: 'Running balance after this movement' }) balanceAfter!: number;
   @ApiProperty({ example: 0, description: 'Points a reversal could not take back' }) shortfall!: number;

@@ -61,7 +61,12 @@ export const CustomerErasedV1 = defineEvent({
   source: 'customer-profile',
   topic: 'customers',
   description: 'The customer asked to be forgotten: remove or anonymise personal data, keep anonymous aggregates.',
-  schema: z.object({ customerId: z.uuid(), erasedAt: isoTime }),
+  schema: z.object({
+    customerId: z.uuid(),
+    erasedAt: isoTime,
+    /** The erasure request (GET /api/v1/erasures/{id}) that services acknowledge (erasure.acknowledged). */
+    erasureId: z.uuid().optional(),
+  }),
 });
 
 export const ConsentChangedV1 = defineEvent({

@@ -5,6 +5,10 @@ import type { EntityManager } from 'typeorm';
  * What a service that holds customer-linked data implements to take part in subject rights.
  * Register it with `SubjectRightsModule.forParticipant(...)` and add the service to
  * `SUBJECT_RIGHTS_PARTICIPANTS`.
+ *
+ * `erase` and `merge` come together: a participant with both has the library consume
+ * `customer.erased` / `customer.merged` for it (and acknowledge each erasure); one with neither only
+ * answers the export (it still follows those events itself, until it moves to the library).
  */
 export interface SubjectRightsParticipant {
   /**
@@ -15,14 +19,35 @@ export interface SubjectRightsParticipant {
    */
   exportSection(customerId: string, caller: CallerIdentity): Promise<SectionData>;
   /**
-   * Next step (not driven yet): removes or irreversibly anonymises the customer's personal data, run
-   * by the library's `customer.erased` consumer inside the inbox transaction.
+   * Removes or irreversibly anonymises the customer's personal data, run inside the inbox transaction
+   * of `customer.erased` (write through `manager` only), and says what it did: the library publishes
+   * that as the service's erasure acknowledgement, in the same transaction.
    */
-  erase?(customerId: string, manager: EntityManager): Promise<void>;
-  /** Next step (not driven yet): re-keys what `sourceId` holds to `survivorId`, on `customer.merged`. */
-  merge?(sourceId: string, survivorId: string, manager: EntityManager): Promise<void>;
+  erase?(manager: EntityManager, customerId: string): Promise<ErasureOutcome>;
+  /**
+   * Re-keys what `sourceId` holds to `survivorId`, inside the inbox transaction of `customer.merged`.
+   * The library has already recorded the merge (so a late event of `sourceId` is not applied).
+   */
+  merge?(manager: EntityManager, sourceId: string, survivorId: string): Promise<void>;
 }
 
 export type SectionData = Record<string, unknown>;
 
+/** What an erasure removed (counts by kind: a table, a section) and what it kept, and why. */
+export interface ErasureOutcome {
+  removed: Record<string, number>;
+  kept: Array<{ what: string; why: string }>;
+}
+
+/** A participant the library drives on `customer.erased` / `customer.merged`. */
+export type ErasingParticipant = Required<SubjectRightsParticipant>;
+
 export const SUBJECT_RIGHTS_PARTICIPANT = Symbol('SUBJECT_RIGHTS_PARTICIPANT');
+
+/** Whether a participant class has erase and merge (both), neither, or only one (a mistake). */
+export function erasureSupport(participant: abstract new (...args: never[]) => SubjectRightsParticipant): 'both' | 'neither' | 'partial' {
+  const prototype = participant.prototype as Partial<SubjectRightsParticipant>;
+  const erase = typeof prototype.erase === 'function';
+  const merge = typeof prototype.merge === 'function';
+  return erase && merge ? 'both' : !erase && !merge ? 'neither' : 'partial';
+}
