@@ -22,10 +22,11 @@ import { SegmentsModule } from './segments/segments.module';
 import { CreateSegments1764000300000 } from './database/migrations/1764000300000-CreateSegments';
 import { ScoresModule } from './scores/scores.module';
 import { TeamsAndValueTiers1764000320000 } from './database/migrations/1764000320000-TeamsAndValueTiers';
+import { CreateErasureRequests1764000400000 } from './database/migrations/1764000400000-CreateErasureRequests';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'customer-profile',
-  migrations: [CreateCustomers1764000001000, RichCustomerRecords1764000100000, CustomerMergeTombstones1764000101000, CreatePurchases1764000200000, CreateOwnershipAndLifecycle1764000201000, CreateImports1764000202000, CreateSegments1764000300000, ExactContactIndexes1764000310000, PurchaseImports1764000311000, TeamsAndValueTiers1764000320000],
+  migrations: [CreateCustomers1764000001000, RichCustomerRecords1764000100000, CustomerMergeTombstones1764000101000, CreatePurchases1764000200000, CreateOwnershipAndLifecycle1764000201000, CreateImports1764000202000, CreateSegments1764000300000, ExactContactIndexes1764000310000, PurchaseImports1764000311000, TeamsAndValueTiers1764000320000, CreateErasureRequests1764000400000],
   requireCallerIdentity: true,
 };
 

@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { Customer360Module } from './customer-360/customer-360.module';
 import { CustomersModule } from './customers/customers.module';
+import { ErasuresModule } from './erasures/erasures.module';
 import { CreateAuditLog1764000010000 } from './database/migrations/1764000010000-CreateAuditLog';
 import { CreateIdempotencyKeys1764000011000 } from './database/migrations/1764000011000-CreateIdempotencyKeys';
 import { LoyaltyModule } from './loyalty/loyalty.module';
@@ -28,6 +29,7 @@ export const serviceDefinition: ServiceDefinition = {
     AuthModule,
     ImportsModule,
     CustomersModule,
+    ErasuresModule,
     Customer360Module,
     AnalyticsModule,
     AuditModule,

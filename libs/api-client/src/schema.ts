@@ -176,6 +176,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/erasures/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ErasuresController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erasures/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ErasuresController_receipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/360": {
         parameters: {
             query?: never;
@@ -1182,6 +1214,60 @@ export interface components {
              */
             sourceId: string;
         };
+        ErasureKeptItem: {
+            /** @example purchases, their lines, refunds and totals under the anonymous customer id */
+            what: string;
+            /** @example accounting and tax law require order records; without the person they are no longer personal data */
+            why: string;
+        };
+        ErasureServiceStateView: {
+            /** @example loyalty */
+            service: string;
+            /** @enum {string} */
+            state: "pending" | "acknowledged";
+            /**
+             * Format: date-time
+             * @description When the service erased its part (null while pending)
+             */
+            acknowledgedAt: string | null;
+            /**
+             * @description What the service removed or anonymised, counted by kind (null while pending)
+             * @example {
+             *       "movements": 4,
+             *       "lots": 1
+             *     }
+             */
+            removed: {
+                [key: string]: number;
+            } | null;
+            /** @description What the service keeps, and why the law lets or makes it (null while pending) */
+            kept: components["schemas"]["ErasureKeptItem"][] | null;
+        };
+        ErasureView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The erased customer: an anonymous key now (reads of it answer 404)
+             */
+            customerId: string;
+            /**
+             * @description Who asked for the erasure
+             * @example agent1
+             */
+            requestedBy: string;
+            /** Format: date-time */
+            requestedAt: string;
+            /**
+             * @description completed once every expected service has acknowledged
+             * @enum {string}
+             */
+            state: "open" | "completed";
+            /** Format: date-time */
+            completedAt: string | null;
+            /** @description Every service the request waits for (the subject-rights participants when it was made), then any other that acknowledged */
+            services: components["schemas"]["ErasureServiceStateView"][];
+        };
         ExportSourceView: {
             /**
              * @description The service that holds these sections
@@ -1292,6 +1378,25 @@ export interface components {
         };
         CustomFieldDefinitionList: {
             items: components["schemas"]["CustomFieldDefinitionView"][];
+        };
+        ErasureReceiptView: {
+            /** Format: uuid */
+            erasureId: string;
+            /**
+             * @description The receipt: a compact JWS (RFC 7515; ES256 or EdDSA, `kid` in the header, `typ` `erasure-receipt+jws`) whose payload is JSON: `iss`, `erasureId`, `customerId`, `requestedBy`, `requestedAt`, `completedAt`, `issuedAt` and `services` (per service: `service`, `acknowledgedAt`, `removed`, `kept`). Verify it with any JOSE library against the JWKS at `jwksUri`
+             * @example eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiJ9.eyJlcmFzdXJlSWQiOiIuLi4ifQ.c2lnbmF0dXJl
+             */
+            jws: string;
+            /**
+             * @description The id of the key that signed it, in the JWKS
+             * @example CbZQ…
+             */
+            kid: string;
+            /**
+             * @description Where the public keys are published (public, no token needed)
+             * @example /api/v1/erasures/jwks.json
+             */
+            jwksUri: string;
         };
         MissingPartView: {
             /** @example loyalty */
@@ -3749,12 +3854,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Erased: personal data removed, customer.erased published; later reads answer 404 */
-            204: {
+            /** @description Erasure requested: customer-profile's part is done (personal data removed, later reads answer 404), customer.erased published, the gateway's stored idempotent replies that carried the customer removed. The other services erase their parts and acknowledge; follow the request at Location (GET /api/v1/erasures/{id}) and fetch its signed receipt when complete */
+            202: {
                 headers: {
+                    /** @description The erasure request: /api/v1/erasures/{erasureId} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErasureView"];
+                };
             };
             /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
             400: {
@@ -5186,6 +5295,380 @@ export interface operations {
             };
             /** @description Problem: https://rapport.dev/problems/unprocessable */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ErasuresController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request and each participating service's state: pending, or acknowledged with what it removed and kept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ErasuresController_receipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The receipt of a complete erasure, signed with the platform's key (a compact JWS; public keys at GET /api/v1/erasures/jwks.json). 409 (`code` `erasure-incomplete`, `pending` naming the services not yet acknowledged, Retry-After) while the request is open */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureReceiptView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -43,6 +43,7 @@ export const SUBJECT_RIGHTS_PARTICIPANTS: readonly SubjectRightsRegistration[] =
       'customer_purchase_summary.customer_id', // sums of purchases
       'ownership_history.customer_id',
       'lifecycle_history.customer_id',
+      'erasure_requests.customer_id', // the erasure's own record: stays, the signed receipt names the anonymous id
     ],
   },
   {

@@ -12,6 +12,7 @@ import {
 import { ProblemException } from '@rapport/platform-http';
 import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
 import type { Response } from 'express';
+import { ErasuresService, type ErasureView } from '../erasures/erasures.service';
 import { toCustomerView } from './customer.view';
 import { CustomersService } from './customers.service';
 
@@ -21,7 +22,10 @@ import { CustomersService } from './customers.service';
  */
 @Controller('internal/v1/customers')
 export class CustomersController {
-  constructor(private readonly customers: CustomersService) {}
+  constructor(
+    private readonly customers: CustomersService,
+    private readonly erasures: ErasuresService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -71,11 +75,21 @@ export class CustomersController {
     return withEtag(response, toCustomerView(await this.customers.merge(id, body.sourceId, caller), caller));
   }
 
+  /**
+   * Erasure: customer-profile's part is done when this answers; the request stays open until every
+   * participating service has acknowledged (GET /internal/v1/erasures/{id}), hence 202.
+   */
   @Delete(':id')
-  @HttpCode(204)
+  @HttpCode(202)
   @CallerScopes('customers:write')
-  async erase(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: CallerIdentity): Promise<void> {
-    await this.customers.erase(id, caller);
+  async erase(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Caller() caller: CallerIdentity,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ErasureView> {
+    const erasureId = await this.customers.erase(id, caller);
+    response.setHeader('Location', `/internal/v1/erasures/${erasureId}`);
+    return this.erasures.get(erasureId, caller);
   }
 
   /** Subject access: unmasked by nature, so it needs pii:read. */

@@ -17,6 +17,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CustomFieldValidator } from '../custom-fields/custom-field-validator';
 import { CustomFieldsRepository } from '../custom-fields/custom-fields.repository';
 import { DuplicatesRepository } from '../duplicates/duplicates.repository';
+import { ErasuresService } from '../erasures/erasures.service';
 import { OwnershipService } from '../ownership/ownership.service';
 import { contactFingerprinter, type FingerprintedContacts } from './contact-fingerprint';
 import { CustomerDataRegistry } from './customer-data.registry';
@@ -50,6 +51,7 @@ export class CustomersService {
     private readonly dataSections: CustomerDataRegistry,
     private readonly duplicates: DuplicatesRepository,
     private readonly ownership: OwnershipService,
+    private readonly erasures: ErasuresService,
   ) {}
 
   /**
@@ -185,16 +187,23 @@ export class CustomersService {
 
   /**
    * Erasure (PIPL art. 47): personal data overwritten, identifiers and contacts deleted, each
-   * registered section erased, customer.erased published — in one transaction. The id stays as
-   * an anonymous key for aggregates; every later read answers 404.
+   * registered section erased, an erasure request opened (the other services acknowledge it) with
+   * customer-profile's own acknowledgement, customer.erased published with the request's id — in one
+   * transaction. The id stays as an anonymous key for aggregates; every later read answers 404.
+   * Answers the erasure request's id.
    */
-  async erase(id: string, caller: CallerIdentity): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  async erase(id: string, caller: CallerIdentity): Promise<string> {
+    return this.dataSource.transaction(async (manager) => {
       const current = await this.customers.findVisible(id, customerVisibility(caller), manager, true);
       if (!current) throw new CustomerNotFoundException(id);
+      // Counted before: customer-profile's acknowledgement says what the erasure removed.
+      const held = await this.erasures.countHeld(manager, current.id);
       for (const section of this.dataSections.all()) await section.erase(manager, current.id);
       await this.customers.erase(manager, current.id);
-      await this.outbox.add(manager, CustomerErasedV1, current.id, { customerId: current.id, erasedAt: new Date().toISOString() });
+      const erasureId = await this.erasures.open(manager, current.id, caller);
+      await this.outbox.add(manager, CustomerErasedV1, current.id, { customerId: current.id, erasedAt: new Date().toISOString(), erasureId });
+      await this.erasures.acknowledgeOwn(manager, erasureId, current.id, held);
+      return erasureId;
     });
   }
 

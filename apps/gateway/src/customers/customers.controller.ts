@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   CreateCustomerQuery,
   CreateCustomerRequest,
@@ -16,7 +16,9 @@ import {
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { ApiProblems } from '../openapi-problems';
+import { ErasureView } from '../erasures/erasure.dto';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ApiProxy } from '../upstream/api-proxy';
 import { relay } from '../upstream/relay-response';
 import { SubjectAccessExport } from './customer-export.dto';
@@ -32,6 +34,7 @@ export class CustomersController {
   constructor(
     private readonly proxy: ApiProxy,
     private readonly exports: CustomerExportService,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   @Post()
@@ -149,9 +152,16 @@ export class CustomersController {
   }
 
   @Delete(':id')
-  @HttpCode(204)
+  @HttpCode(202)
   @RequireScopes('customers:write')
-  @ApiNoContentResponse({ description: 'Erased: personal data removed, customer.erased published; later reads answer 404' })
+  @ApiAcceptedResponse({
+    type: ErasureView,
+    headers: { Location: { description: 'The erasure request: /api/v1/erasures/{erasureId}', schema: { type: 'string' } } },
+    description:
+      'Erasure requested: customer-profile\'s part is done (personal data removed, later reads answer 404), customer.erased published, ' +
+      'the gateway\'s stored idempotent replies that carried the customer removed. The other services erase their parts and acknowledge; ' +
+      'follow the request at Location (GET /api/v1/erasures/{id}) and fetch its signed receipt when complete',
+  })
   @ApiProblems(400, 401, 403, 404, 429, 502, 504)
   async erase(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     await this.proxy.forward(request, response, {
@@ -159,6 +169,10 @@ export class CustomersController {
       method: 'DELETE',
       path: `/internal/v1/customers/${id}`,
       audit: { action: 'customer.erase', resourceType: 'customer', change: true, resourceId: () => id },
+      // A stored reply (a create's is the whole record) would hand the erased data out again on a retry.
+      afterSuccess: async () => {
+        await this.idempotency.forgetCustomer(id);
+      },
     });
   }
 

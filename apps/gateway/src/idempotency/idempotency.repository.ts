@@ -48,6 +48,18 @@ export class IdempotencyRepository {
     await this.dataSource.query(`DELETE FROM gateway.idempotency_keys WHERE caller = $1 AND key = $2`, [caller, key]);
   }
 
+  /**
+   * Erasure: the stored replies that carry the customer's id carry their data too (a create's reply
+   * is the whole record). Matched as text over the 24 hours of keys kept; the count is what went.
+   */
+  async deleteMentioning(customerId: string): Promise<number> {
+    const [, count]: [unknown, number] = await this.dataSource.query(
+      `DELETE FROM gateway.idempotency_keys WHERE strpos(response, $1) > 0`,
+      [customerId],
+    );
+    return count;
+  }
+
   async deleteOlderThan(hours: number): Promise<void> {
     await this.dataSource.query(`DELETE FROM gateway.idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [hours]);
   }

@@ -51,6 +51,11 @@ export class IdempotencyService {
     return response;
   }
 
+  /** Erasure: no stored reply may hand the customer's data out again. Answers how many were removed. */
+  forgetCustomer(customerId: string): Promise<number> {
+    return this.keys.deleteMentioning(customerId);
+  }
+
   private async replay(caller: string, key: string, hash: string): Promise<UpstreamResponse & { replayed: true }> {
     const row = await this.keys.find(caller, key);
     if (!row) throw new ProblemException('conflict', 'The request with this Idempotency-Key is being retried; try again');

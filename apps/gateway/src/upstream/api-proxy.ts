@@ -30,7 +30,15 @@ export class ApiProxy {
   async forward(
     request: Request,
     response: Response,
-    target: { upstream: Upstream; method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; body?: unknown; audit?: AuditPolicy },
+    target: {
+      upstream: Upstream;
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+      path: string;
+      body?: unknown;
+      audit?: AuditPolicy;
+      /** Runs after a successful (2xx, not replayed) answer, before it is relayed: what the gateway itself must do about the change. */
+      afterSuccess?: (response: UpstreamResponse) => Promise<void>;
+    },
   ): Promise<void> {
     const identity = request.identity!;
     const call = () =>
@@ -50,6 +58,7 @@ export class ApiProxy {
         : await call();
     const replayed = 'replayed' in result && result.replayed === true;
     if (target.audit && !replayed) await this.record(request, result, target.audit);
+    if (target.afterSuccess && !replayed && result.status >= 200 && result.status < 300) await target.afterSuccess(result);
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');
     relay(response, result);
   }

@@ -22,6 +22,16 @@ const gatewayConfigSchema = z.object({
   /** Serve the embedded OpenID provider at /oidc (the local default; never in production). */
   OIDC_EMBEDDED: env.bool(false),
   OIDC_EMBEDDED_KEYS_FILE: z.string().default('/tmp/rapport-idp-keys.json'),
+  /**
+   * The platform's key that signs erasure receipts: a private JWK (EC P-256 for ES256, or OKP Ed25519
+   * for EdDSA) as JSON, from a Secret in production. Every gateway replica must get the same key.
+   */
+  ERASURE_RECEIPT_KEY: z.string().min(1).optional(),
+  /**
+   * Without ERASURE_RECEIPT_KEY: a JSON file holding the private JWK, created (mode 0600, ES256) on
+   * first start when absent — the local stack keeps it in .local/<profile>/erasure-receipt-key.json.
+   */
+  ERASURE_RECEIPT_KEY_FILE: z.string().min(1).default('/tmp/rapport-erasure-receipt-key.json'),
   RATE_LIMIT_PER_SECOND: env.int(20, 1),
   RATE_LIMIT_BURST: env.int(60, 1),
   /**
