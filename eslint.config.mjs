@@ -24,7 +24,13 @@ process.env.NX_NO_CLOUD ??= 'true';
 await createProjectGraphAsync({ exitOnError: false });
 
 const TS_FILES = ['**/*.ts', '**/*.mts', '**/*.cts'];
-const TEST_FILES = ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', 'e2e/**/*.ts', 'apps/*/test/**/*.ts'];
+const TEST_FILES = [
+  '**/*.spec.ts',
+  '**/*.integration-spec.ts',
+  '**/*.e2e-spec.ts',
+  'e2e/**/*.ts',
+  'apps/*/test/**/*.ts',
+];
 
 // One `scope:<service>` per app, read from apps/*/project.json, so a new service is fenced in automatically.
 const serviceScopes = readdirSync(join(root, 'apps'), { withFileTypes: true })
@@ -140,7 +146,7 @@ export default defineConfig(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "CallExpression[callee.property.name=/^(query|createQueryBuilder)$/]",
+          selector: 'CallExpression[callee.property.name=/^(query|createQueryBuilder)$/]',
           message: 'SQL belongs in a repository (<feature>.repository.ts) or a migration: call a repository method.',
         },
       ],
@@ -157,7 +163,8 @@ export default defineConfig(
             {
               group: ['../*/*.controller', '../*/*.consumer'],
               allowTypeImports: true,
-              message: "Controllers and consumers are a feature's entry points: reach another feature through its service or repository.",
+              message:
+                "Controllers and consumers are a feature's entry points: reach another feature through its service or repository.",
             },
           ],
         },
@@ -174,12 +181,14 @@ export default defineConfig(
             {
               group: ['../*/*.controller', '../*/*.consumer'],
               allowTypeImports: true,
-              message: "Controllers and consumers are a feature's entry points: reach another feature through its service.",
+              message:
+                "Controllers and consumers are a feature's entry points: reach another feature through its service.",
             },
             {
               group: ['./*.repository', '../*/*.repository'],
               allowTypeImports: true,
-              message: 'A controller calls a service, never a repository: rules and SQL live below it (types may be imported).',
+              message:
+                'A controller calls a service, never a repository: rules and SQL live below it (types may be imported).',
             },
           ],
         },

@@ -89,11 +89,29 @@ function test(args) {
     return result;
   };
   step('typecheck', () => ({ status: run(node24, [path.join(binDir, 'tsc'), '-p', 'tsconfig.json', '--noEmit']) }));
-  step('lint', () => ({ status: run(node24, [path.join(binDir, 'eslint'), '.', '--max-warnings=0']) }));
+  // ESLint (layering, boundaries, code rules), then Prettier (format): `npm run lint` runs the same two.
+  step('lint', () => ({
+    status:
+      run(node24, [path.join(binDir, 'eslint'), '.', '--max-warnings=0']) ||
+      run(node24, [path.join(binDir, 'prettier'), '--check', '--log-level', 'warn', '.']),
+  }));
   // The chart checks build Helm (once) and run the chart policy test themselves.
-  const helmEnv = { HELM_BUILD_PARALLELISM: process.env.HELM_BUILD_PARALLELISM ?? String(require('node:os').availableParallelism()) };
-  step('helm chart checks', () => ({ status: run('bash', [path.join(root, 'deploy', 'helm', 'check.sh')], { env: helmEnv }) }));
-  step('unit tests', () => jest('jest.unit.config.cjs', ['--testPathIgnorePatterns', '/node_modules/', '/dist/', '/.local/', '/helm/', ...args]));
+  const helmEnv = {
+    HELM_BUILD_PARALLELISM: process.env.HELM_BUILD_PARALLELISM ?? String(require('node:os').availableParallelism()),
+  };
+  step('helm chart checks', () => ({
+    status: run('bash', [path.join(root, 'deploy', 'helm', 'check.sh')], { env: helmEnv }),
+  }));
+  step('unit tests', () =>
+    jest('jest.unit.config.cjs', [
+      '--testPathIgnorePatterns',
+      '/node_modules/',
+      '/dist/',
+      '/.local/',
+      '/helm/',
+      ...args,
+    ]),
+  );
   // A newcomer's first `npm start` on an empty data folder, then Ctrl-C (its own ports and folder).
   step('first start on empty data (npm start, Ctrl-C)', () => jest('jest.first-run.config.cjs'));
   step('integration and e2e tests (real PostgreSQL and Kafka)', () => jest('jest.stack.config.cjs', args));

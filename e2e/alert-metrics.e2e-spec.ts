@@ -17,7 +17,11 @@ describe('metrics named by the alert rules', () => {
 
   it('finds the metrics in the rules', () => {
     expect(named).toEqual(
-      expect.arrayContaining(['http_server_request_duration_seconds', 'rapport_outbox_oldest_age_seconds', 'rapport_health_ready_transitions_total']),
+      expect.arrayContaining([
+        'http_server_request_duration_seconds',
+        'rapport_outbox_oldest_age_seconds',
+        'rapport_health_ready_transitions_total',
+      ]),
     );
   });
 

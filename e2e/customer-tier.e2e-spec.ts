@@ -27,7 +27,12 @@ describe('customer value tier and round robin on create', () => {
     db = await adminClient();
     bus = testBus();
     producer = bus.producer();
-    [agent1, analyst, manager, admin] = await Promise.all([bearer('agent1'), bearer('analyst'), bearer('manager'), bearer('admin')]);
+    [agent1, analyst, manager, admin] = await Promise.all([
+      bearer('agent1'),
+      bearer('analyst'),
+      bearer('manager'),
+      bearer('admin'),
+    ]);
   });
   afterAll(async () => {
     await producer.disconnect();
@@ -38,7 +43,13 @@ describe('customer value tier and round robin on create', () => {
   const create = async (body: Record<string, unknown>, who: string) => {
     const response = await gateway().post('/api/v1/customers').set('authorization', who).send(body);
     expect(response.status).toBe(201);
-    return response.body as { id: string; ownerId: string | null; team: string | null; valueTier: string | null; version: number };
+    return response.body as {
+      id: string;
+      ownerId: string | null;
+      team: string | null;
+      valueTier: string | null;
+      version: number;
+    };
   };
   const score = async (customerId: string, valueTier: 'A' | 'B' | 'C') => {
     const event = createEnvelope(CustomerScoredV1, customerId, {
@@ -51,20 +62,35 @@ describe('customer value tier and round robin on create', () => {
       scoredAt: new Date().toISOString(),
     });
     await producer.send([{ topic: Topics.scores.name, ...toBinaryMode(event) }]);
-    await eventually(async () => (await db.query(`SELECT 1 FROM customer_profile.inbox WHERE event_id = $1`, [event.id])).rowCount === 1, 30_000, `score ${event.id} consumed`);
+    await eventually(
+      async () =>
+        (await db.query(`SELECT 1 FROM customer_profile.inbox WHERE event_id = $1`, [event.id])).rowCount === 1,
+      30_000,
+      `score ${event.id} consumed`,
+    );
   };
   const events = async (id: string) =>
-    (await db.query(`SELECT event_type, payload FROM customer_profile.outbox WHERE message_key = $1 AND event_type = ANY($2) ORDER BY seq`, [id, [CREATED, OWNERSHIP]])).rows.map(
-      (r: { event_type: string; payload: string }) => ({ type: r.event_type, ...JSON.parse(r.payload) }),
-    );
-  const namedCount = async (name: string) => Number((await db.query(`SELECT count(*) FROM customer_profile.customers WHERE name = $1`, [name])).rows[0].count);
+    (
+      await db.query(
+        `SELECT event_type, payload FROM customer_profile.outbox WHERE message_key = $1 AND event_type = ANY($2) ORDER BY seq`,
+        [id, [CREATED, OWNERSHIP]],
+      )
+    ).rows.map((r: { event_type: string; payload: string }) => ({ type: r.event_type, ...JSON.parse(r.payload) }));
+  const namedCount = async (name: string) =>
+    Number((await db.query(`SELECT count(*) FROM customer_profile.customers WHERE name = $1`, [name])).rows[0].count);
   const newTeam = async (size = 3): Promise<{ team: string; members: string[] }> => {
     const team = `rrc-${randomUUID().slice(0, 8)}`;
     const members = Array.from({ length: size }, (_, i) => `${team}-m${i + 1}`);
-    await gateway().put(`/api/v1/teams/${team}/members`).set('authorization', admin).send({ userIds: members }).expect(200);
+    await gateway()
+      .put(`/api/v1/teams/${team}/members`)
+      .set('authorization', admin)
+      .send({ userIds: members })
+      .expect(200);
     return { team, members };
   };
-  const nextUserId = async (team: string) => (await gateway().get(`/api/v1/teams/${team}`).set('authorization', admin).expect(200)).body.nextUserId as string | null;
+  const nextUserId = async (team: string) =>
+    (await gateway().get(`/api/v1/teams/${team}`).set('authorization', admin).expect(200)).body.nextUserId as
+      string | null;
 
   describe('value tier', () => {
     it('shows the tier analytics scored in GET /customers/{id}, unmasked, and null before any score', async () => {
@@ -87,9 +113,12 @@ describe('customer value tier and round robin on create', () => {
       await score(a.id, 'A');
       await score(b.id, 'B');
       const list = async (query: Record<string, string>, who = agent1) =>
-        ((await gateway().get('/api/v1/customers').query(query).set('authorization', who).expect(200)).body.items as { id: string; valueTier: string | null }[]).map(
-          (c) => [c.id, c.valueTier],
-        );
+        (
+          (await gateway().get('/api/v1/customers').query(query).set('authorization', who).expect(200)).body.items as {
+            id: string;
+            valueTier: string | null;
+          }[]
+        ).map((c) => [c.id, c.valueTier]);
       expect(await list({ tag, tier: 'A' })).toEqual([[a.id, 'A']]);
       expect(await list({ tag, tier: 'B' })).toEqual([[b.id, 'B']]);
       expect(await list({ tag, tier: 'C' })).toEqual([]);
@@ -104,7 +133,11 @@ describe('customer value tier and round robin on create', () => {
 
     it('refuses a bad tier with a 400 naming tier', async () => {
       for (const tier of ['D', 'a', '']) {
-        const response = await gateway().get('/api/v1/customers').query({ tier }).set('authorization', agent1).expect(400);
+        const response = await gateway()
+          .get('/api/v1/customers')
+          .query({ tier })
+          .set('authorization', agent1)
+          .expect(400);
         expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
         expect(response.body.errors.map((e: { field: string }) => e.field)).toContain('tier');
       }
@@ -116,24 +149,42 @@ describe('customer value tier and round robin on create', () => {
     it('deals new customers over the team’s members in turn, created and assigned in one transaction', async () => {
       const { team, members } = await newTeam();
       const created = [];
-      for (let i = 0; i < 4; i++) created.push(await create(customerRequest({ assign: { rule: 'round-robin', team } }), admin));
+      for (let i = 0; i < 4; i++)
+        created.push(await create(customerRequest({ assign: { rule: 'round-robin', team } }), admin));
       expect(created.map((c) => c.ownerId)).toEqual([...members, members[0]]);
       expect(created.every((c) => c.team === team)).toBe(true);
       expect(await nextUserId(team)).toBe(members[1]);
       const [first] = created;
       expect(await events(first!.id)).toEqual([
         expect.objectContaining({ type: CREATED, customerId: first!.id }),
-        expect.objectContaining({ type: OWNERSHIP, customerId: first!.id, change: 'assigned', ownerId: members[0], team, previousOwnerId: null, reason: `round robin in team ${team}` }),
+        expect.objectContaining({
+          type: OWNERSHIP,
+          customerId: first!.id,
+          change: 'assigned',
+          ownerId: members[0],
+          team,
+          previousOwnerId: null,
+          reason: `round robin in team ${team}`,
+        }),
       ]);
-      const history = await gateway().get(`/api/v1/customers/${first!.id}/ownership-history`).set('authorization', admin).expect(200);
-      expect(history.body.items).toEqual([expect.objectContaining({ change: 'assigned', ownerId: members[0], team, changedBy: 'admin' })]);
+      const history = await gateway()
+        .get(`/api/v1/customers/${first!.id}/ownership-history`)
+        .set('authorization', admin)
+        .expect(200);
+      expect(history.body.items).toEqual([
+        expect.objectContaining({ change: 'assigned', ownerId: members[0], team, changedBy: 'admin' }),
+      ]);
       // the manager of the team sees the customer; the member owns it
       const view = await gateway().get(`/api/v1/customers/${created[1]!.id}`).set('authorization', admin).expect(200);
       expect(view.body).toMatchObject({ ownerId: members[1], team });
     });
 
     it('lets a manager deal within their own team; without assign the creator still owns the customer', async () => {
-      await gateway().put('/api/v1/teams/north/members').set('authorization', manager).send({ userIds: ['north-rrc-1', 'north-rrc-2'] }).expect(200);
+      await gateway()
+        .put('/api/v1/teams/north/members')
+        .set('authorization', manager)
+        .send({ userIds: ['north-rrc-1', 'north-rrc-2'] })
+        .expect(200);
       const dealt = await create(customerRequest({ assign: { rule: 'round-robin', team: 'north' } }), manager);
       expect(dealt).toMatchObject({ ownerId: 'north-rrc-1', team: 'north' });
       const own = await create(customerRequest(), manager);
@@ -145,7 +196,12 @@ describe('customer value tier and round robin on create', () => {
       const { team, members } = await newTeam(2);
       // The demo provider's department client has no customers:write, so this speaks to
       // customer-profile with the identity the gateway would sign for such a client.
-      const client: CallerIdentity = { sub: 'demo-crm-sync', roles: ['integration'], scopes: ['customers:read', 'customers:write'], clientId: 'demo-crm-sync' };
+      const client: CallerIdentity = {
+        sub: 'demo-crm-sync',
+        roles: ['integration'],
+        scopes: ['customers:read', 'customers:write'],
+        clientId: 'demo-crm-sync',
+      };
       const service = async (body: object) =>
         request(stackInfo().serviceUrls['customer-profile'])
           .post('/internal/v1/customers')
@@ -154,14 +210,19 @@ describe('customer value tier and round robin on create', () => {
       const pooled = await service(customerRequest()).then((r) => r.body);
       expect(pooled).toMatchObject({ ownerId: null, team: null });
       const dealt = [];
-      for (let i = 0; i < 3; i++) dealt.push((await service(customerRequest({ assign: { rule: 'round-robin', team } }))).body);
+      for (let i = 0; i < 3; i++)
+        dealt.push((await service(customerRequest({ assign: { rule: 'round-robin', team } }))).body);
       expect(dealt.map((c) => [c.ownerId, c.team])).toEqual([
         [members[0], team],
         [members[1], team],
         [members[0], team],
       ]);
       const empty = `rrc-empty-${randomUUID().slice(0, 8)}`;
-      await gateway().put(`/api/v1/teams/${empty}/members`).set('authorization', admin).send({ userIds: [] }).expect(200);
+      await gateway()
+        .put(`/api/v1/teams/${empty}/members`)
+        .set('authorization', admin)
+        .send({ userIds: [] })
+        .expect(200);
       const refused = await service(customerRequest({ assign: { rule: 'round-robin', team: empty } })).then((r) => r);
       expect(refused.status).toBe(422);
       expect(refused.body.errors[0].field).toBe('assign.team');
@@ -171,7 +232,10 @@ describe('customer value tier and round robin on create', () => {
       const { team } = await newTeam();
       const attempt = async (assign: unknown, who = admin) => {
         const name = `轮询拒绝${randomUUID().slice(0, 8)}`;
-        const response = await gateway().post('/api/v1/customers').set('authorization', who).send(customerRequest({ name, assign }));
+        const response = await gateway()
+          .post('/api/v1/customers')
+          .set('authorization', who)
+          .send(customerRequest({ name, assign }));
         expect(await namedCount(name)).toBe(0);
         return response;
       };
@@ -184,10 +248,17 @@ describe('customer value tier and round robin on create', () => {
       expect((await attempt('round-robin')).status).toBe(400);
 
       const empty = `rrc-empty-${randomUUID().slice(0, 8)}`;
-      await gateway().put(`/api/v1/teams/${empty}/members`).set('authorization', admin).send({ userIds: [] }).expect(200);
+      await gateway()
+        .put(`/api/v1/teams/${empty}/members`)
+        .set('authorization', admin)
+        .send({ userIds: [] })
+        .expect(200);
       const noMembers = await attempt({ rule: 'round-robin', team: empty });
       expect(noMembers.status).toBe(422);
-      expect(noMembers.body).toMatchObject({ detail: `team ${empty} has no members`, errors: [{ field: 'assign.team', message: `team ${empty} has no members` }] });
+      expect(noMembers.body).toMatchObject({
+        detail: `team ${empty} has no members`,
+        errors: [{ field: 'assign.team', message: `team ${empty} has no members` }],
+      });
       const unknown = await attempt({ rule: 'round-robin', team: `nope-${randomUUID().slice(0, 8)}` });
       expect(unknown.status).toBe(422);
       expect(unknown.body.errors[0].field).toBe('assign.team');
@@ -200,7 +271,11 @@ describe('customer value tier and round robin on create', () => {
 
       // assign belongs to the create only
       const { id } = await create(customerRequest(), admin);
-      const patch = await gateway().patch(`/api/v1/customers/${id}`).set('authorization', admin).send({ assign: { rule: 'round-robin', team } }).expect(400);
+      const patch = await gateway()
+        .patch(`/api/v1/customers/${id}`)
+        .set('authorization', admin)
+        .send({ assign: { rule: 'round-robin', team } })
+        .expect(400);
       expect(patch.body.errors[0].field).toBe('assign');
     });
 
@@ -208,7 +283,8 @@ describe('customer value tier and round robin on create', () => {
       const { team, members } = await newTeam();
       const key = `rrc-${randomUUID()}`;
       const body = customerRequest({ assign: { rule: 'round-robin', team } });
-      const send = () => gateway().post('/api/v1/customers').set('authorization', admin).set('idempotency-key', key).send(body);
+      const send = () =>
+        gateway().post('/api/v1/customers').set('authorization', admin).set('idempotency-key', key).send(body);
       const first = await send().expect(201);
       const retry = await send().expect(201);
       expect(retry.headers['idempotent-replayed']).toBe('true');

@@ -14,7 +14,10 @@ const EXTERNAL = /^kafka_/;
 
 /** Every series a PromQL expression selects: a name before `{`, or label_values()'s first argument. */
 function metricsOf(expr: string): string[] {
-  const names = [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{/g), ...expr.matchAll(/label_values\(\s*([a-zA-Z_:][a-zA-Z0-9_:]*)/g)].map((m) => m[1]!);
+  const names = [
+    ...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{/g),
+    ...expr.matchAll(/label_values\(\s*([a-zA-Z_:][a-zA-Z0-9_:]*)/g),
+  ].map((m) => m[1]!);
   // A histogram's series are exported under its own name's TYPE line.
   return names.map((name) => name.replace(/_(bucket|count|sum)$/, ''));
 }
@@ -25,15 +28,28 @@ function metricsOf(expr: string): string[] {
  */
 describe('Grafana dashboards in the chart', () => {
   const dir = path.join(repoRoot(), 'helm', 'rapport', 'dashboards');
-  const dashboards = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => [f, JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Dashboard] as const);
+  const dashboards = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => [f, JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Dashboard] as const);
 
   it('has the platform overview and the Kafka flow', () => {
-    expect(dashboards.map(([f]) => f).sort()).toEqual(expect.arrayContaining(['kafka-flow.json', 'platform-overview.json']));
+    expect(dashboards.map(([f]) => f).sort()).toEqual(
+      expect.arrayContaining(['kafka-flow.json', 'platform-overview.json']),
+    );
     for (const [file, dashboard] of dashboards) {
       for (const panel of dashboard.panels) {
         // Every panel queries something, and every query names at least one metric.
-        expect({ file, panel: panel.title, queries: panel.targets.length > 0 }).toEqual({ file, panel: panel.title, queries: true });
-        for (const target of panel.targets) expect({ expr: target.expr, metrics: metricsOf(target.expr).length > 0 }).toEqual({ expr: target.expr, metrics: true });
+        expect({ file, panel: panel.title, queries: panel.targets.length > 0 }).toEqual({
+          file,
+          panel: panel.title,
+          queries: true,
+        });
+        for (const target of panel.targets)
+          expect({ expr: target.expr, metrics: metricsOf(target.expr).length > 0 }).toEqual({
+            expr: target.expr,
+            metrics: true,
+          });
       }
     }
   });
@@ -43,11 +59,16 @@ describe('Grafana dashboards in the chart', () => {
     const missing: string[] = [];
     for (const [file, dashboard] of dashboards) {
       const exprs = [
-        ...dashboard.panels.flatMap((panel) => panel.targets.map((target) => ({ where: panel.title, expr: target.expr }))),
-        ...dashboard.templating.list.flatMap((v) => (v.query && typeof v.query === 'object' ? [{ where: 'variables', expr: v.query.query }] : [])),
+        ...dashboard.panels.flatMap((panel) =>
+          panel.targets.map((target) => ({ where: panel.title, expr: target.expr })),
+        ),
+        ...dashboard.templating.list.flatMap((v) =>
+          v.query && typeof v.query === 'object' ? [{ where: 'variables', expr: v.query.query }] : [],
+        ),
       ];
       for (const { where, expr } of exprs) {
-        for (const name of metricsOf(expr)) if (!EXTERNAL.test(name) && !exported.has(name)) missing.push(`${file} / ${where}: ${name}`);
+        for (const name of metricsOf(expr))
+          if (!EXTERNAL.test(name) && !exported.has(name)) missing.push(`${file} / ${where}: ${name}`);
       }
     }
     expect(missing).toEqual([]);

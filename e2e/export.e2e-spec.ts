@@ -24,7 +24,8 @@ describe('subject access export', () => {
   let segmentId: string;
   const orderId = `SO-EXPORT-${randomUUID()}`;
 
-  const exportOf = (id: string, auth = agent1) => gateway().get(`/api/v1/customers/${id}/export`).set('authorization', auth);
+  const exportOf = (id: string, auth = agent1) =>
+    gateway().get(`/api/v1/customers/${id}/export`).set('authorization', auth);
 
   beforeAll(async () => {
     db = await adminClient();
@@ -50,7 +51,9 @@ describe('subject access export', () => {
         })
         .expect(201)
     ).body.id;
-    await at(`/purchases/${purchaseId}/refunds`).send({ lines: [{ lineNo: 2, quantity: 1 }], reason: 'cup broken' }).expect(201);
+    await at(`/purchases/${purchaseId}/refunds`)
+      .send({ lines: [{ lineNo: 2, quantity: 1 }], reason: 'cup broken' })
+      .expect(201);
     await at('/release').send({ reason: 'export test: owner change' }).expect(200);
     // Back to agent1 by an admin's assignment, not a claim: a claim would depend on how many customers
     // other specs left with agent1 (the holding cap).
@@ -60,10 +63,24 @@ describe('subject access export', () => {
       .send({ ownerId: 'agent1', team: 'north', reason: 'export test: back to agent1' })
       .expect(200);
     await at('/lifecycle').send({ stage: 'loyal', reason: 'export test: VIP' }).expect(200);
-    await at('/consents').send({ channel: 'email', purpose: 'marketing', granted: true, source: 'web_form' }).expect(201);
-    await at('/consents').send({ channel: 'email', purpose: 'marketing', granted: false, source: 'unsubscribe_link' }).expect(201);
-    segmentId = (await gateway().post('/api/v1/segments').set('authorization', agent1).send({ name: `导出 ${uniqueTag()}`, kind: 'static' }).expect(201)).body.id;
-    await gateway().post(`/api/v1/segments/${segmentId}/members`).set('authorization', agent1).send({ customerIds: [customer.id] }).expect(200);
+    await at('/consents')
+      .send({ channel: 'email', purpose: 'marketing', granted: true, source: 'web_form' })
+      .expect(201);
+    await at('/consents')
+      .send({ channel: 'email', purpose: 'marketing', granted: false, source: 'unsubscribe_link' })
+      .expect(201);
+    segmentId = (
+      await gateway()
+        .post('/api/v1/segments')
+        .set('authorization', agent1)
+        .send({ name: `导出 ${uniqueTag()}`, kind: 'static' })
+        .expect(201)
+    ).body.id;
+    await gateway()
+      .post(`/api/v1/segments/${segmentId}/members`)
+      .set('authorization', agent1)
+      .send({ customerIds: [customer.id] })
+      .expect(200);
   });
 
   afterAll(() => db.end());
@@ -74,7 +91,9 @@ describe('subject access export', () => {
     const document = await eventually(
       async () => {
         const body = (await exportOf(customer.id).expect(200)).body as ExportDocument;
-        return (body.sections['pointsLedger'] as Array<{ kind: string }>).some((m) => m.kind === 'reverse') ? body : undefined;
+        return (body.sections['pointsLedger'] as Array<{ kind: string }>).some((m) => m.kind === 'reverse')
+          ? body
+          : undefined;
       },
       30_000,
       'loyalty to credit the purchase and reverse the refund',
@@ -82,7 +101,13 @@ describe('subject access export', () => {
 
     expect(document.customerId).toBe(customer.id);
     expect(document.customer).toMatchObject({ id: customer.id, email: customer.email }); // unmasked
-    expect(document.sources.map((s) => s.service)).toEqual(['customer-profile', 'loyalty', 'interaction', 'service-desk', 'analytics']);
+    expect(document.sources.map((s) => s.service)).toEqual([
+      'customer-profile',
+      'loyalty',
+      'interaction',
+      'service-desk',
+      'analytics',
+    ]);
     for (const source of document.sources) {
       expect(Date.parse(source.readAt)).toBeGreaterThanOrEqual(askedAt - 1_000);
       expect(Date.parse(source.readAt)).toBeLessThanOrEqual(Date.parse(document.exportedAt));
@@ -91,7 +116,14 @@ describe('subject access export', () => {
       expect.arrayContaining(['loyaltyAccount', 'pointsLedger', 'pointLots', 'redemptions', 'coupons', 'referrals']),
     );
     expect(document.sources.find((s) => s.service === 'customer-profile')!.sections).toEqual(
-      expect.arrayContaining(['profile', 'purchases', 'consents', 'ownershipHistory', 'lifecycleHistory', 'segmentMemberships']),
+      expect.arrayContaining([
+        'profile',
+        'purchases',
+        'consents',
+        'ownershipHistory',
+        'lifecycleHistory',
+        'segmentMemberships',
+      ]),
     );
 
     const s = document.sections;
@@ -102,7 +134,10 @@ describe('subject access export', () => {
         externalOrderId: orderId,
         total: '207.00',
         refunded: '30.00',
-        lines: [expect.objectContaining({ lineNo: 1, sku: 'TEA-001', quantity: 2 }), expect.objectContaining({ lineNo: 2, sku: 'CUP-002', refundedQuantity: 1 })],
+        lines: [
+          expect.objectContaining({ lineNo: 1, sku: 'TEA-001', quantity: 2 }),
+          expect.objectContaining({ lineNo: 2, sku: 'CUP-002', refundedQuantity: 1 }),
+        ],
         refunds: [expect.objectContaining({ amount: '30.00', reason: 'cup broken' })],
       }),
     ]);
@@ -110,19 +145,28 @@ describe('subject access export', () => {
       expect.objectContaining({ channel: 'email', purpose: 'marketing', granted: false }),
       expect.objectContaining({ channel: 'email', purpose: 'marketing', granted: true }),
     ]);
-    expect((s['ownershipHistory'] as Array<{ change: string }>).map((h) => h.change)).toEqual(expect.arrayContaining(['released', 'assigned']));
-    expect(s['lifecycleHistory']).toEqual(expect.arrayContaining([expect.objectContaining({ to: 'loyal', reason: 'export test: VIP', automatic: false })]));
+    expect((s['ownershipHistory'] as Array<{ change: string }>).map((h) => h.change)).toEqual(
+      expect.arrayContaining(['released', 'assigned']),
+    );
+    expect(s['lifecycleHistory']).toEqual(
+      expect.arrayContaining([expect.objectContaining({ to: 'loyal', reason: 'export test: VIP', automatic: false })]),
+    );
     expect(s['segmentMemberships']).toEqual([expect.objectContaining({ segmentId })]);
     expect(s['loyaltyAccount']).toMatchObject({ customerId: customer.id, balance: 177, erasedAt: null });
     expect((s['pointsLedger'] as Array<{ kind: string; points: number }>).map((m) => [m.kind, m.points])).toEqual([
       ['earn', 207],
       ['reverse', -30],
     ]);
-    expect(s['pointLots']).toEqual([expect.objectContaining({ remaining: expect.any(Number), expiresAt: expect.any(String) })]);
+    expect(s['pointLots']).toEqual([
+      expect.objectContaining({ remaining: expect.any(Number), expiresAt: expect.any(String) }),
+    ]);
     expect(s['purchasePoints']).toEqual([expect.objectContaining({ purchaseId })]);
     expect(s).toMatchObject({ redemptions: [], coupons: [], referrals: [] });
 
-    const audit = await db.query(`SELECT count(*)::int AS n FROM gateway.audit_log WHERE action = 'customer.export' AND resource_id = $1 AND pii_unmasked`, [customer.id]);
+    const audit = await db.query(
+      `SELECT count(*)::int AS n FROM gateway.audit_log WHERE action = 'customer.export' AND resource_id = $1 AND pii_unmasked`,
+      [customer.id],
+    );
     expect(audit.rows[0].n).toBeGreaterThanOrEqual(1);
   });
 
@@ -139,13 +183,22 @@ describe('subject access export', () => {
 
   it('fails with a problem naming the service while loyalty is down, never with a partial document, and works again after', async () => {
     const audited = async () =>
-      (await db.query(`SELECT count(*)::int AS n FROM gateway.audit_log WHERE action = 'customer.export' AND resource_id = $1`, [customer.id])).rows[0].n as number;
+      (
+        await db.query(
+          `SELECT count(*)::int AS n FROM gateway.audit_log WHERE action = 'customer.export' AND resource_id = $1`,
+          [customer.id],
+        )
+      ).rows[0].n as number;
     const before = await audited();
     await control('services/loyalty/stop');
     try {
       const failed = await exportOf(customer.id).expect(503);
       expect(failed.headers['content-type']).toMatch(/application\/problem\+json/);
-      expect(failed.body).toMatchObject({ type: expect.stringMatching(/service-unavailable$/), status: 503, service: 'loyalty' });
+      expect(failed.body).toMatchObject({
+        type: expect.stringMatching(/service-unavailable$/),
+        status: 503,
+        service: 'loyalty',
+      });
       expect(failed.body.detail).toContain('loyalty');
       expect(failed.body.sections).toBeUndefined();
       expect(await audited()).toBe(before); // nothing was handed out
@@ -153,7 +206,13 @@ describe('subject access export', () => {
       await control('services/loyalty/start');
     }
     const again = (await exportOf(customer.id).expect(200)).body as ExportDocument;
-    expect(again.sources.map((s) => s.service)).toEqual(['customer-profile', 'loyalty', 'interaction', 'service-desk', 'analytics']);
+    expect(again.sources.map((s) => s.service)).toEqual([
+      'customer-profile',
+      'loyalty',
+      'interaction',
+      'service-desk',
+      'analytics',
+    ]);
     expect(again.sections['loyaltyAccount']).toMatchObject({ customerId: customer.id });
   });
 });

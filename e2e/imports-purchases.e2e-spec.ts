@@ -17,7 +17,11 @@ describe('purchase imports through the gateway', () => {
   const subOf = async (user: 'agent1' | 'agent2'): Promise<string> =>
     JSON.parse(Buffer.from((await userToken(user)).split('.')[1]!, 'base64url').toString('utf8')).sub as string;
 
-  const customer = async (ownerId: string, team: string, contact: { email?: string; phone?: string } = {}): Promise<string> => {
+  const customer = async (
+    ownerId: string,
+    team: string,
+    contact: { email?: string; phone?: string } = {},
+  ): Promise<string> => {
     const id = randomUUID();
     await db.query(
       `INSERT INTO customer_profile.customers (id, kind, name, owner_id, team, email, phone, emails, phones)
@@ -63,8 +67,21 @@ describe('purchase imports through the gateway', () => {
         `X5-${u},${b},,,CNY,store,yesterday,TEA-001,,,1,20`,
       ].join('\n');
       const response = await importPurchases(csv).expect(201);
-      expect(response.body).toMatchObject({ type: 'purchases', status: 'completed', rowsTotal: 10, rowsImported: 4, rowsSkipped: 0, rowsFailed: 6 });
-      expect(response.body.errors.map((e: { line: number; field: string | null; message: string }) => [e.line, e.field, e.message])).toEqual([
+      expect(response.body).toMatchObject({
+        type: 'purchases',
+        status: 'completed',
+        rowsTotal: 10,
+        rowsImported: 4,
+        rowsSkipped: 0,
+        rowsFailed: 6,
+      });
+      expect(
+        response.body.errors.map((e: { line: number; field: string | null; message: string }) => [
+          e.line,
+          e.field,
+          e.message,
+        ]),
+      ).toEqual([
         [6, 'email', 'no customer found for email'],
         [7, 'email', 'no customer found for email'],
         [8, 'quantity', expect.stringContaining('quantity must be a positive number')],
@@ -72,21 +89,30 @@ describe('purchase imports through the gateway', () => {
         [10, 'currency', 'unknown currency XYZ: no exchange rate to CNY'],
         [11, 'occurredAt', expect.stringContaining('ISO 8601')],
       ]);
-      expect(await count(`SELECT count(*)::int AS n FROM customer_profile.purchases WHERE customer_id = $1`, [foreign])).toBe(0);
+      expect(
+        await count(`SELECT count(*)::int AS n FROM customer_profile.purchases WHERE customer_id = $1`, [foreign]),
+      ).toBe(0);
 
       // Totals per currency and in the base currency, exact.
       await gateway().get(`/api/v1/customers/${a}/purchase-totals`).set('authorization', agent1).expect(200);
       const summary = (
-        await db.query(`SELECT customer_id, purchase_count, total_base::text FROM customer_profile.customer_purchase_summary WHERE customer_id = ANY($1) ORDER BY purchase_count`, [
-          [a, b],
-        ])
+        await db.query(
+          `SELECT customer_id, purchase_count, total_base::text FROM customer_profile.customer_purchase_summary WHERE customer_id = ANY($1) ORDER BY purchase_count`,
+          [[a, b]],
+        )
       ).rows;
       expect(summary).toEqual([
         { customer_id: b, purchase_count: 1, total_base: '28.3929' },
         { customer_id: a, purchase_count: 2, total_base: '207.0000' },
       ]);
-      expect((await db.query(`SELECT lifecycle_stage FROM customer_profile.customers WHERE id = $1`, [a])).rows[0].lifecycle_stage).toBe('active');
-      expect((await db.query(`SELECT lifecycle_stage FROM customer_profile.customers WHERE id = $1`, [b])).rows[0].lifecycle_stage).toBe('new');
+      expect(
+        (await db.query(`SELECT lifecycle_stage FROM customer_profile.customers WHERE id = $1`, [a])).rows[0]
+          .lifecycle_stage,
+      ).toBe('active');
+      expect(
+        (await db.query(`SELECT lifecycle_stage FROM customer_profile.customers WHERE id = $1`, [b])).rows[0]
+          .lifecycle_stage,
+      ).toBe('new');
       const lines = (
         await db.query(
           `SELECT p.external_order_id, l.line_no, l.sku, l.line_total::text FROM customer_profile.purchase_lines l JOIN customer_profile.purchases p ON p.id = l.purchase_id
@@ -123,9 +149,18 @@ describe('purchase imports through the gateway', () => {
         ],
       });
       expect(byOrder[`A2-${u}`]).toMatchObject({ customerId: a, total: '20.00', firstPurchase: false });
-      expect(byOrder[`B1-${u}`]).toMatchObject({ customerId: b, currency: 'USD', total: '3.999', totalBase: '28.3929', firstPurchase: true });
+      expect(byOrder[`B1-${u}`]).toMatchObject({
+        customerId: b,
+        currency: 'USD',
+        total: '3.999',
+        totalBase: '28.3929',
+        firstPurchase: true,
+      });
       const lifecycle = (
-        await db.query(`SELECT payload FROM customer_profile.outbox WHERE message_key = $1 AND event_type LIKE '%lifecycle.changed%' ORDER BY seq`, [a])
+        await db.query(
+          `SELECT payload FROM customer_profile.outbox WHERE message_key = $1 AND event_type LIKE '%lifecycle.changed%' ORDER BY seq`,
+          [a],
+        )
       ).rows.map((r: { payload: string }) => JSON.parse(r.payload));
       expect(lifecycle).toEqual([
         expect.objectContaining({ from: 'prospect', to: 'new', reason: 'first purchase' }),
@@ -137,14 +172,26 @@ describe('purchase imports through the gateway', () => {
       expect(job.body).toMatchObject({ rowsImported: 4, rowsFailed: 6 });
 
       // The same file again: recorded orders are skipped, nothing doubles, no second event.
-      const outboxBefore = await count(`SELECT count(*)::int AS n FROM customer_profile.outbox WHERE message_key = ANY($1)`, [[a, b]]);
+      const outboxBefore = await count(
+        `SELECT count(*)::int AS n FROM customer_profile.outbox WHERE message_key = ANY($1)`,
+        [[a, b]],
+      );
       const again = await importPurchases(csv).expect(201);
       expect(again.body).toMatchObject({ rowsImported: 0, rowsSkipped: 4, rowsFailed: 6 });
       expect(again.body.errors.filter((e: { message: string }) => e.message.startsWith('skipped'))).toHaveLength(4);
-      expect(await count(`SELECT count(*)::int AS n FROM customer_profile.purchases WHERE customer_id = ANY($1)`, [[a, b]])).toBe(3);
-      expect(await count(`SELECT count(*)::int AS n FROM customer_profile.outbox WHERE message_key = ANY($1)`, [[a, b]])).toBe(outboxBefore);
       expect(
-        (await db.query(`SELECT purchase_count FROM customer_profile.customer_purchase_summary WHERE customer_id = $1`, [a])).rows[0].purchase_count,
+        await count(`SELECT count(*)::int AS n FROM customer_profile.purchases WHERE customer_id = ANY($1)`, [[a, b]]),
+      ).toBe(3);
+      expect(
+        await count(`SELECT count(*)::int AS n FROM customer_profile.outbox WHERE message_key = ANY($1)`, [[a, b]]),
+      ).toBe(outboxBefore);
+      expect(
+        (
+          await db.query(
+            `SELECT purchase_count FROM customer_profile.customer_purchase_summary WHERE customer_id = $1`,
+            [a],
+          )
+        ).rows[0].purchase_count,
       ).toBe(2);
     } finally {
       await stop();
@@ -164,16 +211,31 @@ describe('purchase imports through the gateway', () => {
         lines: [{ sku: 'TEA-001', name: '西湖龙井', category: 'tea', quantity: 2, unitPrice: 88.5 }],
         ...extra,
       });
-    const body = [purchase(`J1-${u}`), '{"broken', purchase(`J2-${u}`, { coupon: 'x' }), purchase(`J3-${u}`, { lines: [] }), purchase(`J4-${u}`, { currency: 'EUR' })].join('\n');
+    const body = [
+      purchase(`J1-${u}`),
+      '{"broken',
+      purchase(`J2-${u}`, { coupon: 'x' }),
+      purchase(`J3-${u}`, { lines: [] }),
+      purchase(`J4-${u}`, { currency: 'EUR' }),
+    ].join('\n');
     const response = await importPurchases(body, 'application/x-ndjson').expect(201);
-    expect(response.body).toMatchObject({ format: 'ndjson', type: 'purchases', rowsTotal: 5, rowsImported: 2, rowsFailed: 3 });
+    expect(response.body).toMatchObject({
+      format: 'ndjson',
+      type: 'purchases',
+      rowsTotal: 5,
+      rowsImported: 2,
+      rowsFailed: 3,
+    });
     expect(response.body.errors.map((e: { line: number; field: string | null }) => [e.line, e.field])).toEqual([
       [2, null],
       [3, 'coupon'],
       [4, 'lines'],
     ]);
     const rows = (
-      await db.query(`SELECT external_order_id, currency, total::text, total_base::text FROM customer_profile.purchases WHERE customer_id = $1 ORDER BY external_order_id`, [c])
+      await db.query(
+        `SELECT external_order_id, currency, total::text, total_base::text FROM customer_profile.purchases WHERE customer_id = $1 ORDER BY external_order_id`,
+        [c],
+      )
     ).rows;
     expect(rows).toEqual([
       { external_order_id: `J1-${u}`, currency: 'CNY', total: '177.0000', total_base: '177.0000' },
@@ -183,8 +245,14 @@ describe('purchase imports through the gateway', () => {
 
   it('refuses a bad type, callers without customers:write, and writes nothing', async () => {
     const before = await count(`SELECT count(*)::int AS n FROM customer_profile.imports`, []);
-    const csv = 'externalOrderId,customerId,currency,occurredAt,sku,quantity,unitPrice\nZ-1,00000000-0000-0000-0000-000000000000,CNY,2026-11-20T10:15:00Z,A,1,1';
-    const bad = await gateway().post('/api/v1/imports?type=orders').set('authorization', agent1).set('content-type', 'text/csv').send(csv).expect(400);
+    const csv =
+      'externalOrderId,customerId,currency,occurredAt,sku,quantity,unitPrice\nZ-1,00000000-0000-0000-0000-000000000000,CNY,2026-11-20T10:15:00Z,A,1,1';
+    const bad = await gateway()
+      .post('/api/v1/imports?type=orders')
+      .set('authorization', agent1)
+      .set('content-type', 'text/csv')
+      .send(csv)
+      .expect(400);
     expect(JSON.stringify(bad.body)).toContain('type');
     await importPurchases(csv, 'text/csv', await bearer('analyst')).expect(403);
     await gateway().post('/api/v1/imports?type=purchases').set('content-type', 'text/csv').send(csv).expect(401);

@@ -25,10 +25,10 @@ describe('imports and exports through the gateway', () => {
   it('imports a CSV row by row: valid rows in, every bad or duplicate row reported with its line', async () => {
     const u = randomUUID().slice(0, 8);
     const existing = randomUUID();
-    await db.query(`INSERT INTO customer_profile.customers (id, kind, name, email, emails) VALUES ($1, 'person', '老客户', $2, ARRAY[$2])`, [
-      existing,
-      `old-${u}@example.com`,
-    ]);
+    await db.query(
+      `INSERT INTO customer_profile.customers (id, kind, name, email, emails) VALUES ($1, 'person', '老客户', $2, ARRAY[$2])`,
+      [existing, `old-${u}@example.com`],
+    );
     const phone = mobile();
     const csv = [
       'name,email,phone,kind,tags',
@@ -42,9 +42,25 @@ describe('imports and exports through the gateway', () => {
       `孙八,old-${u}@example.com,,,`,
       `周九,zhou-${u}@example.com,,,,extra`,
     ].join('\n');
-    const response = await gateway().post('/api/v1/imports').set('authorization', agent1).set('content-type', 'text/csv').send(csv).expect(201);
-    expect(response.body).toMatchObject({ status: 'completed', format: 'csv', rowsTotal: 9, rowsDone: 9, rowsImported: 2, rowsFailed: 7 });
-    const errors = response.body.errors.map((e: { line: number; field: string | null; message: string }) => [e.line, e.field, e.message]);
+    const response = await gateway()
+      .post('/api/v1/imports')
+      .set('authorization', agent1)
+      .set('content-type', 'text/csv')
+      .send(csv)
+      .expect(201);
+    expect(response.body).toMatchObject({
+      status: 'completed',
+      format: 'csv',
+      rowsTotal: 9,
+      rowsDone: 9,
+      rowsImported: 2,
+      rowsFailed: 7,
+    });
+    const errors = response.body.errors.map((e: { line: number; field: string | null; message: string }) => [
+      e.line,
+      e.field,
+      e.message,
+    ]);
     expect(errors).toEqual([
       [4, 'name', 'name is required'],
       [5, 'email', 'email must be an email address'],
@@ -62,7 +78,13 @@ describe('imports and exports through the gateway', () => {
       )
     ).rows;
     expect(rows).toEqual([
-      expect.objectContaining({ name: '李娜有限公司', kind: 'organisation', tags: [], owner_id: agent1Sub, source_channel: 'import' }),
+      expect.objectContaining({
+        name: '李娜有限公司',
+        kind: 'organisation',
+        tags: [],
+        owner_id: agent1Sub,
+        source_channel: 'import',
+      }),
       expect.objectContaining({
         name: '王小明',
         email: `wang.xm+${u}@example.com`,
@@ -73,13 +95,20 @@ describe('imports and exports through the gateway', () => {
     ]);
     // customer.created for each imported customer, in the outbox with the rows, valid against the contract.
     const events = (
-      await db.query(`SELECT event_type, headers, payload FROM customer_profile.outbox WHERE message_key = ANY($1) ORDER BY seq`, [rows.map((r) => r.id)])
+      await db.query(
+        `SELECT event_type, headers, payload FROM customer_profile.outbox WHERE message_key = ANY($1) ORDER BY seq`,
+        [rows.map((r) => r.id)],
+      )
     ).rows;
     expect(events).toHaveLength(2);
     for (const e of events) {
       expect(e.event_type).toBe(CustomerCreatedV1.type);
       expect(CustomerCreatedV1.schema.safeParse(JSON.parse(e.payload)).success).toBe(true);
-      expect(e.headers).toMatchObject({ ce_type: CustomerCreatedV1.type, ce_specversion: '1.0', 'content-type': 'application/json' });
+      expect(e.headers).toMatchObject({
+        ce_type: CustomerCreatedV1.type,
+        ce_specversion: '1.0',
+        'content-type': 'application/json',
+      });
     }
     // Visible to customer-profile's other readers: the imported customer is found by id.
     await gateway().get(`/api/v1/customers/${rows[1].id}`).set('authorization', agent1).expect(200);
@@ -87,11 +116,22 @@ describe('imports and exports through the gateway', () => {
     const job = await gateway().get(`/api/v1/imports/${response.body.id}`).set('authorization', agent1).expect(200);
     expect(job.body).toMatchObject({ id: response.body.id, rowsImported: 2, rowsFailed: 7 });
     expect(job.body.errors).toHaveLength(7);
-    await gateway().get(`/api/v1/imports/${response.body.id}`).set('authorization', await bearer('agent2')).expect(404);
-    await gateway().get(`/api/v1/imports/${response.body.id}`).set('authorization', await bearer('admin')).expect(200);
+    await gateway()
+      .get(`/api/v1/imports/${response.body.id}`)
+      .set('authorization', await bearer('agent2'))
+      .expect(404);
+    await gateway()
+      .get(`/api/v1/imports/${response.body.id}`)
+      .set('authorization', await bearer('admin'))
+      .expect(200);
 
     // Importing the same file again doubles nothing: every row with an email or phone is now a duplicate.
-    const again = await gateway().post('/api/v1/imports').set('authorization', agent1).set('content-type', 'text/csv').send(csv).expect(201);
+    const again = await gateway()
+      .post('/api/v1/imports')
+      .set('authorization', agent1)
+      .set('content-type', 'text/csv')
+      .send(csv)
+      .expect(201);
     expect(again.body).toMatchObject({ rowsImported: 0, rowsFailed: 9 });
   });
 
@@ -105,8 +145,19 @@ describe('imports and exports through the gateway', () => {
       '',
       JSON.stringify({ name: '黄三', sourceChannel: 'store' }),
     ].join('\n');
-    const response = await gateway().post('/api/v1/imports').set('authorization', agent1).set('content-type', 'application/x-ndjson').send(body).expect(201);
-    expect(response.body).toMatchObject({ format: 'ndjson', status: 'completed', rowsTotal: 5, rowsImported: 2, rowsFailed: 3 });
+    const response = await gateway()
+      .post('/api/v1/imports')
+      .set('authorization', agent1)
+      .set('content-type', 'application/x-ndjson')
+      .send(body)
+      .expect(201);
+    expect(response.body).toMatchObject({
+      format: 'ndjson',
+      status: 'completed',
+      rowsTotal: 5,
+      rowsImported: 2,
+      rowsFailed: 3,
+    });
     expect(response.body.errors.map((e: { line: number; field: string | null }) => [e.line, e.field])).toEqual([
       [2, null],
       [3, null],
@@ -134,7 +185,9 @@ describe('imports and exports through the gateway', () => {
     const running = await eventually(
       async () => {
         const list = await gateway().get('/api/v1/imports').set('authorization', agent1).expect(200);
-        const job = list.body.items.find((j: { status: string; rowsDone: number }) => j.status === 'running' && j.rowsDone >= 2000);
+        const job = list.body.items.find(
+          (j: { status: string; rowsDone: number }) => j.status === 'running' && j.rowsDone >= 2000,
+        );
         return job as { id: string; rowsDone: number } | undefined;
       },
       20_000,
@@ -144,23 +197,45 @@ describe('imports and exports through the gateway', () => {
     send(2500, 3000);
     push.close();
     const done = await (await answer).json();
-    expect(done).toMatchObject({ id: running.id, status: 'completed', rowsTotal: 3000, rowsDone: 3000, rowsImported: 3000, rowsFailed: 0 });
+    expect(done).toMatchObject({
+      id: running.id,
+      status: 'completed',
+      rowsTotal: 3000,
+      rowsDone: 3000,
+      rowsImported: 3000,
+      rowsFailed: 0,
+    });
   });
 
   it('answers 400 for a body that holds no import: no rows, no JSON object, no CSV record', async () => {
-    const send = (type: string, body: string) => gateway().post('/api/v1/imports').set('authorization', agent1).set('content-type', type).send(body).expect(400);
+    const send = (type: string, body: string) =>
+      gateway().post('/api/v1/imports').set('authorization', agent1).set('content-type', type).send(body).expect(400);
     expect((await send('text/csv', 'name,email\n')).body.errors).toEqual([{ field: 'body', message: 'has no rows' }]);
-    expect((await send('application/x-ndjson', '[1,2]\n"x"')).body.errors).toEqual([{ field: 'body', message: 'no line is a JSON object' }]);
+    expect((await send('application/x-ndjson', '[1,2]\n"x"')).body.errors).toEqual([
+      { field: 'body', message: 'no line is a JSON object' },
+    ]);
     // A JSON document sent as CSV: its quotes make no line a CSV record.
-    expect((await send('text/csv', '[true, {"a": [1]}, "", 1.5]')).body.errors).toEqual([{ field: 'body', message: 'no line is a CSV record' }]);
+    expect((await send('text/csv', '[true, {"a": [1]}, "", 1.5]')).body.errors).toEqual([
+      { field: 'body', message: 'no line is a CSV record' },
+    ]);
   });
 
   it('refuses other media types, callers without a token or without customers:write', async () => {
     const before = (await db.query(`SELECT count(*)::int AS n FROM customer_profile.imports`)).rows[0].n;
     await gateway().post('/api/v1/imports').set('authorization', agent1).send({ name: 'x' }).expect(415);
-    await gateway().post('/api/v1/imports').set('authorization', agent1).set('content-type', 'text/plain').send('name\nx').expect(415);
+    await gateway()
+      .post('/api/v1/imports')
+      .set('authorization', agent1)
+      .set('content-type', 'text/plain')
+      .send('name\nx')
+      .expect(415);
     await gateway().post('/api/v1/imports').set('content-type', 'text/csv').send('name\nx').expect(401);
-    await gateway().post('/api/v1/imports').set('authorization', await bearer('analyst')).set('content-type', 'text/csv').send('name\nx').expect(403);
+    await gateway()
+      .post('/api/v1/imports')
+      .set('authorization', await bearer('analyst'))
+      .set('content-type', 'text/csv')
+      .send('name\nx')
+      .expect(403);
     await gateway().get('/api/v1/imports/not-a-uuid').set('authorization', agent1).expect(400);
     expect((await db.query(`SELECT count(*)::int AS n FROM customer_profile.imports`)).rows[0].n).toBe(before);
   });
@@ -168,7 +243,12 @@ describe('imports and exports through the gateway', () => {
   it('exports visible customers as streamed CSV with Chinese names, masking PII without pii:read', async () => {
     const u = randomUUID().slice(0, 8);
     const csv = `name,email\n导出测试 ${u},export-${u}@example.com\n`;
-    await gateway().post('/api/v1/imports').set('authorization', agent1).set('content-type', 'text/csv').send(csv).expect(201);
+    await gateway()
+      .post('/api/v1/imports')
+      .set('authorization', agent1)
+      .set('content-type', 'text/csv')
+      .send(csv)
+      .expect(201);
     const read = async (who: 'agent1' | 'agent2' | 'analyst') => {
       const response = await gateway()
         .get('/api/v1/customers/export.csv')
@@ -182,7 +262,12 @@ describe('imports and exports through the gateway', () => {
       return parse(text, { columns: true, bom: true }) as Record<string, string>[];
     };
     const mine = (await read('agent1')).find((r) => r.name === `导出测试 ${u}`);
-    expect(mine).toMatchObject({ email: `export-${u}@example.com`, ownerId: agent1Sub, sourceChannel: 'import', lifecycleStage: 'prospect' });
+    expect(mine).toMatchObject({
+      email: `export-${u}@example.com`,
+      ownerId: agent1Sub,
+      sourceChannel: 'import',
+      lifecycleStage: 'prospect',
+    });
     const masked = (await read('analyst')).find((r) => r.name === `导出测试 ${u}`);
     expect(masked!.email).not.toBe(`export-${u}@example.com`);
     expect(masked!.email).toContain('***');

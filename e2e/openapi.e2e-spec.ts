@@ -31,10 +31,17 @@ describe('OpenAPI document and typed client', () => {
   });
 
   it('documents the security and the problem answers of every route', () => {
-    const paths = live['paths'] as Record<string, Record<string, { security?: unknown[]; responses: Record<string, { content?: Record<string, unknown> }> }>>;
+    const paths = live['paths'] as Record<
+      string,
+      Record<string, { security?: unknown[]; responses: Record<string, { content?: Record<string, unknown> }> }>
+    >;
     for (const [route, operations] of Object.entries(paths)) {
       for (const [method, operation] of Object.entries(operations)) {
-        expect({ route, method, secured: (operation.security ?? []).length > 0 }).toEqual({ route, method, secured: true });
+        expect({ route, method, secured: (operation.security ?? []).length > 0 }).toEqual({
+          route,
+          method,
+          secured: true,
+        });
         expect(operation.responses['401']?.content?.['application/problem+json']).toBeDefined();
       }
     }
@@ -42,7 +49,9 @@ describe('OpenAPI document and typed client', () => {
 
   it('drives the API through the generated client', async () => {
     const agent = createRapportClient(stackInfo().gatewayUrl, () => userToken('agent1'));
-    const created = await agent.POST('/api/v1/customers', { body: { name: 'Typed Client', email: 'typed@example.com' } });
+    const created = await agent.POST('/api/v1/customers', {
+      body: { name: 'Typed Client', email: 'typed@example.com' },
+    });
     expect(created.response.status).toBe(201);
     const id = created.data!.id;
     const read = await agent.GET('/api/v1/customers/{id}', { params: { path: { id } } });
@@ -50,7 +59,11 @@ describe('OpenAPI document and typed client', () => {
     const view = await agent.GET('/api/v1/customers/{id}/360', { params: { path: { id } } });
     expect(view.data?.profile).toMatchObject({ id });
     const analyst = createRapportClient(stackInfo().gatewayUrl, () => userToken('analyst'));
-    await eventually(async () => ((await analyst.GET('/api/v1/analytics/customers/count')).data?.count ?? 0) > 0, 20_000, 'a count');
+    await eventually(
+      async () => ((await analyst.GET('/api/v1/analytics/customers/count')).data?.count ?? 0) > 0,
+      20_000,
+      'a count',
+    );
     const refused = await analyst.POST('/api/v1/customers', { body: { name: 'Analysts do not write' } });
     expect(refused.response.status).toBe(403);
   });

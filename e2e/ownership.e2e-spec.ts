@@ -12,20 +12,24 @@ describe('ownership, public pool and lifecycle through the gateway', () => {
 
   const customer = async (ownerId: string | null, team: string | null = 'north'): Promise<string> => {
     const id = randomUUID();
-    await db.query(`INSERT INTO customer_profile.customers (id, kind, name, owner_id, team, owner_since) VALUES ($1, 'person', $2, $3, $4, now())`, [
-      id,
-      `公海测试 ${id.slice(0, 8)}`,
-      ownerId,
-      team,
-    ]);
+    await db.query(
+      `INSERT INTO customer_profile.customers (id, kind, name, owner_id, team, owner_since) VALUES ($1, 'person', $2, $3, $4, now())`,
+      [id, `公海测试 ${id.slice(0, 8)}`, ownerId, team],
+    );
     return id;
   };
   const owner = async (id: string) =>
-    (await db.query(`SELECT owner_id, team FROM customer_profile.customers WHERE id = $1`, [id])).rows[0] as { owner_id: string | null; team: string | null };
+    (await db.query(`SELECT owner_id, team FROM customer_profile.customers WHERE id = $1`, [id])).rows[0] as {
+      owner_id: string | null;
+      team: string | null;
+    };
   const events = async (id: string, type: string) =>
-    (await db.query(`SELECT payload FROM customer_profile.outbox WHERE message_key = $1 AND event_type = $2 ORDER BY seq`, [id, type])).rows.map(
-      (r: { payload: string }) => JSON.parse(r.payload),
-    );
+    (
+      await db.query(
+        `SELECT payload FROM customer_profile.outbox WHERE message_key = $1 AND event_type = $2 ORDER BY seq`,
+        [id, type],
+      )
+    ).rows.map((r: { payload: string }) => JSON.parse(r.payload));
   const OWNERSHIP = 'rapport.customer-profile.ownership.changed.v1';
   const LIFECYCLE = 'rapport.customer-profile.lifecycle.changed.v1';
 
@@ -48,25 +52,47 @@ describe('ownership, public pool and lifecycle through the gateway', () => {
         .set('authorization', auth.manager!)
         .send({ ownerId: subs.agent1, team: 'north', reason: 'new territory' })
         .expect(200);
-      expect(assigned.body).toMatchObject({ customerId: id, ownerId: subs.agent1, team: 'north', lastChange: { change: 'assigned', previousOwnerId: null } });
+      expect(assigned.body).toMatchObject({
+        customerId: id,
+        ownerId: subs.agent1,
+        team: 'north',
+        lastChange: { change: 'assigned', previousOwnerId: null },
+      });
       await gateway()
         .post(`/api/v1/customers/${id}/owner`)
         .set('authorization', auth.manager!)
         .send({ ownerId: 'north-rep-2', team: 'north', reason: 'agent on leave' })
         .expect(200)
-        .expect((r) => expect(r.body.lastChange).toMatchObject({ change: 'transferred', previousOwnerId: subs.agent1, reason: 'agent on leave' }));
+        .expect((r) =>
+          expect(r.body.lastChange).toMatchObject({
+            change: 'transferred',
+            previousOwnerId: subs.agent1,
+            reason: 'agent on leave',
+          }),
+        );
 
-      const history = await gateway().get(`/api/v1/customers/${id}/ownership-history`).set('authorization', auth.manager!).expect(200);
+      const history = await gateway()
+        .get(`/api/v1/customers/${id}/ownership-history`)
+        .set('authorization', auth.manager!)
+        .expect(200);
       expect(history.body.items.map((h: { change: string }) => h.change)).toEqual(['assigned', 'transferred']);
       expect(await events(id, OWNERSHIP)).toEqual([
-        expect.objectContaining({ customerId: id, change: 'assigned', ownerId: subs.agent1, team: 'north', previousOwnerId: null, reason: 'new territory' }),
+        expect.objectContaining({
+          customerId: id,
+          change: 'assigned',
+          ownerId: subs.agent1,
+          team: 'north',
+          previousOwnerId: null,
+          reason: 'new territory',
+        }),
         expect.objectContaining({ change: 'transferred', ownerId: 'north-rep-2', previousOwnerId: subs.agent1 }),
       ]);
     });
 
     it('refuses agents, other teams and bad input, writing nothing', async () => {
       const id = await customer(subs.agent1!);
-      const assign = (who: string, body: object) => gateway().post(`/api/v1/customers/${id}/owner`).set('authorization', auth[who]!).send(body);
+      const assign = (who: string, body: object) =>
+        gateway().post(`/api/v1/customers/${id}/owner`).set('authorization', auth[who]!).send(body);
       await assign('agent1', { ownerId: 'x', team: 'north', reason: 'mine now' }).expect(403);
       const otherTeam = await assign('manager', { ownerId: 'x', team: 'south', reason: 'r' }).expect(403);
       expect(otherTeam.body.errors[0].field).toBe('team');
@@ -74,8 +100,15 @@ describe('ownership, public pool and lifecycle through the gateway', () => {
       expect(noReason.body.errors.map((e: { field: string }) => e.field)).toContain('reason');
       await assign('manager', { ownerId: subs.agent1, team: 'north', reason: 'same' }).expect(409);
       const south = await customer('someone', 'south');
-      await gateway().post(`/api/v1/customers/${south}/owner`).set('authorization', auth.manager!).send({ ownerId: 'x', team: 'north', reason: 'r' }).expect(404);
-      await gateway().post(`/api/v1/customers/${id}/owner`).send({ ownerId: 'x', team: 'north', reason: 'r' }).expect(401);
+      await gateway()
+        .post(`/api/v1/customers/${south}/owner`)
+        .set('authorization', auth.manager!)
+        .send({ ownerId: 'x', team: 'north', reason: 'r' })
+        .expect(404);
+      await gateway()
+        .post(`/api/v1/customers/${id}/owner`)
+        .send({ ownerId: 'x', team: 'north', reason: 'r' })
+        .expect(401);
       expect(await owner(id)).toEqual({ owner_id: subs.agent1, team: 'north' });
       expect(await events(id, OWNERSHIP)).toEqual([]);
     });
@@ -86,28 +119,61 @@ describe('ownership, public pool and lifecycle through the gateway', () => {
       const id = await customer(subs.agent1!);
       await gateway().post(`/api/v1/customers/${id}/release`).set('authorization', auth.agent1!).send({}).expect(400);
       // Not agent2's customer: it does not exist for them.
-      await gateway().post(`/api/v1/customers/${id}/release`).set('authorization', auth.agent2!).send({ reason: 'x' }).expect(404);
-      const released = await gateway().post(`/api/v1/customers/${id}/release`).set('authorization', auth.agent1!).send({ reason: '预算不足' }).expect(200);
-      expect(released.body).toMatchObject({ ownerId: null, team: 'north', lastChange: { change: 'released', reason: '预算不足' } });
-      await gateway().post(`/api/v1/customers/${id}/release`).set('authorization', auth.agent1!).send({ reason: 'again' }).expect(409);
+      await gateway()
+        .post(`/api/v1/customers/${id}/release`)
+        .set('authorization', auth.agent2!)
+        .send({ reason: 'x' })
+        .expect(404);
+      const released = await gateway()
+        .post(`/api/v1/customers/${id}/release`)
+        .set('authorization', auth.agent1!)
+        .send({ reason: '预算不足' })
+        .expect(200);
+      expect(released.body).toMatchObject({
+        ownerId: null,
+        team: 'north',
+        lastChange: { change: 'released', reason: '预算不足' },
+      });
+      await gateway()
+        .post(`/api/v1/customers/${id}/release`)
+        .set('authorization', auth.agent1!)
+        .send({ reason: 'again' })
+        .expect(409);
 
-      const claimed = await gateway().post(`/api/v1/customers/${id}/claim`).set('authorization', auth.agent2!).send({ reason: 'met at the fair' }).expect(200);
+      const claimed = await gateway()
+        .post(`/api/v1/customers/${id}/claim`)
+        .set('authorization', auth.agent2!)
+        .send({ reason: 'met at the fair' })
+        .expect(200);
       expect(claimed.body).toMatchObject({ ownerId: subs.agent2, team: 'south', lastChange: { change: 'claimed' } });
       await gateway().post(`/api/v1/customers/${id}/claim`).set('authorization', auth.agent1!).send({}).expect(404);
       await gateway().post(`/api/v1/customers/${id}/claim`).set('authorization', auth.agent2!).send({}).expect(409);
       await gateway().post(`/api/v1/customers/${id}/claim`).set('authorization', auth.analyst!).send({}).expect(403);
 
       expect((await events(id, OWNERSHIP)).map((e) => e.change)).toEqual(['released', 'claimed']);
-      const history = await gateway().get(`/api/v1/customers/${id}/ownership-history`).set('authorization', auth.agent2!).expect(200);
+      const history = await gateway()
+        .get(`/api/v1/customers/${id}/ownership-history`)
+        .set('authorization', auth.agent2!)
+        .expect(200);
       expect(history.body.items).toEqual([
-        expect.objectContaining({ change: 'released', ownerId: null, previousOwnerId: subs.agent1, changedBy: subs.agent1 }),
+        expect.objectContaining({
+          change: 'released',
+          ownerId: null,
+          previousOwnerId: subs.agent1,
+          changedBy: subs.agent1,
+        }),
         expect.objectContaining({ change: 'claimed', ownerId: subs.agent2, previousOwnerId: null }),
       ]);
     });
 
     it('publishes one event for a claim retried with the same Idempotency-Key', async () => {
       const id = await customer(null, 'south');
-      const claim = () => gateway().post(`/api/v1/customers/${id}/claim`).set('authorization', auth.agent2!).set('idempotency-key', `claim-${id}`).send({});
+      const claim = () =>
+        gateway()
+          .post(`/api/v1/customers/${id}/claim`)
+          .set('authorization', auth.agent2!)
+          .set('idempotency-key', `claim-${id}`)
+          .send({});
       const first = await claim().expect(200);
       const again = await claim().expect(200);
       expect(again.body).toEqual(first.body);
@@ -116,7 +182,9 @@ describe('ownership, public pool and lifecycle through the gateway', () => {
     });
 
     it('refuses a claim over the holding cap (POOL_HOLDING_CAP, 50 by default)', async () => {
-      const held = (await db.query(`SELECT count(*)::int AS n FROM customer_profile.customers WHERE owner_id = $1`, [subs.agent2])).rows[0].n as number;
+      const held = (
+        await db.query(`SELECT count(*)::int AS n FROM customer_profile.customers WHERE owner_id = $1`, [subs.agent2])
+      ).rows[0].n as number;
       const filler = Array.from({ length: Math.max(0, 50 - held) }, () => randomUUID());
       await db.query(
         `INSERT INTO customer_profile.customers (id, kind, name, owner_id, team) SELECT id, 'person', 'filler', $2, 'south' FROM unnest($1::uuid[]) AS id`,
@@ -124,7 +192,11 @@ describe('ownership, public pool and lifecycle through the gateway', () => {
       );
       try {
         const id = await customer(null, 'south');
-        const response = await gateway().post(`/api/v1/customers/${id}/claim`).set('authorization', auth.agent2!).send({}).expect(422);
+        const response = await gateway()
+          .post(`/api/v1/customers/${id}/claim`)
+          .set('authorization', auth.agent2!)
+          .send({})
+          .expect(422);
         expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
         expect(response.body.detail).toMatch(/holding cap is 50/);
         expect(await owner(id)).toEqual({ owner_id: null, team: 'south' });
@@ -143,14 +215,27 @@ describe('ownership, public pool and lifecycle through the gateway', () => {
         [stale],
       );
       await gateway().post('/api/v1/ownership/recycle-runs').set('authorization', auth.agent1!).send({}).expect(403);
-      const first = await gateway().post('/api/v1/ownership/recycle-runs').set('authorization', auth.admin!).send({}).expect(200);
+      const first = await gateway()
+        .post('/api/v1/ownership/recycle-runs')
+        .set('authorization', auth.admin!)
+        .send({})
+        .expect(200);
       expect(first.body.customerIds).toContain(stale);
       expect(first.body.customerIds).not.toContain(fresh);
-      const second = await gateway().post('/api/v1/ownership/recycle-runs').set('authorization', auth.admin!).send({}).expect(200);
+      const second = await gateway()
+        .post('/api/v1/ownership/recycle-runs')
+        .set('authorization', auth.admin!)
+        .send({})
+        .expect(200);
       expect(second.body.customerIds).not.toContain(stale);
       expect(await owner(stale)).toEqual({ owner_id: null, team: 'north' });
       expect(await events(stale, OWNERSHIP)).toEqual([
-        expect.objectContaining({ change: 'recycled', ownerId: null, previousOwnerId: subs.agent1, reason: 'no contact for 30 days' }),
+        expect.objectContaining({
+          change: 'recycled',
+          ownerId: null,
+          previousOwnerId: subs.agent1,
+          reason: 'no contact for 30 days',
+        }),
       ]);
     });
   });
@@ -160,9 +245,15 @@ describe('ownership, public pool and lifecycle through the gateway', () => {
       gateway()
         .post(`/api/v1/customers/${id}/purchases`)
         .set('authorization', auth.agent1!)
-        .send({ externalOrderId: `SO-${randomUUID()}`, currency: 'CNY', occurredAt: new Date().toISOString(), lines: [{ sku: 'A', quantity: 1, unitPrice: '1.00' }] })
+        .send({
+          externalOrderId: `SO-${randomUUID()}`,
+          currency: 'CNY',
+          occurredAt: new Date().toISOString(),
+          lines: [{ sku: 'A', quantity: 1, unitPrice: '1.00' }],
+        })
         .expect(201);
-    const stage = async (id: string) => (await gateway().get(`/api/v1/customers/${id}/lifecycle`).set('authorization', auth.agent1!).expect(200)).body;
+    const stage = async (id: string) =>
+      (await gateway().get(`/api/v1/customers/${id}/lifecycle`).set('authorization', auth.agent1!).expect(200)).body;
 
     it('moves prospect → new → active on purchases, churned by hand, won_back on the next purchase', async () => {
       const id = await customer(subs.agent1!);
@@ -171,24 +262,40 @@ describe('ownership, public pool and lifecycle through the gateway', () => {
       expect((await stage(id)).stage).toBe('new');
       await buy(id);
       expect((await stage(id)).stage).toBe('active');
-      const manual = await gateway().post(`/api/v1/customers/${id}/lifecycle`).set('authorization', auth.agent1!).send({ stage: 'churned', reason: 'moved abroad' }).expect(200);
+      const manual = await gateway()
+        .post(`/api/v1/customers/${id}/lifecycle`)
+        .set('authorization', auth.agent1!)
+        .send({ stage: 'churned', reason: 'moved abroad' })
+        .expect(200);
       expect(manual.body.stage).toBe('churned');
       await buy(id);
       const view = await stage(id);
       expect(view.stage).toBe('won_back');
-      expect(view.history.map((h: { from: string; to: string; automatic: boolean }) => [h.from, h.to, h.automatic])).toEqual([
+      expect(
+        view.history.map((h: { from: string; to: string; automatic: boolean }) => [h.from, h.to, h.automatic]),
+      ).toEqual([
         ['prospect', 'new', true],
         ['new', 'active', true],
         ['active', 'churned', false],
         ['churned', 'won_back', true],
       ]);
-      expect(view.history[2]).toMatchObject({ reason: 'moved abroad', changedBy: subs.agent1, changedAt: expect.any(String) });
-      expect((await events(id, LIFECYCLE)).map((e) => `${e.from}>${e.to}`)).toEqual(['prospect>new', 'new>active', 'active>churned', 'churned>won_back']);
+      expect(view.history[2]).toMatchObject({
+        reason: 'moved abroad',
+        changedBy: subs.agent1,
+        changedAt: expect.any(String),
+      });
+      expect((await events(id, LIFECYCLE)).map((e) => `${e.from}>${e.to}`)).toEqual([
+        'prospect>new',
+        'new>active',
+        'active>churned',
+        'churned>won_back',
+      ]);
     });
 
     it('rejects a bad stage, a missing reason and the current stage; hides other agents’ customers', async () => {
       const id = await customer(subs.agent1!);
-      const change = (body: object, who = 'agent1') => gateway().post(`/api/v1/customers/${id}/lifecycle`).set('authorization', auth[who]!).send(body);
+      const change = (body: object, who = 'agent1') =>
+        gateway().post(`/api/v1/customers/${id}/lifecycle`).set('authorization', auth[who]!).send(body);
       expect((await change({ stage: 'vip', reason: 'x' }).expect(400)).body.errors[0].field).toBe('stage');
       expect((await change({ stage: 'loyal' }).expect(400)).body.errors[0].field).toBe('reason');
       await change({ stage: 'prospect', reason: 'x' }).expect(409);
@@ -201,11 +308,22 @@ describe('ownership, public pool and lifecycle through the gateway', () => {
     it('churns customers without a purchase for LIFECYCLE_CHURN_DAYS, once', async () => {
       const id = await customer(subs.agent1!);
       await buy(id);
-      await db.query(`UPDATE customer_profile.customer_purchase_summary SET last_purchase_at = now() - interval '200 days' WHERE customer_id = $1`, [id]);
+      await db.query(
+        `UPDATE customer_profile.customer_purchase_summary SET last_purchase_at = now() - interval '200 days' WHERE customer_id = $1`,
+        [id],
+      );
       await gateway().post('/api/v1/lifecycle/churn-runs').set('authorization', auth.manager!).send({}).expect(403);
-      const first = await gateway().post('/api/v1/lifecycle/churn-runs').set('authorization', auth.admin!).send({}).expect(200);
+      const first = await gateway()
+        .post('/api/v1/lifecycle/churn-runs')
+        .set('authorization', auth.admin!)
+        .send({})
+        .expect(200);
       expect(first.body.customerIds).toContain(id);
-      const second = await gateway().post('/api/v1/lifecycle/churn-runs').set('authorization', auth.admin!).send({}).expect(200);
+      const second = await gateway()
+        .post('/api/v1/lifecycle/churn-runs')
+        .set('authorization', auth.admin!)
+        .send({})
+        .expect(200);
       expect(second.body.customerIds).not.toContain(id);
       expect((await stage(id)).stage).toBe('churned');
       expect((await events(id, LIFECYCLE)).map((e) => e.to)).toEqual(['new', 'churned']);

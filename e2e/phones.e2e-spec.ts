@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { adminClient, bearer, cnMobile, customerRequest, organisationRequest, stackInfo, worldPhones } from '@rapport/testing';
+import {
+  adminClient,
+  bearer,
+  cnMobile,
+  customerRequest,
+  organisationRequest,
+  stackInfo,
+  worldPhones,
+} from '@rapport/testing';
 import type { Client } from 'pg';
 import request from 'supertest';
 
@@ -24,15 +32,26 @@ describe('phones of any country', () => {
   });
 
   const stored = async (id: string) =>
-    (await db.query('SELECT phone, phones FROM customer_profile.customers WHERE id = $1', [id])).rows[0] as { phone: string | null; phones: string[] };
+    (await db.query('SELECT phone, phones FROM customer_profile.customers WHERE id = $1', [id])).rows[0] as {
+      phone: string | null;
+      phones: string[];
+    };
 
   it('creates a customer for each of thirteen countries, the phone stored as E.164', async () => {
     const phones = worldPhones();
     expect(new Set(phones.map((p) => p.country)).size).toBeGreaterThanOrEqual(10);
     for (const { country, typed, e164 } of phones) {
       await pace();
-      const response = await gateway().post('/api/v1/customers').set('authorization', agent1).send(customerRequest({ phone: typed }));
-      expect({ country, typed, status: response.status, phone: response.body.phone }).toEqual({ country, typed, status: 201, phone: e164 });
+      const response = await gateway()
+        .post('/api/v1/customers')
+        .set('authorization', agent1)
+        .send(customerRequest({ phone: typed }));
+      expect({ country, typed, status: response.status, phone: response.body.phone }).toEqual({
+        country,
+        typed,
+        status: 201,
+        phone: e164,
+      });
       expect(await stored(response.body.id)).toEqual({ phone: e164, phones: [e164] });
     }
   });
@@ -70,18 +89,39 @@ describe('phones of any country', () => {
     ['person', customerRequest, { phone: '+39 12' }, 'phone', 'phone is not a valid phone number (+39 12)'],
     // national, but not in the default region CN
     ['person', customerRequest, { phone: '333 123 4567' }, 'phone', 'phone is not a valid phone number (333 123 4567)'],
-    ['person', customerRequest, { phones: ['+49 30 123456', '+1 415 555 267'] }, 'phones', 'phones[1] is not a valid phone number (+1 415 555 267)'],
+    [
+      'person',
+      customerRequest,
+      { phones: ['+49 30 123456', '+1 415 555 267'] },
+      'phones',
+      'phones[1] is not a valid phone number (+1 415 555 267)',
+    ],
     // class-validator names a nested property by its own name in the message; the field is the full path
-    ['organisation', organisationRequest, { contacts: [{ name: 'Jane Doe', phone: '+44 20 7946 09' }] }, 'contacts[0].phone', 'phone is not a valid phone number (+44 20 7946 09)'],
-  ])('refuses a %s with %j: a 400 problem naming %s, and nothing written', async (_kind, factory, override, field, message) => {
-    await pace();
-    const name = `Invalid Phone ${randomUUID().slice(0, 8)}`;
-    const response = await gateway().post('/api/v1/customers').set('authorization', agent1).send(factory({ ...override, name })).expect(400);
-    expect(response.headers['content-type']).toContain('application/problem+json');
-    expect(response.body.errors).toEqual([{ field, message }]);
-    expect(response.body.detail).toContain(`${field}: ${message}`);
-    expect((await db.query('SELECT count(*)::int AS n FROM customer_profile.customers WHERE name = $1', [name])).rows[0].n).toBe(0);
-  });
+    [
+      'organisation',
+      organisationRequest,
+      { contacts: [{ name: 'Jane Doe', phone: '+44 20 7946 09' }] },
+      'contacts[0].phone',
+      'phone is not a valid phone number (+44 20 7946 09)',
+    ],
+  ])(
+    'refuses a %s with %j: a 400 problem naming %s, and nothing written',
+    async (_kind, factory, override, field, message) => {
+      await pace();
+      const name = `Invalid Phone ${randomUUID().slice(0, 8)}`;
+      const response = await gateway()
+        .post('/api/v1/customers')
+        .set('authorization', agent1)
+        .send(factory({ ...override, name }))
+        .expect(400);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.body.errors).toEqual([{ field, message }]);
+      expect(response.body.detail).toContain(`${field}: ${message}`);
+      expect(
+        (await db.query('SELECT count(*)::int AS n FROM customer_profile.customers WHERE name = $1', [name])).rows[0].n,
+      ).toBe(0);
+    },
+  );
 
   it('imports foreign numbers as E.164 and reports an invalid one by line and field', async () => {
     const [italy, japan, brazil] = worldPhones();
@@ -94,10 +134,21 @@ describe('phones of any country', () => {
       `Bad Phone,bad-${u}@example.com,+39 12`,
     ].join('\n');
     await pace();
-    const response = await gateway().post('/api/v1/imports').set('authorization', agent1).set('content-type', 'text/csv').send(csv).expect(201);
+    const response = await gateway()
+      .post('/api/v1/imports')
+      .set('authorization', agent1)
+      .set('content-type', 'text/csv')
+      .send(csv)
+      .expect(201);
     expect(response.body).toMatchObject({ status: 'completed', rowsImported: 3, rowsFailed: 1 });
-    expect(response.body.errors).toEqual([expect.objectContaining({ line: 5, field: 'phone', message: 'phone is not a valid phone number (+39 12)' })]);
-    const rows = (await db.query('SELECT email, phone FROM customer_profile.customers WHERE email LIKE $1 ORDER BY email', [`%-${u}@example.com`])).rows;
+    expect(response.body.errors).toEqual([
+      expect.objectContaining({ line: 5, field: 'phone', message: 'phone is not a valid phone number (+39 12)' }),
+    ]);
+    const rows = (
+      await db.query('SELECT email, phone FROM customer_profile.customers WHERE email LIKE $1 ORDER BY email', [
+        `%-${u}@example.com`,
+      ])
+    ).rows;
     expect(rows).toEqual([
       { email: `ana-${u}@example.com`, phone: brazil!.e164 },
       { email: `maria-${u}@example.com`, phone: italy!.e164 },

@@ -33,17 +33,26 @@ describe('production bundle', () => {
       await promisify(execFile)('bash', [path.join(repoRoot(), 'deploy', 'helm', 'bundle.sh'), service, bundle], {
         timeout: 600_000,
         maxBuffer: 64 * 1024 * 1024,
-        env: { ...process.env, npm_config_prefer_offline: 'true', PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}` },
+        env: {
+          ...process.env,
+          npm_config_prefer_offline: 'true',
+          PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}`,
+        },
       });
       const main = path.join(bundle, 'dist', 'apps', service, 'src', 'main.js');
       expect(existsSync(main)).toBe(true);
       expect(existsSync(path.join(bundle, 'node_modules', 'kafkajs'))).toBe(true);
       // npm install applied patches/ (patch-package, postinstall): the image's kafkajs arms no negative timer.
       const requestQueue = path.join('node_modules', 'kafkajs', 'src', 'network', 'requestQueue', 'index.js');
-      expect(readFileSync(path.join(bundle, requestQueue), 'utf8')).toContain('Patched (Rapport, patches/kafkajs+2.2.4.patch');
+      expect(readFileSync(path.join(bundle, requestQueue), 'utf8')).toContain(
+        'Patched (Rapport, patches/kafkajs+2.2.4.patch',
+      );
       expect(existsSync(path.join(bundle, 'patches'))).toBe(false);
       for (const devOnly of ['jest', 'typescript', '@swc/core', 'eslint']) {
-        expect({ devOnly, present: existsSync(path.join(bundle, 'node_modules', devOnly)) }).toEqual({ devOnly, present: false });
+        expect({ devOnly, present: existsSync(path.join(bundle, 'node_modules', devOnly)) }).toEqual({
+          devOnly,
+          present: false,
+        });
       }
       expect(existsSync(path.join(bundle, 'apps'))).toBe(false); // no sources in the runtime image
       const others = SERVICE_NAMES.filter((s) => s !== service && existsSync(path.join(bundle, 'dist', 'apps', s)));
@@ -63,8 +72,11 @@ describe('production bundle', () => {
       .expect(201);
     await eventually(
       async () =>
-        (await request(stackInfo().gatewayUrl).get(`/api/v1/customers/${created.body.id}/360`).set('authorization', await bearer('exec')))
-          .body.analytics !== null,
+        (
+          await request(stackInfo().gatewayUrl)
+            .get(`/api/v1/customers/${created.body.id}/360`)
+            .set('authorization', await bearer('exec'))
+        ).body.analytics !== null,
       20_000,
       'analytics (bundled) to learn of the customer',
     );

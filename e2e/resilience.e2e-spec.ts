@@ -44,7 +44,10 @@ describe('resilience', () => {
     expect(ids.length).toBeGreaterThanOrEqual(20);
     const counted = await eventually(
       async () => {
-        const { rows } = await db.query('SELECT count(*)::int AS n FROM analytics.customer_facts WHERE customer_id = ANY($1::uuid[])', [ids]);
+        const { rows } = await db.query(
+          'SELECT count(*)::int AS n FROM analytics.customer_facts WHERE customer_id = ANY($1::uuid[])',
+          [ids],
+        );
         return rows[0].n === ids.length ? rows[0].n : undefined;
       },
       90_000,
@@ -66,11 +69,16 @@ describe('resilience', () => {
     const logFile = `${stackInfo().logDir}/customer-profile.log`;
     const logBefore = readFileSync(logFile, 'utf8').length;
     await control('services/customer-profile/stop');
-    const down = await request(stackInfo().gatewayUrl).get(`/api/v1/customers/${id}`).set('authorization', await bearer('agent1'));
+    const down = await request(stackInfo().gatewayUrl)
+      .get(`/api/v1/customers/${id}`)
+      .set('authorization', await bearer('agent1'));
     expect(down.status).toBe(502);
     expect(down.body.type).toBe('https://rapport.dev/problems/upstream-unavailable');
     await control('services/customer-profile/start');
-    await request(stackInfo().gatewayUrl).get(`/api/v1/customers/${id}`).set('authorization', await bearer('agent1')).expect(200);
+    await request(stackInfo().gatewayUrl)
+      .get(`/api/v1/customers/${id}`)
+      .set('authorization', await bearer('agent1'))
+      .expect(200);
     // This stop's own lines: the graceful sequence ran to its end (no SIGKILL from the stack).
     const log = readFileSync(logFile, 'utf8').slice(logBefore);
     expect(log).toMatch(/"msg":"shutting down: readiness off/);

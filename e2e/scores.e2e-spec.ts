@@ -42,14 +42,24 @@ describe('scores from analytics', () => {
   };
   const scored = (customerId: string, score: { valueTier: 'A' | 'B' | 'C'; churnRisk: number; scoredAt: string }) =>
     createEnvelope(CustomerScoredV1, customerId, { customerId, recency: 4, frequency: 3, monetary: 5, ...score });
-  const publish = async (...events: EventEnvelope[]) => producer.send(events.map((e) => ({ topic: Topics.scores.name, ...toBinaryMode(e) })));
+  const publish = async (...events: EventEnvelope[]) =>
+    producer.send(events.map((e) => ({ topic: Topics.scores.name, ...toBinaryMode(e) })));
   const consumed = (eventId: string) =>
-    eventually(async () => (await db.query(`SELECT 1 FROM customer_profile.inbox WHERE event_id = $1`, [eventId])).rowCount === 1, 30_000, `event ${eventId} consumed`);
-  const lifecycle = async (id: string) => (await gateway().get(`/api/v1/customers/${id}/lifecycle`).set('authorization', agent1).expect(200)).body;
-  const moves = async (id: string) =>
-    (await db.query(`SELECT payload FROM customer_profile.outbox WHERE message_key = $1 AND event_type = $2 ORDER BY seq`, [id, LIFECYCLE])).rows.map(
-      (r: { payload: string }) => JSON.parse(r.payload),
+    eventually(
+      async () =>
+        (await db.query(`SELECT 1 FROM customer_profile.inbox WHERE event_id = $1`, [eventId])).rowCount === 1,
+      30_000,
+      `event ${eventId} consumed`,
     );
+  const lifecycle = async (id: string) =>
+    (await gateway().get(`/api/v1/customers/${id}/lifecycle`).set('authorization', agent1).expect(200)).body;
+  const moves = async (id: string) =>
+    (
+      await db.query(
+        `SELECT payload FROM customer_profile.outbox WHERE message_key = $1 AND event_type = $2 ORDER BY seq`,
+        [id, LIFECYCLE],
+      )
+    ).rows.map((r: { payload: string }) => JSON.parse(r.payload));
 
   it('sets the value tier and makes a high-value, low-risk active customer loyal; ignores older scores', async () => {
     const id = await customer('active');
@@ -57,9 +67,24 @@ describe('scores from analytics', () => {
     await publish(first);
     await consumed(first.id);
     const view = await lifecycle(id);
-    expect(view).toMatchObject({ stage: 'loyal', valueTier: 'A', churnRisk: 0.1, scoredAt: '2026-11-20T00:00:00.000Z' });
-    expect(view.history).toEqual([expect.objectContaining({ from: 'active', to: 'loyal', reason: 'scored by analytics', automatic: true, changedBy: null })]);
-    expect(await moves(id)).toEqual([{ customerId: id, from: 'active', to: 'loyal', reason: 'scored by analytics', changedAt: expect.any(String) }]);
+    expect(view).toMatchObject({
+      stage: 'loyal',
+      valueTier: 'A',
+      churnRisk: 0.1,
+      scoredAt: '2026-11-20T00:00:00.000Z',
+    });
+    expect(view.history).toEqual([
+      expect.objectContaining({
+        from: 'active',
+        to: 'loyal',
+        reason: 'scored by analytics',
+        automatic: true,
+        changedBy: null,
+      }),
+    ]);
+    expect(await moves(id)).toEqual([
+      { customerId: id, from: 'active', to: 'loyal', reason: 'scored by analytics', changedAt: expect.any(String) },
+    ]);
 
     const older = scored(id, { valueTier: 'C', churnRisk: 0.9, scoredAt: '2026-11-19T00:00:00Z' });
     await publish(older);
@@ -80,12 +105,16 @@ describe('scores from analytics', () => {
     await eventually(async () => (await lifecycle(fresh)).stage === 'at_risk', 30_000, 'the new customer at risk');
     await consumed(prospectScore.id);
     expect(await lifecycle(loyal)).toMatchObject({ stage: 'at_risk', valueTier: 'A', churnRisk: 0.85 });
-    expect(await moves(loyal)).toEqual([expect.objectContaining({ from: 'loyal', to: 'at_risk', reason: 'scored by analytics' })]);
+    expect(await moves(loyal)).toEqual([
+      expect.objectContaining({ from: 'loyal', to: 'at_risk', reason: 'scored by analytics' }),
+    ]);
     expect(await moves(fresh)).toEqual([expect.objectContaining({ from: 'new', to: 'at_risk' })]);
     // a prospect has nothing to lose yet: the tier is kept, the stage stays
     expect(await lifecycle(prospect)).toMatchObject({ stage: 'prospect', valueTier: 'B' });
     expect(await moves(prospect)).toEqual([]);
-    const inbox = await db.query(`SELECT count(*)::int AS n FROM customer_profile.inbox WHERE event_id = $1`, [risky.id]);
+    const inbox = await db.query(`SELECT count(*)::int AS n FROM customer_profile.inbox WHERE event_id = $1`, [
+      risky.id,
+    ]);
     expect(inbox.rows[0].n).toBe(1);
   });
 
@@ -123,7 +152,9 @@ describe('scores from analytics', () => {
       `SELECT customer_id, reason FROM customer_profile.ownership_history WHERE customer_id = ANY($1::uuid[]) AND change = 'recycled'`,
       [[a61, b31, c16, none31]],
     );
-    expect(Object.fromEntries(reasons.rows.map((r: { customer_id: string; reason: string }) => [r.customer_id, r.reason]))).toEqual({
+    expect(
+      Object.fromEntries(reasons.rows.map((r: { customer_id: string; reason: string }) => [r.customer_id, r.reason])),
+    ).toEqual({
       [a61]: 'no contact for 60 days',
       [b31]: 'no contact for 30 days',
       [c16]: 'no contact for 15 days',

@@ -79,23 +79,48 @@ describe('segments through the gateway', () => {
   };
 
   const createSegment = async (body: Record<string, unknown>, who: User = 'agent1') =>
-    (await gateway().post('/api/v1/segments').set('authorization', auth[who]!).send({ name: `分群 ${tag}`, ...body }).expect(201)).body;
-  const count = async (id: string, who: User) => (await gateway().get(`/api/v1/segments/${id}/count`).set('authorization', auth[who]!).expect(200)).body.count as number;
+    (
+      await gateway()
+        .post('/api/v1/segments')
+        .set('authorization', auth[who]!)
+        .send({ name: `分群 ${tag}`, ...body })
+        .expect(201)
+    ).body;
+  const count = async (id: string, who: User) =>
+    (await gateway().get(`/api/v1/segments/${id}/count`).set('authorization', auth[who]!).expect(200)).body
+      .count as number;
   const memberIds = async (id: string, who: User) =>
-    ((await gateway().get(`/api/v1/segments/${id}/members`).set('authorization', auth[who]!).expect(200)).body.items as { id: string }[]).map((c) => c.id).sort();
+    (
+      (await gateway().get(`/api/v1/segments/${id}/members`).set('authorization', auth[who]!).expect(200)).body
+        .items as { id: string }[]
+    )
+      .map((c) => c.id)
+      .sort();
   const preview = async (conditions: unknown[], who: User = 'admin') =>
-    (await gateway().post('/api/v1/segments/preview').set('authorization', auth[who]!).send({ definition: { conditions: [{ field: 'tags', op: 'hasAny', value: [tag] }, ...conditions] } }).expect(200))
-      .body as { count: number; items: { id: string }[] };
-  const segmentRows = async () => (await db.query(`SELECT count(*)::int AS n FROM customer_profile.segments WHERE name LIKE $1`, [`%${tag}%`])).rows[0].n as number;
+    (
+      await gateway()
+        .post('/api/v1/segments/preview')
+        .set('authorization', auth[who]!)
+        .send({ definition: { conditions: [{ field: 'tags', op: 'hasAny', value: [tag] }, ...conditions] } })
+        .expect(200)
+    ).body as { count: number; items: { id: string }[] };
+  const segmentRows = async () =>
+    (await db.query(`SELECT count(*)::int AS n FROM customer_profile.segments WHERE name LIKE $1`, [`%${tag}%`]))
+      .rows[0].n as number;
   const sorted = (...values: string[]) => [...values].sort();
 
   beforeAll(async () => {
     db = await adminClient();
     for (const user of ['agent1', 'agent2', 'manager', 'analyst', 'admin', 'exec'] as const) {
       auth[user] = await bearer(user);
-      subs[user] = JSON.parse(Buffer.from((await userToken(user)).split('.')[1]!, 'base64url').toString('utf8')).sub as string;
+      subs[user] = JSON.parse(Buffer.from((await userToken(user)).split('.')[1]!, 'base64url').toString('utf8'))
+        .sub as string;
     }
-    await gateway().post('/api/v1/custom-fields').set('authorization', auth.admin!).send({ key: scoreKey, type: 'number' }).expect(201);
+    await gateway()
+      .post('/api/v1/custom-fields')
+      .set('authorization', auth.admin!)
+      .send({ key: scoreKey, type: 'number' })
+      .expect(201);
     ids.a = await seed({ owner: 'agent1', team: 'north', tags: [tag, 'vip'], city: '杭州市', score: 5 });
     ids.b = await seed({ owner: 'agent1', team: 'north', kind: 'organisation', tags: [tag], city: '上海市', score: 1 });
     ids.c = await seed({ owner: null, team: null, tags: [tag], city: '杭州市' });
@@ -111,11 +136,17 @@ describe('segments through the gateway', () => {
     let segment: { id: string; version: number };
 
     beforeAll(async () => {
-      segment = await createSegment({ description: 'everyone of this run', definition: { conditions: [{ field: 'tags', op: 'hasAny', value: [tag] }] } });
+      segment = await createSegment({
+        description: 'everyone of this run',
+        definition: { conditions: [{ field: 'tags', op: 'hasAny', value: [tag] }] },
+      });
     });
 
     it('saves a definition and reads it back with its version as ETag', async () => {
-      const read = await gateway().get(`/api/v1/segments/${segment.id}`).set('authorization', auth.analyst!).expect(200);
+      const read = await gateway()
+        .get(`/api/v1/segments/${segment.id}`)
+        .set('authorization', auth.analyst!)
+        .expect(200);
       expect(read.headers.etag).toBe('"1"');
       expect(read.body).toMatchObject({
         id: segment.id,
@@ -143,7 +174,11 @@ describe('segments through the gateway', () => {
     });
 
     it('pages members by keyset with an opaque cursor', async () => {
-      const first = await gateway().get(`/api/v1/segments/${segment.id}/members`).query({ limit: 3 }).set('authorization', auth.admin!).expect(200);
+      const first = await gateway()
+        .get(`/api/v1/segments/${segment.id}/members`)
+        .query({ limit: 3 })
+        .set('authorization', auth.admin!)
+        .expect(200);
       expect(first.body.items).toHaveLength(3);
       expect(first.body.nextCursor).toEqual(expect.any(String));
       const second = await gateway()
@@ -152,37 +187,78 @@ describe('segments through the gateway', () => {
         .set('authorization', auth.admin!)
         .expect(200);
       expect(second.body.nextCursor).toBeNull();
-      expect([...first.body.items, ...second.body.items].map((c: { id: string }) => c.id)).toEqual(sorted(ids.a, ids.b, ids.c, ids.d));
-      const bad = await gateway().get(`/api/v1/segments/${segment.id}/members`).query({ cursor: 'nonsense' }).set('authorization', auth.admin!).expect(400);
+      expect([...first.body.items, ...second.body.items].map((c: { id: string }) => c.id)).toEqual(
+        sorted(ids.a, ids.b, ids.c, ids.d),
+      );
+      const bad = await gateway()
+        .get(`/api/v1/segments/${segment.id}/members`)
+        .query({ cursor: 'nonsense' })
+        .set('authorization', auth.admin!)
+        .expect(400);
       expect(bad.body.errors[0].field).toBe('cursor');
-      await gateway().get(`/api/v1/segments/${segment.id}/members`).query({ limit: 0 }).set('authorization', auth.admin!).expect(400);
+      await gateway()
+        .get(`/api/v1/segments/${segment.id}/members`)
+        .query({ limit: 0 })
+        .set('authorization', auth.admin!)
+        .expect(400);
     });
 
     it('masks members for a caller without pii:read and audits unmasked reads', async () => {
-      const masked = await gateway().get(`/api/v1/segments/${segment.id}/members`).set('authorization', auth.analyst!).expect(200);
+      const masked = await gateway()
+        .get(`/api/v1/segments/${segment.id}/members`)
+        .set('authorization', auth.analyst!)
+        .expect(200);
       const a = masked.body.items.find((c: { id: string }) => c.id === ids.a);
       expect(a.email).toMatch(/^s\*\*\*@example\.com$/);
       expect(a.phone).toContain('****');
       expect(a.addresses[0].street).not.toBe('龙井路 1 号');
-      const plain = await gateway().get(`/api/v1/segments/${segment.id}/members`).set('authorization', auth.agent1!).expect(200);
-      expect(plain.body.items.find((c: { id: string }) => c.id === ids.a).email).toBe(`seg.${ids.a.slice(0, 8)}@example.com`);
-      const audit = await db.query(`SELECT actor, pii_unmasked FROM gateway.audit_log WHERE action = 'segment.members' AND resource_id = $1`, [segment.id]);
+      const plain = await gateway()
+        .get(`/api/v1/segments/${segment.id}/members`)
+        .set('authorization', auth.agent1!)
+        .expect(200);
+      expect(plain.body.items.find((c: { id: string }) => c.id === ids.a).email).toBe(
+        `seg.${ids.a.slice(0, 8)}@example.com`,
+      );
+      const audit = await db.query(
+        `SELECT actor, pii_unmasked FROM gateway.audit_log WHERE action = 'segment.members' AND resource_id = $1`,
+        [segment.id],
+      );
       expect(audit.rows).toContainEqual({ actor: subs.agent1, pii_unmasked: true });
       expect(audit.rows.map((r: { actor: string }) => r.actor)).not.toContain(subs.analyst);
     });
 
     it('combines AND with an any-group over geography, kind and tags', async () => {
-      const result = await preview([{ any: [{ field: 'city', op: 'eq', value: '上海市' }, { field: 'tags', op: 'hasAll', value: [tag, 'vip'] }] }]);
+      const result = await preview([
+        {
+          any: [
+            { field: 'city', op: 'eq', value: '上海市' },
+            { field: 'tags', op: 'hasAll', value: [tag, 'vip'] },
+          ],
+        },
+      ]);
       expect(result.items.map((c) => c.id).sort()).toEqual(sorted(ids.a, ids.b, ids.d));
       expect(result.count).toBe(3);
-      expect((await preview([{ field: 'kind', op: 'eq', value: 'person' }, { field: 'city', op: 'notIn', value: ['杭州市'] }])).count).toBe(0);
+      expect(
+        (
+          await preview([
+            { field: 'kind', op: 'eq', value: 'person' },
+            { field: 'city', op: 'notIn', value: ['杭州市'] },
+          ])
+        ).count,
+      ).toBe(0);
       expect((await preview([{ field: 'inPool', op: 'eq', value: true }])).items.map((c) => c.id)).toEqual([ids.c]);
-      expect((await preview([{ field: 'team', op: 'in', value: ['north', 'south'] }], 'agent2')).items.map((c) => c.id)).toEqual([ids.d]);
+      expect(
+        (await preview([{ field: 'team', op: 'in', value: ['north', 'south'] }], 'agent2')).items.map((c) => c.id),
+      ).toEqual([ids.d]);
     });
 
     it('filters by a custom field by its type', async () => {
-      expect((await preview([{ field: `customFields.${scoreKey}`, op: 'between', value: [3, 10] }])).items.map((c) => c.id)).toEqual([ids.a]);
-      expect((await preview([{ field: `customFields.${scoreKey}`, op: 'eq', value: 1 }])).items.map((c) => c.id)).toEqual([ids.b]);
+      expect(
+        (await preview([{ field: `customFields.${scoreKey}`, op: 'between', value: [3, 10] }])).items.map((c) => c.id),
+      ).toEqual([ids.a]);
+      expect(
+        (await preview([{ field: `customFields.${scoreKey}`, op: 'eq', value: 1 }])).items.map((c) => c.id),
+      ).toEqual([ids.b]);
     });
 
     it('filters by purchase aggregates after purchases are posted', async () => {
@@ -194,9 +270,21 @@ describe('segments through the gateway', () => {
         occurredAt,
         lines: [{ sku: 'TEA-001', name: '西湖龙井', category: 'tea', quantity: 1, unitPrice }],
       });
-      await gateway().post(`/api/v1/customers/${ids.a}/purchases`).set('authorization', auth.agent1!).send(order('CNY', 177)).expect(201);
-      await gateway().post(`/api/v1/customers/${ids.a}/purchases`).set('authorization', auth.agent1!).send(order('CNY', 100)).expect(201);
-      await gateway().post(`/api/v1/customers/${ids.c}/purchases`).set('authorization', auth.agent1!).send(order('USD', 10, '2025-01-10T10:00:00+08:00')).expect(201);
+      await gateway()
+        .post(`/api/v1/customers/${ids.a}/purchases`)
+        .set('authorization', auth.agent1!)
+        .send(order('CNY', 177))
+        .expect(201);
+      await gateway()
+        .post(`/api/v1/customers/${ids.a}/purchases`)
+        .set('authorization', auth.agent1!)
+        .send(order('CNY', 100))
+        .expect(201);
+      await gateway()
+        .post(`/api/v1/customers/${ids.c}/purchases`)
+        .set('authorization', auth.agent1!)
+        .send(order('USD', 10, '2025-01-10T10:00:00+08:00'))
+        .expect(201);
 
       const idsOf = async (conditions: unknown[]) => (await preview(conditions)).items.map((c) => c.id).sort();
       expect(await idsOf([{ field: 'purchaseCount', op: 'gte', value: 2 }])).toEqual([ids.a]);
@@ -204,36 +292,77 @@ describe('segments through the gateway', () => {
       expect(await idsOf([{ field: 'totalSpent', op: 'between', value: [50, '100.00'] }])).toEqual([ids.c]); // 10 USD = 71 CNY
       expect(await idsOf([{ field: 'totalSpent', op: 'gte', value: 277 }])).toEqual([ids.a]);
       expect(await idsOf([{ field: 'lastPurchaseAt', op: 'withinDays', value: 30 }])).toEqual([ids.a]);
-      expect(await idsOf([{ field: 'lastPurchaseAt', op: 'notWithinDays', value: 30 }])).toEqual(sorted(ids.b, ids.c, ids.d));
+      expect(await idsOf([{ field: 'lastPurchaseAt', op: 'notWithinDays', value: 30 }])).toEqual(
+        sorted(ids.b, ids.c, ids.d),
+      );
       expect(await idsOf([{ field: 'lastPurchaseAt', op: 'lte', value: '2025-01-10' }])).toEqual([ids.c]);
     });
 
     it('streams the members as CSV with the customers export columns, masked without pii:read', async () => {
-      const plain = await gateway().get(`/api/v1/segments/${segment.id}/export`).set('authorization', auth.agent1!).buffer(true).parse(textBody).expect(200);
+      const plain = await gateway()
+        .get(`/api/v1/segments/${segment.id}/export`)
+        .set('authorization', auth.agent1!)
+        .buffer(true)
+        .parse(textBody)
+        .expect(200);
       expect(plain.headers['content-type']).toMatch(/^text\/csv/);
-      const lines = (plain.body as string).replace(/^\uFEFF/, '').trim().split('\n');
+      const lines = (plain.body as string)
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\n');
       // The fixed columns, then one cf.<key> column per custom field defined (other tests define some).
-      expect(lines[0]).toMatch(/^id,kind,name,email,phone,sourceChannel,ownerId,team,lifecycleStage,tags,createdAt,valueTier(,cf\.[a-z0-9_]+)*$/);
-      expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(sorted(ids.a, ids.b, ids.c));
+      expect(lines[0]).toMatch(
+        /^id,kind,name,email,phone,sourceChannel,ownerId,team,lifecycleStage,tags,createdAt,valueTier(,cf\.[a-z0-9_]+)*$/,
+      );
+      expect(
+        lines
+          .slice(1)
+          .map((l) => l.split(',')[0])
+          .sort(),
+      ).toEqual(sorted(ids.a, ids.b, ids.c));
       expect(lines.find((l) => l.startsWith(ids.a))).toContain(`seg.${ids.a.slice(0, 8)}@example.com`);
-      const masked = await gateway().get(`/api/v1/segments/${segment.id}/export`).set('authorization', auth.analyst!).buffer(true).parse(textBody).expect(200);
+      const masked = await gateway()
+        .get(`/api/v1/segments/${segment.id}/export`)
+        .set('authorization', auth.analyst!)
+        .buffer(true)
+        .parse(textBody)
+        .expect(200);
       const maskedLines = (masked.body as string).trim().split('\n');
       expect(maskedLines).toHaveLength(5);
       expect(maskedLines.find((l) => l.startsWith(ids.a))).toContain('s***@example.com');
-      const audit = await db.query(`SELECT count(*)::int AS n FROM gateway.audit_log WHERE action = 'segment.export' AND actor = $1 AND pii_unmasked`, [subs.agent1]);
+      const audit = await db.query(
+        `SELECT count(*)::int AS n FROM gateway.audit_log WHERE action = 'segment.export' AND actor = $1 AND pii_unmasked`,
+        [subs.agent1],
+      );
       expect(audit.rows[0].n).toBeGreaterThan(0);
     });
 
     it('updates with If-Match: a stale version gets 412, and only writers may change it', async () => {
-      const stale = await gateway().patch(`/api/v1/segments/${segment.id}`).set('authorization', auth.agent1!).set('if-match', '"7"').send({ name: `改名 ${tag}` }).expect(412);
+      const stale = await gateway()
+        .patch(`/api/v1/segments/${segment.id}`)
+        .set('authorization', auth.agent1!)
+        .set('if-match', '"7"')
+        .send({ name: `改名 ${tag}` })
+        .expect(412);
       expect(stale.body.currentVersion).toBe(1);
-      await gateway().patch(`/api/v1/segments/${segment.id}`).set('authorization', auth.agent2!).send({ name: `改名 ${tag}` }).expect(403);
-      await gateway().patch(`/api/v1/segments/${segment.id}`).set('authorization', auth.analyst!).send({ name: `改名 ${tag}` }).expect(403);
+      await gateway()
+        .patch(`/api/v1/segments/${segment.id}`)
+        .set('authorization', auth.agent2!)
+        .send({ name: `改名 ${tag}` })
+        .expect(403);
+      await gateway()
+        .patch(`/api/v1/segments/${segment.id}`)
+        .set('authorization', auth.analyst!)
+        .send({ name: `改名 ${tag}` })
+        .expect(403);
       const updated = await gateway()
         .patch(`/api/v1/segments/${segment.id}`)
         .set('authorization', auth.manager!)
         .set('if-match', '"1"')
-        .send({ name: `改名 ${tag}`, definition: { match: 'any', conditions: [{ field: 'tags', op: 'hasAll', value: [tag, 'vip'] }] } })
+        .send({
+          name: `改名 ${tag}`,
+          definition: { match: 'any', conditions: [{ field: 'tags', op: 'hasAll', value: [tag, 'vip'] }] },
+        })
         .expect(200);
       expect(updated.headers.etag).toBe('"2"');
       expect(updated.body).toMatchObject({ name: `改名 ${tag}`, version: 2, writable: true });
@@ -244,7 +373,14 @@ describe('segments through the gateway', () => {
       const bad = await gateway()
         .patch(`/api/v1/segments/${segment.id}`)
         .set('authorization', auth.agent1!)
-        .send({ definition: { conditions: [{ field: 'tags', op: 'hasAny', value: [tag] }, { field: 'tags', op: 'eq', value: tag }] } })
+        .send({
+          definition: {
+            conditions: [
+              { field: 'tags', op: 'hasAny', value: [tag] },
+              { field: 'tags', op: 'eq', value: tag },
+            ],
+          },
+        })
         .expect(400);
       expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['definition.conditions[1].op']);
       const read = await gateway().get(`/api/v1/segments/${segment.id}`).set('authorization', auth.agent1!).expect(200);
@@ -255,33 +391,79 @@ describe('segments through the gateway', () => {
   describe('bad definitions', () => {
     it.each([
       [{ conditions: [{ field: 'kind', op: 'like', value: 'p%' }] }, 400, 'definition.conditions[0].op'],
-      [{ conditions: [{ field: 'kind', op: 'eq', value: 'p' }, { field: "name' OR 1=1 --", op: 'eq', value: 'x' }] }, 400, 'definition.conditions[1].field'],
-      [{ conditions: [{ any: [{ field: 'purchaseCount', op: 'gte', value: -1 }] }] }, 400, 'definition.conditions[0].any[0].value'],
+      [
+        {
+          conditions: [
+            { field: 'kind', op: 'eq', value: 'p' },
+            { field: "name' OR 1=1 --", op: 'eq', value: 'x' },
+          ],
+        },
+        400,
+        'definition.conditions[1].field',
+      ],
+      [
+        { conditions: [{ any: [{ field: 'purchaseCount', op: 'gte', value: -1 }] }] },
+        400,
+        'definition.conditions[0].any[0].value',
+      ],
       [{ conditions: [] }, 400, 'definition.conditions'],
       [{ conditions: [{ field: 'inPool', op: 'eq', value: true }], limit: 5 }, 400, 'definition.limit'],
-      [{ conditions: [{ field: 'tags', op: 'hasAny', value: ['x'] }, { field: 'customFields.no_such_field', op: 'eq', value: 1 }] }, 422, 'definition.conditions[1].field'],
+      [
+        {
+          conditions: [
+            { field: 'tags', op: 'hasAny', value: ['x'] },
+            { field: 'customFields.no_such_field', op: 'eq', value: 1 },
+          ],
+        },
+        422,
+        'definition.conditions[1].field',
+      ],
     ])('refuses %j with %d naming %s, writing nothing', async (definition, status, path) => {
       const before = await segmentRows();
-      const created = await gateway().post('/api/v1/segments').set('authorization', auth.agent1!).send({ name: `坏 ${tag}`, definition }).expect(status);
+      const created = await gateway()
+        .post('/api/v1/segments')
+        .set('authorization', auth.agent1!)
+        .send({ name: `坏 ${tag}`, definition })
+        .expect(status);
       expect(created.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(created.body.errors.map((e: { field: string }) => e.field)).toContain(path);
-      const previewed = await gateway().post('/api/v1/segments/preview').set('authorization', auth.analyst!).send({ definition }).expect(status);
+      const previewed = await gateway()
+        .post('/api/v1/segments/preview')
+        .set('authorization', auth.analyst!)
+        .send({ definition })
+        .expect(status);
       expect(previewed.body.errors.map((e: { field: string }) => e.field)).toContain(path);
       expect(await segmentRows()).toBe(before);
     });
 
     it('requires a definition for a dynamic segment and none for a static list', async () => {
-      const missing = await gateway().post('/api/v1/segments').set('authorization', auth.agent1!).send({ name: `坏 ${tag}` }).expect(400);
+      const missing = await gateway()
+        .post('/api/v1/segments')
+        .set('authorization', auth.agent1!)
+        .send({ name: `坏 ${tag}` })
+        .expect(400);
       expect(missing.body.errors[0].field).toBe('definition');
       const extra = await gateway()
         .post('/api/v1/segments')
         .set('authorization', auth.agent1!)
-        .send({ name: `坏 ${tag}`, kind: 'static', definition: { conditions: [{ field: 'inPool', op: 'eq', value: true }] } })
+        .send({
+          name: `坏 ${tag}`,
+          kind: 'static',
+          definition: { conditions: [{ field: 'inPool', op: 'eq', value: true }] },
+        })
         .expect(400);
       expect(extra.body.errors[0].field).toBe('definition');
-      const notObject = await gateway().post('/api/v1/segments').set('authorization', auth.agent1!).send({ name: `坏 ${tag}`, definition: 'kind = person' }).expect(400);
+      const notObject = await gateway()
+        .post('/api/v1/segments')
+        .set('authorization', auth.agent1!)
+        .send({ name: `坏 ${tag}`, definition: 'kind = person' })
+        .expect(400);
       expect(notObject.body.errors[0].field).toBe('definition');
-      await gateway().post('/api/v1/segments').set('authorization', auth.agent1!).send({ name: '', definition: {} }).expect(400);
+      await gateway()
+        .post('/api/v1/segments')
+        .set('authorization', auth.agent1!)
+        .send({ name: '', definition: {} })
+        .expect(400);
     });
   });
 
@@ -302,7 +484,11 @@ describe('segments through the gateway', () => {
       expect(added.body.added.sort()).toEqual(sorted(ids.a, ids.c));
       expect(added.body.alreadyMembers).toEqual([]);
       expect(added.body.notFound.sort()).toEqual(sorted(ids.d, ids.erased, unknown));
-      const again = await gateway().post(`/api/v1/segments/${list.id}/members`).set('authorization', auth.agent1!).send({ customerIds: [ids.a, ids.c] }).expect(200);
+      const again = await gateway()
+        .post(`/api/v1/segments/${list.id}/members`)
+        .set('authorization', auth.agent1!)
+        .send({ customerIds: [ids.a, ids.c] })
+        .expect(200);
       expect(again.body.added).toEqual([]);
       expect(again.body.notFound).toEqual([]);
       expect(again.body.alreadyMembers.sort()).toEqual(sorted(ids.a, ids.c));
@@ -312,12 +498,23 @@ describe('segments through the gateway', () => {
     });
 
     it('removes by body or query, idempotently', async () => {
-      const removed = await gateway().delete(`/api/v1/segments/${list.id}/members`).set('authorization', auth.agent1!).send({ customerIds: [ids.a] }).expect(200);
+      const removed = await gateway()
+        .delete(`/api/v1/segments/${list.id}/members`)
+        .set('authorization', auth.agent1!)
+        .send({ customerIds: [ids.a] })
+        .expect(200);
       expect(removed.body).toEqual({ removed: [ids.a], notMembers: [], notFound: [] });
-      const again = await gateway().delete(`/api/v1/segments/${list.id}/members`).query({ customerIds: `${ids.a},${ids.d}` }).set('authorization', auth.agent1!).expect(200);
+      const again = await gateway()
+        .delete(`/api/v1/segments/${list.id}/members`)
+        .query({ customerIds: `${ids.a},${ids.d}` })
+        .set('authorization', auth.agent1!)
+        .expect(200);
       expect(again.body).toEqual({ removed: [], notMembers: [ids.a], notFound: [ids.d] });
       expect(await memberIds(list.id, 'admin')).toEqual([ids.c]);
-      const none = await gateway().delete(`/api/v1/segments/${list.id}/members`).set('authorization', auth.agent1!).expect(400);
+      const none = await gateway()
+        .delete(`/api/v1/segments/${list.id}/members`)
+        .set('authorization', auth.agent1!)
+        .expect(400);
       expect(none.body.errors[0].field).toBe('customerIds');
     });
 
@@ -334,15 +531,35 @@ describe('segments through the gateway', () => {
     });
 
     it('refuses bad ids, too many ids, other people’s lists and dynamic segments', async () => {
-      const bad = await gateway().post(`/api/v1/segments/${list.id}/members`).set('authorization', auth.agent1!).send({ customerIds: ['nope'] }).expect(400);
+      const bad = await gateway()
+        .post(`/api/v1/segments/${list.id}/members`)
+        .set('authorization', auth.agent1!)
+        .send({ customerIds: ['nope'] })
+        .expect(400);
       expect(bad.body.errors[0].field).toBe('customerIds');
       const many = Array.from({ length: 1001 }, () => randomUUID());
-      const tooMany = await gateway().post(`/api/v1/segments/${list.id}/members`).set('authorization', auth.agent1!).send({ customerIds: many }).expect(400);
+      const tooMany = await gateway()
+        .post(`/api/v1/segments/${list.id}/members`)
+        .set('authorization', auth.agent1!)
+        .send({ customerIds: many })
+        .expect(400);
       expect(tooMany.body.errors[0].field).toBe('customerIds');
-      await gateway().post(`/api/v1/segments/${list.id}/members`).set('authorization', auth.agent2!).send({ customerIds: [ids.d] }).expect(403);
-      await gateway().post(`/api/v1/segments/${list.id}/members`).set('authorization', auth.analyst!).send({ customerIds: [ids.c] }).expect(403);
+      await gateway()
+        .post(`/api/v1/segments/${list.id}/members`)
+        .set('authorization', auth.agent2!)
+        .send({ customerIds: [ids.d] })
+        .expect(403);
+      await gateway()
+        .post(`/api/v1/segments/${list.id}/members`)
+        .set('authorization', auth.analyst!)
+        .send({ customerIds: [ids.c] })
+        .expect(403);
       const dynamic = await createSegment({ definition: { conditions: [{ field: 'inPool', op: 'eq', value: true }] } });
-      await gateway().post(`/api/v1/segments/${dynamic.id}/members`).set('authorization', auth.agent1!).send({ customerIds: [ids.c] }).expect(409);
+      await gateway()
+        .post(`/api/v1/segments/${dynamic.id}/members`)
+        .set('authorization', auth.agent1!)
+        .send({ customerIds: [ids.c] })
+        .expect(409);
       expect(await memberIds(list.id, 'admin')).toEqual([ids.c]);
     });
   });
@@ -363,7 +580,11 @@ describe('segments through the gateway', () => {
       await gateway().get(`/api/v1/segments/${unknown}/count`).set('authorization', auth.agent1!).expect(404);
       await gateway().get(`/api/v1/segments/${unknown}/members`).set('authorization', auth.agent1!).expect(404);
       await gateway().get(`/api/v1/segments/${unknown}/export`).set('authorization', auth.agent1!).expect(404);
-      await gateway().patch(`/api/v1/segments/${unknown}`).set('authorization', auth.agent1!).send({ name: 'x' }).expect(404);
+      await gateway()
+        .patch(`/api/v1/segments/${unknown}`)
+        .set('authorization', auth.agent1!)
+        .send({ name: 'x' })
+        .expect(404);
       await gateway().get('/api/v1/segments/not-a-uuid').set('authorization', auth.agent1!).expect(400);
       const doomed = await createSegment({ definition: { conditions: [{ field: 'inPool', op: 'eq', value: true }] } });
       await gateway().delete(`/api/v1/segments/${doomed.id}`).set('authorization', auth.agent2!).expect(403);
@@ -372,4 +593,3 @@ describe('segments through the gateway', () => {
     });
   });
 });
-

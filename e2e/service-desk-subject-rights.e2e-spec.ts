@@ -20,9 +20,17 @@ describe('service-desk takes part in merges and erasures', () => {
   });
 
   const create = async (): Promise<string> =>
-    (await gateway().post('/api/v1/customers').query({ force: 'true' }).set('authorization', agent1).send(customerRequest()).expect(201)).body.id as string;
+    (
+      await gateway()
+        .post('/api/v1/customers')
+        .query({ force: 'true' })
+        .set('authorization', agent1)
+        .send(customerRequest())
+        .expect(201)
+    ).body.id as string;
   const rowsOf = async (customerId: string) =>
-    (await db.query('SELECT customer_id FROM service_desk.customer_refs WHERE customer_id = $1', [customerId])).rowCount ?? 0;
+    (await db.query('SELECT customer_id FROM service_desk.customer_refs WHERE customer_id = $1', [customerId]))
+      .rowCount ?? 0;
   /** Any uuid column of any table of service-desk's schema holding the id. */
   const anywhere = async (customerId: string) => {
     const { rows } = await db.query<{ table_name: string; column_name: string }>(
@@ -30,7 +38,8 @@ describe('service-desk takes part in merges and erasures', () => {
     );
     let found = 0;
     for (const { table_name: table, column_name: column } of rows) {
-      found += (await db.query(`SELECT 1 FROM service_desk."${table}" WHERE "${column}" = $1`, [customerId])).rowCount ?? 0;
+      found +=
+        (await db.query(`SELECT 1 FROM service_desk."${table}" WHERE "${column}" = $1`, [customerId])).rowCount ?? 0;
     }
     return found;
   };
@@ -38,13 +47,25 @@ describe('service-desk takes part in merges and erasures', () => {
   it('moves the merged customer to the survivor, then forgets both on erasure', async () => {
     const survivor = await create();
     const source = await create();
-    await eventually(async () => (await rowsOf(survivor)) === 1 && (await rowsOf(source)) === 1, 20_000, 'service-desk to know both customers');
+    await eventually(
+      async () => (await rowsOf(survivor)) === 1 && (await rowsOf(source)) === 1,
+      20_000,
+      'service-desk to know both customers',
+    );
 
-    await gateway().post(`/api/v1/customers/${survivor}/merge`).set('authorization', agent1).send({ sourceId: source }).expect(200);
+    await gateway()
+      .post(`/api/v1/customers/${survivor}/merge`)
+      .set('authorization', agent1)
+      .send({ sourceId: source })
+      .expect(200);
     await eventually(async () => (await rowsOf(source)) === 0, 20_000, 'service-desk to drop the merged id');
     expect(await rowsOf(survivor)).toBe(1);
 
     await gateway().delete(`/api/v1/customers/${survivor}`).set('authorization', agent1).expect(202);
-    await eventually(async () => (await anywhere(survivor)) === 0 && (await anywhere(source)) === 0, 20_000, 'service-desk to forget the customer');
+    await eventually(
+      async () => (await anywhere(survivor)) === 0 && (await anywhere(source)) === 0,
+      20_000,
+      'service-desk to forget the customer',
+    );
   });
 });

@@ -45,7 +45,10 @@ describe('supervision of the local stack', () => {
 
   /** SIGKILL to the service's process, through the control server (answers the pid it killed). */
   const kill = async (name: ServiceName): Promise<number> => {
-    const response = await fetch(`${stackInfo().controlUrl}/services/${name}/kill`, { method: 'POST', headers: { connection: 'close' } });
+    const response = await fetch(`${stackInfo().controlUrl}/services/${name}/kill`, {
+      method: 'POST',
+      headers: { connection: 'close' },
+    });
     const body = (await response.json()) as { pid?: number; error?: string };
     if (!response.ok || typeof body.pid !== 'number') throw new Error(`kill ${name} failed: ${JSON.stringify(body)}`);
     return body.pid;
@@ -63,9 +66,17 @@ describe('supervision of the local stack', () => {
 
   it('restarts loyalty killed under load, and credits every purchase of the outage exactly once', async () => {
     const agent1 = await bearer('agent1');
-    const created = await gateway().post('/api/v1/customers').set('authorization', agent1).send({ name: `Supervised ${randomUUID().slice(0, 8)}` }).expect(201);
+    const created = await gateway()
+      .post('/api/v1/customers')
+      .set('authorization', agent1)
+      .send({ name: `Supervised ${randomUUID().slice(0, 8)}` })
+      .expect(201);
     const customerId = created.body.id as string;
-    await eventually(async () => (await db.query('SELECT 1 FROM loyalty.members WHERE customer_id = $1', [customerId])).rowCount === 1, 20_000, 'the member account');
+    await eventually(
+      async () => (await db.query('SELECT 1 FROM loyalty.members WHERE customer_id = $1', [customerId])).rowCount === 1,
+      20_000,
+      'the member account',
+    );
 
     // About 7 purchases a second: well inside the gateway's rate limit (20/s per user, burst 60).
     const purchaseIds: string[] = [];
@@ -97,7 +108,11 @@ describe('supervision of the local stack', () => {
       const pid = await kill('loyalty');
       const outageStart = purchaseIds.length;
 
-      await eventually(async () => readFrom(stackLog(), stackLogFrom).includes('loyalty: back ('), 30_000, 'the stack to say loyalty is back');
+      await eventually(
+        async () => readFrom(stackLog(), stackLogFrom).includes('loyalty: back ('),
+        30_000,
+        'the stack to say loyalty is back',
+      );
       const outageEnd = purchaseIds.length;
       expect(Date.now() - killedAt).toBeLessThan(30_000);
       expect(await ready('loyalty')).toBe(true);
@@ -123,7 +138,11 @@ describe('supervision of the local stack', () => {
     const sources = purchaseIds.map((id) => `purchase:${id}`);
     await eventually(
       async () =>
-        (await db.query('SELECT count(*)::int AS n FROM loyalty.purchases WHERE purchase_id = ANY($1::uuid[])', [purchaseIds])).rows[0].n === purchaseIds.length,
+        (
+          await db.query('SELECT count(*)::int AS n FROM loyalty.purchases WHERE purchase_id = ANY($1::uuid[])', [
+            purchaseIds,
+          ])
+        ).rows[0].n === purchaseIds.length,
       60_000,
       'loyalty to have recorded every purchase',
     );

@@ -48,8 +48,12 @@ describe('traces in the local trace UI', () => {
     const spans = await eventually(
       async () => {
         const trace = await traceOf(traceId);
-        const has = (service: string, kind: ZipkinSpan['kind']) => trace.some((s) => serviceOf(s) === service && s.kind === kind);
-        return has('gateway', 'SERVER') && has('customer-profile', 'SERVER') && has('customer-profile', 'PRODUCER') && has('analytics', 'CONSUMER')
+        const has = (service: string, kind: ZipkinSpan['kind']) =>
+          trace.some((s) => serviceOf(s) === service && s.kind === kind);
+        return has('gateway', 'SERVER') &&
+          has('customer-profile', 'SERVER') &&
+          has('customer-profile', 'PRODUCER') &&
+          has('analytics', 'CONSUMER')
           ? trace
           : undefined;
       },
@@ -77,7 +81,11 @@ describe('traces in the local trace UI', () => {
     });
     // The outbox insert (a database span of customer-profile's request) and the consumer's own writes.
     const underConsumer = (span: ZipkinSpan): boolean => {
-      for (let parent = span.parentId && byId.get(span.parentId); parent; parent = parent.parentId ? byId.get(parent.parentId) : undefined) {
+      for (
+        let parent = span.parentId && byId.get(span.parentId);
+        parent;
+        parent = parent.parentId ? byId.get(parent.parentId) : undefined
+      ) {
         if (parent.id === consumer.id) return true;
       }
       return false;
@@ -88,7 +96,10 @@ describe('traces in the local trace UI', () => {
   });
 
   it("opens a failed request's trace from the traceId of its problem+json", async () => {
-    const response = await gateway().post('/api/v1/customers').set('authorization', await bearer('agent1')).send({ name: '' });
+    const response = await gateway()
+      .post('/api/v1/customers')
+      .set('authorization', await bearer('agent1'))
+      .send({ name: '' });
     expect(response.status).toBe(400);
     const traceId = (response.body as { traceId?: string }).traceId;
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);

@@ -21,7 +21,12 @@ describe('walking skeleton through the gateway', () => {
   });
 
   const analyticsCount = async () =>
-    (await gateway().get('/api/v1/analytics/customers/count').set('authorization', await bearer('analyst')).expect(200)).body.count as number;
+    (
+      await gateway()
+        .get('/api/v1/analytics/customers/count')
+        .set('authorization', await bearer('analyst'))
+        .expect(200)
+    ).body.count as number;
   const rowCounts = async () => {
     const { rows } = await db.query(
       `SELECT (SELECT count(*) FROM customer_profile.customers)::int AS customers,
@@ -44,30 +49,70 @@ describe('walking skeleton through the gateway', () => {
       phone: '+8613800138000',
       kind: 'person',
     });
-    await gateway().get(`/api/v1/customers/${response.body.id}`).set('authorization', agent).expect(200).expect((r) => expect(r.body.name).toBe('王小明'));
-    await eventually(async () => (await analyticsCount()) === before + 1, 20_000, 'analytics to count the new customer');
+    await gateway()
+      .get(`/api/v1/customers/${response.body.id}`)
+      .set('authorization', agent)
+      .expect(200)
+      .expect((r) => expect(r.body.name).toBe('王小明'));
+    await eventually(
+      async () => (await analyticsCount()) === before + 1,
+      20_000,
+      'analytics to count the new customer',
+    );
   });
 
   it.each([
     ['bad JSON', '{"name": "Li', 'https://rapport.dev/problems/malformed-request', undefined],
     ['wrong types', JSON.stringify({ name: 42, email: true }), 'https://rapport.dev/problems/validation-error', 'name'],
-    ['unknown fields', JSON.stringify({ name: 'Li Na', id: 'x', owner: 'me', createdAt: 'now' }), 'https://rapport.dev/problems/validation-error', 'id'],
-    ['a bad phone', JSON.stringify({ name: 'Li Na', phone: '12345' }), 'https://rapport.dev/problems/validation-error', 'phone'],
-    ['a missing name', JSON.stringify({ email: 'li@example.com' }), 'https://rapport.dev/problems/validation-error', 'name'],
+    [
+      'unknown fields',
+      JSON.stringify({ name: 'Li Na', id: 'x', owner: 'me', createdAt: 'now' }),
+      'https://rapport.dev/problems/validation-error',
+      'id',
+    ],
+    [
+      'a bad phone',
+      JSON.stringify({ name: 'Li Na', phone: '12345' }),
+      'https://rapport.dev/problems/validation-error',
+      'phone',
+    ],
+    [
+      'a missing name',
+      JSON.stringify({ email: 'li@example.com' }),
+      'https://rapport.dev/problems/validation-error',
+      'name',
+    ],
   ])('answers %s with a 400 problem+json and writes nothing', async (_, body, type, field) => {
     const before = await rowCounts();
-    const response = await gateway().post('/api/v1/customers').set('authorization', agent).set('content-type', 'application/json').send(body).expect(400);
+    const response = await gateway()
+      .post('/api/v1/customers')
+      .set('authorization', agent)
+      .set('content-type', 'application/json')
+      .send(body)
+      .expect(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toMatchObject({ type, status: 400, title: expect.any(String), instance: '/api/v1/customers' });
+    expect(response.body).toMatchObject({
+      type,
+      status: 400,
+      title: expect.any(String),
+      instance: '/api/v1/customers',
+    });
     if (field) expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     expect(await rowCounts()).toEqual(before);
   });
 
   it('answers unknown routes and bad ids with problem+json', async () => {
-    await gateway().get('/api/v1/nope').set('authorization', agent).expect(404).expect('content-type', /problem\+json/);
+    await gateway()
+      .get('/api/v1/nope')
+      .set('authorization', agent)
+      .expect(404)
+      .expect('content-type', /problem\+json/);
     const bad = await gateway().get('/api/v1/customers/not-a-uuid').set('authorization', agent).expect(400);
     expect(bad.body.type).toBe('https://rapport.dev/problems/validation-error');
-    const missing = await gateway().get('/api/v1/customers/00000000-0000-4000-8000-000000000000').set('authorization', agent).expect(404);
+    const missing = await gateway()
+      .get('/api/v1/customers/00000000-0000-4000-8000-000000000000')
+      .set('authorization', agent)
+      .expect(404);
     expect(missing.body.type).toBe('https://rapport.dev/problems/not-found');
   });
 
@@ -93,7 +138,9 @@ describe('walking skeleton through the gateway', () => {
         const inTrace = readSpans(SPANS_FILE).filter((s) => s.traceId === traceId);
         const has = (service: string, kind: number) => inTrace.some((s) => s.service === service && s.kind === kind);
         // kinds: 2 server, 3 client, 4 producer, 5 consumer
-        return has('gateway', 2) && has('customer-profile', 2) && has('customer-profile', 4) && has('analytics', 5) ? inTrace : undefined;
+        return has('gateway', 2) && has('customer-profile', 2) && has('customer-profile', 4) && has('analytics', 5)
+          ? inTrace
+          : undefined;
       },
       20_000,
       'gateway, customer-profile (HTTP and Kafka producer) and analytics (Kafka consumer) spans in one trace',
@@ -106,7 +153,10 @@ describe('walking skeleton through the gateway', () => {
   it('serves liveness, readiness and Prometheus metrics on every service', async () => {
     for (const url of Object.values(stackInfo().serviceUrls)) {
       await request(url).get('/health/live').expect(200, { status: 'ok' });
-      await request(url).get('/health/ready').expect(200).expect((r) => expect(r.body.checks).toMatchObject({ database: 'up', kafka: 'up' }));
+      await request(url)
+        .get('/health/ready')
+        .expect(200)
+        .expect((r) => expect(r.body.checks).toMatchObject({ database: 'up', kafka: 'up' }));
       const metrics = await request(url).get('/metrics').expect(200);
       expect(metrics.text).toContain('http_server_request_duration_seconds');
       expect(metrics.text).toContain('process_cpu_seconds_total');

@@ -35,7 +35,8 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--chunk-rows') args.chunkRows = Number(value);
     else throw new Error(`unknown option ${flag} (use --rows N, --profile P, --chunk-rows C)`);
   }
-  if (!Number.isInteger(args.rows) || args.rows < 1 || args.rows > 10_000_000) throw new Error('--rows must be an integer from 1 to 10000000');
+  if (!Number.isInteger(args.rows) || args.rows < 1 || args.rows > 10_000_000)
+    throw new Error('--rows must be an integer from 1 to 10000000');
   return args;
 }
 
@@ -68,7 +69,10 @@ async function rawCopy(databaseUrl: string, file: string): Promise<number> {
     await client.query('CREATE SCHEMA bench_import');
     await client.query('CREATE TABLE bench_import.raw_customers (name text, email text, phone text, tags text)');
     const started = performance.now();
-    await pipeline(createReadStream(file), client.query(copyFrom('COPY bench_import.raw_customers FROM STDIN WITH (FORMAT csv, HEADER true)')));
+    await pipeline(
+      createReadStream(file),
+      client.query(copyFrom('COPY bench_import.raw_customers FROM STDIN WITH (FORMAT csv, HEADER true)')),
+    );
     const seconds = (performance.now() - started) / 1000;
     await client.query('DROP SCHEMA bench_import CASCADE');
     return seconds;
@@ -108,16 +112,22 @@ async function indexBounds(databaseUrl: string): Promise<IndexBounds> {
     await client.query('DROP SCHEMA IF EXISTS bench_import CASCADE');
     await client.query('CREATE SCHEMA bench_import');
     await client.query('CREATE TABLE bench_import.with_indexes (LIKE customer_profile.customers INCLUDING ALL)');
-    const withIndexesSeconds = await timed('INSERT INTO bench_import.with_indexes SELECT * FROM customer_profile.customers');
+    const withIndexesSeconds = await timed(
+      'INSERT INTO bench_import.with_indexes SELECT * FROM customer_profile.customers',
+    );
     await client.query('DROP TABLE bench_import.with_indexes');
-    await client.query('CREATE TABLE bench_import.bare (LIKE customer_profile.customers INCLUDING DEFAULTS INCLUDING CONSTRAINTS)');
+    await client.query(
+      'CREATE TABLE bench_import.bare (LIKE customer_profile.customers INCLUDING DEFAULTS INCLUDING CONSTRAINTS)',
+    );
     let indexesAfterSeconds = await timed('INSERT INTO bench_import.bare SELECT * FROM customer_profile.customers');
     let trigramIndexSeconds = 0;
     const { rows } = await client.query<{ indexdef: string }>(
       `SELECT indexdef FROM pg_indexes WHERE schemaname = 'customer_profile' AND tablename = 'customers'`,
     );
     for (const { indexdef } of rows) {
-      const seconds = await timed(indexdef.replace(/ INDEX \S+ ON customer_profile\.customers /, ' INDEX ON bench_import.bare '));
+      const seconds = await timed(
+        indexdef.replace(/ INDEX \S+ ON customer_profile\.customers /, ' INDEX ON bench_import.bare '),
+      );
       indexesAfterSeconds += seconds;
       if (indexdef.includes('gin_trgm_ops')) trigramIndexSeconds += seconds;
     }
@@ -128,7 +138,10 @@ async function indexBounds(databaseUrl: string): Promise<IndexBounds> {
   }
 }
 
-async function apiImport(gatewayUrl: string, file: string): Promise<{ seconds: number; result: Record<string, unknown> }> {
+async function apiImport(
+  gatewayUrl: string,
+  file: string,
+): Promise<{ seconds: number; result: Record<string, unknown> }> {
   const token = await demoUserToken(gatewayUrl, 'agent1');
   const started = performance.now();
   const response = await fetch(`${gatewayUrl}/api/v1/imports`, {
@@ -154,8 +167,15 @@ async function main(): Promise<number> {
   });
   process.on('exit', () => killAllSync());
   const cpus = os.cpus();
-  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`import benchmark: ${args.rows} rows${args.chunkRows ? `, ${args.chunkRows} rows per chunk` : ''}; ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown cpu'}), node ${process.version}`);
+  console.log(
+    `load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
+    `import benchmark: ${args.rows} rows${args.chunkRows ? `, ${args.chunkRows} rows per chunk` : ''}; ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown cpu'}), node ${process.version}`,
+  );
   try {
     const { databaseUrl, gatewayUrl } = await stack.start();
     const dir = path.join(repoRoot(), '.local', args.profile);
@@ -169,7 +189,9 @@ async function main(): Promise<number> {
     const raw = await rawCopy(databaseUrl, file);
     console.log(`raw COPY into a bare table: ${raw.toFixed(2)} s, ${perSecond(raw)} rows/s`);
     const api = await apiImport(gatewayUrl, file);
-    console.log(`POST /api/v1/imports: ${api.seconds.toFixed(2)} s, ${perSecond(api.seconds)} rows/s (${JSON.stringify({ ...api.result, errors: undefined })})`);
+    console.log(
+      `POST /api/v1/imports: ${api.seconds.toFixed(2)} s, ${perSecond(api.seconds)} rows/s (${JSON.stringify({ ...api.result, errors: undefined })})`,
+    );
     // The services would now publish and consume the import's million events: stopped, so the bounds run on a quiet machine.
     await Promise.all(SERVICE_NAMES.map((name) => stack.stopService(name)));
     const bounds = await indexBounds(databaseUrl);

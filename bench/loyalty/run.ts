@@ -40,7 +40,14 @@ const USAGE = `usage: node dist/bench/loyalty/run.js [--events N] [--customers C
   --profile P    stack profile (default bench)`;
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { events: 6_000, customers: 500, rate: 2_000, source: ['import', 'kafka'], warmup: 500, profile: 'bench' };
+  const args: Args = {
+    events: 6_000,
+    customers: 500,
+    rate: 2_000,
+    source: ['import', 'kafka'],
+    warmup: 500,
+    profile: 'bench',
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') {
@@ -53,7 +60,8 @@ function parseArgs(argv: string[]): Args {
     if (raw === undefined) fail(`--${m[1]} needs a value`);
     if (m[1] === 'source') {
       const sources = raw.split(',');
-      if (sources.some((source) => !['api', 'import', 'kafka'].includes(source))) fail(`--source takes api, import and kafka, got ${raw}`);
+      if (sources.some((source) => !['api', 'import', 'kafka'].includes(source)))
+        fail(`--source takes api, import and kafka, got ${raw}`);
       args.source = sources as Source[];
     } else if (m[1] === 'profile') {
       args.profile = raw as StackProfile;
@@ -69,7 +77,8 @@ function parseArgs(argv: string[]): Args {
 
 const SOURCE_PATHS: Record<Source, string> = {
   api: 'api (POST /customers/{id}/purchases: gateway -> customer-profile -> outbox -> Kafka -> loyalty)',
-  import: 'import (POST /imports?type=purchases every 100 ms: gateway -> customer-profile -> outbox -> Kafka -> loyalty)',
+  import:
+    'import (POST /imports?type=purchases every 100 ms: gateway -> customer-profile -> outbox -> Kafka -> loyalty)',
   kafka: 'kafka (purchase.recorded straight to the broker -> loyalty)',
 };
 
@@ -82,7 +91,8 @@ const info = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -135,7 +145,10 @@ class VisibilityWatch {
       });
       this.wake = undefined;
       if (this.pending.size === 0) continue;
-      const { rows } = await this.db.query(`SELECT purchase_id FROM loyalty.purchases WHERE purchase_id = ANY($1::uuid[])`, [[...this.pending]]);
+      const { rows } = await this.db.query(
+        `SELECT purchase_id FROM loyalty.purchases WHERE purchase_id = ANY($1::uuid[])`,
+        [[...this.pending]],
+      );
       const now = Date.now();
       for (const row of rows) {
         this.seenAt.set(row.purchase_id, now);
@@ -157,11 +170,16 @@ class VisibilityWatch {
  * Offers `events` purchases at `rate`/s, open loop: every tick the purchases then due are handed to
  * `send` together, whether or not earlier ones were answered (a slow consumer does not slow the sender).
  */
-async function offer(events: number, rate: number, tickMs: number, send: (indices: number[]) => Promise<void>): Promise<{ offeredSeconds: number; failures: number }> {
+async function offer(
+  events: number,
+  rate: number,
+  tickMs: number,
+  send: (indices: number[]) => Promise<void>,
+): Promise<{ offeredSeconds: number; failures: number }> {
   const started = Date.now();
   const inFlight = new Set<Promise<void>>();
   let failures = 0;
-  for (let next = 0; next < events; ) {
+  for (let next = 0; next < events;) {
     const due = Math.min(events, Math.floor(((Date.now() - started) * rate) / 1000) + 1);
     if (due > next) {
       const indices = Array.from({ length: due - next }, (_, k) => next + k);
@@ -265,7 +283,8 @@ class ApiSource implements PurchaseSource {
       }),
     );
     const failed = answers.filter((a) => a.status === 'rejected');
-    if (failed.length > 0) info(`${failed.length} purchase requests failed: ${String((failed[0] as PromiseRejectedResult).reason)}`);
+    if (failed.length > 0)
+      info(`${failed.length} purchase requests failed: ${String((failed[0] as PromiseRejectedResult).reason)}`);
     return answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
   }
 
@@ -301,29 +320,51 @@ class ImportSource implements PurchaseSource {
     const job = await this.api.post('/api/v1/imports?type=purchases', csv);
     // The import committed before it answered: the answer's arrival is the latest the commit can be.
     const committedAt = Date.now();
-    if (job['rowsImported'] !== orders.length) throw new Error(`import recorded ${String(job['rowsImported'])} of ${orders.length}: ${JSON.stringify(job['errors']).slice(0, 300)}`);
-    const { rows } = await this.db.query(`SELECT id FROM customer_profile.purchases WHERE external_order_id = ANY($1::text[])`, [orders.map((o) => o.externalOrderId)]);
+    if (job['rowsImported'] !== orders.length)
+      throw new Error(
+        `import recorded ${String(job['rowsImported'])} of ${orders.length}: ${JSON.stringify(job['errors']).slice(0, 300)}`,
+      );
+    const { rows } = await this.db.query(
+      `SELECT id FROM customer_profile.purchases WHERE external_order_id = ANY($1::text[])`,
+      [orders.map((o) => o.externalOrderId)],
+    );
     return rows.map((r: { id: string }) => ({ purchaseId: r.id, committedAt }));
   }
 }
 
 /** Offers `events` purchases over `customers` at the given rate and waits until loyalty has credited every one. */
-async function phase(source: Source, recorder: PurchaseSource, databaseUrl: string, customers: string[], events: number, rate: number, label: string): Promise<PhaseResult> {
+async function phase(
+  source: Source,
+  recorder: PurchaseSource,
+  databaseUrl: string,
+  customers: string[],
+  events: number,
+  rate: number,
+  label: string,
+): Promise<PhaseResult> {
   const watch = await VisibilityWatch.start(databaseUrl);
   const committedAt = new Map<string, number>();
   try {
     const { offeredSeconds, failures } = await offer(events, rate, recorder.tickMs, async (indices) => {
-      const recorded = await recorder.record(indices.map((i) => ({ i, customerId: customers[i % customers.length]!, amount: `${100 + (i % 900)}.00` })));
+      const recorded = await recorder.record(
+        indices.map((i) => ({ i, customerId: customers[i % customers.length]!, amount: `${100 + (i % 900)}.00` })),
+      );
       for (const { purchaseId, committedAt: at } of recorded) {
         committedAt.set(purchaseId, at);
         watch.expect(purchaseId);
       }
-      if (recorded.length < indices.length) throw new Error(`${indices.length - recorded.length} purchases were not recorded`);
+      if (recorded.length < indices.length)
+        throw new Error(`${indices.length - recorded.length} purchases were not recorded`);
     });
-    info(`${label}: ${events} purchases offered in ${offeredSeconds.toFixed(1)} s (${failures} failed); waiting for loyalty`);
+    info(
+      `${label}: ${events} purchases offered in ${offeredSeconds.toFixed(1)} s (${failures} failed); waiting for loyalty`,
+    );
     const deadline = Date.now() + 5 * 60_000;
     while (watch.waiting > 0) {
-      if (Date.now() > deadline) throw new Error(`${label}: ${watch.waiting} of ${committedAt.size} purchases still not credited after 5 minutes`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${label}: ${watch.waiting} of ${committedAt.size} purchases still not credited after 5 minutes`,
+        );
       await sleep(50);
     }
     return summary(source, events, failures, offeredSeconds, committedAt, watch.seenAt);
@@ -332,7 +373,14 @@ async function phase(source: Source, recorder: PurchaseSource, databaseUrl: stri
   }
 }
 
-function summary(source: Source, events: number, failures: number, offeredSeconds: number, committedAt: Map<string, number>, seenAt: Map<string, number>): PhaseResult {
+function summary(
+  source: Source,
+  events: number,
+  failures: number,
+  offeredSeconds: number,
+  committedAt: Map<string, number>,
+  seenAt: Map<string, number>,
+): PhaseResult {
   const latencies = [...committedAt].map(([id, at]) => seenAt.get(id)! - at).sort((a, b) => a - b);
   const first = Math.min(...committedAt.values());
   const last = Math.max(...[...committedAt.keys()].map((id) => seenAt.get(id)!));
@@ -345,7 +393,12 @@ function summary(source: Source, events: number, failures: number, offeredSecond
     offeredPerSec: round(events / offeredSeconds),
     creditedPerSec: round(committedAt.size / seconds),
     seconds: round(seconds, 2),
-    latencyMs: { p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)), p99: round(percentile(latencies, 99)), max: round(latencies.at(-1) ?? 0) },
+    latencyMs: {
+      p50: round(percentile(latencies, 50)),
+      p95: round(percentile(latencies, 95)),
+      p99: round(percentile(latencies, 99)),
+      max: round(latencies.at(-1) ?? 0),
+    },
   };
 }
 
@@ -383,7 +436,9 @@ async function main(): Promise<number> {
   try {
     const t0 = Date.now();
     const { databaseUrl, brokers, gatewayUrl } = await stack.start();
-    console.log(`stack (fresh, profile ${args.profile}, six services) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `stack (fresh, profile ${args.profile}, six services) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
     const api = new ApiSource(gatewayUrl, await demoUserToken(gatewayUrl, 'admin'));
@@ -399,18 +454,42 @@ async function main(): Promise<number> {
         customers = await api.createCustomers(args.customers);
         recorder = source === 'api' ? api : new ImportSource(api, db);
       }
-      if (args.warmup > 0) await phase(source, recorder, databaseUrl, customers, args.warmup, args.rate, `${source} warm-up`);
-      const result = await phase(source, recorder, databaseUrl, customers, args.events, args.rate, `${source} measured`);
+      if (args.warmup > 0)
+        await phase(source, recorder, databaseUrl, customers, args.warmup, args.rate, `${source} warm-up`);
+      const result = await phase(
+        source,
+        recorder,
+        databaseUrl,
+        customers,
+        args.events,
+        args.rate,
+        `${source} measured`,
+      );
       results.push(result);
       console.log('');
       console.log(`  source ${SOURCE_PATHS[source]}`);
-      console.log(`    credited                ${result.credited} of ${result.events} (${result.failures} requests failed)`);
+      console.log(
+        `    credited                ${result.credited} of ${result.events} (${result.failures} requests failed)`,
+      );
       console.log(`    offered                 ${result.offeredPerSec} purchases/s`);
-      console.log(`    sustained               ${result.creditedPerSec} purchases/s credited, first commit -> last points visible (${result.seconds} s)`);
-      console.log(`    latency commit->points  p50 ${result.latencyMs.p50} ms, p95 ${result.latencyMs.p95} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms`);
+      console.log(
+        `    sustained               ${result.creditedPerSec} purchases/s credited, first commit -> last points visible (${result.seconds} s)`,
+      );
+      console.log(
+        `    latency commit->points  p50 ${result.latencyMs.p50} ms, p95 ${result.latencyMs.p95} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms`,
+      );
     }
     console.log('');
-    console.log(JSON.stringify({ bench: 'loyalty', date: new Date().toISOString(), cores: cpus.length, loadAvg1mAtStart: loadAtStart, ...args, results }));
+    console.log(
+      JSON.stringify({
+        bench: 'loyalty',
+        date: new Date().toISOString(),
+        cores: cpus.length,
+        loadAvg1mAtStart: loadAtStart,
+        ...args,
+        results,
+      }),
+    );
     return 0;
   } catch (error) {
     console.error(`bench loyalty failed: ${(error as Error).stack ?? String(error)}`);

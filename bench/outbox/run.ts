@@ -84,7 +84,8 @@ function parseArgs(argv: string[]): Args {
     const raw = m[2] ?? argv[++i];
     const value = Number(raw);
     const min = m[1] === 'warmup' ? 0 : 1;
-    if (raw === undefined || !Number.isInteger(value) || value < min) fail(`--${m[1]} needs an integer >= ${min}, got ${raw}`);
+    if (raw === undefined || !Number.isInteger(value) || value < min)
+      fail(`--${m[1]} needs an integer >= ${min}, got ${raw}`);
     args[m[1] as keyof Args] = value;
   }
   return args;
@@ -220,8 +221,14 @@ interface Latency {
 }
 
 function percentiles(sorted: number[]): Latency {
-  const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : NaN);
-  return { p50: round(at(0.5), 1), p95: round(at(0.95), 1), p99: round(at(0.99), 1), max: round(sorted.at(-1) ?? NaN, 1) };
+  const at = (q: number) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : NaN;
+  return {
+    p50: round(at(0.5), 1),
+    p95: round(at(0.95), 1),
+    p99: round(at(0.99), 1),
+    max: round(sorted.at(-1) ?? NaN, 1),
+  };
 }
 
 function round(value: number, digits = 0): number {
@@ -237,7 +244,10 @@ function info(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-function customerCreated(): { subject: string; data: { customerId: string; kind: 'person' | 'organisation'; createdAt: string } } {
+function customerCreated(): {
+  subject: string;
+  data: { customerId: string; kind: 'person' | 'organisation'; createdAt: string };
+} {
   const customerId = randomUUID();
   return {
     subject: customerId,
@@ -354,7 +364,10 @@ class OutboxPipeline {
     const writers = Promise.all(Array.from({ length: producers }, loop));
     writers.catch((error: Error) => phase.fail(error));
     await writers;
-    await phase.wait(PHASE_TIMEOUT_MS, () => `committed ${phase.committedAt.size}/${count}, consumed ${phase.consumedAt.size}/${count}`);
+    await phase.wait(
+      PHASE_TIMEOUT_MS,
+      () => `committed ${phase.committedAt.size}/${count}, consumed ${phase.consumedAt.size}/${count}`,
+    );
     const stages = phase.stagesMs();
     return {
       events: count,
@@ -424,7 +437,7 @@ class BaselinePipeline {
     const phase = new Phase(name, count);
     this.current = phase;
     // One sequential sender with batches of 500, as the relay sends.
-    for (let sent = 0; sent < count; ) {
+    for (let sent = 0; sent < count;) {
       const n = Math.min(BASELINE_BATCH_SIZE, count - sent);
       const records: OutgoingRecord[] = [];
       const ids: string[] = [];
@@ -440,7 +453,10 @@ class BaselinePipeline {
       await this.producer.send(records);
       sent += n;
     }
-    await phase.wait(PHASE_TIMEOUT_MS, () => `sent ${phase.committedAt.size}/${count}, consumed ${phase.consumedAt.size}/${count}`);
+    await phase.wait(
+      PHASE_TIMEOUT_MS,
+      () => `sent ${phase.committedAt.size}/${count}, consumed ${phase.consumedAt.size}/${count}`,
+    );
     return {
       events: count,
       eventsPerSec: perSecond(count, phase.firstCommit, phase.lastConsume),
@@ -521,7 +537,9 @@ async function main(): Promise<number> {
     outbox = new OutboxPipeline(bus, dataSource, databaseUrl, args, runId);
     await outbox.start();
     if (args.warmup > 0) {
-      console.log(`warm-up: ${args.warmup} events through the outbox pipeline (not measured; joins the consumer group, fills pools, JIT)`);
+      console.log(
+        `warm-up: ${args.warmup} events through the outbox pipeline (not measured; joins the consumer group, fills pools, JIT)`,
+      );
       await outbox.run('outbox warm-up', args.warmup);
     }
     console.log(`measuring: ${args.events} events through outbox -> relay -> Kafka -> consumer -> inbox`);
@@ -535,7 +553,9 @@ async function main(): Promise<number> {
       console.log(`warm-up: ${args.warmup} records through the baseline pipeline (not measured)`);
       await baseline.run('baseline warm-up', args.warmup);
     }
-    console.log(`measuring: ${args.events} records through the baseline (bus producer -> Kafka -> bus consumer, no database)`);
+    console.log(
+      `measuring: ${args.events} records through the baseline (bus producer -> Kafka -> bus consumer, no database)`,
+    );
     const b = await baseline.run('baseline', args.events);
     await baseline.stop();
 
@@ -545,7 +565,10 @@ async function main(): Promise<number> {
       ['producers x batch', `${args.producers} x ${args.batch}`],
       ['writer throughput', `${o.writerEventsPerSec} events/s committed (${o.writeSeconds} s)`],
       ['end-to-end throughput', `${o.e2eEventsPerSec} events/s, first commit -> last consume (${o.e2eSeconds} s)`],
-      ['latency commit->consume', `p50 ${o.latencyMs.p50} ms, p95 ${o.latencyMs.p95} ms, p99 ${o.latencyMs.p99} ms, max ${o.latencyMs.max} ms`],
+      [
+        'latency commit->consume',
+        `p50 ${o.latencyMs.p50} ms, p95 ${o.latencyMs.p95} ms, p99 ${o.latencyMs.p99} ms, max ${o.latencyMs.max} ms`,
+      ],
       [
         '  of which (p50 / p99)',
         `commit->relay send ${o.stagesMs.commitToSend.p50} / ${o.stagesMs.commitToSend.p99} ms, ` +
@@ -553,7 +576,10 @@ async function main(): Promise<number> {
       ],
       ['duplicates (inbox)', `${o.duplicates}`],
       ['baseline throughput', `${b.eventsPerSec} events/s, first send -> last consume (${b.seconds} s)`],
-      ['baseline send->consume', `p50 ${b.latencyMs.p50} ms, p99 ${b.latencyMs.p99} ms (a bulk sender: mostly queueing)`],
+      [
+        'baseline send->consume',
+        `p50 ${b.latencyMs.p50} ms, p99 ${b.latencyMs.p99} ms (a bulk sender: mostly queueing)`,
+      ],
       ['outbox / baseline', `${ratio}`],
     ];
     const foreign = outbox.foreign + baseline.foreign;

@@ -30,14 +30,21 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--profile') args.profile = value as StackProfile;
     else throw new Error(`unknown option ${flag} (use --sizes N,M --queries Q --profile P)`);
   }
-  if (args.sizes.some((n) => !Number.isInteger(n) || n < 100) || [...args.sizes].sort((a, b) => a - b).join() !== args.sizes.join()) {
+  if (
+    args.sizes.some((n) => !Number.isInteger(n) || n < 100) ||
+    [...args.sizes].sort((a, b) => a - b).join() !== args.sizes.join()
+  ) {
     throw new Error('--sizes must be ascending integers ≥ 100');
   }
   return args;
 }
 
-const SURNAMES = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈'];
-const GIVEN = [...'伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉宁婷雪琳晨欣怡浩宇轩然子涵梓睿博瑞思佳嘉'];
+const SURNAMES = [
+  ...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈',
+];
+const GIVEN = [
+  ...'伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉宁婷雪琳晨欣怡浩宇轩然子涵梓睿博瑞思佳嘉',
+];
 const TAGS = ['vip', '茶友', '新客', '老客', '企业', '门店', '线上', '活动', '推荐', '沉睡'];
 
 /**
@@ -62,7 +69,12 @@ function encode(text: string): string {
 
 function person(i: number): { name: string; phone: string; email: string; tags: string[] } {
   const name = `${SURNAMES[i % SURNAMES.length]}${GIVEN[Math.floor(i / SURNAMES.length) % GIVEN.length]}${i % 3 === 0 ? '' : GIVEN[Math.floor(i / 7) % GIVEN.length]}`;
-  return { name, phone: `+86139${String(i).padStart(8, '0')}`, email: `user${i}@example${i % 50}.com`, tags: [TAGS[i % TAGS.length]!] };
+  return {
+    name,
+    phone: `+86139${String(i).padStart(8, '0')}`,
+    email: `user${i}@example${i % 50}.com`,
+    tags: [TAGS[i % TAGS.length]!],
+  };
 }
 
 /** COPY rows [from, to) into customer_profile.customers, search key included; the trigram index is rebuilt after. */
@@ -85,15 +97,27 @@ async function load(db: Client, from: number, to: number): Promise<number> {
   }
   await pipeline(
     Readable.from(rows()),
-    db.query(copyFrom('COPY customer_profile.customers (id, kind, name, email, phone, emails, phones, tags, owner_id, search_key) FROM STDIN')),
+    db.query(
+      copyFrom(
+        'COPY customer_profile.customers (id, kind, name, email, phone, emails, phones, tags, owner_id, search_key) FROM STDIN',
+      ),
+    ),
   );
-  await db.query('SET maintenance_work_mem = \'256MB\'');
-  await db.query('CREATE INDEX customers_search_key ON customer_profile.customers USING gin (search_key customer_profile.gin_trgm_ops)');
+  await db.query("SET maintenance_work_mem = '256MB'");
+  await db.query(
+    'CREATE INDEX customers_search_key ON customer_profile.customers USING gin (search_key customer_profile.gin_trgm_ops)',
+  );
   await db.query('ANALYZE customer_profile.customers');
   return (performance.now() - started) / 1000;
 }
 
-type Kind = 'name prefix (2 chars)' | 'full name' | 'misspelt name' | 'phone (national)' | 'phone prefix (8 digits)' | 'email prefix';
+type Kind =
+  | 'name prefix (2 chars)'
+  | 'full name'
+  | 'misspelt name'
+  | 'phone (national)'
+  | 'phone prefix (8 digits)'
+  | 'email prefix';
 
 function queryOf(kind: Kind, i: number): string {
   const p = person(i);
@@ -117,8 +141,20 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function measure(gatewayUrl: string, token: string, size: number, queries: number): Promise<Record<string, { p50: number; p95: number }>> {
-  const kinds: Kind[] = ['name prefix (2 chars)', 'full name', 'misspelt name', 'phone (national)', 'phone prefix (8 digits)', 'email prefix'];
+async function measure(
+  gatewayUrl: string,
+  token: string,
+  size: number,
+  queries: number,
+): Promise<Record<string, { p50: number; p95: number }>> {
+  const kinds: Kind[] = [
+    'name prefix (2 chars)',
+    'full name',
+    'misspelt name',
+    'phone (national)',
+    'phone prefix (8 digits)',
+    'email prefix',
+  ];
   const search = async (q: string) => {
     const started = performance.now();
     const response = await fetch(`${gatewayUrl}/api/v1/customers/search?${new URLSearchParams({ q, limit: '20' })}`, {
@@ -131,18 +167,25 @@ async function measure(gatewayUrl: string, token: string, size: number, queries:
   for (let i = 0; i < 50; i++) await search(queryOf(kinds[i % kinds.length]!, (i * 7919) % size)); // warm-up
   const figures: Record<string, { p50: number; p95: number }> = {};
   // the floor: a plain GET of one customer through the same gateway, token check and identity signing
-  const one = ((await (await fetch(`${gatewayUrl}/api/v1/customers?limit=1`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: { id: string }[] })
-    .items[0]!.id;
+  const one = (
+    (await (
+      await fetch(`${gatewayUrl}/api/v1/customers?limit=1`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { items: { id: string }[] }
+  ).items[0]!.id;
   const floor: number[] = [];
   for (let n = 0; n < queries; n++) {
     const started = performance.now();
-    const response = await fetch(`${gatewayUrl}/api/v1/customers/${one}`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${gatewayUrl}/api/v1/customers/${one}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     await response.arrayBuffer();
     floor.push(performance.now() - started);
   }
   floor.sort((a, b) => a - b);
   figures['GET /customers/{id} (floor)'] = { p50: round(percentile(floor, 50)), p95: round(percentile(floor, 95)) };
-  console.log(`  ${size}: ${'GET one customer (floor)'.padEnd(24)} p50 ${figures['GET /customers/{id} (floor)'].p50.toFixed(1)} ms  p95 ${figures['GET /customers/{id} (floor)'].p95.toFixed(1)} ms`);
+  console.log(
+    `  ${size}: ${'GET one customer (floor)'.padEnd(24)} p50 ${figures['GET /customers/{id} (floor)'].p50.toFixed(1)} ms  p95 ${figures['GET /customers/{id} (floor)'].p95.toFixed(1)} ms`,
+  );
   const all: number[] = [];
   for (const kind of kinds) {
     const times: number[] = [];
@@ -155,11 +198,15 @@ async function measure(gatewayUrl: string, token: string, size: number, queries:
     times.sort((a, b) => a - b);
     all.push(...times);
     figures[kind] = { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)) };
-    console.log(`  ${size}: ${kind.padEnd(24)} p50 ${figures[kind].p50.toFixed(1)} ms  p95 ${figures[kind].p95.toFixed(1)} ms${empty ? `  (${empty} without hits)` : ''}`);
+    console.log(
+      `  ${size}: ${kind.padEnd(24)} p50 ${figures[kind].p50.toFixed(1)} ms  p95 ${figures[kind].p95.toFixed(1)} ms${empty ? `  (${empty} without hits)` : ''}`,
+    );
   }
   all.sort((a, b) => a - b);
   figures['all'] = { p50: round(percentile(all, 50)), p95: round(percentile(all, 95)) };
-  console.log(`  ${size}: ${'all'.padEnd(24)} p50 ${figures['all'].p50.toFixed(1)} ms  p95 ${figures['all'].p95.toFixed(1)} ms`);
+  console.log(
+    `  ${size}: ${'all'.padEnd(24)} p50 ${figures['all'].p50.toFixed(1)} ms  p95 ${figures['all'].p95.toFixed(1)} ms`,
+  );
   return figures;
 }
 
@@ -177,7 +224,9 @@ async function main(): Promise<number> {
   });
   process.on('exit', () => killAllSync());
   const cpus = os.cpus();
-  console.log(`search benchmark: sizes ${args.sizes.join(', ')}; ${args.queries} queries per kind; ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown cpu'}), node ${process.version}`);
+  console.log(
+    `search benchmark: sizes ${args.sizes.join(', ')}; ${args.queries} queries per kind; ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown cpu'}), node ${process.version}`,
+  );
   try {
     const { databaseUrl, gatewayUrl } = await stack.start();
     const token = await demoUserToken(gatewayUrl, 'exec'); // sees every customer: the most rows to rank
@@ -188,22 +237,30 @@ async function main(): Promise<number> {
       let loaded = 0;
       for (const size of args.sizes) {
         const seconds = await load(db, loaded, size);
-        console.log(`loaded customers ${loaded}..${size} with COPY and rebuilt the trigram index in ${seconds.toFixed(1)} s`);
+        console.log(
+          `loaded customers ${loaded}..${size} with COPY and rebuilt the trigram index in ${seconds.toFixed(1)} s`,
+        );
         loaded = size;
         const probe = person(Math.floor(size / 2));
         const found = await fetch(`${gatewayUrl}/api/v1/customers/search?${new URLSearchParams({ q: probe.name })}`, {
           headers: { authorization: `Bearer ${token}` },
         });
         const hits = ((await found.json()) as { items: { name: string }[] }).items;
-        if (!hits.some((h) => h.name === probe.name)) throw new Error(`the service does not find loaded customer ${probe.name}: search keys drifted`);
-        results[String(size)] = { loadSeconds: Number(seconds.toFixed(1)), ...(await measure(gatewayUrl, token, size, args.queries)) };
+        if (!hits.some((h) => h.name === probe.name))
+          throw new Error(`the service does not find loaded customer ${probe.name}: search keys drifted`);
+        results[String(size)] = {
+          loadSeconds: Number(seconds.toFixed(1)),
+          ...(await measure(gatewayUrl, token, size, args.queries)),
+        };
       }
     } finally {
       await db.end();
     }
     const largest = results[String(args.sizes[args.sizes.length - 1])] as { all: { p95: number } };
     const smallest = results[String(args.sizes[0])] as { all: { p95: number } };
-    console.log(`p95 at ${args.sizes[args.sizes.length - 1]} / p95 at ${args.sizes[0]}: ${(largest.all.p95 / smallest.all.p95).toFixed(2)}`);
+    console.log(
+      `p95 at ${args.sizes[args.sizes.length - 1]} / p95 at ${args.sizes[0]}: ${(largest.all.p95 / smallest.all.p95).toFixed(2)}`,
+    );
     console.log(JSON.stringify(results));
     return 0;
   } finally {

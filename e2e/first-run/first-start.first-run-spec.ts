@@ -63,7 +63,10 @@ describe('first npm start on empty data', () => {
   let output = '';
   const waitFor = (pattern: RegExp, ms: number) =>
     new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${ms} ms; output:\n${output.slice(-4000)}`)), ms);
+      const timer = setTimeout(
+        () => reject(new Error(`no ${pattern} within ${ms} ms; output:\n${output.slice(-4000)}`)),
+        ms,
+      );
       const check = () => {
         if (pattern.test(output)) {
           clearTimeout(timer);
@@ -76,7 +79,9 @@ describe('first npm start on empty data', () => {
       check();
     });
   const get = async (user: string, route: string) => {
-    const response = await fetch(`${gateway}/api/v1${route}`, { headers: { authorization: `Bearer ${await demoUserToken(gateway, user)}` } });
+    const response = await fetch(`${gateway}/api/v1${route}`, {
+      headers: { authorization: `Bearer ${await demoUserToken(gateway, user)}` },
+    });
     expect(response.status).toBe(200);
     return (await response.json()) as Json;
   };
@@ -84,7 +89,12 @@ describe('first npm start on empty data', () => {
   beforeAll(async () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
     for (const port of PORTS) expect(await listening(port)).toBe(false);
-    child = spawn('npm', ['start', '--', '--profile', 'first-run'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    child = spawn('npm', ['start', '--', '--profile', 'first-run'], {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CI: 'true' },
+    });
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await waitFor(/Rapport is running\./, 300_000);

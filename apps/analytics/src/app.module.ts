@@ -19,7 +19,11 @@ export const serviceDefinition: ServiceDefinition = {
     ServiceCoreModule.forRoot(serviceDefinition),
     AnalyticsConfigModule,
     CustomerFactsModule,
-    SubjectRightsModule.forParticipant({ service: 'analytics', participant: CustomerFactsSubjectRights, imports: [CustomerFactsModule] }),
+    SubjectRightsModule.forParticipant({
+      service: 'analytics',
+      participant: CustomerFactsSubjectRights,
+      imports: [CustomerFactsModule],
+    }),
   ],
 })
 export class AppModule {}

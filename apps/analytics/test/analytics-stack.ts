@@ -45,7 +45,9 @@ export async function placesHolding(db: Client, customerId: string): Promise<str
   );
   const found: string[] = [];
   for (const { table_name: table, column_name: column } of columns) {
-    const { rowCount } = await db.query(`SELECT 1 FROM analytics."${table}" WHERE "${column}" = $1 LIMIT 1`, [customerId]);
+    const { rowCount } = await db.query(`SELECT 1 FROM analytics."${table}" WHERE "${column}" = $1 LIMIT 1`, [
+      customerId,
+    ]);
     if (rowCount) found.push(`${table}.${column}`);
   }
   return found;

@@ -26,9 +26,37 @@ import { CreateErasureRequests1764000400000 } from './database/migrations/176400
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'customer-profile',
-  migrations: [CreateCustomers1764000001000, RichCustomerRecords1764000100000, CustomerMergeTombstones1764000101000, CreatePurchases1764000200000, CreateOwnershipAndLifecycle1764000201000, CreateImports1764000202000, CreateSegments1764000300000, ExactContactIndexes1764000310000, PurchaseImports1764000311000, TeamsAndValueTiers1764000320000, CreateErasureRequests1764000400000],
+  migrations: [
+    CreateCustomers1764000001000,
+    RichCustomerRecords1764000100000,
+    CustomerMergeTombstones1764000101000,
+    CreatePurchases1764000200000,
+    CreateOwnershipAndLifecycle1764000201000,
+    CreateImports1764000202000,
+    CreateSegments1764000300000,
+    ExactContactIndexes1764000310000,
+    PurchaseImports1764000311000,
+    TeamsAndValueTiers1764000320000,
+    CreateErasureRequests1764000400000,
+  ],
   requireCallerIdentity: true,
 };
 
-@Module({ imports: [ServiceCoreModule.forRoot(serviceDefinition), ExportsModule, ImportsModule, CustomersModule, CustomFieldsModule, SearchModule, ConsentModule, DuplicatesModule, PurchasesModule, OwnershipModule, LifecycleModule, ScoresModule, SegmentsModule] })
+@Module({
+  imports: [
+    ServiceCoreModule.forRoot(serviceDefinition),
+    ExportsModule,
+    ImportsModule,
+    CustomersModule,
+    CustomFieldsModule,
+    SearchModule,
+    ConsentModule,
+    DuplicatesModule,
+    PurchasesModule,
+    OwnershipModule,
+    LifecycleModule,
+    ScoresModule,
+    SegmentsModule,
+  ],
+})
 export class AppModule {}

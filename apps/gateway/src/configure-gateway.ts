@@ -30,7 +30,10 @@ export async function configureGateway(nestApp: INestApplication, _: unknown, lo
       keysFile: config.OIDC_EMBEDDED_KEYS_FILE,
     });
     app.use('/oidc', idp.handler);
-    logger.warn({ issuer: config.OIDC_ISSUER }, 'embedded OpenID provider enabled (demo users): never use it in production');
+    logger.warn(
+      { issuer: config.OIDC_ISSUER },
+      'embedded OpenID provider enabled (demo users): never use it in production',
+    );
   }
   const document = setUpOpenApi(app, config.OIDC_ISSUER);
   // Registered before the routes (Nest adds them at listen): a known path with another method is 405.

@@ -33,7 +33,11 @@ describe(methodNotAllowed.name, () => {
   });
 
   it('answers 405 with Allow for a method the path lacks', () => {
-    expect(call('PUT', '/api/v1/customers/abc')).toEqual({ next: false, status: 405, allow: 'GET, DELETE, PATCH, HEAD' });
+    expect(call('PUT', '/api/v1/customers/abc')).toEqual({
+      next: false,
+      status: 405,
+      allow: 'GET, DELETE, PATCH, HEAD',
+    });
   });
 
   it('lets a literal path win over a template that also matches it', () => {

@@ -14,7 +14,9 @@ interface KnownPath {
 /** The methods of every path of the document, with path templates (`{id}`) as one-segment wildcards. */
 export function knownPaths(document: OpenAPIObject): KnownPath[] {
   return Object.entries(document.paths).map(([template, item]) => {
-    const methods = HTTP_METHODS.filter((m) => (item as Record<string, unknown>)[m] !== undefined).map((m) => m.toUpperCase());
+    const methods = HTTP_METHODS.filter((m) => (item as Record<string, unknown>)[m] !== undefined).map((m) =>
+      m.toUpperCase(),
+    );
     // Express answers HEAD for every GET route.
     if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD');
     const source = template
@@ -40,6 +42,13 @@ export function methodNotAllowed(document: OpenAPIObject) {
     const allow = [...new Set(matching.flatMap((p) => p.allow))];
     if (allow.includes(req.method)) return next();
     res.setHeader('Allow', allow.join(', '));
-    sendProblem(res, new ProblemException('methodNotAllowed', `${req.method} is not allowed here; allowed: ${allow.join(', ')}`).toProblem(), req);
+    sendProblem(
+      res,
+      new ProblemException(
+        'methodNotAllowed',
+        `${req.method} is not allowed here; allowed: ${allow.join(', ')}`,
+      ).toProblem(),
+      req,
+    );
   };
 }

@@ -31,5 +31,9 @@ export function rejectNul(req: Request, res: Response, next: NextFunction): void
   const field = nulPath(req.query) ?? nulPath(req.body);
   if (!field) return next();
   const message = 'must not contain the character U+0000';
-  sendProblem(res, new ProblemException('validation', `${field} ${message}`, { errors: [{ field, message }] }).toProblem(), req);
+  sendProblem(
+    res,
+    new ProblemException('validation', `${field} ${message}`, { errors: [{ field, message }] }).toProblem(),
+    req,
+  );
 }

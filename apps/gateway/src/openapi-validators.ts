@@ -1,7 +1,8 @@
 import { DECORATORS } from '@nestjs/swagger';
 // class-transformer's metadata (which @Transform a property has) is public only through this module.
+type TransformerStorage = typeof import('class-transformer/types/storage');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
+const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as TransformerStorage;
 import { getMetadataStorage } from 'class-validator';
 
 /**
@@ -55,7 +56,8 @@ function keywordsOf(meta: ValidationMetadata): Schema | undefined {
     case 'isNotEmpty':
       return { minLength: 1 };
     case 'matches': {
-      const pattern = c[0] instanceof RegExp ? c[0] : typeof c[0] === 'string' ? new RegExp(c[0], (c[1] as string) ?? '') : undefined;
+      const pattern =
+        c[0] instanceof RegExp ? c[0] : typeof c[0] === 'string' ? new RegExp(c[0], (c[1] as string) ?? '') : undefined;
       // A case-insensitive or multi-line regex has no JSON Schema `pattern` equivalent as written.
       return pattern && !/[im]/.test(pattern.flags) ? { pattern: pattern.source } : undefined;
     }
@@ -63,7 +65,10 @@ function keywordsOf(meta: ValidationMetadata): Schema | undefined {
       // A version other than 'all' is stated too (`format: uuid` alone accepts every version).
       const version = typeof c[0] === 'string' || typeof c[0] === 'number' ? String(c[0]) : 'all';
       return /^[1-8]$/.test(version)
-        ? { format: 'uuid', pattern: `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$` }
+        ? {
+            format: 'uuid',
+            pattern: `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`,
+          }
         : { format: 'uuid' };
     }
     case 'isEmail':
@@ -77,7 +82,11 @@ function keywordsOf(meta: ValidationMetadata): Schema | undefined {
     case 'isIn':
       return { enum: c[0] };
     case 'isEnum':
-      return { enum: Object.values(c[0] as object).filter((v) => typeof v !== 'number' || !(c[0] as Record<string, unknown>)[v]) };
+      return {
+        enum: Object.values(c[0] as object).filter(
+          (v) => typeof v !== 'number' || !(c[0] as Record<string, unknown>)[v],
+        ),
+      };
     case 'arrayMinSize':
       return { minItems: c[0] };
     case 'arrayMaxSize':
@@ -97,7 +106,9 @@ const NOT_BLANK = '^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$';
 
 /** Whether the property's value is trimmed before it is validated (a @Transform that calls trim()). */
 function isTrimmed(target: Constructor, property: string): boolean {
-  return defaultMetadataStorage.findTransformMetadatas(target, property, 0).some((t) => String(t.transformFn).includes('.trim()'));
+  return defaultMetadataStorage
+    .findTransformMetadatas(target, property, 0)
+    .some((t) => String(t.transformFn).includes('.trim()'));
 }
 
 const applied = new WeakSet<object>();
@@ -115,7 +126,8 @@ export function applyValidatorsToSwagger(): void {
         // where the document promises a string or a number (and crashed some). In the gateway, optional
         // means "may be absent": null is checked like any value (400 naming the field), unless the
         // property is documented as nullable, where null keeps its meaning (clear the value).
-        const existing = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, proto, meta.propertyName) as Schema | undefined;
+        const existing = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, proto, meta.propertyName) as
+          Schema | undefined;
         if (existing && existing['nullable'] !== true && meta.constraints) {
           const property = meta.propertyName;
           meta.constraints[0] = (object: Record<string, unknown>) => object[property] !== undefined;
@@ -124,18 +136,26 @@ export function applyValidatorsToSwagger(): void {
       }
       const keywords = keywordsOf(meta);
       if (!keywords) continue;
-      const existing = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, proto, meta.propertyName) as Schema | undefined;
+      const existing = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, proto, meta.propertyName) as
+        Schema | undefined;
       if (!existing) continue; // not in the document: nothing to describe
       const isArray = existing['isArray'] === true || existing['type'] === 'array';
       // @IsPhone({ each: true }) checks the items itself (its metadata has no `each`).
       if ((meta.each || meta.name === 'isPhone') && isArray) {
         const items: Schema = { ...((existing['items'] as Schema | undefined) ?? {}) };
         for (const [k, v] of Object.entries(keywords)) {
-          if ((items[k] === undefined || (k === 'pattern' && items[k] === NO_NUL)) && !(k === 'type' && items['type'])) items[k] = v;
+          if ((items[k] === undefined || (k === 'pattern' && items[k] === NO_NUL)) && !(k === 'type' && items['type']))
+            items[k] = v;
         }
-        if (items['type'] === undefined && ('format' in keywords || 'pattern' in keywords || 'minLength' in keywords)) items['type'] = 'string';
+        if (items['type'] === undefined && ('format' in keywords || 'pattern' in keywords || 'minLength' in keywords))
+          items['type'] = 'string';
         // Items trimmed before their length is checked (a @Transform that trims each) are not blank.
-        if (typeof items['minLength'] === 'number' && items['minLength'] >= 1 && (items['pattern'] === undefined || items['pattern'] === NO_NUL) && isTrimmed(target, meta.propertyName)) {
+        if (
+          typeof items['minLength'] === 'number' &&
+          items['minLength'] >= 1 &&
+          (items['pattern'] === undefined || items['pattern'] === NO_NUL) &&
+          isTrimmed(target, meta.propertyName)
+        ) {
           items['pattern'] = NOT_BLANK;
         }
         if (items['format'] === 'phone') {
@@ -152,13 +172,20 @@ export function applyValidatorsToSwagger(): void {
         if (k === 'type') {
           // Only a more precise primitive type: `integer` for a number, never over an explicit schema type.
           const current = merged['type'];
-          if (v === 'integer' && (current === Number || current === 'number' || current === undefined)) merged['type'] = 'integer';
+          if (v === 'integer' && (current === Number || current === 'number' || current === undefined))
+            merged['type'] = 'integer';
           continue;
         }
-        if (merged[k] === undefined || (k === 'pattern' && (merged[k] === NO_NUL || merged[k] === NOT_BLANK))) merged[k] = v;
+        if (merged[k] === undefined || (k === 'pattern' && (merged[k] === NO_NUL || merged[k] === NOT_BLANK)))
+          merged[k] = v;
       }
       // A trimmed string with a minimum length is not blank: the white space goes before the length is checked.
-      if (typeof merged['minLength'] === 'number' && merged['minLength'] >= 1 && (merged['pattern'] === undefined || merged['pattern'] === NO_NUL) && isTrimmed(target, meta.propertyName)) {
+      if (
+        typeof merged['minLength'] === 'number' &&
+        merged['minLength'] >= 1 &&
+        (merged['pattern'] === undefined || merged['pattern'] === NO_NUL) &&
+        isTrimmed(target, meta.propertyName)
+      ) {
         merged['pattern'] = NOT_BLANK;
       }
       // A phone's length bounds are a cheap pre-check of the phone rule, which is the statement that

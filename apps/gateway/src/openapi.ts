@@ -48,7 +48,10 @@ export function withPathParameterSchemas(document: OpenAPIObject): OpenAPIObject
       for (const parameter of operation?.parameters ?? []) {
         if (parameter['in'] !== 'path') continue;
         const schema = PATH_PARAMETER_SCHEMAS[parameter['name'] as string];
-        if (!schema) throw new Error(`OpenAPI: path parameter ${String(parameter['name'])} of ${path} has no schema in PATH_PARAMETER_SCHEMAS`);
+        if (!schema)
+          throw new Error(
+            `OpenAPI: path parameter ${String(parameter['name'])} of ${path} has no schema in PATH_PARAMETER_SCHEMAS`,
+          );
         parameter['schema'] = { ...schema };
       }
     }
@@ -68,7 +71,12 @@ const HEADER_SCHEMAS: Record<string, Record<string, unknown>> = {
  */
 const CROSS_FIELD_RULES: Record<string, Record<string, unknown>> = {
   // loyalty: "Send either points or rewardId, not both and not neither".
-  RedemptionRequest: { oneOf: [{ required: ['points'], not: { required: ['rewardId'] } }, { required: ['rewardId'], not: { required: ['points'] } }] },
+  RedemptionRequest: {
+    oneOf: [
+      { required: ['points'], not: { required: ['rewardId'] } },
+      { required: ['rewardId'], not: { required: ['points'] } },
+    ],
+  },
   // customer-profile: an enum field lists its allowed values; other types have none.
   CustomFieldDefinitionRequest: {
     if: { properties: { type: { const: 'enum' } }, required: ['type'] },
@@ -119,7 +127,10 @@ function reachable(node: unknown, schemas: Record<string, unknown>, found: Set<s
  * request headers carry their patterns; cross-field rules are added where JSON Schema can say them.
  */
 export function withRequestRules(document: OpenAPIObject): OpenAPIObject {
-  const imports = (document.paths['/api/v1/imports'] as { post?: { requestBody?: { content?: Record<string, { schema?: object }> } } } | undefined)?.post;
+  const imports = (
+    document.paths['/api/v1/imports'] as
+      { post?: { requestBody?: { content?: Record<string, { schema?: object }> } } } | undefined
+  )?.post;
   for (const [mediaType, schema] of Object.entries(IMPORT_BODY_SCHEMAS)) {
     const content = imports?.requestBody?.content?.[mediaType];
     if (content) content.schema = { ...content.schema, ...schema };
@@ -132,19 +143,21 @@ export function withRequestRules(document: OpenAPIObject): OpenAPIObject {
         const schema = parameter['in'] === 'header' ? HEADER_SCHEMAS[parameter['name'] as string] : undefined;
         if (schema) parameter['schema'] = { ...schema, ...(parameter['schema'] as object), ...schema };
       }
-      const body = operation?.['requestBody'] as { required?: boolean; content?: Record<string, { schema?: unknown }> } | undefined;
+      const body = operation?.['requestBody'] as
+        { required?: boolean; content?: Record<string, { schema?: unknown }> } | undefined;
       const json = body?.content?.['application/json']?.schema;
       if (!body || !json) continue;
       reachable(json, schemas, requestSchemas);
       const name = refOf(json);
       const top = name ? schemas[name] : (json as Record<string, unknown>);
       const crossRequired = name !== undefined && CROSS_FIELD_RULES[name]?.['oneOf'] !== undefined;
-      if (!((top?.['required'] as unknown[] | undefined)?.length) && !crossRequired) body.required = false;
+      if (!(top?.['required'] as unknown[] | undefined)?.length && !crossRequired) body.required = false;
     }
   }
   for (const name of requestSchemas) {
     const schema = schemas[name]!;
-    if (schema['type'] === 'object' && schema['additionalProperties'] === undefined) schema['additionalProperties'] = false;
+    if (schema['type'] === 'object' && schema['additionalProperties'] === undefined)
+      schema['additionalProperties'] = false;
     Object.assign(schema, CROSS_FIELD_RULES[name] ?? {});
   }
   return document;

@@ -19,7 +19,11 @@ export const serviceDefinition: ServiceDefinition = {
     ServiceCoreModule.forRoot(serviceDefinition),
     InteractionConfigModule,
     CustomerRefsModule,
-    SubjectRightsModule.forParticipant({ service: 'interaction', participant: CustomerRefsSubjectRights, imports: [CustomerRefsModule] }),
+    SubjectRightsModule.forParticipant({
+      service: 'interaction',
+      participant: CustomerRefsSubjectRights,
+      imports: [CustomerRefsModule],
+    }),
   ],
 })
 export class AppModule {}

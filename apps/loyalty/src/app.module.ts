@@ -18,12 +18,29 @@ import { LoyaltySubjectRightsModule } from './subject-rights/subject-rights.modu
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'loyalty',
-  migrations: [CreateMembers1764000005000, CreatePointsLedger1764000500000, CreateReferrals1764000501000, AddCouponUse1764000502000, AddRedemptionHolds1764000510000, CreateMemberFingerprints1764000520000, AddMemberMerges1764000530000,
+  migrations: [
+    CreateMembers1764000005000,
+    CreatePointsLedger1764000500000,
+    CreateReferrals1764000501000,
+    AddCouponUse1764000502000,
+    AddRedemptionHolds1764000510000,
+    CreateMemberFingerprints1764000520000,
+    AddMemberMerges1764000530000,
     // The subject-rights library's record of merges (it drives customer.merged and customer.erased here).
     mergedCustomersMigration(schemaOf('loyalty'), 1764000540000),
   ],
   requireCallerIdentity: true,
 };
 
-@Module({ imports: [ServiceCoreModule.forRoot(serviceDefinition), ProgrammeModule, LedgerModule, RedemptionsModule, RewardsModule, ReferralsModule, LoyaltySubjectRightsModule] })
+@Module({
+  imports: [
+    ServiceCoreModule.forRoot(serviceDefinition),
+    ProgrammeModule,
+    LedgerModule,
+    RedemptionsModule,
+    RewardsModule,
+    ReferralsModule,
+    LoyaltySubjectRightsModule,
+  ],
+})
 export class AppModule {}

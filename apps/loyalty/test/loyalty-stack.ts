@@ -33,9 +33,21 @@ export const refillRateLimit = () => new Promise((r) => setTimeout(r, 3_500));
 export async function newPoolMember(db: Client, name: string): Promise<string> {
   const gateway = () => request(stackInfo().gatewayUrl);
   const agent1 = await bearer('agent1');
-  const created = await gateway().post('/api/v1/customers').set('authorization', agent1).send({ name: `${name} ${randomUUID().slice(0, 6)}` }).expect(201);
+  const created = await gateway()
+    .post('/api/v1/customers')
+    .set('authorization', agent1)
+    .send({ name: `${name} ${randomUUID().slice(0, 6)}` })
+    .expect(201);
   const id = created.body.id as string;
-  await gateway().post(`/api/v1/customers/${id}/release`).set('authorization', agent1).send({ reason: 'loyalty test member' }).expect(200);
-  await eventually(async () => (await db.query('SELECT 1 FROM loyalty.members WHERE customer_id = $1', [id])).rowCount === 1, 20_000, 'the member account');
+  await gateway()
+    .post(`/api/v1/customers/${id}/release`)
+    .set('authorization', agent1)
+    .send({ reason: 'loyalty test member' })
+    .expect(200);
+  await eventually(
+    async () => (await db.query('SELECT 1 FROM loyalty.members WHERE customer_id = $1', [id])).rowCount === 1,
+    20_000,
+    'the member account',
+  );
   return id;
 }

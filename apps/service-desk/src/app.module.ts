@@ -19,7 +19,11 @@ export const serviceDefinition: ServiceDefinition = {
     ServiceCoreModule.forRoot(serviceDefinition),
     ServiceDeskConfigModule,
     CustomerRefsModule,
-    SubjectRightsModule.forParticipant({ service: 'service-desk', participant: CustomerRefsSubjectRights, imports: [CustomerRefsModule] }),
+    SubjectRightsModule.forParticipant({
+      service: 'service-desk',
+      participant: CustomerRefsSubjectRights,
+      imports: [CustomerRefsModule],
+    }),
   ],
 })
 export class AppModule {}

@@ -50,7 +50,9 @@ async function up(args: string[]): Promise<void> {
       if (!fs.existsSync(seedMarker)) {
         const seeded = await seedDemoData(info.gatewayUrl);
         fs.writeFileSync(seedMarker, JSON.stringify({ at: new Date().toISOString(), ...seeded }, null, 2));
-        console.log(`demo data seeded: ${seeded.customers} customers, ${seeded.purchases} purchases, ${seeded.segments} segment, teams north and south`);
+        console.log(
+          `demo data seeded: ${seeded.customers} customers, ${seeded.purchases} purchases, ${seeded.segments} segment, teams north and south`,
+        );
       }
     }
     console.log(`
@@ -87,7 +89,13 @@ function busFromEnv() {
       brokers: config.KAFKA_BROKERS,
       ssl: config.KAFKA_SSL,
       ...(config.KAFKA_SASL_MECHANISM
-        ? { sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME ?? '', password: config.KAFKA_SASL_PASSWORD ?? '' } }
+        ? {
+            sasl: {
+              mechanism: config.KAFKA_SASL_MECHANISM,
+              username: config.KAFKA_SASL_USERNAME ?? '',
+              password: config.KAFKA_SASL_PASSWORD ?? '',
+            },
+          }
         : {}),
     },
     createLogger('admin', 'warn'),
@@ -110,7 +118,8 @@ async function main(): Promise<void> {
       // Locally (npm run stack -- dlq-replay <service>) the broker is the dev stack's.
       process.env.KAFKA_BROKERS ??= '127.0.0.1:19092';
       const service = args[0] ?? '';
-      if (!isServiceName(service) || service === 'gateway') throw new Error(`dlq-replay needs a consuming service name\n${USAGE}`);
+      if (!isServiceName(service) || service === 'gateway')
+        throw new Error(`dlq-replay needs a consuming service name\n${USAGE}`);
       const bus = busFromEnv();
       const replayed = await replayDeadLetters(bus, deadLetterTopicOf(service).name, consumerGroupOf(service));
       console.log(`replayed ${replayed} dead letters of ${service}`);

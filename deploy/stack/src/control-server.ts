@@ -20,8 +20,10 @@ export function startControlServer(stack: Stack): Promise<{ server: Server; url:
     if (resource === 'kafka' && name === 'restart') work = stack.restartKafka();
     if (resource === 'kafka' && name === 'stop') work = stack.stopKafkaBroker();
     if (resource === 'services' && name && isServiceName(name) && action === 'stop') work = stack.stopService(name);
-    if (resource === 'services' && name && isServiceName(name) && action === 'start') work = stack.startService(name, main);
-    if (resource === 'services' && name && isServiceName(name) && action === 'kill') work = (async () => stack.killService(name))();
+    if (resource === 'services' && name && isServiceName(name) && action === 'start')
+      work = stack.startService(name, main);
+    if (resource === 'services' && name && isServiceName(name) && action === 'kill')
+      work = (async () => stack.killService(name))();
     if (!work) return done(404, { error: `unknown control ${req.url}` });
     work.then(
       (result) => done(200, { ok: true, ...(typeof result === 'object' ? result : {}) }),

@@ -2,7 +2,12 @@
 export const DEMO_USER_GRANT = 'urn:rapport:params:oauth:grant-type:demo-user';
 const CLI_CLIENT = { id: 'rapport-cli', secret: 'rapport-cli-secret' };
 
-async function tokenRequest(gatewayUrl: string, clientId: string, clientSecret: string, form: Record<string, string>): Promise<string> {
+async function tokenRequest(
+  gatewayUrl: string,
+  clientId: string,
+  clientSecret: string,
+  form: Record<string, string>,
+): Promise<string> {
   const response = await fetch(`${gatewayUrl}/oidc/token`, {
     method: 'POST',
     headers: {
@@ -13,7 +18,9 @@ async function tokenRequest(gatewayUrl: string, clientId: string, clientSecret: 
   });
   const body = (await response.json()) as { access_token?: string; error?: string; error_description?: string };
   if (!response.ok || !body.access_token) {
-    throw new Error(`token request failed: ${response.status} ${body.error ?? ''} ${body.error_description ?? ''}`.trim());
+    throw new Error(
+      `token request failed: ${response.status} ${body.error ?? ''} ${body.error_description ?? ''}`.trim(),
+    );
   }
   return body.access_token;
 }
@@ -24,6 +31,14 @@ export function demoUserToken(gatewayUrl: string, username: string): Promise<str
 }
 
 /** An access token for a department client (OAuth 2.0 client credentials). */
-export function clientCredentialsToken(gatewayUrl: string, clientId: string, clientSecret: string, scope?: string): Promise<string> {
-  return tokenRequest(gatewayUrl, clientId, clientSecret, { grant_type: 'client_credentials', ...(scope ? { scope } : {}) });
+export function clientCredentialsToken(
+  gatewayUrl: string,
+  clientId: string,
+  clientSecret: string,
+  scope?: string,
+): Promise<string> {
+  return tokenRequest(gatewayUrl, clientId, clientSecret, {
+    grant_type: 'client_credentials',
+    ...(scope ? { scope } : {}),
+  });
 }

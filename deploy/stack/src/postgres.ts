@@ -208,7 +208,8 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresHand
         });
         log(`postgres: stopped in ${Date.now() - t} ms (code ${info.code}, signal ${info.signal})`);
         await supervised.catch(() => undefined);
-        if (child.isRunning()) await stopChild(child, { signal: 'SIGINT', timeoutMs: 20_000, thenSignal: 'SIGQUIT', log });
+        if (child.isRunning())
+          await stopChild(child, { signal: 'SIGINT', timeoutMs: 20_000, thenSignal: 'SIGQUIT', log });
       })();
       return stopPromise;
     },
@@ -456,7 +457,11 @@ async function stopOrphanedServer(dataDir: string, log: (line: string) => void):
 async function leftoverServerProcessesGone(dataDir: string, log: (line: string) => void): Promise<void> {
   const leftovers = () => findProcesses((cmd, pid) => /postgres/.test(cmd) && workingDirectory(pid) === dataDir);
   try {
-    await waitFor('the crashed server\'s processes to exit', () => leftovers().length === 0, { timeoutMs: 10_000, intervalMs: 50, maxIntervalMs: 500 });
+    await waitFor("the crashed server's processes to exit", () => leftovers().length === 0, {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+      maxIntervalMs: 500,
+    });
   } catch {
     for (const pid of leftovers()) {
       log(`postgres: killing pid ${pid}, left running by the crashed server`);

@@ -34,11 +34,30 @@ const DEMO_CUSTOMERS: DemoCustomer[] = [
       sourceChannel: 'store',
       tags: ['vip', '茶友'],
       interests: ['green tea'],
-      addresses: [{ country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区', street: '龙井路 1 号', postcode: '310000' }],
+      addresses: [
+        {
+          country: 'CN',
+          province: '浙江省',
+          city: '杭州市',
+          district: '西湖区',
+          street: '龙井路 1 号',
+          postcode: '310000',
+        },
+      ],
       identifiers: [{ type: 'wechat_openid', value: 'oDemo-wang-0001' }],
     },
   },
-  { key: 'li', by: 'agent1', body: { name: '李娜', email: 'na.li@example.com', phone: '+86 139 0013 9000', sourceChannel: 'web_form', tags: ['茶友'] } },
+  {
+    key: 'li',
+    by: 'agent1',
+    body: {
+      name: '李娜',
+      email: 'na.li@example.com',
+      phone: '+86 139 0013 9000',
+      sourceChannel: 'web_form',
+      tags: ['茶友'],
+    },
+  },
   {
     key: 'teaCompany',
     by: 'agent1',
@@ -67,15 +86,31 @@ const DEMO_CUSTOMERS: DemoCustomer[] = [
   {
     key: 'rossi',
     by: 'manager',
-    body: { name: 'Maria Rossi', email: 'maria.rossi@example.com', phone: '+39 333 123 4567', sourceChannel: 'social', addresses: [{ country: 'IT', city: 'Milano' }] },
+    body: {
+      name: 'Maria Rossi',
+      email: 'maria.rossi@example.com',
+      phone: '+39 333 123 4567',
+      sourceChannel: 'social',
+      addresses: [{ country: 'IT', city: 'Milano' }],
+    },
   },
   {
     key: 'mueller',
     by: 'agent2',
-    body: { name: 'Hans Müller', email: 'hans.mueller@example.de', phone: '+49 30 123456', sourceChannel: 'store', addresses: [{ country: 'DE', city: 'Berlin' }] },
+    body: {
+      name: 'Hans Müller',
+      email: 'hans.mueller@example.de',
+      phone: '+49 30 123456',
+      sourceChannel: 'store',
+      addresses: [{ country: 'DE', city: 'Berlin' }],
+    },
   },
   // Released to the public pool (公海) below, for anyone to claim.
-  { key: 'sato', by: 'agent1', body: { name: '佐藤 花子', email: 'hanako.sato@example.jp', phone: '+81 3-1234-5678', sourceChannel: 'web_form' } },
+  {
+    key: 'sato',
+    by: 'agent1',
+    body: { name: '佐藤 花子', email: 'hanako.sato@example.jp', phone: '+81 3-1234-5678', sourceChannel: 'web_form' },
+  },
 ];
 
 interface DemoPurchase {
@@ -99,9 +134,30 @@ const DEMO_PURCHASES: DemoPurchase[] = [
       { sku: 'CUP-010', name: '青瓷茶杯', category: 'teaware', quantity: 1, unitPrice: 129 },
     ],
   },
-  { key: 'SO-DEMO-0002', customer: 'wang', by: 'agent1', currency: 'CNY', daysAgo: 6, lines: [{ sku: 'TEA-002', name: '普洱', category: 'tea', quantity: 1, unitPrice: 268 }] },
-  { key: 'SO-DEMO-0003', customer: 'rossi', by: 'manager', currency: 'EUR', daysAgo: 12, lines: [{ sku: 'TEA-001', name: 'Longjing', category: 'tea', quantity: 1, unitPrice: 49.9 }] },
-  { key: 'SO-DEMO-0004', customer: 'acme', by: 'agent2', currency: 'USD', daysAgo: 3, lines: [{ sku: 'TEA-BULK-1', name: 'Oolong, 5 kg', category: 'tea', quantity: 3, unitPrice: 420 }] },
+  {
+    key: 'SO-DEMO-0002',
+    customer: 'wang',
+    by: 'agent1',
+    currency: 'CNY',
+    daysAgo: 6,
+    lines: [{ sku: 'TEA-002', name: '普洱', category: 'tea', quantity: 1, unitPrice: 268 }],
+  },
+  {
+    key: 'SO-DEMO-0003',
+    customer: 'rossi',
+    by: 'manager',
+    currency: 'EUR',
+    daysAgo: 12,
+    lines: [{ sku: 'TEA-001', name: 'Longjing', category: 'tea', quantity: 1, unitPrice: 49.9 }],
+  },
+  {
+    key: 'SO-DEMO-0004',
+    customer: 'acme',
+    by: 'agent2',
+    currency: 'USD',
+    daysAgo: 3,
+    lines: [{ sku: 'TEA-BULK-1', name: 'Oolong, 5 kg', category: 'tea', quantity: 3, unitPrice: 420 }],
+  },
 ];
 
 class DemoApi {
@@ -109,7 +165,14 @@ class DemoApi {
 
   constructor(private readonly gatewayUrl: string) {}
 
-  async call<T>(by: DemoUser, method: string, path: string, body: unknown, key: string, expected: number[]): Promise<T> {
+  async call<T>(
+    by: DemoUser,
+    method: string,
+    path: string,
+    body: unknown,
+    key: string,
+    expected: number[],
+  ): Promise<T> {
     let token = this.tokens.get(by);
     if (!token) {
       token = await demoUserToken(this.gatewayUrl, by);
@@ -118,14 +181,22 @@ class DemoApi {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (method === 'POST') headers['idempotency-key'] = `seed-${key}`;
-    const response = await fetch(`${this.gatewayUrl}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${this.gatewayUrl}/api/v1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await response.text();
-    if (!expected.includes(response.status)) throw new Error(`seeding ${key} failed: ${method} ${path} answered ${response.status} ${text.slice(0, 500)}`);
+    if (!expected.includes(response.status))
+      throw new Error(`seeding ${key} failed: ${method} ${path} answered ${response.status} ${text.slice(0, 500)}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
 }
 
-export async function seedDemoData(gatewayUrl: string, options: { loyaltyTimeoutMs?: number } = {}): Promise<DemoSummary> {
+export async function seedDemoData(
+  gatewayUrl: string,
+  options: { loyaltyTimeoutMs?: number } = {},
+): Promise<DemoSummary> {
   const api = new DemoApi(gatewayUrl);
   const ids: Record<string, string> = {};
 
@@ -134,7 +205,14 @@ export async function seedDemoData(gatewayUrl: string, options: { loyaltyTimeout
   await api.call('admin', 'PUT', '/teams/south/members', { userIds: ['agent2'] }, 'team-south', [200]);
 
   for (const customer of DEMO_CUSTOMERS) {
-    const created = await api.call<{ id: string }>(customer.by, 'POST', '/customers', customer.body, `customer-${customer.key}`, [201]);
+    const created = await api.call<{ id: string }>(
+      customer.by,
+      'POST',
+      '/customers',
+      customer.body,
+      `customer-${customer.key}`,
+      [201],
+    );
     ids[customer.key] = created.id;
   }
   // A lead from a web form, dealt to the next member of team north in turn.
@@ -142,13 +220,26 @@ export async function seedDemoData(gatewayUrl: string, options: { loyaltyTimeout
     'admin',
     'POST',
     '/customers',
-    { name: 'Emma Dubois', email: 'emma.dubois@example.fr', phone: '+33 6 12 34 56 78', sourceChannel: 'web_form', assign: { rule: 'round-robin', team: 'north' } },
+    {
+      name: 'Emma Dubois',
+      email: 'emma.dubois@example.fr',
+      phone: '+33 6 12 34 56 78',
+      sourceChannel: 'web_form',
+      assign: { rule: 'round-robin', team: 'north' },
+    },
     'customer-dubois',
     [201],
   );
   ids['dubois'] = dealt.id;
 
-  await api.call('agent1', 'POST', `/customers/${ids['sato']}/release`, { reason: '客户暂无需求' }, 'release-sato', [200]);
+  await api.call(
+    'agent1',
+    'POST',
+    `/customers/${ids['sato']}/release`,
+    { reason: '客户暂无需求' },
+    'release-sato',
+    [200],
+  );
   for (const channel of ['sms', 'email']) {
     await api.call(
       'agent1',
@@ -181,7 +272,11 @@ export async function seedDemoData(gatewayUrl: string, options: { loyaltyTimeout
     'agent1',
     'POST',
     '/segments',
-    { name: '茶友 (tea lovers)', description: 'Customers tagged 茶友', definition: { conditions: [{ field: 'tags', op: 'hasAny', value: ['茶友'] }] } },
+    {
+      name: '茶友 (tea lovers)',
+      description: 'Customers tagged 茶友',
+      definition: { conditions: [{ field: 'tags', op: 'hasAny', value: ['茶友'] }] },
+    },
     'segment-tea-lovers',
     [201],
   );
@@ -190,9 +285,21 @@ export async function seedDemoData(gatewayUrl: string, options: { loyaltyTimeout
   // first `npm start` prints "running" only when every feature has something to show.
   const deadline = Date.now() + (options.loyaltyTimeoutMs ?? 60_000);
   for (;;) {
-    const member = await api.call<{ balance: number }>('agent1', 'GET', `/loyalty/members/${ids['wang']}`, undefined, 'loyalty-wang', [200, 404]).catch(() => undefined);
+    const member = await api
+      .call<{ balance: number }>(
+        'agent1',
+        'GET',
+        `/loyalty/members/${ids['wang']}`,
+        undefined,
+        'loyalty-wang',
+        [200, 404],
+      )
+      .catch(() => undefined);
     if (member && member.balance > 0) break;
-    if (Date.now() > deadline) throw new Error('seeding: loyalty did not credit the demo purchases in time (see .local/<profile>/logs/loyalty.log)');
+    if (Date.now() > deadline)
+      throw new Error(
+        'seeding: loyalty did not credit the demo purchases in time (see .local/<profile>/logs/loyalty.log)',
+      );
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 

@@ -19,7 +19,10 @@ import { startTraces, type TracesHandle } from './zipkin';
 export type StackProfile = 'dev' | 'test' | 'test2' | 'test3' | 'test4' | 'test5' | 'test6' | 'bench' | 'first-run';
 
 // traces: the trace backend's UI, API and span intake (Zipkin, deploy/stack/src/zipkin.ts).
-const PORTS: Record<StackProfile, { postgres: number; kafka: number; controller: number; services: number; traces: number }> = {
+const PORTS: Record<
+  StackProfile,
+  { postgres: number; kafka: number; controller: number; services: number; traces: number }
+> = {
   dev: { postgres: 54329, kafka: 19092, controller: 19093, services: 3000, traces: 9411 },
   test: { postgres: 54339, kafka: 19192, controller: 19193, services: 3100, traces: 9421 },
   bench: { postgres: 54349, kafka: 19292, controller: 19293, services: 3200, traces: 9431 },
@@ -41,7 +44,8 @@ export function stackPorts(profile: StackProfile): { postgres: number; kafka: nu
 /** The profile of the test stack: `test` unless RAPPORT_TEST_PROFILE names another one. */
 export function testProfile(): StackProfile {
   const profile = process.env.RAPPORT_TEST_PROFILE ?? 'test';
-  if (!(profile in PORTS) || profile === 'dev' || profile === 'bench' || profile === 'first-run') throw new Error(`RAPPORT_TEST_PROFILE=${profile} is not a test profile`);
+  if (!(profile in PORTS) || profile === 'dev' || profile === 'bench' || profile === 'first-run')
+    throw new Error(`RAPPORT_TEST_PROFILE=${profile} is not a test profile`);
   return profile as StackProfile;
 }
 
@@ -123,7 +127,8 @@ export class Stack {
     const ports = PORTS[this.options.profile];
     if (this.options.fresh) {
       // Data goes; the Kafka jars (deploy/kafka/pom.xml) stay, they are a cache.
-      for (const entry of ['secrets.json', 'idp-keys.json', 'erasure-receipt-key.json', 'seeded', 'logs']) fs.rmSync(path.join(this.dir, entry), { recursive: true, force: true });
+      for (const entry of ['secrets.json', 'idp-keys.json', 'erasure-receipt-key.json', 'seeded', 'logs'])
+        fs.rmSync(path.join(this.dir, entry), { recursive: true, force: true });
     }
     fs.mkdirSync(path.join(this.dir, 'logs'), { recursive: true });
     this.secrets = this.loadSecrets();
@@ -142,7 +147,13 @@ export class Stack {
     }
 
     const [postgresResult, kafkaResult] = await Promise.allSettled([
-      startPostgres({ dataDir: path.join(this.dir, 'postgres', 'data'), port: ports.postgres, database: 'rapport', fresh: this.options.fresh, log: this.log }),
+      startPostgres({
+        dataDir: path.join(this.dir, 'postgres', 'data'),
+        port: ports.postgres,
+        database: 'rapport',
+        fresh: this.options.fresh,
+        log: this.log,
+      }),
       startKafka({
         rootDir: repoRoot(),
         workDir: path.join(this.dir, 'kafka'),
@@ -157,7 +168,9 @@ export class Stack {
       if (postgresResult.status === 'fulfilled') await postgresResult.value.stop().catch(() => undefined);
       if (kafkaResult.status === 'fulfilled') await kafkaResult.value.stop().catch(() => undefined);
       await this.traces?.stop().catch(() => undefined);
-      throw postgresResult.status === 'rejected' ? postgresResult.reason : (kafkaResult as PromiseRejectedResult).reason;
+      throw postgresResult.status === 'rejected'
+        ? postgresResult.reason
+        : (kafkaResult as PromiseRejectedResult).reason;
     }
     const postgres = postgresResult.value;
     const kafka = kafkaResult.value;
@@ -203,7 +216,11 @@ export class Stack {
       OTEL_TRACES_EXPORTER: process.env.OTEL_TRACES_EXPORTER ?? 'none',
       // With the stack's trace backend: Zipkin's JSON intake (its server takes no OTLP), sent within 0.5 s.
       ...(this.traces
-        ? { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: this.traces.spansEndpoint, OTEL_BSP_SCHEDULE_DELAY: '500' }
+        ? {
+            OTEL_TRACES_EXPORTER: 'zipkin',
+            OTEL_EXPORTER_ZIPKIN_ENDPOINT: this.traces.spansEndpoint,
+            OTEL_BSP_SCHEDULE_DELAY: '500',
+          }
         : {}),
       OTEL_SERVICE_NAME: name,
       ...this.options.serviceEnv,
@@ -225,7 +242,10 @@ export class Stack {
   }
 
   /** Starts a service from the build (dist/), or from another entry such as a production bundle's. */
-  async startService(name: ServiceName, main = path.join(repoRoot(), 'dist', 'apps', name, 'src', 'main.js')): Promise<void> {
+  async startService(
+    name: ServiceName,
+    main = path.join(repoRoot(), 'dist', 'apps', name, 'src', 'main.js'),
+  ): Promise<void> {
     // A deliberate start takes over from a restart the supervisor has pending (or waits for one under way).
     const supervisor = this.supervisorOf(name);
     await supervisor.cancel();
@@ -286,7 +306,9 @@ export class Stack {
       }
       await sleep(250);
     }
-    throw await failed(`${name} was not ready within 90 s\n--- ${child.logFile} ---\n${tailFile(child.logFile, 30, child.logOffset)}`);
+    throw await failed(
+      `${name} was not ready within 90 s\n--- ${child.logFile} ---\n${tailFile(child.logFile, 30, child.logOffset)}`,
+    );
   }
 
   /** From ready on, an exit nobody asked for is a crash: stopService() takes the child out of the map first. */
@@ -305,7 +327,11 @@ export class Stack {
         name,
         log: this.log,
         logFile: path.join(this.dir, 'logs', `${name}.log`),
-        restart: () => this.launchService(name, this.mains.get(name) ?? path.join(repoRoot(), 'dist', 'apps', name, 'src', 'main.js')),
+        restart: () =>
+          this.launchService(
+            name,
+            this.mains.get(name) ?? path.join(repoRoot(), 'dist', 'apps', name, 'src', 'main.js'),
+          ),
       });
       this.supervisors.set(name, supervisor);
     }
@@ -351,7 +377,8 @@ export class Stack {
   private loadSecrets(): Secrets {
     const file = path.join(this.dir, 'secrets.json');
     if (fs.existsSync(file)) {
-      const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Secrets> & Omit<Secrets, 'contactFingerprintKey'>;
+      const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Secrets> &
+        Omit<Secrets, 'contactFingerprintKey'>;
       if (stored.contactFingerprintKey) return stored as Secrets;
       // A stack made before the key existed gets one now, kept with the others.
       const upgraded: Secrets = { ...stored, contactFingerprintKey: randomBytes(32).toString('base64url') };
@@ -361,7 +388,9 @@ export class Stack {
     const secrets: Secrets = {
       internalAuthSecret: randomBytes(32).toString('base64url'),
       contactFingerprintKey: randomBytes(32).toString('base64url'),
-      rolePasswords: Object.fromEntries(SERVICE_NAMES.map((name) => [schemaOf(name), randomBytes(18).toString('base64url')])),
+      rolePasswords: Object.fromEntries(
+        SERVICE_NAMES.map((name) => [schemaOf(name), randomBytes(18).toString('base64url')]),
+      ),
     };
     fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
     return secrets;
@@ -378,7 +407,9 @@ export class Stack {
         const password = this.secrets.rolePasswords[role]!.replace(/'/g, "''");
         const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
         await client.query(
-          exists.rowCount ? `ALTER ROLE ${role} LOGIN PASSWORD '${password}'` : `CREATE ROLE ${role} LOGIN PASSWORD '${password}'`,
+          exists.rowCount
+            ? `ALTER ROLE ${role} LOGIN PASSWORD '${password}'`
+            : `CREATE ROLE ${role} LOGIN PASSWORD '${password}'`,
         );
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${role} AUTHORIZATION ${role}`);
         await client.query(`ALTER ROLE ${role} SET search_path = ${role}`);
@@ -392,7 +423,10 @@ export class Stack {
   }
 
   private async createTopics(): Promise<void> {
-    const bus = createMessageBus({ clientId: 'rapport-stack', brokers: this.kafka!.brokers }, createLogger('stack', 'warn'));
+    const bus = createMessageBus(
+      { clientId: 'rapport-stack', brokers: this.kafka!.brokers },
+      createLogger('stack', 'warn'),
+    );
     try {
       const created = await bus.ensureTopics(allTopics());
       if (created.length > 0) this.log(`topics created: ${created.join(', ')}`);

@@ -33,7 +33,12 @@ describe(Supervisor.name, () => {
 
   const setUp = (restart: () => Promise<void>) => {
     const lines: string[] = [];
-    const sut = new Supervisor({ name: 'loyalty', log: (line) => lines.push(line), logFile: '/nonexistent/loyalty.log', restart });
+    const sut = new Supervisor({
+      name: 'loyalty',
+      log: (line) => lines.push(line),
+      logFile: '/nonexistent/loyalty.log',
+      restart,
+    });
     return { sut, lines };
   };
 
@@ -61,7 +66,9 @@ describe(Supervisor.name, () => {
       'loyalty: exited unexpectedly (code 1, signal null); restarting in 500 ms',
       'loyalty: did not come back (loyalty exited during start-up); restarting in 1000 ms',
     ]);
-    expect(lines.at(-1)).toMatch(/^ERROR loyalty: did not come back .*crashed 5 times within 60 s, giving up.*Log: \/nonexistent\/loyalty\.log\nmore lines$/);
+    expect(lines.at(-1)).toMatch(
+      /^ERROR loyalty: did not come back .*crashed 5 times within 60 s, giving up.*Log: \/nonexistent\/loyalty\.log\nmore lines$/,
+    );
   });
 
   it('drops a pending restart when a deliberate stop or start cancels it', async () => {

@@ -14,9 +14,15 @@ export interface RestartPolicy {
   windowMs: number;
 }
 
-export const DEFAULT_RESTART_POLICY: RestartPolicy = { initialDelayMs: 500, maxDelayMs: 10_000, maxCrashes: 5, windowMs: 60_000 };
+export const DEFAULT_RESTART_POLICY: RestartPolicy = {
+  initialDelayMs: 500,
+  maxDelayMs: 10_000,
+  maxCrashes: 5,
+  windowMs: 60_000,
+};
 
-export type CrashDecision = { action: 'restart'; delayMs: number; crashes: number } | { action: 'give-up'; crashes: number };
+export type CrashDecision =
+  { action: 'restart'; delayMs: number; crashes: number } | { action: 'give-up'; crashes: number };
 
 /** The crashes of one part and what to do about the latest one (pure: the caller passes the time). */
 export class CrashHistory {
@@ -29,7 +35,11 @@ export class CrashHistory {
     this.crashes.push(now);
     const crashes = this.crashes.length;
     if (crashes >= this.policy.maxCrashes) return { action: 'give-up', crashes };
-    return { action: 'restart', delayMs: Math.min(this.policy.initialDelayMs * 2 ** (crashes - 1), this.policy.maxDelayMs), crashes };
+    return {
+      action: 'restart',
+      delayMs: Math.min(this.policy.initialDelayMs * 2 ** (crashes - 1), this.policy.maxDelayMs),
+      crashes,
+    };
   }
 
   reset(): void {

@@ -55,7 +55,10 @@ export async function ensureZipkinJar(rootDir: string, toolsDir: string, log: (l
     if (jar) return path.join(toolsDir, jar);
   }
   const mvn = which('mvn');
-  if (!mvn) throw new Error(`traces: Maven (mvn) is not on PATH to fetch Zipkin (${pom}); install it, or start with --no-traces.`);
+  if (!mvn)
+    throw new Error(
+      `traces: Maven (mvn) is not on PATH to fetch Zipkin (${pom}); install it, or start with --no-traces.`,
+    );
   const staging = `${toolsDir}.tmp-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true });
@@ -86,8 +89,14 @@ export async function ensureZipkinJar(rootDir: string, toolsDir: string, log: (l
 export async function startTraces(opts: TracesOptions): Promise<TracesHandle> {
   const log = opts.log ?? (() => undefined);
   const jar = await ensureZipkinJar(opts.rootDir, opts.toolsDir, log);
-  const java = process.env.JAVA_HOME && fs.existsSync(path.join(process.env.JAVA_HOME, 'bin', 'java')) ? path.join(process.env.JAVA_HOME, 'bin', 'java') : which('java');
-  if (!java) throw new Error('traces: no java found (JAVA_HOME or PATH) to run Zipkin; install a JDK >= 17, or start with --no-traces.');
+  const java =
+    process.env.JAVA_HOME && fs.existsSync(path.join(process.env.JAVA_HOME, 'bin', 'java'))
+      ? path.join(process.env.JAVA_HOME, 'bin', 'java')
+      : which('java');
+  if (!java)
+    throw new Error(
+      'traces: no java found (JAVA_HOME or PATH) to run Zipkin; install a JDK >= 17, or start with --no-traces.',
+    );
   const base = `http://${HOST}:${opts.port}`;
   const logFile = path.join(opts.logDir, 'zipkin.log');
   const heapMb = opts.heapMb ?? 256;
@@ -102,18 +111,38 @@ export async function startTraces(opts: TracesOptions): Promise<TracesHandle> {
     const c = spawnLogged({
       name: 'zipkin',
       command: java,
-      args: [`-Xms64m`, `-Xmx${heapMb}m`, '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:+ExitOnOutOfMemoryError', '-jar', jar],
+      args: [
+        `-Xms64m`,
+        `-Xmx${heapMb}m`,
+        '-XX:+UseSerialGC',
+        '-XX:TieredStopAtLevel=1',
+        '-XX:+ExitOnOutOfMemoryError',
+        '-jar',
+        jar,
+      ],
       logFile,
       cwd: opts.logDir,
       // Memory storage: the last 100k spans, gone on stop. Only the loopback address is served.
-      env: { ...process.env, QUERY_PORT: String(opts.port), STORAGE_TYPE: 'mem', MEM_MAX_SPANS: '20000', ARMERIA_PORTS_0_PORT: String(opts.port), ARMERIA_PORTS_0_IP: HOST, ARMERIA_PORTS_0_PROTOCOLS_0: 'http', JAVA_OPTS: '' },
+      env: {
+        ...process.env,
+        QUERY_PORT: String(opts.port),
+        STORAGE_TYPE: 'mem',
+        MEM_MAX_SPANS: '20000',
+        ARMERIA_PORTS_0_PORT: String(opts.port),
+        ARMERIA_PORTS_0_IP: HOST,
+        ARMERIA_PORTS_0_PROTOCOLS_0: 'http',
+        JAVA_OPTS: '',
+      },
       parentDeathSignal: 'SIGTERM',
       emergencySignal: 'SIGKILL',
     });
     child = c;
     const deadline = Date.now() + readyTimeoutMs;
     while (Date.now() < deadline && !stopRequested) {
-      if (!c.isRunning()) throw new Error(`traces: Zipkin exited during start-up\n--- ${logFile} ---\n${tailFile(logFile, 30, c.logOffset)}`);
+      if (!c.isRunning())
+        throw new Error(
+          `traces: Zipkin exited during start-up\n--- ${logFile} ---\n${tailFile(logFile, 30, c.logOffset)}`,
+        );
       try {
         if ((await fetch(`${base}/health`, { signal: AbortSignal.timeout(2_000) })).ok) {
           void c.exited.then((info) => {
@@ -128,7 +157,9 @@ export async function startTraces(opts: TracesOptions): Promise<TracesHandle> {
     }
     await stopChild(c, { signal: 'SIGKILL', timeoutMs: 5_000 });
     if (stopRequested) throw new Error('traces: stopped before Zipkin was ready');
-    throw new Error(`traces: Zipkin was not ready within ${readyTimeoutMs / 1000} s\n--- ${logFile} ---\n${tailFile(logFile, 30, c.logOffset)}`);
+    throw new Error(
+      `traces: Zipkin was not ready within ${readyTimeoutMs / 1000} s\n--- ${logFile} ---\n${tailFile(logFile, 30, c.logOffset)}`,
+    );
   };
 
   const supervisor = new Supervisor({ name: 'zipkin', log, logFile, restart: launch });

@@ -4,10 +4,17 @@ import { allTopics, Topics } from './topics';
 import { allEventDefinitions, eventDefinitionOf } from './event-catalog';
 
 describe('CloudEvents binary mode', () => {
-  const data = { customerId: '6d4015a7-15fe-4d44-b6fe-9fdaa4350479', kind: 'person' as const, createdAt: '2026-11-23T03:45:43.437Z' };
+  const data = {
+    customerId: '6d4015a7-15fe-4d44-b6fe-9fdaa4350479',
+    kind: 'person' as const,
+    createdAt: '2026-11-23T03:45:43.437Z',
+  };
 
   it('puts the attributes in ce_* headers, the subject in the key and the data in the value', () => {
-    const envelope = { ...createEnvelope(CustomerCreatedV1, data.customerId, data), traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+    const envelope = {
+      ...createEnvelope(CustomerCreatedV1, data.customerId, data),
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    };
     const sut = toBinaryMode(envelope);
     expect(sut.key).toBe(data.customerId);
     expect(JSON.parse(sut.value)).toEqual(data);
@@ -34,7 +41,9 @@ describe('CloudEvents binary mode', () => {
 
 describe('event catalog and topic registry', () => {
   it('validates payloads against the contract', () => {
-    expect(CustomerCreatedV1.schema.safeParse({ customerId: 'nope', kind: 'person', createdAt: 'x' }).success).toBe(false);
+    expect(CustomerCreatedV1.schema.safeParse({ customerId: 'nope', kind: 'person', createdAt: 'x' }).success).toBe(
+      false,
+    );
   });
 
   it('knows every event type and routes each to a registered topic', () => {
@@ -47,7 +56,9 @@ describe('event catalog and topic registry', () => {
   it('names every topic once, with a dead-letter topic per consuming service', () => {
     const names = allTopics().map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(expect.arrayContaining(['rapport.analytics.dlq', 'rapport.loyalty.dlq', 'rapport.customer-profile.customers']));
+    expect(names).toEqual(
+      expect.arrayContaining(['rapport.analytics.dlq', 'rapport.loyalty.dlq', 'rapport.customer-profile.customers']),
+    );
     expect(names).not.toContain('rapport.gateway.dlq');
   });
 });

@@ -2,7 +2,14 @@ import { IsOptional, validateSync } from 'class-validator';
 import fc from 'fast-check';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { configurePhoneRule, DEFAULT_PHONE_REGION, IsPhone, phoneDefaultRegionVariable, PhoneRule, type PhoneRegion } from './phone';
+import {
+  configurePhoneRule,
+  DEFAULT_PHONE_REGION,
+  IsPhone,
+  phoneDefaultRegionVariable,
+  PhoneRule,
+  type PhoneRegion,
+} from './phone';
 
 /** Valid numbers as people write them: [country, written form, default region it is read in, E.164]. */
 const VALID: ReadonlyArray<readonly [string, string, PhoneRegion, string]> = [
@@ -71,7 +78,9 @@ describe(PhoneRule.name, () => {
 
   it('reads international numbers the same whatever the default region', () => {
     for (const [, written, , e164] of VALID.filter(([, w]) => w.startsWith('+'))) {
-      expect([new PhoneRule('CN'), new PhoneRule('US'), new PhoneRule('DE')].map((sut) => sut.toE164(written))).toEqual([e164, e164, e164]);
+      expect([new PhoneRule('CN'), new PhoneRule('US'), new PhoneRule('DE')].map((sut) => sut.toE164(written))).toEqual(
+        [e164, e164, e164],
+      );
     }
   });
 
@@ -83,12 +92,15 @@ describe(PhoneRule.name, () => {
 
   it('rejects what is not a string', () => {
     const sut = new PhoneRule();
-    for (const value of [8613800138000, null, undefined, ['+8613800138000'], {}]) expect(sut.isValid(value)).toBe(false);
+    for (const value of [8613800138000, null, undefined, ['+8613800138000'], {}])
+      expect(sut.isValid(value)).toBe(false);
   });
 
   it('names the field and the value in its problem', () => {
     expect(new PhoneRule().problem('phone', ' +39 12 ')).toBe('phone is not a valid phone number (+39 12)');
-    expect(new PhoneRule().problem('contacts[0].phone', 42)).toBe('contacts[0].phone is not a valid phone number (a number, not a string)');
+    expect(new PhoneRule().problem('contacts[0].phone', 42)).toBe(
+      'contacts[0].phone is not a valid phone number (a number, not a string)',
+    );
   });
 
   it('refuses a default region libphonenumber does not know', () => {
@@ -120,7 +132,15 @@ describe(`${PhoneRule.name} mainland fast path`, () => {
 
   it('agrees with libphonenumber on numbers sharing a cached prefix', () => {
     const sut = new PhoneRule('CN');
-    for (const national of ['13800138000', '13800138999', '10012345678', '10012345600', '19912345678', '14012345678', '14012345000']) {
+    for (const national of [
+      '13800138000',
+      '13800138999',
+      '10012345678',
+      '10012345600',
+      '19912345678',
+      '14012345678',
+      '14012345000',
+    ]) {
       expect(sut.toE164(national)).toBe(library(national, 'CN'));
     }
   });

@@ -26,7 +26,10 @@ export function isPhoneRegion(value: string): value is PhoneRegion {
 export const phoneDefaultRegionVariable = z
   .string()
   .default(DEFAULT_PHONE_REGION)
-  .refine(isPhoneRegion, 'expected a region code libphonenumber knows (ISO 3166-1 alpha-2, upper case), such as CN, IT or US')
+  .refine(
+    isPhoneRegion,
+    'expected a region code libphonenumber knows (ISO 3166-1 alpha-2, upper case), such as CN, IT or US',
+  )
   .transform((region) => region as PhoneRegion);
 
 /** A mainland-China 11-digit number starting with 1 (mobiles mostly), with or without +86, once spaces and hyphens are gone. */
@@ -59,7 +62,8 @@ export class PhoneRule {
 
   /** The error message of an invalid phone, naming the field and the value (at most 40 characters). */
   problem(field: string, raw: unknown): string {
-    const shown = typeof raw === 'string' ? raw.trim().slice(0, 40) : `a ${raw === null ? 'null' : typeof raw}, not a string`;
+    const shown =
+      typeof raw === 'string' ? raw.trim().slice(0, 40) : `a ${raw === null ? 'null' : typeof raw}, not a string`;
     return `${field} is not a valid phone number (${shown})`;
   }
 
@@ -115,9 +119,16 @@ export function IsPhone(options: ValidationOptions = {}): PropertyDecorator {
       target: target.constructor,
       propertyName: String(propertyName),
       // The list is checked here rather than element by element by class-validator, so the message can name the element.
-      options: { ...options, each: false, message: options.message ?? ((args: ValidationArguments) => phoneProblem(args, options.each === true)) },
+      options: {
+        ...options,
+        each: false,
+        message: options.message ?? ((args: ValidationArguments) => phoneProblem(args, options.each === true)),
+      },
       validator: {
-        validate: (value: unknown) => (options.each ? Array.isArray(value) && value.every((v) => phoneRule().isValid(v)) : phoneRule().isValid(value)),
+        validate: (value: unknown) =>
+          options.each
+            ? Array.isArray(value) && value.every((v) => phoneRule().isValid(v))
+            : phoneRule().isValid(value),
       },
     });
   };

@@ -12,10 +12,16 @@ import { compatibilityProblems } from './schema-compatibility';
 const SNAPSHOTS = path.resolve(__dirname, '../schemas');
 
 describe(compatibilityProblems.name, () => {
-  const base = { type: 'object', properties: { id: { type: 'string' }, kind: { type: 'string', enum: ['a', 'b'] } }, required: ['id'] };
+  const base = {
+    type: 'object',
+    properties: { id: { type: 'string' }, kind: { type: 'string', enum: ['a', 'b'] } },
+    required: ['id'],
+  };
 
   it('accepts a new optional field', () => {
-    expect(compatibilityProblems(base, { ...base, properties: { ...base.properties, note: { type: 'string' } } })).toEqual([]);
+    expect(
+      compatibilityProblems(base, { ...base, properties: { ...base.properties, note: { type: 'string' } } }),
+    ).toEqual([]);
   });
 
   it('refuses removed fields, changed types, new required fields and removed enum values', () => {
@@ -34,14 +40,17 @@ describe(compatibilityProblems.name, () => {
 });
 
 describe('event schemas', () => {
-  it.each(allEventDefinitions().map((d) => [d.type, d] as const))('%s stays compatible with its recorded version', (type, definition) => {
-    const current = z.toJSONSchema(definition.schema) as Record<string, unknown>;
-    const file = path.join(SNAPSHOTS, `${type}.json`);
-    if (!fs.existsSync(file)) {
-      fs.mkdirSync(SNAPSHOTS, { recursive: true });
-      fs.writeFileSync(file, `${JSON.stringify(current, null, 2)}\n`);
-    }
-    const recorded = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-    expect(compatibilityProblems(recorded, current)).toEqual([]);
-  });
+  it.each(allEventDefinitions().map((d) => [d.type, d] as const))(
+    '%s stays compatible with its recorded version',
+    (type, definition) => {
+      const current = z.toJSONSchema(definition.schema) as Record<string, unknown>;
+      const file = path.join(SNAPSHOTS, `${type}.json`);
+      if (!fs.existsSync(file)) {
+        fs.mkdirSync(SNAPSHOTS, { recursive: true });
+        fs.writeFileSync(file, `${JSON.stringify(current, null, 2)}\n`);
+      }
+      const recorded = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+      expect(compatibilityProblems(recorded, current)).toEqual([]);
+    },
+  );
 });

@@ -8,7 +8,8 @@ type Json = { [key: string]: unknown };
 export function compatibilityProblems(recorded: Json, current: Json, path = '$'): string[] {
   const problems: string[] = [];
   const type = (s: Json) => JSON.stringify(s['type'] ?? null);
-  if (type(recorded) !== type(current)) problems.push(`${path}: type changed from ${type(recorded)} to ${type(current)}`);
+  if (type(recorded) !== type(current))
+    problems.push(`${path}: type changed from ${type(recorded)} to ${type(current)}`);
   if (Array.isArray(recorded['enum'])) {
     const now = new Set((current['enum'] as unknown[] | undefined) ?? []);
     const removed = (recorded['enum'] as unknown[]).filter((v) => !now.has(v));
@@ -24,7 +25,8 @@ export function compatibilityProblems(recorded: Json, current: Json, path = '$')
       continue;
     }
     problems.push(...compatibilityProblems(schema, currentProps[name]!, `${path}.${name}`));
-    if (recordedRequired.has(name) && !currentRequired.has(name)) problems.push(`${path}.${name}: was required, now optional`);
+    if (recordedRequired.has(name) && !currentRequired.has(name))
+      problems.push(`${path}.${name}: was required, now optional`);
   }
   for (const name of currentRequired) {
     if (!recordedRequired.has(name)) problems.push(`${path}.${name}: new required field (new fields must be optional)`);

@@ -5,7 +5,8 @@ import { SUBJECT_RIGHTS_PARTICIPANTS, SUBJECT_RIGHTS_PENDING } from './subject-r
 describe('SUBJECT_RIGHTS_PARTICIPANTS', () => {
   it('gives every section key to one service only, so sections never overwrite each other in the export', () => {
     const owners = new Map<string, string[]>();
-    for (const p of SUBJECT_RIGHTS_PARTICIPANTS) for (const s of p.sections) owners.set(s, [...(owners.get(s) ?? []), p.service]);
+    for (const p of SUBJECT_RIGHTS_PARTICIPANTS)
+      for (const s of p.sections) owners.set(s, [...(owners.get(s) ?? []), p.service]);
     expect([...owners].filter(([, services]) => services.length > 1)).toEqual([]);
   });
 

@@ -27,7 +27,15 @@ export const SUBJECT_RIGHTS_PARTICIPANTS: readonly SubjectRightsRegistration[] =
   {
     service: 'customer-profile',
     schema: schemaOf('customer-profile'),
-    sections: ['profile', 'consents', 'duplicateCandidates', 'segmentMemberships', 'purchases', 'ownershipHistory', 'lifecycleHistory'],
+    sections: [
+      'profile',
+      'consents',
+      'duplicateCandidates',
+      'segmentMemberships',
+      'purchases',
+      'ownershipHistory',
+      'lifecycleHistory',
+    ],
     customerColumns: [
       'customers.id',
       'customers.merged_into',
@@ -82,13 +90,21 @@ export const SUBJECT_RIGHTS_PARTICIPANTS: readonly SubjectRightsRegistration[] =
     service: 'service-desk',
     schema: schemaOf('service-desk'),
     sections: ['serviceDeskCustomerRefs'],
-    customerColumns: ['customer_refs.customer_id', 'merged_customers.merged_customer_id', 'merged_customers.survivor_customer_id'],
+    customerColumns: [
+      'customer_refs.customer_id',
+      'merged_customers.merged_customer_id',
+      'merged_customers.survivor_customer_id',
+    ],
   },
   {
     service: 'analytics',
     schema: schemaOf('analytics'),
     sections: ['analyticsCustomerFacts'],
-    customerColumns: ['customer_facts.customer_id', 'merged_customers.merged_customer_id', 'merged_customers.survivor_customer_id'],
+    customerColumns: [
+      'customer_facts.customer_id',
+      'merged_customers.merged_customer_id',
+      'merged_customers.survivor_customer_id',
+    ],
   },
 ];
 

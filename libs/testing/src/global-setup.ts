@@ -38,7 +38,12 @@ export default async function globalSetup(): Promise<void> {
   // What each service runs with beyond the inherited environment: the medium tier boots a service in
   // process with it (startServiceInProcess), as the stack's own process of that service.
   const serviceEnvs = Object.fromEntries(
-    SERVICE_NAMES.map((name) => [name, Object.fromEntries(Object.entries(stack.serviceEnv(name)).filter(([k, v]) => v !== undefined && process.env[k] !== v))]),
+    SERVICE_NAMES.map((name) => [
+      name,
+      Object.fromEntries(
+        Object.entries(stack.serviceEnv(name)).filter(([k, v]) => v !== undefined && process.env[k] !== v),
+      ),
+    ]),
   ) as TestStackInfo['serviceEnvs'];
   writeStackFile({ ...stack.info, controlUrl: control.url, otlpUrl: otlp.url, serviceEnvs });
   (globalThis as Record<string, unknown>)['__rapportTestStack'] = { stack, servers: [control.server, otlp.server] };

@@ -7,7 +7,11 @@ import { demoUserToken } from '@rapport/stack';
 import { stackInfo } from './stack-file';
 
 /** Polls until `check` returns a value that is not undefined/false, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -34,7 +38,10 @@ export async function control(action: string): Promise<void> {
 }
 
 export function testBus(): MessageBus {
-  return createMessageBus({ clientId: `test-${randomUUID().slice(0, 8)}`, brokers: stackInfo().brokers }, createLogger('test', 'error'));
+  return createMessageBus(
+    { clientId: `test-${randomUUID().slice(0, 8)}`, brokers: stackInfo().brokers },
+    createLogger('test', 'error'),
+  );
 }
 
 /** Superuser connection to the test database, for assertions and for tests' own schemas. */

@@ -4,7 +4,13 @@ import type { ServiceName } from '@rapport/contracts';
 import { effectiveScopes } from '@rapport/platform-auth';
 import { KafkaEventsServer } from '@rapport/platform-messaging';
 import { createLogger } from '@rapport/platform-observability';
-import { IDENTITY_HEADER, loadServiceConfig, prepareServiceHttp, signIdentity, type CallerIdentity } from '@rapport/platform-runtime';
+import {
+  IDENTITY_HEADER,
+  loadServiceConfig,
+  prepareServiceHttp,
+  signIdentity,
+  type CallerIdentity,
+} from '@rapport/platform-runtime';
 import request from 'supertest';
 import { stackInfo } from './stack-file';
 
@@ -43,7 +49,11 @@ export interface InProcessService {
  * instance of the service as a second replica: its outbox relay shares the outbox (rows are claimed,
  * so each is sent once), and it does not consume (the stack's instance does), unless asked to.
  */
-export async function startServiceInProcess(name: ServiceName, rootModule: Type<unknown>, options: { consume?: boolean } = {}): Promise<InProcessService> {
+export async function startServiceInProcess(
+  name: ServiceName,
+  rootModule: Type<unknown>,
+  options: { consume?: boolean } = {},
+): Promise<InProcessService> {
   const env = stackInfo().serviceEnvs[name];
   const saved = { ...process.env };
   // The platform reads its configuration from process.env while the module boots.

@@ -19,7 +19,8 @@ export function writeStackFile(info: TestStackInfo): void {
 }
 
 export function stackInfo(): TestStackInfo {
-  if (!fs.existsSync(STACK_FILE)) throw new Error(`${STACK_FILE} is missing: run these tests with jest.stack.config.cjs`);
+  if (!fs.existsSync(STACK_FILE))
+    throw new Error(`${STACK_FILE} is missing: run these tests with jest.stack.config.cjs`);
   return JSON.parse(fs.readFileSync(STACK_FILE, 'utf8')) as TestStackInfo;
 }
 

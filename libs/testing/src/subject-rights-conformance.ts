@@ -61,10 +61,18 @@ export async function customerIdColumns(db: Client, schema: string): Promise<str
   return rows.map((r) => r.name);
 }
 
-const EXPORT_CALLER: CallerIdentity = { sub: 'conformance-dpo', roles: ['admin'], scopes: ['customers:read', 'pii:read'] };
+const EXPORT_CALLER: CallerIdentity = {
+  sub: 'conformance-dpo',
+  roles: ['admin'],
+  scopes: ['customers:read', 'pii:read'],
+};
 
 /** Asks a service for its export section directly (as the gateway does), with the given caller. */
-export async function askExportSection(service: string, customerId: string, caller: CallerIdentity | null = EXPORT_CALLER): Promise<Response> {
+export async function askExportSection(
+  service: string,
+  customerId: string,
+  caller: CallerIdentity | null = EXPORT_CALLER,
+): Promise<Response> {
   const base = (stackInfo().serviceUrls as Record<string, string>)[service];
   if (!base) throw new Error(`the test stack runs no service ${service}`);
   const headers: Record<string, string> = { accept: 'application/json', connection: 'close' };
@@ -99,7 +107,10 @@ export function describeSubjectRightsConformance(service: string, options: Subje
     it('is registered, and names every column of its schema that holds a customer id', async () => {
       const { schema, customerColumns } = registration();
       const found = await customerIdColumns(db, schema);
-      const { rows } = await db.query<{ name: string }>(`SELECT table_name || '.' || column_name AS name FROM information_schema.columns WHERE table_schema = $1`, [schema]);
+      const { rows } = await db.query<{ name: string }>(
+        `SELECT table_name || '.' || column_name AS name FROM information_schema.columns WHERE table_schema = $1`,
+        [schema],
+      );
       const existing = new Set(rows.map((r) => r.name));
       expect({
         undeclared: found.filter((c) => !customerColumns.includes(c)),
@@ -131,7 +142,11 @@ export function describeSubjectRightsConformance(service: string, options: Subje
 
     it('answers only callers with pii:read, and only through the gateway', async () => {
       const customerId = '00000000-0000-4000-8000-000000000001';
-      const masked = await askExportSection(service, customerId, { sub: 'conformance-agent', roles: ['agent'], scopes: ['customers:read'] });
+      const masked = await askExportSection(service, customerId, {
+        sub: 'conformance-agent',
+        roles: ['agent'],
+        scopes: ['customers:read'],
+      });
       expect(masked.status).toBe(403);
       expect(masked.headers.get('content-type')).toContain('application/problem+json');
       const anonymous = await askExportSection(service, customerId, null);
@@ -171,7 +186,11 @@ function describeErasureAndMerge(
   /** A customer seeded and landed: some declared column holds the id. */
   const seeded = async (): Promise<string> => {
     const { customerId } = await options.seed();
-    await eventually(async () => (await declaredColumnsHolding(db(), registration(), customerId)).length > 0, options.settleMs ?? 20_000, `${service} to store the seeded customer`);
+    await eventually(
+      async () => (await declaredColumnsHolding(db(), registration(), customerId)).length > 0,
+      options.settleMs ?? 20_000,
+      `${service} to store the seeded customer`,
+    );
     return customerId;
   };
 
@@ -182,14 +201,23 @@ function describeErasureAndMerge(
     const customerId = await seeded();
     const erasureId = randomUUID();
     const definition = ErasureAcknowledgedV1[service as AcknowledgingService];
-    const acks = await collectRecords(bus, Topics[definition.topic].name, (r) => r.key === customerId && r.headers['ce_type'] === definition.type);
+    const acks = await collectRecords(
+      bus,
+      Topics[definition.topic].name,
+      (r) => r.key === customerId && r.headers['ce_type'] === definition.type,
+    );
     try {
-      await publish(createEnvelope(CustomerErasedV1, customerId, { customerId, erasedAt: new Date().toISOString(), erasureId }));
+      await publish(
+        createEnvelope(CustomerErasedV1, customerId, { customerId, erasedAt: new Date().toISOString(), erasureId }),
+      );
       await eventually(async () => acks.records.length > 0, 30_000, `${service} to acknowledge the erasure`);
     } finally {
       await acks.stop();
     }
-    const ack = fromBinaryMode(acks.records[0]!.headers, acks.records[0]!.value) as EventEnvelope<ErasureAcknowledgement>;
+    const ack = fromBinaryMode(
+      acks.records[0]!.headers,
+      acks.records[0]!.value,
+    ) as EventEnvelope<ErasureAcknowledgement>;
     expect(ack).toMatchObject({ type: definition.type, source: `/rapport/${service}`, subject: customerId });
     expect(definition.schema.safeParse(ack.data).success).toBe(true);
     expect(ack.data).toMatchObject({ customerId, erasureId, removed: erasure.removed });
@@ -202,25 +230,41 @@ function describeErasureAndMerge(
     const sourceId = await seeded();
     const survivorId = randomUUID();
     const before = await declaredColumnsHolding(db(), registration(), sourceId);
-    const merge = createEnvelope(CustomerMergedV1, survivorId, { customerId: survivorId, survivorId, mergedId: sourceId, mergedAt: new Date().toISOString() });
+    const merge = createEnvelope(CustomerMergedV1, survivorId, {
+      customerId: survivorId,
+      survivorId,
+      mergedId: sourceId,
+      mergedAt: new Date().toISOString(),
+    });
     await publish(merge);
     await eventually(
-      async () => ((await db().query(`SELECT 1 FROM "${registration().schema}".inbox WHERE event_id = $1`, [merge.id])).rowCount ?? 0) === 1,
+      async () =>
+        ((await db().query(`SELECT 1 FROM "${registration().schema}".inbox WHERE event_id = $1`, [merge.id]))
+          .rowCount ?? 0) === 1,
       30_000,
       `${service} to handle the merge`,
     );
     // Only the record of the merge itself still names the merged id (it keeps late events of it out).
-    expect(await declaredColumnsHolding(db(), registration(), sourceId)).toEqual(['merged_customers.merged_customer_id']);
+    expect(await declaredColumnsHolding(db(), registration(), sourceId)).toEqual([
+      'merged_customers.merged_customer_id',
+    ]);
     expect(await declaredColumnsHolding(db(), registration(), survivorId)).toEqual(expect.arrayContaining(before));
   });
 }
 
 /** The declared customer columns that hold the id. */
-async function declaredColumnsHolding(db: Client, registration: SubjectRightsRegistration, customerId: string): Promise<string[]> {
+async function declaredColumnsHolding(
+  db: Client,
+  registration: SubjectRightsRegistration,
+  customerId: string,
+): Promise<string[]> {
   const found: string[] = [];
   for (const column of registration.customerColumns) {
     const [table, name] = column.split('.') as [string, string];
-    const { rowCount } = await db.query(`SELECT 1 FROM "${registration.schema}"."${table}" WHERE "${name}" = $1 LIMIT 1`, [customerId]);
+    const { rowCount } = await db.query(
+      `SELECT 1 FROM "${registration.schema}"."${table}" WHERE "${name}" = $1 LIMIT 1`,
+      [customerId],
+    );
     if (rowCount) found.push(column);
   }
   return found;
@@ -234,7 +278,9 @@ async function uuidColumnsHolding(db: Client, schema: string, customerId: string
   );
   const found: string[] = [];
   for (const { table_name: table, column_name: column } of rows) {
-    const { rowCount } = await db.query(`SELECT 1 FROM "${schema}"."${table}" WHERE "${column}" = $1 LIMIT 1`, [customerId]);
+    const { rowCount } = await db.query(`SELECT 1 FROM "${schema}"."${table}" WHERE "${column}" = $1 LIMIT 1`, [
+      customerId,
+    ]);
     if (rowCount) found.push(`${table}.${column}`);
   }
   return found;

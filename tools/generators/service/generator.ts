@@ -33,13 +33,15 @@ export interface Substitutions {
 }
 
 export function substitutionsFor(options: ServiceGeneratorSchema, now: number = Date.now()): Substitutions {
-  if (!KEBAB.test(options.name)) throw new Error(`service name "${options.name}" must be kebab-case (a-z, 0-9, dashes)`);
+  if (!KEBAB.test(options.name))
+    throw new Error(`service name "${options.name}" must be kebab-case (a-z, 0-9, dashes)`);
   const feature = options.feature ?? 'customer-refs';
   if (!KEBAB.test(feature)) throw new Error(`feature "${feature}" must be kebab-case (a-z, 0-9, dashes)`);
   const service = names(options.name);
   const featureMigration = options.featureMigration ?? now;
   const subjectRightsMigration = options.subjectRightsMigration ?? featureMigration + 1;
-  if (subjectRightsMigration <= featureMigration) throw new Error('subjectRightsMigration must come after featureMigration');
+  if (subjectRightsMigration <= featureMigration)
+    throw new Error('subjectRightsMigration must come after featureMigration');
   return {
     name: options.name,
     schema: options.name.replace(/-/g, '_'),
@@ -74,9 +76,14 @@ export default async function serviceGenerator(tree: Tree, options: ServiceGener
     registerServiceName(tree, subs.name);
     registerTopic(tree, subs.name, options.topic);
     const newTopics = registerHelmValues(tree, subs.name, options.topic);
-    if (newTopics > 0) manual.push(`helm/rapport/test/chart-policy.spec.ts: the Strimzi topic count (toHaveLength) grows by ${newTopics}`);
+    if (newTopics > 0)
+      manual.push(
+        `helm/rapport/test/chart-policy.spec.ts: the Strimzi topic count (toHaveLength) grows by ${newTopics}`,
+      );
     if (!tree.read('apps/gateway/src/upstream/upstream.client.ts', 'utf-8')?.includes(`'${subs.name}'`)) {
-      manual.push(`gateway: add '${subs.name}' to Upstream (apps/gateway/src/upstream/upstream.client.ts) and its SERVICE_URL_ variable, then route to it`);
+      manual.push(
+        `gateway: add '${subs.name}' to Upstream (apps/gateway/src/upstream/upstream.client.ts) and its SERVICE_URL_ variable, then route to it`,
+      );
     }
     if (!tree.read('libs/contracts/src/subject-rights.ts', 'utf-8')?.includes(`service: '${subs.name}'`)) {
       manual.push(
@@ -85,7 +92,9 @@ export default async function serviceGenerator(tree: Tree, options: ServiceGener
       );
     }
     if (!tree.read('libs/contracts/src/events/subject-rights.events.ts', 'utf-8')?.includes(`'${subs.name}'`)) {
-      manual.push(`subject rights: give '${subs.name}' its erasure acknowledgement (ACKNOWLEDGING in libs/contracts/src/events/subject-rights.events.ts, on the stream it publishes)`);
+      manual.push(
+        `subject rights: give '${subs.name}' its erasure acknowledgement (ACKNOWLEDGING in libs/contracts/src/events/subject-rights.events.ts, on the stream it publishes)`,
+      );
     }
   }
   return () => {
@@ -140,7 +149,11 @@ export function registerHelmValues(tree: Tree, name: string, topic: string | und
     lines.splice(end, 0, `  ${name}:`, '    image:', `      repository: rapport-crm/${name}`);
     let lastParam = servicesAt - 1;
     while (lastParam > 0 && !lines[lastParam]!.startsWith('## @param services.')) lastParam -= 1;
-    lines.splice(lastParam + 1, 0, `## @param services.${name}.image.repository ${names(name).className} image repository`);
+    lines.splice(
+      lastParam + 1,
+      0,
+      `## @param services.${name}.image.repository ${names(name).className} image repository`,
+    );
     source = lines.join('\n');
   }
   const topics = [
@@ -151,7 +164,9 @@ export function registerHelmValues(tree: Tree, name: string, topic: string | und
     const anchor = '  provisioning:\n';
     const at = source.indexOf(anchor, source.indexOf('\n  topics:\n'));
     if (at < 0) throw new Error(`${file}: the end of kafka.topics not found`);
-    const entries = topics.map((t) => `    - name: ${t.name}\n      partitions: ${t.partitions}\n      retentionMs: ${t.retentionMs}\n`).join('');
+    const entries = topics
+      .map((t) => `    - name: ${t.name}\n      partitions: ${t.partitions}\n      retentionMs: ${t.retentionMs}\n`)
+      .join('');
     source = source.slice(0, at) + entries + source.slice(at);
   }
   if (source !== original) tree.write(file, source);

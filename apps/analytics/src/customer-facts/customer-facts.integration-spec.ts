@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { consumerGroupOf, createEnvelope, CustomerCreatedV1, deadLetterTopicOf, Topics, toBinaryMode } from '@rapport/contracts';
-import { DeadLetterHeaders, replayDeadLetters, type MessageBus, type RecordProducer } from '@rapport/platform-messaging';
+import {
+  consumerGroupOf,
+  createEnvelope,
+  CustomerCreatedV1,
+  deadLetterTopicOf,
+  Topics,
+  toBinaryMode,
+} from '@rapport/contracts';
+import {
+  DeadLetterHeaders,
+  replayDeadLetters,
+  type MessageBus,
+  type RecordProducer,
+} from '@rapport/platform-messaging';
 import { adminClient, collectRecords, eventually, stackInfo, testBus } from '@rapport/testing';
 import type { Client } from 'pg';
 
@@ -30,7 +42,8 @@ describe('analytics consumes customer events', () => {
     createEnvelope(CustomerCreatedV1, customerId, { customerId, kind: 'person', createdAt: new Date().toISOString() });
 
   const factCount = async (customerId: string) =>
-    (await db.query('SELECT count(*)::int AS n FROM analytics.customer_facts WHERE customer_id = $1', [customerId])).rows[0].n as number;
+    (await db.query('SELECT count(*)::int AS n FROM analytics.customer_facts WHERE customer_id = $1', [customerId]))
+      .rows[0].n as number;
 
   it('applies a duplicate delivery of the same event once', async () => {
     const event = created();
@@ -42,7 +55,9 @@ describe('analytics consumes customer events', () => {
     await eventually(
       async () => {
         const metrics = await (await fetch(`${stackInfo().serviceUrls.analytics}/metrics`)).text();
-        return /rapport_messages_consumed_total\{topic="rapport\.customer-profile\.customers",outcome="duplicate"\} [1-9]/.test(metrics);
+        return /rapport_messages_consumed_total\{topic="rapport\.customer-profile\.customers",outcome="duplicate"\} [1-9]/.test(
+          metrics,
+        );
       },
       20_000,
       'the duplicate delivery to be seen and dropped',
@@ -91,7 +106,11 @@ describe('analytics consumes customer events', () => {
   it('retries a failing handler, then dead-letters it with the database error, and moves on', async () => {
     const key = randomUUID();
     const failing = created(key);
-    const dlq = await collectRecords(bus, deadLetterTopicOf('analytics').name, (r) => r.headers['ce_id'] === failing.id);
+    const dlq = await collectRecords(
+      bus,
+      deadLetterTopicOf('analytics').name,
+      (r) => r.headers['ce_id'] === failing.id,
+    );
     await db.query('REVOKE INSERT ON analytics.customer_facts FROM analytics');
     try {
       await producer.send([{ topic: Topics.customers.name, ...toBinaryMode(failing) }]);
@@ -113,17 +132,27 @@ describe('analytics consumes customer events', () => {
     // After the fix (the grant is back), replaying the dead letters applies the event that failed.
     const otherKey = randomUUID();
     const lost = created(otherKey);
-    const dlqAgain = await collectRecords(bus, deadLetterTopicOf('analytics').name, (r) => r.headers['ce_id'] === lost.id);
+    const dlqAgain = await collectRecords(
+      bus,
+      deadLetterTopicOf('analytics').name,
+      (r) => r.headers['ce_id'] === lost.id,
+    );
     await db.query('REVOKE INSERT ON analytics.customer_facts FROM analytics');
     try {
       await producer.send([{ topic: Topics.customers.name, ...toBinaryMode(lost) }]);
-      await eventually(async () => dlqAgain.records.length === 1, 30_000, 'the second failing event on the dead-letter topic');
+      await eventually(
+        async () => dlqAgain.records.length === 1,
+        30_000,
+        'the second failing event on the dead-letter topic',
+      );
     } finally {
       await db.query('GRANT INSERT ON analytics.customer_facts TO analytics');
       await dlqAgain.stop();
     }
     expect(await factCount(otherKey)).toBe(0);
-    const replayed = await replayDeadLetters(bus, deadLetterTopicOf('analytics').name, consumerGroupOf('analytics'), { idleMs: 5_000 });
+    const replayed = await replayDeadLetters(bus, deadLetterTopicOf('analytics').name, consumerGroupOf('analytics'), {
+      idleMs: 5_000,
+    });
     expect(replayed).toBeGreaterThanOrEqual(1);
     await eventually(async () => (await factCount(otherKey)) === 1, 30_000, 'the replayed event to be applied');
   }, 180_000);

@@ -12,7 +12,10 @@ export interface CustomerFact {
 export class CustomerFactsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async add(manager: EntityManager, customer: { customerId: string; kind: string; sourceChannel?: string; createdAt: string }): Promise<void> {
+  async add(
+    manager: EntityManager,
+    customer: { customerId: string; kind: string; sourceChannel?: string; createdAt: string },
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO analytics.customer_facts (customer_id, kind, source_channel, created_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (customer_id) DO NOTHING`,
@@ -26,7 +29,12 @@ export class CustomerFactsRepository {
       [customerId],
     );
     return row
-      ? { customerId: row.customer_id, kind: row.kind, sourceChannel: row.source_channel, createdAt: row.created_at.toISOString() }
+      ? {
+          customerId: row.customer_id,
+          kind: row.kind,
+          sourceChannel: row.source_channel,
+          createdAt: row.created_at.toISOString(),
+        }
       : undefined;
   }
 
@@ -48,7 +56,10 @@ export class CustomerFactsRepository {
   /** Returns how many rows went (the erasure acknowledgement counts them). */
   async erase(manager: EntityManager, customerId: string): Promise<number> {
     // TypeORM answers a DELETE with [rows, affected].
-    const [, affected]: [unknown[], number] = await manager.query(`DELETE FROM analytics.customer_facts WHERE customer_id = $1`, [customerId]);
+    const [, affected]: [unknown[], number] = await manager.query(
+      `DELETE FROM analytics.customer_facts WHERE customer_id = $1`,
+      [customerId],
+    );
     return affected;
   }
 }

@@ -8,7 +8,11 @@ export class CustomerFactsService {
 
   async get(customerId: string): Promise<CustomerFact> {
     const found = await this.repository.find(customerId);
-    if (!found) throw new CustomerFactsException(CustomerFactsErrorCode.CustomerUnknown, `Analytics has no data on customer ${customerId}`);
+    if (!found)
+      throw new CustomerFactsException(
+        CustomerFactsErrorCode.CustomerUnknown,
+        `Analytics has no data on customer ${customerId}`,
+      );
     return found;
   }
 

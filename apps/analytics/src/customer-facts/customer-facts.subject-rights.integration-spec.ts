@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ErasureAcknowledgedV1, fromBinaryMode, Topics, type AcknowledgingService, type ErasureAcknowledgement } from '@rapport/contracts';
+import {
+  ErasureAcknowledgedV1,
+  fromBinaryMode,
+  Topics,
+  type AcknowledgingService,
+  type ErasureAcknowledgement,
+} from '@rapport/contracts';
 import { collectRecords, describeSubjectRightsConformance, eventually } from '@rapport/testing';
 import { customerCreated, customerErased, customerMerged } from '../../test/factories/customer-events';
 import {
@@ -36,10 +42,13 @@ describe('analytics follows customer merges and erasures', () => {
   });
 
   const rowOf = async (customerId: string) =>
-    (await clients.db.query('SELECT customer_id, kind FROM analytics.customer_facts WHERE customer_id = $1', [customerId])).rows[0] as
-      | { customer_id: string; kind: string }
-      | undefined;
-  const known = (customerId: string) => eventually(async () => (await rowOf(customerId)) !== undefined, 20_000, `analytics to know ${customerId}`);
+    (
+      await clients.db.query('SELECT customer_id, kind FROM analytics.customer_facts WHERE customer_id = $1', [
+        customerId,
+      ])
+    ).rows[0] as { customer_id: string; kind: string } | undefined;
+  const known = (customerId: string) =>
+    eventually(async () => (await rowOf(customerId)) !== undefined, 20_000, `analytics to know ${customerId}`);
 
   it('moves the merged customer’s row to a survivor it did not know', async () => {
     const [mergedId, survivorId] = [randomUUID(), randomUUID()];
@@ -56,7 +65,11 @@ describe('analytics follows customer merges and erasures', () => {
 
   it('keeps the survivor’s own row and drops the merged one', async () => {
     const [mergedId, survivorId] = [randomUUID(), randomUUID()];
-    await publishCustomerEvents(clients.producer, customerCreated(mergedId, 'organisation'), customerCreated(survivorId, 'person'));
+    await publishCustomerEvents(
+      clients.producer,
+      customerCreated(mergedId, 'organisation'),
+      customerCreated(survivorId, 'person'),
+    );
     await known(mergedId);
     await known(survivorId);
 
@@ -83,7 +96,12 @@ describe('analytics follows customer merges and erasures', () => {
 
   it('erases everything held on the customer, its merged-away ids included, and nothing of others', async () => {
     const [mergedId, survivorId, bystanderId] = [randomUUID(), randomUUID(), randomUUID()];
-    await publishCustomerEvents(clients.producer, customerCreated(mergedId), customerCreated(survivorId), customerCreated(bystanderId));
+    await publishCustomerEvents(
+      clients.producer,
+      customerCreated(mergedId),
+      customerCreated(survivorId),
+      customerCreated(bystanderId),
+    );
     for (const id of [mergedId, survivorId, bystanderId]) await known(id);
     const merge = customerMerged(mergedId, survivorId);
     await publishCustomerEvents(clients.producer, merge);
@@ -105,8 +123,13 @@ describe('analytics follows customer merges and erasures', () => {
     // A service's acknowledgement event exists once it is listed in ACKNOWLEDGING (see the service template).
     const acknowledgement = ErasureAcknowledgedV1['analytics' as AcknowledgingService];
     const acknowledgementsOf = (customerId: string) =>
-      collectRecords(clients.bus, Topics[acknowledgement.topic].name, (r) => r.key === customerId && r.headers['ce_type'] === acknowledgement.type);
-    const dataOf = (record: Parameters<typeof fromBinaryMode>) => fromBinaryMode(...record).data as ErasureAcknowledgement;
+      collectRecords(
+        clients.bus,
+        Topics[acknowledgement.topic].name,
+        (r) => r.key === customerId && r.headers['ce_type'] === acknowledgement.type,
+      );
+    const dataOf = (record: Parameters<typeof fromBinaryMode>) =>
+      fromBinaryMode(...record).data as ErasureAcknowledgement;
 
     it('follows a chain of merges to the last survivor, and erasing it reaches every id of the chain', async () => {
       const [first, second, last] = [randomUUID(), randomUUID(), randomUUID()];

@@ -10,7 +10,11 @@ export class ConsentController {
   @Post()
   @HttpCode(201)
   @CallerScopes('customers:write')
-  async record(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: RecordConsentRequest, @Caller() caller: CallerIdentity): Promise<ConsentView> {
+  async record(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: RecordConsentRequest,
+    @Caller() caller: CallerIdentity,
+  ): Promise<ConsentView> {
     return (await this.consents.record(id, body, caller)).record;
   }
 

@@ -4,5 +4,9 @@ import { ConsentController } from './consent.controller';
 import { ConsentRepository } from './consent.repository';
 import { ConsentService } from './consent.service';
 
-@Module({ imports: [CustomersModule], controllers: [ConsentController], providers: [ConsentService, ConsentRepository] })
+@Module({
+  imports: [CustomersModule],
+  controllers: [ConsentController],
+  providers: [ConsentService, ConsentRepository],
+})
 export class ConsentModule {}

@@ -20,11 +20,25 @@ const COLUMNS = `id, channel, purpose, granted, source, legal_basis AS "legalBas
 /** Consent is an append-only log; the current state per channel and purpose is its latest record. */
 @Injectable()
 export class ConsentRepository {
-  async append(manager: EntityManager, customerId: string, record: Omit<ConsentRecord, 'id' | 'recordedAt'>): Promise<ConsentRecord> {
+  async append(
+    manager: EntityManager,
+    customerId: string,
+    record: Omit<ConsentRecord, 'id' | 'recordedAt'>,
+  ): Promise<ConsentRecord> {
     const rows: ConsentRecord[] = await manager.query(
       `INSERT INTO customer_profile.consent_records (id, customer_id, channel, purpose, granted, source, legal_basis, occurred_at, recorded_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
-      [randomUUID(), customerId, record.channel, record.purpose, record.granted, record.source, record.legalBasis, record.occurredAt, record.recordedBy],
+      [
+        randomUUID(),
+        customerId,
+        record.channel,
+        record.purpose,
+        record.granted,
+        record.source,
+        record.legalBasis,
+        record.occurredAt,
+        record.recordedBy,
+      ],
     );
     return rows[0]!;
   }
@@ -46,7 +60,10 @@ export class ConsentRepository {
 
   /** A merge moves the merged customer's consent log to the survivor; the latest record per channel and purpose wins. */
   async reassign(manager: EntityManager, fromId: string, toId: string): Promise<void> {
-    await manager.query(`UPDATE customer_profile.consent_records SET customer_id = $2 WHERE customer_id = $1`, [fromId, toId]);
+    await manager.query(`UPDATE customer_profile.consent_records SET customer_id = $2 WHERE customer_id = $1`, [
+      fromId,
+      toId,
+    ]);
   }
 
   /**
@@ -54,8 +71,9 @@ export class ConsentRepository {
    * of lawful processing) but drops who recorded it and free-text sources, which may name people.
    */
   async anonymise(manager: EntityManager, customerId: string): Promise<void> {
-    await manager.query(`UPDATE customer_profile.consent_records SET source = 'erased', recorded_by = 'erased' WHERE customer_id = $1`, [
-      customerId,
-    ]);
+    await manager.query(
+      `UPDATE customer_profile.consent_records SET source = 'erased', recorded_by = 'erased' WHERE customer_id = $1`,
+      [customerId],
+    );
   }
 }

@@ -1,5 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { ConsentChangedV1, type ConsentOverview, type ConsentView, type RecordConsentRequest } from '@rapport/contracts';
+import {
+  ConsentChangedV1,
+  type ConsentOverview,
+  type ConsentView,
+  type RecordConsentRequest,
+} from '@rapport/contracts';
 import { customerVisibility } from '@rapport/platform-auth';
 import { OutboxWriter } from '@rapport/platform-messaging';
 import type { CallerIdentity } from '@rapport/platform-runtime';
@@ -32,12 +37,18 @@ export class ConsentService implements OnModuleInit {
    * Records a grant or a withdrawal. consent.changed is published only when the effective state
    * changes (a second identical grant is kept in the history but tells nobody anything new).
    */
-  async record(requestedId: string, input: RecordConsentRequest, caller: CallerIdentity): Promise<{ record: ConsentView; changed: boolean }> {
+  async record(
+    requestedId: string,
+    input: RecordConsentRequest,
+    caller: CallerIdentity,
+  ): Promise<{ record: ConsentView; changed: boolean }> {
     return this.dataSource.transaction(async (manager) => {
       const customer = await this.customers.findVisible(requestedId, customerVisibility(caller), manager, true);
       if (!customer) throw new CustomerNotFoundException(requestedId);
       const customerId = customer.id; // the survivor when requestedId was merged
-      const before = (await this.consents.current(manager, customerId)).find((c) => c.channel === input.channel && c.purpose === input.purpose);
+      const before = (await this.consents.current(manager, customerId)).find(
+        (c) => c.channel === input.channel && c.purpose === input.purpose,
+      );
       const record = await this.consents.append(manager, customerId, {
         channel: input.channel,
         purpose: input.purpose,
@@ -47,7 +58,9 @@ export class ConsentService implements OnModuleInit {
         occurredAt: input.occurredAt ? new Date(input.occurredAt) : new Date(),
         recordedBy: caller.sub,
       });
-      const after = (await this.consents.current(manager, customerId)).find((c) => c.channel === input.channel && c.purpose === input.purpose)!;
+      const after = (await this.consents.current(manager, customerId)).find(
+        (c) => c.channel === input.channel && c.purpose === input.purpose,
+      )!;
       const changed = before?.granted !== after.granted;
       if (changed) {
         await this.outbox.add(manager, ConsentChangedV1, customerId, {
@@ -67,7 +80,10 @@ export class ConsentService implements OnModuleInit {
     const customer = await this.customers.findVisible(requestedId, customerVisibility(caller), manager);
     if (!customer) throw new CustomerNotFoundException(requestedId);
     const customerId = customer.id;
-    const [current, history] = [await this.consents.current(manager, customerId), await this.consents.history(manager, customerId)];
+    const [current, history] = [
+      await this.consents.current(manager, customerId),
+      await this.consents.history(manager, customerId),
+    ];
     return { current: current.map(toConsentView), history: history.map(toConsentView) };
   }
 }

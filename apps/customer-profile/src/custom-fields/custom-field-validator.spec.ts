@@ -1,6 +1,8 @@
 import { CustomFieldValidator, type CustomFieldDefinition } from './custom-field-validator';
 
-const def = (d: Partial<CustomFieldDefinition> & Pick<CustomFieldDefinition, 'key' | 'type'>): CustomFieldDefinition => ({
+const def = (
+  d: Partial<CustomFieldDefinition> & Pick<CustomFieldDefinition, 'key' | 'type'>,
+): CustomFieldDefinition => ({
   label: null,
   required: false,
   allowedValues: [],

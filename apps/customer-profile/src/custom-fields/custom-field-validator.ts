@@ -56,7 +56,9 @@ export class CustomFieldValidator {
     if (value === null) return undefined;
     switch (definition.type) {
       case 'string':
-        return typeof value === 'string' && value.length <= 1000 ? undefined : 'must be a string of at most 1000 characters';
+        return typeof value === 'string' && value.length <= 1000
+          ? undefined
+          : 'must be a string of at most 1000 characters';
       case 'number':
         return typeof value === 'number' && Number.isFinite(value) ? undefined : 'must be a number';
       case 'boolean':

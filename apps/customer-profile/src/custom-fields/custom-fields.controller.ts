@@ -1,5 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { CustomFieldDefinitionRequest, type CustomFieldDefinitionList, type CustomFieldDefinitionView } from '@rapport/contracts';
+import {
+  CustomFieldDefinitionRequest,
+  type CustomFieldDefinitionList,
+  type CustomFieldDefinitionView,
+} from '@rapport/contracts';
 import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
 import type { CustomFieldDefinition } from './custom-field-validator';
 import { CustomFieldsService } from './custom-fields.service';
@@ -12,7 +16,10 @@ export class CustomFieldsController {
   @Post()
   @HttpCode(201)
   @CallerScopes('admin')
-  async define(@Body() body: CustomFieldDefinitionRequest, @Caller() caller: CallerIdentity): Promise<CustomFieldDefinitionView> {
+  async define(
+    @Body() body: CustomFieldDefinitionRequest,
+    @Caller() caller: CallerIdentity,
+  ): Promise<CustomFieldDefinitionView> {
     return toView(await this.definitions.define(body, caller));
   }
 
@@ -24,5 +31,12 @@ export class CustomFieldsController {
 }
 
 function toView(d: CustomFieldDefinition): CustomFieldDefinitionView {
-  return { key: d.key, label: d.label, type: d.type, required: d.required, allowedValues: d.allowedValues, createdAt: d.createdAt.toISOString() };
+  return {
+    key: d.key,
+    label: d.label,
+    type: d.type,
+    required: d.required,
+    allowedValues: d.allowedValues,
+    createdAt: d.createdAt.toISOString(),
+  };
 }

@@ -25,12 +25,17 @@ export class CustomFieldsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async all(manager: EntityManager = this.dataSource.manager): Promise<CustomFieldDefinition[]> {
-    const rows: DefinitionRow[] = await manager.query(`SELECT * FROM customer_profile.custom_field_definitions ORDER BY key`);
+    const rows: DefinitionRow[] = await manager.query(
+      `SELECT * FROM customer_profile.custom_field_definitions ORDER BY key`,
+    );
     return rows.map(toDefinition);
   }
 
   /** undefined when the key is taken. */
-  async insert(definition: Omit<CustomFieldDefinition, 'createdAt'>, createdBy: string): Promise<CustomFieldDefinition | undefined> {
+  async insert(
+    definition: Omit<CustomFieldDefinition, 'createdAt'>,
+    createdBy: string,
+  ): Promise<CustomFieldDefinition | undefined> {
     const rows: DefinitionRow[] = await this.dataSource.query(
       `INSERT INTO customer_profile.custom_field_definitions (key, label, type, required, allowed_values, created_by)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING RETURNING *`,

@@ -31,11 +31,15 @@ describe(ContactFingerprinter.name, () => {
     const phone = sut.of({ phone: '+8613800000000' });
     const identifier = sut.of({ identifiers: [{ type: 'external', value: '+8613800000000' }] });
     expect(identifier).not.toEqual(phone);
-    expect(sut.of({ identifiers: [{ type: 'wechat_openid', value: 'o1' }] })).not.toEqual(sut.of({ identifiers: [{ type: 'weibo_id', value: 'o1' }] }));
+    expect(sut.of({ identifiers: [{ type: 'wechat_openid', value: 'o1' }] })).not.toEqual(
+      sut.of({ identifiers: [{ type: 'weibo_id', value: 'o1' }] }),
+    );
   });
 
   it('lists each contact once, skips invalid phones and empty values, and keeps at most the event limit', () => {
-    expect(sut.of({ phone: '13800000000', phones: ['+8613800000000', 'call me'], email: null, emails: [''] })).toHaveLength(1);
+    expect(
+      sut.of({ phone: '13800000000', phones: ['+8613800000000', 'call me'], email: null, emails: [''] }),
+    ).toHaveLength(1);
     const many = Array.from({ length: 60 }, (_, i) => ({ type: 'external', value: `id-${i}` }));
     expect(sut.of({ identifiers: many })).toHaveLength(MAX_CONTACT_FINGERPRINTS);
     expect(sut.of({})).toEqual([]);
@@ -50,6 +54,8 @@ describe(contactFingerprinter.name, () => {
   it('names the missing variable and never echoes the key', () => {
     expect(() => contactFingerprinter({})).toThrow(ConfigError);
     expect(() => contactFingerprinter({})).toThrow(/CONTACT_FINGERPRINT_KEY: is required/);
-    expect(() => contactFingerprinter({ CONTACT_FINGERPRINT_KEY: 'secret-but-short' })).toThrow(/at least 32 characters \(given value hidden\)/);
+    expect(() => contactFingerprinter({ CONTACT_FINGERPRINT_KEY: 'secret-but-short' })).toThrow(
+      /at least 32 characters \(given value hidden\)/,
+    );
   });
 });

@@ -58,6 +58,8 @@ let fromEnvironment: ContactFingerprinter | undefined;
 
 /** The service's fingerprinter, its key read and validated once (at boot: CustomersService asks when it is built). */
 export function contactFingerprinter(environment: NodeJS.ProcessEnv = process.env): ContactFingerprinter {
-  fromEnvironment ??= new ContactFingerprinter(loadConfig(contactFingerprintConfigSchema, environment, ['CONTACT_FINGERPRINT_KEY']).CONTACT_FINGERPRINT_KEY);
+  fromEnvironment ??= new ContactFingerprinter(
+    loadConfig(contactFingerprintConfigSchema, environment, ['CONTACT_FINGERPRINT_KEY']).CONTACT_FINGERPRINT_KEY,
+  );
   return fromEnvironment;
 }

@@ -21,7 +21,8 @@ export class CustomerDataRegistry {
   private readonly sections: CustomerDataSection[] = [];
 
   register(section: CustomerDataSection): void {
-    if (this.sections.some((s) => s.name === section.name)) throw new Error(`customer data section ${section.name} registered twice`);
+    if (this.sections.some((s) => s.name === section.name))
+      throw new Error(`customer data section ${section.name} registered twice`);
     this.sections.push(section);
   }
 

@@ -28,14 +28,28 @@ describe(CustomerFieldsBuilder.name, () => {
   };
 
   it('builds stored fields from a create request', () => {
-    const { fields, errors } = sut.fromCreate({ name: '王小明', phone: '138 0013 8000', email: ' A@B.cn ', tags: ['x', 'x'] });
+    const { fields, errors } = sut.fromCreate({
+      name: '王小明',
+      phone: '138 0013 8000',
+      email: ' A@B.cn ',
+      tags: ['x', 'x'],
+    });
     expect(errors).toEqual([]);
-    expect(fields).toMatchObject({ kind: 'person', phone: '+8613800138000', phones: ['+8613800138000'], email: 'a@b.cn', tags: ['x'] });
+    expect(fields).toMatchObject({
+      kind: 'person',
+      phone: '+8613800138000',
+      phones: ['+8613800138000'],
+      email: 'a@b.cn',
+      tags: ['x'],
+    });
   });
 
   it('keeps untouched fields on a partial update and reports only the changed ones', () => {
     const current = stored();
-    const { fields, errors } = sut.fromUpdate(current, { phone: '13700001111', customFields: { score: null, note: 'x' } });
+    const { fields, errors } = sut.fromUpdate(current, {
+      phone: '13700001111',
+      customFields: { score: null, note: 'x' },
+    });
     expect(errors).toEqual([]);
     expect(fields.phones).toEqual(['+8613700001111', '+8613900001111']);
     expect(fields.customFields).toEqual({ tier: 'gold', note: 'x' });
@@ -49,7 +63,9 @@ describe(CustomerFieldsBuilder.name, () => {
   });
 
   it('refuses to remove the name', () => {
-    expect(sut.fromUpdate(stored(), { name: null as unknown as string }).errors).toEqual([expect.objectContaining({ field: 'name' })]);
+    expect(sut.fromUpdate(stored(), { name: null as unknown as string }).errors).toEqual([
+      expect.objectContaining({ field: 'name' }),
+    ]);
   });
 
   it('merges: survivor values first, the source fills gaps, lists united without duplicates', () => {

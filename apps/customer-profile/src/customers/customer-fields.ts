@@ -101,7 +101,8 @@ export class CustomerFieldsBuilder {
       const seen = new Set(a.map((x) => JSON.stringify(x)));
       return [...a, ...b.filter((x) => !seen.has(JSON.stringify(x)))];
     };
-    const contacts = (c: CustomerRecord) => c.contacts.map(({ name, title, phone, email }) => ({ name, title, phone, email }));
+    const contacts = (c: CustomerRecord) =>
+      c.contacts.map(({ name, title, phone, email }) => ({ name, title, phone, email }));
     return {
       kind: survivor.kind,
       name: survivor.name,
@@ -125,19 +126,24 @@ export class CustomerFieldsBuilder {
 
   /** Names of the fields whose stored value differs (what customer.updated tells, without values). */
   changedFields(current: CustomerRecord, next: CustomerFields): string[] {
-    const before: Record<string, unknown> = { ...current, contacts: current.contacts.map(({ name, title, phone, email }) => ({ name, title, phone, email })) };
+    const before: Record<string, unknown> = {
+      ...current,
+      contacts: current.contacts.map(({ name, title, phone, email }) => ({ name, title, phone, email })),
+    };
     return TRACKED.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(next[key]));
   }
 }
 
 function uniqueIdentifiers(list: readonly CustomerIdentifierRecord[]): CustomerIdentifierRecord[] {
   const seen = new Set<string>();
-  return list.filter((i) => {
-    const key = `${i.type}\u0000${i.value}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  }).map(({ type, value }) => ({ type, value }));
+  return list
+    .filter((i) => {
+      const key = `${i.type}\u0000${i.value}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .map(({ type, value }) => ({ type, value }));
 }
 
 function dropNulls(values: Record<string, unknown>): Record<string, unknown> {

@@ -45,6 +45,9 @@ export interface CustomerRecord {
 }
 
 /** The fields a write sets (everything but bookkeeping and relations' ids). */
-export type CustomerFields = Omit<CustomerRecord, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'createdKey' | 'contacts' | 'ownerId' | 'team' | 'valueTier'> & {
+export type CustomerFields = Omit<
+  CustomerRecord,
+  'id' | 'createdAt' | 'updatedAt' | 'version' | 'createdKey' | 'contacts' | 'ownerId' | 'team' | 'valueTier'
+> & {
   contacts: Omit<ContactPersonRecord, 'id'>[];
 };

@@ -21,7 +21,9 @@ export function toCustomerView(customer: CustomerRecord, caller: CallerIdentity)
     phones: customer.phones.map(phone),
     gender: customer.gender,
     birthday: customer.birthday,
-    addresses: customer.addresses.map((a) => (pii || a.street === undefined ? a : { ...a, street: maskText(a.street) })),
+    addresses: customer.addresses.map((a) =>
+      pii || a.street === undefined ? a : { ...a, street: maskText(a.street) },
+    ),
     identifiers: customer.identifiers.map((i) => (pii ? i : { type: i.type, value: maskText(i.value) })),
     contacts: customer.contacts.map((c) => ({
       ...c,

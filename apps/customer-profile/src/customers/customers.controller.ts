@@ -36,7 +36,10 @@ export class CustomersController {
     @Caller() caller: CallerIdentity,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CustomerView> {
-    return withEtag(response, toCustomerView(await this.customers.create(body, caller, query.force === 'true'), caller));
+    return withEtag(
+      response,
+      toCustomerView(await this.customers.create(body, caller, query.force === 'true'), caller),
+    );
   }
 
   @Get()
@@ -48,7 +51,11 @@ export class CustomersController {
 
   @Get(':id')
   @CallerScopes('customers:read')
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: CallerIdentity, @Res({ passthrough: true }) response: Response): Promise<CustomerView> {
+  async get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Caller() caller: CallerIdentity,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CustomerView> {
     return withEtag(response, toCustomerView(await this.customers.get(id, caller), caller));
   }
 
@@ -95,10 +102,18 @@ export class CustomersController {
   /** Subject access: unmasked by nature, so it needs pii:read. */
   @Get(':id/export')
   @CallerScopes('customers:read')
-  async export(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: CallerIdentity): Promise<CustomerExport> {
-    if (!caller.scopes.includes('pii:read')) throw new ProblemException('forbidden', 'A subject access export needs the pii:read scope');
+  async export(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Caller() caller: CallerIdentity,
+  ): Promise<CustomerExport> {
+    if (!caller.scopes.includes('pii:read'))
+      throw new ProblemException('forbidden', 'A subject access export needs the pii:read scope');
     const data = await this.customers.export(id, caller);
-    return { exportedAt: new Date().toISOString(), customer: toCustomerView(data.customer, caller), sections: data.sections };
+    return {
+      exportedAt: new Date().toISOString(),
+      customer: toCustomerView(data.customer, caller),
+      sections: data.sections,
+    };
   }
 }
 

@@ -61,33 +61,53 @@ export class InvalidCustomerException extends CustomerException {
 
 export class IdentifierTakenException extends CustomerException {
   constructor(taken: readonly { type: string; value: string }[]) {
-    super(CustomerErrorCode.IdentifierTaken, `identifiers: ${taken.map((t) => t.type).join(', ')} already belong to another customer`, {
-      errors: taken.map((t) => ({ field: 'identifiers', message: `identifier ${t.type} is already held by another customer` })),
-    });
+    super(
+      CustomerErrorCode.IdentifierTaken,
+      `identifiers: ${taken.map((t) => t.type).join(', ')} already belong to another customer`,
+      {
+        errors: taken.map((t) => ({
+          field: 'identifiers',
+          message: `identifier ${t.type} is already held by another customer`,
+        })),
+      },
+    );
   }
 }
 
 export class StaleVersionException extends CustomerException {
   constructor(id: string, expected: number, current: number) {
-    super(CustomerErrorCode.StaleVersion, `Customer ${id} is at version ${current}, not ${expected}: read it again and reapply the change`, {
-      currentVersion: current,
-    });
+    super(
+      CustomerErrorCode.StaleVersion,
+      `Customer ${id} is at version ${current}, not ${expected}: read it again and reapply the change`,
+      {
+        currentVersion: current,
+      },
+    );
   }
 }
 
 export class BadCursorException extends CustomerException {
   constructor() {
-    super(CustomerErrorCode.BadCursor, 'cursor is not a cursor of this listing', { errors: [{ field: 'cursor', message: 'cursor is not valid for this sort' }] });
+    super(CustomerErrorCode.BadCursor, 'cursor is not a cursor of this listing', {
+      errors: [{ field: 'cursor', message: 'cursor is not valid for this sort' }],
+    });
   }
 }
 
 export class LikelyDuplicateException extends CustomerException {
   constructor(candidates: readonly { id: string; matchedOn: string[]; score: number }[]) {
     const fields = [...new Set(candidates.flatMap((c) => c.matchedOn).filter((m) => m !== 'name'))];
-    super(CustomerErrorCode.LikelyDuplicate, `Likely a duplicate of ${candidates.map((c) => c.id).join(', ')}; repeat with ?force=true to create it anyway`, {
-      candidates,
-      errors: fields.map((field) => ({ field: field === 'identifier' ? 'identifiers' : field, message: `${field} matches an existing customer` })),
-    });
+    super(
+      CustomerErrorCode.LikelyDuplicate,
+      `Likely a duplicate of ${candidates.map((c) => c.id).join(', ')}; repeat with ?force=true to create it anyway`,
+      {
+        candidates,
+        errors: fields.map((field) => ({
+          field: field === 'identifier' ? 'identifiers' : field,
+          message: `${field} matches an existing customer`,
+        })),
+      },
+    );
   }
 }
 

@@ -32,7 +32,12 @@ describe('CustomersRepository statements per page', () => {
   const tag = uniqueTag('n1');
 
   beforeAll(async () => {
-    dataSource = new DataSource({ type: 'postgres', url: stackInfo().databaseUrl, logger: counter, logging: ['query'] });
+    dataSource = new DataSource({
+      type: 'postgres',
+      url: stackInfo().databaseUrl,
+      logger: counter,
+      logging: ['query'],
+    });
     await dataSource.initialize();
     sut = new CustomersRepository(dataSource);
     const builder = new CustomerFieldsBuilder();
@@ -44,7 +49,10 @@ describe('CustomersRepository statements per page', () => {
           phone: cnMobile().typed,
           tags: [tag, `n${i % 3}`],
           identifiers: [{ type: 'external', value: `N1-${randomUUID()}` }],
-          contacts: [{ name: `联系人${i}甲`, phone: cnMobile().typed }, { name: `联系人${i}乙`, title: '经理' }],
+          contacts: [
+            { name: `联系人${i}甲`, phone: cnMobile().typed },
+            { name: `联系人${i}乙`, title: '经理' },
+          ],
         });
         expect(errors).toEqual([]);
         await sut.insert(manager, randomUUID(), fields, { ownerId: 'n1-owner', team: 'n1-team' });
@@ -71,7 +79,9 @@ describe('CustomersRepository statements per page', () => {
 
   it('applies row-level visibility in the same statement (a different team gets nothing)', async () => {
     counter.statements = [];
-    expect(await sut.list({ sort: 'createdAt', limit: 50, tag, customFields: [] }, { kind: 'team', team: 'someone-else' })).toEqual([]);
+    expect(
+      await sut.list({ sort: 'createdAt', limit: 50, tag, customFields: [] }, { kind: 'team', team: 'someone-else' }),
+    ).toEqual([]);
     expect(counter.statements).toHaveLength(1);
   });
 
@@ -81,7 +91,9 @@ describe('CustomersRepository statements per page', () => {
     try {
       await runner.query(SEARCH_WORD_FUNCTION);
       for (const sample of ['王小明', 'Wang XiaoMing', 'café ①', 'A.b+C@Example.com', '  欧阳 娜娜 ', '㐀鿿']) {
-        const [{ word }] = (await runner.query('SELECT pg_temp.search_word($1) AS word', [sample])) as [{ word: string }];
+        const [{ word }] = (await runner.query('SELECT pg_temp.search_word($1) AS word', [sample])) as [
+          { word: string },
+        ];
         expect(word).toBe(encodeSearchText(sample));
       }
     } finally {

@@ -12,7 +12,13 @@ import { CustomersService } from './customers.service';
 @Module({
   imports: [CustomFieldsModule, OwnershipModule, ErasuresModule],
   controllers: [CustomersController],
-  providers: [{ provide: CONTACTS_CONFIG, useFactory: () => loadContactsConfig() }, CustomersService, CustomersRepository, CustomerDataRegistry, DuplicatesRepository],
+  providers: [
+    { provide: CONTACTS_CONFIG, useFactory: () => loadContactsConfig() },
+    CustomersService,
+    CustomersRepository,
+    CustomerDataRegistry,
+    DuplicatesRepository,
+  ],
   exports: [CONTACTS_CONFIG, CustomersService, CustomersRepository, CustomerDataRegistry, DuplicatesRepository],
 })
 export class CustomersModule {}

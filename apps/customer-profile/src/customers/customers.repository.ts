@@ -37,7 +37,6 @@ export const CUSTOMER_COLUMNS = `c.id, c.kind, c.name, c.gender, to_char(c.birth
   c.addresses, c.tags, c.interests, c.preferences, c.notes, c.custom_fields, c.source_channel, c.owner_id, c.team,
   c.value_tier, c.created_at, c.updated_at, c.version, c.created_at::text AS created_key`;
 
-
 export interface ListFilter {
   sort: 'createdAt' | '-createdAt' | 'name' | '-name';
   limit: number;
@@ -55,19 +54,18 @@ export interface ListFilter {
 export class CustomersRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insert(manager: EntityManager, id: string, fields: CustomerFields, owner: { ownerId: string | null; team: string | null }): Promise<void> {
+  async insert(
+    manager: EntityManager,
+    id: string,
+    fields: CustomerFields,
+    owner: { ownerId: string | null; team: string | null },
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO customer_profile.customers
          (id, kind, name, gender, birthday, email, phone, emails, phones, addresses, tags, interests, preferences, notes,
           custom_fields, source_channel, owner_id, team, search_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
-      [
-        id,
-        ...fieldValues(fields),
-        owner.ownerId,
-        owner.team,
-        searchKeyOf(fields),
-      ],
+      [id, ...fieldValues(fields), owner.ownerId, owner.team, searchKeyOf(fields)],
     );
     await this.replaceIdentifiers(manager, id, fields.identifiers);
     await this.replaceContacts(manager, id, fields.contacts);
@@ -81,12 +79,7 @@ export class CustomersRepository {
          tags = $12, interests = $13, preferences = $14, notes = $15, custom_fields = $16, source_channel = $17, search_key = $18,
          version = version + 1, updated_at = now()
        WHERE id = $1 AND version = $2 AND erased_at IS NULL RETURNING id`,
-      [
-        id,
-        expectedVersion,
-        ...fieldValues(fields),
-        searchKeyOf(fields),
-      ],
+      [id, expectedVersion, ...fieldValues(fields), searchKeyOf(fields)],
     );
     if (rows.length === 0) return false;
     await this.replaceIdentifiers(manager, id, fields.identifiers);
@@ -95,7 +88,11 @@ export class CustomersRepository {
   }
 
   /** Identifiers of `identifiers` that another customer holds already. */
-  async identifiersHeldByOthers(manager: EntityManager, id: string, identifiers: readonly CustomerIdentifierRecord[]): Promise<CustomerIdentifierRecord[]> {
+  async identifiersHeldByOthers(
+    manager: EntityManager,
+    id: string,
+    identifiers: readonly CustomerIdentifierRecord[],
+  ): Promise<CustomerIdentifierRecord[]> {
     if (identifiers.length === 0) return [];
     return manager.query(
       `SELECT i.type, i.value FROM customer_profile.customer_identifiers i
@@ -105,7 +102,11 @@ export class CustomersRepository {
     );
   }
 
-  private async replaceIdentifiers(manager: EntityManager, id: string, identifiers: readonly CustomerIdentifierRecord[]): Promise<void> {
+  private async replaceIdentifiers(
+    manager: EntityManager,
+    id: string,
+    identifiers: readonly CustomerIdentifierRecord[],
+  ): Promise<void> {
     await manager.query(`DELETE FROM customer_profile.customer_identifiers WHERE customer_id = $1`, [id]);
     if (identifiers.length === 0) return;
     await manager.query(
@@ -114,7 +115,11 @@ export class CustomersRepository {
     );
   }
 
-  private async replaceContacts(manager: EntityManager, id: string, contacts: readonly Omit<ContactPersonRecord, 'id'>[]): Promise<void> {
+  private async replaceContacts(
+    manager: EntityManager,
+    id: string,
+    contacts: readonly Omit<ContactPersonRecord, 'id'>[],
+  ): Promise<void> {
     await manager.query(`DELETE FROM customer_profile.customer_contacts WHERE customer_id = $1`, [id]);
     if (contacts.length === 0) return;
     await manager.query(
@@ -134,7 +139,12 @@ export class CustomersRepository {
   }
 
   /** Row-level protection lives in the query: a customer the caller may not see is simply not found. */
-  async findVisible(id: string, visibility: CustomerVisibility, manager: EntityManager = this.dataSource.manager, forUpdate = false): Promise<CustomerRecord | null> {
+  async findVisible(
+    id: string,
+    visibility: CustomerVisibility,
+    manager: EntityManager = this.dataSource.manager,
+    forUpdate = false,
+  ): Promise<CustomerRecord | null> {
     const params: unknown[] = [id];
     // a merged customer's tombstone redirects to its survivor (always one hop: merges re-point older tombstones)
     const rows: CustomerRow[] = await manager.query(
@@ -166,7 +176,9 @@ export class CustomersRepository {
     const column = filter.sort.endsWith('name') ? 'c.name' : 'c.created_at';
     if (filter.after) {
       const cast = column === 'c.name' ? '::text' : '::timestamptz';
-      where.push(`(${column}, c.id) ${descending ? '<' : '>'} (${add(filter.after.key)}${cast}, ${add(filter.after.id)}::uuid)`);
+      where.push(
+        `(${column}, c.id) ${descending ? '<' : '>'} (${add(filter.after.key)}${cast}, ${add(filter.after.id)}::uuid)`,
+      );
     }
     const direction = descending ? 'DESC' : 'ASC';
     const rows: CustomerRow[] = await this.dataSource.query(
@@ -194,7 +206,9 @@ export class CustomersRepository {
     return rows.map((r) => ({
       ...toRecord(r),
       identifiers: identifiers.filter((i) => i.customer_id === r.id).map(({ type, value }) => ({ type, value })),
-      contacts: contacts.filter((c) => c.customer_id === r.id).map(({ id, name, title, phone, email }) => ({ id, name, title, phone, email })),
+      contacts: contacts
+        .filter((c) => c.customer_id === r.id)
+        .map(({ id, name, title, phone, email }) => ({ id, name, title, phone, email })),
     }));
   }
 
@@ -206,7 +220,10 @@ export class CustomersRepository {
 
   /** The merged customer becomes a tombstone: no personal data (it lives on the survivor now), a pointer to the survivor. */
   async tombstone(manager: EntityManager, mergedId: string, survivorId: string): Promise<void> {
-    await manager.query(`UPDATE customer_profile.customers SET merged_into = $2 WHERE merged_into = $1`, [mergedId, survivorId]);
+    await manager.query(`UPDATE customer_profile.customers SET merged_into = $2 WHERE merged_into = $1`, [
+      mergedId,
+      survivorId,
+    ]);
     await manager.query(
       `UPDATE customer_profile.customers SET
          merged_into = $2, name = 'merged', gender = NULL, birthday = NULL, email = NULL, phone = NULL, emails = '{}', phones = '{}',

@@ -92,7 +92,13 @@ export class CustomersService {
         createdAt: created.createdAt.toISOString(),
         contactFingerprints: this.fingerprints.of(created),
       });
-      if (assign) await this.ownership.assignCreatedByRule(manager, id, { rule: assign.rule, team: assign.team, field: 'assign.team' }, caller);
+      if (assign)
+        await this.ownership.assignCreatedByRule(
+          manager,
+          id,
+          { rule: assign.rule, team: assign.team, field: 'assign.team' },
+          caller,
+        );
     });
     return (await this.customers.findVisible(id, { kind: 'all' }))!;
   }
@@ -114,7 +120,8 @@ export class CustomersService {
     await this.writing(async (manager) => {
       const current = await this.customers.findVisible(id, customerVisibility(caller), manager, true);
       if (!current) throw new CustomerNotFoundException(id);
-      if (expected !== undefined && expected !== current.version) throw new StaleVersionException(id, expected, current.version);
+      if (expected !== undefined && expected !== current.version)
+        throw new StaleVersionException(id, expected, current.version);
       const { fields, errors } = this.builder.fromUpdate(current, changes);
       errors.push(...new CustomFieldValidator(definitions).validate(fields.customFields));
       if (errors.length > 0) throw new InvalidCustomerException(errors);
@@ -135,7 +142,10 @@ export class CustomersService {
     return this.get(id, caller);
   }
 
-  async list(query: ListCustomersQuery, caller: CallerIdentity): Promise<{ items: CustomerRecord[]; nextCursor: string | null }> {
+  async list(
+    query: ListCustomersQuery,
+    caller: CallerIdentity,
+  ): Promise<{ items: CustomerRecord[]; nextCursor: string | null }> {
     const sort = query.sort ?? '-createdAt';
     const limit = query.limit ?? 50;
     let after: { key: string; id: string } | undefined;
@@ -173,15 +183,22 @@ export class CustomersService {
     );
     const page = items.slice(0, limit);
     const last = page[page.length - 1];
-    const nextCursor = items.length > limit && last ? encodeCursor(sort, sort.endsWith('name') ? last.name : last.createdKey, last.id) : null;
+    const nextCursor =
+      items.length > limit && last
+        ? encodeCursor(sort, sort.endsWith('name') ? last.name : last.createdKey, last.id)
+        : null;
     return { items: page, nextCursor };
   }
 
   /** Everything this service holds on the customer: the record and every registered section. */
-  async export(id: string, caller: CallerIdentity): Promise<{ customer: CustomerRecord; sections: Record<string, unknown> }> {
+  async export(
+    id: string,
+    caller: CallerIdentity,
+  ): Promise<{ customer: CustomerRecord; sections: Record<string, unknown> }> {
     const customer = await this.get(id, caller);
     const sections: Record<string, unknown> = {};
-    for (const section of this.dataSections.all()) sections[section.name] = await section.export(this.dataSource.manager, customer.id);
+    for (const section of this.dataSections.all())
+      sections[section.name] = await section.export(this.dataSource.manager, customer.id);
     return { customer, sections };
   }
 
@@ -201,7 +218,11 @@ export class CustomersService {
       for (const section of this.dataSections.all()) await section.erase(manager, current.id);
       await this.customers.erase(manager, current.id);
       const erasureId = await this.erasures.open(manager, current.id, caller);
-      await this.outbox.add(manager, CustomerErasedV1, current.id, { customerId: current.id, erasedAt: new Date().toISOString(), erasureId });
+      await this.outbox.add(manager, CustomerErasedV1, current.id, {
+        customerId: current.id,
+        erasedAt: new Date().toISOString(),
+        erasureId,
+      });
       await this.erasures.acknowledgeOwn(manager, erasureId, current.id, held);
       return erasureId;
     });
@@ -214,7 +235,10 @@ export class CustomersService {
    * (consents here). The source becomes a tombstone whose reads redirect to the survivor.
    */
   async merge(survivorId: string, sourceId: string, caller: CallerIdentity): Promise<CustomerRecord> {
-    if (survivorId === sourceId) throw new InvalidCustomerException([{ field: 'sourceId', message: 'sourceId must be another customer than the survivor' }]);
+    if (survivorId === sourceId)
+      throw new InvalidCustomerException([
+        { field: 'sourceId', message: 'sourceId must be another customer than the survivor' },
+      ]);
     let survivorKey = survivorId;
     await this.dataSource.transaction(async (manager) => {
       const visibility = customerVisibility(caller);
@@ -252,7 +276,10 @@ export class CustomersService {
   }
 
   /** The full new set of contact fingerprints when it differs from the current one; nothing otherwise. */
-  private changedFingerprints(current: FingerprintedContacts, next: FingerprintedContacts): { contactFingerprints?: string[] } {
+  private changedFingerprints(
+    current: FingerprintedContacts,
+    next: FingerprintedContacts,
+  ): { contactFingerprints?: string[] } {
     const before = this.fingerprints.of(current);
     const after = this.fingerprints.of(next);
     const same = before.length === after.length && after.every((f) => before.includes(f));
@@ -275,7 +302,10 @@ export class CustomersService {
       await this.dataSource.transaction(work);
     } catch (error) {
       const pg = error as { code?: string; driverError?: { code?: string; constraint?: string } };
-      if ((pg.driverError?.code ?? pg.code) === UNIQUE_VIOLATION && pg.driverError?.constraint === 'customer_identifiers_pkey') {
+      if (
+        (pg.driverError?.code ?? pg.code) === UNIQUE_VIOLATION &&
+        pg.driverError?.constraint === 'customer_identifiers_pkey'
+      ) {
         throw new IdentifierTakenException([{ type: 'identifier', value: '' }]);
       }
       throw error;

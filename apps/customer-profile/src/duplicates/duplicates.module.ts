@@ -9,7 +9,11 @@ import { MergeRepository } from './merge.repository';
 import { DuplicatesRepository } from './duplicates.repository';
 import { DuplicatesService } from './duplicates.service';
 
-@Module({ imports: [CustomersModule, LifecycleModule, OwnershipModule], controllers: [DuplicatesController], providers: [MergeRepository, CustomerMerger, DuplicatesService] })
+@Module({
+  imports: [CustomersModule, LifecycleModule, OwnershipModule],
+  controllers: [DuplicatesController],
+  providers: [MergeRepository, CustomerMerger, DuplicatesService],
+})
 export class DuplicatesModule implements OnModuleInit {
   constructor(
     private readonly registry: CustomerDataRegistry,
@@ -25,7 +29,10 @@ export class DuplicatesModule implements OnModuleInit {
     this.registry.register({
       name: 'duplicateCandidates',
       export: async (manager, customerId) =>
-        (await this.duplicates.forCustomer(manager, customerId)).map((r) => ({ ...r, detectedAt: r.detectedAt.toISOString() })),
+        (await this.duplicates.forCustomer(manager, customerId)).map((r) => ({
+          ...r,
+          detectedAt: r.detectedAt.toISOString(),
+        })),
       erase: (manager, customerId) => this.duplicates.forget(manager, customerId),
       // purchases, totals, ownership and lifecycle history move too (CustomerMerger), and the pairs go
       merge: (manager, mergedId, survivorId) => this.merger.merge(manager, mergedId, survivorId),

@@ -31,7 +31,9 @@ export class DuplicatesRepository {
    * the trigram index of the search key.
    */
   async candidates(manager: EntityManager, fields: CustomerFields, limit = 10): Promise<DuplicateCandidate[]> {
-    await manager.query(`SELECT set_config('pg_trgm.strict_word_similarity_threshold', $1, true)`, [String(NAME_SIMILARITY)]);
+    await manager.query(`SELECT set_config('pg_trgm.strict_word_similarity_threshold', $1, true)`, [
+      String(NAME_SIMILARITY),
+    ]);
     return manager.query(
       `WITH ids AS (
          SELECT DISTINCT i.customer_id FROM customer_profile.customer_identifiers i
@@ -73,13 +75,27 @@ export class DuplicatesRepository {
   }
 
   /** The review list, newest first, keyset-paged; only pairs whose both customers the caller may see. */
-  async list(manager: EntityManager, visibility: CustomerVisibility, limit: number, after?: { key: string; customerId: string; duplicateOfId: string }): Promise<DuplicatePairRow[]> {
+  async list(
+    manager: EntityManager,
+    visibility: CustomerVisibility,
+    limit: number,
+    after?: { key: string; customerId: string; duplicateOfId: string },
+  ): Promise<DuplicatePairRow[]> {
     const params: unknown[] = [];
-    const where = [visibilitySql(visibility, params, 'a'), visibilitySql(visibility, params, 'b'), 'a.erased_at IS NULL', 'b.erased_at IS NULL', 'a.merged_into IS NULL', 'b.merged_into IS NULL'];
+    const where = [
+      visibilitySql(visibility, params, 'a'),
+      visibilitySql(visibility, params, 'b'),
+      'a.erased_at IS NULL',
+      'b.erased_at IS NULL',
+      'a.merged_into IS NULL',
+      'b.merged_into IS NULL',
+    ];
     if (after) {
       params.push(after.key, after.customerId, after.duplicateOfId);
       const n = params.length;
-      where.push(`(d.detected_at, d.customer_id, d.duplicate_of_id) < ($${n - 2}::timestamptz, $${n - 1}::uuid, $${n}::uuid)`);
+      where.push(
+        `(d.detected_at, d.customer_id, d.duplicate_of_id) < ($${n - 2}::timestamptz, $${n - 1}::uuid, $${n}::uuid)`,
+      );
     }
     params.push(limit);
     return manager.query(
@@ -103,6 +119,9 @@ export class DuplicatesRepository {
   }
 
   async forget(manager: EntityManager, customerId: string): Promise<void> {
-    await manager.query(`DELETE FROM customer_profile.duplicate_candidates WHERE customer_id = $1 OR duplicate_of_id = $1`, [customerId]);
+    await manager.query(
+      `DELETE FROM customer_profile.duplicate_candidates WHERE customer_id = $1 OR duplicate_of_id = $1`,
+      [customerId],
+    );
   }
 }

@@ -22,7 +22,9 @@ export class DuplicatesService {
       const decoded = decodeCursor(query.cursor, 'duplicates');
       const [key, duplicateOfId] = typeof decoded?.key === 'string' ? decoded.key.split('|') : [];
       if (!decoded || !key || !duplicateOfId) {
-        throw new ProblemException('validation', 'cursor is not a cursor of this listing', { errors: [{ field: 'cursor', message: 'cursor is not valid' }] });
+        throw new ProblemException('validation', 'cursor is not a cursor of this listing', {
+          errors: [{ field: 'cursor', message: 'cursor is not valid' }],
+        });
       }
       after = { key, customerId: decoded.id, duplicateOfId };
     }
@@ -30,8 +32,16 @@ export class DuplicatesService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({ customerId: r.customerId, duplicateOfId: r.duplicateOfId, matchedOn: r.matchedOn, detectedAt: r.detectedAt.toISOString() })),
-      nextCursor: rows.length > limit && last ? encodeCursor('duplicates', `${last.detectedKey}|${last.duplicateOfId}`, last.customerId) : null,
+      items: page.map((r) => ({
+        customerId: r.customerId,
+        duplicateOfId: r.duplicateOfId,
+        matchedOn: r.matchedOn,
+        detectedAt: r.detectedAt.toISOString(),
+      })),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor('duplicates', `${last.detectedKey}|${last.duplicateOfId}`, last.customerId)
+          : null,
     };
   }
 }

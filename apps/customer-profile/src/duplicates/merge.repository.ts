@@ -10,8 +10,14 @@ import type { EntityManager } from 'typeorm';
 @Injectable()
 export class MergeRepository {
   async movePurchases(manager: EntityManager, mergedId: string, survivorId: string): Promise<void> {
-    await manager.query(`UPDATE customer_profile.purchases SET customer_id = $2 WHERE customer_id = $1`, [mergedId, survivorId]);
-    await manager.query(`UPDATE customer_profile.purchase_refunds SET customer_id = $2 WHERE customer_id = $1`, [mergedId, survivorId]);
+    await manager.query(`UPDATE customer_profile.purchases SET customer_id = $2 WHERE customer_id = $1`, [
+      mergedId,
+      survivorId,
+    ]);
+    await manager.query(`UPDATE customer_profile.purchase_refunds SET customer_id = $2 WHERE customer_id = $1`, [
+      mergedId,
+      survivorId,
+    ]);
     // per currency: never summed across currencies
     await manager.query(
       `WITH gone AS (DELETE FROM customer_profile.customer_purchase_totals WHERE customer_id = $1 RETURNING currency, purchase_count, total, refunded)

@@ -56,7 +56,10 @@ export class ErasuresRepository {
     return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)])) as unknown as HeldCounts;
   }
 
-  async insertRequest(manager: EntityManager, request: Omit<ErasureRequestRecord, 'requestedAt' | 'completedAt'>): Promise<ErasureRequestRecord> {
+  async insertRequest(
+    manager: EntityManager,
+    request: Omit<ErasureRequestRecord, 'requestedAt' | 'completedAt'>,
+  ): Promise<ErasureRequestRecord> {
     const [row]: RequestRow[] = await manager.query(
       `INSERT INTO customer_profile.erasure_requests (id, customer_id, requested_by, expected_services) VALUES ($1, $2, $3, $4)
        RETURNING id, customer_id, requested_by, requested_at, expected_services, completed_at`,
@@ -93,16 +96,32 @@ export class ErasuresRepository {
     return rows.length > 0;
   }
 
-  async acknowledgements(erasureId: string, manager: EntityManager = this.dataSource.manager): Promise<AcknowledgementRecord[]> {
-    const rows: { service: string; acknowledged_at: Date; removed: Record<string, number>; kept: AcknowledgementRecord['kept'] }[] = await manager.query(
+  async acknowledgements(
+    erasureId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<AcknowledgementRecord[]> {
+    const rows: {
+      service: string;
+      acknowledged_at: Date;
+      removed: Record<string, number>;
+      kept: AcknowledgementRecord['kept'];
+    }[] = await manager.query(
       `SELECT service, acknowledged_at, removed, kept FROM customer_profile.erasure_acknowledgements WHERE erasure_id = $1 ORDER BY service`,
       [erasureId],
     );
-    return rows.map((r) => ({ service: r.service, acknowledgedAt: r.acknowledged_at, removed: r.removed, kept: r.kept }));
+    return rows.map((r) => ({
+      service: r.service,
+      acknowledgedAt: r.acknowledged_at,
+      removed: r.removed,
+      kept: r.kept,
+    }));
   }
 
   async markCompleted(manager: EntityManager, id: string): Promise<void> {
-    await manager.query(`UPDATE customer_profile.erasure_requests SET completed_at = now() WHERE id = $1 AND completed_at IS NULL`, [id]);
+    await manager.query(
+      `UPDATE customer_profile.erasure_requests SET completed_at = now() WHERE id = $1 AND completed_at IS NULL`,
+      [id],
+    );
   }
 }
 

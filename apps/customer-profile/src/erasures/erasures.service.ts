@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ErasureAcknowledgedV1, SUBJECT_RIGHTS_PARTICIPANTS, type AcknowledgingService, type ErasureAcknowledgement } from '@rapport/contracts';
+import {
+  ErasureAcknowledgedV1,
+  SUBJECT_RIGHTS_PARTICIPANTS,
+  type AcknowledgingService,
+  type ErasureAcknowledgement,
+} from '@rapport/contracts';
 import { customerVisibility } from '@rapport/platform-auth';
 import { OutboxWriter } from '@rapport/platform-messaging';
 import type { Logger } from '@rapport/platform-observability';
@@ -34,7 +39,9 @@ export interface ErasureView {
  * they register), and stored with the request so a later registration never blocks an older one.
  */
 export function expectedServices(): AcknowledgingService[] {
-  return SUBJECT_RIGHTS_PARTICIPANTS.map((p) => p.service).filter((s): s is AcknowledgingService => s in ErasureAcknowledgedV1);
+  return SUBJECT_RIGHTS_PARTICIPANTS.map((p) => p.service).filter(
+    (s): s is AcknowledgingService => s in ErasureAcknowledgedV1,
+  );
 }
 
 /** What customer-profile keeps of an erased customer, and why (said in its acknowledgement and the receipt). */
@@ -43,9 +50,18 @@ const KEPT_BY_CUSTOMER_PROFILE: ErasureAcknowledgement['kept'] = [
     what: 'purchases, their lines, refunds and totals under the anonymous customer id',
     why: 'accounting and tax law require order records; without the person they are no longer personal data',
   },
-  { what: 'the consent log without its free-text source and recorder', why: 'proof that processing had a legal basis (PIPL art. 13)' },
-  { what: 'ownership and lifecycle history under the anonymous customer id', why: 'anonymous aggregates of the sales process' },
-  { what: 'the erasure request and every service acknowledgement', why: 'proof that the erasure was carried out (the signed receipt)' },
+  {
+    what: 'the consent log without its free-text source and recorder',
+    why: 'proof that processing had a legal basis (PIPL art. 13)',
+  },
+  {
+    what: 'ownership and lifecycle history under the anonymous customer id',
+    why: 'anonymous aggregates of the sales process',
+  },
+  {
+    what: 'the erasure request and every service acknowledgement',
+    why: 'proof that the erasure was carried out (the signed receipt)',
+  },
 ];
 
 /**
@@ -74,7 +90,10 @@ export class ErasuresService {
       requestedBy: caller.sub,
       expectedServices: expectedServices(),
     });
-    this.logger.info({ erasureId: request.id, customerId, expectedServices: request.expectedServices }, 'erasure requested');
+    this.logger.info(
+      { erasureId: request.id, customerId, expectedServices: request.expectedServices },
+      'erasure requested',
+    );
     return request.id;
   }
 
@@ -137,7 +156,9 @@ export class ErasuresService {
     if (!request || (request.requestedBy !== caller.sub && customerVisibility(caller).kind !== 'all')) {
       throw new ErasureException(ErasureErrorCode.ErasureNotFound, `Erasure request ${id} not found`);
     }
-    const byService = new Map<string, AcknowledgementRecord>((await this.erasures.acknowledgements(id)).map((a) => [a.service, a]));
+    const byService = new Map<string, AcknowledgementRecord>(
+      (await this.erasures.acknowledgements(id)).map((a) => [a.service, a]),
+    );
     return {
       id: request.id,
       customerId: request.customerId,
@@ -150,7 +171,13 @@ export class ErasuresService {
       services: [...new Set([...request.expectedServices, ...byService.keys()])].map((service): ErasureServiceState => {
         const ack = byService.get(service);
         return ack
-          ? { service, state: 'acknowledged', acknowledgedAt: ack.acknowledgedAt.toISOString(), removed: ack.removed, kept: ack.kept }
+          ? {
+              service,
+              state: 'acknowledged',
+              acknowledgedAt: ack.acknowledgedAt.toISOString(),
+              removed: ack.removed,
+              kept: ack.kept,
+            }
           : { service, state: 'pending', acknowledgedAt: null, removed: null, kept: null };
       }),
     };

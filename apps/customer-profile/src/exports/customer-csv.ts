@@ -27,7 +27,20 @@ export interface ExportRow {
 export const EXPORT_ROW_SQL = `c.id, c.kind, c.name, c.email, c.phone, c.source_channel, c.owner_id, c.team, c.lifecycle_stage, c.tags, c.created_at, c.value_tier, c.custom_fields`;
 
 /** The fixed columns; then one `cf.<key>` column per custom field defined when the export starts, by key. */
-export const EXPORT_CSV_COLUMNS = ['id', 'kind', 'name', 'email', 'phone', 'sourceChannel', 'ownerId', 'team', 'lifecycleStage', 'tags', 'createdAt', 'valueTier'];
+export const EXPORT_CSV_COLUMNS = [
+  'id',
+  'kind',
+  'name',
+  'email',
+  'phone',
+  'sourceChannel',
+  'ownerId',
+  'team',
+  'lifecycleStage',
+  'tags',
+  'createdAt',
+  'valueTier',
+];
 
 const PAGE = 5_000;
 
@@ -81,6 +94,10 @@ export class CustomerCsvWriter {
     response.setHeader('content-type', 'text/csv; charset=utf-8');
     response.setHeader('content-disposition', `attachment; filename="${filename}"`);
     response.write('\uFEFF');
-    await pipeline(Readable.from(records()), stringify({ header: true, columns: [...EXPORT_CSV_COLUMNS, ...keys.map((k) => `cf.${k}`)] }), response);
+    await pipeline(
+      Readable.from(records()),
+      stringify({ header: true, columns: [...EXPORT_CSV_COLUMNS, ...keys.map((k) => `cf.${k}`)] }),
+      response,
+    );
   }
 }

@@ -20,6 +20,8 @@ export class ExportsController {
   @CallerScopes('customers:read')
   async exportCsv(@Caller() caller: CallerIdentity, @Res() response: Response): Promise<void> {
     const visibility = customerVisibility(caller);
-    await this.csv.write(response, 'customers.csv', caller.scopes.includes('pii:read'), (after, limit) => this.exports.page(visibility, after, limit));
+    await this.csv.write(response, 'customers.csv', caller.scopes.includes('pii:read'), (after, limit) =>
+      this.exports.page(visibility, after, limit),
+    );
   }
 }

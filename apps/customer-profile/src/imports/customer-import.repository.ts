@@ -177,13 +177,22 @@ export class CustomerImportSession {
                 'ownerId', $5::text, 'team', $6::text, 'createdAt', $4::text,
                 'contactFingerprints', string_to_array(t.fingerprints, ';')))::text
          FROM import_rows t`,
-      [CustomerCreatedV1.type, Topics[CustomerCreatedV1.topic].name, `/rapport/${CustomerCreatedV1.source}`, createdAt, owner.ownerId, owner.team],
+      [
+        CustomerCreatedV1.type,
+        Topics[CustomerCreatedV1.topic].name,
+        `/rapport/${CustomerCreatedV1.source}`,
+        createdAt,
+        owner.ownerId,
+        owner.team,
+      ],
     );
   }
 
   /** What later chunks check their rows against. */
   async rememberContacts(): Promise<void> {
-    await this.client.query(`INSERT INTO import_seen (line, email, phone) SELECT line, email, phone FROM import_rows WHERE email IS NOT NULL OR phone IS NOT NULL`);
+    await this.client.query(
+      `INSERT INTO import_seen (line, email, phone) SELECT line, email, phone FROM import_rows WHERE email IS NOT NULL OR phone IS NOT NULL`,
+    );
   }
 
   async commit(): Promise<void> {

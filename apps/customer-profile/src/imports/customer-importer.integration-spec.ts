@@ -19,7 +19,12 @@ describe(CustomerImporter.name, () => {
     dataSource = new DataSource({ type: 'postgres', url: stackInfo().databaseUrl });
     await dataSource.initialize();
     jobs = new ImportsRepository(dataSource);
-    sut = new CustomerImporter(new CustomerImportRepository(dataSource), jobs, fingerprints, createLogger('customer-importer-spec', 'warn'));
+    sut = new CustomerImporter(
+      new CustomerImportRepository(dataSource),
+      jobs,
+      fingerprints,
+      createLogger('customer-importer-spec', 'warn'),
+    );
   });
   afterAll(async () => {
     await dataSource.destroy();
@@ -53,7 +58,9 @@ describe(CustomerImporter.name, () => {
       `SELECT o.payload FROM customer_profile.outbox o JOIN customer_profile.customers c ON o.message_key = c.id::text WHERE c.email = $1`,
       [`chunk-${u}-5@example.com`],
     );
-    expect(JSON.parse(event.payload).contactFingerprints).toEqual(fingerprints.of({ email: `chunk-${u}-5@example.com` }));
+    expect(JSON.parse(event.payload).contactFingerprints).toEqual(
+      fingerprints.of({ email: `chunk-${u}-5@example.com` }),
+    );
   });
 
   it('a file of exactly two chunks: the last row, a duplicate of a row in the first chunk, is found', async () => {
@@ -65,7 +72,9 @@ describe(CustomerImporter.name, () => {
     await jobs.create(id, 'csv', `importer-spec-${u}`);
     const outcome = await sut.run(id, Readable.from([rows.join('\n')]), 'csv', { ownerId: null, team: null }, 1_000);
     expect(outcome).toEqual({ total: 2000, imported: 1999, failed: 1 });
-    expect((await jobs.errors(id, 10)).map((e) => [e.line, e.field, e.message])).toEqual([[2001, 'email', 'duplicate of line 2']]);
+    expect((await jobs.errors(id, 10)).map((e) => [e.line, e.field, e.message])).toEqual([
+      [2001, 'email', 'duplicate of line 2'],
+    ]);
   });
 
   it('fingerprints both contacts of an imported row, so loyalty can refuse referrals between imported customers', async () => {
@@ -73,13 +82,20 @@ describe(CustomerImporter.name, () => {
     const digits = String(Date.now()).slice(-8);
     const id = randomUUID();
     await jobs.create(id, 'csv', `importer-spec-${u}`);
-    await sut.run(id, Readable.from([`name,email,phone\n指纹 ${u},FP-${u}@Example.com,138 ${digits.slice(0, 4)} ${digits.slice(4)}\n`]), 'csv', { ownerId: null, team: null });
+    await sut.run(
+      id,
+      Readable.from([`name,email,phone\n指纹 ${u},FP-${u}@Example.com,138 ${digits.slice(0, 4)} ${digits.slice(4)}\n`]),
+      'csv',
+      { ownerId: null, team: null },
+    );
     const [event] = await dataSource.query(
       `SELECT o.payload FROM customer_profile.outbox o JOIN customer_profile.customers c ON o.message_key = c.id::text WHERE c.name = $1`,
       [`指纹 ${u}`],
     );
     const carried = JSON.parse(event.payload).contactFingerprints as string[];
     expect(carried).toHaveLength(2);
-    expect(new Set(carried)).toEqual(new Set(fingerprints.of({ phone: `+86138${digits}`, email: `fp-${u}@example.com` })));
+    expect(new Set(carried)).toEqual(
+      new Set(fingerprints.of({ phone: `+86138${digits}`, email: `fp-${u}@example.com` })),
+    );
   });
 });

@@ -30,7 +30,8 @@ export const CHUNK_ROWS = chunkRowsFrom(process.env['IMPORT_CHUNK_ROWS']);
 export function chunkRowsFrom(value: string | undefined, fallback = 1_000_000): number {
   if (value === undefined || value === '') return fallback;
   const rows = Number(value);
-  if (!Number.isInteger(rows) || rows < 1_000 || rows > 10_000_000) throw new Error(`IMPORT_CHUNK_ROWS must be an integer from 1000 to 10000000, not ${value}`);
+  if (!Number.isInteger(rows) || rows < 1_000 || rows > 10_000_000)
+    throw new Error(`IMPORT_CHUNK_ROWS must be an integer from 1000 to 10000000, not ${value}`);
   return rows;
 }
 
@@ -106,18 +107,29 @@ export class CustomerImporter {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async run(importId: string, body: Readable, format: ImportFormat, owner: ImportOwner, chunkRows = CHUNK_ROWS): Promise<ImportOutcome> {
+  async run(
+    importId: string,
+    body: Readable,
+    format: ImportFormat,
+    owner: ImportOwner,
+    chunkRows = CHUNK_ROWS,
+  ): Promise<ImportOutcome> {
     const session = await this.staging.open();
     const run = new CustomerImportRun(importId, owner);
     try {
       await session.createStagingTables();
       const started = performance.now();
       await this.importInChunks(session, run, body, format, chunkRows);
-      run.timings['readValidateAndCopyMs'] = Math.round(performance.now() - started - (run.timings['writeChunkMs'] ?? 0));
+      run.timings['readValidateAndCopyMs'] = Math.round(
+        performance.now() - started - (run.timings['writeChunkMs'] ?? 0),
+      );
       await run.time('mergePendingMs', () => session.mergeSearchPendingList());
       const outcome = { total: run.total, imported: run.imported, failed: run.failed };
       await this.jobs.complete(session.manager, importId, { ...outcome, skipped: 0 });
-      this.logger.info({ importId, rows: run.total, imported: run.imported, failed: run.failed, timings: run.timings }, 'customer import completed');
+      this.logger.info(
+        { importId, rows: run.total, imported: run.imported, failed: run.failed, timings: run.timings },
+        'customer import completed',
+      );
       return outcome;
     } catch (error) {
       await session.rollback();
@@ -129,7 +141,13 @@ export class CustomerImporter {
   }
 
   /** Reads, validates and stages the rows; each full chunk is written once a further row shows it is not the last. */
-  private async importInChunks(session: CustomerImportSession, run: CustomerImportRun, body: Readable, format: ImportFormat, chunkRows: number): Promise<void> {
+  private async importInChunks(
+    session: CustomerImportSession,
+    run: CustomerImportRun,
+    body: Readable,
+    format: ImportFormat,
+    chunkRows: number,
+  ): Promise<void> {
     let chunk: Chunk = { rows: 0, errors: [] };
     let batch = '';
     for await (const item of readRecords(body, format)) {
@@ -177,7 +195,12 @@ export class CustomerImporter {
   }
 
   /** The rest of a chunk's transaction once its rows are staged; the last chunk need not remember its contacts. */
-  private async writeChunk(session: CustomerImportSession, run: CustomerImportRun, chunk: Chunk, last: boolean): Promise<void> {
+  private async writeChunk(
+    session: CustomerImportSession,
+    run: CustomerImportRun,
+    chunk: Chunk,
+    last: boolean,
+  ): Promise<void> {
     await run.time('copyEndMs', () => session.endCopy());
     await run.time('writeChunkMs', async () => {
       await session.analyzeStagedRows();

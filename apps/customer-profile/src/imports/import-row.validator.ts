@@ -56,13 +56,21 @@ export class ImportRowValidator {
     let email: string | null = null;
     if (rawEmail !== undefined) {
       email = this.contacts.email(rawEmail);
-      if (!EMAIL.test(email) || email.length > 254) errors.push({ field: 'email', message: 'email must be an email address' });
+      if (!EMAIL.test(email) || email.length > 254)
+        errors.push({ field: 'email', message: 'email must be an email address' });
     }
     const rawPhone = text('phone');
     const phone = rawPhone === undefined ? null : (this.contacts.phone(rawPhone, 'phone', errors) ?? null);
     const rawTags = text('tags');
-    const tags = rawTags === undefined ? [] : rawTags.split(/[;,]/).map((t) => t.trim()).filter(Boolean);
-    if (!tags.every((t) => TAG.test(t))) errors.push({ field: 'tags', message: 'tags are words of at most 50 characters, separated by ;' });
+    const tags =
+      rawTags === undefined
+        ? []
+        : rawTags
+            .split(/[;,]/)
+            .map((t) => t.trim())
+            .filter(Boolean);
+    if (!tags.every((t) => TAG.test(t)))
+      errors.push({ field: 'tags', message: 'tags are words of at most 50 characters, separated by ;' });
     if (errors.length > 0) return { row: null, errors };
     return {
       row: {

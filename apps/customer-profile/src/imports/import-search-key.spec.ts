@@ -9,16 +9,31 @@ describe('importSearchKey', () => {
   );
 
   it('spells text exactly as encodeSearchText', () => {
-    fc.assert(fc.property(text, (value) => expect(fastEncodeSearchText(value)).toBe(encodeSearchText(value))), { numRuns: 3000 });
+    fc.assert(
+      fc.property(text, (value) => expect(fastEncodeSearchText(value)).toBe(encodeSearchText(value))),
+      { numRuns: 3000 },
+    );
   });
 
   it('builds the same key as buildSearchKey', () => {
     fc.assert(
-      fc.property(text, fc.option(text, { nil: null }), fc.option(fc.constantFrom('+8613800138000', '+16502530000'), { nil: null }), fc.array(text, { maxLength: 3 }), (name, email, phone, tags) => {
-        expect(importSearchKey(name, email, phone, tags)).toBe(
-          buildSearchKey({ name, emails: email === null ? [] : [email], phones: phone === null ? [] : [phone], identifiers: [], tags }),
-        );
-      }),
+      fc.property(
+        text,
+        fc.option(text, { nil: null }),
+        fc.option(fc.constantFrom('+8613800138000', '+16502530000'), { nil: null }),
+        fc.array(text, { maxLength: 3 }),
+        (name, email, phone, tags) => {
+          expect(importSearchKey(name, email, phone, tags)).toBe(
+            buildSearchKey({
+              name,
+              emails: email === null ? [] : [email],
+              phones: phone === null ? [] : [phone],
+              identifiers: [],
+              tags,
+            }),
+          );
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -12,7 +12,10 @@ const ASCII = Array.from({ length: 128 }, (_, code) => {
   const ch = String.fromCharCode(code).toLowerCase();
   return /[a-z0-9@._+-]/.test(ch) ? ch : ' ';
 });
-const CJK = Array.from({ length: 0x9fff - 0x3400 + 1 }, (_, n) => BASE36[Math.floor(n / 1296)]! + BASE36[Math.floor(n / 36) % 36]! + BASE36[n % 36]!);
+const CJK = Array.from(
+  { length: 0x9fff - 0x3400 + 1 },
+  (_, n) => BASE36[Math.floor(n / 1296)]! + BASE36[Math.floor(n / 36) % 36]! + BASE36[n % 36]!,
+);
 
 export function fastEncodeSearchText(text: string): string {
   let out = '';
@@ -35,7 +38,12 @@ export function fastEncodeSearchText(text: string): string {
 }
 
 /** The search key of an imported row: name, email, phone (with and without +86) and tags, each once. */
-export function importSearchKey(name: string, email: string | null, phone: string | null, tags: readonly string[]): string {
+export function importSearchKey(
+  name: string,
+  email: string | null,
+  phone: string | null,
+  tags: readonly string[],
+): string {
   const words: string[] = [];
   const add = (value: string) => {
     const word = fastEncodeSearchText(value);

@@ -7,7 +7,11 @@ import type { ImportJob, ImportType } from './imports.repository';
 import { ImportsService } from './imports.service';
 import type { ImportFormat } from './row-source';
 
-const FORMATS: Record<string, ImportFormat> = { 'text/csv': 'csv', 'application/x-ndjson': 'ndjson', 'application/jsonl': 'ndjson' };
+const FORMATS: Record<string, ImportFormat> = {
+  'text/csv': 'csv',
+  'application/x-ndjson': 'ndjson',
+  'application/jsonl': 'ndjson',
+};
 
 const TYPES = ['customers', 'purchases'] as const;
 
@@ -19,15 +23,22 @@ export class ImportsController {
   @Post()
   @HttpCode(201)
   @CallerScopes('customers:write')
-  async create(@Req() request: Request, @Caller() caller: CallerIdentity, @Query('type') typeParam?: string): Promise<ImportView> {
+  async create(
+    @Req() request: Request,
+    @Caller() caller: CallerIdentity,
+    @Query('type') typeParam?: string,
+  ): Promise<ImportView> {
     const type = typeParam ?? 'customers';
     if (!(TYPES as readonly string[]).includes(type)) {
-      throw new ProblemException('validation', 'type must be customers or purchases', { errors: [{ field: 'type', message: 'must be customers or purchases' }] });
+      throw new ProblemException('validation', 'type must be customers or purchases', {
+        errors: [{ field: 'type', message: 'must be customers or purchases' }],
+      });
     }
     const mediaType = (request.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     const format = FORMATS[mediaType];
     if (!format) throw new ProblemException('unsupportedMediaType', 'Send text/csv or application/x-ndjson');
-    if (type === 'purchases' && !caller.scopes.includes('purchases:write')) throw new ProblemException('forbidden', 'Importing purchases needs purchases:write');
+    if (type === 'purchases' && !caller.scopes.includes('purchases:write'))
+      throw new ProblemException('forbidden', 'Importing purchases needs purchases:write');
     const job = await this.imports.run(type as ImportType, format, request, caller);
     return view(job, job.errors);
   }

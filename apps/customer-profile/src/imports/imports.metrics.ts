@@ -23,5 +23,9 @@ export function recordFinishedImport(job: ImportJob): void {
   importRows.inc({ type: job.type, outcome: 'imported' }, job.rowsImported);
   importRows.inc({ type: job.type, outcome: 'failed' }, job.rowsFailed);
   importRows.inc({ type: job.type, outcome: 'skipped' }, job.rowsSkipped);
-  if (job.finishedAt) importDuration.observe({ type: job.type, status: job.status }, (job.finishedAt.getTime() - job.startedAt.getTime()) / 1000);
+  if (job.finishedAt)
+    importDuration.observe(
+      { type: job.type, status: job.status },
+      (job.finishedAt.getTime() - job.startedAt.getTime()) / 1000,
+    );
 }

@@ -46,12 +46,10 @@ export class ImportsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async create(id: string, format: string, createdBy: string, type: ImportType = 'customers'): Promise<void> {
-    await this.dataSource.query(`INSERT INTO customer_profile.imports (id, format, type, status, created_by) VALUES ($1, $2, $4, 'running', $3)`, [
-      id,
-      format,
-      createdBy,
-      type,
-    ]);
+    await this.dataSource.query(
+      `INSERT INTO customer_profile.imports (id, format, type, status, created_by) VALUES ($1, $2, $4, 'running', $3)`,
+      [id, format, createdBy, type],
+    );
   }
 
   /** Rows read so far, failed so far, and imported (committed) so far. */

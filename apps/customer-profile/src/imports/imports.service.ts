@@ -31,7 +31,12 @@ export class ImportsService {
    * Runs the import and returns the job as it ended: a failed import is a job that says so, not an
    * exception; but a body that holds no import at all is a 400 (see assertAnImport).
    */
-  async run(type: ImportType, format: ImportFormat, body: Readable, caller: CallerIdentity): Promise<ImportJobWithErrors> {
+  async run(
+    type: ImportType,
+    format: ImportFormat,
+    body: Readable,
+    caller: CallerIdentity,
+  ): Promise<ImportJobWithErrors> {
     const id = randomUUID();
     await this.jobs.create(id, format, caller.sub, type);
     try {
@@ -40,7 +45,10 @@ export class ImportsService {
       } else {
         // As with a single create: a person owns what they import, a department system's rows go to the pool.
         const person = !caller.roles.includes('integration');
-        await this.customerImporter.run(id, body, format, { ownerId: person ? caller.sub : null, team: person ? (caller.team ?? null) : null });
+        await this.customerImporter.run(id, body, format, {
+          ownerId: person ? caller.sub : null,
+          team: person ? (caller.team ?? null) : null,
+        });
       }
     } catch {
       // The job row says what went wrong.
@@ -74,16 +82,32 @@ const ownerFilter = (caller: CallerIdentity): string | null => (caller.roles.inc
  */
 function assertAnImport(job: ImportJobWithErrors): ImportJobWithErrors {
   if (job.status === 'completed' && job.rowsTotal === 0) {
-    throw new ProblemException('validation', 'The import has no rows: send a CSV with a header row and at least one row, or JSON lines', {
-      errors: [{ field: 'body', message: 'has no rows' }],
-    });
+    throw new ProblemException(
+      'validation',
+      'The import has no rows: send a CSV with a header row and at least one row, or JSON lines',
+      {
+        errors: [{ field: 'body', message: 'has no rows' }],
+      },
+    );
   }
   const nothingRead = job.rowsImported === 0 && job.errors.length > 0;
-  if (job.format === 'ndjson' && nothingRead && job.errors.every((e) => e.field === null && /^the line is not (a JSON object|valid JSON)$/.test(e.message))) {
-    throw new ProblemException('validation', 'The body is not JSON lines: one JSON object per line', { errors: [{ field: 'body', message: 'no line is a JSON object' }] });
+  if (
+    job.format === 'ndjson' &&
+    nothingRead &&
+    job.errors.every((e) => e.field === null && /^the line is not (a JSON object|valid JSON)$/.test(e.message))
+  ) {
+    throw new ProblemException('validation', 'The body is not JSON lines: one JSON object per line', {
+      errors: [{ field: 'body', message: 'no line is a JSON object' }],
+    });
   }
-  if (job.format === 'csv' && nothingRead && job.errors.every((e) => e.field === null && e.message.startsWith('malformed CSV'))) {
-    throw new ProblemException('validation', 'The body is not CSV: a header row and rows of comma-separated fields', { errors: [{ field: 'body', message: 'no line is a CSV record' }] });
+  if (
+    job.format === 'csv' &&
+    nothingRead &&
+    job.errors.every((e) => e.field === null && e.message.startsWith('malformed CSV'))
+  ) {
+    throw new ProblemException('validation', 'The body is not CSV: a header row and rows of comma-separated fields', {
+      errors: [{ field: 'body', message: 'no line is a CSV record' }],
+    });
   }
   return job;
 }

@@ -113,16 +113,29 @@ export class PurchaseImportSession {
 
   /** No partial orders: an order with a bad row is not imported at all. */
   async refuseOrdersWithBadRows(externalOrderIds: string[]): Promise<void> {
-    await this.fail(`o.external_order_id = ANY($1::text[])`, `NULL`, `'order ' || o.external_order_id || ' has rows with errors: none of its rows is imported'`, [externalOrderIds]);
+    await this.fail(
+      `o.external_order_id = ANY($1::text[])`,
+      `NULL`,
+      `'order ' || o.external_order_id || ' has rows with errors: none of its rows is imported'`,
+      [externalOrderIds],
+    );
   }
 
   async refuseDisagreeingOrders(): Promise<void> {
-    await this.fail(`o.variants > 1`, `'externalOrderId'`, `'the rows of order ' || o.external_order_id || ' disagree on the customer, currency, channel or occurredAt'`);
+    await this.fail(
+      `o.variants > 1`,
+      `'externalOrderId'`,
+      `'the rows of order ' || o.external_order_id || ' disagree on the customer, currency, channel or occurredAt'`,
+    );
   }
 
   /** JSON lines: a purchase is one line, so an order id on two lines is a mistake. */
   async refuseOrdersOnSeveralLines(): Promise<void> {
-    await this.fail(`o.row_count > 1`, `'externalOrderId'`, `'order ' || o.external_order_id || ' appears on more than one line'`);
+    await this.fail(
+      `o.row_count > 1`,
+      `'externalOrderId'`,
+      `'order ' || o.external_order_id || ' appears on more than one line'`,
+    );
   }
 
   /** Customers, among those the caller may see: by id, or by exactly one match of email, phone or identifier. */
@@ -151,7 +164,11 @@ export class PurchaseImportSession {
     );
     await this.client.query('SET LOCAL enable_seqscan = on');
     await this.fail(`o.matches IS NULL`, REFERENCE_FIELD, `'no customer found for ' || ${REFERENCE_FIELD}`);
-    await this.fail(`o.matches > 1`, REFERENCE_FIELD, `${REFERENCE_FIELD} || ' matches ' || o.matches || ' customers: name the customer by customerId'`);
+    await this.fail(
+      `o.matches > 1`,
+      REFERENCE_FIELD,
+      `${REFERENCE_FIELD} || ' matches ' || o.matches || ' customers: name the customer by customerId'`,
+    );
   }
 
   /** Exchange rates kept as data, as for a single purchase; a currency without one is refused. */
@@ -162,7 +179,12 @@ export class PurchaseImportSession {
         WHERE cur.currency = o.currency`,
       [baseCurrency],
     );
-    await this.fail(`o.rate IS NULL`, `'currency'`, `'unknown currency ' || o.currency || ': no exchange rate to ' || $1::text`, [baseCurrency]);
+    await this.fail(
+      `o.rate IS NULL`,
+      `'currency'`,
+      `'unknown currency ' || o.currency || ': no exchange rate to ' || $1::text`,
+      [baseCurrency],
+    );
   }
 
   /** External order ids are unique: an order already recorded is skipped (or refused, if it belongs to another customer). */
@@ -197,13 +219,17 @@ export class PurchaseImportSession {
   }
 
   async customerIds(): Promise<string[]> {
-    const rows = await this.client.query<{ customer_id: string }>(`SELECT DISTINCT customer_id FROM import_orders WHERE status = 'ok'`);
+    const rows = await this.client.query<{ customer_id: string }>(
+      `SELECT DISTINCT customer_id FROM import_orders WHERE status = 'ok'`,
+    );
     return rows.rows.map((r) => r.customer_id);
   }
 
   /** How many purchases each customer gets from this import. */
   async newPurchaseCounts(): Promise<Map<string, number>> {
-    const rows = await this.client.query<{ customer_id: string; n: number }>(`SELECT customer_id, count(*)::int AS n FROM import_orders WHERE status = 'ok' GROUP BY customer_id`);
+    const rows = await this.client.query<{ customer_id: string; n: number }>(
+      `SELECT customer_id, count(*)::int AS n FROM import_orders WHERE status = 'ok' GROUP BY customer_id`,
+    );
     return new Map(rows.rows.map((r) => [r.customer_id, r.n]));
   }
 
@@ -260,6 +286,9 @@ export class PurchaseImportSession {
 
   /** Marks the orders still ok that match `where` as failed, with the field and message (SQL expressions over `o`). */
   private async fail(where: string, field: string, message: string, params: unknown[] = []): Promise<void> {
-    await this.client.query(`UPDATE import_orders o SET status = 'failed', error_field = ${field}, error_message = ${message} WHERE o.status = 'ok' AND ${where}`, params);
+    await this.client.query(
+      `UPDATE import_orders o SET status = 'failed', error_field = ${field}, error_message = ${message} WHERE o.status = 'ok' AND ${where}`,
+      params,
+    );
   }
 }

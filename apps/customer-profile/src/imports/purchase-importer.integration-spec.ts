@@ -25,8 +25,20 @@ describe(PurchaseImporter.name, () => {
     await dataSource.initialize();
     jobs = new ImportsRepository(dataSource);
     const logger = createLogger('purchase-importer-spec', 'warn');
-    sut = new PurchaseImporter(new PurchaseImportRepository(dataSource), jobs, new PurchasesRepository(dataSource), new OutboxWriter('customer_profile'), loadFeatureConfig({}), logger);
-    customers = new CustomerImporter(new CustomerImportRepository(dataSource), jobs, new ContactFingerprinter('importer-spec-key-'.padEnd(40, 'k')), logger);
+    sut = new PurchaseImporter(
+      new PurchaseImportRepository(dataSource),
+      jobs,
+      new PurchasesRepository(dataSource),
+      new OutboxWriter('customer_profile'),
+      loadFeatureConfig({}),
+      logger,
+    );
+    customers = new CustomerImporter(
+      new CustomerImportRepository(dataSource),
+      jobs,
+      new ContactFingerprinter('importer-spec-key-'.padEnd(40, 'k')),
+      logger,
+    );
   });
   afterAll(async () => {
     await dataSource.destroy();
@@ -58,7 +70,13 @@ describe(PurchaseImporter.name, () => {
     const outcome = await sut.run(id, Readable.from([csv]), 'csv', { kind: 'all' }, 'purchase-importer-spec');
 
     expect(outcome).toEqual({ total: 5, imported: 3, skipped: 0, failed: 2 });
-    expect(await jobs.find(id, null)).toMatchObject({ status: 'completed', rowsTotal: 5, rowsImported: 3, rowsFailed: 2, rowsSkipped: 0 });
+    expect(await jobs.find(id, null)).toMatchObject({
+      status: 'completed',
+      rowsTotal: 5,
+      rowsImported: 3,
+      rowsFailed: 2,
+      rowsSkipped: 0,
+    });
     expect(await jobs.errors(id, 10)).toEqual([
       { line: 5, field: 'unitPrice', message: 'the amount 99999999999999000000.00 is 10^14 or more' },
       { line: 6, field: null, message: `order C-${u} has rows with errors: none of its rows is imported` },
@@ -67,9 +85,15 @@ describe(PurchaseImporter.name, () => {
       `SELECT event_type, payload FROM customer_profile.outbox WHERE message_key = $1 AND event_type NOT LIKE '%customer.created%' ORDER BY seq`,
       [customerId],
     );
-    const [a, b] = (await dataSource.query(`SELECT id FROM customer_profile.purchases WHERE customer_id = $1 ORDER BY external_order_id`, [customerId])) as { id: string }[];
+    const [a, b] = (await dataSource.query(
+      `SELECT id FROM customer_profile.purchases WHERE customer_id = $1 ORDER BY external_order_id`,
+      [customerId],
+    )) as { id: string }[];
     expect(events.map((e) => [e.event_type.split('.').slice(2, 4).join('.'), JSON.parse(e.payload)])).toEqual([
-      ['lifecycle.changed', { customerId, from: 'prospect', to: 'new', reason: 'first purchase', changedAt: expect.any(String) }],
+      [
+        'lifecycle.changed',
+        { customerId, from: 'prospect', to: 'new', reason: 'first purchase', changedAt: expect.any(String) },
+      ],
       [
         'purchase.recorded',
         {
@@ -89,10 +113,19 @@ describe(PurchaseImporter.name, () => {
           firstPurchase: true,
         },
       ],
-      ['lifecycle.changed', { customerId, from: 'new', to: 'active', reason: 'repeat purchase', changedAt: expect.any(String) }],
+      [
+        'lifecycle.changed',
+        { customerId, from: 'new', to: 'active', reason: 'repeat purchase', changedAt: expect.any(String) },
+      ],
       [
         'purchase.recorded',
-        expect.objectContaining({ purchaseId: b!.id, externalOrderId: `B-${u}`, total: '15.00', lines: [{ sku: 'TEA-2', quantity: 1.5, unitPrice: '10.00', lineTotal: '15.00' }], firstPurchase: false }),
+        expect.objectContaining({
+          purchaseId: b!.id,
+          externalOrderId: `B-${u}`,
+          total: '15.00',
+          lines: [{ sku: 'TEA-2', quantity: 1.5, unitPrice: '10.00', lineTotal: '15.00' }],
+          firstPurchase: false,
+        }),
       ],
     ]);
     expect(JSON.parse(events[3]!.payload)).not.toHaveProperty('channel');

@@ -72,7 +72,13 @@ export class PurchaseImporter {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async run(importId: string, body: Readable, format: ImportFormat, visibility: CustomerVisibility, recordedBy: string): Promise<PurchaseImportOutcome> {
+  async run(
+    importId: string,
+    body: Readable,
+    format: ImportFormat,
+    visibility: CustomerVisibility,
+    recordedBy: string,
+  ): Promise<PurchaseImportOutcome> {
     const session = await this.staging.open();
     const read = new ReadReport();
     try {
@@ -82,7 +88,17 @@ export class PurchaseImporter {
       const purchases = await this.recordPurchases(session, recordedBy);
       const outcome = await this.complete(session, importId, read);
       await session.commit();
-      this.logger.info({ importId, rows: outcome.total, purchases, importedRows: outcome.imported, skipped: outcome.skipped, failed: outcome.failed }, 'purchase import completed');
+      this.logger.info(
+        {
+          importId,
+          rows: outcome.total,
+          purchases,
+          importedRows: outcome.imported,
+          skipped: outcome.skipped,
+          failed: outcome.failed,
+        },
+        'purchase import completed',
+      );
       return outcome;
     } catch (error) {
       await session.rollback();
@@ -94,13 +110,25 @@ export class PurchaseImporter {
   }
 
   /** Reads and validates the upload, streaming the good order lines into the staging table. */
-  private async stageRows(session: PurchaseImportSession, importId: string, body: Readable, format: ImportFormat, read: ReadReport): Promise<void> {
+  private async stageRows(
+    session: PurchaseImportSession,
+    importId: string,
+    body: Readable,
+    format: ImportFormat,
+    read: ReadReport,
+  ): Promise<void> {
     await pipeline(this.encodeRows(session, importId, body, format, read), await session.copyRows());
     await this.jobs.progress(importId, read.total, read.failed, 0);
   }
 
   /** Staging text in batches, with the job's progress written between them. */
-  private async *encodeRows(session: PurchaseImportSession, importId: string, body: Readable, format: ImportFormat, read: ReadReport): AsyncGenerator<string> {
+  private async *encodeRows(
+    session: PurchaseImportSession,
+    importId: string,
+    body: Readable,
+    format: ImportFormat,
+    read: ReadReport,
+  ): AsyncGenerator<string> {
     let batch = '';
     for await (const item of readRecords(body, format)) {
       read.total += 1;
@@ -133,7 +161,12 @@ export class PurchaseImporter {
   }
 
   /** Forms the orders and refuses or skips those that cannot be recorded; prices the rest. */
-  private async settleOrders(session: PurchaseImportSession, format: ImportFormat, badOrders: Set<string>, visibility: CustomerVisibility): Promise<void> {
+  private async settleOrders(
+    session: PurchaseImportSession,
+    format: ImportFormat,
+    badOrders: Set<string>,
+    visibility: CustomerVisibility,
+  ): Promise<void> {
     await session.collectOrders();
     await session.refuseOrdersWithBadRows([...badOrders]);
     await session.refuseDisagreeingOrders();
@@ -157,7 +190,10 @@ export class PurchaseImporter {
   }
 
   /** The policy applied purchase by purchase, per customer, as if the purchases were posted one by one. */
-  private planLifecycle(locked: { id: string; stage: LifecycleStage; purchaseCount: number }[], newCounts: Map<string, number>): LifecyclePlan {
+  private planLifecycle(
+    locked: { id: string; stage: LifecycleStage; purchaseCount: number }[],
+    newCounts: Map<string, number>,
+  ): LifecyclePlan {
     const plan: LifecyclePlan = { moves: [], moveAt: new Map(), purchasesBefore: new Map() };
     for (const customer of locked) {
       plan.purchasesBefore.set(customer.id, customer.purchaseCount);
@@ -194,10 +230,19 @@ export class PurchaseImporter {
   }
 
   /** Reports every row not imported and marks the job completed, in the import's transaction. */
-  private async complete(session: PurchaseImportSession, importId: string, read: ReadReport): Promise<PurchaseImportOutcome> {
+  private async complete(
+    session: PurchaseImportSession,
+    importId: string,
+    read: ReadReport,
+  ): Promise<PurchaseImportOutcome> {
     for (const e of await session.orderErrors()) read.report(e);
     const rows = await session.rowCounts();
-    const outcome = { total: read.total, imported: rows.imported, skipped: rows.skipped, failed: read.total - rows.imported - rows.skipped };
+    const outcome = {
+      total: read.total,
+      imported: rows.imported,
+      skipped: rows.skipped,
+      failed: read.total - rows.imported - rows.skipped,
+    };
     await this.jobs.addErrors(session.manager, importId, read.byLine());
     await this.jobs.complete(session.manager, importId, outcome);
     return outcome;

@@ -1,7 +1,13 @@
 import { PURCHASE_LIMITS } from '@rapport/contracts';
 import type { FieldError } from '@rapport/platform-http';
 import { ContactNormaliser } from '../customers/contact-normaliser';
-import { readPurchaseLine, readPurchaseOrder, stringReader, type PurchaseLineInput, type PurchaseOrderInput } from '../purchases/purchase-input';
+import {
+  readPurchaseLine,
+  readPurchaseOrder,
+  stringReader,
+  type PurchaseLineInput,
+  type PurchaseOrderInput,
+} from '../purchases/purchase-input';
 
 /** How an imported purchase names its customer: by id, or by a normalised email, phone or identifier. */
 export interface CustomerReference {
@@ -15,7 +21,9 @@ export interface CustomerReference {
 /** One order line ready for the staging table, with the order it belongs to. */
 export interface PurchaseLineRow extends CustomerReference, PurchaseOrderInput, PurchaseLineInput {}
 
-export type PurchaseRowResult = { rows: PurchaseLineRow[]; errors: []; externalOrderId: string } | { rows: null; errors: FieldError[]; externalOrderId: string | null };
+export type PurchaseRowResult =
+  | { rows: PurchaseLineRow[]; errors: []; externalOrderId: string }
+  | { rows: null; errors: FieldError[]; externalOrderId: string | null };
 
 /** CSV columns: one row per order line; the rows of one order share externalOrderId. */
 export const PURCHASE_CSV_COLUMNS = [
@@ -34,7 +42,18 @@ export const PURCHASE_CSV_COLUMNS = [
   'quantity',
   'unitPrice',
 ] as const;
-const ORDER_FIELDS = ['externalOrderId', 'customerId', 'email', 'phone', 'identifierType', 'identifier', 'currency', 'channel', 'occurredAt', 'lines'];
+const ORDER_FIELDS = [
+  'externalOrderId',
+  'customerId',
+  'email',
+  'phone',
+  'identifierType',
+  'identifier',
+  'currency',
+  'channel',
+  'occurredAt',
+  'lines',
+];
 const LINE_FIELDS = ['sku', 'name', 'category', 'quantity', 'unitPrice'];
 const CSV_COLUMNS: ReadonlySet<string> = new Set(PURCHASE_CSV_COLUMNS);
 const IDENTIFIER_TYPES = ['wechat_openid', 'wechat_unionid', 'weibo_id', 'external'];
@@ -55,19 +74,24 @@ export class PurchaseRowValidator {
     for (const key in raw) if (!CSV_COLUMNS.has(key)) errors.push({ field: key, message: `unknown column ${key}` });
     const order = this.order(raw, errors);
     const line = readPurchaseLine(raw, '', errors);
-    if (errors.length > 0 || !order || !line) return { rows: null, errors, externalOrderId: order?.externalOrderId ?? textOf(raw['externalOrderId']) };
+    if (errors.length > 0 || !order || !line)
+      return { rows: null, errors, externalOrderId: order?.externalOrderId ?? textOf(raw['externalOrderId']) };
     return { rows: [{ ...order, ...line }], errors: [], externalOrderId: order.externalOrderId };
   }
 
   /** One JSON line: a purchase with its lines. */
   jsonPurchase(raw: Record<string, unknown>): PurchaseRowResult {
     const errors: FieldError[] = [];
-    for (const key in raw) if (!ORDER_FIELDS.includes(key)) errors.push({ field: key, message: `unknown field ${key}` });
+    for (const key in raw)
+      if (!ORDER_FIELDS.includes(key)) errors.push({ field: key, message: `unknown field ${key}` });
     const order = this.order(raw, errors);
     const lines = raw['lines'];
     const rows: PurchaseLineRow[] = [];
     if (!Array.isArray(lines) || lines.length < 1 || lines.length > PURCHASE_LIMITS.maxLines) {
-      errors.push({ field: 'lines', message: `lines must be an array of 1 to ${PURCHASE_LIMITS.maxLines} order lines` });
+      errors.push({
+        field: 'lines',
+        message: `lines must be an array of 1 to ${PURCHASE_LIMITS.maxLines} order lines`,
+      });
     } else {
       lines.forEach((value, i) => {
         if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -75,12 +99,14 @@ export class PurchaseRowValidator {
           return;
         }
         const record = value as Record<string, unknown>;
-        for (const key in record) if (!LINE_FIELDS.includes(key)) errors.push({ field: `lines[${i}].${key}`, message: `unknown field ${key}` });
+        for (const key in record)
+          if (!LINE_FIELDS.includes(key)) errors.push({ field: `lines[${i}].${key}`, message: `unknown field ${key}` });
         const line = readPurchaseLine(record, `lines[${i}].`, errors);
         if (line && order) rows.push({ ...order, ...line });
       });
     }
-    if (errors.length > 0 || !order) return { rows: null, errors, externalOrderId: order?.externalOrderId ?? textOf(raw['externalOrderId']) };
+    if (errors.length > 0 || !order)
+      return { rows: null, errors, externalOrderId: order?.externalOrderId ?? textOf(raw['externalOrderId']) };
     return { rows, errors: [], externalOrderId: order.externalOrderId };
   }
 
@@ -96,22 +122,30 @@ export class PurchaseRowValidator {
   private reference(raw: Record<string, unknown>, errors: FieldError[]): CustomerReference {
     const text = stringReader(raw, '', errors);
     const customerId = text('customerId', 36);
-    if (customerId !== null && !UUID.test(customerId)) errors.push({ field: 'customerId', message: 'customerId must be a UUID' });
+    if (customerId !== null && !UUID.test(customerId))
+      errors.push({ field: 'customerId', message: 'customerId must be a UUID' });
     const rawEmail = text('email', 254);
     const email = rawEmail === null ? null : this.contacts.email(rawEmail);
-    if (email !== null && !EMAIL.test(email)) errors.push({ field: 'email', message: 'email must be an email address' });
+    if (email !== null && !EMAIL.test(email))
+      errors.push({ field: 'email', message: 'email must be an email address' });
     const rawPhone = text('phone', 40);
     const phone = rawPhone === null ? null : (this.contacts.phone(rawPhone, 'phone', errors) ?? null);
     const identifierType = text('identifierType', 40);
     const identifier = text('identifier', 200);
     if ((identifierType === null) !== (identifier === null)) {
-      errors.push({ field: identifierType === null ? 'identifierType' : 'identifier', message: 'identifierType and identifier go together' });
+      errors.push({
+        field: identifierType === null ? 'identifierType' : 'identifier',
+        message: 'identifierType and identifier go together',
+      });
     } else if (identifierType !== null && !IDENTIFIER_TYPES.includes(identifierType)) {
       errors.push({ field: 'identifierType', message: `identifierType must be one of ${IDENTIFIER_TYPES.join(', ')}` });
     }
     const references = [customerId, email, rawPhone, identifier].filter((v) => v !== null).length;
     if (references !== 1) {
-      errors.push({ field: 'customerId', message: 'name the customer by exactly one of customerId, email, phone or identifierType + identifier' });
+      errors.push({
+        field: 'customerId',
+        message: 'name the customer by exactly one of customerId, email, phone or identifierType + identifier',
+      });
     }
     return { customerId: customerId?.toLowerCase() ?? null, email, phone, identifierType, identifier };
   }

@@ -19,7 +19,8 @@ export async function* readRecords(body: Readable, format: ImportFormat): AsyncG
       if (text.trim() === '') continue;
       try {
         const value: unknown = JSON.parse(text);
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) yield { line, error: 'the line is not a JSON object' };
+        if (typeof value !== 'object' || value === null || Array.isArray(value))
+          yield { line, error: 'the line is not a JSON object' };
         else yield { line, record: value as Record<string, unknown> };
       } catch {
         yield { line, error: 'the line is not valid JSON' };

@@ -1,7 +1,8 @@
 import { loadConfig } from '@rapport/platform-config';
 import { z } from 'zod';
 
-const share = (fallback: number) => z.coerce.number({ error: 'expected a number between 0 and 1' }).min(0).max(1).default(fallback);
+const share = (fallback: number) =>
+  z.coerce.number({ error: 'expected a number between 0 and 1' }).min(0).max(1).default(fallback);
 
 /** How analytics' scores move the lifecycle, read and validated once at boot. */
 export const lifecycleConfigSchema = z.object({

@@ -29,7 +29,10 @@ describe(`${LifecyclePolicy.name} on scores`, () => {
   const sut = new LifecyclePolicy({ atRiskChurnRisk: 0.7, loyalMaxChurnRisk: 0.3 });
 
   it('makes a high-value, low-risk active customer loyal', () => {
-    expect(sut.onScore('active', { valueTier: 'A', churnRisk: 0.1 })).toEqual({ to: 'loyal', reason: 'scored by analytics' });
+    expect(sut.onScore('active', { valueTier: 'A', churnRisk: 0.1 })).toEqual({
+      to: 'loyal',
+      reason: 'scored by analytics',
+    });
   });
 
   it('keeps lower tiers, higher risks and other stages out of loyal', () => {
@@ -42,13 +45,17 @@ describe(`${LifecyclePolicy.name} on scores`, () => {
 
   it('puts new, active and loyal customers at risk from the threshold on, whatever their value', () => {
     for (const stage of ['new', 'active', 'loyal'] as const) {
-      expect(sut.onScore(stage, { valueTier: 'A', churnRisk: 0.7 })).toEqual({ to: 'at_risk', reason: 'scored by analytics' });
+      expect(sut.onScore(stage, { valueTier: 'A', churnRisk: 0.7 })).toEqual({
+        to: 'at_risk',
+        reason: 'scored by analytics',
+      });
     }
     expect(sut.onScore('active', { valueTier: 'C', churnRisk: 0.69 })).toBeNull();
   });
 
   it('leaves prospects, churned, won-back and at-risk customers to purchases', () => {
-    for (const stage of ['prospect', 'churned', 'won_back', 'at_risk'] as const) expect(sut.onScore(stage, { valueTier: 'C', churnRisk: 0.95 })).toBeNull();
+    for (const stage of ['prospect', 'churned', 'won_back', 'at_risk'] as const)
+      expect(sut.onScore(stage, { valueTier: 'C', churnRisk: 0.95 })).toBeNull();
   });
 
   it('uses the configured thresholds', () => {
@@ -67,7 +74,10 @@ describe(`${LifecyclePolicy.name} on merges`, () => {
   });
 
   it('makes two one-time buyers a repeat (active) customer', () => {
-    expect(sut.onMerge(side('new', 1, '2026-01-01'), side('new', 1, '2026-02-01'), 'm')).toEqual({ to: 'active', reason: 'merged with customer m' });
+    expect(sut.onMerge(side('new', 1, '2026-01-01'), side('new', 1, '2026-02-01'), 'm')).toEqual({
+      to: 'active',
+      reason: 'merged with customer m',
+    });
   });
 
   it('takes the stage of the side that bought most recently', () => {

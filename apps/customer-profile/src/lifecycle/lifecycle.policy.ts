@@ -42,7 +42,9 @@ export class LifecyclePolicy {
    */
   onScore(current: LifecycleStage, score: { valueTier: ValueTier; churnRisk: number }): LifecycleMove | null {
     if (score.churnRisk >= this.thresholds.atRiskChurnRisk) {
-      return current === 'new' || current === 'active' || current === 'loyal' ? { to: 'at_risk', reason: SCORED_REASON } : null;
+      return current === 'new' || current === 'active' || current === 'loyal'
+        ? { to: 'at_risk', reason: SCORED_REASON }
+        : null;
     }
     if (score.valueTier === 'A' && score.churnRisk < this.thresholds.loyalMaxChurnRisk && current === 'active') {
       return { to: 'loyal', reason: SCORED_REASON };

@@ -42,13 +42,18 @@ export class LifecycleRepository {
 
   async findVisible(id: string, visibility: CustomerVisibility): Promise<LifecycleState | null> {
     const params: unknown[] = [id];
-    const rows: { stage: string; changed_at: Date | null; value_tier: string | null; churn_risk: string | null; scored_at: Date | null }[] =
-      await this.dataSource.query(
-        `SELECT c.lifecycle_stage AS stage, c.lifecycle_changed_at AS changed_at, c.value_tier, c.churn_risk::text, c.scored_at
+    const rows: {
+      stage: string;
+      changed_at: Date | null;
+      value_tier: string | null;
+      churn_risk: string | null;
+      scored_at: Date | null;
+    }[] = await this.dataSource.query(
+      `SELECT c.lifecycle_stage AS stage, c.lifecycle_changed_at AS changed_at, c.value_tier, c.churn_risk::text, c.scored_at
            FROM customer_profile.customers c
           WHERE c.id = $1 AND ${visibilitySql(visibility, params)}`,
-        params,
-      );
+      params,
+    );
     const row = rows[0];
     if (!row) return null;
     return {
@@ -61,23 +66,35 @@ export class LifecycleRepository {
   }
 
   /** Both sides of a merge before their purchases come together: stage, purchase count, last purchase. */
-  async mergeSides(manager: EntityManager, survivorId: string, mergedId: string): Promise<{ survivor: MergeSide; merged: MergeSide }> {
-    const rows: { id: string; stage: LifecycleStage; purchase_count: number; last_purchase_at: Date | null }[] = await manager.query(
-      `SELECT c.id, c.lifecycle_stage AS stage, coalesce(s.purchase_count, 0)::int AS purchase_count, s.last_purchase_at
+  async mergeSides(
+    manager: EntityManager,
+    survivorId: string,
+    mergedId: string,
+  ): Promise<{ survivor: MergeSide; merged: MergeSide }> {
+    const rows: { id: string; stage: LifecycleStage; purchase_count: number; last_purchase_at: Date | null }[] =
+      await manager.query(
+        `SELECT c.id, c.lifecycle_stage AS stage, coalesce(s.purchase_count, 0)::int AS purchase_count, s.last_purchase_at
          FROM customer_profile.customers c LEFT JOIN customer_profile.customer_purchase_summary s ON s.customer_id = c.id
         WHERE c.id IN ($1, $2)`,
-      [survivorId, mergedId],
-    );
+        [survivorId, mergedId],
+      );
     const side = (id: string): MergeSide => {
       const row = rows.find((r) => r.id === id);
-      return { stage: row?.stage ?? 'prospect', purchaseCount: row?.purchase_count ?? 0, lastPurchaseAt: row?.last_purchase_at ?? null };
+      return {
+        stage: row?.stage ?? 'prospect',
+        purchaseCount: row?.purchase_count ?? 0,
+        lastPurchaseAt: row?.last_purchase_at ?? null,
+      };
     };
     return { survivor: side(survivorId), merged: side(mergedId) };
   }
 
   /** A merge: the merged customer's stage history becomes part of the survivor's. */
   async moveHistory(manager: EntityManager, mergedId: string, survivorId: string): Promise<void> {
-    await manager.query(`UPDATE customer_profile.lifecycle_history SET customer_id = $2 WHERE customer_id = $1`, [mergedId, survivorId]);
+    await manager.query(`UPDATE customer_profile.lifecycle_history SET customer_id = $2 WHERE customer_id = $1`, [
+      mergedId,
+      survivorId,
+    ]);
   }
 
   async history(id: string): Promise<LifecycleRow[]> {
@@ -90,7 +107,14 @@ export class LifecycleRepository {
 
   async setStage(
     manager: EntityManager,
-    change: { customerId: string; from: string | null; to: string; reason: string; automatic: boolean; changedBy: string | null },
+    change: {
+      customerId: string;
+      from: string | null;
+      to: string;
+      reason: string;
+      automatic: boolean;
+      changedBy: string | null;
+    },
   ): Promise<Date> {
     const rows: { changed_at: Date }[] = await manager.query(
       `WITH moved AS (

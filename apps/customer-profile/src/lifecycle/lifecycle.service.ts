@@ -30,13 +30,23 @@ export class LifecycleService {
   }
 
   /** Runs inside the purchase's transaction, on a customer row the caller already locked. */
-  async onPurchase(manager: EntityManager, customerId: string, current: LifecycleStage, purchasesBefore: number): Promise<void> {
+  async onPurchase(
+    manager: EntityManager,
+    customerId: string,
+    current: LifecycleStage,
+    purchasesBefore: number,
+  ): Promise<void> {
     const move = this.policy.onPurchase(current, purchasesBefore);
     if (move) await this.move(manager, customerId, current, move.to, move.reason, true, null);
   }
 
   /** Runs inside the score's inbox transaction, on a customer row the caller already locked (updated). */
-  async onScore(manager: EntityManager, customerId: string, current: LifecycleStage, score: { valueTier: ValueTier; churnRisk: number }): Promise<LifecycleStage> {
+  async onScore(
+    manager: EntityManager,
+    customerId: string,
+    current: LifecycleStage,
+    score: { valueTier: ValueTier; churnRisk: number },
+  ): Promise<LifecycleStage> {
     const move = this.policy.onScore(current, score);
     if (!move) return current;
     await this.move(manager, customerId, current, move.to, move.reason, true, null);
@@ -44,12 +54,21 @@ export class LifecycleService {
   }
 
   /** A merge, before the purchases move: what the lifecycle needs to know of both sides. */
-  mergeSides(manager: EntityManager, survivorId: string, mergedId: string): Promise<{ survivor: MergeSide; merged: MergeSide }> {
+  mergeSides(
+    manager: EntityManager,
+    survivorId: string,
+    mergedId: string,
+  ): Promise<{ survivor: MergeSide; merged: MergeSide }> {
     return this.repository.mergeSides(manager, survivorId, mergedId);
   }
 
   /** A merge, after the purchases moved: the histories come together and the survivor settles on one stage. */
-  async afterMerge(manager: EntityManager, survivorId: string, mergedId: string, sides: { survivor: MergeSide; merged: MergeSide }): Promise<void> {
+  async afterMerge(
+    manager: EntityManager,
+    survivorId: string,
+    mergedId: string,
+    sides: { survivor: MergeSide; merged: MergeSide },
+  ): Promise<void> {
     await this.repository.moveHistory(manager, mergedId, survivorId);
     const move = this.policy.onMerge(sides.survivor, sides.merged, mergedId);
     if (move) await this.move(manager, survivorId, sides.survivor.stage, move.to, move.reason, true, null);
@@ -60,7 +79,11 @@ export class LifecycleService {
       const customer = await this.repository.lockVisible(manager, id, customerVisibility(caller));
       if (!customer) throw new CustomerNotFoundException(id);
       if (customer.stage === stage) {
-        throw new LifecycleException(LifecycleErrorCode.AlreadyInStage, `The customer is already in stage ${stage}`, 'stage');
+        throw new LifecycleException(
+          LifecycleErrorCode.AlreadyInStage,
+          `The customer is already in stage ${stage}`,
+          'stage',
+        );
       }
       await this.move(manager, id, customer.stage, stage, reason, false, caller.sub);
     });
@@ -76,10 +99,21 @@ export class LifecycleService {
   async churnInactive(): Promise<string[]> {
     return this.dataSource.transaction(async (manager) => {
       const reason = `no purchase for ${this.config.LIFECYCLE_CHURN_DAYS} days`;
-      const moved = await this.repository.churnInactive(manager, this.policy.churnable, this.config.LIFECYCLE_CHURN_DAYS, reason);
+      const moved = await this.repository.churnInactive(
+        manager,
+        this.policy.churnable,
+        this.config.LIFECYCLE_CHURN_DAYS,
+        reason,
+      );
       await this.outbox.addMany(
         manager,
-        moved.map((row) => lifecycleChangedEvent(row.customer_id, { from: row.from_stage as LifecycleStage, to: 'churned', reason }, row.changed_at)),
+        moved.map((row) =>
+          lifecycleChangedEvent(
+            row.customer_id,
+            { from: row.from_stage as LifecycleStage, to: 'churned', reason },
+            row.changed_at,
+          ),
+        ),
       );
       return moved.map((r) => r.customer_id);
     });

@@ -38,7 +38,11 @@ export class CustomerJobsScheduler implements OnApplicationBootstrap, OnModuleDe
     try {
       const recycled = await this.ownership.recycleInactive();
       const churned = await this.lifecycle.churnInactive();
-      if (recycled.length || churned.length) this.logger.info({ recycled: recycled.length, churned: churned.length }, 'customer jobs: recycled to the pool, churned');
+      if (recycled.length || churned.length)
+        this.logger.info(
+          { recycled: recycled.length, churned: churned.length },
+          'customer jobs: recycled to the pool, churned',
+        );
     } catch (error) {
       this.logger.warn({ err: error }, 'customer jobs failed, retrying at the next tick');
     }

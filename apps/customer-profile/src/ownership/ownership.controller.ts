@@ -20,34 +20,53 @@ export class OwnershipController {
   @Post('customers/:id/owner')
   @HttpCode(200)
   @CallerScopes('customers:write')
-  async assign(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AssignOwnerRequest, @Caller() caller: CallerIdentity): Promise<OwnershipView> {
+  async assign(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: AssignOwnerRequest,
+    @Caller() caller: CallerIdentity,
+  ): Promise<OwnershipView> {
     return toView(id, await this.ownership.assign(id, body, caller));
   }
 
   @Post('customers/:id/assign')
   @HttpCode(200)
   @CallerScopes('customers:write')
-  async assignByRule(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AssignByRuleRequest, @Caller() caller: CallerIdentity): Promise<OwnershipView> {
+  async assignByRule(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: AssignByRuleRequest,
+    @Caller() caller: CallerIdentity,
+  ): Promise<OwnershipView> {
     return toView(id, await this.ownership.assignByRule(id, body, caller));
   }
 
   @Post('customers/:id/release')
   @HttpCode(200)
   @CallerScopes('customers:write')
-  async release(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ReleaseToPoolRequest, @Caller() caller: CallerIdentity): Promise<OwnershipView> {
+  async release(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ReleaseToPoolRequest,
+    @Caller() caller: CallerIdentity,
+  ): Promise<OwnershipView> {
     return toView(id, await this.ownership.release(id, body.reason, caller));
   }
 
   @Post('customers/:id/claim')
   @HttpCode(200)
   @CallerScopes('customers:write')
-  async claim(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ClaimFromPoolRequest, @Caller() caller: CallerIdentity): Promise<OwnershipView> {
+  async claim(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ClaimFromPoolRequest,
+    @Caller() caller: CallerIdentity,
+  ): Promise<OwnershipView> {
     return toView(id, await this.ownership.claim(id, body.reason, caller));
   }
 
   @Get('customers/:id/ownership-history')
   @CallerScopes('customers:read')
-  async history(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: CallerIdentity): Promise<OwnershipHistoryView> {
+  async history(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Caller() caller: CallerIdentity,
+  ): Promise<OwnershipHistoryView> {
     return { customerId: id, items: (await this.ownership.history(id, caller)).map(changeView) };
   }
 

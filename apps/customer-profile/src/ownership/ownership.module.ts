@@ -11,7 +11,13 @@ import { OwnershipService } from './ownership.service';
 @Module({
   imports: [LifecycleModule],
   controllers: [OwnershipController, TeamsController],
-  providers: [OwnershipRepository, TeamsRepository, OwnershipService, CustomerJobsScheduler, { provide: OWNERSHIP_CONFIG, useFactory: () => loadOwnershipConfig() }],
+  providers: [
+    OwnershipRepository,
+    TeamsRepository,
+    OwnershipService,
+    CustomerJobsScheduler,
+    { provide: OWNERSHIP_CONFIG, useFactory: () => loadOwnershipConfig() },
+  ],
   exports: [OwnershipRepository, OwnershipService],
 })
 export class OwnershipModule {}

@@ -17,7 +17,11 @@ export interface OwnershipRow {
 export class OwnershipRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async lockVisible(manager: EntityManager, id: string, visibility: CustomerVisibility): Promise<{ ownerId: string | null; team: string | null } | null> {
+  async lockVisible(
+    manager: EntityManager,
+    id: string,
+    visibility: CustomerVisibility,
+  ): Promise<{ ownerId: string | null; team: string | null } | null> {
     const params: unknown[] = [id];
     const rows: { owner_id: string | null; team: string | null }[] = await manager.query(
       `SELECT c.owner_id, c.team FROM customer_profile.customers c
@@ -39,7 +43,10 @@ export class OwnershipRepository {
   /** Serialises one user's claims so that two at once cannot both slip under the cap. */
   async holdingOf(manager: EntityManager, ownerId: string): Promise<number> {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('customer-profile.pool-claim:' || $1))`, [ownerId]);
-    const rows: { n: number }[] = await manager.query(`SELECT count(*)::int AS n FROM customer_profile.customers WHERE owner_id = $1`, [ownerId]);
+    const rows: { n: number }[] = await manager.query(
+      `SELECT count(*)::int AS n FROM customer_profile.customers WHERE owner_id = $1`,
+      [ownerId],
+    );
     return rows[0]!.n;
   }
 
@@ -64,7 +71,10 @@ export class OwnershipRepository {
 
   /** A merge: the merged customer's ownership history becomes part of the survivor's. */
   async moveHistory(manager: EntityManager, mergedId: string, survivorId: string): Promise<void> {
-    await manager.query(`UPDATE customer_profile.ownership_history SET customer_id = $2 WHERE customer_id = $1`, [mergedId, survivorId]);
+    await manager.query(`UPDATE customer_profile.ownership_history SET customer_id = $2 WHERE customer_id = $1`, [
+      mergedId,
+      survivorId,
+    ]);
   }
 
   async changeOwner(
@@ -89,7 +99,16 @@ export class OwnershipRepository {
        INSERT INTO customer_profile.ownership_history (customer_id, change, owner_id, team, previous_owner_id, previous_team, reason, changed_by)
        SELECT id, $4, $2, $3, $5, $6, $7, $8 FROM moved
        RETURNING change, owner_id, team, previous_owner_id, reason, changed_by, changed_at`,
-      [change.customerId, change.ownerId, change.team, change.change, change.previous.ownerId, change.previous.team, change.reason, change.changedBy],
+      [
+        change.customerId,
+        change.ownerId,
+        change.team,
+        change.change,
+        change.previous.ownerId,
+        change.previous.team,
+        change.reason,
+        change.changedBy,
+      ],
     );
     return rows[0]!;
   }
@@ -111,7 +130,9 @@ export class OwnershipRepository {
   async recycleInactive(
     manager: EntityManager,
     days: { A: number; B: number; C: number; none: number },
-  ): Promise<{ customer_id: string; previous_owner_id: string; team: string | null; reason: string; changed_at: Date }[]> {
+  ): Promise<
+    { customer_id: string; previous_owner_id: string; team: string | null; reason: string; changed_at: Date }[]
+  > {
     return manager.query(
       `WITH due AS (
          SELECT c.id, c.owner_id, c.team, d.days FROM customer_profile.customers c

@@ -29,20 +29,42 @@ export class OwnershipService {
     @Inject(OWNERSHIP_CONFIG) private readonly tiers: OwnershipConfig,
   ) {}
 
-  assign(id: string, target: { ownerId: string; team: string; reason: string }, caller: CallerIdentity): Promise<OwnershipRow> {
-    return this.change(id, caller, (current) => this.rules.assign(current, caller, target), { ownerId: target.ownerId, team: target.team }, target.reason);
+  assign(
+    id: string,
+    target: { ownerId: string; team: string; reason: string },
+    caller: CallerIdentity,
+  ): Promise<OwnershipRow> {
+    return this.change(
+      id,
+      caller,
+      (current) => this.rules.assign(current, caller, target),
+      { ownerId: target.ownerId, team: target.team },
+      target.reason,
+    );
   }
 
   release(id: string, reason: string, caller: CallerIdentity): Promise<OwnershipRow> {
     // The pool remembers the team the customer came from, so that team's manager still sees it.
-    return this.change(id, caller, (current) => this.rules.release(current, caller), (current) => ({ ownerId: null, team: current.team }), reason);
+    return this.change(
+      id,
+      caller,
+      (current) => this.rules.release(current, caller),
+      (current) => ({ ownerId: null, team: current.team }),
+      reason,
+    );
   }
 
   claim(id: string, reason: string | undefined, caller: CallerIdentity): Promise<OwnershipRow> {
     return this.change(
       id,
       caller,
-      async (current, manager) => this.rules.claim(current, caller, await this.repository.holdingOf(manager, caller.sub), this.config.POOL_HOLDING_CAP),
+      async (current, manager) =>
+        this.rules.claim(
+          current,
+          caller,
+          await this.repository.holdingOf(manager, caller.sub),
+          this.config.POOL_HOLDING_CAP,
+        ),
       { ownerId: caller.sub, team: caller.team ?? null },
       reason ?? null,
     );
@@ -58,7 +80,11 @@ export class OwnershipService {
    * transaction, so concurrent assignments of one team take turns one after the other and never
    * give the same turn twice; members at the holding cap (and the current owner) are skipped.
    */
-  assignByRule(id: string, request: { rule: 'round-robin'; team: string; reason?: string }, caller: CallerIdentity): Promise<OwnershipRow> {
+  assignByRule(
+    id: string,
+    request: { rule: 'round-robin'; team: string; reason?: string },
+    caller: CallerIdentity,
+  ): Promise<OwnershipRow> {
     let picked: string | null = null;
     return this.change(
       id,
@@ -67,9 +93,20 @@ export class OwnershipService {
         const refused = this.rules.mayAssignIn(caller, request.team);
         if (refused) return refused;
         const team = await this.teams.lock(manager, request.team);
-        if (!team) return { ok: false, code: OwnershipErrorCode.NoTeamMemberAvailable, field: 'team', message: `team ${request.team} has no member list (PUT /api/v1/teams/${request.team}/members)` };
+        if (!team)
+          return {
+            ok: false,
+            code: OwnershipErrorCode.NoTeamMemberAvailable,
+            field: 'team',
+            message: `team ${request.team} has no member list (PUT /api/v1/teams/${request.team}/members)`,
+          };
         const holdings = await this.repository.holdingsOf(manager, team.member_ids);
-        const pick = this.roundRobin.next({ members: team.member_ids, nextPosition: team.next_position }, holdings, this.config.POOL_HOLDING_CAP, current.ownerId);
+        const pick = this.roundRobin.next(
+          { members: team.member_ids, nextPosition: team.next_position },
+          holdings,
+          this.config.POOL_HOLDING_CAP,
+          current.ownerId,
+        );
         if (!pick.ok) {
           const message =
             pick.reason === 'no-members'
@@ -98,13 +135,22 @@ export class OwnershipService {
     request: { rule: 'round-robin'; team: string; field: string },
     caller: CallerIdentity,
   ): Promise<OwnershipRow> {
-    
     const refused = caller.roles.includes('integration') ? null : this.rules.mayAssignIn(caller, request.team);
-    if (refused && !refused.ok) throw new OwnershipException(OwnershipErrorCode.NotAllowed, refused.message, request.field);
+    if (refused && !refused.ok)
+      throw new OwnershipException(OwnershipErrorCode.NotAllowed, refused.message, request.field);
     const team = await this.teams.lock(manager, request.team);
-    if (!team) throw new OwnershipException(OwnershipErrorCode.NoTeamMemberAvailable, `team ${request.team} has no member list (PUT /api/v1/teams/${request.team}/members)`, request.field);
+    if (!team)
+      throw new OwnershipException(
+        OwnershipErrorCode.NoTeamMemberAvailable,
+        `team ${request.team} has no member list (PUT /api/v1/teams/${request.team}/members)`,
+        request.field,
+      );
     const holdings = await this.repository.holdingsOf(manager, team.member_ids);
-    const pick = this.roundRobin.next({ members: team.member_ids, nextPosition: team.next_position }, holdings, this.config.POOL_HOLDING_CAP);
+    const pick = this.roundRobin.next(
+      { members: team.member_ids, nextPosition: team.next_position },
+      holdings,
+      this.config.POOL_HOLDING_CAP,
+    );
     if (!pick.ok) {
       throw new OwnershipException(
         OwnershipErrorCode.NoTeamMemberAvailable,
@@ -147,7 +193,10 @@ export class OwnershipService {
   async replaceTeamMembers(team: string, userIds: readonly string[], caller: CallerIdentity): Promise<TeamRow> {
     const admin = caller.roles.includes('admin');
     if (!admin && !(caller.roles.includes('manager') && caller.team === team)) {
-      throw new OwnershipException(OwnershipErrorCode.NotAllowed, 'only an admin or the team’s manager sets its members');
+      throw new OwnershipException(
+        OwnershipErrorCode.NotAllowed,
+        'only an admin or the team’s manager sets its members',
+      );
     }
     return this.teams.replaceMembers(team, userIds, caller.sub);
   }
@@ -179,8 +228,13 @@ export class OwnershipService {
   private async change(
     id: string,
     caller: CallerIdentity,
-    decide: (current: { ownerId: string | null; team: string | null }, manager: EntityManager) => OwnershipDecision | Promise<OwnershipDecision>,
-    next: { ownerId: string | null; team: string | null } | ((current: { ownerId: string | null; team: string | null }) => { ownerId: string | null; team: string | null }),
+    decide: (
+      current: { ownerId: string | null; team: string | null },
+      manager: EntityManager,
+    ) => OwnershipDecision | Promise<OwnershipDecision>,
+    next:
+      | { ownerId: string | null; team: string | null }
+      | ((current: { ownerId: string | null; team: string | null }) => { ownerId: string | null; team: string | null }),
     reason: string | null,
   ): Promise<OwnershipRow> {
     return this.dataSource.transaction(async (manager) => {

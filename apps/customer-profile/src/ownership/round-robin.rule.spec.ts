@@ -17,22 +17,51 @@ describe(RoundRobinRule.name, () => {
   });
 
   it('starts at the stored position, even one beyond a shortened member list', () => {
-    expect(sut.next({ members: ['a', 'b', 'c'], nextPosition: 2 }, none, 50)).toEqual({ ok: true, ownerId: 'c', nextPosition: 0, skipped: [] });
-    expect(sut.next({ members: ['a', 'b'], nextPosition: 5 }, none, 50)).toMatchObject({ ok: true, ownerId: 'b', nextPosition: 0 });
+    expect(sut.next({ members: ['a', 'b', 'c'], nextPosition: 2 }, none, 50)).toEqual({
+      ok: true,
+      ownerId: 'c',
+      nextPosition: 0,
+      skipped: [],
+    });
+    expect(sut.next({ members: ['a', 'b'], nextPosition: 5 }, none, 50)).toMatchObject({
+      ok: true,
+      ownerId: 'b',
+      nextPosition: 0,
+    });
   });
 
   it('skips members at the holding cap and moves the cursor past the member picked', () => {
     const holdings = new Map([['b', 3]]);
-    expect(sut.next({ members: ['a', 'b', 'c'], nextPosition: 1 }, holdings, 3)).toEqual({ ok: true, ownerId: 'c', nextPosition: 0, skipped: ['b'] });
-    expect(sut.next({ members: ['a', 'b', 'c'], nextPosition: 1 }, new Map([['b', 2]]), 3)).toMatchObject({ ownerId: 'b' });
+    expect(sut.next({ members: ['a', 'b', 'c'], nextPosition: 1 }, holdings, 3)).toEqual({
+      ok: true,
+      ownerId: 'c',
+      nextPosition: 0,
+      skipped: ['b'],
+    });
+    expect(sut.next({ members: ['a', 'b', 'c'], nextPosition: 1 }, new Map([['b', 2]]), 3)).toMatchObject({
+      ownerId: 'b',
+    });
   });
 
   it('skips the current owner (assigning them again would change nothing)', () => {
-    expect(sut.next({ members: ['a', 'b'], nextPosition: 0 }, none, 50, 'a')).toMatchObject({ ok: true, ownerId: 'b', nextPosition: 0 });
+    expect(sut.next({ members: ['a', 'b'], nextPosition: 0 }, none, 50, 'a')).toMatchObject({
+      ok: true,
+      ownerId: 'b',
+      nextPosition: 0,
+    });
   });
 
   it('finds nobody in an empty team or when everyone is at the cap', () => {
     expect(sut.next({ members: [], nextPosition: 0 }, none, 50)).toEqual({ ok: false, reason: 'no-members' });
-    expect(sut.next({ members: ['a', 'b'], nextPosition: 0 }, new Map([['a', 1], ['b', 1]]), 1)).toEqual({ ok: false, reason: 'all-at-cap' });
+    expect(
+      sut.next(
+        { members: ['a', 'b'], nextPosition: 0 },
+        new Map([
+          ['a', 1],
+          ['b', 1],
+        ]),
+        1,
+      ),
+    ).toEqual({ ok: false, reason: 'all-at-cap' });
   });
 });

@@ -15,7 +15,12 @@ export type RoundRobinPick =
  * holdings and writes the new position.
  */
 export class RoundRobinRule {
-  next(team: TeamTurns, holdings: ReadonlyMap<string, number>, cap: number, currentOwnerId: string | null = null): RoundRobinPick {
+  next(
+    team: TeamTurns,
+    holdings: ReadonlyMap<string, number>,
+    cap: number,
+    currentOwnerId: string | null = null,
+  ): RoundRobinPick {
     const n = team.members.length;
     if (n === 0) return { ok: false, reason: 'no-members' };
     const skipped: string[] = [];

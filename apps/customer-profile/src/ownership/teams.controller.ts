@@ -18,14 +18,20 @@ export class TeamsController {
 
   @Put(':team/members')
   @CallerScopes('customers:write')
-  async replaceMembers(@Param('team') team: string, @Body() body: TeamMembersRequest, @Caller() caller: CallerIdentity): Promise<TeamView> {
+  async replaceMembers(
+    @Param('team') team: string,
+    @Body() body: TeamMembersRequest,
+    @Caller() caller: CallerIdentity,
+  ): Promise<TeamView> {
     return teamView(await this.ownership.replaceTeamMembers(checked(team), body.userIds, caller));
   }
 }
 
 function checked(team: string): string {
   if (!TEAM_PATTERN.test(team)) {
-    throw new ProblemException('validation', 'team is not a team name', { errors: [{ field: 'team', message: 'team must be letters, digits, . _ - (at most 100)' }] });
+    throw new ProblemException('validation', 'team is not a team name', {
+      errors: [{ field: 'team', message: 'team must be letters, digits, . _ - (at most 100)' }],
+    });
   }
   return team;
 }

@@ -43,7 +43,12 @@ export class PurchaseCalculator {
     const priced = lines.map((line, index) => {
       const lineTotal = Money.parse(line.unitPrice).times(String(line.quantity));
       total = total.add(lineTotal);
-      return { lineNo: index + 1, quantity: String(line.quantity), unitPrice: Money.parse(line.unitPrice).toString(), lineTotal: lineTotal.toString() };
+      return {
+        lineNo: index + 1,
+        quantity: String(line.quantity),
+        unitPrice: Money.parse(line.unitPrice).toString(),
+        lineTotal: lineTotal.toString(),
+      };
     });
     return { lines: priced, total: total.toString() };
   }
@@ -71,7 +76,13 @@ export class PurchaseCalculator {
       const wanted = new Map<number, bigint>();
       for (const [index, line] of input.lines.entries()) {
         const bought = byNo.get(line.lineNo);
-        if (!bought) return { ok: false, kind: 'unprocessable', field: `lines[${index}].lineNo`, message: `the purchase has no line ${line.lineNo}` };
+        if (!bought)
+          return {
+            ok: false,
+            kind: 'unprocessable',
+            field: `lines[${index}].lineNo`,
+            message: `the purchase has no line ${line.lineNo}`,
+          };
         const quantity = (wanted.get(line.lineNo) ?? 0n) + toThousandths(line.quantity);
         const left = toThousandths(bought.quantity) - toThousandths(bought.refundedQuantity);
         if (quantity > left) {
@@ -85,17 +96,28 @@ export class PurchaseCalculator {
         wanted.set(line.lineNo, quantity);
       }
       let amount = Money.zero;
-      for (const [lineNo, quantity] of wanted) amount = amount.add(Money.parse(byNo.get(lineNo)!.unitPrice).times(fromThousandths(quantity)));
+      for (const [lineNo, quantity] of wanted)
+        amount = amount.add(Money.parse(byNo.get(lineNo)!.unitPrice).times(fromThousandths(quantity)));
       // Rounding per line can never push the refunds past what was paid.
       if (amount.compare(remaining) > 0) amount = remaining;
-      if (amount.isZero()) return { ok: false, kind: 'unprocessable', field: 'lines', message: 'the refund amount would be zero' };
-      return decide(amount, [...wanted].map(([lineNo, quantity]) => ({ lineNo, quantity: fromThousandths(quantity) })));
+      if (amount.isZero())
+        return { ok: false, kind: 'unprocessable', field: 'lines', message: 'the refund amount would be zero' };
+      return decide(
+        amount,
+        [...wanted].map(([lineNo, quantity]) => ({ lineNo, quantity: fromThousandths(quantity) })),
+      );
     }
     if (input.amount !== undefined) {
       const amount = Money.parse(input.amount);
-      if (amount.isZero()) return { ok: false, kind: 'unprocessable', field: 'amount', message: 'amount must be greater than 0' };
+      if (amount.isZero())
+        return { ok: false, kind: 'unprocessable', field: 'amount', message: 'amount must be greater than 0' };
       if (amount.compare(remaining) > 0) {
-        return { ok: false, kind: 'unprocessable', field: 'amount', message: `amount exceeds what is left to refund (${remaining.toString()})` };
+        return {
+          ok: false,
+          kind: 'unprocessable',
+          field: 'amount',
+          message: `amount exceeds what is left to refund (${remaining.toString()})`,
+        };
       }
       return decide(amount, []);
     }

@@ -39,8 +39,16 @@ describe('purchaseRecordedEvent', () => {
   });
 
   it('leaves out an absent channel and category, and matches its schema', () => {
-    const event = purchaseRecordedEvent({ ...recorded, channel: 'store', lines: [{ ...recorded.lines[0]!, category: 'tea' }] });
-    expect(event).toMatchObject({ definition: PurchaseRecordedV1, subject: recorded.customerId, data: { channel: 'store', lines: [{ category: 'tea' }] } });
+    const event = purchaseRecordedEvent({
+      ...recorded,
+      channel: 'store',
+      lines: [{ ...recorded.lines[0]!, category: 'tea' }],
+    });
+    expect(event).toMatchObject({
+      definition: PurchaseRecordedV1,
+      subject: recorded.customerId,
+      data: { channel: 'store', lines: [{ category: 'tea' }] },
+    });
     expect(PurchaseRecordedV1.schema.parse(event.data)).toEqual(event.data);
   });
 });

@@ -1,4 +1,12 @@
-import { CURRENCY_CODE, CURRENCY_CODE_MESSAGE, MONEY_AMOUNT, PURCHASE_LIMITS, SALES_CHANNEL, SALES_CHANNEL_MESSAGE, UNIT_PRICE_MESSAGE } from '@rapport/contracts';
+import {
+  CURRENCY_CODE,
+  CURRENCY_CODE_MESSAGE,
+  MONEY_AMOUNT,
+  PURCHASE_LIMITS,
+  SALES_CHANNEL,
+  SALES_CHANNEL_MESSAGE,
+  UNIT_PRICE_MESSAGE,
+} from '@rapport/contracts';
 import type { FieldError } from '@rapport/platform-http';
 import { Money } from './money';
 
@@ -24,7 +32,10 @@ export function fitsStoredAmount(amount: string): boolean {
  */
 export function storedAmountError(field: string, amount: string): FieldError | null {
   if (fitsStoredAmount(amount)) return null;
-  return { field, message: `${field === 'currency' ? 'the total in the base currency' : 'the amount'} ${amount} is 10^14 or more` };
+  return {
+    field,
+    message: `${field === 'currency' ? 'the total in the base currency' : 'the amount'} ${amount} is 10^14 or more`,
+  };
 }
 
 /** The order's own fields, as a purchase import reads them. */
@@ -54,14 +65,17 @@ export function readPurchaseOrder(raw: Record<string, unknown>, errors: FieldErr
   const text = stringReader(raw, '', errors);
   const externalOrderId = text('externalOrderId', PURCHASE_LIMITS.externalOrderIdLength, true);
   const currency = text('currency', 3, true);
-  if (currency !== null && !isCurrencyCode(currency)) errors.push({ field: 'currency', message: CURRENCY_CODE_MESSAGE });
+  if (currency !== null && !isCurrencyCode(currency))
+    errors.push({ field: 'currency', message: CURRENCY_CODE_MESSAGE });
   const channel = text('channel', 40);
-  if (channel !== null && !SALES_CHANNEL.test(channel)) errors.push({ field: 'channel', message: SALES_CHANNEL_MESSAGE });
+  if (channel !== null && !SALES_CHANNEL.test(channel))
+    errors.push({ field: 'channel', message: SALES_CHANNEL_MESSAGE });
   const rawTime = text('occurredAt', 40, true);
   let occurredAt: string | null = null;
   if (rawTime !== null) {
     const time = Date.parse(rawTime);
-    if (!ISO_TIME.test(rawTime) || Number.isNaN(time)) errors.push({ field: 'occurredAt', message: 'occurredAt must be an ISO 8601 date-time with a time zone offset' });
+    if (!ISO_TIME.test(rawTime) || Number.isNaN(time))
+      errors.push({ field: 'occurredAt', message: 'occurredAt must be an ISO 8601 date-time with a time zone offset' });
     else occurredAt = new Date(time).toISOString();
   }
   if (errors.length > before || externalOrderId === null || currency === null || occurredAt === null) return null;
@@ -72,7 +86,11 @@ export function readPurchaseOrder(raw: Record<string, unknown>, errors: FieldErr
  * Reads one order line (a JSON number or a decimal string for each amount), naming bad fields under
  * `prefix` ('' for a CSV row, `lines[2].` in a JSON purchase). null when any field is bad.
  */
-export function readPurchaseLine(raw: Record<string, unknown>, prefix: string, errors: FieldError[]): PurchaseLineInput | null {
+export function readPurchaseLine(
+  raw: Record<string, unknown>,
+  prefix: string,
+  errors: FieldError[],
+): PurchaseLineInput | null {
   const before = errors.length;
   const text = stringReader(raw, prefix, errors);
   const sku = text('sku', PURCHASE_LIMITS.skuLength, true);
@@ -80,12 +98,18 @@ export function readPurchaseLine(raw: Record<string, unknown>, prefix: string, e
   const category = text('category', PURCHASE_LIMITS.categoryLength);
   const quantity = decimal(raw['quantity'], QUANTITY);
   if (quantity === null || Number(quantity) <= 0 || Number(quantity) > PURCHASE_LIMITS.maxQuantity) {
-    errors.push({ field: `${prefix}quantity`, message: `quantity must be a positive number (at most ${PURCHASE_LIMITS.maxQuantity}, ${PURCHASE_LIMITS.quantityDecimals} decimals)` });
+    errors.push({
+      field: `${prefix}quantity`,
+      message: `quantity must be a positive number (at most ${PURCHASE_LIMITS.maxQuantity}, ${PURCHASE_LIMITS.quantityDecimals} decimals)`,
+    });
   }
   const unitPrice = decimal(raw['unitPrice'], MONEY_AMOUNT);
   if (unitPrice === null) errors.push({ field: `${prefix}unitPrice`, message: UNIT_PRICE_MESSAGE });
   if (errors.length > before || sku === null || quantity === null || unitPrice === null) return null;
-  const tooLarge = storedAmountError(prefix === '' ? 'unitPrice' : prefix.slice(0, -1), Money.parse(unitPrice).times(quantity).toString());
+  const tooLarge = storedAmountError(
+    prefix === '' ? 'unitPrice' : prefix.slice(0, -1),
+    Money.parse(unitPrice).times(quantity).toString(),
+  );
   if (tooLarge) {
     errors.push(tooLarge);
     return null;
@@ -95,7 +119,12 @@ export function readPurchaseLine(raw: Record<string, unknown>, prefix: string, e
 
 /** A number (JSON) or a decimal string (CSV) matching the pattern, as a string; null when it does not. */
 function decimal(value: unknown, pattern: RegExp): string | null {
-  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : null;
+  const text =
+    typeof value === 'number' && Number.isFinite(value)
+      ? String(value)
+      : typeof value === 'string'
+        ? value.trim()
+        : null;
   return text !== null && pattern.test(text) ? text : null;
 }
 

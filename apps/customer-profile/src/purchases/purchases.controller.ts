@@ -39,7 +39,11 @@ export class PurchasesController {
 
   @Get('customers/:id/purchases')
   @CallerScopes('customers:read')
-  async list(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: ListPurchasesQuery, @Caller() caller: CallerIdentity): Promise<PurchasePage> {
+  async list(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: ListPurchasesQuery,
+    @Caller() caller: CallerIdentity,
+  ): Promise<PurchasePage> {
     const page = await this.purchases.list(id, query.limit ?? 20, query.cursor, caller);
     return { items: page.items.map(purchaseView), nextCursor: page.nextCursor };
   }
@@ -59,7 +63,10 @@ export class PurchasesController {
 
   @Get('customers/:id/purchase-totals')
   @CallerScopes('customers:read')
-  async totals(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: CallerIdentity): Promise<PurchaseTotalsView> {
+  async totals(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Caller() caller: CallerIdentity,
+  ): Promise<PurchaseTotalsView> {
     const { summary, byCurrency } = await this.purchases.totals(id, caller);
     const totalBase = summary?.total_base ?? '0';
     const refundedBase = summary?.refunded_base ?? '0';
@@ -92,9 +99,15 @@ export class PurchasesController {
   @Put('exchange-rates/:currency')
   @HttpCode(200)
   @CallerScopes('admin')
-  async putRate(@Param('currency') currency: string, @Body() body: PutExchangeRateRequest, @Caller() caller: CallerIdentity): Promise<ExchangeRateView> {
+  async putRate(
+    @Param('currency') currency: string,
+    @Body() body: PutExchangeRateRequest,
+    @Caller() caller: CallerIdentity,
+  ): Promise<ExchangeRateView> {
     if (!isCurrencyCode(currency)) {
-      throw new ProblemException('validation', 'currency must be an ISO 4217 code', { errors: [{ field: 'currency', message: 'must be an ISO 4217 code such as USD' }] });
+      throw new ProblemException('validation', 'currency must be an ISO 4217 code', {
+        errors: [{ field: 'currency', message: 'must be an ISO 4217 code such as USD' }],
+      });
     }
     return rateView(await this.purchases.putRate(currency, body.rate, caller));
   }
@@ -146,5 +159,10 @@ function refundView(refund: RefundRow, currency: string, baseCurrency: string): 
 }
 
 function rateView(row: { currency: string; base_currency: string; rate: string; updated_at: Date }): ExchangeRateView {
-  return { currency: row.currency, baseCurrency: row.base_currency, rate: row.rate.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, ''), updatedAt: new Date(row.updated_at).toISOString() };
+  return {
+    currency: row.currency,
+    baseCurrency: row.base_currency,
+    rate: row.rate.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, ''),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
 }

@@ -4,5 +4,9 @@ import { PurchasesController } from './purchases.controller';
 import { PurchasesRepository } from './purchases.repository';
 import { PurchasesService } from './purchases.service';
 
-@Module({ imports: [LifecycleModule], controllers: [PurchasesController], providers: [PurchasesRepository, PurchasesService] })
+@Module({
+  imports: [LifecycleModule],
+  controllers: [PurchasesController],
+  providers: [PurchasesRepository, PurchasesService],
+})
 export class PurchasesModule {}

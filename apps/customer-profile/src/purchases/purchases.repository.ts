@@ -60,14 +60,21 @@ export class PurchasesRepository {
     return rows[0]?.rate ?? null;
   }
 
-  async rates(baseCurrency: string): Promise<{ currency: string; base_currency: string; rate: string; updated_at: Date }[]> {
+  async rates(
+    baseCurrency: string,
+  ): Promise<{ currency: string; base_currency: string; rate: string; updated_at: Date }[]> {
     return this.dataSource.query(
       `SELECT currency, base_currency, rate::text, updated_at FROM customer_profile.exchange_rates WHERE base_currency = $1 ORDER BY currency`,
       [baseCurrency],
     );
   }
 
-  async putRate(currency: string, baseCurrency: string, rate: string, by: string): Promise<{ currency: string; base_currency: string; rate: string; updated_at: Date }> {
+  async putRate(
+    currency: string,
+    baseCurrency: string,
+    rate: string,
+    by: string,
+  ): Promise<{ currency: string; base_currency: string; rate: string; updated_at: Date }> {
     const rows = await this.dataSource.query(
       `INSERT INTO customer_profile.exchange_rates (currency, base_currency, rate, updated_by) VALUES ($1, $2, $3::numeric, $4)
        ON CONFLICT (currency, base_currency) DO UPDATE SET rate = EXCLUDED.rate, updated_at = now(), updated_by = EXCLUDED.updated_by
@@ -78,7 +85,11 @@ export class PurchasesRepository {
   }
 
   /** Locks the customer row: purchases of one customer are serialised, so `firstPurchase` is exact. */
-  async lockVisibleCustomer(manager: EntityManager, id: string, visibility: CustomerVisibility): Promise<{ stage: LifecycleStage } | null> {
+  async lockVisibleCustomer(
+    manager: EntityManager,
+    id: string,
+    visibility: CustomerVisibility,
+  ): Promise<{ stage: LifecycleStage } | null> {
     const params: unknown[] = [id];
     const rows: { stage: LifecycleStage }[] = await manager.query(
       `SELECT c.lifecycle_stage AS stage FROM customer_profile.customers c
@@ -98,9 +109,10 @@ export class PurchasesRepository {
   }
 
   async findByExternalId(manager: EntityManager, externalOrderId: string): Promise<PurchaseRow | null> {
-    const rows: PurchaseRow[] = await manager.query(`SELECT ${PURCHASE_COLUMNS} FROM customer_profile.purchases p WHERE p.external_order_id = $1`, [
-      externalOrderId,
-    ]);
+    const rows: PurchaseRow[] = await manager.query(
+      `SELECT ${PURCHASE_COLUMNS} FROM customer_profile.purchases p WHERE p.external_order_id = $1`,
+      [externalOrderId],
+    );
     return rows[0] ?? null;
   }
 
@@ -123,7 +135,10 @@ export class PurchasesRepository {
   /** Inserts the purchase, its lines (one statement) and the running totals; null when the order id already exists. */
   async insertPurchase(
     manager: EntityManager,
-    purchase: Omit<PurchaseRow, 'refunded' | 'refunded_base' | 'recorded_at' | 'occurred_at'> & { occurred_at: string; recorded_by: string },
+    purchase: Omit<PurchaseRow, 'refunded' | 'refunded_base' | 'recorded_at' | 'occurred_at'> & {
+      occurred_at: string;
+      recorded_by: string;
+    },
     lines: (PricedLine & { sku: string; name: string | null; category: string | null })[],
   ): Promise<boolean> {
     const inserted: unknown[] = await manager.query(
@@ -186,7 +201,10 @@ export class PurchasesRepository {
    * Set-based: locks the customers (in id order, as one purchase locks its customer, so imports and
    * single purchases serialise per customer) and returns their stage and purchases so far.
    */
-  async lockCustomersForPurchases(manager: EntityManager, ids: string[]): Promise<{ id: string; stage: LifecycleStage; purchaseCount: number }[]> {
+  async lockCustomersForPurchases(
+    manager: EntityManager,
+    ids: string[],
+  ): Promise<{ id: string; stage: LifecycleStage; purchaseCount: number }[]> {
     if (ids.length === 0) return [];
     return manager.query(
       `SELECT c.id, c.lifecycle_stage AS stage, coalesce(s.purchase_count, 0)::int AS "purchaseCount"
@@ -249,7 +267,13 @@ export class PurchasesRepository {
       `INSERT INTO customer_profile.lifecycle_history (customer_id, from_stage, to_stage, reason, automatic, changed_by, changed_at)
        SELECT customer_id, from_stage, to_stage, reason, true, NULL, $5 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
          AS m(customer_id, from_stage, to_stage, reason, ord) ORDER BY ord`,
-      [moves.map((m) => m.customerId), moves.map((m) => m.from), moves.map((m) => m.to), moves.map((m) => m.reason), changedAt],
+      [
+        moves.map((m) => m.customerId),
+        moves.map((m) => m.from),
+        moves.map((m) => m.to),
+        moves.map((m) => m.reason),
+        changedAt,
+      ],
     );
     const final = new Map(moves.map((m) => [m.customerId, m.to]));
     await manager.query(
@@ -261,7 +285,15 @@ export class PurchasesRepository {
 
   async insertRefund(
     manager: EntityManager,
-    refund: { id: string; purchase: PurchaseRow; amount: string; amountBase: string; lines: { lineNo: number; quantity: string }[]; reason: string; by: string },
+    refund: {
+      id: string;
+      purchase: PurchaseRow;
+      amount: string;
+      amountBase: string;
+      lines: { lineNo: number; quantity: string }[];
+      reason: string;
+      by: string;
+    },
   ): Promise<RefundRow> {
     const rows: RefundRow[] = await manager.query(
       `INSERT INTO customer_profile.purchase_refunds (id, purchase_id, customer_id, amount, amount_base, lines, reason, created_by)
@@ -319,7 +351,11 @@ export class PurchasesRepository {
   }
 
   /** Keyset page, newest first: three statements whatever the page size (no N+1). */
-  async page(customerId: string, limit: number, after: { occurredAt: string; id: string } | null): Promise<PurchaseRow[]> {
+  async page(
+    customerId: string,
+    limit: number,
+    after: { occurredAt: string; id: string } | null,
+  ): Promise<PurchaseRow[]> {
     const params: unknown[] = [customerId, limit];
     let keyset = '';
     if (after) {
@@ -334,7 +370,14 @@ export class PurchasesRepository {
   }
 
   async totals(customerId: string): Promise<{
-    summary: { base_currency: string; purchase_count: number; total_base: string; refunded_base: string; first_purchase_at: Date | null; last_purchase_at: Date | null } | null;
+    summary: {
+      base_currency: string;
+      purchase_count: number;
+      total_base: string;
+      refunded_base: string;
+      first_purchase_at: Date | null;
+      last_purchase_at: Date | null;
+    } | null;
     byCurrency: { currency: string; purchase_count: number; total: string; refunded: string; net: string }[];
   }> {
     const summary = await this.dataSource.query(

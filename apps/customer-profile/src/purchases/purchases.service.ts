@@ -43,13 +43,21 @@ export class PurchasesService {
    * transaction. The external order id is unique: a replay returns the purchase already recorded
    * (created: false) and publishes nothing.
    */
-  async record(customerId: string, input: RecordPurchaseRequest, caller: CallerIdentity): Promise<{ created: boolean; details: PurchaseWithDetails }> {
+  async record(
+    customerId: string,
+    input: RecordPurchaseRequest,
+    caller: CallerIdentity,
+  ): Promise<{ created: boolean; details: PurchaseWithDetails }> {
     const base = this.config.BASE_CURRENCY;
     const rate = await this.repository.rate(input.currency, base);
     if (rate === null) {
-      throw new ProblemException('unprocessable', `No exchange rate from ${input.currency} to the base currency ${base}`, {
-        errors: [{ field: 'currency', message: `unknown currency ${input.currency}: no exchange rate to ${base}` }],
-      });
+      throw new ProblemException(
+        'unprocessable',
+        `No exchange rate from ${input.currency} to the base currency ${base}`,
+        {
+          errors: [{ field: 'currency', message: `unknown currency ${input.currency}: no exchange rate to ${base}` }],
+        },
+      );
     }
     const occurredAt = new Date(input.occurredAt).toISOString();
     const priced = this.calculator.price(input.lines);
@@ -59,9 +67,13 @@ export class PurchasesService {
       const replay = async (): Promise<{ created: boolean; details: PurchaseWithDetails }> => {
         const existing = (await this.repository.findByExternalId(manager, input.externalOrderId))!;
         if (existing.customer_id !== customerId) {
-          throw new ProblemException('conflict', `Order ${input.externalOrderId} is already recorded for another customer`, {
-            errors: [{ field: 'externalOrderId', message: 'already recorded for another customer' }],
-          });
+          throw new ProblemException(
+            'conflict',
+            `Order ${input.externalOrderId} is already recorded for another customer`,
+            {
+              errors: [{ field: 'externalOrderId', message: 'already recorded for another customer' }],
+            },
+          );
         }
         return { created: false, details: await this.details(manager, existing) };
       };
@@ -69,9 +81,18 @@ export class PurchasesService {
       const purchasesBefore = await this.repository.purchaseCount(manager, customerId);
       const id = randomUUID();
       const totalBase = this.calculator.toBase(priced.total, rate);
-      for (const [field, amount] of [...priced.lines.map((l, i) => [`lines[${i}]`, l.lineTotal] as const), ['lines', priced.total] as const, ['currency', totalBase] as const]) {
+      for (const [field, amount] of [
+        ...priced.lines.map((l, i) => [`lines[${i}]`, l.lineTotal] as const),
+        ['lines', priced.total] as const,
+        ['currency', totalBase] as const,
+      ]) {
         const tooLarge = storedAmountError(field, amount);
-        if (tooLarge) throw new ProblemException('unprocessable', `The purchase's amounts exceed what is stored (less than 10^14 per amount)`, { errors: [tooLarge] });
+        if (tooLarge)
+          throw new ProblemException(
+            'unprocessable',
+            `The purchase's amounts exceed what is stored (less than 10^14 per amount)`,
+            { errors: [tooLarge] },
+          );
       }
       const lines = priced.lines.map((line, i) => ({
         ...line,
@@ -119,9 +140,15 @@ export class PurchasesService {
     });
   }
 
-  async refund(customerId: string, purchaseId: string, input: RecordRefundRequest, caller: CallerIdentity): Promise<{ refund: RefundRow; currency: string; baseCurrency: string }> {
+  async refund(
+    customerId: string,
+    purchaseId: string,
+    input: RecordRefundRequest,
+    caller: CallerIdentity,
+  ): Promise<{ refund: RefundRow; currency: string; baseCurrency: string }> {
     return this.dataSource.transaction(async (manager) => {
-      if (!(await this.repository.lockVisibleCustomer(manager, customerId, customerVisibility(caller)))) throw notFound('Customer', customerId);
+      if (!(await this.repository.lockVisibleCustomer(manager, customerId, customerVisibility(caller))))
+        throw notFound('Customer', customerId);
       const purchase = await this.repository.lockPurchase(manager, customerId, purchaseId);
       if (!purchase) throw notFound('Purchase', purchaseId);
       const lines = await this.repository.lines(manager, [purchaseId]);
@@ -129,11 +156,22 @@ export class PurchasesService {
         {
           total: purchase.total,
           refunded: purchase.refunded,
-          lines: lines.map((l) => ({ lineNo: l.line_no, quantity: l.quantity, refundedQuantity: l.refunded_quantity, unitPrice: l.unit_price })),
+          lines: lines.map((l) => ({
+            lineNo: l.line_no,
+            quantity: l.quantity,
+            refundedQuantity: l.refunded_quantity,
+            unitPrice: l.unit_price,
+          })),
         },
-        { ...(input.amount !== undefined ? { amount: input.amount } : {}), ...(input.lines ? { lines: input.lines } : {}) },
+        {
+          ...(input.amount !== undefined ? { amount: input.amount } : {}),
+          ...(input.lines ? { lines: input.lines } : {}),
+        },
       );
-      if (!decision.ok) throw new ProblemException(decision.kind, decision.message, { errors: [{ field: decision.field, message: decision.message }] });
+      if (!decision.ok)
+        throw new ProblemException(decision.kind, decision.message, {
+          errors: [{ field: decision.field, message: decision.message }],
+        });
       // The last refund takes exactly what is left in the base currency, so rounding never leaves a remainder.
       const amountBase = decision.closesPurchase
         ? Money.parse(purchase.total_base).subtract(Money.parse(purchase.refunded_base)).toString()
@@ -163,12 +201,21 @@ export class PurchasesService {
     });
   }
 
-  async list(customerId: string, limit: number, cursor: string | undefined, caller: CallerIdentity): Promise<{ items: PurchaseWithDetails[]; nextCursor: string | null }> {
-    if (!(await this.repository.isVisible(customerId, customerVisibility(caller)))) throw notFound('Customer', customerId);
+  async list(
+    customerId: string,
+    limit: number,
+    cursor: string | undefined,
+    caller: CallerIdentity,
+  ): Promise<{ items: PurchaseWithDetails[]; nextCursor: string | null }> {
+    if (!(await this.repository.isVisible(customerId, customerVisibility(caller))))
+      throw notFound('Customer', customerId);
     const rows = await this.repository.page(customerId, limit + 1, cursor ? decodeCursor(cursor) : null);
     const page = rows.slice(0, limit);
     const ids = page.map((p) => p.id);
-    const [lines, refunds] = await Promise.all([this.repository.lines(this.dataSource, ids), this.repository.refunds(this.dataSource, ids)]);
+    const [lines, refunds] = await Promise.all([
+      this.repository.lines(this.dataSource, ids),
+      this.repository.refunds(this.dataSource, ids),
+    ]);
     const last = page[page.length - 1];
     return {
       items: page.map((purchase) => ({
@@ -180,8 +227,12 @@ export class PurchasesService {
     };
   }
 
-  async totals(customerId: string, caller: CallerIdentity): Promise<Awaited<ReturnType<PurchasesRepository['totals']>>> {
-    if (!(await this.repository.isVisible(customerId, customerVisibility(caller)))) throw notFound('Customer', customerId);
+  async totals(
+    customerId: string,
+    caller: CallerIdentity,
+  ): Promise<Awaited<ReturnType<PurchasesRepository['totals']>>> {
+    if (!(await this.repository.isVisible(customerId, customerVisibility(caller))))
+      throw notFound('Customer', customerId);
     return this.repository.totals(customerId);
   }
 
@@ -192,16 +243,26 @@ export class PurchasesService {
   putRate(currency: string, rate: string, caller: CallerIdentity): ReturnType<PurchasesRepository['putRate']> {
     // Not Money.parse: a rate has up to 10 decimals, money 4.
     if (!/[1-9]/.test(rate)) {
-      throw new ProblemException('validation', 'rate must be greater than 0', { errors: [{ field: 'rate', message: 'must be greater than 0' }] });
+      throw new ProblemException('validation', 'rate must be greater than 0', {
+        errors: [{ field: 'rate', message: 'must be greater than 0' }],
+      });
     }
     if (currency === this.config.BASE_CURRENCY && rate.replace(/\.?0+$/, '') !== '1') {
-      throw new ProblemException('unprocessable', 'The base currency has the rate 1', { errors: [{ field: 'rate', message: 'the base currency has the rate 1' }] });
+      throw new ProblemException('unprocessable', 'The base currency has the rate 1', {
+        errors: [{ field: 'rate', message: 'the base currency has the rate 1' }],
+      });
     }
     return this.repository.putRate(currency, this.config.BASE_CURRENCY, rate, caller.sub);
   }
 
-  private async details(manager: Parameters<PurchasesRepository['lines']>[0], purchase: PurchaseRow): Promise<PurchaseWithDetails> {
-    const [lines, refunds] = [await this.repository.lines(manager, [purchase.id]), await this.repository.refunds(manager, [purchase.id])];
+  private async details(
+    manager: Parameters<PurchasesRepository['lines']>[0],
+    purchase: PurchaseRow,
+  ): Promise<PurchaseWithDetails> {
+    const [lines, refunds] = [
+      await this.repository.lines(manager, [purchase.id]),
+      await this.repository.refunds(manager, [purchase.id]),
+    ];
     return { purchase, lines, refunds };
   }
 }
@@ -216,6 +277,8 @@ function decodeCursor(cursor: string): { occurredAt: string; id: string } {
     if (Number.isNaN(Date.parse(occurredAt)) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
     return { occurredAt, id };
   } catch {
-    throw new ProblemException('validation', 'cursor is not valid', { errors: [{ field: 'cursor', message: 'use nextCursor of a previous page' }] });
+    throw new ProblemException('validation', 'cursor is not valid', {
+      errors: [{ field: 'cursor', message: 'use nextCursor of a previous page' }],
+    });
   }
 }

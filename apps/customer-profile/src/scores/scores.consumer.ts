@@ -10,7 +10,10 @@ export class ScoresConsumer {
   constructor(private readonly scores: ScoresService) {}
 
   @OnEvent(CustomerScoredV1)
-  async customerScored(@Payload() event: ConsumedEvent<typeof CustomerScoredV1>, @Ctx() ctx: EventContext): Promise<void> {
+  async customerScored(
+    @Payload() event: ConsumedEvent<typeof CustomerScoredV1>,
+    @Ctx() ctx: EventContext,
+  ): Promise<void> {
     const { customerId, valueTier, churnRisk, scoredAt } = event.data;
     await this.scores.apply(ctx.manager, { customerId, valueTier, churnRisk, scoredAt });
   }

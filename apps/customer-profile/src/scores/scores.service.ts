@@ -8,7 +8,6 @@ import { ScoresRepository, type ScoreToApply } from './scores.repository';
 /** analytics' customer.scored: the value tier and churn risk on the customer, and the lifecycle moves they cause. */
 @Injectable()
 export class ScoresService {
-
   constructor(
     private readonly scores: ScoresRepository,
     private readonly lifecycle: LifecycleService,
@@ -19,7 +18,10 @@ export class ScoresService {
   async apply(manager: EntityManager, score: ScoreToApply): Promise<boolean> {
     const applied = await this.scores.apply(manager, score);
     if (!applied) {
-      this.logger.debug({ customerId: score.customerId, scoredAt: score.scoredAt }, 'score ignored (unknown, merged or erased customer, or not newer)');
+      this.logger.debug(
+        { customerId: score.customerId, scoredAt: score.scoredAt },
+        'score ignored (unknown, merged or erased customer, or not newer)',
+      );
       return false;
     }
     await this.lifecycle.onScore(manager, score.customerId, applied.stage, score);

@@ -1,7 +1,9 @@
 import type { CustomFieldDefinition } from '../custom-fields/custom-field-validator';
 import { MAX_CONDITIONS, SegmentDefinitionParser } from './segment-definition.parser';
 
-const def = (d: Partial<CustomFieldDefinition> & Pick<CustomFieldDefinition, 'key' | 'type'>): CustomFieldDefinition => ({
+const def = (
+  d: Partial<CustomFieldDefinition> & Pick<CustomFieldDefinition, 'key' | 'type'>,
+): CustomFieldDefinition => ({
   label: null,
   required: false,
   allowedValues: [],
@@ -40,16 +42,30 @@ describe(SegmentDefinitionParser.name, () => {
         { field: 'customFields.level', op: 'eq', value: 'gold' },
         { field: 'customFields.score', op: 'between', value: [1, 5.5] },
         { field: 'customFields.since', op: 'lte', value: '2026-01-31' },
-        { any: [{ field: 'customFields.vip', op: 'eq', value: true }, { all: [{ field: 'team', op: 'eq', value: 'north' }] }] },
+        {
+          any: [
+            { field: 'customFields.vip', op: 'eq', value: true },
+            { all: [{ field: 'team', op: 'eq', value: 'north' }] },
+          ],
+        },
       ],
     });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.root.match).toBe('all');
-    expect(result.root.children[1]).toMatchObject({ field: 'lifecycleStage', type: 'enum', op: 'in', value: ['active', 'loyal'] });
+    expect(result.root.children[1]).toMatchObject({
+      field: 'lifecycleStage',
+      type: 'enum',
+      op: 'in',
+      value: ['active', 'loyal'],
+    });
     expect(result.root.children[8]).toMatchObject({ field: 'totalSpent', type: 'decimal', value: ['100', '999.50'] });
     expect(result.root.children[11]).toMatchObject({ customKey: 'score', type: 'number', value: [1, 5.5] });
-    expect(result.root.children[13]).toMatchObject({ kind: 'group', match: 'any', children: [{ customKey: 'vip' }, { kind: 'group', match: 'all' }] });
+    expect(result.root.children[13]).toMatchObject({
+      kind: 'group',
+      match: 'any',
+      children: [{ customKey: 'vip' }, { kind: 'group', match: 'all' }],
+    });
   });
 
   it('names the offending path of each malformed condition (400)', () => {
@@ -85,20 +101,35 @@ describe(SegmentDefinitionParser.name, () => {
   it('checks the shape of the definition itself', () => {
     expect(fieldsOf(null).fields).toEqual(['definition']);
     expect(fieldsOf({ conditions: [] }).fields).toEqual(['definition.conditions']);
-    expect(fieldsOf({ match: 'some', conditions: [{ field: 'inPool', op: 'eq', value: true }] }).fields).toEqual(['definition.match']);
-    expect(fieldsOf({ where: 1, conditions: [{ field: 'inPool', op: 'eq', value: true }] }).fields).toEqual(['definition.where']);
-    expect(fieldsOf({ conditions: [{ any: [{ field: 'inPool', op: 'eq', value: true }], all: [] }] }).fields).toEqual(['definition.conditions[0].all']);
+    expect(fieldsOf({ match: 'some', conditions: [{ field: 'inPool', op: 'eq', value: true }] }).fields).toEqual([
+      'definition.match',
+    ]);
+    expect(fieldsOf({ where: 1, conditions: [{ field: 'inPool', op: 'eq', value: true }] }).fields).toEqual([
+      'definition.where',
+    ]);
+    expect(fieldsOf({ conditions: [{ any: [{ field: 'inPool', op: 'eq', value: true }], all: [] }] }).fields).toEqual([
+      'definition.conditions[0].all',
+    ]);
   });
 
   it('limits nesting and the number of conditions', () => {
     const deep = { conditions: [{ any: [{ all: [{ any: [{ field: 'inPool', op: 'eq', value: true }] }] }] }] };
     expect(fieldsOf(deep).fields).toEqual(['definition.conditions[0].any[0].all[0]']);
-    const many = { conditions: Array.from({ length: MAX_CONDITIONS + 1 }, () => ({ field: 'inPool', op: 'eq', value: true })) };
+    const many = {
+      conditions: Array.from({ length: MAX_CONDITIONS + 1 }, () => ({ field: 'inPool', op: 'eq', value: true })),
+    };
     expect(fieldsOf(many).fields).toEqual(['definition.conditions']);
   });
 
   it('answers 422 naming the path for an unknown custom field, and checks known ones by their type', () => {
-    expect(fieldsOf({ conditions: [{ field: 'kind', op: 'eq', value: 'person' }, { field: 'customFields.nope', op: 'eq', value: 1 }] })).toEqual({
+    expect(
+      fieldsOf({
+        conditions: [
+          { field: 'kind', op: 'eq', value: 'person' },
+          { field: 'customFields.nope', op: 'eq', value: 1 },
+        ],
+      }),
+    ).toEqual({
       kind: 'unprocessable',
       fields: ['definition.conditions[1].field'],
     });
@@ -111,13 +142,18 @@ describe(SegmentDefinitionParser.name, () => {
           { field: 'customFields.since', op: 'between', value: ['2026-01-01'] },
         ],
       }).fields,
-    ).toEqual(['definition.conditions[0].value', 'definition.conditions[1].value', 'definition.conditions[2].op', 'definition.conditions[3].value']);
+    ).toEqual([
+      'definition.conditions[0].value',
+      'definition.conditions[1].value',
+      'definition.conditions[2].op',
+      'definition.conditions[3].value',
+    ]);
   });
 
   it('rejects SQL smuggled in field names and operators without echoing it into anything but the message', () => {
     const attempts = [
       { field: "kind = 'person' OR 1=1 --", op: 'eq', value: 'person' },
-      { field: 'customFields.level\') OR true --', op: 'eq', value: 'gold' },
+      { field: "customFields.level') OR true --", op: 'eq', value: 'gold' },
       { field: '__proto__', op: 'eq', value: 'x' },
       { field: 'kind', op: "= ANY('{person}') OR true --", value: 'person' },
     ];

@@ -48,14 +48,15 @@ export class SegmentDefinitionParser {
     };
 
     const node = (value: unknown, at: string, depth: number): ParsedNode | undefined => {
-      if (!isPlainObject(value)) return fail(at, 'must be a condition {field, op, value} or a group {any: [...]} / {all: [...]}'), undefined;
+      if (!isPlainObject(value))
+        return (fail(at, 'must be a condition {field, op, value} or a group {any: [...]} / {all: [...]}'), undefined);
       if ('any' in value || 'all' in value) return group(value, at, depth);
       return condition(value, at);
     };
 
     const list = (value: unknown, at: string, depth: number): ParsedNode[] => {
-      if (!Array.isArray(value)) return fail(at, 'must be a list of conditions'), [];
-      if (value.length === 0) return fail(at, 'must hold at least one condition'), [];
+      if (!Array.isArray(value)) return (fail(at, 'must be a list of conditions'), []);
+      if (value.length === 0) return (fail(at, 'must hold at least one condition'), []);
       return value.map((v, i) => node(v, `${at}[${i}]`, depth)).filter((n): n is ParsedNode => n !== undefined);
     };
 
@@ -63,9 +64,9 @@ export class SegmentDefinitionParser {
       const keys = Object.keys(value);
       if (keys.length !== 1) {
         const extra = keys.find((k) => k !== 'any' && k !== 'all') ?? 'all';
-        return fail(`${at}.${extra}`, 'is not allowed: a group has exactly one of any or all'), undefined;
+        return (fail(`${at}.${extra}`, 'is not allowed: a group has exactly one of any or all'), undefined);
       }
-      if (depth >= MAX_DEPTH) return fail(at, `nests groups deeper than ${MAX_DEPTH} levels`), undefined;
+      if (depth >= MAX_DEPTH) return (fail(at, `nests groups deeper than ${MAX_DEPTH} levels`), undefined);
       const match = keys[0] as 'any' | 'all';
       return { kind: 'group', match, children: list(value[match], `${at}.${match}`, depth + 1) };
     };
@@ -73,9 +74,11 @@ export class SegmentDefinitionParser {
     const condition = (value: Record<string, unknown>, at: string): ParsedCondition | undefined => {
       count += 1;
       const extra = Object.keys(value).find((k) => k !== 'field' && k !== 'op' && k !== 'value');
-      if (extra !== undefined) return fail(`${at}.${extra}`, 'is not allowed (a condition has field, op and value)'), undefined;
+      if (extra !== undefined)
+        return (fail(`${at}.${extra}`, 'is not allowed (a condition has field, op and value)'), undefined);
       const field = value['field'];
-      if (typeof field !== 'string' || field.length === 0 || field.length > 60) return fail(`${at}.field`, 'must name a field'), undefined;
+      if (typeof field !== 'string' || field.length === 0 || field.length > 60)
+        return (fail(`${at}.field`, 'must name a field'), undefined);
       const spec = this.spec(field);
       if (spec === undefined) {
         if (field.startsWith(CUSTOM_FIELD_PREFIX)) {
@@ -87,22 +90,39 @@ export class SegmentDefinitionParser {
       }
       const op = value['op'];
       const allowedOps = OPERATORS_BY_TYPE[spec.type];
-      if (typeof op !== 'string' || !(SEGMENT_OPERATORS as readonly string[]).includes(op) || !allowedOps.includes(op as SegmentOperator)) {
-        return fail(`${at}.op`, `must be one of ${allowedOps.join(', ')} for ${field}`), undefined;
+      if (
+        typeof op !== 'string' ||
+        !(SEGMENT_OPERATORS as readonly string[]).includes(op) ||
+        !allowedOps.includes(op as SegmentOperator)
+      ) {
+        return (fail(`${at}.op`, `must be one of ${allowedOps.join(', ')} for ${field}`), undefined);
       }
       const checked = checkValue(spec, op as SegmentOperator, value['value']);
-      if ('error' in checked) return fail(`${at}.value`, checked.error), undefined;
+      if ('error' in checked) return (fail(`${at}.value`, checked.error), undefined);
       const customKey = field.startsWith(CUSTOM_FIELD_PREFIX) ? field.slice(CUSTOM_FIELD_PREFIX.length) : undefined;
-      return { kind: 'condition', field, ...(customKey !== undefined ? { customKey } : {}), type: spec.type, op: op as SegmentOperator, value: checked.value };
+      return {
+        kind: 'condition',
+        field,
+        ...(customKey !== undefined ? { customKey } : {}),
+        type: spec.type,
+        op: op as SegmentOperator,
+        value: checked.value,
+      };
     };
 
-    if (!isPlainObject(raw)) return { ok: false, kind: 'validation', errors: [{ field: path, message: `${path} must be an object with conditions` }] };
+    if (!isPlainObject(raw))
+      return {
+        ok: false,
+        kind: 'validation',
+        errors: [{ field: path, message: `${path} must be an object with conditions` }],
+      };
     const extra = Object.keys(raw).find((k) => k !== 'match' && k !== 'conditions');
     if (extra !== undefined) fail(`${path}.${extra}`, 'is not allowed (a definition has match and conditions)');
     const match = raw['match'] ?? 'all';
     if (match !== 'all' && match !== 'any') fail(`${path}.match`, 'must be all or any');
     const children = list(raw['conditions'], `${path}.conditions`, 1);
-    if (count > MAX_CONDITIONS) fail(`${path}.conditions`, `holds ${count} conditions; at most ${MAX_CONDITIONS} are allowed`);
+    if (count > MAX_CONDITIONS)
+      fail(`${path}.conditions`, `holds ${count} conditions; at most ${MAX_CONDITIONS} are allowed`);
     if (errors.length > 0) return { ok: false, kind: 'validation', errors: [...errors, ...unknownFields] };
     if (unknownFields.length > 0) return { ok: false, kind: 'unprocessable', errors: unknownFields };
     return { ok: true, root: { kind: 'group', match: match as 'all' | 'any', children } };
@@ -114,7 +134,15 @@ export class SegmentDefinitionParser {
     const definition = this.customFields.get(field.slice(CUSTOM_FIELD_PREFIX.length));
     if (!definition) return undefined;
     const type: SegmentValueType =
-      definition.type === 'string' ? 'text' : definition.type === 'enum' ? 'enum' : definition.type === 'boolean' ? 'boolean' : definition.type === 'date' ? 'date' : 'number';
+      definition.type === 'string'
+        ? 'text'
+        : definition.type === 'enum'
+          ? 'enum'
+          : definition.type === 'boolean'
+            ? 'boolean'
+            : definition.type === 'date'
+              ? 'date'
+              : 'number';
     return { type, ...(definition.type === 'enum' ? { allowed: definition.allowedValues } : {}) };
   }
 }
@@ -125,7 +153,9 @@ type Checked = { value: unknown } | { error: string };
 function scalar(spec: SegmentFieldSpec, value: unknown): Checked {
   switch (spec.type) {
     case 'enum':
-      return typeof value === 'string' && spec.allowed!.includes(value) ? { value } : { error: `must be one of ${spec.allowed!.join(', ')}` };
+      return typeof value === 'string' && spec.allowed!.includes(value)
+        ? { value }
+        : { error: `must be one of ${spec.allowed!.join(', ')}` };
     case 'text':
     case 'tags':
       return typeof value === 'string' && value.length >= 1 && value.length <= MAX_TEXT
@@ -136,14 +166,19 @@ function scalar(spec: SegmentFieldSpec, value: unknown): Checked {
     case 'date':
       return typeof value === 'string' && DATE.test(value) ? { value } : { error: 'must be a date such as 2026-11-20' };
     case 'timestamp':
-      return typeof value === 'string' && (DATE.test(value) || (DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))))
+      return typeof value === 'string' &&
+        (DATE.test(value) || (DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))))
         ? { value }
         : { error: 'must be a date (2026-11-20) or a date-time with offset (2026-11-20T10:15:00+08:00)' };
     case 'integer':
-      return Number.isSafeInteger(value) && (value as number) >= 0 ? { value } : { error: 'must be a whole number of at least 0' };
+      return Number.isSafeInteger(value) && (value as number) >= 0
+        ? { value }
+        : { error: 'must be a whole number of at least 0' };
     case 'decimal': {
       const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
-      return typeof text === 'string' && DECIMAL.test(text) ? { value: text } : { error: 'must be an amount such as 1000 or "99.50"' };
+      return typeof text === 'string' && DECIMAL.test(text)
+        ? { value: text }
+        : { error: 'must be an amount such as 1000 or "99.50"' };
     }
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? { value } : { error: 'must be a number' };
@@ -164,7 +199,8 @@ function checkValue(spec: SegmentFieldSpec, op: SegmentOperator, value: unknown)
     case 'hasAny':
     case 'hasAll':
     case 'hasNone': {
-      if (!Array.isArray(value) || value.length === 0 || value.length > MAX_LIST) return { error: `must be a list of 1 to ${MAX_LIST} values` };
+      if (!Array.isArray(value) || value.length === 0 || value.length > MAX_LIST)
+        return { error: `must be a list of 1 to ${MAX_LIST} values` };
       const items: unknown[] = [];
       for (const [i, item] of value.entries()) {
         const one = scalar(spec, item);
@@ -179,7 +215,8 @@ function checkValue(spec: SegmentFieldSpec, op: SegmentOperator, value: unknown)
       if ('error' in from) return { error: `[0] ${from.error}` };
       const to = scalar(spec, value[1]);
       if ('error' in to) return { error: `[1] ${to.error}` };
-      if (compare(spec.type, from.value, to.value) > 0) return { error: 'must be a pair [from, to] with from not after to' };
+      if (compare(spec.type, from.value, to.value) > 0)
+        return { error: 'must be a pair [from, to] with from not after to' };
       return { value: [from.value, to.value] };
     }
     case 'withinDays':

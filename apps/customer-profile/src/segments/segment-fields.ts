@@ -1,7 +1,8 @@
 import { CUSTOMER_KINDS, GENDERS, LIFECYCLE_STAGES, SOURCE_CHANNELS, type SegmentOperator } from '@rapport/contracts';
 
 /** What a condition's value is, which decides the operators it takes and how its value is checked. */
-export type SegmentValueType = 'enum' | 'text' | 'boolean' | 'tags' | 'date' | 'timestamp' | 'integer' | 'decimal' | 'number';
+export type SegmentValueType =
+  'enum' | 'text' | 'boolean' | 'tags' | 'date' | 'timestamp' | 'integer' | 'decimal' | 'number';
 
 export const OPERATORS_BY_TYPE: Readonly<Record<SegmentValueType, readonly SegmentOperator[]>> = {
   enum: ['eq', 'neq', 'in', 'notIn'],

@@ -24,11 +24,18 @@ describe(SegmentQueryBuilder.name, () => {
     const sql = sut.where(
       parse([
         { field: 'kind', op: 'eq', value: 'organisation' },
-        { any: [{ field: 'tags', op: 'hasAny', value: ['vip'] }, { field: 'purchaseCount', op: 'gte', value: 3 }] },
+        {
+          any: [
+            { field: 'tags', op: 'hasAny', value: ['vip'] },
+            { field: 'purchaseCount', op: 'gte', value: 3 },
+          ],
+        },
       ]),
       params,
     );
-    expect(sql).toBe('((c.kind = $2::text) AND ((c.tags && $3::text[]) OR (coalesce(s.purchase_count, 0) >= $4::int)))');
+    expect(sql).toBe(
+      '((c.kind = $2::text) AND ((c.tags && $3::text[]) OR (coalesce(s.purchase_count, 0) >= $4::int)))',
+    );
     expect(params).toEqual(['existing', 'organisation', ['vip'], 3]);
   });
 
@@ -61,7 +68,18 @@ describe(SegmentQueryBuilder.name, () => {
       '(s.last_purchase_at IS NULL OR s.last_purchase_at < now() - make_interval(days => $9::int)))',
       'coalesce(s.total_base - s.refunded_base, 0) >= $10::numeric))',
     ]);
-    expect(params).toEqual(['male', ['import'], ['a', 'b'], ['spam'], ['杭州市'], ['US'], '2026-01-01', '2026-01-31', 90, '1000']);
+    expect(params).toEqual([
+      'male',
+      ['import'],
+      ['a', 'b'],
+      ['spam'],
+      ['杭州市'],
+      ['US'],
+      '2026-01-01',
+      '2026-01-31',
+      90,
+      '1000',
+    ]);
   });
 
   it('passes custom field keys as parameters too', () => {
@@ -81,45 +99,56 @@ describe(SegmentQueryBuilder.name, () => {
 
   it('never lets a value into the SQL text, whatever it holds', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 200 }), fc.string({ minLength: 1, maxLength: 200 }), (text, tag) => {
-        const params: unknown[] = [];
-        const sql = sut.where(
-          parse([
-            { field: 'team', op: 'in', value: [text] },
-            { field: 'tags', op: 'hasAny', value: [tag] },
-            { field: 'customFields.memo', op: 'neq', value: text },
-            { field: 'province', op: 'eq', value: text },
-          ]),
-          params,
-        );
-        expect(sql).toBe(
-          sut.where(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 200 }),
+        fc.string({ minLength: 1, maxLength: 200 }),
+        (text, tag) => {
+          const params: unknown[] = [];
+          const sql = sut.where(
             parse([
-              { field: 'team', op: 'in', value: ['a'] },
-              { field: 'tags', op: 'hasAny', value: ['b'] },
-              { field: 'customFields.memo', op: 'neq', value: 'c' },
-              { field: 'province', op: 'eq', value: 'd' },
+              { field: 'team', op: 'in', value: [text] },
+              { field: 'tags', op: 'hasAny', value: [tag] },
+              { field: 'customFields.memo', op: 'neq', value: text },
+              { field: 'province', op: 'eq', value: text },
             ]),
-            [],
-          ),
-        );
-        expect(params.flat()).toContain(text);
-        // every placeholder is used, so PostgreSQL can type each parameter
-        expect(new Set(sql.match(/\$\d+/g)).size).toBe(params.length);
-      }),
+            params,
+          );
+          expect(sql).toBe(
+            sut.where(
+              parse([
+                { field: 'team', op: 'in', value: ['a'] },
+                { field: 'tags', op: 'hasAny', value: ['b'] },
+                { field: 'customFields.memo', op: 'neq', value: 'c' },
+                { field: 'province', op: 'eq', value: 'd' },
+              ]),
+              [],
+            ),
+          );
+          expect(params.flat()).toContain(text);
+          // every placeholder is used, so PostgreSQL can type each parameter
+          expect(new Set(sql.match(/\$\d+/g)).size).toBe(params.length);
+        },
+      ),
     );
   });
 
   it("keeps a classic injection in a value as data: '; DROP TABLE …", () => {
     const params: unknown[] = [];
-    const sql = sut.where(parse([{ field: 'ownerId', op: 'eq', value: "x'; DROP TABLE customer_profile.customers; --" }]), params);
+    const sql = sut.where(
+      parse([{ field: 'ownerId', op: 'eq', value: "x'; DROP TABLE customer_profile.customers; --" }]),
+      params,
+    );
     expect(sql).toBe('((c.owner_id = $1::text))');
     expect(params).toEqual(["x'; DROP TABLE customer_profile.customers; --"]);
   });
 
   it('refuses trees that did not come from the parser (unknown field or operator)', () => {
     const forged = (field: string, op: string): ParsedGroup =>
-      ({ kind: 'group', match: 'all', children: [{ kind: 'condition', field, type: 'text', op, value: 'x' }] }) as ParsedGroup;
+      ({
+        kind: 'group',
+        match: 'all',
+        children: [{ kind: 'condition', field, type: 'text', op, value: 'x' }],
+      }) as ParsedGroup;
     expect(() => sut.where(forged('c.name; DROP TABLE x', 'eq'), [])).toThrow(/not a segment field/);
     expect(() => sut.where(forged('team', 'hasAny'), [])).toThrow(/not allowed/);
   });

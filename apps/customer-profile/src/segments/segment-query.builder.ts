@@ -1,5 +1,12 @@
 import type { SegmentOperator } from '@rapport/contracts';
-import { OPERATORS_BY_TYPE, SEGMENT_FIELD_SPECS, type ParsedCondition, type ParsedGroup, type ParsedNode, type SegmentValueType } from './segment-fields';
+import {
+  OPERATORS_BY_TYPE,
+  SEGMENT_FIELD_SPECS,
+  type ParsedCondition,
+  type ParsedGroup,
+  type ParsedNode,
+  type SegmentValueType,
+} from './segment-fields';
 
 /**
  * SQL for each whitelisted field over `customer_profile.customers c` left-joined with
@@ -22,7 +29,11 @@ const COLUMN_SQL: Readonly<Record<string, string>> = {
   lastPurchaseAt: 's.last_purchase_at',
 };
 
-const ADDRESS_KEY_SQL: Readonly<Record<string, string>> = { country: `'country'`, province: `'province'`, city: `'city'` };
+const ADDRESS_KEY_SQL: Readonly<Record<string, string>> = {
+  country: `'country'`,
+  province: `'province'`,
+  city: `'city'`,
+};
 
 const CAST: Readonly<Record<SegmentValueType, string>> = {
   enum: 'text',
@@ -49,7 +60,8 @@ export class SegmentQueryBuilder {
       if (node.children.length === 0) return node.match === 'all' ? 'true' : 'false';
       return `(${node.children.map((c) => this.node(c, params)).join(node.match === 'all' ? ' AND ' : ' OR ')})`;
     }
-    if (!OPERATORS_BY_TYPE[node.type].includes(node.op)) throw new Error(`operator ${node.op} is not allowed for ${node.type}`);
+    if (!OPERATORS_BY_TYPE[node.type].includes(node.op))
+      throw new Error(`operator ${node.op} is not allowed for ${node.type}`);
     return `(${this.condition(node, params)})`;
   }
 

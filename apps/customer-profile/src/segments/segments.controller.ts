@@ -21,7 +21,6 @@ import { maySegmentBeChanged } from './segment-access';
 import type { SegmentRecord } from './segments.repository';
 import { SegmentsService } from './segments.service';
 
-
 /**
  * Internal API of segments, reached through the gateway only. Members, counts and exports are
  * always limited to the customers the caller may see, and masked as the customer list is.
@@ -36,7 +35,11 @@ export class SegmentsController {
   @Post()
   @HttpCode(201)
   @CallerScopes('customers:write')
-  async create(@Body() body: CreateSegmentRequest, @Caller() caller: CallerIdentity, @Res({ passthrough: true }) response: Response): Promise<SegmentView> {
+  async create(
+    @Body() body: CreateSegmentRequest,
+    @Caller() caller: CallerIdentity,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SegmentView> {
     return withEtag(response, toSegmentView(await this.segments.create(body, caller), caller));
   }
 
@@ -56,7 +59,11 @@ export class SegmentsController {
 
   @Get(':id')
   @CallerScopes('customers:read')
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: CallerIdentity, @Res({ passthrough: true }) response: Response): Promise<SegmentView> {
+  async get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Caller() caller: CallerIdentity,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SegmentView> {
     return withEtag(response, toSegmentView(await this.segments.get(id), caller));
   }
 
@@ -80,13 +87,20 @@ export class SegmentsController {
 
   @Get(':id/count')
   @CallerScopes('customers:read')
-  async count(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: CallerIdentity): Promise<CustomerCountView> {
+  async count(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Caller() caller: CallerIdentity,
+  ): Promise<CustomerCountView> {
     return { count: await this.segments.count(id, caller) };
   }
 
   @Get(':id/members')
   @CallerScopes('customers:read')
-  async members(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: SegmentMembersQuery, @Caller() caller: CallerIdentity): Promise<CustomerPage> {
+  async members(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: SegmentMembersQuery,
+    @Caller() caller: CallerIdentity,
+  ): Promise<CustomerPage> {
     const page = await this.segments.members(id, query, caller);
     return { items: page.items.map((c) => toCustomerView(c, caller)), nextCursor: page.nextCursor };
   }
@@ -94,7 +108,11 @@ export class SegmentsController {
   @Post(':id/members')
   @HttpCode(200)
   @CallerScopes('customers:write')
-  async addMembers(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SegmentMembersRequest, @Caller() caller: CallerIdentity): Promise<SegmentMembersAdded> {
+  async addMembers(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: SegmentMembersRequest,
+    @Caller() caller: CallerIdentity,
+  ): Promise<SegmentMembersAdded> {
     const outcome = await this.segments.changeMembers(id, body.customerIds, 'add', caller);
     return { added: outcome.changed, alreadyMembers: outcome.unchanged, notFound: outcome.notFound };
   }
@@ -115,7 +133,11 @@ export class SegmentsController {
   /** Streamed CSV with the customers export's columns; phone and email masked without pii:read. */
   @Get(':id/export')
   @CallerScopes('customers:read')
-  async exportCsv(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: CallerIdentity, @Res() response: Response): Promise<void> {
+  async exportCsv(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Caller() caller: CallerIdentity,
+    @Res() response: Response,
+  ): Promise<void> {
     const nextPage = await this.segments.exportRows(id, caller);
     await this.csv.write(response, `segment-${id}.csv`, caller.scopes.includes('pii:read'), nextPage);
   }

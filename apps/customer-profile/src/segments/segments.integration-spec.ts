@@ -19,7 +19,11 @@ class StatementCounter implements Logger {
   log(): void {}
 }
 
-const custom = (key: string, type: CustomFieldDefinition['type'], allowedValues: string[] = []): CustomFieldDefinition => ({
+const custom = (
+  key: string,
+  type: CustomFieldDefinition['type'],
+  allowedValues: string[] = [],
+): CustomFieldDefinition => ({
   key,
   type,
   allowedValues,
@@ -48,7 +52,13 @@ const SAMPLE: Record<SegmentValueType, [unknown, unknown]> = {
 describe('SegmentsRepository against PostgreSQL', () => {
   const counter = new StatementCounter();
   const tag = uniqueTag('segi');
-  const definitions = [custom('segi_level', 'enum', ['gold', 'silver']), custom('segi_score', 'number'), custom('segi_since', 'date'), custom('segi_vip', 'boolean'), custom('segi_memo', 'string')];
+  const definitions = [
+    custom('segi_level', 'enum', ['gold', 'silver']),
+    custom('segi_score', 'number'),
+    custom('segi_since', 'date'),
+    custom('segi_vip', 'boolean'),
+    custom('segi_memo', 'string'),
+  ];
   const parser = new SegmentDefinitionParser(definitions);
   let dataSource: DataSource;
   let sut: SegmentsRepository;
@@ -62,7 +72,12 @@ describe('SegmentsRepository against PostgreSQL', () => {
   const count = (conditions: unknown[]) => sut.count({ kind: 'dynamic', root: parse(conditions) }, { kind: 'all' });
 
   beforeAll(async () => {
-    dataSource = new DataSource({ type: 'postgres', url: stackInfo().databaseUrl, logger: counter, logging: ['query'] });
+    dataSource = new DataSource({
+      type: 'postgres',
+      url: stackInfo().databaseUrl,
+      logger: counter,
+      logging: ['query'],
+    });
     await dataSource.initialize();
     sut = new SegmentsRepository(dataSource, new CustomersRepository(dataSource));
     for (let i = 0; i < 55; i++) {
@@ -95,12 +110,19 @@ describe('SegmentsRepository against PostgreSQL', () => {
     const spec = field.startsWith('customFields.') ? undefined : SEGMENT_FIELD_SPECS[field];
     const definition = definitions.find((d) => `customFields.${d.key}` === field);
     const type: SegmentValueType =
-      spec?.type ?? ({ enum: 'enum', number: 'number', date: 'date', boolean: 'boolean', string: 'text' } as const)[definition!.type];
+      spec?.type ??
+      ({ enum: 'enum', number: 'number', date: 'date', boolean: 'boolean', string: 'text' } as const)[definition!.type];
     const allowed = spec?.allowed ?? definition?.allowedValues;
     const [low, high] = type === 'enum' ? [allowed![0], allowed![allowed!.length - 1]] : SAMPLE[type];
     for (const op of OPERATORS_BY_TYPE[type]) {
       const value =
-        op === 'in' || op === 'notIn' || op.startsWith('has') ? [low, high] : op === 'between' ? [low, high] : op.endsWith('Days') ? 30 : low;
+        op === 'in' || op === 'notIn' || op.startsWith('has')
+          ? [low, high]
+          : op === 'between'
+            ? [low, high]
+            : op.endsWith('Days')
+              ? 30
+              : low;
       await expect(count([{ field, op, value }])).resolves.toEqual(expect.any(Number));
     }
   });
@@ -109,7 +131,9 @@ describe('SegmentsRepository against PostgreSQL', () => {
     expect(await count([{ field: 'gender', op: 'neq', value: 'female' }])).toBe(1);
     expect(await count([{ field: 'gender', op: 'notIn', value: ['female', 'male'] }])).toBe(1);
     expect(await count([{ field: 'createdAt', op: 'between', value: ['2026-01-31', '2026-01-31'] }])).toBe(1);
-    expect(await count([{ field: 'customFields.segi_since', op: 'between', value: ['2026-01-01', '2026-12-31'] }])).toBe(1);
+    expect(
+      await count([{ field: 'customFields.segi_since', op: 'between', value: ['2026-01-01', '2026-12-31'] }]),
+    ).toBe(1);
     expect(await count([{ field: 'customFields.segi_score', op: 'in', value: [7, 8] }])).toBe(1);
     expect(await count([{ field: 'customFields.segi_score', op: 'notIn', value: [7] }])).toBe(54);
   });

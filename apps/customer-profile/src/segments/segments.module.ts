@@ -7,7 +7,11 @@ import { SegmentsController } from './segments.controller';
 import { SegmentsRepository } from './segments.repository';
 import { SegmentsService } from './segments.service';
 
-@Module({ imports: [CustomersModule, CustomFieldsModule, ExportsModule], controllers: [SegmentsController], providers: [SegmentsService, SegmentsRepository] })
+@Module({
+  imports: [CustomersModule, CustomFieldsModule, ExportsModule],
+  controllers: [SegmentsController],
+  providers: [SegmentsService, SegmentsRepository],
+})
 export class SegmentsModule implements OnModuleInit {
   constructor(
     private readonly registry: CustomerDataRegistry,
@@ -19,7 +23,10 @@ export class SegmentsModule implements OnModuleInit {
     this.registry.register({
       name: 'segmentMemberships',
       export: async (manager, customerId) =>
-        (await this.segments.listsOf(manager, customerId)).map((m) => ({ ...m, addedAt: new Date(m.addedAt).toISOString() })),
+        (await this.segments.listsOf(manager, customerId)).map((m) => ({
+          ...m,
+          addedAt: new Date(m.addedAt).toISOString(),
+        })),
       erase: (manager, customerId) => this.segments.dropMemberships(manager, customerId),
       merge: (manager, mergedId, survivorId) => this.segments.moveMemberships(manager, mergedId, survivorId),
     });

@@ -83,7 +83,11 @@ export class SegmentsRepository {
     return toSegment(rows[0]!);
   }
 
-  async find(id: string, manager: EntityManager = this.dataSource.manager, forUpdate = false): Promise<SegmentRecord | null> {
+  async find(
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+    forUpdate = false,
+  ): Promise<SegmentRecord | null> {
     const rows: SegmentRow[] = await manager.query(
       `SELECT ${SEGMENT_COLUMNS} FROM customer_profile.segments WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
       [id],
@@ -92,7 +96,9 @@ export class SegmentsRepository {
   }
 
   async list(): Promise<SegmentRecord[]> {
-    const rows: SegmentRow[] = await this.dataSource.query(`SELECT ${SEGMENT_COLUMNS} FROM customer_profile.segments ORDER BY name, id LIMIT 1000`);
+    const rows: SegmentRow[] = await this.dataSource.query(
+      `SELECT ${SEGMENT_COLUMNS} FROM customer_profile.segments ORDER BY name, id LIMIT 1000`,
+    );
     return rows.map(toSegment);
   }
 
@@ -105,7 +111,13 @@ export class SegmentsRepository {
     const rows: unknown[] = await manager.query(
       `UPDATE customer_profile.segments SET name = $3, description = $4, definition = $5, version = version + 1, updated_at = now()
         WHERE id = $1 AND version = $2 RETURNING id`,
-      [id, expectedVersion, fields.name, fields.description, fields.definition === null ? null : JSON.stringify(fields.definition)],
+      [
+        id,
+        expectedVersion,
+        fields.name,
+        fields.description,
+        fields.definition === null ? null : JSON.stringify(fields.definition),
+      ],
     );
     return rows.length > 0;
   }
@@ -116,12 +128,20 @@ export class SegmentsRepository {
 
   async count(source: MemberSource, visibility: CustomerVisibility): Promise<number> {
     const params: unknown[] = [];
-    const rows: { n: number }[] = await this.dataSource.query(`SELECT count(*)::int AS n ${this.membersFrom(source, visibility, params)}`, params);
+    const rows: { n: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS n ${this.membersFrom(source, visibility, params)}`,
+      params,
+    );
     return rows[0]!.n;
   }
 
   /** One keyset page by id: the customers (one statement) and their identifiers and contacts (two more). */
-  async members(source: MemberSource, visibility: CustomerVisibility, afterId: string | null, limit: number): Promise<CustomerRecord[]> {
+  async members(
+    source: MemberSource,
+    visibility: CustomerVisibility,
+    afterId: string | null,
+    limit: number,
+  ): Promise<CustomerRecord[]> {
     const params: unknown[] = [];
     const from = this.membersFrom(source, visibility, params);
     params.push(afterId, limit);
@@ -134,7 +154,12 @@ export class SegmentsRepository {
   }
 
   /** One keyset page of the CSV export columns (the same as the customers export). */
-  async exportPage(source: MemberSource, visibility: CustomerVisibility, afterId: string | null, limit: number): Promise<ExportRow[]> {
+  async exportPage(
+    source: MemberSource,
+    visibility: CustomerVisibility,
+    afterId: string | null,
+    limit: number,
+  ): Promise<ExportRow[]> {
     const params: unknown[] = [];
     const from = this.membersFrom(source, visibility, params);
     params.push(afterId, limit);
@@ -194,7 +219,10 @@ export class SegmentsRepository {
   }
 
   /** Subject access: the static lists a customer is on. */
-  async listsOf(manager: EntityManager, customerId: string): Promise<{ segmentId: string; name: string; addedAt: string }[]> {
+  async listsOf(
+    manager: EntityManager,
+    customerId: string,
+  ): Promise<{ segmentId: string; name: string; addedAt: string }[]> {
     return manager.query(
       `SELECT s.id AS "segmentId", s.name, m.added_at AS "addedAt" FROM customer_profile.segment_members m
          JOIN customer_profile.segments s ON s.id = m.segment_id WHERE m.customer_id = $1 ORDER BY m.added_at`,

@@ -14,7 +14,8 @@ import type { ParsedGroup } from './segment-fields';
 import {
   BadSegmentCursorException,
   InvalidSegmentException,
-  NotAStaticListException, StaticListDefinitionException,
+  NotAStaticListException,
+  StaticListDefinitionException,
   SegmentNotFoundException,
   SegmentNotWritableException,
   StaleSegmentException,
@@ -41,10 +42,15 @@ export class SegmentsService {
   async create(input: CreateSegmentRequest, caller: CallerIdentity): Promise<SegmentRecord> {
     const kind = input.kind ?? 'dynamic';
     if (kind === 'dynamic') {
-      if (input.definition === undefined) throw new InvalidSegmentException([{ field: 'definition', message: 'definition is required for a dynamic segment' }]);
+      if (input.definition === undefined)
+        throw new InvalidSegmentException([
+          { field: 'definition', message: 'definition is required for a dynamic segment' },
+        ]);
       await this.parse(input.definition);
     } else if (input.definition !== undefined) {
-      throw new InvalidSegmentException([{ field: 'definition', message: 'definition is not allowed on a static list (its members are added by hand)' }]);
+      throw new InvalidSegmentException([
+        { field: 'definition', message: 'definition is not allowed on a static list (its members are added by hand)' },
+      ]);
     }
     return this.segments.insert({
       id: randomUUID(),
@@ -74,7 +80,8 @@ export class SegmentsService {
       const current = await this.segments.find(id, manager, true);
       if (!current) throw new SegmentNotFoundException(id);
       if (!maySegmentBeChanged(current, caller)) throw new SegmentNotWritableException(id);
-      if (expected !== undefined && expected !== current.version) throw new StaleSegmentException(id, expected, current.version);
+      if (expected !== undefined && expected !== current.version)
+        throw new StaleSegmentException(id, expected, current.version);
       if (changes.definition !== undefined) {
         if (current.kind === 'static') throw new StaticListDefinitionException(id);
         await this.parse(changes.definition);
@@ -84,9 +91,13 @@ export class SegmentsService {
         description: changes.description !== undefined ? changes.description : current.description,
         definition: changes.definition ?? current.definition,
       };
-      const same = next.name === current.name && next.description === current.description && JSON.stringify(next.definition) === JSON.stringify(current.definition);
+      const same =
+        next.name === current.name &&
+        next.description === current.description &&
+        JSON.stringify(next.definition) === JSON.stringify(current.definition);
       if (same) return;
-      if (!(await this.segments.update(manager, id, current.version, next))) throw new StaleSegmentException(id, current.version, current.version + 1);
+      if (!(await this.segments.update(manager, id, current.version, next)))
+        throw new StaleSegmentException(id, current.version, current.version + 1);
     });
     return this.get(id);
   }
@@ -104,26 +115,50 @@ export class SegmentsService {
     return this.segments.count(await this.sourceOf(await this.get(id)), customerVisibility(caller));
   }
 
-  async members(id: string, query: { limit?: number; cursor?: string }, caller: CallerIdentity): Promise<{ items: CustomerRecord[]; nextCursor: string | null }> {
-    return this.page(await this.sourceOf(await this.get(id)), customerVisibility(caller), query.limit ?? 50, query.cursor);
+  async members(
+    id: string,
+    query: { limit?: number; cursor?: string },
+    caller: CallerIdentity,
+  ): Promise<{ items: CustomerRecord[]; nextCursor: string | null }> {
+    return this.page(
+      await this.sourceOf(await this.get(id)),
+      customerVisibility(caller),
+      query.limit ?? 50,
+      query.cursor,
+    );
   }
 
-  async preview(definition: SegmentDefinition, limit: number, caller: CallerIdentity): Promise<{ count: number; items: CustomerRecord[] }> {
+  async preview(
+    definition: SegmentDefinition,
+    limit: number,
+    caller: CallerIdentity,
+  ): Promise<{ count: number; items: CustomerRecord[] }> {
     const source: MemberSource = { kind: 'dynamic', root: await this.parse(definition) };
     const visibility = customerVisibility(caller);
-    const [count, page] = [await this.segments.count(source, visibility), await this.page(source, visibility, limit, undefined)];
+    const [count, page] = [
+      await this.segments.count(source, visibility),
+      await this.page(source, visibility, limit, undefined),
+    ];
     return { count, items: page.items };
   }
 
   /** The export's row source: keyset pages of the members, so memory stays flat at any size. */
-  async exportRows(id: string, caller: CallerIdentity): Promise<(afterId: string | null, limit: number) => Promise<ExportRow[]>> {
+  async exportRows(
+    id: string,
+    caller: CallerIdentity,
+  ): Promise<(afterId: string | null, limit: number) => Promise<ExportRow[]>> {
     const source = await this.sourceOf(await this.get(id));
     const visibility = customerVisibility(caller);
     return (afterId, limit) => this.segments.exportPage(source, visibility, afterId, limit);
   }
 
   /** Idempotent: adding a member twice or removing a non-member changes nothing and is reported as such. */
-  async changeMembers(id: string, ids: readonly string[], change: 'add' | 'remove', caller: CallerIdentity): Promise<MembershipOutcome> {
+  async changeMembers(
+    id: string,
+    ids: readonly string[],
+    change: 'add' | 'remove',
+    caller: CallerIdentity,
+  ): Promise<MembershipOutcome> {
     return this.dataSource.transaction(async (manager) => {
       const segment = await this.segments.find(id, manager, true);
       if (!segment) throw new SegmentNotFoundException(id);
@@ -135,13 +170,19 @@ export class SegmentsService {
           ? await this.segments.addMembers(manager, id, ids, visibility, caller.sub)
           : await this.segments.removeMembers(manager, id, ids, visibility);
       const outcome: MembershipOutcome = { changed: [], unchanged: [], notFound: [] };
-      for (const row of rows) (row.found ? (row.changed ? outcome.changed : outcome.unchanged) : outcome.notFound).push(row.id);
+      for (const row of rows)
+        (row.found ? (row.changed ? outcome.changed : outcome.unchanged) : outcome.notFound).push(row.id);
       if (outcome.changed.length > 0) await this.segments.touch(manager, id);
       return outcome;
     });
   }
 
-  private async page(source: MemberSource, visibility: CustomerVisibility, limit: number, cursor: string | undefined): Promise<{ items: CustomerRecord[]; nextCursor: string | null }> {
+  private async page(
+    source: MemberSource,
+    visibility: CustomerVisibility,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<{ items: CustomerRecord[]; nextCursor: string | null }> {
     let after: string | null = null;
     if (cursor !== undefined) {
       const decoded = decodeCursor(cursor, CURSOR_SORT);
@@ -151,7 +192,10 @@ export class SegmentsService {
     const items = await this.segments.members(source, visibility, after, limit + 1);
     const page = items.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page, nextCursor: items.length > limit && last ? encodeCursor(CURSOR_SORT, last.id, last.id) : null };
+    return {
+      items: page,
+      nextCursor: items.length > limit && last ? encodeCursor(CURSOR_SORT, last.id, last.id) : null,
+    };
   }
 
   /**

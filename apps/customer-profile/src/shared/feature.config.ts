@@ -4,10 +4,7 @@ import { z } from 'zod';
 
 /** Settings of purchases, the public pool and lifecycle, read and validated once at boot. */
 export const featureConfigSchema = z.object({
-  BASE_CURRENCY: z
-    .string()
-    .regex(CURRENCY_CODE, 'expected an ISO 4217 currency code such as CNY')
-    .default('CNY'),
+  BASE_CURRENCY: z.string().regex(CURRENCY_CODE, 'expected an ISO 4217 currency code such as CNY').default('CNY'),
   POOL_HOLDING_CAP: env.int(50, 1),
   POOL_RECYCLE_DAYS: env.int(30, 1),
   LIFECYCLE_CHURN_DAYS: env.int(180, 1),

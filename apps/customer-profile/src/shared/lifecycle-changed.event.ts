@@ -10,6 +10,12 @@ export function lifecycleChangedEvent(
   return {
     definition: LifecycleChangedV1,
     subject: customerId,
-    data: { customerId, from: move.from, to: move.to, reason: move.reason, changedAt: new Date(changedAt).toISOString() },
+    data: {
+      customerId,
+      from: move.from,
+      to: move.to,
+      reason: move.reason,
+      changedAt: new Date(changedAt).toISOString(),
+    },
   };
 }

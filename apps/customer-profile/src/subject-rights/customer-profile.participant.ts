@@ -24,7 +24,10 @@ export class CustomerProfileParticipant implements SubjectRightsParticipant {
     return {
       profile: toCustomerView(customer, caller),
       ...sections,
-      purchases: keysetPages<Awaited<ReturnType<SubjectRightsRepository['purchasePage']>>[number]>((after, limit) => this.repository.purchasePage(id, after, limit), 500),
+      purchases: keysetPages<Awaited<ReturnType<SubjectRightsRepository['purchasePage']>>[number]>(
+        (after, limit) => this.repository.purchasePage(id, after, limit),
+        500,
+      ),
       ownershipHistory: await this.repository.ownershipHistory(id),
       lifecycleHistory: await this.repository.lifecycleHistory(id),
     };

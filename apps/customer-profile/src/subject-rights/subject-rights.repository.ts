@@ -16,8 +16,24 @@ interface PurchasePageRow {
   refunded_base: string;
   occurred_at: Date;
   recorded_at: Date;
-  lines: Array<{ line_no: number; sku: string; name: string | null; category: string | null; quantity: string; unit_price: string; line_total: string; refunded_quantity: string }>;
-  refunds: Array<{ id: string; customer_id: string; amount: string; amount_base: string; reason: string; created_at: string }>;
+  lines: Array<{
+    line_no: number;
+    sku: string;
+    name: string | null;
+    category: string | null;
+    quantity: string;
+    unit_price: string;
+    line_total: string;
+    refunded_quantity: string;
+  }>;
+  refunds: Array<{
+    id: string;
+    customer_id: string;
+    amount: string;
+    amount_base: string;
+    reason: string;
+    created_at: string;
+  }>;
 }
 
 const money = (value: string): string => Money.parse(value).toString();
@@ -83,12 +99,19 @@ export class SubjectRightsRepository {
   }
 
   async ownershipHistory(customerId: string): Promise<OwnershipChangeView[]> {
-    const rows: Array<{ change: string; owner_id: string | null; team: string | null; previous_owner_id: string | null; reason: string | null; changed_by: string | null; changed_at: Date }> =
-      await this.dataSource.query(
-        `SELECT change, owner_id, team, previous_owner_id, reason, changed_by, changed_at
+    const rows: Array<{
+      change: string;
+      owner_id: string | null;
+      team: string | null;
+      previous_owner_id: string | null;
+      reason: string | null;
+      changed_by: string | null;
+      changed_at: Date;
+    }> = await this.dataSource.query(
+      `SELECT change, owner_id, team, previous_owner_id, reason, changed_by, changed_at
            FROM customer_profile.ownership_history WHERE customer_id = $1 ORDER BY id`,
-        [customerId],
-      );
+      [customerId],
+    );
     return rows.map((r) => ({
       change: r.change,
       ownerId: r.owner_id,
@@ -101,11 +124,25 @@ export class SubjectRightsRepository {
   }
 
   async lifecycleHistory(customerId: string): Promise<LifecycleChangeView[]> {
-    const rows: Array<{ from_stage: string | null; to_stage: string; reason: string; automatic: boolean; changed_by: string | null; changed_at: Date }> = await this.dataSource.query(
+    const rows: Array<{
+      from_stage: string | null;
+      to_stage: string;
+      reason: string;
+      automatic: boolean;
+      changed_by: string | null;
+      changed_at: Date;
+    }> = await this.dataSource.query(
       `SELECT from_stage, to_stage, reason, automatic, changed_by, changed_at
          FROM customer_profile.lifecycle_history WHERE customer_id = $1 ORDER BY id`,
       [customerId],
     );
-    return rows.map((r) => ({ from: r.from_stage, to: r.to_stage, reason: r.reason, automatic: r.automatic, changedBy: r.changed_by, changedAt: iso(r.changed_at) }));
+    return rows.map((r) => ({
+      from: r.from_stage,
+      to: r.to_stage,
+      reason: r.reason,
+      automatic: r.automatic,
+      changedBy: r.changed_by,
+      changedAt: iso(r.changed_at),
+    }));
   }
 }

@@ -16,6 +16,10 @@ export class AnalyticsController {
   @ApiOkResponse({ type: CustomerCountView, description: 'How many customers analytics has learned of' })
   @ApiProblems(401, 403, 429, 502, 504)
   async customerCount(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'analytics', method: 'GET', path: '/internal/v1/customers/count' });
+    await this.proxy.forward(request, response, {
+      upstream: 'analytics',
+      method: 'GET',
+      path: '/internal/v1/customers/count',
+    });
   }
 }

@@ -13,7 +13,11 @@ import { RateLimitGuard } from './rate-limit.guard';
       provide: OIDC_VERIFIER,
       inject: [GATEWAY_CONFIG],
       useFactory: (config: GatewayConfig) =>
-        new OidcVerifier({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, algorithms: config.OIDC_ALGORITHMS }),
+        new OidcVerifier({
+          issuer: config.OIDC_ISSUER,
+          audience: config.OIDC_AUDIENCE,
+          algorithms: config.OIDC_ALGORITHMS,
+        }),
     },
     { provide: APP_GUARD, useClass: BearerAuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -34,17 +34,30 @@ export class BearerAuthGuard implements CanActivate {
       request.identity = await this.verifier.verify(match[1]!);
     } catch (error) {
       if (!(error instanceof InvalidTokenError)) throw error;
-      throw new ProblemException('unauthorized', `The bearer token is not valid: ${error.message}`, {}, {
-        'WWW-Authenticate': `${REALM}, error="invalid_token", error_description="${error.message}"`,
-      });
+      throw new ProblemException(
+        'unauthorized',
+        `The bearer token is not valid: ${error.message}`,
+        {},
+        {
+          'WWW-Authenticate': `${REALM}, error="invalid_token", error_description="${error.message}"`,
+        },
+      );
     }
-    const required = this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]);
+    const required = this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (!required) throw new ProblemException('forbidden', 'This route has no authorization policy');
     const missing = required.filter((scope) => !request.identity!.scopes.includes(scope));
     if (missing.length > 0) {
-      throw new ProblemException('forbidden', `Missing scope: ${missing.join(' ')}`, { missingScopes: missing }, {
-        'WWW-Authenticate': `${REALM}, error="insufficient_scope", scope="${required.join(' ')}"`,
-      });
+      throw new ProblemException(
+        'forbidden',
+        `Missing scope: ${missing.join(' ')}`,
+        { missingScopes: missing },
+        {
+          'WWW-Authenticate': `${REALM}, error="insufficient_scope", scope="${required.join(' ')}"`,
+        },
+      );
     }
     return true;
   }

@@ -18,7 +18,10 @@ export class RateLimitGuard implements CanActivate {
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
     this.buckets = new TokenBuckets(config.RATE_LIMIT_PER_SECOND, config.RATE_LIMIT_BURST);
     this.overrides = new Map(
-      Object.entries(config.RATE_LIMIT_OVERRIDES).map(([key, { perSecond, burst }]) => [key, new TokenBuckets(perSecond, burst)]),
+      Object.entries(config.RATE_LIMIT_OVERRIDES).map(([key, { perSecond, burst }]) => [
+        key,
+        new TokenBuckets(perSecond, burst),
+      ]),
     );
   }
 
@@ -37,9 +40,14 @@ export class RateLimitGuard implements CanActivate {
     response.setHeader('RateLimit-Remaining', String(result.remaining));
     response.setHeader('RateLimit-Reset', String(result.resetSeconds));
     if (!result.allowed) {
-      throw new ProblemException('rateLimited', `Rate limit exceeded; retry in ${result.retryAfterSeconds} s`, {}, {
-        'Retry-After': String(result.retryAfterSeconds),
-      });
+      throw new ProblemException(
+        'rateLimited',
+        `Rate limit exceeded; retry in ${result.retryAfterSeconds} s`,
+        {},
+        {
+          'Retry-After': String(result.retryAfterSeconds),
+        },
+      );
     }
     return true;
   }

@@ -20,7 +20,8 @@ class Customer360View {
   @ApiProperty({ nullable: true, type: Object }) interactions!: unknown;
   @ApiProperty({ nullable: true, type: Object }) tickets!: unknown;
   @ApiProperty({ nullable: true, type: Object }) analytics!: unknown;
-  @ApiProperty({ type: [MissingPartView], description: 'Parts left out of a partial answer, and why' }) missing!: MissingPartView[];
+  @ApiProperty({ type: [MissingPartView], description: 'Parts left out of a partial answer, and why' })
+  missing!: MissingPartView[];
 }
 
 @ApiTags('customers')
@@ -33,7 +34,10 @@ export class Customer360Controller {
 
   @Get(':id/360')
   @RequireScopes('customers:read')
-  @ApiOkResponse({ type: Customer360View, description: 'Composed in parallel; a slow or failed source gives a partial answer' })
+  @ApiOkResponse({
+    type: Customer360View,
+    description: 'Composed in parallel; a slow or failed source gives a partial answer',
+  })
   @ApiProblems(400, 401, 403, 404, 429, 502, 504)
   async get(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request): Promise<Customer360> {
     const identity = request.identity!;

@@ -29,8 +29,18 @@ interface PartSource {
 
 const PARTS: PartSource[] = [
   { part: 'loyalty', upstream: 'loyalty', path: (id) => `/internal/v1/members/${id}`, scope: 'loyalty:read' },
-  { part: 'interactions', upstream: 'interaction', path: (id) => `/internal/v1/customer-refs/${id}`, scope: 'customers:read' },
-  { part: 'tickets', upstream: 'service-desk', path: (id) => `/internal/v1/customer-refs/${id}`, scope: 'tickets:read' },
+  {
+    part: 'interactions',
+    upstream: 'interaction',
+    path: (id) => `/internal/v1/customer-refs/${id}`,
+    scope: 'customers:read',
+  },
+  {
+    part: 'tickets',
+    upstream: 'service-desk',
+    path: (id) => `/internal/v1/customer-refs/${id}`,
+    scope: 'tickets:read',
+  },
   { part: 'analytics', upstream: 'analytics', path: (id) => `/internal/v1/customers/${id}`, scope: 'analytics:read' },
 ];
 
@@ -48,7 +58,8 @@ export class Customer360Service {
 
   async compose(customerId: string, identity: CallerIdentity, requestId?: string): Promise<Customer360> {
     const timeoutMs = this.config.COMPOSITION_TIMEOUT_MS;
-    const ask = (upstream: Upstream, path: string) => this.upstream.call(upstream, 'GET', path, { identity, requestId, timeoutMs });
+    const ask = (upstream: Upstream, path: string) =>
+      this.upstream.call(upstream, 'GET', path, { identity, requestId, timeoutMs });
     const profileCall = ask('customer-profile', `/internal/v1/customers/${customerId}`);
     const partCalls = PARTS.map(async (source): Promise<{ source: PartSource; value?: unknown; reason?: string }> => {
       if (!identity.scopes.includes(source.scope)) return { source, reason: `requires the ${source.scope} scope` };
@@ -71,7 +82,9 @@ export class Customer360Service {
     const profileAnswer = profile as Awaited<typeof profileCall>;
     if (profileAnswer.status === 404) throw new ProblemException('notFound', `Customer ${customerId} was not found`);
     if (profileAnswer.status !== 200) {
-      throw new ProblemException('upstreamUnavailable', `customer-profile answered ${profileAnswer.status}`, { upstream: 'customer-profile' });
+      throw new ProblemException('upstreamUnavailable', `customer-profile answered ${profileAnswer.status}`, {
+        upstream: 'customer-profile',
+      });
     }
 
     const view: Customer360 = {

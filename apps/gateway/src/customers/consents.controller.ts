@@ -16,7 +16,10 @@ export class ConsentsController {
   @HttpCode(201)
   @RequireScopes('customers:write')
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
-  @ApiCreatedResponse({ type: ConsentView, description: 'The grant or withdrawal was recorded; consent.changed published when the state changed' })
+  @ApiCreatedResponse({
+    type: ConsentView,
+    description: 'The grant or withdrawal was recorded; consent.changed published when the state changed',
+  })
   @ApiProblems(400, 401, 403, 404, 422, 429, 502, 504)
   async record(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -35,9 +38,20 @@ export class ConsentsController {
 
   @Get()
   @RequireScopes('customers:read')
-  @ApiOkResponse({ type: ConsentOverview, description: 'Current consent per channel and purpose, and the full history' })
+  @ApiOkResponse({
+    type: ConsentOverview,
+    description: 'Current consent per channel and purpose, and the full history',
+  })
   @ApiProblems(400, 401, 403, 404, 429, 502, 504)
-  async overview(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'customer-profile', method: 'GET', path: `/internal/v1/customers/${id}/consents` });
+  async overview(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'customer-profile',
+      method: 'GET',
+      path: `/internal/v1/customers/${id}/consents`,
+    });
   }
 }

@@ -16,8 +16,17 @@ export class CustomFieldsController {
   @RequireScopes('admin')
   @ApiCreatedResponse({ type: CustomFieldDefinitionView, description: 'Customers may now carry the field' })
   @ApiProblems(400, 401, 403, 409, 422, 429, 502, 504)
-  async define(@Body() body: CustomFieldDefinitionRequest, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'customer-profile', method: 'POST', path: '/internal/v1/custom-fields', body });
+  async define(
+    @Body() body: CustomFieldDefinitionRequest,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'customer-profile',
+      method: 'POST',
+      path: '/internal/v1/custom-fields',
+      body,
+    });
   }
 
   @Get()
@@ -25,6 +34,10 @@ export class CustomFieldsController {
   @ApiOkResponse({ type: CustomFieldDefinitionList })
   @ApiProblems(401, 403, 429, 502, 504)
   async list(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'customer-profile', method: 'GET', path: '/internal/v1/custom-fields' });
+    await this.proxy.forward(request, response, {
+      upstream: 'customer-profile',
+      method: 'GET',
+      path: '/internal/v1/custom-fields',
+    });
   }
 }

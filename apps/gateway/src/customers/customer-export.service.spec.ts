@@ -28,7 +28,15 @@ const profileSection = (id = ID): UpstreamResponse => ({
   },
 });
 
-const loyaltyData = { loyaltyAccount: { balance: 10 }, pointsLedger: [{ kind: 'earn' }], pointLots: [], purchasePoints: [], redemptions: [], coupons: [], referrals: [] };
+const loyaltyData = {
+  loyaltyAccount: { balance: 10 },
+  pointsLedger: [{ kind: 'earn' }],
+  pointLots: [],
+  purchasePoints: [],
+  redemptions: [],
+  coupons: [],
+  referrals: [],
+};
 const loyaltySection = (data: Record<string, unknown> = loyaltyData): UpstreamResponse => ({
   status: 200,
   contentType: 'application/json',
@@ -38,9 +46,19 @@ const loyaltySection = (data: Record<string, unknown> = loyaltyData): UpstreamRe
 /** A participant the test does not look at answers its declared sections, empty. */
 const emptySection = (service: string): UpstreamResponse => {
   const registration = SUBJECT_RIGHTS_PARTICIPANTS.find((p) => p.service === service)!;
-  return { status: 200, contentType: 'application/json', body: { service, readAt: '2026-12-04T15:00:02.000Z', data: Object.fromEntries(registration.sections.map((s) => [s, []])) } };
+  return {
+    status: 200,
+    contentType: 'application/json',
+    body: {
+      service,
+      readAt: '2026-12-04T15:00:02.000Z',
+      data: Object.fromEntries(registration.sections.map((s) => [s, []])),
+    },
+  };
 };
-const OTHERS = SUBJECT_RIGHTS_PARTICIPANTS.map((p) => p.service).filter((s) => s !== 'customer-profile' && s !== 'loyalty');
+const OTHERS = SUBJECT_RIGHTS_PARTICIPANTS.map((p) => p.service).filter(
+  (s) => s !== 'customer-profile' && s !== 'loyalty',
+);
 
 describe(CustomerExportService.name, () => {
   function setUp(answers: Record<string, () => Promise<UpstreamResponse>>) {
@@ -52,12 +70,19 @@ describe(CustomerExportService.name, () => {
       }),
     } as unknown as UpstreamClient;
     const audit = { record: jest.fn(async () => undefined) };
-    const sut = new CustomerExportService(upstream, audit as unknown as AuditService, { UPSTREAM_TIMEOUT_MS: 5_000 } as GatewayConfig);
+    const sut = new CustomerExportService(
+      upstream,
+      audit as unknown as AuditService,
+      { UPSTREAM_TIMEOUT_MS: 5_000 } as GatewayConfig,
+    );
     return { sut, calls, audit };
   }
 
   it('composes every participant’s sections into one document, stamped per service, and audits it once', async () => {
-    const { sut, calls, audit } = setUp({ 'customer-profile': async () => profileSection(SURVIVOR), loyalty: async () => loyaltySection() });
+    const { sut, calls, audit } = setUp({
+      'customer-profile': async () => profileSection(SURVIVOR),
+      loyalty: async () => loyaltySection(),
+    });
 
     const document = await sut.compose(ID, caller, 'req-1');
 
@@ -65,25 +90,50 @@ describe(CustomerExportService.name, () => {
     expect(document).toMatchObject({
       customerId: SURVIVOR,
       customer: { id: SURVIVOR },
-      sections: { profile: { id: SURVIVOR }, purchases: [{ id: 'p1' }], loyaltyAccount: { balance: 10 }, pointsLedger: [{ kind: 'earn' }] },
+      sections: {
+        profile: { id: SURVIVOR },
+        purchases: [{ id: 'p1' }],
+        loyaltyAccount: { balance: 10 },
+        pointsLedger: [{ kind: 'earn' }],
+      },
       sources: [
-        { service: 'customer-profile', readAt: '2026-12-04T15:00:00.000Z', sections: expect.arrayContaining(['profile', 'purchases']) },
-        { service: 'loyalty', readAt: '2026-12-04T15:00:01.000Z', sections: expect.arrayContaining(['loyaltyAccount', 'pointsLedger']) },
+        {
+          service: 'customer-profile',
+          readAt: '2026-12-04T15:00:00.000Z',
+          sections: expect.arrayContaining(['profile', 'purchases']),
+        },
+        {
+          service: 'loyalty',
+          readAt: '2026-12-04T15:00:01.000Z',
+          sections: expect.arrayContaining(['loyaltyAccount', 'pointsLedger']),
+        },
         ...OTHERS.map((service) => ({ service, readAt: '2026-12-04T15:00:02.000Z', sections: expect.any(Array) })),
       ],
     });
     // a merged id: the other services are asked for the survivor
     expect(calls).toEqual([
       { upstream: 'customer-profile', path: `/internal/v1/subject-rights/customers/${ID}/export` },
-      ...['loyalty', ...OTHERS].map((upstream) => ({ upstream, path: `/internal/v1/subject-rights/customers/${SURVIVOR}/export` })),
+      ...['loyalty', ...OTHERS].map((upstream) => ({
+        upstream,
+        path: `/internal/v1/subject-rights/customers/${SURVIVOR}/export`,
+      })),
     ]);
     expect(audit.record).toHaveBeenCalledTimes(1);
-    expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ action: 'customer.export', resourceId: ID, piiUnmasked: true, requestId: 'req-1' }));
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({ action: 'customer.export', resourceId: ID, piiUnmasked: true, requestId: 'req-1' }),
+    );
   });
 
   it('hands customer-profile’s refusal back as it came and asks no one else', async () => {
-    const notFound: UpstreamResponse = { status: 404, contentType: 'application/problem+json', body: { status: 404, title: 'Not found' } };
-    const { sut, calls, audit } = setUp({ 'customer-profile': async () => notFound, loyalty: async () => loyaltySection() });
+    const notFound: UpstreamResponse = {
+      status: 404,
+      contentType: 'application/problem+json',
+      body: { status: 404, title: 'Not found' },
+    };
+    const { sut, calls, audit } = setUp({
+      'customer-profile': async () => notFound,
+      loyalty: async () => loyaltySection(),
+    });
 
     const result = await sut.compose(ID, caller);
 
@@ -93,34 +143,77 @@ describe(CustomerExportService.name, () => {
   });
 
   const failures: Array<[string, () => Promise<UpstreamResponse>, number, string]> = [
-    ['is late', () => Promise.reject(new ProblemException('timeout', 'loyalty did not answer in time', { upstream: 'loyalty' })), 504, 'did not answer in time'],
-    ['cannot be reached', () => Promise.reject(new ProblemException('upstreamUnavailable', 'loyalty is unavailable', { upstream: 'loyalty' })), 503, 'loyalty is unavailable'],
+    [
+      'is late',
+      () => Promise.reject(new ProblemException('timeout', 'loyalty did not answer in time', { upstream: 'loyalty' })),
+      504,
+      'did not answer in time',
+    ],
+    [
+      'cannot be reached',
+      () =>
+        Promise.reject(new ProblemException('upstreamUnavailable', 'loyalty is unavailable', { upstream: 'loyalty' })),
+      503,
+      'loyalty is unavailable',
+    ],
     ['cuts its section short', () => Promise.reject(new TypeError('terminated')), 503, 'loyalty is unavailable'],
-    ['answers 500', async () => ({ status: 500, contentType: 'application/problem+json', body: {} }), 503, 'loyalty answered 500'],
-    ['answers a 404 (only customer-profile decides that)', async () => ({ status: 404, contentType: 'application/problem+json', body: {} }), 503, 'loyalty answered 404'],
-    ['answers an undeclared section', async () => loyaltySection({ ...loyaltyData, tickets: [] }), 503, 'undeclared: tickets'],
-    ['leaves a declared section out', async () => loyaltySection({ loyaltyAccount: null }), 503, 'missing: pointsLedger'],
-    ['answers something that is not a section', async () => ({ status: 200, contentType: 'application/json', body: [1, 2] }), 503, 'not a section'],
+    [
+      'answers 500',
+      async () => ({ status: 500, contentType: 'application/problem+json', body: {} }),
+      503,
+      'loyalty answered 500',
+    ],
+    [
+      'answers a 404 (only customer-profile decides that)',
+      async () => ({ status: 404, contentType: 'application/problem+json', body: {} }),
+      503,
+      'loyalty answered 404',
+    ],
+    [
+      'answers an undeclared section',
+      async () => loyaltySection({ ...loyaltyData, tickets: [] }),
+      503,
+      'undeclared: tickets',
+    ],
+    [
+      'leaves a declared section out',
+      async () => loyaltySection({ loyaltyAccount: null }),
+      503,
+      'missing: pointsLedger',
+    ],
+    [
+      'answers something that is not a section',
+      async () => ({ status: 200, contentType: 'application/json', body: [1, 2] }),
+      503,
+      'not a section',
+    ],
   ];
 
-  it.each(failures)('fails the whole export with a problem naming loyalty when it %s', async (_what, answer, status, detail) => {
-    const { sut, audit } = setUp({ 'customer-profile': async () => profileSection(), loyalty: answer });
+  it.each(failures)(
+    'fails the whole export with a problem naming loyalty when it %s',
+    async (_what, answer, status, detail) => {
+      const { sut, audit } = setUp({ 'customer-profile': async () => profileSection(), loyalty: answer });
 
-    const failure = await sut.compose(ID, caller).catch((error: unknown) => error);
+      const failure = await sut.compose(ID, caller).catch((error: unknown) => error);
 
-    expect(failure).toBeInstanceOf(ProblemException);
-    const problem = (failure as ProblemException).toProblem();
-    expect(problem).toMatchObject({ status, service: 'loyalty' });
-    expect(problem.detail).toContain(detail);
-    expect(audit.record).not.toHaveBeenCalled();
-  });
+      expect(failure).toBeInstanceOf(ProblemException);
+      const problem = (failure as ProblemException).toProblem();
+      expect(problem).toMatchObject({ status, service: 'loyalty' });
+      expect(problem.detail).toContain(detail);
+      expect(audit.record).not.toHaveBeenCalled();
+    },
+  );
 
   it('fails with a problem naming customer-profile when it is down', async () => {
     const { sut } = setUp({
-      'customer-profile': () => Promise.reject(new ProblemException('upstreamUnavailable', 'customer-profile is unavailable')),
+      'customer-profile': () =>
+        Promise.reject(new ProblemException('upstreamUnavailable', 'customer-profile is unavailable')),
       loyalty: async () => loyaltySection(),
     });
 
-    await expect(sut.compose(ID, caller)).rejects.toMatchObject({ kind: 'unavailable', extensions: { service: 'customer-profile' } });
+    await expect(sut.compose(ID, caller)).rejects.toMatchObject({
+      kind: 'unavailable',
+      extensions: { service: 'customer-profile' },
+    });
   });
 });

@@ -1,5 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SUBJECT_RIGHTS_PARTICIPANTS, subjectRightsExportPath, type SubjectRightsRegistration } from '@rapport/contracts';
+import {
+  SUBJECT_RIGHTS_PARTICIPANTS,
+  subjectRightsExportPath,
+  type SubjectRightsRegistration,
+} from '@rapport/contracts';
 import { ProblemException } from '@rapport/platform-http';
 import { currentTraceIds } from '@rapport/platform-observability';
 import type { CallerIdentity } from '@rapport/platform-runtime';
@@ -8,7 +12,13 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../upstream/gateway-config';
 import { UpstreamClient, type Upstream, type UpstreamResponse } from '../upstream/upstream.client';
 import type { ExportSourceView, SubjectAccessExport } from './customer-export.dto';
 
-const UPSTREAMS: readonly string[] = ['customer-profile', 'interaction', 'service-desk', 'loyalty', 'analytics'] satisfies Upstream[];
+const UPSTREAMS: readonly string[] = [
+  'customer-profile',
+  'interaction',
+  'service-desk',
+  'loyalty',
+  'analytics',
+] satisfies Upstream[];
 
 /** customer-profile's answer when it is not a section (not found, not visible, bad id): relayed as it came. */
 export class ExportRefused {
@@ -35,19 +45,29 @@ export class CustomerExportService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  async compose(customerId: string, identity: CallerIdentity, requestId?: string): Promise<SubjectAccessExport | ExportRefused> {
+  async compose(
+    customerId: string,
+    identity: CallerIdentity,
+    requestId?: string,
+  ): Promise<SubjectAccessExport | ExportRefused> {
     const [profile, ...others] = this.participants();
     const first = await this.read(profile, customerId, identity, requestId, true);
     if (first instanceof ExportRefused) return first;
     const survivorId = (first.data['profile'] as { id?: unknown } | null)?.id;
     if (typeof survivorId !== 'string') throw this.broken(profile, 'answered without a profile');
-    const rest = await Promise.all(others.map(async (p) => (await this.read(p, survivorId, identity, requestId, false)) as Section));
+    const rest = await Promise.all(
+      others.map(async (p) => (await this.read(p, survivorId, identity, requestId, false)) as Section),
+    );
 
     const sections: Record<string, unknown> = {};
     const sources: ExportSourceView[] = [];
     for (const section of [first, ...rest]) {
       Object.assign(sections, section.data);
-      sources.push({ service: section.registration.service, readAt: section.readAt, sections: Object.keys(section.data) });
+      sources.push({
+        service: section.registration.service,
+        readAt: section.readAt,
+        sections: Object.keys(section.data),
+      });
     }
     // A subject access export is a read of unmasked personal data: audited like every other.
     await this.audit.record({
@@ -62,14 +82,21 @@ export class CustomerExportService {
       ...(currentTraceIds().traceId ? { traceId: currentTraceIds().traceId } : {}),
       ...(requestId ? { requestId } : {}),
     });
-    return { exportedAt: new Date().toISOString(), customerId: survivorId, customer: sections['profile'] as SubjectAccessExport['customer'], sections, sources };
+    return {
+      exportedAt: new Date().toISOString(),
+      customerId: survivorId,
+      customer: sections['profile'] as SubjectAccessExport['customer'],
+      sections,
+      sources,
+    };
   }
 
   private participants(): SubjectRightsRegistration[] {
     const profile = SUBJECT_RIGHTS_PARTICIPANTS.find((p) => p.service === 'customer-profile');
     if (!profile) throw new Error('customer-profile must take part in subject rights: it authorizes the export');
     for (const p of SUBJECT_RIGHTS_PARTICIPANTS) {
-      if (!UPSTREAMS.includes(p.service)) throw new Error(`the gateway has no upstream for subject-rights participant ${p.service}`);
+      if (!UPSTREAMS.includes(p.service))
+        throw new Error(`the gateway has no upstream for subject-rights participant ${p.service}`);
     }
     return [profile, ...SUBJECT_RIGHTS_PARTICIPANTS.filter((p) => p !== profile)];
   }
@@ -91,14 +118,25 @@ export class CustomerExportService {
       });
     } catch (error) {
       if (error instanceof ProblemException && error.kind === 'timeout') {
-        throw new ProblemException('timeout', `The export needs every service's section; ${service} did not answer in time`, { service });
+        throw new ProblemException(
+          'timeout',
+          `The export needs every service's section; ${service} did not answer in time`,
+          { service },
+        );
       }
       throw this.unavailable(service, `${service} is unavailable`);
     }
     if (decides && answer.status >= 400 && answer.status < 500) return new ExportRefused(answer);
     if (answer.status !== 200) throw this.unavailable(service, `${service} answered ${answer.status}`);
     const body = answer.body as { service?: unknown; readAt?: unknown; data?: unknown } | undefined;
-    if (!body || body.service !== service || typeof body.readAt !== 'string' || typeof body.data !== 'object' || body.data === null || Array.isArray(body.data)) {
+    if (
+      !body ||
+      body.service !== service ||
+      typeof body.readAt !== 'string' ||
+      typeof body.data !== 'object' ||
+      body.data === null ||
+      Array.isArray(body.data)
+    ) {
       throw this.broken(registration, 'answered something that is not a section');
     }
     const data = body.data as Record<string, unknown>;
@@ -106,13 +144,21 @@ export class CustomerExportService {
     const undeclared = keys.filter((k) => !registration.sections.includes(k));
     const missing = registration.sections.filter((k) => !keys.includes(k));
     if (undeclared.length || missing.length) {
-      throw this.broken(registration, `answered sections that differ from its registration (undeclared: ${undeclared.join(', ') || '-'}; missing: ${missing.join(', ') || '-'})`);
+      throw this.broken(
+        registration,
+        `answered sections that differ from its registration (undeclared: ${undeclared.join(', ') || '-'}; missing: ${missing.join(', ') || '-'})`,
+      );
     }
     return { registration, readAt: body.readAt, data };
   }
 
   private unavailable(service: string, why: string): ProblemException {
-    return new ProblemException('unavailable', `The export needs every service's section and is refused rather than left partial: ${why}`, { service }, { 'retry-after': '5' });
+    return new ProblemException(
+      'unavailable',
+      `The export needs every service's section and is refused rather than left partial: ${why}`,
+      { service },
+      { 'retry-after': '5' },
+    );
   }
 
   private broken(registration: SubjectRightsRegistration, why: string): ProblemException {

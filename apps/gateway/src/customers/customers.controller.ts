@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   CreateCustomerQuery,
@@ -54,13 +67,21 @@ export class CustomersController {
       method: 'POST',
       path: `/internal/v1/customers${toQueryString(query)}`,
       body,
-      audit: { action: 'customer.create', resourceType: 'customer', change: true, resourceId: (r) => (r.body as { id?: string })?.id },
+      audit: {
+        action: 'customer.create',
+        resourceType: 'customer',
+        change: true,
+        resourceId: (r) => (r.body as { id?: string })?.id,
+      },
     });
   }
 
   @Get()
   @RequireScopes('customers:read')
-  @ApiOkResponse({ type: CustomerPage, description: 'Keyset-paged; only the customers the caller may see; PII masked without pii:read' })
+  @ApiOkResponse({
+    type: CustomerPage,
+    description: 'Keyset-paged; only the customers the caller may see; PII masked without pii:read',
+  })
   @ApiProblems(400, 401, 403, 429, 502, 504)
   async list(@Query() query: ListCustomersQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
     await this.proxy.forward(request, response, {
@@ -73,9 +94,16 @@ export class CustomersController {
 
   @Get('search')
   @RequireScopes('customers:read')
-  @ApiOkResponse({ type: CustomerSearchPage, description: 'Ranked hits (prefix, substring, fuzzy); only customers the caller may see' })
+  @ApiOkResponse({
+    type: CustomerSearchPage,
+    description: 'Ranked hits (prefix, substring, fuzzy); only customers the caller may see',
+  })
   @ApiProblems(400, 401, 403, 429, 502, 504)
-  async search(@Query() query: SearchCustomersQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
+  async search(
+    @Query() query: SearchCustomersQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     await this.proxy.forward(request, response, {
       upstream: UPSTREAM,
       method: 'GET',
@@ -86,7 +114,10 @@ export class CustomersController {
 
   @Get('duplicates')
   @RequireScopes('customers:read')
-  @ApiOkResponse({ type: DuplicatePairList, description: 'Likely duplicates to review (pairs whose both customers the caller may see), newest first' })
+  @ApiOkResponse({
+    type: DuplicatePairList,
+    description: 'Likely duplicates to review (pairs whose both customers the caller may see), newest first',
+  })
   @ApiProblems(400, 401, 403, 429, 502, 504)
   async duplicates(@Query() query: DuplicatesQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
     await this.proxy.forward(request, response, {
@@ -98,9 +129,16 @@ export class CustomersController {
 
   @Get(':id')
   @RequireScopes('customers:read')
-  @ApiOkResponse({ type: CustomerView, description: 'Phones, emails, streets and identifiers are masked without the pii:read scope' })
+  @ApiOkResponse({
+    type: CustomerView,
+    description: 'Phones, emails, streets and identifiers are masked without the pii:read scope',
+  })
   @ApiProblems(400, 401, 403, 404, 429, 502, 504)
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+  async get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     await this.proxy.forward(request, response, {
       upstream: UPSTREAM,
       method: 'GET',
@@ -111,7 +149,11 @@ export class CustomersController {
 
   @Patch(':id')
   @RequireScopes('customers:write')
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The version read ("3"); a stale one gets 412. Alternative: version in the body' })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The version read ("3"); a stale one gets 412. Alternative: version in the body',
+  })
   @ApiOkResponse({ type: CustomerView, description: 'The customer after the change' })
   @ApiProblems(400, 401, 403, 404, 409, 412, 429, 502, 504)
   async update(
@@ -134,7 +176,10 @@ export class CustomersController {
   @HttpCode(200)
   @RequireScopes('customers:write')
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
-  @ApiOkResponse({ type: CustomerView, description: 'The survivor after the merge; customer.merged published; reads of sourceId now return the survivor' })
+  @ApiOkResponse({
+    type: CustomerView,
+    description: 'The survivor after the merge; customer.merged published; reads of sourceId now return the survivor',
+  })
   @ApiProblems(400, 401, 403, 404, 409, 422, 429, 502, 504)
   async merge(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -156,14 +201,20 @@ export class CustomersController {
   @RequireScopes('customers:write')
   @ApiAcceptedResponse({
     type: ErasureView,
-    headers: { Location: { description: 'The erasure request: /api/v1/erasures/{erasureId}', schema: { type: 'string' } } },
+    headers: {
+      Location: { description: 'The erasure request: /api/v1/erasures/{erasureId}', schema: { type: 'string' } },
+    },
     description:
-      'Erasure requested: customer-profile\'s part is done (personal data removed, later reads answer 404), customer.erased published, ' +
-      'the gateway\'s stored idempotent replies that carried the customer removed. The other services erase their parts and acknowledge; ' +
+      "Erasure requested: customer-profile's part is done (personal data removed, later reads answer 404), customer.erased published, " +
+      "the gateway's stored idempotent replies that carried the customer removed. The other services erase their parts and acknowledge; " +
       'follow the request at Location (GET /api/v1/erasures/{id}) and fetch its signed receipt when complete',
   })
   @ApiProblems(400, 401, 403, 404, 429, 502, 504)
-  async erase(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+  async erase(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     await this.proxy.forward(request, response, {
       upstream: UPSTREAM,
       method: 'DELETE',
@@ -185,7 +236,11 @@ export class CustomersController {
       'All or nothing: a service that fails or is late fails the export (503 or 504 naming it in `service`)',
   })
   @ApiProblems(400, 401, 403, 404, 429, 502, 503, 504)
-  async export(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+  async export(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     const result = await this.exports.compose(id, request.identity!, request.requestId);
     if (result instanceof ExportRefused) {
       relay(response, result.answer);

@@ -4,5 +4,8 @@ import { CustomFieldsController } from './custom-fields.controller';
 import { CustomerExportService } from './customer-export.service';
 import { CustomersController } from './customers.controller';
 
-@Module({ controllers: [CustomersController, ConsentsController, CustomFieldsController], providers: [CustomerExportService] })
+@Module({
+  controllers: [CustomersController, ConsentsController, CustomFieldsController],
+  providers: [CustomerExportService],
+})
 export class CustomersModule {}

@@ -2,13 +2,21 @@ import { ApiProperty } from '@nestjs/swagger';
 
 export class ErasureKeptItem {
   @ApiProperty({ example: 'purchases, their lines, refunds and totals under the anonymous customer id' }) what!: string;
-  @ApiProperty({ example: 'accounting and tax law require order records; without the person they are no longer personal data' }) why!: string;
+  @ApiProperty({
+    example: 'accounting and tax law require order records; without the person they are no longer personal data',
+  })
+  why!: string;
 }
 
 export class ErasureServiceStateView {
   @ApiProperty({ example: 'loyalty' }) service!: string;
   @ApiProperty({ enum: ['pending', 'acknowledged'] }) state!: 'pending' | 'acknowledged';
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the service erased its part (null while pending)' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the service erased its part (null while pending)',
+  })
   acknowledgedAt!: string | null;
   @ApiProperty({
     type: 'object',
@@ -18,21 +26,28 @@ export class ErasureServiceStateView {
     description: 'What the service removed or anonymised, counted by kind (null while pending)',
   })
   removed!: Record<string, number> | null;
-  @ApiProperty({ type: [ErasureKeptItem], nullable: true, description: 'What the service keeps, and why the law lets or makes it (null while pending)' })
+  @ApiProperty({
+    type: [ErasureKeptItem],
+    nullable: true,
+    description: 'What the service keeps, and why the law lets or makes it (null while pending)',
+  })
   kept!: ErasureKeptItem[] | null;
 }
 
 /** An erasure request and each participating service's part in it. */
 export class ErasureView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid', description: 'The erased customer: an anonymous key now (reads of it answer 404)' }) customerId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The erased customer: an anonymous key now (reads of it answer 404)' })
+  customerId!: string;
   @ApiProperty({ example: 'agent1', description: 'Who asked for the erasure' }) requestedBy!: string;
   @ApiProperty({ format: 'date-time' }) requestedAt!: string;
-  @ApiProperty({ enum: ['open', 'completed'], description: 'completed once every expected service has acknowledged' }) state!: 'open' | 'completed';
+  @ApiProperty({ enum: ['open', 'completed'], description: 'completed once every expected service has acknowledged' })
+  state!: 'open' | 'completed';
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt!: string | null;
   @ApiProperty({
     type: [ErasureServiceStateView],
-    description: 'Every service the request waits for (the subject-rights participants when it was made), then any other that acknowledged',
+    description:
+      'Every service the request waits for (the subject-rights participants when it was made), then any other that acknowledged',
   })
   services!: ErasureServiceStateView[];
 }
@@ -48,5 +63,9 @@ export class ErasureReceiptView {
   })
   jws!: string;
   @ApiProperty({ example: 'CbZQ…', description: 'The id of the key that signed it, in the JWKS' }) kid!: string;
-  @ApiProperty({ example: '/api/v1/erasures/jwks.json', description: 'Where the public keys are published (public, no token needed)' }) jwksUri!: string;
+  @ApiProperty({
+    example: '/api/v1/erasures/jwks.json',
+    description: 'Where the public keys are published (public, no token needed)',
+  })
+  jwksUri!: string;
 }

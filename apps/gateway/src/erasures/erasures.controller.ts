@@ -37,10 +37,22 @@ export class ErasuresController {
 
   @Get(':id')
   @RequireScopes('customers:write')
-  @ApiOkResponse({ type: ErasureView, description: 'The request and each participating service\'s state: pending, or acknowledged with what it removed and kept' })
+  @ApiOkResponse({
+    type: ErasureView,
+    description:
+      "The request and each participating service's state: pending, or acknowledged with what it removed and kept",
+  })
   @ApiProblems(400, 401, 403, 404, 429, 502, 504)
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'customer-profile', method: 'GET', path: `/internal/v1/erasures/${id}` });
+  async get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'customer-profile',
+      method: 'GET',
+      path: `/internal/v1/erasures/${id}`,
+    });
   }
 
   @Get(':id/receipt')
@@ -48,11 +60,15 @@ export class ErasuresController {
   @ApiOkResponse({
     type: ErasureReceiptView,
     description:
-      'The receipt of a complete erasure, signed with the platform\'s key (a compact JWS; public keys at GET /api/v1/erasures/jwks.json). ' +
+      "The receipt of a complete erasure, signed with the platform's key (a compact JWS; public keys at GET /api/v1/erasures/jwks.json). " +
       '409 (`code` `erasure-incomplete`, `pending` naming the services not yet acknowledged, Retry-After) while the request is open',
   })
   @ApiProblems(400, 401, 403, 404, 409, 429, 502, 504)
-  async receipt(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+  async receipt(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     const result = await this.receipts.receipt(id, request.identity!, request.requestId);
     if (result instanceof ErasureAnswer) {
       relay(response, result.answer);

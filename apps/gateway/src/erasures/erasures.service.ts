@@ -31,7 +31,10 @@ export class ErasureReceiptService {
   }
 
   async receipt(id: string, identity: CallerIdentity, requestId?: string): Promise<ErasureReceiptView | ErasureAnswer> {
-    const answer = await this.upstream.call('customer-profile', 'GET', `/internal/v1/erasures/${id}`, { identity, ...(requestId ? { requestId } : {}) });
+    const answer = await this.upstream.call('customer-profile', 'GET', `/internal/v1/erasures/${id}`, {
+      identity,
+      ...(requestId ? { requestId } : {}),
+    });
     if (answer.status !== 200) return new ErasureAnswer(answer);
     const erasure = answer.body as ErasureView;
     const pending = erasure.services.filter((s) => s.state !== 'acknowledged').map((s) => s.service);
@@ -53,7 +56,12 @@ export class ErasureReceiptService {
       requestedAt: erasure.requestedAt,
       completedAt: erasure.completedAt,
       issuedAt: new Date().toISOString(),
-      services: erasure.services.map((s) => ({ service: s.service, acknowledgedAt: s.acknowledgedAt, removed: s.removed, kept: s.kept })),
+      services: erasure.services.map((s) => ({
+        service: s.service,
+        acknowledgedAt: s.acknowledgedAt,
+        removed: s.removed,
+        kept: s.kept,
+      })),
     };
     const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
       .setProtectedHeader({ alg: this.key.alg, kid: this.key.kid, typ: RECEIPT_TYPE, cty: 'json' })

@@ -12,7 +12,9 @@ describe('the erasure receipt key', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const sign = async (key: Awaited<ReturnType<typeof loadReceiptKey>>) =>
-    new CompactSign(new TextEncoder().encode('{"erasureId":"x"}')).setProtectedHeader({ alg: key.alg, kid: key.kid }).sign(key.privateKey);
+    new CompactSign(new TextEncoder().encode('{"erasureId":"x"}'))
+      .setProtectedHeader({ alg: key.alg, kid: key.kid })
+      .sign(key.privateKey);
 
   it('is created in the file on first start (owner-only) and the same key is read back on the next', async () => {
     const file = path.join(dir, 'nested', 'erasure-receipt-key.json');
@@ -35,7 +37,10 @@ describe('the erasure receipt key', () => {
 
   it('takes an Ed25519 key from ERASURE_RECEIPT_KEY over the file', async () => {
     const { privateKey } = await generateKeyPair('EdDSA', { extractable: true });
-    const key = await loadReceiptKey({ ERASURE_RECEIPT_KEY: JSON.stringify(await exportJWK(privateKey)), ERASURE_RECEIPT_KEY_FILE: path.join(dir, 'unused.json') });
+    const key = await loadReceiptKey({
+      ERASURE_RECEIPT_KEY: JSON.stringify(await exportJWK(privateKey)),
+      ERASURE_RECEIPT_KEY_FILE: path.join(dir, 'unused.json'),
+    });
     expect(key.alg).toBe('EdDSA');
     await expect(compactVerify(await sign(key), createLocalJWKSet({ keys: [key.publicJwk] }))).resolves.toBeDefined();
     expect(() => statSync(path.join(dir, 'unused.json'))).toThrow();
@@ -45,8 +50,14 @@ describe('the erasure receipt key', () => {
     const rsa = await exportJWK((await generateKeyPair('RS256', { extractable: true })).privateKey);
     const { d: _d, ...ecPublic } = await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey);
     const file = path.join(dir, 'unused.json');
-    await expect(loadReceiptKey({ ERASURE_RECEIPT_KEY: 'not json', ERASURE_RECEIPT_KEY_FILE: file })).rejects.toThrow(/ERASURE_RECEIPT_KEY is not a JSON Web Key/);
-    await expect(loadReceiptKey({ ERASURE_RECEIPT_KEY: JSON.stringify(rsa), ERASURE_RECEIPT_KEY_FILE: file })).rejects.toThrow(/ERASURE_RECEIPT_KEY must be an EC P-256 \(ES256\) or OKP Ed25519/);
-    await expect(loadReceiptKey({ ERASURE_RECEIPT_KEY: JSON.stringify(ecPublic), ERASURE_RECEIPT_KEY_FILE: file })).rejects.toThrow(/must be a private key/);
+    await expect(loadReceiptKey({ ERASURE_RECEIPT_KEY: 'not json', ERASURE_RECEIPT_KEY_FILE: file })).rejects.toThrow(
+      /ERASURE_RECEIPT_KEY is not a JSON Web Key/,
+    );
+    await expect(
+      loadReceiptKey({ ERASURE_RECEIPT_KEY: JSON.stringify(rsa), ERASURE_RECEIPT_KEY_FILE: file }),
+    ).rejects.toThrow(/ERASURE_RECEIPT_KEY must be an EC P-256 \(ES256\) or OKP Ed25519/);
+    await expect(
+      loadReceiptKey({ ERASURE_RECEIPT_KEY: JSON.stringify(ecPublic), ERASURE_RECEIPT_KEY_FILE: file }),
+    ).rejects.toThrow(/must be a private key/);
   });
 });

@@ -18,8 +18,12 @@ export const RECEIPT_KEY = Symbol('ERASURE_RECEIPT_KEY');
  * created with a new ES256 key when absent (the local default, kept like the embedded IdP's keys).
  * A malformed key stops the gateway at boot with a message naming where it came from.
  */
-export async function loadReceiptKey(config: { ERASURE_RECEIPT_KEY?: string | undefined; ERASURE_RECEIPT_KEY_FILE: string }): Promise<ReceiptKey> {
-  if (config.ERASURE_RECEIPT_KEY !== undefined) return fromJwk(parse(config.ERASURE_RECEIPT_KEY, 'ERASURE_RECEIPT_KEY'), 'ERASURE_RECEIPT_KEY');
+export async function loadReceiptKey(config: {
+  ERASURE_RECEIPT_KEY?: string | undefined;
+  ERASURE_RECEIPT_KEY_FILE: string;
+}): Promise<ReceiptKey> {
+  if (config.ERASURE_RECEIPT_KEY !== undefined)
+    return fromJwk(parse(config.ERASURE_RECEIPT_KEY, 'ERASURE_RECEIPT_KEY'), 'ERASURE_RECEIPT_KEY');
   const file = config.ERASURE_RECEIPT_KEY_FILE;
   let text: string | undefined;
   try {
@@ -27,7 +31,8 @@ export async function loadReceiptKey(config: { ERASURE_RECEIPT_KEY?: string | un
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  if (text !== undefined) return fromJwk(parse(text, `ERASURE_RECEIPT_KEY_FILE (${file})`), `ERASURE_RECEIPT_KEY_FILE (${file})`);
+  if (text !== undefined)
+    return fromJwk(parse(text, `ERASURE_RECEIPT_KEY_FILE (${file})`), `ERASURE_RECEIPT_KEY_FILE (${file})`);
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const jwk = await exportJWK(privateKey);
   await writeKeyFile(file, jwk);
@@ -43,11 +48,19 @@ function parse(text: string, source: string): JWK {
 }
 
 async function fromJwk(jwk: JWK, source: string): Promise<ReceiptKey> {
-  const alg = jwk.kty === 'EC' && jwk.crv === 'P-256' ? 'ES256' : jwk.kty === 'OKP' && jwk.crv === 'Ed25519' ? 'EdDSA' : undefined;
+  const alg =
+    jwk.kty === 'EC' && jwk.crv === 'P-256'
+      ? 'ES256'
+      : jwk.kty === 'OKP' && jwk.crv === 'Ed25519'
+        ? 'EdDSA'
+        : undefined;
   if (!alg) throw new Error(`${source} must be an EC P-256 (ES256) or OKP Ed25519 (EdDSA) JSON Web Key`);
   if (typeof jwk.d !== 'string') throw new Error(`${source} must be a private key (it has no "d")`);
   const { d: _private, ...publicPart } = jwk;
-  const members = alg === 'ES256' ? { kty: 'EC', crv: 'P-256', x: String(jwk.x), y: String(jwk.y) } : { kty: 'OKP', crv: 'Ed25519', x: String(jwk.x) };
+  const members =
+    alg === 'ES256'
+      ? { kty: 'EC', crv: 'P-256', x: String(jwk.x), y: String(jwk.y) }
+      : { kty: 'OKP', crv: 'Ed25519', x: String(jwk.x) };
   const kid = await calculateJwkThumbprint(members);
   let privateKey: CryptoKey;
   try {

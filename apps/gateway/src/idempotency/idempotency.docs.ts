@@ -2,5 +2,6 @@
 export const IDEMPOTENCY_HEADER_DOC = {
   name: 'Idempotency-Key',
   required: false,
-  description: 'Retrying with the same key and body returns the first answer without a second effect; a different body gets 422.',
+  description:
+    'Retrying with the same key and body returns the first answer without a second effect; a different body gets 422.',
 };

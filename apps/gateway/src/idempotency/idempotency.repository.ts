@@ -26,7 +26,11 @@ export class IdempotencyRepository {
     return inserted.length > 0;
   }
 
-  async complete(caller: string, key: string, reply: { status: number; contentType: string; body: unknown }): Promise<void> {
+  async complete(
+    caller: string,
+    key: string,
+    reply: { status: number; contentType: string; body: unknown },
+  ): Promise<void> {
     await this.dataSource.query(
       `UPDATE gateway.idempotency_keys SET status = $3, content_type = $4, response = $5, completed_at = now()
         WHERE caller = $1 AND key = $2`,
@@ -40,7 +44,13 @@ export class IdempotencyRepository {
       [caller, key],
     );
     return row
-      ? { requestHash: row.request_hash, status: row.status, contentType: row.content_type, response: row.response, completedAt: row.completed_at }
+      ? {
+          requestHash: row.request_hash,
+          status: row.status,
+          contentType: row.content_type,
+          response: row.response,
+          completedAt: row.completed_at,
+        }
       : undefined;
   }
 
@@ -61,6 +71,9 @@ export class IdempotencyRepository {
   }
 
   async deleteOlderThan(hours: number): Promise<void> {
-    await this.dataSource.query(`DELETE FROM gateway.idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [hours]);
+    await this.dataSource.query(
+      `DELETE FROM gateway.idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`,
+      [hours],
+    );
   }
 }

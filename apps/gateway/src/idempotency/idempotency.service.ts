@@ -58,7 +58,8 @@ export class IdempotencyService {
 
   private async replay(caller: string, key: string, hash: string): Promise<UpstreamResponse & { replayed: true }> {
     const row = await this.keys.find(caller, key);
-    if (!row) throw new ProblemException('conflict', 'The request with this Idempotency-Key is being retried; try again');
+    if (!row)
+      throw new ProblemException('conflict', 'The request with this Idempotency-Key is being retried; try again');
     if (row.requestHash !== hash) {
       throw new ProblemException('unprocessable', 'This Idempotency-Key was used with a different request');
     }

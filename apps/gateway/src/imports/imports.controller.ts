@@ -36,7 +36,8 @@ export class ImportsController {
   })
   @ApiCreatedResponse({
     type: ImportView,
-    description: 'The import ran: rows imported, rows failed with a per-row error report (purchases: rows of orders already recorded are skipped, rowsSkipped)',
+    description:
+      'The import ran: rows imported, rows failed with a per-row error report (purchases: rows of orders already recorded are skipped, rowsSkipped)',
   })
   @ApiProblems(400, 401, 403, 415, 429, 502, 504)
   async create(@Query() query: CreateImportQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
@@ -45,7 +46,10 @@ export class ImportsController {
       throw new ProblemException('unsupportedMediaType', 'An import is text/csv or application/x-ndjson');
     }
     // An empty body is no import (it would complete with nothing in it): the document says minLength 1.
-    if (request.header('content-length') === '0' || (request.header('content-length') === undefined && request.header('transfer-encoding') === undefined)) {
+    if (
+      request.header('content-length') === '0' ||
+      (request.header('content-length') === undefined && request.header('transfer-encoding') === undefined)
+    ) {
       throw new ProblemException('validation', 'The import is empty: send a CSV with a header row, or JSON lines', {
         errors: [{ field: 'body', message: 'must not be empty' }],
       });
@@ -63,26 +67,52 @@ export class ImportsController {
 
   @Get('imports')
   @RequireScopes('customers:read')
-  @ApiOkResponse({ type: ImportList, description: 'Your recent imports, running ones included (all imports for an admin)' })
+  @ApiOkResponse({
+    type: ImportList,
+    description: 'Your recent imports, running ones included (all imports for an admin)',
+  })
   @ApiProblems(401, 403, 429, 502, 504)
   async list(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'customer-profile', method: 'GET', path: '/internal/v1/imports' });
+    await this.proxy.forward(request, response, {
+      upstream: 'customer-profile',
+      method: 'GET',
+      path: '/internal/v1/imports',
+    });
   }
 
   @Get('imports/:id')
   @RequireScopes('customers:read')
-  @ApiOkResponse({ type: ImportView, description: 'Progress (rows done / total / failed) and the per-row error report' })
+  @ApiOkResponse({
+    type: ImportView,
+    description: 'Progress (rows done / total / failed) and the per-row error report',
+  })
   @ApiProblems(400, 401, 403, 404, 429, 502, 504)
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'customer-profile', method: 'GET', path: `/internal/v1/imports/${id}` });
+  async get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'customer-profile',
+      method: 'GET',
+      path: `/internal/v1/imports/${id}`,
+    });
   }
 
   @Get('customers/export.csv')
   @RequireScopes('customers:read')
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'Streamed CSV (UTF-8 with BOM) of the customers you may see; phones and emails masked without pii:read', schema: { type: 'string' } })
+  @ApiOkResponse({
+    description:
+      'Streamed CSV (UTF-8 with BOM) of the customers you may see; phones and emails masked without pii:read',
+    schema: { type: 'string' },
+  })
   @ApiProblems(401, 403, 429, 502, 504)
   async exportCsv(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.raw.stream(request, response, { method: 'GET', path: '/internal/v1/customers/export.csv', audit: { action: 'customer.export', change: false } });
+    await this.raw.stream(request, response, {
+      method: 'GET',
+      path: '/internal/v1/customers/export.csv',
+      audit: { action: 'customer.export', change: false },
+    });
   }
 }

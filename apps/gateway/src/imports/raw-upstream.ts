@@ -46,8 +46,13 @@ export class RawUpstream {
         signal: AbortSignal.timeout(STREAM_TIMEOUT_MS),
       } as RequestInit);
     } catch (error) {
-      if ((error as Error).name === 'TimeoutError') throw new ProblemException('timeout', 'customer-profile did not answer in time', { upstream: 'customer-profile' });
-      throw new ProblemException('upstreamUnavailable', 'customer-profile is unavailable', { upstream: 'customer-profile' });
+      if ((error as Error).name === 'TimeoutError')
+        throw new ProblemException('timeout', 'customer-profile did not answer in time', {
+          upstream: 'customer-profile',
+        });
+      throw new ProblemException('upstreamUnavailable', 'customer-profile is unavailable', {
+        upstream: 'customer-profile',
+      });
     }
     const succeeded = upstream.status >= 200 && upstream.status < 300;
     const piiUnmasked = succeeded && identity.scopes.includes('pii:read') && !target.audit.change;

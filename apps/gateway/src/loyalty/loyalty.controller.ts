@@ -1,5 +1,26 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import {
   AdjustmentRequest,
   AdjustmentView,
@@ -48,8 +69,16 @@ export class LoyaltyController {
   @ApiOperation({ summary: 'Balance, tier, points expiring soon and tier history of a member' })
   @ApiOkResponse({ type: MemberView })
   @ApiProblems(400, 401, 403, 404, 429, 502, 504)
-  async member(@Param('customerId', new ParseUUIDPipe()) customerId: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'loyalty', method: 'GET', path: `/internal/v1/members/${customerId}` });
+  async member(
+    @Param('customerId', new ParseUUIDPipe()) customerId: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'loyalty',
+      method: 'GET',
+      path: `/internal/v1/members/${customerId}`,
+    });
   }
 
   @Get('members/:customerId/statement')
@@ -89,7 +118,12 @@ export class LoyaltyController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'loyalty', method: 'POST', path: `/internal/v1/members/${customerId}/redemptions`, body });
+    await this.proxy.forward(request, response, {
+      upstream: 'loyalty',
+      method: 'POST',
+      path: `/internal/v1/members/${customerId}/redemptions`,
+      body,
+    });
   }
 
   @Get('members/:customerId/redemptions/:redemptionId')
@@ -103,13 +137,20 @@ export class LoyaltyController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'loyalty', method: 'GET', path: `/internal/v1/members/${customerId}/redemptions/${redemptionId}` });
+    await this.proxy.forward(request, response, {
+      upstream: 'loyalty',
+      method: 'GET',
+      path: `/internal/v1/members/${customerId}/redemptions/${redemptionId}`,
+    });
   }
 
   @Post('members/:customerId/redemptions/:redemptionId/confirm')
   @HttpCode(200)
   @RequireScopes('loyalty:write')
-  @ApiOperation({ summary: 'Spend a held redemption (points.redeemed, and a coupon for a reward); 409 when it is no longer reserved, ran out or is no longer covered' })
+  @ApiOperation({
+    summary:
+      'Spend a held redemption (points.redeemed, and a coupon for a reward); 409 when it is no longer reserved, ran out or is no longer covered',
+  })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   @ApiOkResponse({ type: RedemptionView })
   @ApiProblems(400, 401, 403, 404, 409, 429, 502, 504)
@@ -129,7 +170,10 @@ export class LoyaltyController {
   @Post('members/:customerId/redemptions/:redemptionId/cancel')
   @HttpCode(200)
   @RequireScopes('loyalty:write')
-  @ApiOperation({ summary: 'Release a held redemption: its points are available again, a reward goes back to stock; 409 when it is no longer reserved' })
+  @ApiOperation({
+    summary:
+      'Release a held redemption: its points are available again, a reward goes back to stock; 409 when it is no longer reserved',
+  })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   @ApiOkResponse({ type: RedemptionStatusView })
   @ApiProblems(400, 401, 403, 404, 409, 429, 502, 504)
@@ -173,14 +217,25 @@ export class LoyaltyController {
   @ApiOperation({ summary: 'The member\u2019s referral code (issued on first ask)' })
   @ApiOkResponse({ type: ReferralCodeView })
   @ApiProblems(400, 401, 403, 404, 429, 502, 504)
-  async referralCode(@Param('customerId', new ParseUUIDPipe()) customerId: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'loyalty', method: 'GET', path: `/internal/v1/members/${customerId}/referral-code` });
+  async referralCode(
+    @Param('customerId', new ParseUUIDPipe()) customerId: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'loyalty',
+      method: 'GET',
+      path: `/internal/v1/members/${customerId}/referral-code`,
+    });
   }
 
   @Post('members/:customerId/referral')
   @HttpCode(201)
   @RequireScopes('loyalty:write')
-  @ApiOperation({ summary: 'Register who referred this (new) member; both are rewarded once on its first purchase of the programme minimum' })
+  @ApiOperation({
+    summary:
+      'Register who referred this (new) member; both are rewarded once on its first purchase of the programme minimum',
+  })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   @ApiCreatedResponse({ type: ReferralView })
   @ApiProblems(400, 401, 403, 404, 409, 422, 429, 502, 504)
@@ -190,7 +245,12 @@ export class LoyaltyController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'loyalty', method: 'POST', path: `/internal/v1/members/${customerId}/referral`, body });
+    await this.proxy.forward(request, response, {
+      upstream: 'loyalty',
+      method: 'POST',
+      path: `/internal/v1/members/${customerId}/referral`,
+      body,
+    });
   }
 
   @Get('rewards')
@@ -199,7 +259,11 @@ export class LoyaltyController {
   @ApiOkResponse({ type: RewardListView })
   @ApiProblems(400, 401, 403, 429, 502, 504)
   async rewards(@Query() query: RewardListQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'loyalty', method: 'GET', path: `/internal/v1/rewards${queryString(query)}` });
+    await this.proxy.forward(request, response, {
+      upstream: 'loyalty',
+      method: 'GET',
+      path: `/internal/v1/rewards${queryString(query)}`,
+    });
   }
 
   @Post('rewards')
@@ -209,8 +273,17 @@ export class LoyaltyController {
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   @ApiCreatedResponse({ type: RewardView })
   @ApiProblems(400, 401, 403, 422, 429, 502, 504)
-  async createReward(@Body() body: CreateRewardRequest, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'loyalty', method: 'POST', path: '/internal/v1/rewards', body });
+  async createReward(
+    @Body() body: CreateRewardRequest,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'loyalty',
+      method: 'POST',
+      path: '/internal/v1/rewards',
+      body,
+    });
   }
 
   @Post('coupons/:code/use')
@@ -220,7 +293,11 @@ export class LoyaltyController {
   @ApiOkResponse({ type: CouponUseView })
   @ApiProblems(400, 401, 403, 404, 409, 422, 429, 502, 504)
   async useCoupon(@Param('code') code: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'loyalty', method: 'POST', path: `/internal/v1/coupons/${encodeURIComponent(code)}/use` });
+    await this.proxy.forward(request, response, {
+      upstream: 'loyalty',
+      method: 'POST',
+      path: `/internal/v1/coupons/${encodeURIComponent(code)}/use`,
+    });
   }
 
   @Get('programme')
@@ -234,21 +311,40 @@ export class LoyaltyController {
 
   @Patch('programme')
   @RequireScopes('admin')
-  @ApiOperation({ summary: 'Change the programme (admins): top-level config fields replace the current ones; send the version you read' })
+  @ApiOperation({
+    summary:
+      'Change the programme (admins): top-level config fields replace the current ones; send the version you read',
+  })
   @ApiOkResponse({ type: ProgrammeView })
   @ApiProblems(400, 401, 403, 412, 429, 502, 504)
-  async updateProgramme(@Body() body: UpdateProgrammeRequest, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'loyalty', method: 'PATCH', path: '/internal/v1/programme', body });
+  async updateProgramme(
+    @Body() body: UpdateProgrammeRequest,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'loyalty',
+      method: 'PATCH',
+      path: '/internal/v1/programme',
+      body,
+    });
   }
 
   @Post('admin/expiry-runs')
   @HttpCode(200)
   @RequireScopes('admin')
-  @ApiOperation({ summary: 'Run point expiry and tier review now (the service also runs them on a schedule); safe to repeat' })
+  @ApiOperation({
+    summary: 'Run point expiry and tier review now (the service also runs them on a schedule); safe to repeat',
+  })
   @ApiOkResponse({ type: ExpiryRunView })
   @ApiProblems(400, 401, 403, 429, 502, 504)
   async expire(@Body() body: ExpiryRunRequest, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'loyalty', method: 'POST', path: '/internal/v1/admin/expiry-runs', body });
+    await this.proxy.forward(request, response, {
+      upstream: 'loyalty',
+      method: 'POST',
+      path: '/internal/v1/admin/expiry-runs',
+      body,
+    });
   }
 
   @Get('admin/reconciliation')
@@ -257,6 +353,10 @@ export class LoyaltyController {
   @ApiOkResponse({ type: ReconciliationView })
   @ApiProblems(401, 403, 429, 502, 504)
   async reconciliation(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'loyalty', method: 'GET', path: '/internal/v1/admin/reconciliation' });
+    await this.proxy.forward(request, response, {
+      upstream: 'loyalty',
+      method: 'GET',
+      path: '/internal/v1/admin/reconciliation',
+    });
   }
 }

@@ -28,7 +28,9 @@ export class MemberVisibilityGuard implements CanActivate {
     if (answer.status === 404) throw new ProblemException('notFound', `Customer ${customerId} was not found`);
     // 200, or a redirect to the survivor of a merge: the caller may see the customer.
     if (answer.status >= 400) {
-      throw new ProblemException('upstreamUnavailable', `customer-profile answered ${answer.status}`, { upstream: 'customer-profile' });
+      throw new ProblemException('upstreamUnavailable', `customer-profile answered ${answer.status}`, {
+        upstream: 'customer-profile',
+      });
     }
     return true;
   }

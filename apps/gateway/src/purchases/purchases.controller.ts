@@ -30,7 +30,10 @@ export class PurchasesController {
   @RequireScopes('purchases:write')
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   @ApiCreatedResponse({ type: PurchaseView, description: 'The purchase was recorded (purchase.recorded published)' })
-  @ApiOkResponse({ type: PurchaseView, description: 'The externalOrderId was already recorded for this customer: the same purchase, nothing new' })
+  @ApiOkResponse({
+    type: PurchaseView,
+    description: 'The externalOrderId was already recorded for this customer: the same purchase, nothing new',
+  })
   @ApiProblems(400, 401, 403, 404, 409, 422, 429, 502, 504)
   async record(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -88,10 +91,21 @@ export class PurchasesController {
 
   @Get('customers/:id/purchase-totals')
   @RequireScopes('customers:read')
-  @ApiOkResponse({ type: PurchaseTotalsView, description: 'Totals per currency and in the base currency (never summed across currencies)' })
+  @ApiOkResponse({
+    type: PurchaseTotalsView,
+    description: 'Totals per currency and in the base currency (never summed across currencies)',
+  })
   @ApiProblems(400, 401, 403, 404, 429, 502, 504)
-  async totals(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'customer-profile', method: 'GET', path: `/internal/v1/customers/${id}/purchase-totals` });
+  async totals(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'customer-profile',
+      method: 'GET',
+      path: `/internal/v1/customers/${id}/purchase-totals`,
+    });
   }
 
   @Get('exchange-rates')
@@ -99,17 +113,33 @@ export class PurchasesController {
   @ApiOkResponse({ type: ExchangeRateList, description: 'Rates to the base currency' })
   @ApiProblems(401, 403, 429, 502, 504)
   async rates(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: 'customer-profile', method: 'GET', path: '/internal/v1/exchange-rates' });
+    await this.proxy.forward(request, response, {
+      upstream: 'customer-profile',
+      method: 'GET',
+      path: '/internal/v1/exchange-rates',
+    });
   }
 
   @Put('exchange-rates/:currency')
   @RequireScopes('admin')
   @ApiOkResponse({ type: ExchangeRateView, description: 'The rate was set (units of the base currency per unit)' })
   @ApiProblems(400, 401, 403, 422, 429, 502, 504)
-  async putRate(@Param('currency') currency: string, @Body() body: PutExchangeRateRequest, @Req() request: Request, @Res() response: Response): Promise<void> {
+  async putRate(
+    @Param('currency') currency: string,
+    @Body() body: PutExchangeRateRequest,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     if (!/^[A-Z]{3}$/.test(currency)) {
-      throw new ProblemException('validation', 'currency must be an ISO 4217 code', { errors: [{ field: 'currency', message: 'must be an ISO 4217 code such as USD' }] });
+      throw new ProblemException('validation', 'currency must be an ISO 4217 code', {
+        errors: [{ field: 'currency', message: 'must be an ISO 4217 code such as USD' }],
+      });
     }
-    await this.proxy.forward(request, response, { upstream: 'customer-profile', method: 'PUT', path: `/internal/v1/exchange-rates/${currency}`, body });
+    await this.proxy.forward(request, response, {
+      upstream: 'customer-profile',
+      method: 'PUT',
+      path: `/internal/v1/exchange-rates/${currency}`,
+      body,
+    });
   }
 }

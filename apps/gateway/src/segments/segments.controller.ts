@@ -1,5 +1,26 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   CreateSegmentRequest,
   CustomerCountView,
@@ -29,7 +50,12 @@ import { ApiProxy, type AuditPolicy } from '../upstream/api-proxy';
 const UPSTREAM = 'customer-profile';
 
 /** Member reads return customers: audited like the customer list when they come back unmasked. */
-const memberRead = (action: string, id?: string): AuditPolicy => ({ action, resourceType: 'customer', change: false, resourceId: () => id });
+const memberRead = (action: string, id?: string): AuditPolicy => ({
+  action,
+  resourceType: 'customer',
+  change: false,
+  resourceId: () => id,
+});
 
 /**
  * Saved segments (dynamic definitions and static lists) of customers. Every caller with
@@ -51,7 +77,12 @@ export class SegmentsController {
   @ApiCreatedResponse({ type: SegmentView, description: 'The segment was saved' })
   @ApiProblems(400, 401, 403, 422, 429, 502, 504)
   async create(@Body() body: CreateSegmentRequest, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: UPSTREAM, method: 'POST', path: '/internal/v1/segments', body });
+    await this.proxy.forward(request, response, {
+      upstream: UPSTREAM,
+      method: 'POST',
+      path: '/internal/v1/segments',
+      body,
+    });
   }
 
   @Get()
@@ -65,9 +96,16 @@ export class SegmentsController {
   @Post('preview')
   @HttpCode(200)
   @RequireScopes('customers:read')
-  @ApiOkResponse({ type: SegmentPreview, description: 'How many customers you may see match the definition, and the first page of them' })
+  @ApiOkResponse({
+    type: SegmentPreview,
+    description: 'How many customers you may see match the definition, and the first page of them',
+  })
   @ApiProblems(400, 401, 403, 422, 429, 502, 504)
-  async preview(@Body() body: PreviewSegmentRequest, @Req() request: Request, @Res() response: Response): Promise<void> {
+  async preview(
+    @Body() body: PreviewSegmentRequest,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     await this.proxy.forward(request, response, {
       upstream: UPSTREAM,
       method: 'POST',
@@ -81,14 +119,29 @@ export class SegmentsController {
   @RequireScopes('customers:read')
   @ApiOkResponse({ type: SegmentView })
   @ApiProblems(400, 401, 403, 404, 429, 502, 504)
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: UPSTREAM, method: 'GET', path: `/internal/v1/segments/${id}` });
+  async get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: UPSTREAM,
+      method: 'GET',
+      path: `/internal/v1/segments/${id}`,
+    });
   }
 
   @Patch(':id')
   @RequireScopes('customers:write')
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The version read ("3"); a stale one gets 412. Alternative: version in the body' })
-  @ApiOkResponse({ type: SegmentView, description: 'The segment after the change (409: a definition sent for a static list)' })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The version read ("3"); a stale one gets 412. Alternative: version in the body',
+  })
+  @ApiOkResponse({
+    type: SegmentView,
+    description: 'The segment after the change (409: a definition sent for a static list)',
+  })
   @ApiProblems(400, 401, 403, 404, 409, 412, 422, 429, 502, 504)
   async update(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -110,16 +163,32 @@ export class SegmentsController {
   @RequireScopes('customers:write')
   @ApiNoContentResponse({ description: 'The segment (and a static list’s memberships) deleted; the customers stay' })
   @ApiProblems(400, 401, 403, 404, 429, 502, 504)
-  async delete(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: UPSTREAM, method: 'DELETE', path: `/internal/v1/segments/${id}` });
+  async delete(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: UPSTREAM,
+      method: 'DELETE',
+      path: `/internal/v1/segments/${id}`,
+    });
   }
 
   @Get(':id/count')
   @RequireScopes('customers:read')
   @ApiOkResponse({ type: CustomerCountView, description: 'Members you may see' })
   @ApiProblems(400, 401, 403, 404, 422, 429, 502, 504)
-  async count(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: UPSTREAM, method: 'GET', path: `/internal/v1/segments/${id}/count` });
+  async count(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: UPSTREAM,
+      method: 'GET',
+      path: `/internal/v1/segments/${id}/count`,
+    });
   }
 
   @Get(':id/members')
@@ -152,7 +221,12 @@ export class SegmentsController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    await this.proxy.forward(request, response, { upstream: UPSTREAM, method: 'POST', path: `/internal/v1/segments/${id}/members`, body });
+    await this.proxy.forward(request, response, {
+      upstream: UPSTREAM,
+      method: 'POST',
+      path: `/internal/v1/segments/${id}/members`,
+      body,
+    });
   }
 
   @Delete(':id/members')
@@ -161,7 +235,10 @@ export class SegmentsController {
   // Documented: the ids in the body. `?customerIds=a,b` is still read for older clients, but not
   // documented: a thousand ids do not fit in a request line (431), so the body is the one contract.
   @ApiBody({ type: SegmentMembersRequest, required: true })
-  @ApiOkResponse({ type: SegmentMembersRemoved, description: 'Static lists only; removing a non-member changes nothing' })
+  @ApiOkResponse({
+    type: SegmentMembersRemoved,
+    description: 'Static lists only; removing a non-member changes nothing',
+  })
   @ApiProblems(400, 401, 403, 404, 409, 429, 502, 504)
   async removeMembers(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -176,15 +253,32 @@ export class SegmentsController {
         errors: [{ field: 'customerIds', message: 'customerIds is required' }],
       });
     }
-    await this.proxy.forward(request, response, { upstream: UPSTREAM, method: 'DELETE', path: `/internal/v1/segments/${id}/members`, body: { customerIds } });
+    await this.proxy.forward(request, response, {
+      upstream: UPSTREAM,
+      method: 'DELETE',
+      path: `/internal/v1/segments/${id}/members`,
+      body: { customerIds },
+    });
   }
 
   @Get(':id/export')
   @RequireScopes('customers:read')
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'Streamed CSV (UTF-8 with BOM, the customers export columns) of the members you may see; masked without pii:read', schema: { type: 'string' } })
+  @ApiOkResponse({
+    description:
+      'Streamed CSV (UTF-8 with BOM, the customers export columns) of the members you may see; masked without pii:read',
+    schema: { type: 'string' },
+  })
   @ApiProblems(400, 401, 403, 404, 422, 429, 502, 504)
-  async exportCsv(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.raw.stream(request, response, { method: 'GET', path: `/internal/v1/segments/${id}/export`, audit: { action: 'segment.export', change: false } });
+  async exportCsv(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.raw.stream(request, response, {
+      method: 'GET',
+      path: `/internal/v1/segments/${id}/export`,
+      audit: { action: 'segment.export', change: false },
+    });
   }
 }

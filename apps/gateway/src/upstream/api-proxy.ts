@@ -58,7 +58,8 @@ export class ApiProxy {
         : await call();
     const replayed = 'replayed' in result && result.replayed === true;
     if (target.audit && !replayed) await this.record(request, result, target.audit);
-    if (target.afterSuccess && !replayed && result.status >= 200 && result.status < 300) await target.afterSuccess(result);
+    if (target.afterSuccess && !replayed && result.status >= 200 && result.status < 300)
+      await target.afterSuccess(result);
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');
     relay(response, result);
   }

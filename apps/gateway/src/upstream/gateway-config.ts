@@ -17,8 +17,16 @@ const gatewayConfigSchema = z.object({
   OIDC_ALGORITHMS: z
     .string()
     .default('RS256,PS256,ES256,EdDSA')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-    .refine((algs) => algs.length > 0 && algs.every((a) => /^(RS|PS|ES)(256|384|512)$|^EdDSA$/.test(a)), 'expected asymmetric JWS algorithms'),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (algs) => algs.length > 0 && algs.every((a) => /^(RS|PS|ES)(256|384|512)$|^EdDSA$/.test(a)),
+      'expected asymmetric JWS algorithms',
+    ),
   /** Serve the embedded OpenID provider at /oidc (the local default; never in production). */
   OIDC_EMBEDDED: env.bool(false),
   OIDC_EMBEDDED_KEYS_FILE: z.string().default('/tmp/rapport-idp-keys.json'),
@@ -41,8 +49,16 @@ const gatewayConfigSchema = z.object({
   RATE_LIMIT_OVERRIDES: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-    .refine((entries) => entries.every((e) => /^[^=\s]+=[1-9]\d*:[1-9]\d*$/.test(e)), 'expected <clientId>[/<sub>]=<perSecond>:<burst>, comma-separated')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (entries) => entries.every((e) => /^[^=\s]+=[1-9]\d*:[1-9]\d*$/.test(e)),
+      'expected <clientId>[/<sub>]=<perSecond>:<burst>, comma-separated',
+    )
     .transform((entries) =>
       Object.fromEntries(
         entries.map((e) => {
@@ -57,7 +73,12 @@ const gatewayConfigSchema = z.object({
   CORS_ORIGINS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

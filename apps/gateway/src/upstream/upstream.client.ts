@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProblemException } from '@rapport/platform-http';
-import { IDENTITY_HEADER, SERVICE_CONFIG, signIdentity, type CallerIdentity, type ServiceConfig } from '@rapport/platform-runtime';
+import {
+  IDENTITY_HEADER,
+  SERVICE_CONFIG,
+  signIdentity,
+  type CallerIdentity,
+  type ServiceConfig,
+} from '@rapport/platform-runtime';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway-config';
 
 export type Upstream = 'customer-profile' | 'interaction' | 'service-desk' | 'loyalty' | 'analytics';
@@ -71,7 +77,9 @@ export class UpstreamClient {
       try {
         body = JSON.parse(text);
       } catch {
-        throw new ProblemException('upstreamUnavailable', `${upstream} answered with a body that is not JSON`, { upstream });
+        throw new ProblemException('upstreamUnavailable', `${upstream} answered with a body that is not JSON`, {
+          upstream,
+        });
       }
     }
     const relayed: Record<string, string> = {};

@@ -9,7 +9,15 @@ import { UpstreamClient } from './upstream.client';
 
 @Global()
 @Module({
-  providers: [{ provide: GATEWAY_CONFIG, useFactory: () => loadGatewayConfig() }, UpstreamClient, ApiProxy, IdempotencyService, IdempotencyRepository, AuditRepository, AuditService],
+  providers: [
+    { provide: GATEWAY_CONFIG, useFactory: () => loadGatewayConfig() },
+    UpstreamClient,
+    ApiProxy,
+    IdempotencyService,
+    IdempotencyRepository,
+    AuditRepository,
+    AuditService,
+  ],
   exports: [UpstreamClient, GATEWAY_CONFIG, ApiProxy, AuditService, IdempotencyService],
 })
 export class UpstreamModule {}

@@ -40,7 +40,10 @@ export class CustomerRefsRepository {
   /** Returns how many rows went (the erasure acknowledgement counts them). */
   async erase(manager: EntityManager, customerId: string): Promise<number> {
     // TypeORM answers a DELETE with [rows, affected].
-    const [, affected]: [unknown[], number] = await manager.query(`DELETE FROM interaction.customer_refs WHERE customer_id = $1`, [customerId]);
+    const [, affected]: [unknown[], number] = await manager.query(
+      `DELETE FROM interaction.customer_refs WHERE customer_id = $1`,
+      [customerId],
+    );
     return affected;
   }
 }

@@ -8,7 +8,11 @@ export class CustomerRefsService {
 
   async get(customerId: string): Promise<CustomerRef> {
     const found = await this.repository.find(customerId);
-    if (!found) throw new CustomerRefsException(CustomerRefsErrorCode.CustomerUnknown, `Customer ${customerId} is not known to interaction`);
+    if (!found)
+      throw new CustomerRefsException(
+        CustomerRefsErrorCode.CustomerUnknown,
+        `Customer ${customerId} is not known to interaction`,
+      );
     return found;
   }
 }

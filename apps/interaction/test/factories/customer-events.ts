@@ -7,7 +7,12 @@ export const customerCreated = (customerId: string = randomUUID(), kind: 'person
 
 /** Published under the survivor's key, so it may overtake events of the merged customer. */
 export const customerMerged = (mergedId: string, survivorId: string) =>
-  createEnvelope(CustomerMergedV1, survivorId, { customerId: survivorId, survivorId, mergedId, mergedAt: new Date().toISOString() });
+  createEnvelope(CustomerMergedV1, survivorId, {
+    customerId: survivorId,
+    survivorId,
+    mergedId,
+    mergedAt: new Date().toISOString(),
+  });
 
 export const customerErased = (customerId: string) =>
   createEnvelope(CustomerErasedV1, customerId, { customerId, erasedAt: new Date().toISOString() });

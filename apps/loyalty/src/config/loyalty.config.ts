@@ -10,7 +10,12 @@ import { z } from 'zod';
  */
 export const loyaltyConfigSchema = z.object({
   LOYALTY_JOB_INTERVAL_MS: env.int(60_000, 0),
-  LOYALTY_HOLD_MINUTES: z.coerce.number({ error: 'expected an integer' }).int().min(1).max(7 * 24 * 60, 'expected at most 10080 (a week)').default(15),
+  LOYALTY_HOLD_MINUTES: z.coerce
+    .number({ error: 'expected an integer' })
+    .int()
+    .min(1)
+    .max(7 * 24 * 60, 'expected at most 10080 (a week)')
+    .default(15),
 });
 
 export type LoyaltyConfig = z.infer<typeof loyaltyConfigSchema>;

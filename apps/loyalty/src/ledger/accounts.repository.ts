@@ -87,7 +87,12 @@ const toAccount = (row: AccountRow): AccountRecord => ({
   held: Number(row.held),
 });
 
-const toTierHistory = (row: TierHistoryRow): TierHistoryRecord => ({ from: row.from_tier, to: row.to_tier, reason: row.reason, changedAt: row.changed_at });
+const toTierHistory = (row: TierHistoryRow): TierHistoryRecord => ({
+  from: row.from_tier,
+  to: row.to_tier,
+  reason: row.reason,
+  changedAt: row.changed_at,
+});
 
 /** The only SQL of member accounts (loyalty.members) and their tier history. Writes take the caller's transaction (`manager`). */
 @Injectable()
@@ -165,8 +170,13 @@ export class AccountsRepository {
    * rows (in id order, so two batches never wait on each other in a cycle), in one statement that
    * also tells whether a referral waits for each member's first purchase.
    */
-  async openAndLock(manager: EntityManager, accounts: readonly NewAccount[]): Promise<Map<string, LockedAccount & { referralPending: boolean }>> {
-    const sorted = [...accounts].sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+  async openAndLock(
+    manager: EntityManager,
+    accounts: readonly NewAccount[],
+  ): Promise<Map<string, LockedAccount & { referralPending: boolean }>> {
+    const sorted = [...accounts].sort((a, b) =>
+      a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0,
+    );
     const rows: Array<LockedRow & { referral_pending: boolean }> = await manager.query(
       `WITH m AS (
          INSERT INTO loyalty.members (customer_id, kind, created_at)
@@ -184,7 +194,10 @@ export class AccountsRepository {
 
   /** The member row locked for the rest of the transaction: every balance change goes through it. */
   async lock(manager: EntityManager, customerId: string): Promise<LockedAccount | undefined> {
-    const [row]: LockedRow[] = await manager.query(`SELECT ${LOCKED_COLUMNS} FROM loyalty.members WHERE customer_id = $1 FOR UPDATE`, [customerId]);
+    const [row]: LockedRow[] = await manager.query(
+      `SELECT ${LOCKED_COLUMNS} FROM loyalty.members WHERE customer_id = $1 FOR UPDATE`,
+      [customerId],
+    );
     return row ? toLocked(row) : undefined;
   }
 
@@ -195,7 +208,12 @@ export class AccountsRepository {
       `UPDATE loyalty.members m SET balance = u.balance, tier = u.tier, tier_period_ends_at = u.period_ends_at
        FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::timestamptz[]) AS u(customer_id, balance, tier, period_ends_at)
        WHERE m.customer_id = u.customer_id`,
-      [accounts.map((m) => m.customerId), accounts.map((m) => m.balance), accounts.map((m) => m.tier), accounts.map((m) => m.tierPeriodEndsAt)],
+      [
+        accounts.map((m) => m.customerId),
+        accounts.map((m) => m.balance),
+        accounts.map((m) => m.tier),
+        accounts.map((m) => m.tierPeriodEndsAt),
+      ],
     );
   }
 
@@ -205,7 +223,12 @@ export class AccountsRepository {
       `INSERT INTO loyalty.tier_history (customer_id, from_tier, to_tier, reason)
        SELECT customer_id, from_tier, to_tier, reason FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(customer_id, from_tier, to_tier, reason, ord)
        ORDER BY ord`,
-      [changes.map((c) => c.customerId), changes.map((c) => c.from), changes.map((c) => c.to), changes.map((c) => c.reason)],
+      [
+        changes.map((c) => c.customerId),
+        changes.map((c) => c.from),
+        changes.map((c) => c.to),
+        changes.map((c) => c.reason),
+      ],
     );
   }
 
@@ -240,7 +263,10 @@ export class AccountsRepository {
 
   /** How many accounts it marked (0: none, or already erased). */
   async markErased(manager: EntityManager, customerId: string): Promise<number> {
-    const [, affected]: [unknown, number] = await manager.query(`UPDATE loyalty.members SET erased_at = now() WHERE customer_id = $1 AND erased_at IS NULL`, [customerId]);
+    const [, affected]: [unknown, number] = await manager.query(
+      `UPDATE loyalty.members SET erased_at = now() WHERE customer_id = $1 AND erased_at IS NULL`,
+      [customerId],
+    );
     return affected;
   }
 }

@@ -51,7 +51,11 @@ describe(ExpiryService.name, () => {
     expect(releasedAsOf).toHaveLength(1);
     expect(releasedAsOf[0]!.getTime()).toBeGreaterThanOrEqual(before);
     expect(releasedAsOf[0]!.getTime()).toBeLessThanOrEqual(Date.now());
-    expect(run).toEqual({ expired: { members: 0, points: 0 }, holds: { holds: 3, points: 300 }, tiers: { reviewed: 2, changed: 1 } });
+    expect(run).toEqual({
+      expired: { members: 0, points: 0 },
+      holds: { holds: 3, points: 300 },
+      tiers: { reviewed: 2, changed: 1 },
+    });
   });
 
   it('releases holds as of a past date when asked for one', async () => {

@@ -53,7 +53,10 @@ export class ExpiryService {
           const allocations = expiredAllocations(await this.movements.openLots(manager, customerId), asOf);
           const points = allocations.reduce((sum, a) => sum + a.points, 0);
           if (points === 0) return 0;
-          const movementId = await this.posting.post(manager, member, 'expire', -points, { reason: `expired as of ${asOf.toISOString()}`, allocations });
+          const movementId = await this.posting.post(manager, member, 'expire', -points, {
+            reason: `expired as of ${asOf.toISOString()}`,
+            allocations,
+          });
           await this.outbox.add(manager, PointsExpiredV1, customerId, {
             customerId,
             movementId,

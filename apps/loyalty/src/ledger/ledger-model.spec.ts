@@ -24,16 +24,28 @@ describe('ledger model', () => {
   describe(consumeOldestFirst.name, () => {
     it('spends the lot that expires first, then the next', () => {
       const sut = consumeOldestFirst([lot('b', 50, 20), lot('a', 30, 10), lot('c', 10, 30)], 60);
-      expect(sut).toEqual({ allocations: [{ lotId: 'a', points: 30 }, { lotId: 'b', points: 30 }], taken: 60 });
+      expect(sut).toEqual({
+        allocations: [
+          { lotId: 'a', points: 30 },
+          { lotId: 'b', points: 30 },
+        ],
+        taken: 60,
+      });
     });
 
     it('takes what there is when the lots run short', () => {
-      expect(consumeOldestFirst([lot('a', 30, 10)], 50)).toEqual({ allocations: [{ lotId: 'a', points: 30 }], taken: 30 });
+      expect(consumeOldestFirst([lot('a', 30, 10)], 50)).toEqual({
+        allocations: [{ lotId: 'a', points: 30 }],
+        taken: 30,
+      });
     });
 
     it('takes from the preferred source first (a refund takes back its own purchase first)', () => {
       const sut = consumeOldestFirst([lot('a', 30, 10), lot('p', 40, 20, 'purchase:p')], 50, 'purchase:p');
-      expect(sut.allocations).toEqual([{ lotId: 'p', points: 40 }, { lotId: 'a', points: 10 }]);
+      expect(sut.allocations).toEqual([
+        { lotId: 'p', points: 40 },
+        { lotId: 'a', points: 10 },
+      ]);
     });
   });
 
@@ -96,13 +108,25 @@ describe('ledger model', () => {
       this.purchases.push({ id, earned: points, reversed: 0, totalBase, refundedBase: 0n });
       if (points === 0) return;
       this.post('earn', points);
-      this.lots.push({ id: `lot-${id}`, points, remaining: points, earnedAt: day(onDay), expiresAt: day(onDay + 365), sourceId: `purchase:${id}` });
+      this.lots.push({
+        id: `lot-${id}`,
+        points,
+        remaining: points,
+        earnedAt: day(onDay),
+        expiresAt: day(onDay + 365),
+        sourceId: `purchase:${id}`,
+      });
     }
 
     refund(index: number, amountBase: bigint): void {
       const purchase = this.purchases[index % Math.max(1, this.purchases.length)];
       if (!purchase) return;
-      const due = reversalPoints(purchase.earned, purchase.reversed, purchase.refundedBase + amountBase, purchase.totalBase);
+      const due = reversalPoints(
+        purchase.earned,
+        purchase.reversed,
+        purchase.refundedBase + amountBase,
+        purchase.totalBase,
+      );
       purchase.refundedBase += amountBase;
       purchase.reversed += due;
       if (due === 0) return;
@@ -121,7 +145,14 @@ describe('ledger model', () => {
     adjust(points: number, onDay: number): void {
       if (points > 0) {
         this.post('adjust', points);
-        this.lots.push({ id: `adj${this.nextId++}`, points, remaining: points, earnedAt: day(onDay), expiresAt: day(onDay + 365), sourceId: null });
+        this.lots.push({
+          id: `adj${this.nextId++}`,
+          points,
+          remaining: points,
+          earnedAt: day(onDay),
+          expiresAt: day(onDay + 365),
+          sourceId: null,
+        });
       } else if (this.balance >= -points) {
         const plan = consumeOldestFirst(this.lots, -points);
         this.post('adjust', points, plan.allocations);
@@ -141,7 +172,12 @@ describe('ledger model', () => {
         expect(m.entries[0]!.amount + m.entries[1]!.amount).toBe(0);
         expect(m.entries.find((e) => e.account === 'member_liability')!.amount).toBe(0 - m.delta);
       }
-      const liability = 0 - this.movements.flatMap((m) => m.entries).filter((e) => e.account === 'member_liability').reduce((s, e) => s + e.amount, 0);
+      const liability =
+        0 -
+        this.movements
+          .flatMap((m) => m.entries)
+          .filter((e) => e.account === 'member_liability')
+          .reduce((s, e) => s + e.amount, 0);
       const movements = this.movements.reduce((s, m) => s + m.delta, 0);
       const lots = this.lots.reduce((s, l) => s + l.remaining, 0);
       expect(this.balance).toBeGreaterThanOrEqual(0);
@@ -156,10 +192,23 @@ describe('ledger model', () => {
   }
 
   const operation = fc.oneof(
-    fc.record({ op: fc.constant('earn' as const), points: fc.integer({ min: 0, max: 5000 }), day: fc.integer({ min: 0, max: 800 }), base: fc.bigInt({ min: 1n, max: 100_000_000n }) }),
-    fc.record({ op: fc.constant('refund' as const), index: fc.nat(50), amount: fc.bigInt({ min: 1n, max: 100_000_000n }) }),
+    fc.record({
+      op: fc.constant('earn' as const),
+      points: fc.integer({ min: 0, max: 5000 }),
+      day: fc.integer({ min: 0, max: 800 }),
+      base: fc.bigInt({ min: 1n, max: 100_000_000n }),
+    }),
+    fc.record({
+      op: fc.constant('refund' as const),
+      index: fc.nat(50),
+      amount: fc.bigInt({ min: 1n, max: 100_000_000n }),
+    }),
     fc.record({ op: fc.constant('redeem' as const), points: fc.integer({ min: 1, max: 4000 }) }),
-    fc.record({ op: fc.constant('adjust' as const), points: fc.integer({ min: -3000, max: 3000 }).filter((n) => n !== 0), day: fc.integer({ min: 0, max: 800 }) }),
+    fc.record({
+      op: fc.constant('adjust' as const),
+      points: fc.integer({ min: -3000, max: 3000 }).filter((n) => n !== 0),
+      day: fc.integer({ min: 0, max: 800 }),
+    }),
     fc.record({ op: fc.constant('expire' as const), day: fc.integer({ min: 0, max: 1500 }) }),
   );
 
@@ -188,15 +237,24 @@ describe('ledger model', () => {
 
   it('spends in expiry order, so the oldest lot is always drained first', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ remaining: fc.integer({ min: 1, max: 100 }), day: fc.integer({ min: 0, max: 100 }) }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 1, max: 500 }), (specs, points) => {
-        const lots = specs.map((s, i) => lot(`l${i}`, s.remaining, s.day));
-        const sut = consumeOldestFirst(lots, points);
-        const order = spendOrder(lots).map((l) => l.id);
-        const touched = sut.allocations.map((a) => a.lotId);
-        expect(touched).toEqual(order.slice(0, touched.length));
-        // Every lot but the last touched is drained completely.
-        sut.allocations.slice(0, -1).forEach((a) => expect(a.points).toBe(lots.find((l) => l.id === a.lotId)!.remaining));
-      }),
+      fc.property(
+        fc.array(fc.record({ remaining: fc.integer({ min: 1, max: 100 }), day: fc.integer({ min: 0, max: 100 }) }), {
+          minLength: 1,
+          maxLength: 10,
+        }),
+        fc.integer({ min: 1, max: 500 }),
+        (specs, points) => {
+          const lots = specs.map((s, i) => lot(`l${i}`, s.remaining, s.day));
+          const sut = consumeOldestFirst(lots, points);
+          const order = spendOrder(lots).map((l) => l.id);
+          const touched = sut.allocations.map((a) => a.lotId);
+          expect(touched).toEqual(order.slice(0, touched.length));
+          // Every lot but the last touched is drained completely.
+          sut.allocations
+            .slice(0, -1)
+            .forEach((a) => expect(a.points).toBe(lots.find((l) => l.id === a.lotId)!.remaining));
+        },
+      ),
     );
   });
 });

@@ -30,15 +30,23 @@ export interface Entry {
 /** Lots in the order they are spent: soonest to expire first, then oldest earned. */
 export function spendOrder<L extends OpenLot>(lots: readonly L[]): L[] {
   return [...lots].sort(
-    (a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || a.earnedAt.getTime() - b.earnedAt.getTime() || a.id.localeCompare(b.id),
+    (a, b) =>
+      a.expiresAt.getTime() - b.expiresAt.getTime() ||
+      a.earnedAt.getTime() - b.earnedAt.getTime() ||
+      a.id.localeCompare(b.id),
   );
 }
 
 /** Takes up to `points` from the lots, oldest first; `taken` < `points` when the lots run short. */
-export function consumeOldestFirst(lots: readonly OpenLot[], points: number, preferSourceId?: string): { allocations: Allocation[]; taken: number } {
+export function consumeOldestFirst(
+  lots: readonly OpenLot[],
+  points: number,
+  preferSourceId?: string,
+): { allocations: Allocation[]; taken: number } {
   const ordered = spendOrder(lots.filter((l) => l.remaining > 0));
   // A reversal takes back what is left of the refunded purchase's own lot before touching others.
-  if (preferSourceId) ordered.sort((a, b) => Number(b.sourceId === preferSourceId) - Number(a.sourceId === preferSourceId));
+  if (preferSourceId)
+    ordered.sort((a, b) => Number(b.sourceId === preferSourceId) - Number(a.sourceId === preferSourceId));
   const allocations: Allocation[] = [];
   let left = points;
   for (const lot of ordered) {
@@ -55,7 +63,12 @@ export function consumeOldestFirst(lots: readonly OpenLot[], points: number, pre
  * (cumulative, so partial refunds add up to exactly the points earned), less what was already
  * reversed. Integer arithmetic on scaled money.
  */
-export function reversalPoints(earned: number, alreadyReversed: number, refundedBaseAfter: bigint, totalBase: bigint): number {
+export function reversalPoints(
+  earned: number,
+  alreadyReversed: number,
+  refundedBaseAfter: bigint,
+  totalBase: bigint,
+): number {
   if (totalBase <= 0n) return 0;
   const refunded = refundedBaseAfter >= totalBase ? totalBase : refundedBaseAfter < 0n ? 0n : refundedBaseAfter;
   const target = Number((BigInt(earned) * refunded) / totalBase);

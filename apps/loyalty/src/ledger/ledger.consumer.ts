@@ -20,7 +20,8 @@ export class LedgerConsumer {
   async customerCreated(@Payload() event: ConsumedEvent<typeof CustomerCreatedV1>, @Ctx() ctx: EventContext) {
     // A merged-away customer's late customer.created opens nothing: its tombstone names the survivor.
     if (!(await this.ledger.openAccount(ctx.manager, event.data))) return;
-    if (event.data.contactFingerprints) await this.referrals.replaceContacts(ctx.manager, event.data.customerId, event.data.contactFingerprints);
+    if (event.data.contactFingerprints)
+      await this.referrals.replaceContacts(ctx.manager, event.data.customerId, event.data.contactFingerprints);
   }
 
   /**
@@ -37,8 +38,14 @@ export class LedgerConsumer {
 
   /** Purchases come in runs (set-based earning); a redelivered or retried one comes alone. */
   @OnEventBatch(PurchaseRecordedV1)
-  async purchasesRecorded(@Payload() events: Array<ConsumedEvent<typeof PurchaseRecordedV1>>, @Ctx() ctx: EventContext) {
-    await this.ledger.earn(ctx.manager, events.map((e) => e.data));
+  async purchasesRecorded(
+    @Payload() events: Array<ConsumedEvent<typeof PurchaseRecordedV1>>,
+    @Ctx() ctx: EventContext,
+  ) {
+    await this.ledger.earn(
+      ctx.manager,
+      events.map((e) => e.data),
+    );
   }
 
   @OnEvent(PurchaseRefundedV1)

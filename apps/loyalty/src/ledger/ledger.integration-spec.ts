@@ -4,8 +4,20 @@ import { bearer, collectRecords, eventually, stackInfo } from '@rapport/testing'
 import fc from 'fast-check';
 import type { Client } from 'pg';
 import request from 'supertest';
-import { customerErased, customerRecord, monthsAgo, purchaseRecord, purchaseRecorded, purchaseRefunded } from '../../test/factories/loyalty-events';
-import { closeLoyaltyTestClients, newPoolMember, openLoyaltyTestClients, refillRateLimit } from '../../test/loyalty-stack';
+import {
+  customerErased,
+  customerRecord,
+  monthsAgo,
+  purchaseRecord,
+  purchaseRecorded,
+  purchaseRefunded,
+} from '../../test/factories/loyalty-events';
+import {
+  closeLoyaltyTestClients,
+  newPoolMember,
+  openLoyaltyTestClients,
+  refillRateLimit,
+} from '../../test/loyalty-stack';
 
 /**
  * The loyalty service of the test stack against the real broker and database: purchases and refunds
@@ -29,17 +41,32 @@ describe('loyalty points ledger', () => {
   const newMember = () => newPoolMember(db, 'Loyal');
 
   const balance = async (customerId: string) =>
-    Number((await db.query('SELECT balance FROM loyalty.members WHERE customer_id = $1', [customerId])).rows[0]?.balance ?? -1);
+    Number(
+      (await db.query('SELECT balance FROM loyalty.members WHERE customer_id = $1', [customerId])).rows[0]?.balance ??
+        -1,
+    );
   const waitForBalance = (customerId: string, expected: number, what = `balance ${expected}`) =>
     eventually(async () => (await balance(customerId)) === expected, 20_000, what);
   const publish = async (...events: EventEnvelope[]) => producer.send(events.map(purchaseRecord));
   const movements = async (customerId: string) =>
-    (await db.query('SELECT kind, points::int, shortfall::int, balance_after::int FROM loyalty.movements WHERE customer_id = $1 ORDER BY seq', [customerId]))
-      .rows as Array<{ kind: string; points: number; shortfall: number; balance_after: number }>;
+    (
+      await db.query(
+        'SELECT kind, points::int, shortfall::int, balance_after::int FROM loyalty.movements WHERE customer_id = $1 ORDER BY seq',
+        [customerId],
+      )
+    ).rows as Array<{ kind: string; points: number; shortfall: number; balance_after: number }>;
   const redeem = async (customerId: string, body: object, user: 'agent1' | 'agent2' | 'admin' = 'agent2') =>
-    gateway().post(`/api/v1/loyalty/members/${customerId}/redemptions`).set('authorization', await bearer(user)).send(body);
+    gateway()
+      .post(`/api/v1/loyalty/members/${customerId}/redemptions`)
+      .set('authorization', await bearer(user))
+      .send(body);
   const reconciliation = async () =>
-    (await gateway().get('/api/v1/loyalty/admin/reconciliation').set('authorization', await bearer('admin')).expect(200)).body;
+    (
+      await gateway()
+        .get('/api/v1/loyalty/admin/reconciliation')
+        .set('authorization', await bearer('admin'))
+        .expect(200)
+    ).body;
 
   it('applies the neighbours of a failing event in its batch and dead-letters only the failing one', async () => {
     const customerId = await newMember();
@@ -67,7 +94,9 @@ describe('loyalty points ledger', () => {
   it('credits a purchase once however often it is delivered (same event 5 times, and re-published under new event ids)', async () => {
     const customerId = await newMember();
     const event = purchaseRecorded(customerId, '100.00');
-    const republished = { ...purchaseRecorded(customerId, '100.00', { purchaseId: (event.data as { purchaseId: string }).purchaseId }) };
+    const republished = {
+      ...purchaseRecorded(customerId, '100.00', { purchaseId: (event.data as { purchaseId: string }).purchaseId }),
+    };
     await publish(event, event, event, event, event, republished, republished);
     // A later purchase of the same customer shares the partition: once it is credited, every copy before it was seen.
     await publish(purchaseRecorded(customerId, '7.00'));
@@ -90,11 +119,20 @@ describe('loyalty points ledger', () => {
 
   it('publishes points.earned through the outbox', async () => {
     const customerId = await newMember();
-    const earned = await collectRecords(bus, Topics.loyalty.name, (r) => r.key === customerId && r.headers['ce_type'] === 'rapport.loyalty.points.earned.v1');
+    const earned = await collectRecords(
+      bus,
+      Topics.loyalty.name,
+      (r) => r.key === customerId && r.headers['ce_type'] === 'rapport.loyalty.points.earned.v1',
+    );
     try {
       await publish(purchaseRecorded(customerId, '42.00'));
       await eventually(async () => earned.records.length === 1, 20_000, 'points.earned on the loyalty topic');
-      expect(JSON.parse(earned.records[0]!.value!)).toMatchObject({ customerId, points: 42, balance: 42, reason: 'purchase' });
+      expect(JSON.parse(earned.records[0]!.value!)).toMatchObject({
+        customerId,
+        points: 42,
+        balance: 42,
+        reason: 'purchase',
+      });
     } finally {
       await earned.stop();
     }
@@ -105,7 +143,9 @@ describe('loyalty points ledger', () => {
     await publish(purchaseRecorded(customerId, '1000.00'));
     await waitForBalance(customerId, 1000);
     await refill();
-    const responses = await Promise.all(Array.from({ length: 50 }, () => redeem(customerId, { points: 100 }, 'agent2')));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => redeem(customerId, { points: 100 }, 'agent2')),
+    );
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);
     expect(statuses.filter((s) => s === 409)).toHaveLength(40);
@@ -114,7 +154,11 @@ describe('loyalty points ledger', () => {
     const redeemed = (await movements(customerId)).filter((m) => m.kind === 'redeem');
     expect(redeemed).toHaveLength(10);
     expect(redeemed.every((m) => m.balance_after >= 0)).toBe(true);
-    expect(Number((await db.query('SELECT sum(remaining) AS s FROM loyalty.lots WHERE customer_id = $1', [customerId])).rows[0].s)).toBe(0);
+    expect(
+      Number(
+        (await db.query('SELECT sum(remaining) AS s FROM loyalty.lots WHERE customer_id = $1', [customerId])).rows[0].s,
+      ),
+    ).toBe(0);
   });
 
   it('never oversells a reward with stock 10 under 50 concurrent redemptions', async () => {
@@ -129,7 +173,9 @@ describe('loyalty points ledger', () => {
       .expect(201);
     await refill();
     const responses = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => redeem(i % 2 === 0 ? a : b, { rewardId: reward.body.id }, i % 2 === 0 ? 'agent1' : 'agent2')),
+      Array.from({ length: 50 }, (_, i) =>
+        redeem(i % 2 === 0 ? a : b, { rewardId: reward.body.id }, i % 2 === 0 ? 'agent1' : 'agent2'),
+      ),
     );
     const ok = responses.filter((r) => r.status === 201);
     expect(ok).toHaveLength(10);
@@ -149,7 +195,11 @@ describe('loyalty points ledger', () => {
     expect((await redeem(customerId, { points: 80 })).status).toBe(201);
     const refund = purchaseRefunded(customerId, purchaseId, '100.00', 1);
     await publish(refund, refund);
-    await eventually(async () => (await movements(customerId)).some((m) => m.kind === 'reverse'), 20_000, 'the reversal');
+    await eventually(
+      async () => (await movements(customerId)).some((m) => m.kind === 'reverse'),
+      20_000,
+      'the reversal',
+    );
     expect(await balance(customerId)).toBe(0);
     const reversal = (await movements(customerId)).filter((m) => m.kind === 'reverse');
     expect(reversal).toEqual([{ kind: 'reverse', points: -20, shortfall: 80, balance_after: 0 }]);
@@ -159,7 +209,13 @@ describe('loyalty points ledger', () => {
       .get(`/api/v1/loyalty/members/${customerId}/statement`)
       .set('authorization', await bearer('agent1'))
       .expect(200);
-    expect(statement.body.items[0]).toMatchObject({ kind: 'reverse', points: -20, shortfall: 80, balanceAfter: 0, sourceId: `refund:${(refund.data as { refundId: string }).refundId}` });
+    expect(statement.body.items[0]).toMatchObject({
+      kind: 'reverse',
+      points: -20,
+      shortfall: 80,
+      balanceAfter: 0,
+      sourceId: `refund:${(refund.data as { refundId: string }).refundId}`,
+    });
   });
 
   it('reverses a partial refund in proportion and a second partial refund the rest', async () => {
@@ -183,42 +239,68 @@ describe('loyalty points ledger', () => {
     await waitForBalance(customerId, 200);
     expect((await redeem(customerId, { points: 30 })).status).toBe(201); // spent from the lot that expires first
     const lots = async () =>
-      (await db.query('SELECT source_id, remaining::int FROM loyalty.lots WHERE customer_id = $1 ORDER BY expires_at', [customerId])).rows.map(
-        (r) => r.remaining as number,
-      );
+      (
+        await db.query(
+          'SELECT source_id, remaining::int FROM loyalty.lots WHERE customer_id = $1 ORDER BY expires_at',
+          [customerId],
+        )
+      ).rows.map((r) => r.remaining as number);
     expect(await lots()).toEqual([70, 100]);
     const asOf = new Date(Date.now() + 2 * 60 * 60 * 1000).toISOString();
     const run = async () =>
-      gateway().post('/api/v1/loyalty/admin/expiry-runs').set('authorization', await bearer('admin')).send({ asOf }).expect(200);
+      gateway()
+        .post('/api/v1/loyalty/admin/expiry-runs')
+        .set('authorization', await bearer('admin'))
+        .send({ asOf })
+        .expect(200);
     await Promise.all([run(), run()]);
     await run();
     expect(await lots()).toEqual([0, 100]);
     expect(await balance(customerId)).toBe(100);
-    expect((await movements(customerId)).filter((m) => m.kind === 'expire')).toEqual([{ kind: 'expire', points: -70, shortfall: 0, balance_after: 100 }]);
-    const member = await gateway().get(`/api/v1/loyalty/members/${customerId}`).set('authorization', await bearer('agent1')).expect(200);
+    expect((await movements(customerId)).filter((m) => m.kind === 'expire')).toEqual([
+      { kind: 'expire', points: -70, shortfall: 0, balance_after: 100 },
+    ]);
+    const member = await gateway()
+      .get(`/api/v1/loyalty/members/${customerId}`)
+      .set('authorization', await bearer('agent1'))
+      .expect(200);
     expect(member.body).toMatchObject({ balance: 100, expiringSoon: { points: 0 } });
   });
 
   it('upgrades on the purchase that crosses the threshold, and a refund does not downgrade before the period ends', async () => {
     const customerId = await newMember();
-    const changes = await collectRecords(bus, Topics.loyalty.name, (r) => r.key === customerId && r.headers['ce_type'] === 'rapport.loyalty.tier.changed.v1');
+    const changes = await collectRecords(
+      bus,
+      Topics.loyalty.name,
+      (r) => r.key === customerId && r.headers['ce_type'] === 'rapport.loyalty.tier.changed.v1',
+    );
     try {
       await publish(purchaseRecorded(customerId, '600.00'));
       await waitForBalance(customerId, 600);
-      expect((await db.query('SELECT tier FROM loyalty.members WHERE customer_id = $1', [customerId])).rows[0].tier).toBeNull();
+      expect(
+        (await db.query('SELECT tier FROM loyalty.members WHERE customer_id = $1', [customerId])).rows[0].tier,
+      ).toBeNull();
       const crossing = purchaseRecorded(customerId, '500.00');
       await publish(crossing);
       // The crossing purchase earns at the old tier's rate; the next one at silver's ×1.1.
       await waitForBalance(customerId, 1100);
-      const member = await gateway().get(`/api/v1/loyalty/members/${customerId}`).set('authorization', await bearer('agent1')).expect(200);
-      expect(member.body).toMatchObject({ tier: 'silver', tierHistory: [{ from: null, to: 'silver', reason: 'qualified by purchase' }] });
+      const member = await gateway()
+        .get(`/api/v1/loyalty/members/${customerId}`)
+        .set('authorization', await bearer('agent1'))
+        .expect(200);
+      expect(member.body).toMatchObject({
+        tier: 'silver',
+        tierHistory: [{ from: null, to: 'silver', reason: 'qualified by purchase' }],
+      });
       await publish(purchaseRecorded(customerId, '100.00'));
       await waitForBalance(customerId, 1210);
       await eventually(async () => changes.records.length === 1, 20_000, 'tier.changed on the loyalty topic');
       expect(JSON.parse(changes.records[0]!.value!)).toMatchObject({ customerId, from: null, to: 'silver' });
       await publish(purchaseRefunded(customerId, (crossing.data as { purchaseId: string }).purchaseId, '500.00', 1));
       await waitForBalance(customerId, 710);
-      expect((await db.query('SELECT tier FROM loyalty.members WHERE customer_id = $1', [customerId])).rows[0].tier).toBe('silver');
+      expect(
+        (await db.query('SELECT tier FROM loyalty.members WHERE customer_id = $1', [customerId])).rows[0].tier,
+      ).toBe('silver');
     } finally {
       await changes.stop();
     }
@@ -227,12 +309,23 @@ describe('loyalty points ledger', () => {
   it('earns for a run of purchases handled together exactly as one by one: the crossing purchase upgrades, the next earns at the new rate', async () => {
     const customerId = await newMember();
     const other = await newMember();
-    const changes = await collectRecords(bus, Topics.loyalty.name, (r) => r.key === customerId && r.headers['ce_type'] === 'rapport.loyalty.tier.changed.v1');
+    const changes = await collectRecords(
+      bus,
+      Topics.loyalty.name,
+      (r) => r.key === customerId && r.headers['ce_type'] === 'rapport.loyalty.tier.changed.v1',
+    );
     try {
       // One send: the records reach loyalty together and are earned in one set-based run (two members
       // interleaved, one purchase delivered twice within the run).
       const first = purchaseRecorded(customerId, '600.00');
-      await publish(first, purchaseRecorded(other, '50.00'), purchaseRecorded(customerId, '500.00'), first, purchaseRecorded(customerId, '100.00'), purchaseRecorded(other, '25.00'));
+      await publish(
+        first,
+        purchaseRecorded(other, '50.00'),
+        purchaseRecorded(customerId, '500.00'),
+        first,
+        purchaseRecorded(customerId, '100.00'),
+        purchaseRecorded(other, '25.00'),
+      );
       await waitForBalance(customerId, 1210, '600 + 500 at the base rate, then 100 at silver x1.1');
       await waitForBalance(other, 75);
       expect((await movements(customerId)).map((m) => [m.kind, m.points, m.balance_after])).toEqual([
@@ -240,8 +333,14 @@ describe('loyalty points ledger', () => {
         ['earn', 500, 1100],
         ['earn', 110, 1210],
       ]);
-      const member = await gateway().get(`/api/v1/loyalty/members/${customerId}`).set('authorization', await bearer('agent1')).expect(200);
-      expect(member.body).toMatchObject({ tier: 'silver', tierHistory: [{ from: null, to: 'silver', reason: 'qualified by purchase' }] });
+      const member = await gateway()
+        .get(`/api/v1/loyalty/members/${customerId}`)
+        .set('authorization', await bearer('agent1'))
+        .expect(200);
+      expect(member.body).toMatchObject({
+        tier: 'silver',
+        tierHistory: [{ from: null, to: 'silver', reason: 'qualified by purchase' }],
+      });
       await eventually(async () => changes.records.length === 1, 20_000, 'tier.changed on the loyalty topic');
       expect((await reconciliation()).mismatchedMembers).toBe(0);
     } finally {
@@ -253,8 +352,15 @@ describe('loyalty points ledger', () => {
     const customerId = await newMember();
     await publish(purchaseRecorded(customerId, '1500.00', { occurredAt: monthsAgo(13) })); // silver until a month ago
     await eventually(async () => (await movements(customerId)).length >= 1, 20_000, 'the old purchase');
-    await gateway().post('/api/v1/loyalty/admin/expiry-runs').set('authorization', await bearer('admin')).send({}).expect(200);
-    const member = await gateway().get(`/api/v1/loyalty/members/${customerId}`).set('authorization', await bearer('agent1')).expect(200);
+    await gateway()
+      .post('/api/v1/loyalty/admin/expiry-runs')
+      .set('authorization', await bearer('admin'))
+      .send({})
+      .expect(200);
+    const member = await gateway()
+      .get(`/api/v1/loyalty/members/${customerId}`)
+      .set('authorization', await bearer('agent1'))
+      .expect(200);
     expect(member.body.tier).toBeNull();
     expect(member.body.tierHistory.map((h: { from: string | null; to: string | null }) => [h.from, h.to])).toEqual([
       [null, 'silver'],
@@ -265,10 +371,17 @@ describe('loyalty points ledger', () => {
 
   it('reconciles against the database after a randomised sequence of earns, refunds, redemptions, adjustments and expiries', async () => {
     const op = fc.oneof(
-      fc.record({ op: fc.constant('earn' as const), amount: fc.integer({ min: 1, max: 900 }), monthsBack: fc.integer({ min: 0, max: 11 }) }),
+      fc.record({
+        op: fc.constant('earn' as const),
+        amount: fc.integer({ min: 1, max: 900 }),
+        monthsBack: fc.integer({ min: 0, max: 11 }),
+      }),
       fc.record({ op: fc.constant('refund' as const), index: fc.nat(20), percent: fc.integer({ min: 1, max: 100 }) }),
       fc.record({ op: fc.constant('redeem' as const), points: fc.integer({ min: 1, max: 700 }) }),
-      fc.record({ op: fc.constant('adjust' as const), points: fc.integer({ min: -300, max: 300 }).filter((n) => n !== 0) }),
+      fc.record({
+        op: fc.constant('adjust' as const),
+        points: fc.integer({ min: -300, max: 300 }).filter((n) => n !== 0),
+      }),
       fc.record({ op: fc.constant('expire' as const) }),
     );
     await fc.assert(
@@ -286,7 +399,16 @@ describe('loyalty points ledger', () => {
             await publish(purchaseRefunded(customerId, p.id, `${amount}.00`, Math.min(1, amount / p.amount)));
           } else {
             // Let the events published so far land before an HTTP write, as a real client would see them.
-            await eventually(async () => (await db.query('SELECT count(*)::int AS n FROM loyalty.purchases WHERE customer_id = $1', [customerId])).rows[0].n === purchases.length, 20_000, 'purchases');
+            await eventually(
+              async () =>
+                (
+                  await db.query('SELECT count(*)::int AS n FROM loyalty.purchases WHERE customer_id = $1', [
+                    customerId,
+                  ])
+                ).rows[0].n === purchases.length,
+              20_000,
+              'purchases',
+            );
             await sleep(300);
             if (o.op === 'redeem') {
               const r = await redeem(customerId, { points: o.points }, 'admin');
@@ -298,15 +420,28 @@ describe('loyalty points ledger', () => {
                 .send({ points: o.points, reason: 'property test' });
               expect([201, 409]).toContain(r.status);
             } else {
-              await gateway().post('/api/v1/loyalty/admin/expiry-runs').set('authorization', await bearer('admin')).send({}).expect(200);
+              await gateway()
+                .post('/api/v1/loyalty/admin/expiry-runs')
+                .set('authorization', await bearer('admin'))
+                .send({})
+                .expect(200);
             }
           }
         }
         await sleep(1_000);
         const report = await reconciliation();
-        expect(report).toMatchObject({ ok: true, entriesSum: 0, unbalancedMovements: 0, negativeLots: 0, mismatchedMembers: 0 });
+        expect(report).toMatchObject({
+          ok: true,
+          entriesSum: 0,
+          unbalancedMovements: 0,
+          negativeLots: 0,
+          mismatchedMembers: 0,
+        });
         expect(report.liabilityTotal).toBe(report.balanceTotal);
-        const statement = await gateway().get(`/api/v1/loyalty/members/${customerId}/statement?limit=200`).set('authorization', await bearer('admin')).expect(200);
+        const statement = await gateway()
+          .get(`/api/v1/loyalty/members/${customerId}/statement?limit=200`)
+          .set('authorization', await bearer('admin'))
+          .expect(200);
         const sum = statement.body.items.reduce((s: number, i: { points: number }) => s + i.points, 0);
         expect(sum).toBe(statement.body.balance);
         expect(statement.body.balance).toBeGreaterThanOrEqual(0);
@@ -315,12 +450,20 @@ describe('loyalty points ledger', () => {
     );
   });
 
-  it('rewards both sides once on the referred member\'s first purchase of the minimum, and refuses self, mutual and late referrals', async () => {
+  it("rewards both sides once on the referred member's first purchase of the minimum, and refuses self, mutual and late referrals", async () => {
     const [referrer, referred, late] = [await newMember(), await newMember(), await newMember()];
     const codeOf = async (id: string) =>
-      (await gateway().get(`/api/v1/loyalty/members/${id}/referral-code`).set('authorization', await bearer('agent1')).expect(200)).body.code as string;
+      (
+        await gateway()
+          .get(`/api/v1/loyalty/members/${id}/referral-code`)
+          .set('authorization', await bearer('agent1'))
+          .expect(200)
+      ).body.code as string;
     const register = async (id: string, code: string) =>
-      gateway().post(`/api/v1/loyalty/members/${id}/referral`).set('authorization', await bearer('agent1')).send({ code });
+      gateway()
+        .post(`/api/v1/loyalty/members/${id}/referral`)
+        .set('authorization', await bearer('agent1'))
+        .send({ code });
     const code = await codeOf(referrer);
     expect(await codeOf(referrer)).toBe(code);
     expect((await register(referrer, code)).body).toMatchObject({ status: 422, code: 'self-referral' });
@@ -332,9 +475,16 @@ describe('loyalty points ledger', () => {
     expect(registered.status).toBe(201);
     expect(registered.body).toMatchObject({ referredId: referred, referrerId: referrer, status: 'pending' });
     expect((await register(referred, code)).body).toMatchObject({ status: 409, code: 'already-referred' });
-    expect((await register(referrer, await codeOf(referred))).body).toMatchObject({ status: 422, code: 'mutual-referral' });
+    expect((await register(referrer, await codeOf(referred))).body).toMatchObject({
+      status: 422,
+      code: 'mutual-referral',
+    });
 
-    const completed = await collectRecords(bus, Topics.loyalty.name, (r) => r.key === referred && r.headers['ce_type'] === 'rapport.loyalty.referral.completed.v1');
+    const completed = await collectRecords(
+      bus,
+      Topics.loyalty.name,
+      (r) => r.key === referred && r.headers['ce_type'] === 'rapport.loyalty.referral.completed.v1',
+    );
     try {
       await publish(purchaseRecorded(referred, '50.00', { firstPurchase: true })); // below the programme's minimum of 100.00
       await waitForBalance(referred, 50);
@@ -348,8 +498,14 @@ describe('loyalty points ledger', () => {
     } finally {
       await completed.stop();
     }
-    const sources = await db.query(`SELECT source_id FROM loyalty.movements WHERE source_id LIKE $1 ORDER BY source_id`, [`referral:${referred}%`]);
-    expect(sources.rows.map((r) => r.source_id)).toEqual([`referral:${referred}:referred`, `referral:${referred}:referrer`]);
+    const sources = await db.query(
+      `SELECT source_id FROM loyalty.movements WHERE source_id LIKE $1 ORDER BY source_id`,
+      [`referral:${referred}%`],
+    );
+    expect(sources.rows.map((r) => r.source_id)).toEqual([
+      `referral:${referred}:referred`,
+      `referral:${referred}:referrer`,
+    ]);
 
     await publish(purchaseRecorded(late, '20.00', { firstPurchase: true }));
     await waitForBalance(late, 20);
@@ -358,18 +514,32 @@ describe('loyalty points ledger', () => {
 
   it('erases personal data on customer.erased and keeps the anonymous amounts', async () => {
     const customerId = await newMember();
-    await gateway().get(`/api/v1/loyalty/members/${customerId}/referral-code`).set('authorization', await bearer('agent1')).expect(200);
+    await gateway()
+      .get(`/api/v1/loyalty/members/${customerId}/referral-code`)
+      .set('authorization', await bearer('agent1'))
+      .expect(200);
     await gateway()
       .post(`/api/v1/loyalty/members/${customerId}/adjustments`)
       .set('authorization', await bearer('admin'))
       .send({ points: 50, reason: 'Sorry Mr Wang for the broken vase' })
       .expect(201);
     await producer.send([customerRecord(customerErased(customerId))]);
-    await eventually(async () => (await db.query('SELECT erased_at FROM loyalty.members WHERE customer_id = $1', [customerId])).rows[0].erased_at !== null, 20_000, 'the erasure');
-    const rows = await db.query('SELECT reason, actor, points::int FROM loyalty.movements WHERE customer_id = $1', [customerId]);
+    await eventually(
+      async () =>
+        (await db.query('SELECT erased_at FROM loyalty.members WHERE customer_id = $1', [customerId])).rows[0]
+          .erased_at !== null,
+      20_000,
+      'the erasure',
+    );
+    const rows = await db.query('SELECT reason, actor, points::int FROM loyalty.movements WHERE customer_id = $1', [
+      customerId,
+    ]);
     expect(rows.rows).toEqual([{ reason: 'erased', actor: null, points: 50 }]);
     expect(await balance(customerId)).toBe(50);
-    expect((await db.query('SELECT count(*)::int AS n FROM loyalty.referral_codes WHERE customer_id = $1', [customerId])).rows[0].n).toBe(0);
+    expect(
+      (await db.query('SELECT count(*)::int AS n FROM loyalty.referral_codes WHERE customer_id = $1', [customerId]))
+        .rows[0].n,
+    ).toBe(0);
     expect((await reconciliation()).ok).toBe(true);
     expect((await redeem(customerId, { points: 10 })).status).toBe(404);
   });

@@ -42,7 +42,8 @@ export class LedgerScheduler implements OnApplicationBootstrap, OnApplicationShu
     this.running = (async () => {
       try {
         const { expired, holds, tiers } = await this.jobs.run(new Date());
-        if (expired.points > 0 || holds.holds > 0 || tiers.changed > 0) this.log.info({ expired, holds, tiers }, 'loyalty jobs ran');
+        if (expired.points > 0 || holds.holds > 0 || tiers.changed > 0)
+          this.log.info({ expired, holds, tiers }, 'loyalty jobs ran');
       } catch (error) {
         this.log.warn({ err: error }, 'loyalty jobs failed; the next tick retries');
       } finally {

@@ -15,7 +15,14 @@ import {
 } from '@rapport/contracts';
 import { OutboxWriter, TransientError, type PendingEvent } from '@rapport/platform-messaging';
 import { DataSource, type EntityManager } from 'typeorm';
-import { expiryOf, pointsForPurchase, qualifyingTier, tierAfterPurchase, tierAtReview, type TierDecision } from '../programme/programme';
+import {
+  expiryOf,
+  pointsForPurchase,
+  qualifyingTier,
+  tierAfterPurchase,
+  tierAtReview,
+  type TierDecision,
+} from '../programme/programme';
 import { ProgrammeRepository } from '../programme/programme.repository';
 import { availablePoints } from '../redemptions/redemption-hold';
 import { RedemptionsService } from '../redemptions/redemptions.service';
@@ -65,20 +72,36 @@ export class LedgerService {
    */
   async earn(manager: EntityManager, events: ReadonlyArray<EventData<typeof PurchaseRecordedV1>>): Promise<void> {
     // A purchase of a merged-away customer (published before the merge, or arriving late) earns for the survivor.
-    const survivors = await this.accounts.survivors(manager, events.map((p) => p.customerId));
-    const purchases = events.map((p) => ({ ...p, customerId: survivors.get(p.customerId) ?? p.customerId }));
-    const members = await this.accounts.openAndLock(
+    const survivors = await this.accounts.survivors(
       manager,
-      [...new Map(purchases.map((p) => [p.customerId, { customerId: p.customerId, kind: 'person', createdAt: p.occurredAt }])).values()],
+      events.map((p) => p.customerId),
     );
+    const purchases = events.map((p) => ({ ...p, customerId: survivors.get(p.customerId) ?? p.customerId }));
+    const members = await this.accounts.openAndLock(manager, [
+      ...new Map(
+        purchases.map((p) => [p.customerId, { customerId: p.customerId, kind: 'person', createdAt: p.occurredAt }]),
+      ).values(),
+    ]);
     // A merge committed between the lookup and the lock: retry, the lookup then sees it.
     const mergedMeanwhile = [...members.values()].find((m) => m.mergedInto);
-    if (mergedMeanwhile) throw new TransientError(`customer ${mergedMeanwhile.customerId} was merged into ${mergedMeanwhile.mergedInto} meanwhile`);
-    const recorded = await this.purchases.recorded(manager, purchases.map((p) => p.purchaseId));
-    const fresh = purchases.filter((p) => !members.get(p.customerId)!.erased && !recorded.has(p.purchaseId) && recorded.add(p.purchaseId));
+    if (mergedMeanwhile)
+      throw new TransientError(
+        `customer ${mergedMeanwhile.customerId} was merged into ${mergedMeanwhile.mergedInto} meanwhile`,
+      );
+    const recorded = await this.purchases.recorded(
+      manager,
+      purchases.map((p) => p.purchaseId),
+    );
+    const fresh = purchases.filter(
+      (p) => !members.get(p.customerId)!.erased && !recorded.has(p.purchaseId) && recorded.add(p.purchaseId),
+    );
     if (fresh.length === 0) return;
     const { config } = await this.programmes.current(manager);
-    const windows = fresh.map((p) => ({ customerId: p.customerId, until: new Date(p.occurredAt), since: addMonths(new Date(p.occurredAt), -config.qualificationMonths) }));
+    const windows = fresh.map((p) => ({
+      customerId: p.customerId,
+      until: new Date(p.occurredAt),
+      since: addMonths(new Date(p.occurredAt), -config.qualificationMonths),
+    }));
     const recordedWindows = await this.purchases.qualificationWindows(manager, windows);
 
     const plan = new EarnPlan();
@@ -87,20 +110,44 @@ export class LedgerService {
       const member = members.get(purchase.customerId)!;
       const { since, until } = windows[i]!;
       const points = pointsForPurchase(config, purchase, member.tier);
-      plan.purchases.push({ purchaseId: purchase.purchaseId, customerId: member.customerId, totalBase: purchase.totalBase, pointsEarned: points, occurredAt: purchase.occurredAt });
+      plan.purchases.push({
+        purchaseId: purchase.purchaseId,
+        customerId: member.customerId,
+        totalBase: purchase.totalBase,
+        pointsEarned: points,
+        occurredAt: purchase.occurredAt,
+      });
       if (points > 0) {
         const sourceId = `purchase:${purchase.purchaseId}`;
         const expiresAt = expiryOf(config, until);
         const movement = this.posting.movement(member, 'earn', points, { sourceId, reason: 'purchase' });
-        plan.postings.push({ movement, entries: entriesFor('earn', points), lot: { id: randomUUID(), sourceId, earnedAt: until, expiresAt } });
+        plan.postings.push({
+          movement,
+          entries: entriesFor('earn', points),
+          lot: { id: randomUUID(), sourceId, earnedAt: until, expiresAt },
+        });
         plan.events.push({
           definition: PointsEarnedV1,
           subject: member.customerId,
-          data: { customerId: member.customerId, movementId: movement.id, points, reason: 'purchase', sourceId: purchase.purchaseId, expiresAt: expiresAt.toISOString(), balance: member.balance, occurredAt: new Date().toISOString() },
+          data: {
+            customerId: member.customerId,
+            movementId: movement.id,
+            points,
+            reason: 'purchase',
+            sourceId: purchase.purchaseId,
+            expiresAt: expiresAt.toISOString(),
+            balance: member.balance,
+            occurredAt: new Date().toISOString(),
+          },
         });
       }
       // The window holds the recorded purchases, this run's earlier ones and this one.
-      earnedInRun.push({ customerId: member.customerId, at: until, totalBase: parseDecimal(purchase.totalBase), points });
+      earnedInRun.push({
+        customerId: member.customerId,
+        at: until,
+        totalBase: parseDecimal(purchase.totalBase),
+        points,
+      });
       const window = { ...recordedWindows[i]! };
       for (const earned of earnedInRun) {
         if (earned.customerId === member.customerId && earned.at > since && earned.at <= until) {
@@ -108,7 +155,10 @@ export class LedgerService {
           window.points += earned.points;
         }
       }
-      const change = this.changeTier(member, tierAfterPurchase(config, member.tier, qualifyingTier(config, window), until));
+      const change = this.changeTier(
+        member,
+        tierAfterPurchase(config, member.tier, qualifyingTier(config, window), until),
+      );
       if (change) {
         plan.tierChanges.push(change.history);
         plan.events.push(change.event);
@@ -133,20 +183,35 @@ export class LedgerService {
   async reverse(manager: EntityManager, refund: EventData<typeof PurchaseRefundedV1>): Promise<void> {
     // The account that earned on the purchase pays it back, followed through merges: after a merge the
     // survivor holds the purchase (and its points), whichever customer id the refund event names.
-    const owner = await this.accounts.survivorOf(manager, (await this.purchases.ownerOf(manager, refund.purchaseId)) ?? refund.customerId);
+    const owner = await this.accounts.survivorOf(
+      manager,
+      (await this.purchases.ownerOf(manager, refund.purchaseId)) ?? refund.customerId,
+    );
     const member = await this.accounts.lock(manager, owner);
-    if (member?.mergedInto) throw new TransientError(`customer ${owner} was merged into ${member.mergedInto} meanwhile`);
+    if (member?.mergedInto)
+      throw new TransientError(`customer ${owner} was merged into ${member.mergedInto} meanwhile`);
     // The same refund under another event id (a re-publication) is a no-op: refund ids are unique sources.
     if (await this.purchases.refundSeen(manager, refund.refundId)) return;
     const purchase = await this.purchases.lock(manager, refund.purchaseId);
-    if (purchase && member && purchase.customerId !== member.customerId) throw new TransientError(`purchase ${refund.purchaseId} moved to another member meanwhile`);
-    const due = member && purchase
-      ? reversalPoints(purchase.pointsEarned, purchase.pointsReversed, purchase.refundedBase + parseDecimal(refund.amountBase), purchase.totalBase)
-      : 0;
+    if (purchase && member && purchase.customerId !== member.customerId)
+      throw new TransientError(`purchase ${refund.purchaseId} moved to another member meanwhile`);
+    const due =
+      member && purchase
+        ? reversalPoints(
+            purchase.pointsEarned,
+            purchase.pointsReversed,
+            purchase.refundedBase + parseDecimal(refund.amountBase),
+            purchase.totalBase,
+          )
+        : 0;
     let taken = 0;
     let movementId: string | undefined;
     if (member && due > 0) {
-      const plan = consumeOldestFirst(await this.movements.openLots(manager, member.customerId), due, `purchase:${refund.purchaseId}`);
+      const plan = consumeOldestFirst(
+        await this.movements.openLots(manager, member.customerId),
+        due,
+        `purchase:${refund.purchaseId}`,
+      );
       taken = plan.taken;
       movementId = await this.posting.post(manager, member, 'reverse', -taken, {
         sourceId: `refund:${refund.refundId}`,
@@ -206,7 +271,11 @@ export class LedgerService {
       const available = availablePoints(member.balance, held);
       if (available < debit) throw insufficientPoints(available, debit, held);
       const plan = consumeOldestFirst(await this.movements.openLots(manager, customerId), debit);
-      const movementId = await this.posting.post(manager, member, 'adjust', points, { reason, actor, allocations: plan.allocations });
+      const movementId = await this.posting.post(manager, member, 'adjust', points, {
+        reason,
+        actor,
+        allocations: plan.allocations,
+      });
       await this.outbox.add(manager, PointsReversedV1, customerId, {
         customerId,
         movementId,
@@ -230,9 +299,18 @@ export class LedgerService {
           const member = await this.accounts.lock(manager, customerId);
           if (!member) return false;
           const { config } = await this.programmes.current(manager);
-          const window = await this.purchases.qualificationWindow(manager, customerId, addMonths(asOf, -config.qualificationMonths), asOf);
+          const window = await this.purchases.qualificationWindow(
+            manager,
+            customerId,
+            addMonths(asOf, -config.qualificationMonths),
+            asOf,
+          );
           const before = member.tier;
-          await this.applyTier(manager, member, tierAtReview(config, member.tier, member.tierPeriodEndsAt, qualifyingTier(config, window), asOf));
+          await this.applyTier(
+            manager,
+            member,
+            tierAtReview(config, member.tier, member.tierPeriodEndsAt, qualifyingTier(config, window), asOf),
+          );
           return before !== member.tier;
         });
         reviewed++;
@@ -246,7 +324,10 @@ export class LedgerService {
    * The amounts stay so the books balance; what may name the person goes, also from the accounts of
    * customers merged into this one. Answers those former ids, so the caller erases their traces too.
    */
-  async erase(manager: EntityManager, customerId: string): Promise<{ formerIds: string[]; accounts: number; movements: number }> {
+  async erase(
+    manager: EntityManager,
+    customerId: string,
+  ): Promise<{ formerIds: string[]; accounts: number; movements: number }> {
     const formerIds = await this.accounts.mergedInto(manager, customerId);
     let accounts = 0;
     let movements = 0;
@@ -273,8 +354,17 @@ export class LedgerService {
       held: member.held,
       tier: member.tier,
       tierPeriodEndsAt: member.tierPeriodEndsAt?.toISOString() ?? null,
-      expiringSoon: { points: member.expiringSoon, withinDays: config.expiringSoonDays, nextExpiry: member.nextExpiry?.toISOString() ?? null },
-      tierHistory: history.map((h) => ({ from: h.from, to: h.to, reason: h.reason, changedAt: h.changedAt.toISOString() })),
+      expiringSoon: {
+        points: member.expiringSoon,
+        withinDays: config.expiringSoonDays,
+        nextExpiry: member.nextExpiry?.toISOString() ?? null,
+      },
+      tierHistory: history.map((h) => ({
+        from: h.from,
+        to: h.to,
+        reason: h.reason,
+        changedAt: h.changedAt.toISOString(),
+      })),
       erased: member.erased,
       createdAt: member.createdAt.toISOString(),
     };
@@ -328,7 +418,10 @@ export class LedgerService {
   }
 
   /** Applies a tier decision to the member in memory; answers the history row and event to write, if the tier moved. */
-  private changeTier(member: LockedAccount, decision: TierDecision): { history: TierChangeRecord; event: PendingEvent } | undefined {
+  private changeTier(
+    member: LockedAccount,
+    decision: TierDecision,
+  ): { history: TierChangeRecord; event: PendingEvent } | undefined {
     if (!decision.change) return undefined;
     const from = member.tier;
     member.tier = decision.to;
@@ -340,7 +433,13 @@ export class LedgerService {
       event: {
         definition: TierChangedV1,
         subject: member.customerId,
-        data: { customerId: member.customerId, from, to: decision.to ?? 'member', reason: decision.reason, occurredAt: new Date().toISOString() },
+        data: {
+          customerId: member.customerId,
+          from,
+          to: decision.to ?? 'member',
+          reason: decision.reason,
+          occurredAt: new Date().toISOString(),
+        },
       },
     };
   }

@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { AdjustmentRequest, StatementQuery, type AdjustmentView, type MemberView, type StatementView } from '@rapport/contracts';
+import {
+  AdjustmentRequest,
+  StatementQuery,
+  type AdjustmentView,
+  type MemberView,
+  type StatementView,
+} from '@rapport/contracts';
 import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
 import { LedgerService } from './ledger.service';
 
@@ -21,7 +27,10 @@ export class MembersController {
 
   @Get(':customerId/statement')
   @CallerScopes('loyalty:read')
-  async statement(@Param('customerId', new ParseUUIDPipe()) customerId: string, @Query() query: StatementQuery): Promise<StatementView> {
+  async statement(
+    @Param('customerId', new ParseUUIDPipe()) customerId: string,
+    @Query() query: StatementQuery,
+  ): Promise<StatementView> {
     return this.ledger.statement(customerId, query);
   }
 

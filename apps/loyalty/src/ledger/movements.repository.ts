@@ -97,7 +97,13 @@ const toStatement = (row: StatementRow): StatementRecord => ({
   createdAt: row.created_at,
 });
 
-const toLot = (row: LotRow): OpenLot => ({ id: row.id, remaining: Number(row.remaining), earnedAt: row.earned_at, expiresAt: row.expires_at, sourceId: row.source_id });
+const toLot = (row: LotRow): OpenLot => ({
+  id: row.id,
+  remaining: Number(row.remaining),
+  earnedAt: row.earned_at,
+  expiresAt: row.expires_at,
+  sourceId: row.source_id,
+});
 
 const toReconciliation = (row: ReconciliationRow): Reconciliation => ({
   entriesSum: Number(row.entries_sum),
@@ -163,8 +169,12 @@ export class MovementsRepository {
   /** Many credits at once (set-based earning): movements in order, their entries, their lots. The caller writes the balances. */
   async appendMany(manager: EntityManager, postings: readonly Posting[]): Promise<void> {
     if (postings.length === 0) return;
-    const entries = postings.flatMap(({ movement, entries }) => entries.map((e) => ({ movementId: movement.id, customerId: movement.customerId, ...e })));
-    const lots = postings.flatMap(({ movement, lot }) => (lot ? [{ ...lot, movementId: movement.id, customerId: movement.customerId, points: movement.points }] : []));
+    const entries = postings.flatMap(({ movement, entries }) =>
+      entries.map((e) => ({ movementId: movement.id, customerId: movement.customerId, ...e })),
+    );
+    const lots = postings.flatMap(({ movement, lot }) =>
+      lot ? [{ ...lot, movementId: movement.id, customerId: movement.customerId, points: movement.points }] : [],
+    );
     const m = postings.map((p) => p.movement);
     await manager.query(
       `WITH movement AS (
@@ -218,13 +228,26 @@ export class MovementsRepository {
    * Lots a movement opens besides the one of a credit (a merge re-creates the merged-away member's
    * open lots on the survivor): each with its own points, earn date, expiry and origin.
    */
-  async insertLots(manager: EntityManager, customerId: string, movementId: string, lots: ReadonlyArray<NewLot & { points: number }>): Promise<void> {
+  async insertLots(
+    manager: EntityManager,
+    customerId: string,
+    movementId: string,
+    lots: ReadonlyArray<NewLot & { points: number }>,
+  ): Promise<void> {
     if (lots.length === 0) return;
     await manager.query(
       `INSERT INTO loyalty.lots (id, customer_id, movement_id, source_id, points, remaining, earned_at, expires_at)
        SELECT id, $1, $2, source_id, points, points, earned_at, expires_at
        FROM unnest($3::uuid[], $4::text[], $5::bigint[], $6::timestamptz[], $7::timestamptz[]) AS l(id, source_id, points, earned_at, expires_at)`,
-      [customerId, movementId, lots.map((l) => l.id), lots.map((l) => l.sourceId), lots.map((l) => l.points), lots.map((l) => l.earnedAt), lots.map((l) => l.expiresAt)],
+      [
+        customerId,
+        movementId,
+        lots.map((l) => l.id),
+        lots.map((l) => l.sourceId),
+        lots.map((l) => l.points),
+        lots.map((l) => l.earnedAt),
+        lots.map((l) => l.expiresAt),
+      ],
     );
   }
 

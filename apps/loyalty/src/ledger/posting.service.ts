@@ -36,9 +36,13 @@ export class PostingService {
   async lockOpenAccount(manager: EntityManager, customerId: string): Promise<LockedAccount> {
     const member = await this.accounts.lock(manager, customerId);
     if (member?.mergedInto) {
-      throw new LedgerException(LedgerErrorCode.MemberNotFound, `Customer ${customerId} was merged into ${member.mergedInto}, whose account holds its points`);
+      throw new LedgerException(
+        LedgerErrorCode.MemberNotFound,
+        `Customer ${customerId} was merged into ${member.mergedInto}, whose account holds its points`,
+      );
     }
-    if (!member || member.erased) throw new LedgerException(LedgerErrorCode.MemberNotFound, `Customer ${customerId} has no loyalty account`);
+    if (!member || member.erased)
+      throw new LedgerException(LedgerErrorCode.MemberNotFound, `Customer ${customerId} has no loyalty account`);
     return member;
   }
 
@@ -66,7 +70,11 @@ export class PostingService {
   ): Promise<void> {
     const expiresAt = expiryOf(config, options.earnedAt);
     const lot = { id: randomUUID(), sourceId: options.sourceId, earnedAt: options.earnedAt, expiresAt };
-    const movementId = await this.post(manager, member, 'earn', points, { sourceId: options.sourceId, reason: options.reason, lot });
+    const movementId = await this.post(manager, member, 'earn', points, {
+      sourceId: options.sourceId,
+      reason: options.reason,
+      lot,
+    });
     await this.outbox.add(manager, PointsEarnedV1, member.customerId, {
       customerId: member.customerId,
       movementId,

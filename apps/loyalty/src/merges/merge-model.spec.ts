@@ -8,12 +8,30 @@ describe('tierAfterMerge', () => {
   const none = { tier: null, periodEndsAt: null };
 
   it('keeps the survivor’s tier when neither the merged customer nor the combined window is higher', () => {
-    expect(tierAfterMerge(DEMO_PROGRAMME, { tier: 'gold', periodEndsAt: late }, { tier: 'silver', periodEndsAt: soon }, 'silver', at, 'src')).toEqual({ change: false });
+    expect(
+      tierAfterMerge(
+        DEMO_PROGRAMME,
+        { tier: 'gold', periodEndsAt: late },
+        { tier: 'silver', periodEndsAt: soon },
+        'silver',
+        at,
+        'src',
+      ),
+    ).toEqual({ change: false });
     expect(tierAfterMerge(DEMO_PROGRAMME, none, none, null, at, 'src')).toEqual({ change: false });
   });
 
   it('takes the merged customer’s higher tier with its own review date', () => {
-    expect(tierAfterMerge(DEMO_PROGRAMME, { tier: 'silver', periodEndsAt: late }, { tier: 'gold', periodEndsAt: soon }, 'silver', at, 'src')).toEqual({
+    expect(
+      tierAfterMerge(
+        DEMO_PROGRAMME,
+        { tier: 'silver', periodEndsAt: late },
+        { tier: 'gold', periodEndsAt: soon },
+        'silver',
+        at,
+        'src',
+      ),
+    ).toEqual({
       change: true,
       to: 'gold',
       periodEndsAt: soon,
@@ -31,12 +49,30 @@ describe('tierAfterMerge', () => {
   });
 
   it('between equal tiers keeps the later review date', () => {
-    expect(tierAfterMerge(DEMO_PROGRAMME, { tier: 'gold', periodEndsAt: soon }, { tier: 'gold', periodEndsAt: late }, null, at, 'src')).toEqual({
+    expect(
+      tierAfterMerge(
+        DEMO_PROGRAMME,
+        { tier: 'gold', periodEndsAt: soon },
+        { tier: 'gold', periodEndsAt: late },
+        null,
+        at,
+        'src',
+      ),
+    ).toEqual({
       change: true,
       to: 'gold',
       periodEndsAt: late,
       reason: 'held by merged customer src',
     });
-    expect(tierAfterMerge(DEMO_PROGRAMME, { tier: 'gold', periodEndsAt: late }, { tier: 'gold', periodEndsAt: soon }, null, at, 'src')).toEqual({ change: false });
+    expect(
+      tierAfterMerge(
+        DEMO_PROGRAMME,
+        { tier: 'gold', periodEndsAt: late },
+        { tier: 'gold', periodEndsAt: soon },
+        null,
+        at,
+        'src',
+      ),
+    ).toEqual({ change: false });
   });
 });

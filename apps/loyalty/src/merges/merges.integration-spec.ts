@@ -2,8 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { createEnvelope, CustomerCreatedV1, CustomerMergedV1, type EventEnvelope } from '@rapport/contracts';
 import { bearer, eventually, stackInfo } from '@rapport/testing';
 import request from 'supertest';
-import { customerRecord, monthsAgo, purchaseRecord, purchaseRecorded, purchaseRefunded } from '../../test/factories/loyalty-events';
-import { closeLoyaltyTestClients, newPoolMember, openLoyaltyTestClients, refillRateLimit, type LoyaltyTestClients } from '../../test/loyalty-stack';
+import {
+  customerRecord,
+  monthsAgo,
+  purchaseRecord,
+  purchaseRecorded,
+  purchaseRefunded,
+} from '../../test/factories/loyalty-events';
+import {
+  closeLoyaltyTestClients,
+  newPoolMember,
+  openLoyaltyTestClients,
+  refillRateLimit,
+  type LoyaltyTestClients,
+} from '../../test/loyalty-stack';
 
 /**
  * customer.merged in loyalty, against the real broker and database: events are published as
@@ -24,18 +36,30 @@ describe('loyalty on customer.merged', () => {
   const purchase = (...events: EventEnvelope[]) => clients.producer.send(events.map(purchaseRecord));
   const customers = (...events: EventEnvelope[]) => clients.producer.send(events.map(customerRecord));
   const merged = (survivorId: string, mergedId: string) =>
-    createEnvelope(CustomerMergedV1, survivorId, { customerId: survivorId, survivorId, mergedId, mergedAt: new Date().toISOString() });
+    createEnvelope(CustomerMergedV1, survivorId, {
+      customerId: survivorId,
+      survivorId,
+      mergedId,
+      mergedAt: new Date().toISOString(),
+    });
   const member = async (customerId: string) =>
     (
       await db().query(
         `SELECT balance::int, tier, tier_period_ends_at, merged_into FROM loyalty.members WHERE customer_id = $1`,
         [customerId],
       )
-    ).rows[0] as { balance: number; tier: string | null; tier_period_ends_at: Date | null; merged_into: string | null } | undefined;
+    ).rows[0] as
+      | { balance: number; tier: string | null; tier_period_ends_at: Date | null; merged_into: string | null }
+      | undefined;
   const balance = async (customerId: string) => (await member(customerId))?.balance ?? -1;
-  const waitForBalance = (customerId: string, expected: number, what: string) => eventually(async () => (await balance(customerId)) === expected, 20_000, what);
+  const waitForBalance = (customerId: string, expected: number, what: string) =>
+    eventually(async () => (await balance(customerId)) === expected, 20_000, what);
   const handled = (event: EventEnvelope) =>
-    eventually(async () => (await db().query('SELECT 1 FROM loyalty.inbox WHERE event_id = $1', [event.id])).rowCount === 1, 20_000, `event ${event.type} handled`);
+    eventually(
+      async () => (await db().query('SELECT 1 FROM loyalty.inbox WHERE event_id = $1', [event.id])).rowCount === 1,
+      20_000,
+      `event ${event.type} handled`,
+    );
   const openLots = async (customerId: string) =>
     (
       await db().query(
@@ -44,8 +68,19 @@ describe('loyalty on customer.merged', () => {
       )
     ).rows as Array<{ source_id: string | null; remaining: number; earned_at: Date; expires_at: Date }>;
   const movements = async (customerId: string) =>
-    (await db().query(`SELECT kind, points::int, balance_after::int, source_id FROM loyalty.movements WHERE customer_id = $1 ORDER BY seq`, [customerId])).rows;
-  const reconciliation = async () => (await gateway().get('/api/v1/loyalty/admin/reconciliation').set('authorization', await bearer('admin')).expect(200)).body;
+    (
+      await db().query(
+        `SELECT kind, points::int, balance_after::int, source_id FROM loyalty.movements WHERE customer_id = $1 ORDER BY seq`,
+        [customerId],
+      )
+    ).rows;
+  const reconciliation = async () =>
+    (
+      await gateway()
+        .get('/api/v1/loyalty/admin/reconciliation')
+        .set('authorization', await bearer('admin'))
+        .expect(200)
+    ).body;
   const purchaseId = (event: EventEnvelope) => (event.data as { purchaseId: string }).purchaseId;
 
   it('moves balance and lots with their expiry to the survivor; a refund or purchase of the merged customer then lands on the survivor; redelivery changes nothing', async () => {
@@ -72,16 +107,42 @@ describe('loyalty on customer.merged', () => {
     // The source's lots live on with their own earn and expiry dates (and origin), now the survivor's.
     const lots = await openLots(survivor);
     expect(lots.filter((l) => l.source_id !== `purchase:${purchaseId(own)}`)).toEqual(
-      sourceLots.map((l) => ({ source_id: l.source_id, remaining: l.remaining, earned_at: l.earned_at, expires_at: l.expires_at })),
+      sourceLots.map((l) => ({
+        source_id: l.source_id,
+        remaining: l.remaining,
+        earned_at: l.earned_at,
+        expires_at: l.expires_at,
+      })),
     );
     expect(await openLots(source)).toEqual([]);
     // Each account's statement tells what happened to it: the move out, and the move in.
-    expect((await movements(source)).at(-1)).toEqual({ kind: 'merge', points: -350, balance_after: 0, source_id: `merge:${source}:out` });
-    const statement = (await gateway().get(`/api/v1/loyalty/members/${survivor}/statement`).set('authorization', await bearer('agent1')).expect(200)).body;
+    expect((await movements(source)).at(-1)).toEqual({
+      kind: 'merge',
+      points: -350,
+      balance_after: 0,
+      source_id: `merge:${source}:out`,
+    });
+    const statement = (
+      await gateway()
+        .get(`/api/v1/loyalty/members/${survivor}/statement`)
+        .set('authorization', await bearer('agent1'))
+        .expect(200)
+    ).body;
     expect(statement.balance).toBe(650);
-    expect(statement.items[0]).toMatchObject({ kind: 'merge', points: 350, balanceAfter: 650, sourceId: `merge:${source}:in`, reason: `merged from customer ${source}` });
+    expect(statement.items[0]).toMatchObject({
+      kind: 'merge',
+      points: 350,
+      balanceAfter: 650,
+      sourceId: `merge:${source}:in`,
+      reason: `merged from customer ${source}`,
+    });
     // Reads of the merged id answer with the survivor's account, as customer-profile answers with the survivor.
-    const read = (await gateway().get(`/api/v1/loyalty/members/${source}`).set('authorization', await bearer('agent1')).expect(200)).body;
+    const read = (
+      await gateway()
+        .get(`/api/v1/loyalty/members/${source}`)
+        .set('authorization', await bearer('agent1'))
+        .expect(200)
+    ).body;
     expect(read).toMatchObject({ customerId: survivor, balance: 650 });
     const books = await reconciliation();
     expect(books).toMatchObject({ ok: true, entriesSum: 0, unbalancedMovements: 0, mismatchedMembers: 0 });
@@ -104,11 +165,18 @@ describe('loyalty on customer.merged', () => {
     // A late purchase of the merged id earns for the survivor; its late customer.created opens nothing.
     await purchase(purchaseRecorded(source, '20.00'));
     await waitForBalance(survivor, 470, 'the late purchase credited to the survivor');
-    const lateCreated = createEnvelope(CustomerCreatedV1, source, { customerId: source, kind: 'person', createdAt: new Date().toISOString(), contactFingerprints: ['A'.repeat(43)] });
+    const lateCreated = createEnvelope(CustomerCreatedV1, source, {
+      customerId: source,
+      kind: 'person',
+      createdAt: new Date().toISOString(),
+      contactFingerprints: ['A'.repeat(43)],
+    });
     await customers(lateCreated);
     await handled(lateCreated);
     expect(await member(source)).toMatchObject({ balance: 0, merged_into: survivor });
-    expect((await db().query('SELECT 1 FROM loyalty.member_fingerprints WHERE customer_id = $1', [source])).rowCount).toBe(0);
+    expect(
+      (await db().query('SELECT 1 FROM loyalty.member_fingerprints WHERE customer_id = $1', [source])).rowCount,
+    ).toBe(0);
     expect(await movements(source)).toHaveLength(3);
     expect((await reconciliation()).ok).toBe(true);
   }, 120_000);
@@ -120,7 +188,10 @@ describe('loyalty on customer.merged', () => {
     await waitForBalance(source, 100, 'the source’s first points');
     const merge = merged(survivor, source);
     // The merge (customers topic) and a run of the source's purchases (purchases topic) at once.
-    await Promise.all([customers(merge), purchase(...Array.from({ length: 20 }, (_, i) => purchaseRecorded(source, `${10 + i}.00`)))]);
+    await Promise.all([
+      customers(merge),
+      purchase(...Array.from({ length: 20 }, (_, i) => purchaseRecorded(source, `${10 + i}.00`))),
+    ]);
     const total = 100 + Array.from({ length: 20 }, (_, i) => 10 + i).reduce((a, b) => a + b, 0);
     await waitForBalance(survivor, total, 'every point on the survivor');
     await handled(merge);
@@ -163,11 +234,21 @@ describe('loyalty on customer.merged', () => {
     const source = await newPoolMember(db(), 'Merge tier source');
     const friend = await newPoolMember(db(), 'Merge friend');
     const admin = await bearer('admin');
-    const codeOf = async (id: string) => (await gateway().get(`/api/v1/loyalty/members/${id}/referral-code`).set('authorization', admin).expect(200)).body.code as string;
+    const codeOf = async (id: string) =>
+      (await gateway().get(`/api/v1/loyalty/members/${id}/referral-code`).set('authorization', admin).expect(200)).body
+        .code as string;
     const sourceCode = await codeOf(source);
     // The friend was referred by the source and has not bought yet; the source also referred the survivor (a referral between the two).
-    await gateway().post(`/api/v1/loyalty/members/${friend}/referral`).set('authorization', admin).send({ code: sourceCode }).expect(201);
-    await gateway().post(`/api/v1/loyalty/members/${survivor}/referral`).set('authorization', admin).send({ code: sourceCode }).expect(201);
+    await gateway()
+      .post(`/api/v1/loyalty/members/${friend}/referral`)
+      .set('authorization', admin)
+      .send({ code: sourceCode })
+      .expect(201);
+    await gateway()
+      .post(`/api/v1/loyalty/members/${survivor}/referral`)
+      .set('authorization', admin)
+      .send({ code: sourceCode })
+      .expect(201);
     // The source reaches gold (5 000 in the window); the survivor has no tier.
     await purchase(purchaseRecorded(source, '5000.00', { occurredAt: monthsAgo(1) }));
     await eventually(async () => (await member(source))?.tier === 'gold', 20_000, 'the source in gold');
@@ -177,14 +258,25 @@ describe('loyalty on customer.merged', () => {
     await customers(merge);
     await handled(merge);
     expect(await member(survivor)).toMatchObject({ tier: 'gold', tier_period_ends_at: sourcePeriod, balance: 5000 });
-    const history = (await gateway().get(`/api/v1/loyalty/members/${survivor}`).set('authorization', admin).expect(200)).body.tierHistory;
-    expect(history.map((h: { from: string | null; to: string | null; reason: string }) => [h.from, h.to, h.reason])).toEqual([
+    const history = (await gateway().get(`/api/v1/loyalty/members/${survivor}`).set('authorization', admin).expect(200))
+      .body.tierHistory;
+    expect(
+      history.map((h: { from: string | null; to: string | null; reason: string }) => [h.from, h.to, h.reason]),
+    ).toEqual([
       [null, 'gold', 'qualified by purchase'],
       [null, 'gold', `held by merged customer ${source}`],
     ]);
-    const tierEvents = await db().query(`SELECT payload FROM loyalty.outbox WHERE message_key = $1 AND event_type = 'rapport.loyalty.tier.changed.v1'`, [survivor]);
-    expect(tierEvents.rows.map((r: { payload: string }) => JSON.parse(r.payload))).toEqual([expect.objectContaining({ customerId: survivor, from: null, to: 'gold' })]);
-    const referrals = await db().query(`SELECT referred_id, referrer_id, status FROM loyalty.referrals WHERE $1 IN (referred_id, referrer_id) OR $2 IN (referred_id, referrer_id)`, [survivor, source]);
+    const tierEvents = await db().query(
+      `SELECT payload FROM loyalty.outbox WHERE message_key = $1 AND event_type = 'rapport.loyalty.tier.changed.v1'`,
+      [survivor],
+    );
+    expect(tierEvents.rows.map((r: { payload: string }) => JSON.parse(r.payload))).toEqual([
+      expect.objectContaining({ customerId: survivor, from: null, to: 'gold' }),
+    ]);
+    const referrals = await db().query(
+      `SELECT referred_id, referrer_id, status FROM loyalty.referrals WHERE $1 IN (referred_id, referrer_id) OR $2 IN (referred_id, referrer_id)`,
+      [survivor, source],
+    );
     expect(referrals.rows).toEqual([{ referred_id: friend, referrer_id: survivor, status: 'pending' }]);
     // The survivor had no code: the source's, already in friends' hands, is the survivor's now.
     expect(await codeOf(survivor)).toBe(sourceCode);

@@ -6,5 +6,9 @@ import { ReferralsModule } from '../referrals/referrals.module';
 import { MergesService } from './merges.service';
 
 /** customer.merged in loyalty (MergesService.merge), called in the inbox transaction of the event. */
-@Module({ imports: [LedgerCoreModule, ProgrammeModule, ReferralsModule, RedemptionsModule], providers: [MergesService], exports: [MergesService] })
+@Module({
+  imports: [LedgerCoreModule, ProgrammeModule, ReferralsModule, RedemptionsModule],
+  providers: [MergesService],
+  exports: [MergesService],
+})
 export class MergesModule {}

@@ -65,7 +65,8 @@ export class MergesService {
     const { referralPending: _s, ...source } = locked.get(sourceId)!;
     const { referralPending: _t, ...survivor } = locked.get(targetId)!;
     if (source.mergedInto) return { survivorId: source.mergedInto, points: 0, lots: 0, applied: false };
-    if (survivor.mergedInto) throw new TransientError(`customer ${targetId} was merged into ${survivor.mergedInto} meanwhile`);
+    if (survivor.mergedInto)
+      throw new TransientError(`customer ${targetId} was merged into ${survivor.mergedInto} meanwhile`);
 
     // Referrals first: whether a pending one still applies depends on the survivor's own purchases.
     await this.referrals.mergeInto(manager, sourceId, targetId);
@@ -73,7 +74,9 @@ export class MergesService {
     const lots = await this.movements.openLots(manager, sourceId);
     const points = lots.reduce((sum, lot) => sum + lot.remaining, 0);
     if (points !== source.balance) {
-      throw new Error(`customer ${sourceId}: balance ${source.balance} but ${points} points in open lots; reconcile before merging`);
+      throw new Error(
+        `customer ${sourceId}: balance ${source.balance} but ${points} points in open lots; reconcile before merging`,
+      );
     }
     if (points > 0) {
       await this.posting.post(manager, source, 'merge', -points, {
@@ -81,12 +84,21 @@ export class MergesService {
         reason: `merged into customer ${targetId}`,
         allocations: lots.map((lot) => ({ lotId: lot.id, points: lot.remaining })),
       });
-      const movementId = await this.posting.post(manager, survivor, 'merge', points, { sourceId: `merge:${sourceId}:in`, reason: `merged from customer ${sourceId}` });
+      const movementId = await this.posting.post(manager, survivor, 'merge', points, {
+        sourceId: `merge:${sourceId}:in`,
+        reason: `merged from customer ${sourceId}`,
+      });
       await this.movements.insertLots(
         manager,
         targetId,
         movementId,
-        lots.map((lot) => ({ id: randomUUID(), sourceId: lot.sourceId, points: lot.remaining, earnedAt: lot.earnedAt, expiresAt: lot.expiresAt })),
+        lots.map((lot) => ({
+          id: randomUUID(),
+          sourceId: lot.sourceId,
+          points: lot.remaining,
+          earnedAt: lot.earnedAt,
+          expiresAt: lot.expiresAt,
+        })),
       );
     }
     await this.purchases.rekey(manager, sourceId, targetId);
@@ -94,17 +106,37 @@ export class MergesService {
     await this.accounts.rekeyTierHistory(manager, sourceId, targetId);
 
     const { config } = await this.programmes.current(manager);
-    const window = await this.purchases.qualificationWindow(manager, targetId, addMonths(now, -config.qualificationMonths), now);
+    const window = await this.purchases.qualificationWindow(
+      manager,
+      targetId,
+      addMonths(now, -config.qualificationMonths),
+      now,
+    );
     const held = (m: LockedAccount) => ({ tier: m.tier, periodEndsAt: m.tierPeriodEndsAt });
-    const decision = tierAfterMerge(config, held(survivor), held(source), qualifyingTier(config, window), now, sourceId);
+    const decision = tierAfterMerge(
+      config,
+      held(survivor),
+      held(source),
+      qualifyingTier(config, window),
+      now,
+      sourceId,
+    );
     if (decision.change) {
       const from = survivor.tier;
       survivor.tier = decision.to;
       survivor.tierPeriodEndsAt = decision.periodEndsAt;
       await this.accounts.update(manager, [survivor]);
       if (from !== decision.to) {
-        await this.accounts.insertTierHistory(manager, [{ customerId: targetId, from, to: decision.to, reason: decision.reason }]);
-        await this.outbox.add(manager, TierChangedV1, targetId, { customerId: targetId, from, to: decision.to ?? 'member', reason: decision.reason, occurredAt: now.toISOString() });
+        await this.accounts.insertTierHistory(manager, [
+          { customerId: targetId, from, to: decision.to, reason: decision.reason },
+        ]);
+        await this.outbox.add(manager, TierChangedV1, targetId, {
+          customerId: targetId,
+          from,
+          to: decision.to ?? 'member',
+          reason: decision.reason,
+          occurredAt: now.toISOString(),
+        });
       }
     }
     await this.accounts.markMerged(manager, sourceId, targetId);

@@ -14,7 +14,11 @@ interface ProgrammeRow {
   updated_at: Date;
 }
 
-const toProgramme = (row: ProgrammeRow): ProgrammeRecord => ({ config: ProgrammeSchema.parse(row.config), version: row.version, updatedAt: row.updated_at });
+const toProgramme = (row: ProgrammeRow): ProgrammeRecord => ({
+  config: ProgrammeSchema.parse(row.config),
+  version: row.version,
+  updatedAt: row.updated_at,
+});
 
 /** The only SQL of the programme (one row, `default`). */
 @Injectable()
@@ -35,7 +39,9 @@ export class ProgrammeRepository {
   }
 
   private async read(manager: EntityManager): Promise<ProgrammeRecord> {
-    const [row]: ProgrammeRow[] = await manager.query(`SELECT config, version, updated_at FROM loyalty.programmes WHERE id = 'default'`);
+    const [row]: ProgrammeRow[] = await manager.query(
+      `SELECT config, version, updated_at FROM loyalty.programmes WHERE id = 'default'`,
+    );
     return toProgramme(row!);
   }
 

@@ -19,12 +19,19 @@ export class ProgrammeService {
     const current = await this.programmes.current();
     const parsed = ProgrammeSchema.safeParse({ ...current.config, ...body.config });
     if (!parsed.success) {
-      const errors = parsed.error.issues.map((i) => ({ field: ['config', ...i.path.map(String)].join('.'), message: i.message }));
+      const errors = parsed.error.issues.map((i) => ({
+        field: ['config', ...i.path.map(String)].join('.'),
+        message: i.message,
+      }));
       throw new ProblemException('validation', 'The programme is not valid', { errors });
     }
     const updated = await this.programmes.update(parsed.data, body.version);
     if (!updated) {
-      throw new ProgrammeException(ProgrammeErrorCode.VersionMismatch, `The programme is at version ${current.version}, not ${body.version}`, 'version');
+      throw new ProgrammeException(
+        ProgrammeErrorCode.VersionMismatch,
+        `The programme is at version ${current.version}, not ${body.version}`,
+        'version',
+      );
     }
     return { config: parsed.data, version: updated.version, updatedAt: updated.updatedAt.toISOString() };
   }

@@ -29,7 +29,12 @@ export const ProgrammeSchema = z.object({
   /** Extra multiplier for lines of a category (200 = the line earns double). */
   categoryBonusPct: z.record(z.string(), z.number().int().min(100).max(1000)),
   campaigns: z.array(
-    z.object({ name: z.string().min(1).max(200), from: z.iso.datetime({ offset: true }), until: z.iso.datetime({ offset: true }), multiplierPct: z.number().int().min(100).max(1000) }),
+    z.object({
+      name: z.string().min(1).max(200),
+      from: z.iso.datetime({ offset: true }),
+      until: z.iso.datetime({ offset: true }),
+      multiplierPct: z.number().int().min(100).max(1000),
+    }),
   ),
   perOrderCap: z.number().int().positive().max(PROGRAMME_POINTS_MAX),
   validityMonths: z.number().int().min(1).max(120),
@@ -37,7 +42,11 @@ export const ProgrammeSchema = z.object({
   expiringSoonDays: z.number().int().min(1).max(365),
   /** Points for both sides when a referred customer's purchase of at least minPurchase completes a referral. */
   referral: z
-    .object({ referrerPoints: z.number().int().nonnegative().max(PROGRAMME_POINTS_MAX), referredPoints: z.number().int().nonnegative().max(PROGRAMME_POINTS_MAX), minPurchase: decimal })
+    .object({
+      referrerPoints: z.number().int().nonnegative().max(PROGRAMME_POINTS_MAX),
+      referredPoints: z.number().int().nonnegative().max(PROGRAMME_POINTS_MAX),
+      minPurchase: decimal,
+    })
     .default({ referrerPoints: 500, referredPoints: 200, minPurchase: '100.00' }),
   /** Lowest first. A member below the first tier has no tier (null). */
   tiers: z
@@ -45,7 +54,12 @@ export const ProgrammeSchema = z.object({
     .min(1)
     .refine((tiers) => new Set(tiers.map((t) => t.code)).size === tiers.length, 'tier codes must be unique')
     .refine(
-      (tiers) => tiers.every((t, i) => i === 0 || (parseDecimal(t.minSpend) > parseDecimal(tiers[i - 1]!.minSpend) && t.minPoints > tiers[i - 1]!.minPoints)),
+      (tiers) =>
+        tiers.every(
+          (t, i) =>
+            i === 0 ||
+            (parseDecimal(t.minSpend) > parseDecimal(tiers[i - 1]!.minSpend) && t.minPoints > tiers[i - 1]!.minPoints),
+        ),
       'tiers must be listed lowest first, each with higher thresholds than the one before',
     ),
 });
@@ -125,12 +139,23 @@ export function tierRank(programme: Programme, code: string | null): number {
   return code === null ? 0 : programme.tiers.findIndex((t) => t.code === code) + 1;
 }
 
-export type TierDecision = { change: false } | { change: true; to: string | null; periodEndsAt: Date | null; reason: string };
+export type TierDecision =
+  { change: false } | { change: true; to: string | null; periodEndsAt: Date | null; reason: string };
 
 /** After a purchase: upgrade at once when the window crosses a higher threshold, never downgrade. */
-export function tierAfterPurchase(programme: Programme, current: string | null, qualifying: string | null, at: Date): TierDecision {
+export function tierAfterPurchase(
+  programme: Programme,
+  current: string | null,
+  qualifying: string | null,
+  at: Date,
+): TierDecision {
   if (tierRank(programme, qualifying) <= tierRank(programme, current)) return { change: false };
-  return { change: true, to: qualifying, periodEndsAt: addMonths(at, programme.qualificationMonths), reason: 'qualified by purchase' };
+  return {
+    change: true,
+    to: qualifying,
+    periodEndsAt: addMonths(at, programme.qualificationMonths),
+    reason: 'qualified by purchase',
+  };
 }
 
 /**
@@ -147,7 +172,17 @@ export function tierAtReview(
   if (current === null || periodEndsAt === null || periodEndsAt > asOf) return { change: false };
   const renewedUntil = addMonths(asOf, programme.qualificationMonths);
   if (tierRank(programme, qualifying) >= tierRank(programme, current)) {
-    return { change: true, to: qualifying, periodEndsAt: renewedUntil, reason: qualifying === current ? 'requalified' : 'qualified at review' };
+    return {
+      change: true,
+      to: qualifying,
+      periodEndsAt: renewedUntil,
+      reason: qualifying === current ? 'requalified' : 'qualified at review',
+    };
   }
-  return { change: true, to: qualifying, periodEndsAt: qualifying === null ? null : renewedUntil, reason: 'qualification period ended' };
+  return {
+    change: true,
+    to: qualifying,
+    periodEndsAt: qualifying === null ? null : renewedUntil,
+    reason: 'qualification period ended',
+  };
 }

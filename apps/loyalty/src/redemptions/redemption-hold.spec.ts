@@ -4,7 +4,12 @@ import { availablePoints, decideHold, holdExpiry, isActive, type Hold } from './
 
 const now = new Date('2026-11-23T10:00:00Z');
 const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
-const hold = (overrides: Partial<Hold> = {}): Hold => ({ status: 'reserved', points: 100, expiresAt: minutes(5), ...overrides });
+const hold = (overrides: Partial<Hold> = {}): Hold => ({
+  status: 'reserved',
+  points: 100,
+  expiresAt: minutes(5),
+  ...overrides,
+});
 
 describe('redemption holds', () => {
   describe(decideHold.name, () => {
@@ -13,16 +18,27 @@ describe('redemption holds', () => {
     });
 
     it('lets a hold go and refuses the confirm when expiry took points it needed', () => {
-      expect(decideHold(hold(), 'confirm', now, 99)).toEqual({ kind: 'release-and-refuse', to: 'cancelled', reason: 'not-covered' });
+      expect(decideHold(hold(), 'confirm', now, 99)).toEqual({
+        kind: 'release-and-refuse',
+        to: 'cancelled',
+        reason: 'not-covered',
+      });
     });
 
     it('lets a hold whose time ran out go as expired, even if the job has not released it yet', () => {
-      expect(decideHold(hold({ expiresAt: now }), 'confirm', now, 1_000)).toEqual({ kind: 'release-and-refuse', to: 'expired', reason: 'expired' });
+      expect(decideHold(hold({ expiresAt: now }), 'confirm', now, 1_000)).toEqual({
+        kind: 'release-and-refuse',
+        to: 'expired',
+        reason: 'expired',
+      });
     });
 
     it('cancels a reserved hold, running or just lapsed', () => {
       expect(decideHold(hold(), 'cancel', now, 0)).toEqual({ kind: 'release', to: 'cancelled' });
-      expect(decideHold(hold({ expiresAt: minutes(-1) }), 'cancel', now, 0)).toEqual({ kind: 'release', to: 'cancelled' });
+      expect(decideHold(hold({ expiresAt: minutes(-1) }), 'cancel', now, 0)).toEqual({
+        kind: 'release',
+        to: 'cancelled',
+      });
     });
 
     it.each([
@@ -65,7 +81,10 @@ describe('redemption holds', () => {
     });
 
     it('reads the variables', () => {
-      expect(loadLoyaltyConfig({ LOYALTY_HOLD_MINUTES: '5', LOYALTY_JOB_INTERVAL_MS: '0' })).toEqual({ LOYALTY_HOLD_MINUTES: 5, LOYALTY_JOB_INTERVAL_MS: 0 });
+      expect(loadLoyaltyConfig({ LOYALTY_HOLD_MINUTES: '5', LOYALTY_JOB_INTERVAL_MS: '0' })).toEqual({
+        LOYALTY_HOLD_MINUTES: 5,
+        LOYALTY_JOB_INTERVAL_MS: 0,
+      });
     });
 
     it.each(['0', '-3', 'soon', '1.5', '20000'])('refuses LOYALTY_HOLD_MINUTES=%s naming the variable', (value) => {

@@ -1,5 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { RedemptionRequest, type RedemptionHoldView, type RedemptionStatusView, type RedemptionView } from '@rapport/contracts';
+import {
+  RedemptionRequest,
+  type RedemptionHoldView,
+  type RedemptionStatusView,
+  type RedemptionView,
+} from '@rapport/contracts';
 import { CallerScopes } from '@rapport/platform-runtime';
 import { RedemptionsService } from './redemptions.service';
 
@@ -11,7 +16,10 @@ export class RedemptionsController {
   @Post(':customerId/redemptions')
   @HttpCode(201)
   @CallerScopes('loyalty:write')
-  async redeem(@Param('customerId', new ParseUUIDPipe()) customerId: string, @Body() body: RedemptionRequest): Promise<RedemptionView | RedemptionHoldView> {
+  async redeem(
+    @Param('customerId', new ParseUUIDPipe()) customerId: string,
+    @Body() body: RedemptionRequest,
+  ): Promise<RedemptionView | RedemptionHoldView> {
     return this.redemptions.redeem(customerId, body);
   }
 

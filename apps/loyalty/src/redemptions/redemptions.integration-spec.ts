@@ -5,7 +5,12 @@ import { bearer, collectRecords, eventually, stackInfo } from '@rapport/testing'
 import type { Client } from 'pg';
 import request from 'supertest';
 import { monthsAgo, purchaseRecord, purchaseRecorded } from '../../test/factories/loyalty-events';
-import { closeLoyaltyTestClients, newPoolMember, openLoyaltyTestClients, refillRateLimit } from '../../test/loyalty-stack';
+import {
+  closeLoyaltyTestClients,
+  newPoolMember,
+  openLoyaltyTestClients,
+  refillRateLimit,
+} from '../../test/loyalty-stack';
 
 type User = 'agent1' | 'agent2' | 'agent1' | 'admin';
 
@@ -32,24 +37,51 @@ describe('loyalty redemption holds', () => {
   const newMember = () => newPoolMember(db, 'Holder');
 
   const credit = async (customerId: string, points: number) =>
-    gateway().post(`/api/v1/loyalty/members/${customerId}/adjustments`).set('authorization', await bearer('admin')).send({ points, reason: 'opening credit' }).expect(201);
+    gateway()
+      .post(`/api/v1/loyalty/members/${customerId}/adjustments`)
+      .set('authorization', await bearer('admin'))
+      .send({ points, reason: 'opening credit' })
+      .expect(201);
   const redeem = async (customerId: string, body: object, user: User = 'agent2') =>
-    gateway().post(`/api/v1/loyalty/members/${customerId}/redemptions`).set('authorization', await bearer(user)).send(body);
-  const act = async (customerId: string, redemptionId: string, action: 'confirm' | 'cancel', user: User = 'agent2', key?: string) => {
-    const call = gateway().post(`/api/v1/loyalty/members/${customerId}/redemptions/${redemptionId}/${action}`).set('authorization', await bearer(user));
+    gateway()
+      .post(`/api/v1/loyalty/members/${customerId}/redemptions`)
+      .set('authorization', await bearer(user))
+      .send(body);
+  const act = async (
+    customerId: string,
+    redemptionId: string,
+    action: 'confirm' | 'cancel',
+    user: User = 'agent2',
+    key?: string,
+  ) => {
+    const call = gateway()
+      .post(`/api/v1/loyalty/members/${customerId}/redemptions/${redemptionId}/${action}`)
+      .set('authorization', await bearer(user));
     return key ? call.set('idempotency-key', key) : call;
   };
   const memberView = async (customerId: string) =>
-    (await gateway().get(`/api/v1/loyalty/members/${customerId}`).set('authorization', await bearer('agent1')).expect(200)).body as {
+    (
+      await gateway()
+        .get(`/api/v1/loyalty/members/${customerId}`)
+        .set('authorization', await bearer('agent1'))
+        .expect(200)
+    ).body as {
       balance: number;
       available: number;
       held: number;
     };
   const redemptionView = async (customerId: string, redemptionId: string) =>
-    gateway().get(`/api/v1/loyalty/members/${customerId}/redemptions/${redemptionId}`).set('authorization', await bearer('agent1'));
+    gateway()
+      .get(`/api/v1/loyalty/members/${customerId}/redemptions/${redemptionId}`)
+      .set('authorization', await bearer('agent1'));
   const movements = async (customerId: string) =>
-    (await db.query('SELECT kind, points::int FROM loyalty.movements WHERE customer_id = $1 ORDER BY seq', [customerId])).rows as Array<{ kind: string; points: number }>;
-  const stock = async (rewardId: string) => (await db.query('SELECT stock FROM loyalty.rewards WHERE id = $1', [rewardId])).rows[0].stock as number;
+    (
+      await db.query('SELECT kind, points::int FROM loyalty.movements WHERE customer_id = $1 ORDER BY seq', [
+        customerId,
+      ])
+    ).rows as Array<{ kind: string; points: number }>;
+  const stock = async (rewardId: string) =>
+    (await db.query('SELECT stock FROM loyalty.rewards WHERE id = $1', [rewardId])).rows[0].stock as number;
   const newReward = async (pointsPrice: number, stockCount: number) =>
     (
       await gateway()
@@ -59,21 +91,41 @@ describe('loyalty redemption holds', () => {
         .expect(201)
     ).body.id as string;
   const expiryRun = async (asOf?: string) =>
-    (await gateway().post('/api/v1/loyalty/admin/expiry-runs').set('authorization', await bearer('admin')).send(asOf ? { asOf } : {}).expect(200)).body;
+    (
+      await gateway()
+        .post('/api/v1/loyalty/admin/expiry-runs')
+        .set('authorization', await bearer('admin'))
+        .send(asOf ? { asOf } : {})
+        .expect(200)
+    ).body;
   const reconciliation = async () =>
-    (await gateway().get('/api/v1/loyalty/admin/reconciliation').set('authorization', await bearer('admin')).expect(200)).body;
+    (
+      await gateway()
+        .get('/api/v1/loyalty/admin/reconciliation')
+        .set('authorization', await bearer('admin'))
+        .expect(200)
+    ).body;
 
   it('reserves exactly 10 of 50 concurrent holds when the balance covers 10, and a plain redemption cannot spend held points', async () => {
     const customerId = await newMember();
     await credit(customerId, 1000);
     await refill();
-    const responses = await Promise.all(Array.from({ length: 50 }, () => redeem(customerId, { points: 100, hold: true }, 'agent2')));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => redeem(customerId, { points: 100, hold: true }, 'agent2')),
+    );
     const reserved = responses.filter((r) => r.status === 201);
     expect(reserved).toHaveLength(10);
     expect(responses.filter((r) => r.status === 409)).toHaveLength(40);
-    expect(responses.find((r) => r.status === 409)!.body).toMatchObject({ type: 'https://rapport.dev/problems/conflict', code: 'insufficient-points' });
-    expect(reserved.every((r) => r.body.status === 'reserved' && r.body.points === 100 && r.body.available >= 0)).toBe(true);
-    expect(new Set(reserved.map((r) => r.body.available))).toEqual(new Set([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]));
+    expect(responses.find((r) => r.status === 409)!.body).toMatchObject({
+      type: 'https://rapport.dev/problems/conflict',
+      code: 'insufficient-points',
+    });
+    expect(reserved.every((r) => r.body.status === 'reserved' && r.body.points === 100 && r.body.available >= 0)).toBe(
+      true,
+    );
+    expect(new Set(reserved.map((r) => r.body.available))).toEqual(
+      new Set([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]),
+    );
     const expiresAt = Date.parse(reserved[0]!.body.expiresAt);
     expect(expiresAt).toBeGreaterThan(Date.now() + 14 * 60_000);
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
@@ -83,7 +135,10 @@ describe('loyalty redemption holds', () => {
     const plain = await redeem(customerId, { points: 1 }, 'agent1');
     expect(plain.status).toBe(409);
     expect(plain.body.code).toBe('insufficient-points');
-    const rows = await db.query(`SELECT status, count(*)::int AS n FROM loyalty.redemptions WHERE customer_id = $1 GROUP BY status`, [customerId]);
+    const rows = await db.query(
+      `SELECT status, count(*)::int AS n FROM loyalty.redemptions WHERE customer_id = $1 GROUP BY status`,
+      [customerId],
+    );
     expect(rows.rows).toEqual([{ status: 'reserved', n: 10 }]);
   }, 60_000);
 
@@ -94,11 +149,17 @@ describe('loyalty redemption holds', () => {
     expect(hold.status).toBe(201);
     const debit = (points: number) =>
       bearer('admin').then((token) =>
-        gateway().post(`/api/v1/loyalty/members/${customerId}/adjustments`).set('authorization', token).send({ points: -points, reason: 'goodwill reversal' }),
+        gateway()
+          .post(`/api/v1/loyalty/members/${customerId}/adjustments`)
+          .set('authorization', token)
+          .send({ points: -points, reason: 'goodwill reversal' }),
       );
     const tooMuch = await debit(50);
     expect(tooMuch.status).toBe(409);
-    expect(tooMuch.body).toMatchObject({ code: 'insufficient-points', detail: '40 points are available (60 held); 50 are needed' });
+    expect(tooMuch.body).toMatchObject({
+      code: 'insufficient-points',
+      detail: '40 points are available (60 held); 50 are needed',
+    });
     expect((await debit(40)).status).toBe(201);
     expect(await memberView(customerId)).toMatchObject({ balance: 60, held: 60, available: 0 });
     expect((await act(customerId, hold.body.redemptionId as string, 'confirm')).status).toBe(200);
@@ -112,7 +173,11 @@ describe('loyalty redemption holds', () => {
     const events = await collectRecords(
       bus,
       Topics.loyalty.name,
-      (r) => r.key === customerId && ['rapport.loyalty.points.redeemed.v1', 'rapport.loyalty.reward.redeemed.v1'].includes(r.headers['ce_type'] as string),
+      (r) =>
+        r.key === customerId &&
+        ['rapport.loyalty.points.redeemed.v1', 'rapport.loyalty.reward.redeemed.v1'].includes(
+          r.headers['ce_type'] as string,
+        ),
     );
     try {
       const hold = await redeem(customerId, { rewardId, hold: true });
@@ -126,7 +191,14 @@ describe('loyalty redemption holds', () => {
       const key = `confirm-${randomUUID()}`;
       const confirmed = await act(customerId, redemptionId, 'confirm', 'agent2', key);
       expect(confirmed.status).toBe(200);
-      expect(confirmed.body).toMatchObject({ redemptionId, status: 'confirmed', points: 30, balance: 70, rewardId, couponCode: expect.stringMatching(/^RP-[0-9A-F]{12}$/) });
+      expect(confirmed.body).toMatchObject({
+        redemptionId,
+        status: 'confirmed',
+        points: 30,
+        balance: 70,
+        rewardId,
+        couponCode: expect.stringMatching(/^RP-[0-9A-F]{12}$/),
+      });
       const retried = await act(customerId, redemptionId, 'confirm', 'agent2', key);
       expect(retried.status).toBe(200);
       expect(retried.headers['idempotent-replayed']).toBe('true');
@@ -134,14 +206,21 @@ describe('loyalty redemption holds', () => {
 
       const twice = await act(customerId, redemptionId, 'confirm');
       expect(twice.status).toBe(409);
-      expect(twice.body).toMatchObject({ type: 'https://rapport.dev/problems/conflict', code: 'redemption-not-reserved', redemptionStatus: 'confirmed' });
+      expect(twice.body).toMatchObject({
+        type: 'https://rapport.dev/problems/conflict',
+        code: 'redemption-not-reserved',
+        redemptionStatus: 'confirmed',
+      });
       const cancelAfter = await act(customerId, redemptionId, 'cancel');
       expect(cancelAfter.status).toBe(409);
       expect(cancelAfter.body).toMatchObject({ code: 'redemption-not-reserved', redemptionStatus: 'confirmed' });
 
       await eventually(async () => events.records.length >= 2, 20_000, 'points.redeemed and reward.redeemed');
       await sleep(1_500);
-      expect(events.records.map((r) => r.headers['ce_type']).sort()).toEqual(['rapport.loyalty.points.redeemed.v1', 'rapport.loyalty.reward.redeemed.v1']);
+      expect(events.records.map((r) => r.headers['ce_type']).sort()).toEqual([
+        'rapport.loyalty.points.redeemed.v1',
+        'rapport.loyalty.reward.redeemed.v1',
+      ]);
       const redeemed = events.records.map((r) => JSON.parse(r.value!));
       expect(redeemed.every((e) => e.redemptionId === redemptionId)).toBe(true);
       expect(redeemed.find((e) => 'balance' in e)).toMatchObject({ points: 30, balance: 70 });
@@ -154,9 +233,18 @@ describe('loyalty redemption holds', () => {
       { kind: 'redeem', points: -30 },
     ]);
     expect(await memberView(customerId)).toMatchObject({ balance: 70, held: 0, available: 70 });
-    const view = await redemptionView(customerId, (await db.query('SELECT id FROM loyalty.redemptions WHERE customer_id = $1', [customerId])).rows[0].id);
+    const view = await redemptionView(
+      customerId,
+      (await db.query('SELECT id FROM loyalty.redemptions WHERE customer_id = $1', [customerId])).rows[0].id,
+    );
     expect(view.status).toBe(200);
-    expect(view.body).toMatchObject({ status: 'confirmed', movementId: expect.any(String), couponCode: expect.any(String), confirmedAt: expect.any(String), releasedAt: null });
+    expect(view.body).toMatchObject({
+      status: 'confirmed',
+      movementId: expect.any(String),
+      couponCode: expect.any(String),
+      confirmedAt: expect.any(String),
+      releasedAt: null,
+    });
   }, 60_000);
 
   it('cancels a hold: points available and reward stock back, and only once', async () => {
@@ -179,7 +267,13 @@ describe('loyalty redemption holds', () => {
 
     const cancelled = await act(customerId, redemptionId, 'cancel');
     expect(cancelled.status).toBe(200);
-    expect(cancelled.body).toMatchObject({ redemptionId, status: 'cancelled', points: 60, movementId: null, releasedAt: expect.any(String) });
+    expect(cancelled.body).toMatchObject({
+      redemptionId,
+      status: 'cancelled',
+      points: 60,
+      movementId: null,
+      releasedAt: expect.any(String),
+    });
     expect(await stock(rewardId)).toBe(1);
     expect(await memberView(customerId)).toMatchObject({ balance: 100, held: 0, available: 100 });
     const again = await act(customerId, redemptionId, 'cancel');
@@ -198,16 +292,23 @@ describe('loyalty redemption holds', () => {
     await credit(customerId, 500);
     const rewardId = await newReward(100, 1);
     const rewardHold = (await redeem(customerId, { rewardId, hold: true }).then((r) => r.body)).redemptionId as string;
-    const pointsHold = (await redeem(customerId, { points: 300, hold: true }).then((r) => r.body)).redemptionId as string;
+    const pointsHold = (await redeem(customerId, { points: 300, hold: true }).then((r) => r.body))
+      .redemptionId as string;
     expect(await stock(rewardId)).toBe(0);
     expect(await memberView(customerId)).toMatchObject({ held: 400, available: 100 });
-    await db.query(`UPDATE loyalty.redemptions SET expires_at = now() - interval '1 second' WHERE id = ANY($1::uuid[])`, [[rewardHold, pointsHold]]);
+    await db.query(
+      `UPDATE loyalty.redemptions SET expires_at = now() - interval '1 second' WHERE id = ANY($1::uuid[])`,
+      [[rewardHold, pointsHold]],
+    );
     // A lapsed hold counts for nothing at once, released or not.
     expect(await memberView(customerId)).toMatchObject({ held: 0, available: 500 });
     const runs = await Promise.all([expiryRun(), expiryRun()]);
     await expiryRun();
     expect(runs.every((r) => typeof r.holdsReleased === 'number')).toBe(true);
-    const rows = await db.query(`SELECT id, status, released_at FROM loyalty.redemptions WHERE customer_id = $1 ORDER BY points`, [customerId]);
+    const rows = await db.query(
+      `SELECT id, status, released_at FROM loyalty.redemptions WHERE customer_id = $1 ORDER BY points`,
+      [customerId],
+    );
     expect(rows.rows.map((r) => r.status)).toEqual(['expired', 'expired']);
     expect(rows.rows.every((r) => r.released_at !== null)).toBe(true);
     expect(await stock(rewardId)).toBe(1);
@@ -224,11 +325,15 @@ describe('loyalty redemption holds', () => {
     await db.query(`UPDATE loyalty.redemptions SET expires_at = now() - interval '1 second' WHERE id = $1`, [first]);
     const second = await redeem(customerId, { points: 100, hold: true });
     expect(second.status).toBe(201);
-    expect((await db.query('SELECT status FROM loyalty.redemptions WHERE id = $1', [first])).rows[0].status).toBe('expired');
+    expect((await db.query('SELECT status FROM loyalty.redemptions WHERE id = $1', [first])).rows[0].status).toBe(
+      'expired',
+    );
     const lapsed = await redeem(customerId, { points: 100, hold: true });
     expect(lapsed.status).toBe(409);
 
-    await db.query(`UPDATE loyalty.redemptions SET expires_at = now() - interval '1 second' WHERE id = $1`, [second.body.redemptionId]);
+    await db.query(`UPDATE loyalty.redemptions SET expires_at = now() - interval '1 second' WHERE id = $1`, [
+      second.body.redemptionId,
+    ]);
     const expired = await act(customerId, second.body.redemptionId, 'confirm');
     expect(expired.status).toBe(409);
     expect(expired.body).toMatchObject({ code: 'hold-expired', redemptionStatus: 'expired' });
@@ -238,7 +343,9 @@ describe('loyalty redemption holds', () => {
 
   it('refuses to confirm a hold that expiry of points left uncovered, and releases it', async () => {
     const customerId = await newMember();
-    await producer.send([purchaseRecord(purchaseRecorded(customerId, '100.00', { occurredAt: monthsAgo(12, 60 * 60 * 1000) }))]); // the lot expires in an hour
+    await producer.send([
+      purchaseRecord(purchaseRecorded(customerId, '100.00', { occurredAt: monthsAgo(12, 60 * 60 * 1000) })),
+    ]); // the lot expires in an hour
     await eventually(async () => (await memberView(customerId)).balance === 100, 20_000, 'the purchase credited');
     const hold = await redeem(customerId, { points: 80, hold: true });
     expect(hold.status).toBe(201);
@@ -248,7 +355,10 @@ describe('loyalty redemption holds', () => {
     const refused = await act(customerId, hold.body.redemptionId, 'confirm');
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ code: 'hold-not-covered', redemptionStatus: 'cancelled' });
-    expect((await redemptionView(customerId, hold.body.redemptionId)).body).toMatchObject({ status: 'cancelled', movementId: null });
+    expect((await redemptionView(customerId, hold.body.redemptionId)).body).toMatchObject({
+      status: 'cancelled',
+      movementId: null,
+    });
     expect(await memberView(customerId)).toMatchObject({ balance: 0, held: 0, available: 0 });
     expect((await movements(customerId)).map((m) => m.kind)).toEqual(['earn', 'expire']);
   });
@@ -267,13 +377,23 @@ describe('loyalty redemption holds', () => {
     ]);
     expect(holds.map((h) => h.status)).toEqual([201, 201, 201, 201, 201]);
     const [a, b, c, d] = holds.map((h) => h.body.redemptionId as string);
-    await Promise.all([act(customerId, a!, 'confirm', 'agent1'), act(customerId, b!, 'confirm', 'agent1'), act(customerId, c!, 'cancel', 'agent1')]);
+    await Promise.all([
+      act(customerId, a!, 'confirm', 'agent1'),
+      act(customerId, b!, 'confirm', 'agent1'),
+      act(customerId, c!, 'cancel', 'agent1'),
+    ]);
     await db.query(`UPDATE loyalty.redemptions SET expires_at = now() - interval '1 second' WHERE id = $1`, [d]);
     await expiryRun();
     expect(await memberView(customerId)).toMatchObject({ balance: 1000 - 100 - 50 - 300, held: 0, available: 550 });
     expect(await stock(rewardId)).toBe(4);
     const report = await reconciliation();
-    expect(report).toMatchObject({ ok: true, entriesSum: 0, unbalancedMovements: 0, negativeLots: 0, mismatchedMembers: 0 });
+    expect(report).toMatchObject({
+      ok: true,
+      entriesSum: 0,
+      unbalancedMovements: 0,
+      negativeLots: 0,
+      mismatchedMembers: 0,
+    });
     expect(report.liabilityTotal).toBe(report.balanceTotal);
   });
 });

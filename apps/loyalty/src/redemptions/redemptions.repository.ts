@@ -18,10 +18,14 @@ export interface RedemptionRecord {
 }
 
 /** A redemption as written: a hold (`reserved`, no movement yet) or one confirmed at once (with its movement). */
-export type NewRedemption = Omit<RedemptionRecord, 'status' | 'createdAt' | 'confirmedAt' | 'releasedAt'> & { status: 'reserved' | 'confirmed' };
+export type NewRedemption = Omit<RedemptionRecord, 'status' | 'createdAt' | 'confirmedAt' | 'releasedAt'> & {
+  status: 'reserved' | 'confirmed';
+};
 
 /** Which holds to release: the one named, or those whose time ran out by `expiredBy` (all, a member's, a reward's). */
-export type HoldSelection = { redemptionId: string } | { expiredBy: Date; customerId?: string; rewardId?: string; pointsOnly?: boolean; limit?: number };
+export type HoldSelection =
+  | { redemptionId: string }
+  | { expiredBy: Date; customerId?: string; rewardId?: string; pointsOnly?: boolean; limit?: number };
 
 export interface ReleasedHolds {
   holds: number;
@@ -46,7 +50,8 @@ interface RedemptionRow {
   released_at: Date | null;
 }
 
-const REDEMPTION_COLUMNS = 'id, customer_id, reward_id, status, movement_id, points, expires_at, coupon_code, coupon_valid_until, created_at, confirmed_at, released_at';
+const REDEMPTION_COLUMNS =
+  'id, customer_id, reward_id, status, movement_id, points, expires_at, coupon_code, coupon_valid_until, created_at, confirmed_at, released_at';
 
 const toRedemption = (row: RedemptionRow): RedemptionRecord => ({
   id: row.id,
@@ -98,18 +103,18 @@ export class RedemptionsRepository {
 
   /** The redemption row locked for the rest of the transaction; only the member's own. */
   async lock(manager: EntityManager, customerId: string, redemptionId: string): Promise<RedemptionRecord | undefined> {
-    const [row]: RedemptionRow[] = await manager.query(`SELECT ${REDEMPTION_COLUMNS} FROM loyalty.redemptions WHERE id = $1 AND customer_id = $2 FOR UPDATE`, [
-      redemptionId,
-      customerId,
-    ]);
+    const [row]: RedemptionRow[] = await manager.query(
+      `SELECT ${REDEMPTION_COLUMNS} FROM loyalty.redemptions WHERE id = $1 AND customer_id = $2 FOR UPDATE`,
+      [redemptionId, customerId],
+    );
     return row ? toRedemption(row) : undefined;
   }
 
   async find(customerId: string, redemptionId: string): Promise<RedemptionRecord | undefined> {
-    const [row]: RedemptionRow[] = await this.dataSource.query(`SELECT ${REDEMPTION_COLUMNS} FROM loyalty.redemptions WHERE id = $1 AND customer_id = $2`, [
-      redemptionId,
-      customerId,
-    ]);
+    const [row]: RedemptionRow[] = await this.dataSource.query(
+      `SELECT ${REDEMPTION_COLUMNS} FROM loyalty.redemptions WHERE id = $1 AND customer_id = $2`,
+      [redemptionId, customerId],
+    );
     return row ? toRedemption(row) : undefined;
   }
 

@@ -1,6 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { PointsRedeemedV1, RewardRedeemedV1, type RedemptionHoldView, type RedemptionStatusView, type RedemptionView } from '@rapport/contracts';
+import {
+  PointsRedeemedV1,
+  RewardRedeemedV1,
+  type RedemptionHoldView,
+  type RedemptionStatusView,
+  type RedemptionView,
+} from '@rapport/contracts';
 import { OutboxWriter } from '@rapport/platform-messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import { LOYALTY_CONFIG, type LoyaltyConfig } from '../config/loyalty.config';
@@ -52,7 +58,11 @@ export class RedemptionsService {
    */
   async redeem(customerId: string, request: RedemptionRequest): Promise<RedemptionView | RedemptionHoldView> {
     if ((request.points === undefined) === (request.rewardId === undefined)) {
-      throw RedemptionException.onField(RedemptionErrorCode.InvalidRedemption, 'Send either points or rewardId, not both and not neither', 'points');
+      throw RedemptionException.onField(
+        RedemptionErrorCode.InvalidRedemption,
+        'Send either points or rewardId, not both and not neither',
+        'points',
+      );
     }
     return this.dataSource.transaction(async (manager) => {
       const now = new Date();
@@ -65,12 +75,27 @@ export class RedemptionsService {
       if (request.rewardId) {
         const { config } = await this.programmes.current(manager);
         reward = (await this.rewards.lock(manager, request.rewardId)) ?? null;
-        if (!reward) throw new RedemptionException(RedemptionErrorCode.RewardNotFound, `Reward ${request.rewardId} does not exist`);
-        if ((reward.validFrom && reward.validFrom.getTime() > now.getTime()) || (reward.validUntil && reward.validUntil.getTime() <= now.getTime())) {
-          throw RedemptionException.onField(RedemptionErrorCode.RewardNotAvailable, `Reward ${reward.id} is not available now`, 'rewardId');
+        if (!reward)
+          throw new RedemptionException(
+            RedemptionErrorCode.RewardNotFound,
+            `Reward ${request.rewardId} does not exist`,
+          );
+        if (
+          (reward.validFrom && reward.validFrom.getTime() > now.getTime()) ||
+          (reward.validUntil && reward.validUntil.getTime() <= now.getTime())
+        ) {
+          throw RedemptionException.onField(
+            RedemptionErrorCode.RewardNotAvailable,
+            `Reward ${reward.id} is not available now`,
+            'rewardId',
+          );
         }
         if (reward.minTier && tierRank(config, member.tier) < tierRank(config, reward.minTier)) {
-          throw RedemptionException.onField(RedemptionErrorCode.TierTooLow, `Reward ${reward.id} needs tier ${reward.minTier}`, 'rewardId');
+          throw RedemptionException.onField(
+            RedemptionErrorCode.TierTooLow,
+            `Reward ${reward.id} needs tier ${reward.minTier}`,
+            'rewardId',
+          );
         }
         points = reward.pointsPrice;
       }
@@ -137,33 +162,39 @@ export class RedemptionsService {
    * balance no longer covers (expiry took points meanwhile), is let go — committed — and refused.
    */
   async confirm(customerId: string, redemptionId: string): Promise<RedemptionView> {
-    const outcome = await this.dataSource.transaction(async (manager): Promise<RedemptionView | RedemptionException> => {
-      const now = new Date();
-      const { member, hold } = await this.lockHold(manager, customerId, redemptionId);
-      const decision = decideHold(hold, 'confirm', now, member.balance);
-      switch (decision.kind) {
-        case 'refuse':
-        case 'release':
-          throw notReserved(hold.id, hold.status);
-        case 'release-and-refuse':
-          await this.release(manager, decision.to, { redemptionId });
-          return decision.reason === 'expired'
-            ? new RedemptionException(RedemptionErrorCode.HoldExpired, `Redemption ${redemptionId} was held until ${hold.expiresAt?.toISOString()}; it is released`, {
-                redemptionStatus: decision.to,
-              })
-            : new RedemptionException(
-                RedemptionErrorCode.HoldNotCovered,
-                `The balance is ${member.balance} points but the hold is ${hold.points} (points expired meanwhile); it is released`,
-                { redemptionStatus: decision.to },
-              );
-        case 'spend': {
-          const reward = hold.rewardId ? ((await this.rewards.lock(manager, hold.rewardId)) ?? null) : null;
-          const spent = await this.spend(manager, member, { redemptionId, points: hold.points, reward });
-          await this.redemptions.confirm(manager, redemptionId, spent);
-          return { ...spent.result, createdAt: hold.createdAt.toISOString() };
+    const outcome = await this.dataSource.transaction(
+      async (manager): Promise<RedemptionView | RedemptionException> => {
+        const now = new Date();
+        const { member, hold } = await this.lockHold(manager, customerId, redemptionId);
+        const decision = decideHold(hold, 'confirm', now, member.balance);
+        switch (decision.kind) {
+          case 'refuse':
+          case 'release':
+            throw notReserved(hold.id, hold.status);
+          case 'release-and-refuse':
+            await this.release(manager, decision.to, { redemptionId });
+            return decision.reason === 'expired'
+              ? new RedemptionException(
+                  RedemptionErrorCode.HoldExpired,
+                  `Redemption ${redemptionId} was held until ${hold.expiresAt?.toISOString()}; it is released`,
+                  {
+                    redemptionStatus: decision.to,
+                  },
+                )
+              : new RedemptionException(
+                  RedemptionErrorCode.HoldNotCovered,
+                  `The balance is ${member.balance} points but the hold is ${hold.points} (points expired meanwhile); it is released`,
+                  { redemptionStatus: decision.to },
+                );
+          case 'spend': {
+            const reward = hold.rewardId ? ((await this.rewards.lock(manager, hold.rewardId)) ?? null) : null;
+            const spent = await this.spend(manager, member, { redemptionId, points: hold.points, reward });
+            await this.redemptions.confirm(manager, redemptionId, spent);
+            return { ...spent.result, createdAt: hold.createdAt.toISOString() };
+          }
         }
-      }
-    });
+      },
+    );
     if (outcome instanceof RedemptionException) throw outcome;
     return outcome;
   }
@@ -184,7 +215,9 @@ export class RedemptionsService {
     let holds = 0;
     let points = 0;
     for (;;) {
-      const released = await this.dataSource.transaction((manager) => this.release(manager, 'expired', { expiredBy: asOf, limit: batch }));
+      const released = await this.dataSource.transaction((manager) =>
+        this.release(manager, 'expired', { expiredBy: asOf, limit: batch }),
+      );
       holds += released.holds;
       points += released.points;
       if (released.holds < batch) return { holds, points };
@@ -205,14 +238,22 @@ export class RedemptionsService {
   }
 
   /** Ends holds and gives their rewards back to stock, in the caller's transaction. */
-  private async release(manager: EntityManager, to: 'cancelled' | 'expired', which: HoldSelection): Promise<{ holds: number; points: number }> {
+  private async release(
+    manager: EntityManager,
+    to: 'cancelled' | 'expired',
+    which: HoldSelection,
+  ): Promise<{ holds: number; points: number }> {
     const { holds, points, rewards } = await this.redemptions.release(manager, to, which);
     await this.rewards.restock(manager, rewards);
     return { holds, points };
   }
 
   /** The member (locked first, as every balance change does) and its redemption, locked; 404 for another member's. */
-  private async lockHold(manager: EntityManager, customerId: string, redemptionId: string): Promise<{ member: LockedAccount; hold: RedemptionRecord }> {
+  private async lockHold(
+    manager: EntityManager,
+    customerId: string,
+    redemptionId: string,
+  ): Promise<{ member: LockedAccount; hold: RedemptionRecord }> {
     const member = await this.posting.lockOpenAccount(manager, customerId);
     const hold = await this.redemptions.lock(manager, customerId, redemptionId);
     if (!hold) throw notFound(customerId, redemptionId);
@@ -232,7 +273,8 @@ export class RedemptionsService {
     const customerId = member.customerId;
     if (member.balance < points) throw insufficientPoints(member.balance, points, 0);
     const plan = consumeOldestFirst(await this.movements.openLots(manager, customerId), points);
-    if (plan.taken !== points) throw new Error(`lots of ${customerId} hold ${plan.taken} but the balance says ${member.balance}`);
+    if (plan.taken !== points)
+      throw new Error(`lots of ${customerId} hold ${plan.taken} but the balance says ${member.balance}`);
     const movementId = await this.posting.post(manager, member, 'redeem', -points, {
       sourceId: `redemption:${redemptionId}`,
       reason: reward ? `reward ${reward.id}` : 'points redemption',
@@ -246,9 +288,23 @@ export class RedemptionsService {
       couponValidUntil = reward.validUntil && reward.validUntil < window ? reward.validUntil : window;
     }
     const occurredAt = new Date().toISOString();
-    await this.outbox.add(manager, PointsRedeemedV1, customerId, { customerId, movementId, points, redemptionId, balance: member.balance, occurredAt });
+    await this.outbox.add(manager, PointsRedeemedV1, customerId, {
+      customerId,
+      movementId,
+      points,
+      redemptionId,
+      balance: member.balance,
+      occurredAt,
+    });
     if (reward) {
-      await this.outbox.add(manager, RewardRedeemedV1, customerId, { customerId, rewardId: reward.id, redemptionId, points, couponCode: couponCode!, occurredAt });
+      await this.outbox.add(manager, RewardRedeemedV1, customerId, {
+        customerId,
+        rewardId: reward.id,
+        redemptionId,
+        points,
+        couponCode: couponCode!,
+        occurredAt,
+      });
     }
     return {
       movementId,
@@ -287,9 +343,16 @@ function toStatusView(r: RedemptionRecord): RedemptionStatusView {
 }
 
 function notFound(customerId: string, redemptionId: string): RedemptionException {
-  return new RedemptionException(RedemptionErrorCode.RedemptionNotFound, `Customer ${customerId} has no redemption ${redemptionId}`);
+  return new RedemptionException(
+    RedemptionErrorCode.RedemptionNotFound,
+    `Customer ${customerId} has no redemption ${redemptionId}`,
+  );
 }
 
 function notReserved(redemptionId: string, status: RedemptionStatus): RedemptionException {
-  return new RedemptionException(RedemptionErrorCode.NotReserved, `Redemption ${redemptionId} is ${status}, not reserved`, { redemptionStatus: status });
+  return new RedemptionException(
+    RedemptionErrorCode.NotReserved,
+    `Redemption ${redemptionId} is ${status}, not reserved`,
+    { redemptionStatus: status },
+  );
 }

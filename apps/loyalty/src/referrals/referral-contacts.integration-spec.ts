@@ -33,7 +33,10 @@ describe('referrals between customers sharing a contact', () => {
   const uniqueEmail = () => `ref-${randomUUID().slice(0, 12)}@example.com`;
 
   /** A customer (forced past the duplicate check) whose member account and fingerprints loyalty holds. */
-  async function member(contacts: { phone?: string; email?: string }, expectedFingerprints = Object.keys(contacts).length): Promise<string> {
+  async function member(
+    contacts: { phone?: string; email?: string },
+    expectedFingerprints = Object.keys(contacts).length,
+  ): Promise<string> {
     const created = await gateway()
       .post('/api/v1/customers?force=true')
       .set('authorization', agent1)
@@ -42,7 +45,8 @@ describe('referrals between customers sharing a contact', () => {
     const id = created.body.id as string;
     await eventually(
       async () =>
-        (await db.query('SELECT 1 FROM loyalty.members WHERE customer_id = $1', [id])).rowCount === 1 && (await fingerprints(id)).length === expectedFingerprints,
+        (await db.query('SELECT 1 FROM loyalty.members WHERE customer_id = $1', [id])).rowCount === 1 &&
+        (await fingerprints(id)).length === expectedFingerprints,
       20_000,
       'the member account and its fingerprints',
     );
@@ -50,27 +54,40 @@ describe('referrals between customers sharing a contact', () => {
   }
 
   const codeOf = async (id: string) =>
-    (await gateway().get(`/api/v1/loyalty/members/${id}/referral-code`).set('authorization', agent1).expect(200)).body.code as string;
+    (await gateway().get(`/api/v1/loyalty/members/${id}/referral-code`).set('authorization', agent1).expect(200)).body
+      .code as string;
   const refer = async (referredId: string, referrerId: string) =>
-    gateway().post(`/api/v1/loyalty/members/${referredId}/referral`).set('authorization', agent1).send({ code: await codeOf(referrerId) });
+    gateway()
+      .post(`/api/v1/loyalty/members/${referredId}/referral`)
+      .set('authorization', agent1)
+      .send({ code: await codeOf(referrerId) });
   const referrals = async (referredId: string) =>
-    (await db.query('SELECT count(*)::int AS n FROM loyalty.referrals WHERE referred_id = $1', [referredId])).rows[0].n as number;
+    (await db.query('SELECT count(*)::int AS n FROM loyalty.referrals WHERE referred_id = $1', [referredId])).rows[0]
+      .n as number;
 
   it('refuses a referral between customers with the same phone, in whatever form it was typed, and writes nothing', async () => {
     const phone = cnMobile();
-    const referrer = await member({ phone: `+86 ${phone.e164.slice(3, 6)}-${phone.e164.slice(6, 10)}-${phone.e164.slice(10)}` });
+    const referrer = await member({
+      phone: `+86 ${phone.e164.slice(3, 6)}-${phone.e164.slice(6, 10)}-${phone.e164.slice(10)}`,
+    });
     const referred = await member({ phone: phone.e164.slice(3) });
 
     const refused = await refer(referred, referrer);
     expect(refused.status).toBe(422);
     expect(refused.headers['content-type']).toContain('application/problem+json');
-    expect(refused.body).toMatchObject({ type: 'https://rapport.dev/problems/unprocessable', status: 422, code: 'shared-contact' });
+    expect(refused.body).toMatchObject({
+      type: 'https://rapport.dev/problems/unprocessable',
+      status: 422,
+      code: 'shared-contact',
+    });
     expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'code' })]);
     expect(await referrals(referred)).toBe(0);
 
     // loyalty holds the same keyed hash for both, never the number itself
     expect(await fingerprints(referred)).toEqual(await fingerprints(referrer));
-    const held = await db.query('SELECT fingerprint FROM loyalty.member_fingerprints WHERE customer_id = ANY($1)', [[referrer, referred]]);
+    const held = await db.query('SELECT fingerprint FROM loyalty.member_fingerprints WHERE customer_id = ANY($1)', [
+      [referrer, referred],
+    ]);
     expect(JSON.stringify(held.rows)).not.toContain(phone.e164.slice(3));
     expect(held.rows.every((r: { fingerprint: string }) => /^[A-Za-z0-9_-]{43}$/.test(r.fingerprint))).toBe(true);
   });
@@ -86,9 +103,19 @@ describe('referrals between customers sharing a contact', () => {
   it('refuses a referral between an imported customer and one created by hand with the same phone', async () => {
     const phone = cnMobile();
     const name = `导入 ${randomUUID().slice(0, 8)}`;
-    await gateway().post('/api/v1/imports').set('authorization', agent1).set('content-type', 'text/csv').send(`name,phone\n${name},${phone.e164.slice(3)}\n`).expect(201);
-    const imported = (await db.query('SELECT id FROM customer_profile.customers WHERE name = $1', [name])).rows[0].id as string;
-    await eventually(async () => (await fingerprints(imported)).length === 1, 20_000, 'the imported customer’s fingerprint');
+    await gateway()
+      .post('/api/v1/imports')
+      .set('authorization', agent1)
+      .set('content-type', 'text/csv')
+      .send(`name,phone\n${name},${phone.e164.slice(3)}\n`)
+      .expect(201);
+    const imported = (await db.query('SELECT id FROM customer_profile.customers WHERE name = $1', [name])).rows[0]
+      .id as string;
+    await eventually(
+      async () => (await fingerprints(imported)).length === 1,
+      20_000,
+      'the imported customer’s fingerprint',
+    );
     const byHand = await member({ phone: phone.e164 });
     expect((await refer(byHand, imported)).body).toMatchObject({ status: 422, code: 'shared-contact' });
     expect(await referrals(byHand)).toBe(0);
@@ -112,17 +139,29 @@ describe('referrals between customers sharing a contact', () => {
     expect((await refer(changed, referrer)).body).toMatchObject({ status: 422, code: 'shared-contact' });
     const before = await fingerprints(changed);
     const fresh = cnMobile().e164;
-    await gateway().patch(`/api/v1/customers/${changed}`).set('authorization', agent1).send({ phone: fresh, phones: [fresh] }).expect(200);
-    await eventually(async () => {
-      const now = await fingerprints(changed);
-      return now.length === 1 && now[0] !== before[0];
-    }, 20_000, 'the new fingerprints of the changed customer');
+    await gateway()
+      .patch(`/api/v1/customers/${changed}`)
+      .set('authorization', agent1)
+      .send({ phone: fresh, phones: [fresh] })
+      .expect(200);
+    await eventually(
+      async () => {
+        const now = await fingerprints(changed);
+        return now.length === 1 && now[0] !== before[0];
+      },
+      20_000,
+      'the new fingerprints of the changed customer',
+    );
     expect((await refer(changed, referrer)).status).toBe(201);
 
     // shared nothing, then took the referrer's email: refused from then on
     const later = await member({ phone: cnMobile().e164 });
     await gateway().patch(`/api/v1/customers/${later}`).set('authorization', agent1).send({ email }).expect(200);
-    await eventually(async () => (await fingerprints(later)).length === 2, 20_000, 'the fingerprints with the added email');
+    await eventually(
+      async () => (await fingerprints(later)).length === 2,
+      20_000,
+      'the fingerprints with the added email',
+    );
     expect((await refer(later, referrer)).body).toMatchObject({ status: 422, code: 'shared-contact' });
     expect(await referrals(later)).toBe(0);
   });
@@ -130,14 +169,32 @@ describe('referrals between customers sharing a contact', () => {
   it('drops the fingerprints of an erased customer and of a merged-away one; the survivor holds the united set', async () => {
     const erased = await member({ phone: cnMobile().e164, email: uniqueEmail() });
     await gateway().delete(`/api/v1/customers/${erased}`).set('authorization', agent1).expect(202);
-    await eventually(async () => (await fingerprints(erased)).length === 0, 20_000, 'the erased customer’s fingerprints gone');
-    expect((await db.query('SELECT erased_at FROM loyalty.members WHERE customer_id = $1', [erased])).rows[0].erased_at).not.toBeNull();
+    await eventually(
+      async () => (await fingerprints(erased)).length === 0,
+      20_000,
+      'the erased customer’s fingerprints gone',
+    );
+    expect(
+      (await db.query('SELECT erased_at FROM loyalty.members WHERE customer_id = $1', [erased])).rows[0].erased_at,
+    ).not.toBeNull();
 
     const survivor = await member({ phone: cnMobile().e164 });
     const source = await member({ email: uniqueEmail() });
     const united = [...(await fingerprints(survivor)), ...(await fingerprints(source))].sort();
-    await gateway().post(`/api/v1/customers/${survivor}/merge`).set('authorization', agent1).send({ sourceId: source }).expect(200);
-    await eventually(async () => (await fingerprints(source)).length === 0, 20_000, 'the merged-away customer’s fingerprints gone');
-    await eventually(async () => JSON.stringify(await fingerprints(survivor)) === JSON.stringify(united), 20_000, 'the survivor’s united fingerprints');
+    await gateway()
+      .post(`/api/v1/customers/${survivor}/merge`)
+      .set('authorization', agent1)
+      .send({ sourceId: source })
+      .expect(200);
+    await eventually(
+      async () => (await fingerprints(source)).length === 0,
+      20_000,
+      'the merged-away customer’s fingerprints gone',
+    );
+    await eventually(
+      async () => JSON.stringify(await fingerprints(survivor)) === JSON.stringify(united),
+      20_000,
+      'the survivor’s united fingerprints',
+    );
   });
 });

@@ -17,7 +17,10 @@ export class ReferralsController {
   @Post(':customerId/referral')
   @HttpCode(201)
   @CallerScopes('loyalty:write')
-  async register(@Param('customerId', new ParseUUIDPipe()) customerId: string, @Body() body: RegisterReferralRequest): Promise<ReferralView> {
+  async register(
+    @Param('customerId', new ParseUUIDPipe()) customerId: string,
+    @Body() body: RegisterReferralRequest,
+  ): Promise<ReferralView> {
     return this.referrals.register(customerId, body.code);
   }
 }

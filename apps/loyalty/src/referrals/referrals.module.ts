@@ -4,5 +4,10 @@ import { ReferralsController } from './referrals.controller';
 import { ReferralsRepository } from './referrals.repository';
 import { ReferralsService } from './referrals.service';
 
-@Module({ imports: [LedgerCoreModule], controllers: [ReferralsController], providers: [ReferralsRepository, ReferralsService], exports: [ReferralsService] })
+@Module({
+  imports: [LedgerCoreModule],
+  controllers: [ReferralsController],
+  providers: [ReferralsRepository, ReferralsService],
+  exports: [ReferralsService],
+})
 export class ReferralsModule {}

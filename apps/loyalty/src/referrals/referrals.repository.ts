@@ -23,19 +23,31 @@ export class ReferralsRepository {
 
   /** The member's referral code, issued on first ask; false when the candidate code is taken (retry with another). */
   async issueCode(customerId: string, candidate: string): Promise<string | false> {
-    await this.dataSource.query(`INSERT INTO loyalty.referral_codes (customer_id, code) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [customerId, candidate]);
-    const [row]: Array<{ code: string }> = await this.dataSource.query(`SELECT code FROM loyalty.referral_codes WHERE customer_id = $1`, [customerId]);
+    await this.dataSource.query(
+      `INSERT INTO loyalty.referral_codes (customer_id, code) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [customerId, candidate],
+    );
+    const [row]: Array<{ code: string }> = await this.dataSource.query(
+      `SELECT code FROM loyalty.referral_codes WHERE customer_id = $1`,
+      [customerId],
+    );
     return row ? row.code : false;
   }
 
   async referrerByCode(manager: EntityManager, code: string): Promise<string | undefined> {
-    const [row]: Array<{ customer_id: string }> = await manager.query(`SELECT customer_id FROM loyalty.referral_codes WHERE code = $1`, [code]);
+    const [row]: Array<{ customer_id: string }> = await manager.query(
+      `SELECT customer_id FROM loyalty.referral_codes WHERE code = $1`,
+      [code],
+    );
     return row?.customer_id;
   }
 
   /** The referral of a referred customer, locked for the transaction. */
   async lockOf(manager: EntityManager, referredId: string): Promise<ReferralRecord | undefined> {
-    const [row]: ReferralRow[] = await manager.query(`SELECT referrer_id, status FROM loyalty.referrals WHERE referred_id = $1 FOR UPDATE`, [referredId]);
+    const [row]: ReferralRow[] = await manager.query(
+      `SELECT referrer_id, status FROM loyalty.referrals WHERE referred_id = $1 FOR UPDATE`,
+      [referredId],
+    );
     return row ? toReferral(row) : undefined;
   }
 
@@ -48,7 +60,10 @@ export class ReferralsRepository {
   }
 
   async complete(manager: EntityManager, referredId: string): Promise<void> {
-    await manager.query(`UPDATE loyalty.referrals SET status = 'completed', completed_at = now() WHERE referred_id = $1`, [referredId]);
+    await manager.query(
+      `UPDATE loyalty.referrals SET status = 'completed', completed_at = now() WHERE referred_id = $1`,
+      [referredId],
+    );
   }
 
   /**
@@ -65,7 +80,10 @@ export class ReferralsRepository {
       `DELETE FROM loyalty.referrals WHERE status = 'pending' AND ((referred_id = $1 AND referrer_id = $2) OR (referred_id = $2 AND referrer_id = $1))`,
       [fromId, toId],
     );
-    await manager.query(`UPDATE loyalty.referrals SET referrer_id = $2 WHERE referrer_id = $1 AND referred_id <> $2`, [fromId, toId]);
+    await manager.query(`UPDATE loyalty.referrals SET referrer_id = $2 WHERE referrer_id = $1 AND referred_id <> $2`, [
+      fromId,
+      toId,
+    ]);
     await manager.query(
       `DELETE FROM loyalty.referrals WHERE referred_id = $1 AND status = 'pending'
          AND ($3::boolean OR EXISTS (SELECT 1 FROM loyalty.referrals s WHERE s.referred_id = $2))`,
@@ -84,12 +102,19 @@ export class ReferralsRepository {
 
   /** A referral code is an identifier others can use to find the person: erasure removes it. */
   async dropCode(manager: EntityManager, customerId: string): Promise<number> {
-    const [, affected]: [unknown, number] = await manager.query(`DELETE FROM loyalty.referral_codes WHERE customer_id = $1`, [customerId]);
+    const [, affected]: [unknown, number] = await manager.query(
+      `DELETE FROM loyalty.referral_codes WHERE customer_id = $1`,
+      [customerId],
+    );
     return affected;
   }
 
   /** The customer's whole current set replaces the one held; an empty set clears it. */
-  async replaceFingerprints(manager: EntityManager, customerId: string, fingerprints: readonly string[]): Promise<void> {
+  async replaceFingerprints(
+    manager: EntityManager,
+    customerId: string,
+    fingerprints: readonly string[],
+  ): Promise<void> {
     await this.dropFingerprints(manager, customerId);
     if (fingerprints.length === 0) return;
     await manager.query(
@@ -99,7 +124,10 @@ export class ReferralsRepository {
   }
 
   async dropFingerprints(manager: EntityManager, customerId: string): Promise<number> {
-    const [, affected]: [unknown, number] = await manager.query(`DELETE FROM loyalty.member_fingerprints WHERE customer_id = $1`, [customerId]);
+    const [, affected]: [unknown, number] = await manager.query(
+      `DELETE FROM loyalty.member_fingerprints WHERE customer_id = $1`,
+      [customerId],
+    );
     return affected;
   }
 

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ReferralCompletedV1, type EventData, type PurchaseRecordedV1, type ReferralCodeView, type ReferralView } from '@rapport/contracts';
+import {
+  ReferralCompletedV1,
+  type EventData,
+  type PurchaseRecordedV1,
+  type ReferralCodeView,
+  type ReferralView,
+} from '@rapport/contracts';
 import { OutboxWriter, TransientError } from '@rapport/platform-messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AccountsRepository, type LockedAccount } from '../ledger/accounts.repository';
@@ -44,13 +50,22 @@ export class ReferralsService {
       const codeHolder = await this.referrals.referrerByCode(manager, code);
       // The code of a customer merged into another refers for the survivor.
       const referrerId = codeHolder && (await this.accounts.survivorOf(manager, codeHolder));
-      if (!referrerId) throw new ReferralException(ReferralErrorCode.UnknownReferralCode, `No member has the referral code ${code}`, 'code');
-      if (referrerId === referredId) throw new ReferralException(ReferralErrorCode.SelfReferral, 'A member cannot refer themselves', 'code');
+      if (!referrerId)
+        throw new ReferralException(
+          ReferralErrorCode.UnknownReferralCode,
+          `No member has the referral code ${code}`,
+          'code',
+        );
+      if (referrerId === referredId)
+        throw new ReferralException(ReferralErrorCode.SelfReferral, 'A member cannot refer themselves', 'code');
       if (await this.referrals.lockOf(manager, referredId)) {
         throw new ReferralException(ReferralErrorCode.AlreadyReferred, `Customer ${referredId} was already referred`);
       }
       if (await this.purchases.hasAny(manager, referredId)) {
-        throw new ReferralException(ReferralErrorCode.AlreadyPurchased, 'A referral must be registered before the first purchase');
+        throw new ReferralException(
+          ReferralErrorCode.AlreadyPurchased,
+          'A referral must be registered before the first purchase',
+        );
       }
       const reverse = await this.referrals.lockOf(manager, referrerId);
       if (reverse?.referrerId === referredId) {
@@ -58,7 +73,11 @@ export class ReferralsService {
       }
       // Equal contact fingerprints (keyed hashes from customer-profile): likely the same person twice.
       if (await this.referrals.shareContact(manager, referredId, referrerId)) {
-        throw new ReferralException(ReferralErrorCode.SharedContact, 'The referrer and the referred customer share a phone, email or identifier', 'code');
+        throw new ReferralException(
+          ReferralErrorCode.SharedContact,
+          'The referrer and the referred customer share a phone, email or identifier',
+          'code',
+        );
       }
       const createdAt = await this.referrals.insert(manager, referredId, referrerId);
       return { referredId, referrerId, status: 'pending' as const, createdAt: createdAt.toISOString() };
@@ -69,20 +88,34 @@ export class ReferralsService {
    * Rewards both sides once, on the referred member's first purchase of at least the programme's
    * minimum. Runs in the earning transaction, which holds the referred member's lock.
    */
-  async complete(manager: EntityManager, referred: LockedAccount, config: Programme, purchase: EventData<typeof PurchaseRecordedV1>): Promise<void> {
+  async complete(
+    manager: EntityManager,
+    referred: LockedAccount,
+    config: Programme,
+    purchase: EventData<typeof PurchaseRecordedV1>,
+  ): Promise<void> {
     const referral = await this.referrals.lockOf(manager, referred.customerId);
     if (!referral || referral.status !== 'pending') return;
     if (parseDecimal(purchase.totalBase) < parseDecimal(config.referral.minPurchase)) return;
     const at = new Date(purchase.occurredAt);
     const tag = `referral:${referred.customerId}`;
     if (config.referral.referredPoints > 0) {
-      await this.posting.credit(manager, referred, config, config.referral.referredPoints, { sourceId: `${tag}:referred`, reason: 'referral', earnedAt: at });
+      await this.posting.credit(manager, referred, config, config.referral.referredPoints, {
+        sourceId: `${tag}:referred`,
+        reason: 'referral',
+        earnedAt: at,
+      });
     }
     const referrer = await this.accounts.lock(manager, referral.referrerId);
     // The referrer was merged away while this waited for its lock: retry, the referral now names the survivor.
-    if (referrer?.mergedInto) throw new TransientError(`referrer ${referral.referrerId} was merged into ${referrer.mergedInto} meanwhile`);
+    if (referrer?.mergedInto)
+      throw new TransientError(`referrer ${referral.referrerId} was merged into ${referrer.mergedInto} meanwhile`);
     if (referrer && !referrer.erased && config.referral.referrerPoints > 0) {
-      await this.posting.credit(manager, referrer, config, config.referral.referrerPoints, { sourceId: `${tag}:referrer`, reason: 'referral', earnedAt: at });
+      await this.posting.credit(manager, referrer, config, config.referral.referrerPoints, {
+        sourceId: `${tag}:referrer`,
+        reason: 'referral',
+        earnedAt: at,
+      });
     }
     await this.referrals.complete(manager, referred.customerId);
     await this.outbox.add(manager, ReferralCompletedV1, referred.customerId, {
@@ -117,7 +150,13 @@ export class ReferralsService {
   }
 
   /** The code and the contact fingerprints could find the person again; the referrals themselves hold only ids. */
-  async erase(manager: EntityManager, customerId: string): Promise<{ referralCodes: number; contactFingerprints: number }> {
-    return { referralCodes: await this.referrals.dropCode(manager, customerId), contactFingerprints: await this.referrals.dropFingerprints(manager, customerId) };
+  async erase(
+    manager: EntityManager,
+    customerId: string,
+  ): Promise<{ referralCodes: number; contactFingerprints: number }> {
+    return {
+      referralCodes: await this.referrals.dropCode(manager, customerId),
+      contactFingerprints: await this.referrals.dropFingerprints(manager, customerId),
+    };
   }
 }

@@ -29,12 +29,21 @@ export class CouponsRepository {
       [code, at],
     );
     const used = rows[0];
-    if (used) return { outcome: 'used', customerId: used.customer_id, rewardId: used.reward_id, usedAt: used.coupon_used_at!, validUntil: used.coupon_valid_until };
+    if (used)
+      return {
+        outcome: 'used',
+        customerId: used.customer_id,
+        rewardId: used.reward_id,
+        usedAt: used.coupon_used_at!,
+        validUntil: used.coupon_valid_until,
+      };
     const [row]: Array<Pick<CouponRow, 'coupon_used_at' | 'coupon_valid_until'>> = await this.dataSource.query(
       `SELECT coupon_used_at, coupon_valid_until FROM loyalty.redemptions WHERE coupon_code = $1`,
       [code],
     );
     if (!row) return { outcome: 'unknown' };
-    return row.coupon_used_at ? { outcome: 'already-used', usedAt: row.coupon_used_at } : { outcome: 'expired', validUntil: row.coupon_valid_until };
+    return row.coupon_used_at
+      ? { outcome: 'already-used', usedAt: row.coupon_used_at }
+      : { outcome: 'expired', validUntil: row.coupon_valid_until };
   }
 }

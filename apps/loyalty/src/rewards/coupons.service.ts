@@ -22,9 +22,13 @@ export class CouponsService {
       case 'unknown':
         throw new ProblemException('notFound', `Coupon ${code} does not exist`);
       case 'already-used':
-        throw new ProblemException('conflict', `Coupon ${code} was already used at ${result.usedAt.toISOString()}`, { code: 'coupon-used' });
+        throw new ProblemException('conflict', `Coupon ${code} was already used at ${result.usedAt.toISOString()}`, {
+          code: 'coupon-used',
+        });
       case 'expired':
-        throw new ProblemException('unprocessable', `Coupon ${code} expired at ${result.validUntil.toISOString()}`, { code: 'coupon-expired' });
+        throw new ProblemException('unprocessable', `Coupon ${code} expired at ${result.validUntil.toISOString()}`, {
+          code: 'coupon-expired',
+        });
     }
   }
 }

@@ -50,7 +50,16 @@ export class RewardsRepository {
     const [row]: RewardRow[] = await this.dataSource.query(
       `INSERT INTO loyalty.rewards (id, name, description, points_price, stock, valid_from, valid_until, min_tier)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${REWARD_COLUMNS}`,
-      [reward.id, reward.name, reward.description, reward.pointsPrice, reward.stock, reward.validFrom, reward.validUntil, reward.minTier],
+      [
+        reward.id,
+        reward.name,
+        reward.description,
+        reward.pointsPrice,
+        reward.stock,
+        reward.validFrom,
+        reward.validUntil,
+        reward.minTier,
+      ],
     );
     return toReward(row!);
   }
@@ -65,16 +74,20 @@ export class RewardsRepository {
   }
 
   async lock(manager: EntityManager, rewardId: string): Promise<RewardRecord | undefined> {
-    const [row]: RewardRow[] = await manager.query(`SELECT ${REWARD_COLUMNS} FROM loyalty.rewards WHERE id = $1 FOR UPDATE`, [rewardId]);
+    const [row]: RewardRow[] = await manager.query(
+      `SELECT ${REWARD_COLUMNS} FROM loyalty.rewards WHERE id = $1 FOR UPDATE`,
+      [rewardId],
+    );
     return row ? toReward(row) : undefined;
   }
 
   /** False when none is left (unlimited stock always gives one). */
   async takeFromStock(manager: EntityManager, rewardId: string): Promise<boolean> {
     // TypeORM answers an UPDATE with [rows, affected].
-    const [, affected]: [unknown, number] = await manager.query(`UPDATE loyalty.rewards SET stock = stock - 1 WHERE id = $1 AND (stock IS NULL OR stock > 0)`, [
-      rewardId,
-    ]);
+    const [, affected]: [unknown, number] = await manager.query(
+      `UPDATE loyalty.rewards SET stock = stock - 1 WHERE id = $1 AND (stock IS NULL OR stock > 0)`,
+      [rewardId],
+    );
     return affected === 1;
   }
 

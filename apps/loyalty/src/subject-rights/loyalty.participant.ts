@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { CallerIdentity } from '@rapport/platform-runtime';
-import { keysetPages, type ErasureOutcome, type SectionData, type SubjectRightsParticipant } from '@rapport/platform-subject-rights';
+import {
+  keysetPages,
+  type ErasureOutcome,
+  type SectionData,
+  type SubjectRightsParticipant,
+} from '@rapport/platform-subject-rights';
 import type { EntityManager } from 'typeorm';
 import { LedgerService } from '../ledger/ledger.service';
 import { MergesService } from '../merges/merges.service';
@@ -28,7 +33,9 @@ export class LoyaltyParticipant implements SubjectRightsParticipant {
     const { redemptions, coupons } = await this.repository.redemptions(customerId);
     return {
       loyaltyAccount: await this.repository.account(customerId),
-      pointsLedger: keysetPages<LedgerMovementExport>((after, limit) => this.repository.movementPage(customerId, after, limit)),
+      pointsLedger: keysetPages<LedgerMovementExport>((after, limit) =>
+        this.repository.movementPage(customerId, after, limit),
+      ),
       pointLots: await this.repository.lots(customerId),
       purchasePoints: await this.repository.purchasePoints(customerId),
       redemptions,
@@ -52,7 +59,12 @@ export class LoyaltyParticipant implements SubjectRightsParticipant {
     }
     return {
       removed,
-      kept: [{ what: 'points movements, lots and balances, by customer id, without reasons or actors', why: 'the points ledger must balance (double entry); amounts name no one' }],
+      kept: [
+        {
+          what: 'points movements, lots and balances, by customer id, without reasons or actors',
+          why: 'the points ledger must balance (double entry); amounts name no one',
+        },
+      ],
     };
   }
 

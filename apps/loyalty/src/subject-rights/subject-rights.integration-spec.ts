@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describeSubjectRightsConformance } from '@rapport/testing';
 import { purchaseRecord, purchaseRecorded } from '../../test/factories/loyalty-events';
-import { closeLoyaltyTestClients, newPoolMember, openLoyaltyTestClients, type LoyaltyTestClients } from '../../test/loyalty-stack';
+import {
+  closeLoyaltyTestClients,
+  newPoolMember,
+  openLoyaltyTestClients,
+  type LoyaltyTestClients,
+} from '../../test/loyalty-stack';
 
 /** loyalty in the subject-rights conformance suite: a member opened and credited by real events, read back from its section. */
 describe('loyalty', () => {
@@ -22,7 +27,9 @@ describe('loyalty', () => {
         customerId,
         expected: {
           loyaltyAccount: { customerId, balance: 120, erasedAt: null },
-          pointsLedger: [{ kind: 'earn', points: 120, balanceAfter: 120, sourceId: expect.stringContaining(purchaseId) }],
+          pointsLedger: [
+            { kind: 'earn', points: 120, balanceAfter: 120, sourceId: expect.stringContaining(purchaseId) },
+          ],
           pointLots: [{ points: 120, remaining: 120, expiresAt: expect.any(String) }],
           purchasePoints: [{ purchaseId, totalBase: '120.0000', pointsEarned: 120, refunds: [] }],
           redemptions: [],

@@ -33,10 +33,11 @@ export class LoyaltySubjectRightsRepository {
       [customerId],
     );
     if (!member) return null;
-    const tierHistory: Array<{ from_tier: string | null; to_tier: string | null; reason: string; changed_at: Date }> = await this.dataSource.query(
-      `SELECT from_tier, to_tier, reason, changed_at FROM loyalty.tier_history WHERE customer_id = $1 ORDER BY id`,
-      [customerId],
-    );
+    const tierHistory: Array<{ from_tier: string | null; to_tier: string | null; reason: string; changed_at: Date }> =
+      await this.dataSource.query(
+        `SELECT from_tier, to_tier, reason, changed_at FROM loyalty.tier_history WHERE customer_id = $1 ORDER BY id`,
+        [customerId],
+      );
     return {
       customerId: member.customer_id,
       kind: member.kind,
@@ -48,18 +49,37 @@ export class LoyaltySubjectRightsRepository {
       referralCode: member.referral_code,
       // Keyed hashes of contacts (no readable phone or email is kept here): said, not shown.
       contactFingerprints: member.fingerprints,
-      tierHistory: tierHistory.map((t) => ({ from: t.from_tier, to: t.to_tier, reason: t.reason, changedAt: iso(t.changed_at) })),
+      tierHistory: tierHistory.map((t) => ({
+        from: t.from_tier,
+        to: t.to_tier,
+        reason: t.reason,
+        changedAt: iso(t.changed_at),
+      })),
     };
   }
 
   /** One keyset page of the member's movements, oldest first. */
-  async movementPage(customerId: string, after: LedgerMovementExport | undefined, limit: number): Promise<LedgerMovementExport[]> {
-    const rows: Array<{ seq: string; id: string; kind: string; points: number; balance_after: number; shortfall: number; source_id: string | null; reason: string | null; actor: string | null; created_at: Date }> =
-      await this.dataSource.query(
-        `SELECT seq, id, kind, points::int, balance_after::int, shortfall::int, source_id, reason, actor, created_at
+  async movementPage(
+    customerId: string,
+    after: LedgerMovementExport | undefined,
+    limit: number,
+  ): Promise<LedgerMovementExport[]> {
+    const rows: Array<{
+      seq: string;
+      id: string;
+      kind: string;
+      points: number;
+      balance_after: number;
+      shortfall: number;
+      source_id: string | null;
+      reason: string | null;
+      actor: string | null;
+      created_at: Date;
+    }> = await this.dataSource.query(
+      `SELECT seq, id, kind, points::int, balance_after::int, shortfall::int, source_id, reason, actor, created_at
            FROM loyalty.movements WHERE customer_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-        [customerId, after?.seq ?? 0, limit],
-      );
+      [customerId, after?.seq ?? 0, limit],
+    );
     return rows.map((r) => ({
       seq: Number(r.seq),
       id: r.id,
@@ -75,24 +95,45 @@ export class LoyaltySubjectRightsRepository {
   }
 
   async lots(customerId: string): Promise<Array<Record<string, unknown>>> {
-    const rows: Array<{ id: string; source_id: string | null; points: number; remaining: number; earned_at: Date; expires_at: Date }> = await this.dataSource.query(
+    const rows: Array<{
+      id: string;
+      source_id: string | null;
+      points: number;
+      remaining: number;
+      earned_at: Date;
+      expires_at: Date;
+    }> = await this.dataSource.query(
       `SELECT id, source_id, points::int, remaining::int, earned_at, expires_at FROM loyalty.lots WHERE customer_id = $1 ORDER BY earned_at, id`,
       [customerId],
     );
-    return rows.map((r) => ({ id: r.id, sourceId: r.source_id, points: r.points, remaining: r.remaining, earnedAt: iso(r.earned_at), expiresAt: iso(r.expires_at) }));
+    return rows.map((r) => ({
+      id: r.id,
+      sourceId: r.source_id,
+      points: r.points,
+      remaining: r.remaining,
+      earnedAt: iso(r.earned_at),
+      expiresAt: iso(r.expires_at),
+    }));
   }
 
   /** The purchases and refunds as loyalty counted them for points. */
   async purchasePoints(customerId: string): Promise<Array<Record<string, unknown>>> {
-    const rows: Array<{ purchase_id: string; total_base: string; refunded_base: string; points_earned: number; points_reversed: number; occurred_at: Date; refunds: Array<Record<string, unknown>> }> =
-      await this.dataSource.query(
-        `SELECT p.purchase_id, p.total_base::text, p.refunded_base::text, p.points_earned::int, p.points_reversed::int, p.occurred_at,
+    const rows: Array<{
+      purchase_id: string;
+      total_base: string;
+      refunded_base: string;
+      points_earned: number;
+      points_reversed: number;
+      occurred_at: Date;
+      refunds: Array<Record<string, unknown>>;
+    }> = await this.dataSource.query(
+      `SELECT p.purchase_id, p.total_base::text, p.refunded_base::text, p.points_earned::int, p.points_reversed::int, p.occurred_at,
                 COALESCE((SELECT json_agg(json_build_object('refundId', r.refund_id, 'amountBase', r.amount_base::text, 'points', r.points,
                             'shortfall', r.shortfall, 'occurredAt', r.occurred_at) ORDER BY r.occurred_at, r.refund_id)
                             FROM loyalty.refunds r WHERE r.purchase_id = p.purchase_id AND r.customer_id = p.customer_id), '[]') AS refunds
            FROM loyalty.purchases p WHERE p.customer_id = $1 ORDER BY p.occurred_at, p.purchase_id`,
-        [customerId],
-      );
+      [customerId],
+    );
     return rows.map((r) => ({
       purchaseId: r.purchase_id,
       totalBase: r.total_base,
@@ -105,7 +146,9 @@ export class LoyaltySubjectRightsRepository {
   }
 
   /** Redemptions (holds included) and, apart, the coupons they issued. */
-  async redemptions(customerId: string): Promise<{ redemptions: Array<Record<string, unknown>>; coupons: Array<Record<string, unknown>> }> {
+  async redemptions(
+    customerId: string,
+  ): Promise<{ redemptions: Array<Record<string, unknown>>; coupons: Array<Record<string, unknown>> }> {
     const rows: Array<{
       id: string;
       reward_id: string | null;
@@ -140,13 +183,25 @@ export class LoyaltySubjectRightsRepository {
       })),
       coupons: rows
         .filter((r) => r.coupon_code !== null)
-        .map((r) => ({ code: r.coupon_code, redemptionId: r.id, rewardId: r.reward_id, validUntil: iso(r.coupon_valid_until), usedAt: iso(r.coupon_used_at) })),
+        .map((r) => ({
+          code: r.coupon_code,
+          redemptionId: r.id,
+          rewardId: r.reward_id,
+          validUntil: iso(r.coupon_valid_until),
+          usedAt: iso(r.coupon_used_at),
+        })),
     };
   }
 
   /** Referrals the customer made and the one that brought the customer in. */
   async referrals(customerId: string): Promise<Array<Record<string, unknown>>> {
-    const rows: Array<{ referrer_id: string; referred_id: string; status: string; created_at: Date; completed_at: Date | null }> = await this.dataSource.query(
+    const rows: Array<{
+      referrer_id: string;
+      referred_id: string;
+      status: string;
+      created_at: Date;
+      completed_at: Date | null;
+    }> = await this.dataSource.query(
       `SELECT referrer_id, referred_id, status, created_at, completed_at FROM loyalty.referrals
         WHERE referrer_id = $1 OR referred_id = $1 ORDER BY created_at, referred_id`,
       [customerId],

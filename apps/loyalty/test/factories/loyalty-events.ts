@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createEnvelope, CustomerErasedV1, PurchaseRecordedV1, PurchaseRefundedV1, Topics, toBinaryMode, type EventEnvelope } from '@rapport/contracts';
+import {
+  createEnvelope,
+  CustomerErasedV1,
+  PurchaseRecordedV1,
+  PurchaseRefundedV1,
+  Topics,
+  toBinaryMode,
+  type EventEnvelope,
+} from '@rapport/contracts';
 
 /** Test data for loyalty: purchase, refund and erasure events as customer-profile publishes them. */
 export function purchaseRecorded(
@@ -15,13 +23,27 @@ export function purchaseRecorded(
     total: totalBase,
     baseCurrency: 'CNY',
     totalBase,
-    lines: [{ sku: 'sku-1', quantity: 1, unitPrice: totalBase, lineTotal: totalBase, ...(options.category ? { category: options.category } : {}) }],
+    lines: [
+      {
+        sku: 'sku-1',
+        quantity: 1,
+        unitPrice: totalBase,
+        lineTotal: totalBase,
+        ...(options.category ? { category: options.category } : {}),
+      },
+    ],
     occurredAt: (options.occurredAt ?? new Date()).toISOString(),
     firstPurchase: options.firstPurchase ?? false,
   });
 }
 
-export function purchaseRefunded(customerId: string, purchaseId: string, amountBase: string, fraction: number, refundId = randomUUID()): EventEnvelope {
+export function purchaseRefunded(
+  customerId: string,
+  purchaseId: string,
+  amountBase: string,
+  fraction: number,
+  refundId = randomUUID(),
+): EventEnvelope {
   return createEnvelope(PurchaseRefundedV1, customerId, {
     refundId,
     purchaseId,

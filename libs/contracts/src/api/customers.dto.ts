@@ -31,19 +31,36 @@ export const CUSTOM_FIELD_TYPES = ['string', 'number', 'boolean', 'date', 'enum'
 export const CONSENT_CHANNELS = ['email', 'sms', 'phone', 'wechat'] as const;
 export const CONSENT_PURPOSES = ['marketing', 'service', 'analytics'] as const;
 /** PIPL art. 13 grounds for processing personal information. */
-export const LEGAL_BASES = ['consent', 'contract', 'legal_obligation', 'vital_interests', 'public_interest', 'publicly_disclosed', 'other_law'] as const;
+export const LEGAL_BASES = [
+  'consent',
+  'contract',
+  'legal_obligation',
+  'vital_interests',
+  'public_interest',
+  'publicly_disclosed',
+  'other_law',
+] as const;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimEach = ({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value);
+const trimEach = ({ value }: { value: unknown }) =>
+  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
 const asArray = ({ value }: { value: unknown }) => (value === undefined || Array.isArray(value) ? value : [value]);
 
 /** Round robin on create: the new customer goes to the next member of `team` in turn instead of its creator or the pool. */
 export class CreateCustomerAssignment {
-  @ApiProperty({ enum: ASSIGNMENT_RULES, example: 'round-robin', description: 'round-robin: the next member of the team in turn, skipping members at the holding cap' })
+  @ApiProperty({
+    enum: ASSIGNMENT_RULES,
+    example: 'round-robin',
+    description: 'round-robin: the next member of the team in turn, skipping members at the holding cap',
+  })
   @IsIn(ASSIGNMENT_RULES)
   rule!: (typeof ASSIGNMENT_RULES)[number];
 
-  @ApiProperty({ example: 'north', maxLength: 100, description: 'A team with a member list (PUT /api/v1/teams/{team}/members)' })
+  @ApiProperty({
+    example: 'north',
+    maxLength: 100,
+    description: 'A team with a member list (PUT /api/v1/teams/{team}/members)',
+  })
   @Transform(trim)
   @IsString()
   @Matches(TEAM_PATTERN, { message: 'team must be a team name (letters, digits, . _ -; at most 100)' })
@@ -51,24 +68,67 @@ export class CreateCustomerAssignment {
 }
 
 export class PostalAddress {
-  @ApiPropertyOptional({ example: 'CN', description: 'ISO 3166-1 alpha-2' }) @IsOptional() @IsString() @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code such as CN' }) country?: string;
-  @ApiPropertyOptional({ example: '浙江省' }) @IsOptional() @Transform(trim) @IsString() @Length(1, 100) province?: string;
+  @ApiPropertyOptional({ example: 'CN', description: 'ISO 3166-1 alpha-2' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code such as CN' })
+  country?: string;
+  @ApiPropertyOptional({ example: '浙江省' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  province?: string;
   @ApiPropertyOptional({ example: '杭州市' }) @IsOptional() @Transform(trim) @IsString() @Length(1, 100) city?: string;
-  @ApiPropertyOptional({ example: '西湖区' }) @IsOptional() @Transform(trim) @IsString() @Length(1, 100) district?: string;
-  @ApiPropertyOptional({ example: '龙井路 1 号', description: 'Masked for callers without pii:read' }) @IsOptional() @Transform(trim) @IsString() @Length(1, 300) street?: string;
-  @ApiPropertyOptional({ example: '310000' }) @IsOptional() @Transform(trim) @IsString() @Length(1, 20) postcode?: string;
+  @ApiPropertyOptional({ example: '西湖区' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  district?: string;
+  @ApiPropertyOptional({ example: '龙井路 1 号', description: 'Masked for callers without pii:read' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 300)
+  street?: string;
+  @ApiPropertyOptional({ example: '310000' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 20)
+  postcode?: string;
 }
 
 export class CustomerIdentifier {
   @ApiProperty({ enum: IDENTIFIER_TYPES }) @IsIn(IDENTIFIER_TYPES) type!: (typeof IDENTIFIER_TYPES)[number];
-  @ApiProperty({ example: 'oAbC123', description: 'Unique per type; masked for callers without pii:read' }) @Transform(trim) @IsString() @Length(1, 200) value!: string;
+  @ApiProperty({ example: 'oAbC123', description: 'Unique per type; masked for callers without pii:read' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  value!: string;
 }
 
 export class ContactPerson {
   @ApiProperty({ example: '李娜' }) @Transform(trim) @IsString() @Length(1, 200) name!: string;
-  @ApiPropertyOptional({ example: '采购经理' }) @IsOptional() @Transform(trim) @IsString() @Length(1, 100) title?: string;
-  @ApiPropertyOptional({ example: '138 0013 8001', description: PHONE_FORMAT_DESCRIPTION }) @IsOptional() @IsString() @Length(3, 40) @IsPhone() phone?: string;
-  @ApiPropertyOptional({ example: 'na.li@example.com' }) @IsOptional() @Transform(trim) @IsEmail({}, { message: 'email must be an email address' }) @Length(3, 254) email?: string;
+  @ApiPropertyOptional({ example: '采购经理' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  title?: string;
+  @ApiPropertyOptional({ example: '138 0013 8001', description: PHONE_FORMAT_DESCRIPTION })
+  @IsOptional()
+  @IsString()
+  @Length(3, 40)
+  @IsPhone()
+  phone?: string;
+  @ApiPropertyOptional({ example: 'na.li@example.com' })
+  @IsOptional()
+  @Transform(trim)
+  @IsEmail({}, { message: 'email must be an email address' })
+  @Length(3, 254)
+  email?: string;
 }
 
 /**
@@ -98,18 +158,28 @@ export class CreateCustomerRequest {
   @IsOptional()
   // From year 1000: the strict ISO 8601 check (which knows the calendar: 2023-02-30 matches the pattern,
   // not the calendar) refuses earlier years, and no customer was born before.
-  @Matches(/^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'birthday must be a date such as 1990-05-17' })
+  @Matches(/^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
+    message: 'birthday must be a date such as 1990-05-17',
+  })
   @IsISO8601({ strict: true }, { message: 'birthday must be a date such as 1990-05-17' })
   birthday?: string;
 
-  @ApiPropertyOptional({ example: 'xiaoming.wang@example.com', format: 'email', description: 'The primary email; masked (x***@example.com) for callers without pii:read' })
+  @ApiPropertyOptional({
+    example: 'xiaoming.wang@example.com',
+    format: 'email',
+    description: 'The primary email; masked (x***@example.com) for callers without pii:read',
+  })
   @IsOptional()
   @Transform(trim)
   @IsEmail({}, { message: 'email must be an email address' })
   @Length(3, 254)
   email?: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['xiaoming@work.example.com'], description: 'Further emails (trimmed, lower-cased)' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['xiaoming@work.example.com'],
+    description: 'Further emails (trimmed, lower-cased)',
+  })
   @IsOptional()
   @Transform(trimEach)
   @ArrayMaxSize(10)
@@ -124,7 +194,11 @@ export class CreateCustomerRequest {
   @IsPhone()
   phone?: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['010 6552 9988'], description: `Further phones. ${PHONE_FORMAT_DESCRIPTION}` })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['010 6552 9988'],
+    description: `Further phones. ${PHONE_FORMAT_DESCRIPTION}`,
+  })
   @IsOptional()
   @ArrayMaxSize(10)
   @IsString({ each: true })
@@ -174,7 +248,11 @@ export class CreateCustomerRequest {
   @Length(1, 100, { each: true })
   interests?: string[];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { language: 'zh-CN', contactTime: 'evening' } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { language: 'zh-CN', contactTime: 'evening' },
+  })
   @IsOptional()
   @IsObject()
   preferences?: Record<string, unknown>;
@@ -186,7 +264,12 @@ export class CreateCustomerRequest {
   notes?: string;
 
   // No example: a key is valid only once defined (POST /custom-fields), so an example would be a request that fails.
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Keyed by defined custom fields (GET /custom-fields), e.g. {"tier": "gold"}; each value checked against its definition' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Keyed by defined custom fields (GET /custom-fields), e.g. {"tier": "gold"}; each value checked against its definition',
+  })
   @IsOptional()
   @IsObject()
   customFields?: Record<string, unknown>;
@@ -218,18 +301,55 @@ export class UpdateCustomerRequest extends PartialType(OmitType(CreateCustomerRe
 }
 
 export class ListCustomersQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page (opaque)' }) @IsOptional() @IsString() @MaxLength(500) cursor?: string;
-  @ApiPropertyOptional({ enum: CUSTOMER_SORTS, default: '-createdAt', description: 'name sorts by Unicode code point (deterministic; not pinyin order)' })
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page (opaque)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+  @ApiPropertyOptional({
+    enum: CUSTOMER_SORTS,
+    default: '-createdAt',
+    description: 'name sorts by Unicode code point (deterministic; not pinyin order)',
+  })
   @IsOptional()
   @IsIn(CUSTOMER_SORTS)
   sort?: (typeof CUSTOMER_SORTS)[number];
-  @ApiPropertyOptional({ description: 'Only customers carrying this tag' }) @IsOptional() @IsString() @Length(1, 50) tag?: string;
-  @ApiPropertyOptional({ enum: SOURCE_CHANNELS }) @IsOptional() @IsIn(SOURCE_CHANNELS) source?: (typeof SOURCE_CHANNELS)[number];
-  @ApiPropertyOptional({ enum: CUSTOMER_KINDS }) @IsOptional() @IsIn(CUSTOMER_KINDS) kind?: (typeof CUSTOMER_KINDS)[number];
-  @ApiPropertyOptional({ enum: LIFECYCLE_STAGES }) @IsOptional() @IsIn(LIFECYCLE_STAGES) stage?: (typeof LIFECYCLE_STAGES)[number];
-  @ApiPropertyOptional({ enum: VALUE_TIERS, description: "Only customers of this value tier (analytics' latest score)" }) @IsOptional() @IsIn(VALUE_TIERS) tier?: ValueTier;
-  @ApiPropertyOptional({ type: [String], description: 'Custom field filter key:value on defined custom fields (GET /custom-fields), repeatable (cf=tier:gold&cf=vip:true)' })
+  @ApiPropertyOptional({ description: 'Only customers carrying this tag' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 50)
+  tag?: string;
+  @ApiPropertyOptional({ enum: SOURCE_CHANNELS })
+  @IsOptional()
+  @IsIn(SOURCE_CHANNELS)
+  source?: (typeof SOURCE_CHANNELS)[number];
+  @ApiPropertyOptional({ enum: CUSTOMER_KINDS })
+  @IsOptional()
+  @IsIn(CUSTOMER_KINDS)
+  kind?: (typeof CUSTOMER_KINDS)[number];
+  @ApiPropertyOptional({ enum: LIFECYCLE_STAGES })
+  @IsOptional()
+  @IsIn(LIFECYCLE_STAGES)
+  stage?: (typeof LIFECYCLE_STAGES)[number];
+  @ApiPropertyOptional({
+    enum: VALUE_TIERS,
+    description: "Only customers of this value tier (analytics' latest score)",
+  })
+  @IsOptional()
+  @IsIn(VALUE_TIERS)
+  tier?: ValueTier;
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Custom field filter key:value on defined custom fields (GET /custom-fields), repeatable (cf=tier:gold&cf=vip:true)',
+  })
   @IsOptional()
   @Transform(asArray)
   @ArrayMaxSize(10)
@@ -239,17 +359,34 @@ export class ListCustomersQuery {
 }
 
 export class SearchCustomersQuery {
-  @ApiProperty({ example: '王小', description: 'Matched against names, phones, emails, identifiers and tags: prefix, substring and fuzzy' })
+  @ApiProperty({
+    example: '王小',
+    description: 'Matched against names, phones, emails, identifiers and tags: prefix, substring and fuzzy',
+  })
   @Transform(trim)
   @IsString()
   @Length(1, 100)
   q!: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page (opaque)' }) @IsOptional() @IsString() @MaxLength(500) cursor?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page (opaque)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
 }
 
 export class EraseCustomerQuery {
-  @ApiPropertyOptional({ description: 'Must be true: erasure cannot be undone' }) @IsOptional() @Transform(({ value }) => value === 'true' || value === true) @IsBoolean() confirm?: boolean;
+  @ApiPropertyOptional({ description: 'Must be true: erasure cannot be undone' })
+  @IsOptional()
+  @Transform(({ value }) => value === 'true' || value === true)
+  @IsBoolean()
+  confirm?: boolean;
 }
 
 export class CreateCustomerQuery {
@@ -286,9 +423,15 @@ export class CustomerView {
   @ApiProperty({ type: 'object', additionalProperties: true }) preferences!: Record<string, unknown>;
   @ApiProperty({ nullable: true, type: String }) notes!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) customFields!: Record<string, unknown>;
-  @ApiProperty({ nullable: true, type: String, description: 'null: the customer is in the public pool' }) ownerId!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'null: the customer is in the public pool' }) ownerId!:
+    string | null;
   @ApiProperty({ nullable: true, type: String }) team!: string | null;
-  @ApiPropertyOptional({ enum: VALUE_TIERS, nullable: true, type: String, description: "The value tier of analytics' latest score; null: not scored yet" })
+  @ApiPropertyOptional({
+    enum: VALUE_TIERS,
+    nullable: true,
+    type: String,
+    description: "The value tier of analytics' latest score; null: not scored yet",
+  })
   valueTier?: ValueTier | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
@@ -297,7 +440,8 @@ export class CustomerView {
 
 export class CustomerPage {
   @ApiProperty({ type: [CustomerView] }) items!: CustomerView[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next page; null on the last page' }) nextCursor!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next page; null on the last page' })
+  nextCursor!: string | null;
 }
 
 export class CustomerSearchHit extends CustomerView {
@@ -316,12 +460,23 @@ export class CustomerCountView {
 export class CustomFieldDefinitionRequest {
   @ApiProperty({ example: 'tier', pattern: '^[a-z][a-z0-9_]{0,39}$' })
   @IsString()
-  @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'key must be lower-case letters, digits and _ (max 40), starting with a letter' })
+  @Matches(/^[a-z][a-z0-9_]{0,39}$/, {
+    message: 'key must be lower-case letters, digits and _ (max 40), starting with a letter',
+  })
   key!: string;
-  @ApiPropertyOptional({ example: '会员等级' }) @IsOptional() @Transform(trim) @IsString() @Length(1, 100) label?: string;
+  @ApiPropertyOptional({ example: '会员等级' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  label?: string;
   @ApiProperty({ enum: CUSTOM_FIELD_TYPES }) @IsIn(CUSTOM_FIELD_TYPES) type!: (typeof CUSTOM_FIELD_TYPES)[number];
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() required?: boolean;
-  @ApiPropertyOptional({ type: [String], example: ['gold', 'silver'], description: 'Required for type enum, refused otherwise' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['gold', 'silver'],
+    description: 'Required for type enum, refused otherwise',
+  })
   @IsOptional()
   @ArrayMaxSize(100)
   @IsString({ each: true })
@@ -346,13 +501,25 @@ export class RecordConsentRequest {
   @ApiProperty({ enum: CONSENT_CHANNELS }) @IsIn(CONSENT_CHANNELS) channel!: (typeof CONSENT_CHANNELS)[number];
   @ApiProperty({ enum: CONSENT_PURPOSES }) @IsIn(CONSENT_PURPOSES) purpose!: (typeof CONSENT_PURPOSES)[number];
   @ApiProperty({ description: 'true = granted, false = withdrawn' }) @IsBoolean() granted!: boolean;
-  @ApiProperty({ example: 'web_form:newsletter-signup', description: 'Where the consent was given or withdrawn' }) @Transform(trim) @IsString() @Length(1, 200) source!: string;
-  @ApiPropertyOptional({ enum: LEGAL_BASES, default: 'consent' }) @IsOptional() @IsIn(LEGAL_BASES) legalBasis?: (typeof LEGAL_BASES)[number];
-  @ApiPropertyOptional({ description: 'When it happened (default: now): an ISO 8601 date-time with an offset, seconds optional' })
+  @ApiProperty({ example: 'web_form:newsletter-signup', description: 'Where the consent was given or withdrawn' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  source!: string;
+  @ApiPropertyOptional({ enum: LEGAL_BASES, default: 'consent' })
   @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/, {
-    message: 'occurredAt must be an ISO 8601 date-time with offset',
+  @IsIn(LEGAL_BASES)
+  legalBasis?: (typeof LEGAL_BASES)[number];
+  @ApiPropertyOptional({
+    description: 'When it happened (default: now): an ISO 8601 date-time with an offset, seconds optional',
   })
+  @IsOptional()
+  @Matches(
+    /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/,
+    {
+      message: 'occurredAt must be an ISO 8601 date-time with offset',
+    },
+  )
   occurredAt?: string;
 }
 
@@ -369,14 +536,21 @@ export class ConsentView {
 }
 
 export class ConsentOverview {
-  @ApiProperty({ type: [ConsentView], description: 'The latest record per channel and purpose' }) current!: ConsentView[];
-  @ApiProperty({ type: [ConsentView], description: 'Every grant and withdrawal, newest first' }) history!: ConsentView[];
+  @ApiProperty({ type: [ConsentView], description: 'The latest record per channel and purpose' })
+  current!: ConsentView[];
+  @ApiProperty({ type: [ConsentView], description: 'Every grant and withdrawal, newest first' })
+  history!: ConsentView[];
 }
 
 export class CustomerExport {
   @ApiProperty({ format: 'date-time' }) exportedAt!: string;
   @ApiProperty({ type: CustomerView }) customer!: CustomerView;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'One entry per kind of data held (consents, …)' }) sections!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'One entry per kind of data held (consents, …)',
+  })
+  sections!: Record<string, unknown>;
 }
 
 export class DuplicateCandidate {
@@ -398,12 +572,25 @@ export class DuplicatePairList {
 }
 
 export class DuplicatesQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page (opaque)' }) @IsOptional() @IsString() @MaxLength(500) cursor?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page (opaque)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
 }
 
 export class MergeCustomersRequest {
-  @ApiProperty({ format: 'uuid', description: 'The customer merged into the one of the path (it becomes a tombstone that redirects reads)' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The customer merged into the one of the path (it becomes a tombstone that redirects reads)',
+  })
   @IsUUID('4', { message: 'sourceId must be a customer id' })
   sourceId!: string;
 }

@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsISO8601, IsObject, IsOptional, IsPositive, IsString, IsUUID, Length, Matches, Max, Min, NotEquals } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsPositive,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  NotEquals,
+} from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const MAX_POINTS = 1_000_000_000;
@@ -36,8 +50,15 @@ export class RedemptionView {
   @ApiProperty({ example: 500 }) points!: number;
   @ApiProperty({ example: 1200, description: 'Balance after the redemption' }) balance!: number;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) rewardId!: string | null;
-  @ApiProperty({ nullable: true, type: String, example: 'RP-3F9A0C1B2D4E', description: 'Single-use coupon for a reward' }) couponCode!: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'The coupon can be used until then' }) couponValidUntil!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'RP-3F9A0C1B2D4E',
+    description: 'Single-use coupon for a reward',
+  })
+  couponCode!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'The coupon can be used until then' })
+  couponValidUntil!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
@@ -49,7 +70,8 @@ export class RedemptionHoldView {
   @ApiProperty({ example: 500, description: 'Points held (a reward\u2019s price)' }) points!: number;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) rewardId!: string | null;
   @ApiProperty({ example: 700, description: 'Points the member can still spend or hold' }) available!: number;
-  @ApiProperty({ format: 'date-time', description: 'Released unless confirmed or cancelled before then' }) expiresAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'Released unless confirmed or cancelled before then' })
+  expiresAt!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
@@ -60,19 +82,34 @@ export class RedemptionStatusView {
   @ApiProperty({ enum: ['reserved', 'confirmed', 'cancelled', 'expired'] }) status!: string;
   @ApiProperty({ example: 500 }) points!: number;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) rewardId!: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The ledger movement, once confirmed' }) movementId!: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When a hold runs out (null for a redemption confirmed at once)' })
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The ledger movement, once confirmed' })
+  movementId!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When a hold runs out (null for a redemption confirmed at once)',
+  })
   expiresAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) couponCode!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) couponValidUntil!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) confirmedAt!: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When a hold was cancelled or expired' }) releasedAt!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When a hold was cancelled or expired',
+  })
+  releasedAt!: string | null;
 }
 
 /** POST /api/v1/loyalty/members/{customerId}/adjustments (admin). */
 export class AdjustmentRequest {
-  @ApiProperty({ example: -200, description: 'Positive credits a new lot; negative debits oldest first (never below zero)' })
+  @ApiProperty({
+    example: -200,
+    description: 'Positive credits a new lot; negative debits oldest first (never below zero)',
+  })
   @IsInt()
   @NotEquals(0)
   @Min(-MAX_POINTS)
@@ -94,7 +131,8 @@ export class AdjustmentView {
 export class ExpiringPointsView {
   @ApiProperty({ example: 120 }) points!: number;
   @ApiProperty({ example: 30 }) withinDays!: number;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the next lot expires' }) nextExpiry!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the next lot expires' })
+  nextExpiry!: string | null;
 }
 
 export class TierChangeView {
@@ -108,10 +146,18 @@ export class MemberView {
   @ApiProperty({ format: 'uuid' }) customerId!: string;
   @ApiProperty({ example: 'person' }) kind!: string;
   @ApiProperty({ example: 1200 }) balance!: number;
-  @ApiProperty({ example: 700, description: 'Points that can be spent or held: the balance less running holds' }) available!: number;
-  @ApiProperty({ example: 500, description: 'Points set aside by running redemption holds (not yet spent)' }) held!: number;
-  @ApiProperty({ nullable: true, type: String, example: 'gold', description: 'null below the first tier' }) tier!: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'The tier is reviewed (kept or lowered) then' })
+  @ApiProperty({ example: 700, description: 'Points that can be spent or held: the balance less running holds' })
+  available!: number;
+  @ApiProperty({ example: 500, description: 'Points set aside by running redemption holds (not yet spent)' })
+  held!: number;
+  @ApiProperty({ nullable: true, type: String, example: 'gold', description: 'null below the first tier' }) tier!:
+    string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'The tier is reviewed (kept or lowered) then',
+  })
   tierPeriodEndsAt!: string | null;
   @ApiProperty({ type: ExpiringPointsView }) expiringSoon!: ExpiringPointsView;
   @ApiProperty({ type: [TierChangeView] }) tierHistory!: TierChangeView[];
@@ -149,7 +195,8 @@ export class StatementView {
   @ApiProperty({ format: 'uuid' }) customerId!: string;
   @ApiProperty({ example: 700 }) balance!: number;
   @ApiProperty({ type: [StatementLineView], description: 'Newest first' }) items!: StatementLineView[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `before` for the next page; null on the last' }) nextCursor!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `before` for the next page; null on the last' })
+  nextCursor!: string | null;
 }
 
 /** POST /api/v1/loyalty/rewards (admin). */
@@ -185,7 +232,12 @@ export class CreateRewardRequest {
   @IsISO8601({ strict: true })
   validFrom?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', pattern: '^[1-9][0-9]{3}-', example: '2027-01-01T00:00:00Z', description: 'After validFrom' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    pattern: '^[1-9][0-9]{3}-',
+    example: '2027-01-01T00:00:00Z',
+    description: 'After validFrom',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   validUntil?: string;
@@ -231,7 +283,11 @@ export class RewardListView {
 
 /** POST /api/v1/loyalty/admin/expiry-runs (admin). */
 export class ExpiryRunRequest {
-  @ApiPropertyOptional({ format: 'date-time', pattern: '^[1-9][0-9]{3}-', description: 'Expire as of this instant (default: now); lets operators catch up or rehearse' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    pattern: '^[1-9][0-9]{3}-',
+    description: 'Expire as of this instant (default: now); lets operators catch up or rehearse',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   asOf?: string;
@@ -241,7 +297,8 @@ export class ExpiryRunView {
   @ApiProperty({ format: 'date-time' }) asOf!: string;
   @ApiProperty({ description: 'Members whose points expired in this run' }) members!: number;
   @ApiProperty({ description: 'Points expired in this run' }) points!: number;
-  @ApiProperty({ description: 'Redemption holds that ran out by asOf and were released in this run' }) holdsReleased!: number;
+  @ApiProperty({ description: 'Redemption holds that ran out by asOf and were released in this run' })
+  holdsReleased!: number;
   @ApiProperty({ description: 'Members whose tier period ended and were reviewed' }) tiersReviewed!: number;
   @ApiProperty() tiersChanged!: number;
 }
@@ -249,19 +306,25 @@ export class ExpiryRunView {
 export class ReconciliationView {
   @ApiProperty({ description: 'True when every check below holds' }) ok!: boolean;
   @ApiProperty({ description: 'Sum of all ledger entries (double entry: 0)' }) entriesSum!: number;
-  @ApiProperty({ description: 'Movements whose two entries do not balance or do not match the movement' }) unbalancedMovements!: number;
+  @ApiProperty({ description: 'Movements whose two entries do not balance or do not match the movement' })
+  unbalancedMovements!: number;
   @ApiProperty({ description: 'Credit balance of the member_liability account' }) liabilityTotal!: number;
   @ApiProperty({ description: 'Sum of the members\u2019 balances' }) balanceTotal!: number;
   @ApiProperty({ description: 'Sum of all movements' }) movementsTotal!: number;
   @ApiProperty({ description: 'Sum of what is left in the lots' }) lotsTotal!: number;
   @ApiProperty() negativeLots!: number;
-  @ApiProperty({ description: 'Members whose balance differs from their liability, movements or lots' }) mismatchedMembers!: number;
+  @ApiProperty({ description: 'Members whose balance differs from their liability, movements or lots' })
+  mismatchedMembers!: number;
   @ApiProperty({ description: 'Points refunds could not take back' }) shortfallTotal!: number;
-  @ApiProperty({ type: Object, example: { member_liability: -1200, points_expense: 1500, redemptions: -300 } }) accounts!: Record<string, number>;
+  @ApiProperty({ type: Object, example: { member_liability: -1200, points_expense: 1500, redemptions: -300 } })
+  accounts!: Record<string, number>;
 }
 
 export class ProgrammeView {
-  @ApiProperty({ type: Object, description: 'Earn rules, validity and tiers (see the README)' }) config!: Record<string, unknown>;
+  @ApiProperty({ type: Object, description: 'Earn rules, validity and tiers (see the README)' }) config!: Record<
+    string,
+    unknown
+  >;
   @ApiProperty() version!: number;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
@@ -274,14 +337,26 @@ export class UpdateProgrammeRequest {
   @Max(999_999_999)
   version!: number;
 
-  @ApiProperty({ type: Object, example: { pointsPerUnit: 2, campaigns: [{ name: 'Double points week', from: '2026-12-01T00:00:00Z', until: '2026-12-08T00:00:00Z', multiplierPct: 200 }] } })
+  @ApiProperty({
+    type: Object,
+    example: {
+      pointsPerUnit: 2,
+      campaigns: [
+        { name: 'Double points week', from: '2026-12-01T00:00:00Z', until: '2026-12-08T00:00:00Z', multiplierPct: 200 },
+      ],
+    },
+  })
   @IsObject()
   config!: Record<string, unknown>;
 }
 
 export class ReferralCodeView {
   @ApiProperty({ format: 'uuid' }) customerId!: string;
-  @ApiProperty({ example: '9F3A0C1B2D', description: 'Hand it to friends; they register it before their first purchase' }) code!: string;
+  @ApiProperty({
+    example: '9F3A0C1B2D',
+    description: 'Hand it to friends; they register it before their first purchase',
+  })
+  code!: string;
 }
 
 /** POST /api/v1/loyalty/members/{customerId}/referral: the new customer names who referred them. */

@@ -98,10 +98,21 @@ export class LifecycleView {
   @ApiProperty({ enum: LIFECYCLE_STAGES }) stage!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) changedAt!: string | null;
   @ApiProperty({ type: [LifecycleChangeView] }) history!: LifecycleChangeView[];
-  @ApiPropertyOptional({ enum: ['A', 'B', 'C'], nullable: true, type: String, description: "The value tier from analytics' latest score; null: not scored yet" })
+  @ApiPropertyOptional({
+    enum: ['A', 'B', 'C'],
+    nullable: true,
+    type: String,
+    description: "The value tier from analytics' latest score; null: not scored yet",
+  })
   valueTier?: string | null;
-  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Churn risk (0–1) of the latest score' }) churnRisk?: number | null;
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'When analytics scored the customer (the latest applied score)' })
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Churn risk (0–1) of the latest score' })
+  churnRisk?: number | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When analytics scored the customer (the latest applied score)',
+  })
   scoredAt?: string | null;
 }
 
@@ -113,7 +124,11 @@ export type ValueTier = (typeof VALUE_TIERS)[number];
 export const TEAM_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 export class AssignByRuleRequest {
-  @ApiProperty({ enum: ASSIGNMENT_RULES, example: 'round-robin', description: 'round-robin: the next member of the team in turn, skipping members at the holding cap' })
+  @ApiProperty({
+    enum: ASSIGNMENT_RULES,
+    example: 'round-robin',
+    description: 'round-robin: the next member of the team in turn, skipping members at the holding cap',
+  })
   @IsIn(ASSIGNMENT_RULES)
   rule!: (typeof ASSIGNMENT_RULES)[number];
 
@@ -132,7 +147,12 @@ export class AssignByRuleRequest {
 }
 
 export class TeamMembersRequest {
-  @ApiProperty({ type: [String], example: ['agent1', 'north-rep-2'], description: 'User ids (token subjects) in round-robin order; replaces the list', maxItems: 200 })
+  @ApiProperty({
+    type: [String],
+    example: ['agent1', 'north-rep-2'],
+    description: 'User ids (token subjects) in round-robin order; replaces the list',
+    maxItems: 200,
+  })
   @IsArray()
   @ArrayMaxSize(200)
   @ArrayUnique()
@@ -144,7 +164,8 @@ export class TeamMembersRequest {
 export class TeamView {
   @ApiProperty({ example: 'north' }) team!: string;
   @ApiProperty({ type: [String], description: 'Members in round-robin order' }) userIds!: string[];
-  @ApiProperty({ nullable: true, type: String, description: 'The member the next round-robin assignment tries first' }) nextUserId!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The member the next round-robin assignment tries first' })
+  nextUserId!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) updatedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) updatedBy!: string | null;
 }

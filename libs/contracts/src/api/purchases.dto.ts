@@ -25,7 +25,10 @@ import {
  */
 function isMultipleOfStep(value: number, places: number): boolean {
   const steps = value / 10 ** -places;
-  return Math.abs(steps - Math.round(steps)) <= 1e-9 * Math.max(1, Math.abs(steps)) && (value === 0 || Math.round(steps) !== 0);
+  return (
+    Math.abs(steps - Math.round(steps)) <= 1e-9 * Math.max(1, Math.abs(steps)) &&
+    (value === 0 || Math.round(steps) !== 0)
+  );
 }
 
 /**
@@ -39,7 +42,8 @@ export function MaxDecimalPlaces(places: number, options?: ValidationOptions): P
       name: 'maxDecimalPlaces',
       constraints: [places],
       validator: {
-        validate: (value: unknown) => typeof value === 'number' && Number.isFinite(value) && isMultipleOfStep(value, places),
+        validate: (value: unknown) =>
+          typeof value === 'number' && Number.isFinite(value) && isMultipleOfStep(value, places),
         defaultMessage: () => `$property must have at most ${places} decimals`,
       },
     },
@@ -88,11 +92,24 @@ const RATE = /^\d{1,9}(\.\d{1,10})?$/;
 const POSITIVE_RATE = /^([1-9]\d{0,8}(\.\d{1,10})?|0{1,9}\.\d{0,9}[1-9]\d{0,9})$/;
 
 /** The two forms of a decimal, as the validators read them (the document states both). */
-function decimalSchema(pattern: RegExp, places: number, integerDigits: number, example: string, description: string, positive = false): ApiPropertyOptions {
+function decimalSchema(
+  pattern: RegExp,
+  places: number,
+  integerDigits: number,
+  example: string,
+  description: string,
+  positive = false,
+): ApiPropertyOptions {
   return {
     oneOf: [
       { type: 'string', pattern: pattern.source, example },
-      { type: 'number', minimum: positive ? 10 ** -places : 0, maximum: 10 ** integerDigits - 1, multipleOf: 10 ** -places, example: Number(example) },
+      {
+        type: 'number',
+        minimum: positive ? 10 ** -places : 0,
+        maximum: 10 ** integerDigits - 1,
+        multipleOf: 10 ** -places,
+        example: Number(example),
+      },
     ],
     description,
   };
@@ -132,7 +149,11 @@ export class PurchaseLineRequest {
 }
 
 export class RecordPurchaseRequest {
-  @ApiProperty({ example: 'SO-2026-000123', description: 'Unique: a replay returns the purchase already recorded', maxLength: PURCHASE_LIMITS.externalOrderIdLength })
+  @ApiProperty({
+    example: 'SO-2026-000123',
+    description: 'Unique: a replay returns the purchase already recorded',
+    maxLength: PURCHASE_LIMITS.externalOrderIdLength,
+  })
   @Transform(trim)
   @IsString()
   @Length(1, PURCHASE_LIMITS.externalOrderIdLength)
@@ -150,7 +171,9 @@ export class RecordPurchaseRequest {
   @ApiProperty({ example: '2026-11-20T10:15:00+08:00', format: 'date-time' })
   @IsISO8601({ strict: true }, { message: 'occurredAt must be an ISO 8601 date-time' })
   // From year 1000 (the strict ISO 8601 check refuses earlier ones), with an offset.
-  @Matches(/^[1-9]\d{3}-.*T.*(Z|[+-]\d{2}:\d{2})$/, { message: 'occurredAt must be a date-time from year 1000 with a time zone offset' })
+  @Matches(/^[1-9]\d{3}-.*T.*(Z|[+-]\d{2}:\d{2})$/, {
+    message: 'occurredAt must be a date-time from year 1000 with a time zone offset',
+  })
   occurredAt!: string;
 
   @ApiProperty({ type: [PurchaseLineRequest], minItems: 1, maxItems: PURCHASE_LIMITS.maxLines })
@@ -301,7 +324,8 @@ export class ExchangeRateList {
 
 export class ImportErrorView {
   @ApiProperty({ description: 'The line of the upload (1 is the CSV header)' }) line!: number;
-  @ApiProperty({ nullable: true, type: String, description: 'The column, or null for a line that could not be read' }) field!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The column, or null for a line that could not be read' })
+  field!: string | null;
   @ApiProperty() message!: string;
 }
 
@@ -314,13 +338,18 @@ export class ImportView {
   @ApiProperty() rowsDone!: number;
   @ApiProperty() rowsImported!: number;
   @ApiProperty({ description: 'Rows rejected: invalid, malformed or duplicates' }) rowsFailed!: number;
-  @ApiProperty({ description: 'Purchase imports: rows of orders already recorded, left as they were (0 for customers)' }) rowsSkipped!: number;
+  @ApiProperty({
+    description: 'Purchase imports: rows of orders already recorded, left as they were (0 for customers)',
+  })
+  rowsSkipped!: number;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
   @ApiProperty({ format: 'date-time' }) startedAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) finishedAt!: string | null;
-  @ApiProperty({ type: [ImportErrorView], description: 'The first 1000 row errors, by line' }) errors!: ImportErrorView[];
+  @ApiProperty({ type: [ImportErrorView], description: 'The first 1000 row errors, by line' })
+  errors!: ImportErrorView[];
 }
 
 export class ImportList {
-  @ApiProperty({ type: [ImportView], description: 'Your 20 most recent imports (errors omitted)' }) items!: ImportView[];
+  @ApiProperty({ type: [ImportView], description: 'Your 20 most recent imports (errors omitted)' })
+  items!: ImportView[];
 }

@@ -1,6 +1,20 @@
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { CustomerView } from './customers.dto';
 
 export const SEGMENT_KINDS = ['dynamic', 'static'] as const;
@@ -59,7 +73,12 @@ export interface SegmentDefinition {
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const idList = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter((v) => v !== '') : value;
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '')
+    : value;
 
 const DEFINITION_SCHEMA = {
   type: 'object',
@@ -73,7 +92,12 @@ const DEFINITION_SCHEMA = {
     conditions: [
       { field: 'tags', op: 'hasAny', value: ['茶友'] },
       { field: 'city', op: 'in', value: ['杭州市', '上海市'] },
-      { any: [{ field: 'purchaseCount', op: 'gte', value: 3 }, { field: 'totalSpent', op: 'gte', value: 1000 }] },
+      {
+        any: [
+          { field: 'purchaseCount', op: 'gte', value: 3 },
+          { field: 'totalSpent', op: 'gte', value: 1000 },
+        ],
+      },
       { field: 'lastPurchaseAt', op: 'withinDays', value: 90 },
     ],
   },
@@ -81,33 +105,82 @@ const DEFINITION_SCHEMA = {
 } as const;
 
 export class CreateSegmentRequest {
-  @ApiProperty({ example: '杭州茶友 高价值', minLength: 1, maxLength: 200 }) @Transform(trim) @IsString() @Length(1, 200) name!: string;
-  @ApiPropertyOptional({ maxLength: 1000 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(1000) description?: string;
-  @ApiPropertyOptional({ enum: SEGMENT_KINDS, default: 'dynamic', description: 'dynamic: members computed from the definition; static: members added by hand' })
+  @ApiProperty({ example: '杭州茶友 高价值', minLength: 1, maxLength: 200 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+  @ApiPropertyOptional({ maxLength: 1000 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(1000)
+  description?: string;
+  @ApiPropertyOptional({
+    enum: SEGMENT_KINDS,
+    default: 'dynamic',
+    description: 'dynamic: members computed from the definition; static: members added by hand',
+  })
   @IsOptional()
   @IsIn(SEGMENT_KINDS)
   kind?: SegmentKind;
-  @ApiPropertyOptional({ ...DEFINITION_SCHEMA, description: `Required for a dynamic segment, absent for a static list. ${DEFINITION_SCHEMA.description}` })
+  @ApiPropertyOptional({
+    ...DEFINITION_SCHEMA,
+    description: `Required for a dynamic segment, absent for a static list. ${DEFINITION_SCHEMA.description}`,
+  })
   @IsOptional()
   @IsObject()
   definition?: SegmentDefinition;
 }
 
 export class UpdateSegmentRequest {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 }) @IsOptional() @Transform(trim) @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional({ maxLength: 1000, nullable: true, type: String }) @IsOptional() @Transform(trim) @IsString() @MaxLength(1000) description?: string;
-  @ApiPropertyOptional({ ...DEFINITION_SCHEMA, description: 'Dynamic segments only' }) @IsOptional() @IsObject() definition?: SegmentDefinition;
-  @ApiPropertyOptional({ description: 'The version read; a stale one gets 412 (alternative: If-Match)' }) @IsOptional() @IsInt() @Min(1) @Max(999_999_999) version?: number;
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+  @ApiPropertyOptional({ maxLength: 1000, nullable: true, type: String })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(1000)
+  description?: string;
+  @ApiPropertyOptional({ ...DEFINITION_SCHEMA, description: 'Dynamic segments only' })
+  @IsOptional()
+  @IsObject()
+  definition?: SegmentDefinition;
+  @ApiPropertyOptional({ description: 'The version read; a stale one gets 412 (alternative: If-Match)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(999_999_999)
+  version?: number;
 }
 
 export class PreviewSegmentRequest {
   @ApiProperty(DEFINITION_SCHEMA) @IsObject() definition!: SegmentDefinition;
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 20 }) @IsOptional() @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 20 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
 }
 
 export class SegmentMembersQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page (opaque)' }) @IsOptional() @IsString() @MaxLength(500) cursor?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page (opaque)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
 }
 
 export class SegmentMembersRequest {
@@ -147,7 +220,8 @@ export class SegmentView {
   @ApiProperty() name!: string;
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
   @ApiProperty({ enum: SEGMENT_KINDS }) kind!: SegmentKind;
-  @ApiProperty({ ...DEFINITION_SCHEMA, nullable: true, description: 'null for a static list' }) definition!: SegmentDefinition | null;
+  @ApiProperty({ ...DEFINITION_SCHEMA, nullable: true, description: 'null for a static list' })
+  definition!: SegmentDefinition | null;
   @ApiProperty({ description: 'The user who created it' }) ownerId!: string;
   @ApiProperty({ nullable: true, type: String }) team!: string | null;
   @ApiProperty({ description: 'Whether the caller may change or delete it' }) writable!: boolean;
@@ -162,17 +236,20 @@ export class SegmentList {
 
 export class SegmentPreview {
   @ApiProperty({ description: 'Members the caller may see' }) count!: number;
-  @ApiProperty({ type: [CustomerView], description: 'The first page; PII masked without pii:read' }) items!: CustomerView[];
+  @ApiProperty({ type: [CustomerView], description: 'The first page; PII masked without pii:read' })
+  items!: CustomerView[];
 }
 
 export class SegmentMembersAdded {
   @ApiProperty({ type: [String] }) added!: string[];
   @ApiProperty({ type: [String] }) alreadyMembers!: string[];
-  @ApiProperty({ type: [String], description: 'Unknown, erased, merged or not visible to the caller: nothing done' }) notFound!: string[];
+  @ApiProperty({ type: [String], description: 'Unknown, erased, merged or not visible to the caller: nothing done' })
+  notFound!: string[];
 }
 
 export class SegmentMembersRemoved {
   @ApiProperty({ type: [String] }) removed!: string[];
   @ApiProperty({ type: [String] }) notMembers!: string[];
-  @ApiProperty({ type: [String], description: 'Unknown, erased, merged or not visible to the caller: nothing done' }) notFound!: string[];
+  @ApiProperty({ type: [String], description: 'Unknown, erased, merged or not visible to the caller: nothing done' })
+  notFound!: string[];
 }

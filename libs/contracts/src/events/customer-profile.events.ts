@@ -87,7 +87,8 @@ export const OwnershipChangedV1 = defineEvent({
   type: 'rapport.customer-profile.ownership.changed.v1',
   source: 'customer-profile',
   topic: 'customers',
-  description: 'The owner of a customer changed: assigned, transferred, claimed from or released/recycled to the public pool.',
+  description:
+    'The owner of a customer changed: assigned, transferred, claimed from or released/recycled to the public pool.',
   schema: z.object({
     customerId: z.uuid(),
     change: z.enum(['assigned', 'transferred', 'claimed', 'released', 'recycled']),

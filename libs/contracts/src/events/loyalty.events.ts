@@ -9,7 +9,16 @@ export const PointsEarnedV1 = defineEvent({
   source: 'loyalty',
   topic: 'loyalty',
   description: 'Points were credited to a member (purchase, referral, adjustment).',
-  schema: z.object({ customerId: z.uuid(), movementId: z.uuid(), points, reason: z.string().max(200), sourceId: z.string().max(200).optional(), expiresAt: isoTime.optional(), balance: points, occurredAt: isoTime }),
+  schema: z.object({
+    customerId: z.uuid(),
+    movementId: z.uuid(),
+    points,
+    reason: z.string().max(200),
+    sourceId: z.string().max(200).optional(),
+    expiresAt: isoTime.optional(),
+    balance: points,
+    occurredAt: isoTime,
+  }),
 });
 
 export const PointsRedeemedV1 = defineEvent({
@@ -17,7 +26,14 @@ export const PointsRedeemedV1 = defineEvent({
   source: 'loyalty',
   topic: 'loyalty',
   description: 'Points were spent.',
-  schema: z.object({ customerId: z.uuid(), movementId: z.uuid(), points, redemptionId: z.uuid(), balance: points, occurredAt: isoTime }),
+  schema: z.object({
+    customerId: z.uuid(),
+    movementId: z.uuid(),
+    points,
+    redemptionId: z.uuid(),
+    balance: points,
+    occurredAt: isoTime,
+  }),
 });
 
 export const PointsExpiredV1 = defineEvent({
@@ -33,7 +49,15 @@ export const PointsReversedV1 = defineEvent({
   source: 'loyalty',
   topic: 'loyalty',
   description: 'Points were taken back after a refund; a shortfall is what could not be taken back.',
-  schema: z.object({ customerId: z.uuid(), movementId: z.uuid(), points, shortfall: points, refundId: z.uuid().optional(), balance: points, occurredAt: isoTime }),
+  schema: z.object({
+    customerId: z.uuid(),
+    movementId: z.uuid(),
+    points,
+    shortfall: points,
+    refundId: z.uuid().optional(),
+    balance: points,
+    occurredAt: isoTime,
+  }),
 });
 
 export const TierChangedV1 = defineEvent({
@@ -41,7 +65,13 @@ export const TierChangedV1 = defineEvent({
   source: 'loyalty',
   topic: 'loyalty',
   description: 'A member moved to another tier.',
-  schema: z.object({ customerId: z.uuid(), from: z.string().nullable(), to: z.string(), reason: z.string().max(200), occurredAt: isoTime }),
+  schema: z.object({
+    customerId: z.uuid(),
+    from: z.string().nullable(),
+    to: z.string(),
+    reason: z.string().max(200),
+    occurredAt: isoTime,
+  }),
 });
 
 export const RewardRedeemedV1 = defineEvent({
@@ -49,7 +79,14 @@ export const RewardRedeemedV1 = defineEvent({
   source: 'loyalty',
   topic: 'loyalty',
   description: 'A member redeemed a reward from the catalogue.',
-  schema: z.object({ customerId: z.uuid(), rewardId: z.uuid(), redemptionId: z.uuid(), points, couponCode: z.string().optional(), occurredAt: isoTime }),
+  schema: z.object({
+    customerId: z.uuid(),
+    rewardId: z.uuid(),
+    redemptionId: z.uuid(),
+    points,
+    couponCode: z.string().optional(),
+    occurredAt: isoTime,
+  }),
 });
 
 export const ReferralCompletedV1 = defineEvent({

@@ -85,9 +85,16 @@ function strings(value: unknown): string[] {
 
 export function toCaller(payload: JWTPayload): VerifiedCaller {
   const realmAccess = payload['realm_access'] as { roles?: unknown } | undefined;
-  const roles = [...new Set([...strings(payload['roles']), ...strings(realmAccess?.roles), ...strings(payload['groups'])])];
+  const roles = [
+    ...new Set([...strings(payload['roles']), ...strings(realmAccess?.roles), ...strings(payload['groups'])]),
+  ];
   const tokenScopes = [...strings(payload['scope']), ...strings(payload['scp'])];
-  const clientId = typeof payload['client_id'] === 'string' ? payload['client_id'] : typeof payload['azp'] === 'string' ? payload['azp'] : undefined;
+  const clientId =
+    typeof payload['client_id'] === 'string'
+      ? payload['client_id']
+      : typeof payload['azp'] === 'string'
+        ? payload['azp']
+        : undefined;
   return {
     sub: payload.sub!,
     roles,

@@ -67,18 +67,20 @@ export function effectiveScopes(roles: readonly string[], tokenScopes: readonly 
 
 /** Row-level visibility of customers for a caller. */
 export type CustomerVisibility =
-  | { kind: 'all' }
-  | { kind: 'team'; team: string }
-  | { kind: 'own-and-pool'; ownerId: string }
-  | { kind: 'none' };
+  { kind: 'all' } | { kind: 'team'; team: string } | { kind: 'own-and-pool'; ownerId: string } | { kind: 'none' };
 
 /**
  * Executives, analysts, admins and department clients read everything; a manager sees the team's
  * customers; an agent sees the customers they own plus the public pool.
  */
-export function customerVisibility(identity: { sub: string; roles: readonly string[]; team?: string }): CustomerVisibility {
+export function customerVisibility(identity: {
+  sub: string;
+  roles: readonly string[];
+  team?: string;
+}): CustomerVisibility {
   const roles = identity.roles;
-  if (roles.some((r) => r === 'admin' || r === 'executive' || r === 'analyst' || r === 'integration')) return { kind: 'all' };
+  if (roles.some((r) => r === 'admin' || r === 'executive' || r === 'analyst' || r === 'integration'))
+    return { kind: 'all' };
   if (roles.includes('manager')) return identity.team ? { kind: 'team', team: identity.team } : { kind: 'none' };
   if (roles.includes('agent')) return { kind: 'own-and-pool', ownerId: identity.sub };
   return { kind: 'none' };

@@ -12,10 +12,13 @@ describe('SQLSTATE classification', () => {
     expect(isDatabaseBusy(new Error('timeout exceeded when trying to connect'))).toBe(true);
   });
 
-  it.each(['08006', '57P01', 'ECONNRESET'])('retries a lost connection (%s) in a consumer, but it is not "busy" for HTTP', (code) => {
-    expect(isTransientDatabaseError(pgError(code))).toBe(true);
-    expect(isDatabaseBusy(pgError(code))).toBe(false);
-  });
+  it.each(['08006', '57P01', 'ECONNRESET'])(
+    'retries a lost connection (%s) in a consumer, but it is not "busy" for HTTP',
+    (code) => {
+      expect(isTransientDatabaseError(pgError(code))).toBe(true);
+      expect(isDatabaseBusy(pgError(code))).toBe(false);
+    },
+  );
 
   it.each(['23505', '22P02', '42P01'])('treats %s (a broken statement or data) as neither', (code) => {
     expect(isDatabaseBusy(pgError(code))).toBe(false);

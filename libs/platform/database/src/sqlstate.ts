@@ -7,7 +7,10 @@
 export const BUSY_SQLSTATES: ReadonlySet<string> = new Set(['53300', '57P03', '40001', '40P01', '55P03']);
 
 /** pg-pool's own messages when no connection comes within connectionTimeoutMillis. */
-const POOL_TIMEOUT_MESSAGES: ReadonlySet<string> = new Set(['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout']);
+const POOL_TIMEOUT_MESSAGES: ReadonlySet<string> = new Set([
+  'timeout exceeded when trying to connect',
+  'Connection terminated due to connection timeout',
+]);
 
 /** The database was too busy to take the work; nothing was written, and the same work succeeds later. */
 export function isDatabaseBusy(error: unknown): boolean {

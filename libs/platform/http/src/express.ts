@@ -49,7 +49,11 @@ export function jsonBody(limit: string) {
         return sendProblem(res, new ProblemException('malformed', 'The body is not valid JSON').toProblem(), req);
       }
       if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-        return sendProblem(res, new ProblemException('unsupportedMediaType', (error as Error).message).toProblem(), req);
+        return sendProblem(
+          res,
+          new ProblemException('unsupportedMediaType', (error as Error).message).toProblem(),
+          req,
+        );
       }
       return sendProblem(res, toProblem(error), req);
     });

@@ -2,7 +2,13 @@ import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common'
 import { currentTraceIds, type Logger } from '@rapport/platform-observability';
 import type { Request, Response } from 'express';
 import { throwError, type Observable } from 'rxjs';
-import { isTransientOverload, OVERLOAD_RETRY_AFTER_SECONDS, ProblemException, toProblem, type ProblemDocument } from './problem';
+import {
+  isTransientOverload,
+  OVERLOAD_RETRY_AFTER_SECONDS,
+  ProblemException,
+  toProblem,
+  type ProblemDocument,
+} from './problem';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 

@@ -18,7 +18,10 @@ describe(toProblem.name, () => {
   });
 
   it('maps Nest HTTP exceptions by status', () => {
-    expect(toProblem(new NotFoundException('Cannot GET /x'))).toMatchObject({ type: 'https://rapport.dev/problems/not-found', status: 404 });
+    expect(toProblem(new NotFoundException('Cannot GET /x'))).toMatchObject({
+      type: 'https://rapport.dev/problems/not-found',
+      status: 404,
+    });
     expect(toProblem(new BadRequestException('Validation failed (uuid is expected)'))).toMatchObject({
       type: 'https://rapport.dev/problems/validation-error',
       status: 400,
@@ -62,7 +65,12 @@ class Order {
 
 describe(flattenValidationErrors.name, () => {
   it('names nested fields by path', () => {
-    const order = plainToInstance(Order, { lines: [{ sku: 'A', quantity: 1 }, { sku: 2, quantity: 'x' }] });
+    const order = plainToInstance(Order, {
+      lines: [
+        { sku: 'A', quantity: 1 },
+        { sku: 2, quantity: 'x' },
+      ],
+    });
     order.lines = order.lines.map((l) => plainToInstance(Line, l));
     const sut = flattenValidationErrors(validateSync(order));
     expect(sut).toEqual([
@@ -92,7 +100,10 @@ describe(ProblemDetailsFilter.name, () => {
     };
     const host = {
       getType: () => 'http',
-      switchToHttp: () => ({ getRequest: () => ({ originalUrl: '/internal/v1/imports' }), getResponse: () => response }),
+      switchToHttp: () => ({
+        getRequest: () => ({ originalUrl: '/internal/v1/imports' }),
+        getResponse: () => response,
+      }),
     } as unknown as ArgumentsHost;
     const logger = { error: () => undefined } as unknown as ConstructorParameters<typeof ProblemDetailsFilter>[0];
 
@@ -100,6 +111,9 @@ describe(ProblemDetailsFilter.name, () => {
 
     expect(sent.status).toBe(503);
     expect(headers.get('retry-after')).toBe('1');
-    expect(JSON.parse(sent.body!)).toMatchObject({ type: 'https://rapport.dev/problems/service-unavailable', instance: '/internal/v1/imports' });
+    expect(JSON.parse(sent.body!)).toMatchObject({
+      type: 'https://rapport.dev/problems/service-unavailable',
+      instance: '/internal/v1/imports',
+    });
   });
 });

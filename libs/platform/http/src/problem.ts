@@ -6,23 +6,43 @@ export const PROBLEM_BASE_URI = 'https://rapport.dev/problems/';
 /** Stable problem types (RFC 9457 `type`), documented in the OpenAPI document. */
 export const ProblemTypes = {
   validation: { slug: 'validation-error', status: HttpStatus.BAD_REQUEST, title: 'The request is not valid' },
-  malformed: { slug: 'malformed-request', status: HttpStatus.BAD_REQUEST, title: 'The request body could not be parsed' },
+  malformed: {
+    slug: 'malformed-request',
+    status: HttpStatus.BAD_REQUEST,
+    title: 'The request body could not be parsed',
+  },
   unauthorized: { slug: 'unauthorized', status: HttpStatus.UNAUTHORIZED, title: 'Authentication is required' },
   forbidden: { slug: 'forbidden', status: HttpStatus.FORBIDDEN, title: 'Not allowed' },
   notFound: { slug: 'not-found', status: HttpStatus.NOT_FOUND, title: 'Not found' },
   methodNotAllowed: { slug: 'method-not-allowed', status: HttpStatus.METHOD_NOT_ALLOWED, title: 'Method not allowed' },
   conflict: { slug: 'conflict', status: HttpStatus.CONFLICT, title: 'Conflict with the current state' },
-  preconditionFailed: { slug: 'precondition-failed', status: HttpStatus.PRECONDITION_FAILED, title: 'Precondition failed' },
-  payloadTooLarge: { slug: 'payload-too-large', status: HttpStatus.PAYLOAD_TOO_LARGE, title: 'The request body is too large' },
+  preconditionFailed: {
+    slug: 'precondition-failed',
+    status: HttpStatus.PRECONDITION_FAILED,
+    title: 'Precondition failed',
+  },
+  payloadTooLarge: {
+    slug: 'payload-too-large',
+    status: HttpStatus.PAYLOAD_TOO_LARGE,
+    title: 'The request body is too large',
+  },
   unsupportedMediaType: {
     slug: 'unsupported-media-type',
     status: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
     title: 'Unsupported media type',
   },
-  unprocessable: { slug: 'unprocessable', status: HttpStatus.UNPROCESSABLE_ENTITY, title: 'The request cannot be processed' },
+  unprocessable: {
+    slug: 'unprocessable',
+    status: HttpStatus.UNPROCESSABLE_ENTITY,
+    title: 'The request cannot be processed',
+  },
   rateLimited: { slug: 'rate-limited', status: HttpStatus.TOO_MANY_REQUESTS, title: 'Too many requests' },
   internal: { slug: 'internal-error', status: HttpStatus.INTERNAL_SERVER_ERROR, title: 'Internal error' },
-  upstreamUnavailable: { slug: 'upstream-unavailable', status: HttpStatus.BAD_GATEWAY, title: 'A service is unavailable' },
+  upstreamUnavailable: {
+    slug: 'upstream-unavailable',
+    status: HttpStatus.BAD_GATEWAY,
+    title: 'A service is unavailable',
+  },
   unavailable: { slug: 'service-unavailable', status: HttpStatus.SERVICE_UNAVAILABLE, title: 'Service unavailable' },
   timeout: { slug: 'timeout', status: HttpStatus.GATEWAY_TIMEOUT, title: 'The request timed out' },
 } as const;
@@ -83,7 +103,7 @@ export function toProblem(error: unknown): ProblemDocument {
       typeof response === 'string'
         ? response
         : Array.isArray((response as { message?: unknown }).message)
-          ? ((response as { message: string[] }).message).join('; ')
+          ? (response as { message: string[] }).message.join('; ')
           : String((response as { message?: unknown }).message ?? error.message);
     if (kind) return { type: problemTypeUri(kind), title: ProblemTypes[kind].title, status, detail };
     return { type: 'about:blank', title: HttpStatus[status] ?? 'Error', status, detail };

@@ -4,7 +4,11 @@ import { ProblemException, type FieldError } from './problem';
 /** Flattens class-validator's tree into one error per field path (`lines[0].sku`). */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
-    const field = parent ? (/^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`) : error.property;
+    const field = parent
+      ? /^\d+$/.test(error.property)
+        ? `${parent}[${error.property}]`
+        : `${parent}.${error.property}`
+      : error.property;
     const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
@@ -23,11 +27,9 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => {
       const fieldErrors = flattenValidationErrors(errors);
-      return new ProblemException(
-        'validation',
-        fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; '),
-        { errors: fieldErrors },
-      );
+      return new ProblemException('validation', fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; '), {
+        errors: fieldErrors,
+      });
     },
   });
 }

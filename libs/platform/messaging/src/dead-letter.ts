@@ -40,7 +40,8 @@ export function toDeadLetter(record: IncomingRecord, deadLetterTopic: string, in
 /** The record to send back to its original topic when a dead letter is replayed. */
 export function fromDeadLetter(record: IncomingRecord): OutgoingRecord {
   const topic = record.headers[DeadLetterHeaders.originalTopic];
-  if (!topic) throw new Error(`dead letter at offset ${record.offset} has no ${DeadLetterHeaders.originalTopic} header`);
+  if (!topic)
+    throw new Error(`dead letter at offset ${record.offset} has no ${DeadLetterHeaders.originalTopic} header`);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(record.headers)) {
     if (value !== undefined && !name.startsWith(PREFIX)) headers[name] = value;

@@ -110,7 +110,11 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
           partitionConcurrency: this.options.partitionConcurrency,
           handle: (record, controls) => this.handle(record, controls),
           ...(this.options.batchSize > 1
-            ? { maxBatchSize: this.options.batchSize, handleBatch: (records: IncomingRecord[], controls: RecordHandlerControls) => this.handleBatch(records, controls) }
+            ? {
+                maxBatchSize: this.options.batchSize,
+                handleBatch: (records: IncomingRecord[], controls: RecordHandlerControls) =>
+                  this.handleBatch(records, controls),
+              }
             : {}),
         });
         this.log.info({ topics, group: this.options.consumerGroup }, 'consuming events');
@@ -140,7 +144,11 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
       }),
     ]);
     clearTimeout(timer);
-    if (timedOut) this.log.warn({ group: this.options.consumerGroup, timeoutMs: STOP_TIMEOUT_MS }, 'consumer did not stop in time; going on (uncommitted records will be delivered again)');
+    if (timedOut)
+      this.log.warn(
+        { group: this.options.consumerGroup, timeoutMs: STOP_TIMEOUT_MS },
+        'consumer did not stop in time; going on (uncommitted records will be delivered again)',
+      );
   }
 
   on(): never {
@@ -186,14 +194,20 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
     let fresh: Set<string>;
     try {
       fresh = await this.dataSource.transaction(async (manager) => {
-        const firstSeen = await this.inbox.recordMany(manager, items.map(({ record, event }) => ({ event, topic: record.topic })));
+        const firstSeen = await this.inbox.recordMany(
+          manager,
+          items.map(({ record, event }) => ({ event, topic: record.topic })),
+        );
         const applied = new Set<string>();
         // The same id twice in one batch: the second is a duplicate like any redelivery.
-        const todo = items.filter(({ event }) => firstSeen.has(event.id) && !applied.has(event.id) && applied.add(event.id));
-        for (let start = 0; start < todo.length; ) {
+        const todo = items.filter(
+          ({ event }) => firstSeen.has(event.id) && !applied.has(event.id) && applied.add(event.id),
+        );
+        for (let start = 0; start < todo.length;) {
           const item = todo[start]!;
           let end = start + 1;
-          if (isBatchHandler(item.handler)) while (end < todo.length && todo[end]!.event.type === item.event.type) end++;
+          if (isBatchHandler(item.handler))
+            while (end < todo.length && todo[end]!.event.type === item.event.type) end++;
           const run = todo.slice(start, end);
           const attributes = { ...this.spanAttributes(item), 'messaging.batch.message_count': run.length };
           await withConsumerSpan(item.record.topic, item.event, attributes, () => this.run(run, manager));
@@ -256,7 +270,9 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
   }
 
   private processOne(item: Decoded, controls: RecordHandlerControls): Promise<void> {
-    return withConsumerSpan(item.record.topic, item.event, this.spanAttributes(item), () => this.processWithRetries(item, controls));
+    return withConsumerSpan(item.record.topic, item.event, this.spanAttributes(item), () =>
+      this.processWithRetries(item, controls),
+    );
   }
 
   /** Runs the handler on one event, or a batch handler on a run of events of its type. */
@@ -278,7 +294,8 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
           return true;
         });
         messagesConsumed.inc({ topic: record.topic, outcome: fresh ? 'processed' : 'duplicate' });
-        if (fresh) eventLatency.observe({ topic: record.topic }, Math.max(0, Date.now() - Date.parse(event.time)) / 1000);
+        if (fresh)
+          eventLatency.observe({ topic: record.topic }, Math.max(0, Date.now() - Date.parse(event.time)) / 1000);
         return;
       } catch (error) {
         // Shutting down: leave the offset uncommitted, the next owner of the partition retries.
@@ -314,7 +331,14 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
     event?: EventEnvelope,
   ): Promise<void> {
     this.log.error(
-      { err: error, reason, topic: record.topic, partition: record.partition, offset: record.offset, eventId: event?.id },
+      {
+        err: error,
+        reason,
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        eventId: event?.id,
+      },
       'dead-lettering message',
     );
     await this.producer.send([

@@ -25,7 +25,10 @@ export class Inbox {
   }
 
   /** The batch form: the ids recorded now (first deliveries), in one statement. */
-  async recordMany(manager: EntityManager, events: ReadonlyArray<{ event: EventEnvelope; topic: string }>): Promise<Set<string>> {
+  async recordMany(
+    manager: EntityManager,
+    events: ReadonlyArray<{ event: EventEnvelope; topic: string }>,
+  ): Promise<Set<string>> {
     const rows: Array<{ event_id: string }> = await manager.query(
       `INSERT INTO ${this.table} (event_id, event_type, topic)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])

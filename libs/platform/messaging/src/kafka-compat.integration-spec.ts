@@ -27,9 +27,17 @@ describe('kafkajs against Apache Kafka 4.x', () => {
     expect(brokers.length).toBeGreaterThan(0);
     await admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
 
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
-    await producer.send({ topic, acks: -1, messages: Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })) });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+    });
 
     const seen = new Set<string>();
     const assignments: Record<string, number[]>[] = [];

@@ -227,11 +227,13 @@ class KafkaJsConsumer implements RecordConsumer {
       autoCommit: true,
       autoCommitInterval: 1_000,
       partitionsConsumedConcurrently: options.partitionConcurrency ?? 1,
-      ...(options.handleBatch ? { eachBatchAutoResolve: false, eachBatch: (payload: EachBatchPayload) => this.eachBatch(options, payload) } : {
-        eachMessage: async ({ topic, partition, message, heartbeat }: EachMessagePayload) => {
-          await options.handle(toIncoming(topic, partition, message), { heartbeat });
-        },
-      }),
+      ...(options.handleBatch
+        ? { eachBatchAutoResolve: false, eachBatch: (payload: EachBatchPayload) => this.eachBatch(options, payload) }
+        : {
+            eachMessage: async ({ topic, partition, message, heartbeat }: EachMessagePayload) => {
+              await options.handle(toIncoming(topic, partition, message), { heartbeat });
+            },
+          }),
     });
   }
 
@@ -242,7 +244,10 @@ class KafkaJsConsumer implements RecordConsumer {
     for (let start = 0; start < batch.messages.length; start += max) {
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + max);
-      await options.handleBatch!(chunk.map((message) => toIncoming(batch.topic, batch.partition, message)), { heartbeat });
+      await options.handleBatch!(
+        chunk.map((message) => toIncoming(batch.topic, batch.partition, message)),
+        { heartbeat },
+      );
       resolveOffset(chunk[chunk.length - 1]!.offset);
       await commitOffsetsIfNecessary();
       await heartbeat();

@@ -29,7 +29,14 @@ describe('kafkajs RequestQueue (patched)', () => {
   let delays: number[];
 
   beforeEach(() => {
-    sut = new RequestQueueImpl({ maxInFlightRequests: 1, requestTimeout: 30_000, enforceRequestTimeout: false, clientId: 'test', broker: 'localhost:9092', logger: silent });
+    sut = new RequestQueueImpl({
+      maxInFlightRequests: 1,
+      requestTimeout: 30_000,
+      enforceRequestTimeout: false,
+      clientId: 'test',
+      broker: 'localhost:9092',
+      logger: silent,
+    });
     delays = [];
     const realSetTimeout = global.setTimeout;
     jest.spyOn(global, 'setTimeout').mockImplementation(((callback: () => void, ms?: number) => {

@@ -24,7 +24,9 @@ export function messagingTablesMigration(schema: string): new () => MigrationInt
           published_at timestamptz
         )`);
       await queryRunner.query(`CREATE INDEX outbox_unpublished ON ${s}.outbox (seq) WHERE published_at IS NULL`);
-      await queryRunner.query(`CREATE INDEX outbox_published_at ON ${s}.outbox (published_at) WHERE published_at IS NOT NULL`);
+      await queryRunner.query(
+        `CREATE INDEX outbox_published_at ON ${s}.outbox (published_at) WHERE published_at IS NOT NULL`,
+      );
       await queryRunner.query(`
         CREATE FUNCTION ${s}.outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN

@@ -1,4 +1,10 @@
-import { messagesPublished, outboxBacklog, outboxOldestAge, startProducerSpan, type Logger } from '@rapport/platform-observability';
+import {
+  messagesPublished,
+  outboxBacklog,
+  outboxOldestAge,
+  startProducerSpan,
+  type Logger,
+} from '@rapport/platform-observability';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { OutgoingRecord, RecordProducer } from './bus';
@@ -77,7 +83,9 @@ export class OutboxRelay {
     const flushed = (async () => {
       await this.running;
       await this.drain();
-    })().catch((error: Error) => this.logger.warn({ err: error }, 'outbox: final flush failed; rows stay for the next start'));
+    })().catch((error: Error) =>
+      this.logger.warn({ err: error }, 'outbox: final flush failed; rows stay for the next start'),
+    );
     if ((await Promise.race([flushed, timeout])) === 'timeout') {
       this.logger.warn({ flushTimeoutMs }, 'outbox: final flush timed out; rows stay for the next start');
     }
@@ -186,15 +194,17 @@ export class OutboxRelay {
     const now = Date.now();
     if (now - this.lastCleanup < 60_000) return;
     this.lastCleanup = now;
-    await this.dataSource.query(
-      `DELETE FROM ${this.table} WHERE published_at < now() - make_interval(hours => $1)`,
-      [this.options.retentionHours ?? 24],
-    );
+    await this.dataSource.query(`DELETE FROM ${this.table} WHERE published_at < now() - make_interval(hours => $1)`, [
+      this.options.retentionHours ?? 24,
+    ]);
   }
 
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.options.listenUrl, application_name: `${this.options.schema}-outbox-listener` });
+    const client = new Client({
+      connectionString: this.options.listenUrl,
+      application_name: `${this.options.schema}-outbox-listener`,
+    });
     client.on('notification', () => this.wake());
     client.on('error', (error) => {
       this.logger.warn({ err: error }, 'outbox: LISTEN connection lost, polling until it is back');

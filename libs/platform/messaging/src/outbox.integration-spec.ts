@@ -45,7 +45,12 @@ describe('transactional outbox', () => {
 
   const relay = (producer: RecordProducer = bus.producer()) => {
     producers.push(producer);
-    return new OutboxRelay(dataSource, producer, logger, { schema, listenUrl: stackInfo().databaseUrl, pollIntervalMs: 60_000, batchSize: 50 });
+    return new OutboxRelay(dataSource, producer, logger, {
+      schema,
+      listenUrl: stackInfo().databaseUrl,
+      pollIntervalMs: 60_000,
+      batchSize: 50,
+    });
   };
 
   async function writeEvents(count: number, fail = false): Promise<string[]> {
@@ -76,7 +81,9 @@ describe('transactional outbox', () => {
     await first.stop(); // the relay "dies"
 
     const ids = await writeEvents(5);
-    const { records, stop } = await collectRecords(bus, Topics.customers.name, (r) => ids.includes(r.headers['ce_id'] ?? ''));
+    const { records, stop } = await collectRecords(bus, Topics.customers.name, (r) =>
+      ids.includes(r.headers['ce_id'] ?? ''),
+    );
     try {
       const second = relay();
       await second.start(); // publishes what is pending at start, without waiting for a poll
@@ -84,7 +91,9 @@ describe('transactional outbox', () => {
       await new Promise((r) => setTimeout(r, 1_500)); // time for any duplicate to show up
       await second.stop();
       expect(records.map((r) => r.headers['ce_id']).sort()).toEqual([...ids].sort());
-      const [row] = await dataSource.query(`SELECT count(*)::int AS pending FROM ${schema}.outbox WHERE published_at IS NULL`);
+      const [row] = await dataSource.query(
+        `SELECT count(*)::int AS pending FROM ${schema}.outbox WHERE published_at IS NULL`,
+      );
       expect(row.pending).toBe(0);
     } finally {
       await stop();
@@ -96,7 +105,9 @@ describe('transactional outbox', () => {
     await running.start();
     await running.flush(); // whatever was pending is out; from here on only NOTIFY can wake it
     const ids: string[] = [];
-    const { records, stop } = await collectRecords(bus, Topics.customers.name, (r) => ids.includes(r.headers['ce_id'] ?? ''));
+    const { records, stop } = await collectRecords(bus, Topics.customers.name, (r) =>
+      ids.includes(r.headers['ce_id'] ?? ''),
+    );
     try {
       ids.push(...(await writeEvents(1)));
       await eventually(async () => records.length === 1, 25_000, 'the event published after NOTIFY');
@@ -109,7 +120,9 @@ describe('transactional outbox', () => {
 
   it('writes nothing when the state change rolls back', async () => {
     const ids = await writeEvents(2, true);
-    const rows = await dataSource.query(`SELECT event_id FROM ${schema}.outbox WHERE event_id = ANY($1::uuid[])`, [ids]);
+    const rows = await dataSource.query(`SELECT event_id FROM ${schema}.outbox WHERE event_id = ANY($1::uuid[])`, [
+      ids,
+    ]);
     expect(rows).toEqual([]);
   });
 
@@ -141,7 +154,11 @@ describe('transactional outbox', () => {
     const writer = new OutboxWriter(schema);
     const customerId = randomUUID();
     await expect(
-      writer.add(dataSource.manager, CustomerCreatedV1, customerId, { customerId, kind: 'person', createdAt: new Date().toISOString() }),
+      writer.add(dataSource.manager, CustomerCreatedV1, customerId, {
+        customerId,
+        kind: 'person',
+        createdAt: new Date().toISOString(),
+      }),
     ).rejects.toThrow('must run inside the transaction');
   });
 });

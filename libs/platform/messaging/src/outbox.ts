@@ -41,12 +41,22 @@ export class OutboxWriter {
     const envelopes = events.map(({ definition, subject, data }) => {
       // An event that does not match its own schema is a bug here, not the consumer's problem.
       const parsed = definition.schema.parse(data);
-      return { envelope: { ...createEnvelope(definition, subject, parsed), ...trace } as EventEnvelope, topic: Topics[definition.topic].name };
+      return {
+        envelope: { ...createEnvelope(definition, subject, parsed), ...trace } as EventEnvelope,
+        topic: Topics[definition.topic].name,
+      };
     });
     // One JSON parameter: far cheaper to send than text[] arrays, whose every element the driver escapes.
     const rows = envelopes.map(({ envelope, topic }) => {
       const record = toBinaryMode(envelope);
-      return { id: envelope.id, type: envelope.type, topic, key: record.key, headers: record.headers, payload: record.value };
+      return {
+        id: envelope.id,
+        type: envelope.type,
+        topic,
+        key: record.key,
+        headers: record.headers,
+        payload: record.value,
+      };
     });
     await manager.query(
       `INSERT INTO ${this.table} (event_id, event_type, topic, message_key, headers, payload)

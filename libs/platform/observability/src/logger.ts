@@ -14,7 +14,10 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: ['password', '*.password', 'authorization', '*.authorization', 'secret', '*.secret'], censor: '[redacted]' },
+    redact: {
+      paths: ['password', '*.password', 'authorization', '*.authorization', 'secret', '*.secret'],
+      censor: '[redacted]',
+    },
     mixin() {
       const span = trace.getActiveSpan();
       if (!span) return {};

@@ -31,8 +31,14 @@ export class HealthController {
   @Get('health/ready')
   async ready() {
     const [database, kafka] = await Promise.all([
-      pingDatabase(this.dataSource).then(() => 'up', (e: Error) => `down: ${e.message}`),
-      this.bus.ping().then(() => 'up', (e: Error) => `down: ${e.message}`),
+      pingDatabase(this.dataSource).then(
+        () => 'up',
+        (e: Error) => `down: ${e.message}`,
+      ),
+      this.bus.ping().then(
+        () => 'up',
+        (e: Error) => `down: ${e.message}`,
+      ),
     ]);
     const checks = { database, kafka, shutdown: this.lifecycle.isStopping ? 'in progress' : 'no' };
     const ready = database === 'up' && kafka === 'up' && !this.lifecycle.isStopping;

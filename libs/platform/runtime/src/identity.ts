@@ -19,7 +19,12 @@ const ISSUER = 'rapport-gateway';
 const AUDIENCE = 'rapport-services';
 
 export async function signIdentity(identity: CallerIdentity, secret: string, ttlSeconds = 60): Promise<string> {
-  return new SignJWT({ roles: identity.roles, scopes: identity.scopes, team: identity.team, client_id: identity.clientId })
+  return new SignJWT({
+    roles: identity.roles,
+    scopes: identity.scopes,
+    team: identity.team,
+    client_id: identity.clientId,
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(identity.sub)
     .setIssuer(ISSUER)
@@ -36,7 +41,8 @@ export async function verifyIdentity(token: string, secret: string): Promise<Cal
     algorithms: ['HS256'],
     clockTolerance: 5,
   });
-  const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+  const strings = (value: unknown) =>
+    Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
   if (!payload.sub) throw new Error('identity without subject');
   return {
     sub: payload.sub,

@@ -37,7 +37,11 @@ export class InternalAuthGuard implements CanActivate {
     } catch {
       throw new ProblemException('unauthorized', 'The caller identity is not valid');
     }
-    const required = this.reflector.getAllAndOverride<string[] | undefined>(CALLER_SCOPES, [context.getHandler(), context.getClass()]) ?? [];
+    const required =
+      this.reflector.getAllAndOverride<string[] | undefined>(CALLER_SCOPES, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? [];
     const missing = required.filter((scope) => !request.identity!.scopes.includes(scope));
     if (missing.length > 0) throw new ProblemException('forbidden', `Missing scope: ${missing.join(' ')}`);
     return true;

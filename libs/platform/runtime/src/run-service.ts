@@ -62,7 +62,11 @@ export async function runService(options: RunServiceOptions): Promise<void> {
  * every error and the validation pipe. Shared with the medium test tier, which boots a service in
  * process (libs/testing startServiceInProcess) and must answer exactly as the deployed one.
  */
-export function prepareServiceHttp(app: INestApplication, config: Pick<ServiceConfig, 'HTTP_BODY_LIMIT'>, logger: Logger): void {
+export function prepareServiceHttp(
+  app: INestApplication,
+  config: Pick<ServiceConfig, 'HTTP_BODY_LIMIT'>,
+  logger: Logger,
+): void {
   app.use(requestId);
   app.use(httpMetrics);
   app.use(jsonBody(config.HTTP_BODY_LIMIT));

@@ -14,7 +14,10 @@ function serviceConfigSchema(service: ServiceName) {
       LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
       DATABASE_URL: env.url(['postgres', 'postgresql']),
       DATABASE_SSL: env.bool(false),
-      DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case SQL identifier').default(schemaOf(service)),
+      DB_SCHEMA: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case SQL identifier')
+        .default(schemaOf(service)),
       DB_POOL_MAX: env.int(10, 1),
       DB_MIGRATE_ON_START: env.bool(true),
       KAFKA_BROKERS: env.list(HOST_PORT, 'a comma-separated list of host:port'),
@@ -33,12 +36,16 @@ function serviceConfigSchema(service: ServiceName) {
       CONSUMER_RETRY_MAX_MS: env.int(30_000, 1),
       CONSUMER_PARTITION_CONCURRENCY: env.int(3, 1),
       CONSUMER_BATCH_SIZE: env.int(100, 1),
-      HTTP_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, "expected a size such as '1mb'").default('1mb'),
+      HTTP_BODY_LIMIT: z
+        .string()
+        .regex(/^\d+(b|kb|mb)$/, "expected a size such as '1mb'")
+        .default('1mb'),
     })
     .superRefine((config, ctx) => {
       if (config.KAFKA_SASL_MECHANISM) {
         for (const key of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
-          if (!config[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when KAFKA_SASL_MECHANISM is set' });
+          if (!config[key])
+            ctx.addIssue({ code: 'custom', path: [key], message: 'is required when KAFKA_SASL_MECHANISM is set' });
         }
       }
     });

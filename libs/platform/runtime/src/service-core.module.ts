@@ -58,7 +58,11 @@ export class ServiceCoreModule {
         Reflector,
         { provide: SERVICE_DEFINITION, useValue: definition },
         { provide: SERVICE_CONFIG, useFactory: () => loadServiceConfig(definition.name) },
-        { provide: LOGGER, useFactory: (config: ServiceConfig) => createLogger(definition.name, config.LOG_LEVEL), inject: [SERVICE_CONFIG] },
+        {
+          provide: LOGGER,
+          useFactory: (config: ServiceConfig) => createLogger(definition.name, config.LOG_LEVEL),
+          inject: [SERVICE_CONFIG],
+        },
         {
           provide: DataSource,
           inject: [SERVICE_CONFIG, LOGGER],
@@ -96,7 +100,11 @@ export class ServiceCoreModule {
             ),
         },
         { provide: EVENT_PRODUCER, inject: [MESSAGE_BUS], useFactory: (bus: MessageBus) => bus.producer() },
-        { provide: OutboxWriter, inject: [SERVICE_CONFIG], useFactory: (config: ServiceConfig) => new OutboxWriter(config.DB_SCHEMA) },
+        {
+          provide: OutboxWriter,
+          inject: [SERVICE_CONFIG],
+          useFactory: (config: ServiceConfig) => new OutboxWriter(config.DB_SCHEMA),
+        },
         {
           provide: OUTBOX_RELAY,
           inject: [DataSource, EVENT_PRODUCER, LOGGER, SERVICE_CONFIG],
@@ -111,7 +119,13 @@ export class ServiceCoreModule {
         {
           provide: KafkaEventsServer,
           inject: [MESSAGE_BUS, EVENT_PRODUCER, DataSource, LOGGER, SERVICE_CONFIG],
-          useFactory: (bus: MessageBus, producer: RecordProducer, dataSource: DataSource, logger: Logger, config: ServiceConfig) =>
+          useFactory: (
+            bus: MessageBus,
+            producer: RecordProducer,
+            dataSource: DataSource,
+            logger: Logger,
+            config: ServiceConfig,
+          ) =>
             new KafkaEventsServer(bus, producer, dataSource, config.DB_SCHEMA, logger, {
               consumerGroup: consumerGroupOf(definition.name),
               deadLetterTopic: deadLetterTopicOf(definition.name).name,
@@ -134,7 +148,17 @@ export class ServiceCoreModule {
             ]
           : []),
       ],
-      exports: [SERVICE_CONFIG, SERVICE_DEFINITION, LOGGER, DataSource, MESSAGE_BUS, EVENT_PRODUCER, OutboxWriter, OUTBOX_RELAY, KafkaEventsServer],
+      exports: [
+        SERVICE_CONFIG,
+        SERVICE_DEFINITION,
+        LOGGER,
+        DataSource,
+        MESSAGE_BUS,
+        EVENT_PRODUCER,
+        OutboxWriter,
+        OUTBOX_RELAY,
+        KafkaEventsServer,
+      ],
     };
   }
 }

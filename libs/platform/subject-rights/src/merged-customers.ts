@@ -26,7 +26,9 @@ export function mergedCustomersMigration(schema: string, timestamp: number): new
           survivor_customer_id uuid NOT NULL,
           merged_at            timestamptz NOT NULL
         )`);
-      await queryRunner.query(`CREATE INDEX IF NOT EXISTS merged_customers_survivor ON ${s}.merged_customers (survivor_customer_id)`);
+      await queryRunner.query(
+        `CREATE INDEX IF NOT EXISTS merged_customers_survivor ON ${s}.merged_customers (survivor_customer_id)`,
+      );
     }
 
     async down(queryRunner: QueryRunner): Promise<void> {
@@ -50,7 +52,10 @@ export class MergedCustomers {
     this.table = `${quoteIdent(config.DB_SCHEMA)}.merged_customers`;
   }
 
-  async record(manager: EntityManager, merge: { mergedId: string; survivorId: string; mergedAt: string }): Promise<void> {
+  async record(
+    manager: EntityManager,
+    merge: { mergedId: string; survivorId: string; mergedAt: string },
+  ): Promise<void> {
     await lockCustomer(manager, merge.mergedId);
     await manager.query(
       `INSERT INTO ${this.table} (merged_customer_id, survivor_customer_id, merged_at) VALUES ($1, $2, $3)
@@ -58,7 +63,10 @@ export class MergedCustomers {
       [merge.mergedId, merge.survivorId, merge.mergedAt],
     );
     // A chain A -> B -> C: A now lives in C, and erasing C must reach A's record too.
-    await manager.query(`UPDATE ${this.table} SET survivor_customer_id = $2 WHERE survivor_customer_id = $1`, [merge.mergedId, merge.survivorId]);
+    await manager.query(`UPDATE ${this.table} SET survivor_customer_id = $2 WHERE survivor_customer_id = $1`, [
+      merge.mergedId,
+      merge.survivorId,
+    ]);
   }
 
   /**
@@ -68,7 +76,9 @@ export class MergedCustomers {
    */
   async isMergedAway(manager: EntityManager, customerId: string): Promise<boolean> {
     await lockCustomer(manager, customerId);
-    const rows: unknown[] = await manager.query(`SELECT 1 FROM ${this.table} WHERE merged_customer_id = $1`, [customerId]);
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM ${this.table} WHERE merged_customer_id = $1`, [
+      customerId,
+    ]);
     return rows.length > 0;
   }
 

@@ -45,7 +45,9 @@ export type ErasingParticipant = Required<SubjectRightsParticipant>;
 export const SUBJECT_RIGHTS_PARTICIPANT = Symbol('SUBJECT_RIGHTS_PARTICIPANT');
 
 /** Whether a participant class has erase and merge (both), neither, or only one (a mistake). */
-export function erasureSupport(participant: abstract new (...args: never[]) => SubjectRightsParticipant): 'both' | 'neither' | 'partial' {
+export function erasureSupport(
+  participant: abstract new (...args: never[]) => SubjectRightsParticipant,
+): 'both' | 'neither' | 'partial' {
   const prototype = participant.prototype as Partial<SubjectRightsParticipant>;
   const erase = typeof prototype.erase === 'function';
   const merge = typeof prototype.merge === 'function';

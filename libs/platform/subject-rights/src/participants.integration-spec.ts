@@ -24,7 +24,9 @@ describe('subject-rights participants', () => {
     const schema = `sr_probe_${randomUUID().slice(0, 8)}`;
     await db.query(`CREATE SCHEMA ${schema}`);
     try {
-      await db.query(`CREATE TABLE ${schema}.notes (id uuid PRIMARY KEY, customer_id uuid, referred_customer_id uuid, body text)`);
+      await db.query(
+        `CREATE TABLE ${schema}.notes (id uuid PRIMARY KEY, customer_id uuid, referred_customer_id uuid, body text)`,
+      );
       await db.query(`CREATE TABLE ${schema}.rates (currency char(3), customerish text)`);
       expect(await customerIdColumns(db, schema)).toEqual(['notes.customer_id', 'notes.referred_customer_id']);
       await db.query(`DROP TABLE ${schema}.notes`);

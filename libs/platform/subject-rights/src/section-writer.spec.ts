@@ -41,7 +41,9 @@ describe(writeSection.name, () => {
     }
     const sut = new PassThrough();
     sut.resume();
-    await expect(writeSection(sut, { service: 'loyalty', readAt: 'x', data: { ledger: failing() } })).rejects.toThrow('connection lost');
+    await expect(writeSection(sut, { service: 'loyalty', readAt: 'x', data: { ledger: failing() } })).rejects.toThrow(
+      'connection lost',
+    );
   });
 });
 

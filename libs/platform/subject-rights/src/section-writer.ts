@@ -35,7 +35,10 @@ export async function writeSection(out: Writable, section: SubjectRightsSection)
 }
 
 /** Pages through a keyset-paginated source as one stream of rows. */
-export async function* keysetPages<T>(page: (after: T | undefined, limit: number) => Promise<T[]>, limit = 1_000): AsyncGenerator<T> {
+export async function* keysetPages<T>(
+  page: (after: T | undefined, limit: number) => Promise<T[]>,
+  limit = 1_000,
+): AsyncGenerator<T> {
   let after: T | undefined;
   for (;;) {
     const rows = await page(after, limit);

@@ -1,6 +1,11 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { CustomerErasedV1, CustomerMergedV1, ErasureAcknowledgedV1, type AcknowledgingService } from '@rapport/contracts';
+import {
+  CustomerErasedV1,
+  CustomerMergedV1,
+  ErasureAcknowledgedV1,
+  type AcknowledgingService,
+} from '@rapport/contracts';
 import { EventContext, OnEvent, OutboxWriter, type ConsumedEvent } from '@rapport/platform-messaging';
 import { SERVICE_DEFINITION, type ServiceDefinition } from '@rapport/platform-runtime';
 import { MergedCustomers } from './merged-customers';
@@ -22,22 +27,33 @@ export class SubjectRightsConsumer {
   ) {}
 
   @OnEvent(CustomerMergedV1)
-  async customerMerged(@Payload() event: ConsumedEvent<typeof CustomerMergedV1>, @Ctx() ctx: EventContext): Promise<void> {
+  async customerMerged(
+    @Payload() event: ConsumedEvent<typeof CustomerMergedV1>,
+    @Ctx() ctx: EventContext,
+  ): Promise<void> {
     await this.mergedCustomers.record(ctx.manager, event.data);
     await this.participant.merge(ctx.manager, event.data.mergedId, event.data.survivorId);
   }
 
   @OnEvent(CustomerErasedV1)
-  async customerErased(@Payload() event: ConsumedEvent<typeof CustomerErasedV1>, @Ctx() ctx: EventContext): Promise<void> {
+  async customerErased(
+    @Payload() event: ConsumedEvent<typeof CustomerErasedV1>,
+    @Ctx() ctx: EventContext,
+  ): Promise<void> {
     const { customerId, erasureId } = event.data;
     const outcome = await this.participant.erase(ctx.manager, customerId);
     const formerIds = await this.mergedCustomers.forget(ctx.manager, customerId);
-    await this.outbox.add(ctx.manager, ErasureAcknowledgedV1[this.definition.name as AcknowledgingService], customerId, {
+    await this.outbox.add(
+      ctx.manager,
+      ErasureAcknowledgedV1[this.definition.name as AcknowledgingService],
       customerId,
-      ...(erasureId ? { erasureId } : {}),
-      removed: { ...outcome.removed, mergedCustomerIds: formerIds },
-      kept: outcome.kept,
-      acknowledgedAt: new Date().toISOString(),
-    });
+      {
+        customerId,
+        ...(erasureId ? { erasureId } : {}),
+        removed: { ...outcome.removed, mergedCustomerIds: formerIds },
+        kept: outcome.kept,
+        acknowledgedAt: new Date().toISOString(),
+      },
+    );
   }
 }

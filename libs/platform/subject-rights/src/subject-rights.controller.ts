@@ -1,6 +1,13 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import { SUBJECT_RIGHTS_EXPORT_SCOPES } from '@rapport/contracts';
-import { LOGGER, SERVICE_DEFINITION, Caller, CallerScopes, type CallerIdentity, type ServiceDefinition } from '@rapport/platform-runtime';
+import {
+  LOGGER,
+  SERVICE_DEFINITION,
+  Caller,
+  CallerScopes,
+  type CallerIdentity,
+  type ServiceDefinition,
+} from '@rapport/platform-runtime';
 import type { Logger } from '@rapport/platform-observability';
 import type { Response } from 'express';
 import { SUBJECT_RIGHTS_PARTICIPANT, type SubjectRightsParticipant } from './participant';
@@ -17,7 +24,11 @@ export class SubjectRightsController {
 
   @Get(':id/export')
   @CallerScopes(...SUBJECT_RIGHTS_EXPORT_SCOPES)
-  async export(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: CallerIdentity, @Res() response: Response): Promise<void> {
+  async export(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Caller() caller: CallerIdentity,
+    @Res() response: Response,
+  ): Promise<void> {
     const readAt = new Date().toISOString();
     // Errors up to here (not found, not visible) still become a problem+json answer.
     const data = await this.participant.exportSection(id, caller);

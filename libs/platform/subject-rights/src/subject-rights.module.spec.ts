@@ -32,7 +32,12 @@ describe(SubjectRightsModule.name, () => {
   it('mounts only the export route over a participant that neither erases nor merges', () => {
     const sut = SubjectRightsModule.forParticipant({ service: 'loyalty', participant: EmptyParticipant });
     expect(sut.controllers).toEqual([SubjectRightsController]);
-    expect(sut.providers).toEqual(expect.arrayContaining([EmptyParticipant, { provide: SUBJECT_RIGHTS_PARTICIPANT, useExisting: EmptyParticipant }]));
+    expect(sut.providers).toEqual(
+      expect.arrayContaining([
+        EmptyParticipant,
+        { provide: SUBJECT_RIGHTS_PARTICIPANT, useExisting: EmptyParticipant },
+      ]),
+    );
     expect(sut.providers).not.toContain(MergedCustomers);
   });
 
@@ -43,13 +48,15 @@ describe(SubjectRightsModule.name, () => {
   });
 
   it('refuses a participant with erase but no merge', () => {
-    expect(() => SubjectRightsModule.forParticipant({ service: 'interaction', participant: EraseOnlyParticipant })).toThrow(
-      /EraseOnlyParticipant of interaction implements one of erase and merge/,
-    );
+    expect(() =>
+      SubjectRightsModule.forParticipant({ service: 'interaction', participant: EraseOnlyParticipant }),
+    ).toThrow(/EraseOnlyParticipant of interaction implements one of erase and merge/);
   });
 
   it('refuses a service that is not in SUBJECT_RIGHTS_PARTICIPANTS: the gateway would never ask it', () => {
-    expect(() => SubjectRightsModule.forParticipant({ service: 'gateway', participant: EmptyParticipant })).toThrow(/gateway .* not in SUBJECT_RIGHTS_PARTICIPANTS/);
+    expect(() => SubjectRightsModule.forParticipant({ service: 'gateway', participant: EmptyParticipant })).toThrow(
+      /gateway .* not in SUBJECT_RIGHTS_PARTICIPANTS/,
+    );
   });
 });
 

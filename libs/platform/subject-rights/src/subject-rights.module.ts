@@ -26,9 +26,13 @@ export class SubjectRightsModule {
    * acknowledgement event (customer-profile could never complete its erasures).
    */
   static forParticipant(options: SubjectRightsModuleOptions): DynamicModule {
-    if (!subjectRightsRegistration(options.service)) throw new Error(`${options.service} takes part in subject rights but is not in SUBJECT_RIGHTS_PARTICIPANTS`);
+    if (!subjectRightsRegistration(options.service))
+      throw new Error(`${options.service} takes part in subject rights but is not in SUBJECT_RIGHTS_PARTICIPANTS`);
     const support = erasureSupport(options.participant);
-    if (support === 'partial') throw new Error(`${options.participant.name} of ${options.service} implements one of erase and merge: implement both, or neither`);
+    if (support === 'partial')
+      throw new Error(
+        `${options.participant.name} of ${options.service} implements one of erase and merge: implement both, or neither`,
+      );
     const erasing = support === 'both';
     if (erasing && !Object.hasOwn(ErasureAcknowledgedV1, options.service)) {
       throw new Error(`${options.service} erases but has no ErasureAcknowledgedV1 event to acknowledge with`);

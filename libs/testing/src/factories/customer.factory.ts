@@ -44,7 +44,16 @@ export function customerRequest(overrides: Record<string, unknown> = {}): Record
     birthday: '1990-05-17',
     email: `  XiaoMing.${n}@Example.com `,
     phone: cnMobile().typed,
-    addresses: [{ country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区', street: '龙井路 1 号', postcode: '310000' }],
+    addresses: [
+      {
+        country: 'CN',
+        province: '浙江省',
+        city: '杭州市',
+        district: '西湖区',
+        street: '龙井路 1 号',
+        postcode: '310000',
+      },
+    ],
     identifiers: [{ type: 'wechat_openid', value: `oW-${n}` }],
     sourceChannel: 'store',
     tags: ['茶友'],

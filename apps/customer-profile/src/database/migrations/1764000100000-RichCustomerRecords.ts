@@ -49,7 +49,9 @@ export class RichCustomerRecords1764000100000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX customers_tags ON customer_profile.customers USING gin (tags)`);
     await queryRunner.query(`CREATE INDEX customers_phones ON customer_profile.customers USING gin (phones)`);
     await queryRunner.query(`CREATE INDEX customers_emails ON customer_profile.customers USING gin (emails)`);
-    await queryRunner.query(`CREATE INDEX customers_custom_fields ON customer_profile.customers USING gin (custom_fields jsonb_path_ops)`);
+    await queryRunner.query(
+      `CREATE INDEX customers_custom_fields ON customer_profile.customers USING gin (custom_fields jsonb_path_ops)`,
+    );
     await queryRunner.query(
       `CREATE INDEX customers_search_key ON customer_profile.customers USING gin (search_key customer_profile.gin_trgm_ops)`,
     );
@@ -62,7 +64,9 @@ export class RichCustomerRecords1764000100000 implements MigrationInterface {
         created_at  timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (type, value)
       )`);
-    await queryRunner.query(`CREATE INDEX customer_identifiers_customer ON customer_profile.customer_identifiers (customer_id)`);
+    await queryRunner.query(
+      `CREATE INDEX customer_identifiers_customer ON customer_profile.customer_identifiers (customer_id)`,
+    );
     await queryRunner.query(`
       CREATE TABLE customer_profile.customer_contacts (
         id          uuid PRIMARY KEY,
@@ -73,7 +77,9 @@ export class RichCustomerRecords1764000100000 implements MigrationInterface {
         phone       text,
         email       text
       )`);
-    await queryRunner.query(`CREATE INDEX customer_contacts_customer ON customer_profile.customer_contacts (customer_id, position)`);
+    await queryRunner.query(
+      `CREATE INDEX customer_contacts_customer ON customer_profile.customer_contacts (customer_id, position)`,
+    );
     await queryRunner.query(`
       CREATE TABLE customer_profile.custom_field_definitions (
         key            text PRIMARY KEY CHECK (key ~ '^[a-z][a-z0-9_]{0,39}$'),

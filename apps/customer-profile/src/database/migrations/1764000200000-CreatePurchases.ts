@@ -42,7 +42,9 @@ export class CreatePurchases1764000200000 implements MigrationInterface {
         recorded_by       text,
         CHECK (refunded <= total)
       )`);
-    await queryRunner.query(`CREATE INDEX purchases_customer ON customer_profile.purchases (customer_id, occurred_at DESC, id DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX purchases_customer ON customer_profile.purchases (customer_id, occurred_at DESC, id DESC)`,
+    );
     await queryRunner.query(`
       CREATE TABLE customer_profile.purchase_lines (
         purchase_id       uuid NOT NULL REFERENCES customer_profile.purchases (id),
@@ -69,7 +71,9 @@ export class CreatePurchases1764000200000 implements MigrationInterface {
         created_at  timestamptz NOT NULL DEFAULT now(),
         created_by  text
       )`);
-    await queryRunner.query(`CREATE INDEX purchase_refunds_purchase ON customer_profile.purchase_refunds (purchase_id, created_at)`);
+    await queryRunner.query(
+      `CREATE INDEX purchase_refunds_purchase ON customer_profile.purchase_refunds (purchase_id, created_at)`,
+    );
     await queryRunner.query(`
       CREATE TABLE customer_profile.customer_purchase_totals (
         customer_id    uuid NOT NULL,

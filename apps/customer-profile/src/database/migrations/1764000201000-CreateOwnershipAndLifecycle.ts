@@ -6,7 +6,9 @@ export class CreateOwnershipAndLifecycle1764000201000 implements MigrationInterf
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE customer_profile.customers ADD COLUMN owner_since timestamptz`);
-    await queryRunner.query(`UPDATE customer_profile.customers SET owner_since = created_at WHERE owner_id IS NOT NULL`);
+    await queryRunner.query(
+      `UPDATE customer_profile.customers SET owner_since = created_at WHERE owner_id IS NOT NULL`,
+    );
     await queryRunner.query(`ALTER TABLE customer_profile.customers ADD COLUMN lifecycle_stage text NOT NULL DEFAULT 'prospect'
       CHECK (lifecycle_stage IN ('prospect', 'new', 'active', 'loyal', 'at_risk', 'churned', 'won_back'))`);
     await queryRunner.query(`ALTER TABLE customer_profile.customers ADD COLUMN lifecycle_changed_at timestamptz`);
@@ -23,7 +25,9 @@ export class CreateOwnershipAndLifecycle1764000201000 implements MigrationInterf
         changed_by        text,
         changed_at        timestamptz NOT NULL DEFAULT now()
       )`);
-    await queryRunner.query(`CREATE INDEX ownership_history_customer ON customer_profile.ownership_history (customer_id, id)`);
+    await queryRunner.query(
+      `CREATE INDEX ownership_history_customer ON customer_profile.ownership_history (customer_id, id)`,
+    );
     await queryRunner.query(`
       CREATE TABLE customer_profile.lifecycle_history (
         id          bigserial PRIMARY KEY,
@@ -35,7 +39,9 @@ export class CreateOwnershipAndLifecycle1764000201000 implements MigrationInterf
         changed_by  text,
         changed_at  timestamptz NOT NULL DEFAULT now()
       )`);
-    await queryRunner.query(`CREATE INDEX lifecycle_history_customer ON customer_profile.lifecycle_history (customer_id, id)`);
+    await queryRunner.query(
+      `CREATE INDEX lifecycle_history_customer ON customer_profile.lifecycle_history (customer_id, id)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

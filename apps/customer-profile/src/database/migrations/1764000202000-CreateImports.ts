@@ -19,7 +19,9 @@ export class CreateImports1764000202000 implements MigrationInterface {
         started_at    timestamptz NOT NULL DEFAULT now(),
         finished_at   timestamptz
       )`);
-    await queryRunner.query(`CREATE INDEX imports_created_by ON customer_profile.imports (created_by, started_at DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX imports_created_by ON customer_profile.imports (created_by, started_at DESC)`,
+    );
     await queryRunner.query(`
       CREATE TABLE customer_profile.import_errors (
         import_id uuid NOT NULL REFERENCES customer_profile.imports (id) ON DELETE CASCADE,

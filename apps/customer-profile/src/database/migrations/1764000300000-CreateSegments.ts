@@ -34,8 +34,12 @@ export class CreateSegments1764000300000 implements MigrationInterface {
       )`);
     await queryRunner.query(`CREATE INDEX segment_members_customer ON customer_profile.segment_members (customer_id)`);
     await queryRunner.query(`CREATE INDEX customers_segment_stage ON customer_profile.customers (lifecycle_stage)`);
-    await queryRunner.query(`CREATE INDEX customers_segment_birthday ON customer_profile.customers (birthday) WHERE birthday IS NOT NULL`);
-    await queryRunner.query(`CREATE INDEX purchase_summary_segment_last ON customer_profile.customer_purchase_summary (last_purchase_at)`);
+    await queryRunner.query(
+      `CREATE INDEX customers_segment_birthday ON customer_profile.customers (birthday) WHERE birthday IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX purchase_summary_segment_last ON customer_profile.customer_purchase_summary (last_purchase_at)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -21,12 +21,16 @@ export class TeamsAndValueTiers1764000320000 implements MigrationInterface {
         ADD COLUMN value_tier text CHECK (value_tier IN ('A', 'B', 'C')),
         ADD COLUMN churn_risk numeric(5, 4) CHECK (churn_risk BETWEEN 0 AND 1),
         ADD COLUMN scored_at  timestamptz`);
-    await queryRunner.query(`CREATE INDEX customers_value_tier ON customer_profile.customers (value_tier) WHERE value_tier IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX customers_value_tier ON customer_profile.customers (value_tier) WHERE value_tier IS NOT NULL`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP INDEX customer_profile.customers_value_tier`);
-    await queryRunner.query(`ALTER TABLE customer_profile.customers DROP COLUMN scored_at, DROP COLUMN churn_risk, DROP COLUMN value_tier`);
+    await queryRunner.query(
+      `ALTER TABLE customer_profile.customers DROP COLUMN scored_at, DROP COLUMN churn_risk, DROP COLUMN value_tier`,
+    );
     await queryRunner.query(`DROP TABLE customer_profile.teams`);
   }
 }

@@ -19,7 +19,9 @@ export class CreateErasureRequests1764000400000 implements MigrationInterface {
         expected_services text[] NOT NULL CHECK (cardinality(expected_services) > 0),
         completed_at      timestamptz
       )`);
-    await queryRunner.query(`CREATE INDEX erasure_requests_customer_id ON customer_profile.erasure_requests (customer_id)`);
+    await queryRunner.query(
+      `CREATE INDEX erasure_requests_customer_id ON customer_profile.erasure_requests (customer_id)`,
+    );
     await queryRunner.query(`
       CREATE TABLE customer_profile.erasure_acknowledgements (
         erasure_id      uuid NOT NULL REFERENCES customer_profile.erasure_requests (id),

@@ -20,7 +20,9 @@ export class CreateAuditLog1764000010000 implements MigrationInterface {
         trace_id      text,
         request_id    text
       )`);
-    await queryRunner.query(`CREATE INDEX audit_log_resource ON gateway.audit_log (resource_type, resource_id, at DESC, id DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX audit_log_resource ON gateway.audit_log (resource_type, resource_id, at DESC, id DESC)`,
+    );
     await queryRunner.query(`CREATE INDEX audit_log_actor ON gateway.audit_log (actor, at DESC, id DESC)`);
     await queryRunner.query(`CREATE INDEX audit_log_at ON gateway.audit_log (at DESC, id DESC)`);
     await queryRunner.query(`

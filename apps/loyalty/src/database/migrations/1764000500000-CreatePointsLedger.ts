@@ -6,7 +6,22 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * purchases and refunds that earned and reversed points, tier history, rewards and redemptions.
  */
 /** The demo programme as released (frozen here: later edits of the code's default must not change this migration). */
-const DEMO_PROGRAMME = {"name": "Rapport Rewards", "baseCurrency": "CNY", "pointsPerUnit": 1, "categoryBonusPct": {"electronics": 200}, "campaigns": [], "perOrderCap": 50000, "validityMonths": 12, "qualificationMonths": 12, "expiringSoonDays": 30, "tiers": [{"code": "silver", "name": "Silver", "minSpend": "1000.00", "minPoints": 1000, "multiplierPct": 110}, {"code": "gold", "name": "Gold", "minSpend": "5000.00", "minPoints": 5000, "multiplierPct": 125}, {"code": "platinum", "name": "Platinum", "minSpend": "20000.00", "minPoints": 20000, "multiplierPct": 150}]};
+const DEMO_PROGRAMME = {
+  name: 'Rapport Rewards',
+  baseCurrency: 'CNY',
+  pointsPerUnit: 1,
+  categoryBonusPct: { electronics: 200 },
+  campaigns: [],
+  perOrderCap: 50000,
+  validityMonths: 12,
+  qualificationMonths: 12,
+  expiringSoonDays: 30,
+  tiers: [
+    { code: 'silver', name: 'Silver', minSpend: '1000.00', minPoints: 1000, multiplierPct: 110 },
+    { code: 'gold', name: 'Gold', minSpend: '5000.00', minPoints: 5000, multiplierPct: 125 },
+    { code: 'platinum', name: 'Platinum', minSpend: '20000.00', minPoints: 20000, multiplierPct: 150 },
+  ],
+};
 
 export class CreatePointsLedger1764000500000 implements MigrationInterface {
   name = 'CreatePointsLedger1764000500000';
@@ -19,14 +34,18 @@ export class CreatePointsLedger1764000500000 implements MigrationInterface {
         version     integer NOT NULL DEFAULT 1,
         updated_at  timestamptz NOT NULL DEFAULT now()
       )`);
-    await queryRunner.query(`INSERT INTO loyalty.programmes (id, config) VALUES ('default', $1)`, [JSON.stringify(DEMO_PROGRAMME)]);
+    await queryRunner.query(`INSERT INTO loyalty.programmes (id, config) VALUES ('default', $1)`, [
+      JSON.stringify(DEMO_PROGRAMME),
+    ]);
     await queryRunner.query(`
       ALTER TABLE loyalty.members
         ADD COLUMN balance             bigint NOT NULL DEFAULT 0 CONSTRAINT members_balance_not_negative CHECK (balance >= 0),
         ADD COLUMN tier                text,
         ADD COLUMN tier_period_ends_at timestamptz,
         ADD COLUMN erased_at           timestamptz`);
-    await queryRunner.query(`CREATE INDEX members_tier_review ON loyalty.members (tier_period_ends_at) WHERE tier_period_ends_at IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX members_tier_review ON loyalty.members (tier_period_ends_at) WHERE tier_period_ends_at IS NOT NULL`,
+    );
     await queryRunner.query(`
       CREATE TABLE loyalty.movements (
         seq            bigserial UNIQUE,
@@ -51,7 +70,9 @@ export class CreatePointsLedger1764000500000 implements MigrationInterface {
         amount       bigint NOT NULL
       )`);
     await queryRunner.query(`CREATE INDEX entries_movement ON loyalty.entries (movement_id)`);
-    await queryRunner.query(`CREATE INDEX entries_customer ON loyalty.entries (customer_id) WHERE account = 'member_liability'`);
+    await queryRunner.query(
+      `CREATE INDEX entries_customer ON loyalty.entries (customer_id) WHERE account = 'member_liability'`,
+    );
     await queryRunner.query(`
       CREATE TABLE loyalty.lots (
         id           uuid PRIMARY KEY,
@@ -128,10 +149,23 @@ export class CreatePointsLedger1764000500000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['redemptions', 'rewards', 'tier_history', 'refunds', 'purchases', 'lot_allocations', 'lots', 'entries', 'movements', 'programmes']) {
+    for (const table of [
+      'redemptions',
+      'rewards',
+      'tier_history',
+      'refunds',
+      'purchases',
+      'lot_allocations',
+      'lots',
+      'entries',
+      'movements',
+      'programmes',
+    ]) {
       await queryRunner.query(`DROP TABLE loyalty.${table}`);
     }
     await queryRunner.query(`DROP INDEX loyalty.members_tier_review`);
-    await queryRunner.query(`ALTER TABLE loyalty.members DROP COLUMN balance, DROP COLUMN tier, DROP COLUMN tier_period_ends_at, DROP COLUMN erased_at`);
+    await queryRunner.query(
+      `ALTER TABLE loyalty.members DROP COLUMN balance, DROP COLUMN tier, DROP COLUMN tier_period_ends_at, DROP COLUMN erased_at`,
+    );
   }
 }

@@ -13,6 +13,8 @@ export class AddCouponUse1764000502000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE loyalty.redemptions DROP CONSTRAINT redemptions_coupon_window, DROP COLUMN coupon_used_at, DROP COLUMN coupon_valid_until`);
+    await queryRunner.query(
+      `ALTER TABLE loyalty.redemptions DROP CONSTRAINT redemptions_coupon_window, DROP COLUMN coupon_used_at, DROP COLUMN coupon_valid_until`,
+    );
   }
 }

@@ -28,8 +28,12 @@ export class AddRedemptionHolds1764000510000 implements MigrationInterface {
       ALTER TABLE loyalty.redemptions
         ADD CONSTRAINT redemptions_movement_iff_confirmed CHECK ((status = 'confirmed') = (movement_id IS NOT NULL)),
         ADD CONSTRAINT redemptions_hold_expires CHECK (status <> 'reserved' OR expires_at IS NOT NULL)`);
-    await queryRunner.query(`CREATE INDEX redemptions_member_holds ON loyalty.redemptions (customer_id) WHERE status = 'reserved'`);
-    await queryRunner.query(`CREATE INDEX redemptions_hold_expiry ON loyalty.redemptions (expires_at) WHERE status = 'reserved'`);
+    await queryRunner.query(
+      `CREATE INDEX redemptions_member_holds ON loyalty.redemptions (customer_id) WHERE status = 'reserved'`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX redemptions_hold_expiry ON loyalty.redemptions (expires_at) WHERE status = 'reserved'`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -17,7 +17,9 @@ export class CreateMemberFingerprints1764000520000 implements MigrationInterface
         fingerprint  text NOT NULL,
         PRIMARY KEY (customer_id, fingerprint)
       )`);
-    await queryRunner.query(`CREATE INDEX member_fingerprints_fingerprint ON loyalty.member_fingerprints (fingerprint)`);
+    await queryRunner.query(
+      `CREATE INDEX member_fingerprints_fingerprint ON loyalty.member_fingerprints (fingerprint)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

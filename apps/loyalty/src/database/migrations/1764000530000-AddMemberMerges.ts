@@ -21,9 +21,13 @@ export class AddMemberMerges1764000530000 implements MigrationInterface {
         ADD COLUMN merged_at   timestamptz,
         ADD CONSTRAINT members_not_merged_into_self CHECK (merged_into IS NULL OR merged_into <> customer_id),
         ADD CONSTRAINT members_merged_at CHECK ((merged_into IS NULL) = (merged_at IS NULL))`);
-    await queryRunner.query(`CREATE INDEX members_merged_into ON loyalty.members (merged_into) WHERE merged_into IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX members_merged_into ON loyalty.members (merged_into) WHERE merged_into IS NOT NULL`,
+    );
     await queryRunner.query(`ALTER TABLE loyalty.movements DROP CONSTRAINT movements_kind_check`);
-    await queryRunner.query(`ALTER TABLE loyalty.movements ADD CONSTRAINT movements_kind_check CHECK (kind IN ('earn', 'redeem', 'expire', 'reverse', 'adjust', 'merge'))`);
+    await queryRunner.query(
+      `ALTER TABLE loyalty.movements ADD CONSTRAINT movements_kind_check CHECK (kind IN ('earn', 'redeem', 'expire', 'reverse', 'adjust', 'merge'))`,
+    );
     await queryRunner.query(`ALTER TABLE loyalty.entries DROP CONSTRAINT entries_account_check`);
     await queryRunner.query(
       `ALTER TABLE loyalty.entries ADD CONSTRAINT entries_account_check CHECK (account IN ('member_liability', 'points_expense', 'redemptions', 'breakage', 'member_transfers'))`,
@@ -32,10 +36,16 @@ export class AddMemberMerges1764000530000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE loyalty.entries DROP CONSTRAINT entries_account_check`);
-    await queryRunner.query(`ALTER TABLE loyalty.entries ADD CONSTRAINT entries_account_check CHECK (account IN ('member_liability', 'points_expense', 'redemptions', 'breakage'))`);
+    await queryRunner.query(
+      `ALTER TABLE loyalty.entries ADD CONSTRAINT entries_account_check CHECK (account IN ('member_liability', 'points_expense', 'redemptions', 'breakage'))`,
+    );
     await queryRunner.query(`ALTER TABLE loyalty.movements DROP CONSTRAINT movements_kind_check`);
-    await queryRunner.query(`ALTER TABLE loyalty.movements ADD CONSTRAINT movements_kind_check CHECK (kind IN ('earn', 'redeem', 'expire', 'reverse', 'adjust'))`);
+    await queryRunner.query(
+      `ALTER TABLE loyalty.movements ADD CONSTRAINT movements_kind_check CHECK (kind IN ('earn', 'redeem', 'expire', 'reverse', 'adjust'))`,
+    );
     await queryRunner.query(`DROP INDEX loyalty.members_merged_into`);
-    await queryRunner.query(`ALTER TABLE loyalty.members DROP CONSTRAINT members_merged_at, DROP CONSTRAINT members_not_merged_into_self, DROP COLUMN merged_at, DROP COLUMN merged_into`);
+    await queryRunner.query(
+      `ALTER TABLE loyalty.members DROP CONSTRAINT members_merged_at, DROP CONSTRAINT members_not_merged_into_self, DROP COLUMN merged_at, DROP COLUMN merged_into`,
+    );
   }
 }
