@@ -207,6 +207,41 @@ describe('imports and exports through the gateway', () => {
     });
   });
 
+  it('counts the rows of a finished import in customer-profile’s metrics, by outcome', async () => {
+    // rapport_import_rows_total{type,outcome}: rate() of it is the import throughput on the dashboards.
+    const rows = async () => {
+      const text = await (await fetch(`${stackInfo().serviceUrls['customer-profile']}/metrics`)).text();
+      const count = (outcome: string) =>
+        Number(
+          text
+            .split('\n')
+            .find(
+              (l) =>
+                l.startsWith('rapport_import_rows_total{') &&
+                l.includes('type="customers"') &&
+                l.includes(`outcome="${outcome}"`),
+            )
+            ?.split(' ')
+            .pop() ?? 0,
+        );
+      return { imported: count('imported'), failed: count('failed') };
+    };
+    const before = await rows();
+    const u = randomUUID().slice(0, 8);
+    const csv = ['name,email', `甲,jia-${u}@example.com`, `乙,yi-${u}@example.com`, `丙,not-an-email`].join('\n');
+    await gateway()
+      .post('/api/v1/imports')
+      .set('authorization', agent1)
+      .set('content-type', 'text/csv')
+      .send(csv)
+      .expect(201);
+    const after = await rows();
+    expect({ imported: after.imported - before.imported, failed: after.failed - before.failed }).toEqual({
+      imported: 2,
+      failed: 1,
+    });
+  });
+
   it('answers 400 for a body that holds no import: no rows, no JSON object, no CSV record', async () => {
     const send = (type: string, body: string) =>
       gateway().post('/api/v1/imports').set('authorization', agent1).set('content-type', type).send(body).expect(400);

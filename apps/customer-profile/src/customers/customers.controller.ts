@@ -5,11 +5,9 @@ import {
   ListCustomersQuery,
   MergeCustomersRequest,
   UpdateCustomerRequest,
-  type CustomerExport,
   type CustomerPage,
   type CustomerView,
 } from '@rapport/contracts';
-import { ProblemException } from '@rapport/platform-http';
 import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
 import type { Response } from 'express';
 import { ErasuresService, type ErasureView } from '../erasures/erasures.service';
@@ -97,23 +95,6 @@ export class CustomersController {
     const erasureId = await this.customers.erase(id, caller);
     response.setHeader('Location', `/internal/v1/erasures/${erasureId}`);
     return this.erasures.get(erasureId, caller);
-  }
-
-  /** Subject access: unmasked by nature, so it needs pii:read. */
-  @Get(':id/export')
-  @CallerScopes('customers:read')
-  async export(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Caller() caller: CallerIdentity,
-  ): Promise<CustomerExport> {
-    if (!caller.scopes.includes('pii:read'))
-      throw new ProblemException('forbidden', 'A subject access export needs the pii:read scope');
-    const data = await this.customers.export(id, caller);
-    return {
-      exportedAt: new Date().toISOString(),
-      customer: toCustomerView(data.customer, caller),
-      sections: data.sections,
-    };
   }
 }
 

@@ -542,17 +542,6 @@ export class ConsentOverview {
   history!: ConsentView[];
 }
 
-export class CustomerExport {
-  @ApiProperty({ format: 'date-time' }) exportedAt!: string;
-  @ApiProperty({ type: CustomerView }) customer!: CustomerView;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    description: 'One entry per kind of data held (consents, …)',
-  })
-  sections!: Record<string, unknown>;
-}
-
 export class DuplicateCandidate {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ type: [String], example: ['phone', 'name'] }) matchedOn!: string[];
