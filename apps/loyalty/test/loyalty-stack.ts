@@ -1,26 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { MessageBus, RecordProducer } from '@rapport/platform-messaging';
-import { adminClient, bearer, eventually, stackInfo, testBus } from '@rapport/testing';
+import { bearer, eventually, stackInfo } from '@rapport/testing';
 import type { Client } from 'pg';
 import request from 'supertest';
 
 /** What the loyalty stack tests talk to: the real broker (to publish as customer-profile does) and the database. */
-export interface LoyaltyTestClients {
-  bus: MessageBus;
-  producer: RecordProducer;
-  db: Client;
-}
-
-export async function openLoyaltyTestClients(): Promise<LoyaltyTestClients> {
-  const bus = testBus();
-  return { bus, producer: bus.producer(), db: await adminClient() };
-}
-
-export async function closeLoyaltyTestClients({ bus, producer, db }: LoyaltyTestClients): Promise<void> {
-  await producer.disconnect();
-  await bus.close();
-  await db.end();
-}
+export {
+  openServiceTestClients as openLoyaltyTestClients,
+  closeServiceTestClients as closeLoyaltyTestClients,
+  type ServiceTestClients as LoyaltyTestClients,
+} from '@rapport/testing';
 
 /** The gateway's rate limit is per user (burst 60): let the bucket refill before a burst. */
 export const refillRateLimit = () => new Promise((r) => setTimeout(r, 3_500));

@@ -23,6 +23,7 @@ import type { MessageBus, RecordProducer } from '@rapport/platform-messaging';
 import type { Client } from 'pg';
 import { adminClient, collectRecords, eventually, testBus } from './helpers';
 import { stackInfo } from './stack-file';
+import { uuidColumnsHolding } from './service-test-clients';
 
 /** What a service's seed stored and what its export section must therefore show. */
 export interface SubjectRightsSeed {
@@ -266,22 +267,6 @@ async function declaredColumnsHolding(
       [customerId],
     );
     if (rowCount) found.push(column);
-  }
-  return found;
-}
-
-/** Every uuid column of the schema that holds the id, declared or not: erasure must reach them all. */
-async function uuidColumnsHolding(db: Client, schema: string, customerId: string): Promise<string[]> {
-  const { rows } = await db.query<{ name: string; table_name: string; column_name: string }>(
-    `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1 AND data_type = 'uuid' ORDER BY 1, 2`,
-    [schema],
-  );
-  const found: string[] = [];
-  for (const { table_name: table, column_name: column } of rows) {
-    const { rowCount } = await db.query(`SELECT 1 FROM "${schema}"."${table}" WHERE "${column}" = $1 LIMIT 1`, [
-      customerId,
-    ]);
-    if (rowCount) found.push(`${table}.${column}`);
   }
   return found;
 }

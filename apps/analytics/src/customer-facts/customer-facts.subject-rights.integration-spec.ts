@@ -6,29 +6,35 @@ import {
   type AcknowledgingService,
   type ErasureAcknowledgement,
 } from '@rapport/contracts';
-import { collectRecords, describeSubjectRightsConformance, eventually } from '@rapport/testing';
-import { customerCreated, customerErased, customerMerged } from '../../test/factories/customer-events';
 import {
-  closeAnalyticsTestClients,
-  handled,
-  openAnalyticsTestClients,
-  placesHolding,
+  closeServiceTestClients,
+  collectRecords,
+  describeSubjectRightsConformance,
+  eventually,
+  handledBy,
+  openServiceTestClients,
   publishCustomerEvents,
-  type AnalyticsTestClients,
-} from '../../test/analytics-stack';
+  uuidColumnsHolding,
+  type ServiceTestClients,
+} from '@rapport/testing';
+import { customerCreated, customerErased, customerMerged } from '../../test/factories/customer-events';
 
 /**
  * The analytics service of the test stack following customer-profile's merges and erasures from the
  * real broker: a merged customer's rows belong to the survivor, an erased customer leaves nothing.
  */
 describe('analytics follows customer merges and erasures', () => {
-  let clients: AnalyticsTestClients;
+  const handled = (db: ServiceTestClients['db'], event: Parameters<typeof handledBy>[2]) =>
+    handledBy(db, 'analytics', event);
+  const placesHolding = (db: ServiceTestClients['db'], customerId: string) =>
+    uuidColumnsHolding(db, 'analytics', customerId);
+  let clients: ServiceTestClients;
 
   beforeAll(async () => {
-    clients = await openAnalyticsTestClients();
+    clients = await openServiceTestClients();
   });
   afterAll(async () => {
-    await closeAnalyticsTestClients(clients);
+    await closeServiceTestClients(clients);
   });
 
   describeSubjectRightsConformance('analytics', {

@@ -6,29 +6,35 @@ import {
   type AcknowledgingService,
   type ErasureAcknowledgement,
 } from '@rapport/contracts';
-import { collectRecords, describeSubjectRightsConformance, eventually } from '@rapport/testing';
-import { customerCreated, customerErased, customerMerged } from '../../test/factories/customer-events';
 import {
-  closeInteractionTestClients,
-  handled,
-  openInteractionTestClients,
-  placesHolding,
+  closeServiceTestClients,
+  collectRecords,
+  describeSubjectRightsConformance,
+  eventually,
+  handledBy,
+  openServiceTestClients,
   publishCustomerEvents,
-  type InteractionTestClients,
-} from '../../test/interaction-stack';
+  uuidColumnsHolding,
+  type ServiceTestClients,
+} from '@rapport/testing';
+import { customerCreated, customerErased, customerMerged } from '../../test/factories/customer-events';
 
 /**
  * The interaction service of the test stack following customer-profile's merges and erasures from the
  * real broker: a merged customer's rows belong to the survivor, an erased customer leaves nothing.
  */
 describe('interaction follows customer merges and erasures', () => {
-  let clients: InteractionTestClients;
+  const handled = (db: ServiceTestClients['db'], event: Parameters<typeof handledBy>[2]) =>
+    handledBy(db, 'interaction', event);
+  const placesHolding = (db: ServiceTestClients['db'], customerId: string) =>
+    uuidColumnsHolding(db, 'interaction', customerId);
+  let clients: ServiceTestClients;
 
   beforeAll(async () => {
-    clients = await openInteractionTestClients();
+    clients = await openServiceTestClients();
   });
   afterAll(async () => {
-    await closeInteractionTestClients(clients);
+    await closeServiceTestClients(clients);
   });
 
   describeSubjectRightsConformance('interaction', {

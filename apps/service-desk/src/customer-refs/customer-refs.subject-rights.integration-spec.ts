@@ -6,29 +6,35 @@ import {
   type AcknowledgingService,
   type ErasureAcknowledgement,
 } from '@rapport/contracts';
-import { collectRecords, describeSubjectRightsConformance, eventually } from '@rapport/testing';
-import { customerCreated, customerErased, customerMerged } from '../../test/factories/customer-events';
 import {
-  closeServiceDeskTestClients,
-  handled,
-  openServiceDeskTestClients,
-  placesHolding,
+  closeServiceTestClients,
+  collectRecords,
+  describeSubjectRightsConformance,
+  eventually,
+  handledBy,
+  openServiceTestClients,
   publishCustomerEvents,
-  type ServiceDeskTestClients,
-} from '../../test/service-desk-stack';
+  uuidColumnsHolding,
+  type ServiceTestClients,
+} from '@rapport/testing';
+import { customerCreated, customerErased, customerMerged } from '../../test/factories/customer-events';
 
 /**
  * The service-desk service of the test stack following customer-profile's merges and erasures from the
  * real broker: a merged customer's rows belong to the survivor, an erased customer leaves nothing.
  */
 describe('service-desk follows customer merges and erasures', () => {
-  let clients: ServiceDeskTestClients;
+  const handled = (db: ServiceTestClients['db'], event: Parameters<typeof handledBy>[2]) =>
+    handledBy(db, 'service_desk', event);
+  const placesHolding = (db: ServiceTestClients['db'], customerId: string) =>
+    uuidColumnsHolding(db, 'service_desk', customerId);
+  let clients: ServiceTestClients;
 
   beforeAll(async () => {
-    clients = await openServiceDeskTestClients();
+    clients = await openServiceTestClients();
   });
   afterAll(async () => {
-    await closeServiceDeskTestClients(clients);
+    await closeServiceTestClients(clients);
   });
 
   describeSubjectRightsConformance('service-desk', {
