@@ -366,6 +366,10 @@ describe('purchases through the gateway', () => {
       .send({ rate: '5.3' })
       .expect(403);
     await gateway().put(`/api/v1/exchange-rates/${code}`).set('authorization', admin).send({ rate: 'abc' }).expect(400);
+    // What the document's pattern states: no leading zero, and a rate is positive.
+    for (const rate of ['05.3', '0', '0.000']) {
+      await gateway().put(`/api/v1/exchange-rates/${code}`).set('authorization', admin).send({ rate }).expect(400);
+    }
     await gateway().put('/api/v1/exchange-rates/sgd').set('authorization', admin).send({ rate: '5.3' }).expect(400);
     const put = await gateway()
       .put(`/api/v1/exchange-rates/${code}`)

@@ -87,8 +87,7 @@ export const PURCHASE_LIMITS = {
   quantityDecimals: 3,
   maxLines: 500,
 } as const;
-const RATE = /^\d{1,9}(\.\d{1,10})?$/;
-/** RATE without zero ("0", "0.000"): a rate is positive. */
+/** A positive decimal rate (at most 9 integer digits, no leading zero, at most 10 decimals; not "0" or "0.000"). */
 const POSITIVE_RATE = /^([1-9]\d{0,8}(\.\d{1,10})?|0{1,9}\.\d{0,9}[1-9]\d{0,9})$/;
 
 /** The two forms of a decimal, as the validators read them (the document states both). */
@@ -242,7 +241,7 @@ export class ListPurchasesQuery {
 export class PutExchangeRateRequest {
   @ApiProperty(decimalSchema(POSITIVE_RATE, 10, 9, '7.1', 'Units of the base currency per unit of this currency', true))
   @Transform(decimalToString(10))
-  @Matches(RATE, { message: 'rate must be a positive decimal with at most 10 decimals' })
+  @Matches(POSITIVE_RATE, { message: 'rate must be a positive decimal with at most 10 decimals' })
   rate!: string;
 }
 
