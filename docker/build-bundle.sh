@@ -4,6 +4,8 @@
 # tested without an image is what ships in one.
 #
 #   docker/build-bundle.sh <service> <source-dir> <out-dir>
+#   docker/build-bundle.sh all <source-dir> <out-dir>     every service's code; docker/keep-service.sh
+#                                                          then makes one service's bundle of a copy
 #
 # <out-dir> ends up holding exactly what the runtime image holds: package.json, package-lock.json,
 # production node_modules and dist/ (the service's entry, the shared libraries and the stack CLI
@@ -16,7 +18,7 @@ if [ "$#" -ne 3 ]; then
   exit 64
 fi
 service=$1
-src=$2
+src=$(cd "$2" && pwd)
 out=$3
 
 case "$service" in
@@ -25,7 +27,7 @@ case "$service" in
     exit 64
     ;;
 esac
-if [ ! -d "$src/apps/$service" ]; then
+if [ "$service" != all ] && [ ! -d "$src/apps/$service" ]; then
   echo "build-bundle: no such service: $src/apps/$service" >&2
   exit 66
 fi
@@ -52,15 +54,9 @@ npm install --no-audit --no-fund
 node deploy/build.cjs
 npm prune --omit=dev --no-audit --no-fund
 
-entry="dist/apps/$service/src/main.js"
-if [ ! -f "$entry" ]; then
-  echo "build-bundle: the build did not produce $entry" >&2
-  exit 65
-fi
-
-# Keep this service's code, the shared libraries and the stack CLI; drop the other services and the sources.
-for app in dist/apps/*; do
-  [ "$app" = "dist/apps/$service" ] || rm -rf "$app"
-done
 rm -rf apps libs deploy patches tsconfig.base.json tsconfig.json
-echo "build-bundle: $service bundle ready in $out ($entry)"
+if [ "$service" = all ]; then
+  echo "build-bundle: every service's code ready in $out"
+else
+  sh "$src/docker/keep-service.sh" "$service" .
+fi

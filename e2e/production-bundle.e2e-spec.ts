@@ -13,9 +13,22 @@ import request from 'supertest';
  * built with exactly the commands of the Dockerfile's build stage (docker/build-bundle.sh via
  * deploy/helm/bundle.sh), and every service is booted from it against the stack until it is ready.
  * The recipe is one Dockerfile parameterised by SERVICE; each service's bundle keeps only its own code.
+ * Its install and build steps don't depend on SERVICE, so they run once here (`bundle.sh all`), and
+ * each service's bundle is a copy of that build narrowed by the script's last step (docker/keep-service.sh).
  */
 describe('production bundle', () => {
   const workDir = mkdtempSync(path.join(tmpdir(), 'rapport-bundle-'));
+  const run = (script: string, args: string[]) =>
+    // Asynchronously: the stack's control server and trace receiver live in this process.
+    promisify(execFile)('bash', [path.join(repoRoot(), script), ...args], {
+      timeout: 600_000,
+      maxBuffer: 64 * 1024 * 1024,
+      env: {
+        ...process.env,
+        npm_config_prefer_offline: 'true',
+        PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}`,
+      },
+    });
 
   afterAll(async () => {
     // Back to the services of the build, as the other tests expect.
@@ -27,18 +40,12 @@ describe('production bundle', () => {
   }, 300_000);
 
   it('is built by the Dockerfile commands for every service, holds production code only, and boots until ready', async () => {
+    const built = path.join(workDir, 'all');
+    await run('deploy/helm/bundle.sh', ['all', built]);
     for (const service of SERVICE_NAMES) {
       const bundle = path.join(workDir, service);
-      // Asynchronously: the stack's control server and trace receiver live in this process.
-      await promisify(execFile)('bash', [path.join(repoRoot(), 'deploy', 'helm', 'bundle.sh'), service, bundle], {
-        timeout: 600_000,
-        maxBuffer: 64 * 1024 * 1024,
-        env: {
-          ...process.env,
-          npm_config_prefer_offline: 'true',
-          PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}`,
-        },
-      });
+      await promisify(execFile)('cp', ['-al', built, bundle]); // hard links: the narrowing only deletes
+      await run('docker/keep-service.sh', [service, bundle]);
       const main = path.join(bundle, 'dist', 'apps', service, 'src', 'main.js');
       expect(existsSync(main)).toBe(true);
       expect(existsSync(path.join(bundle, 'node_modules', 'kafkajs'))).toBe(true);

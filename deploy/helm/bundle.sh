@@ -3,6 +3,7 @@
 # stage runs (docker/build-bundle.sh): same sources, npm install, node deploy/build.cjs, npm prune --omit=dev.
 #
 #   deploy/helm/bundle.sh <service> <outdir>
+#   deploy/helm/bundle.sh all <outdir>      every service's code (docker/keep-service.sh picks one)
 #
 # Then, from <outdir>:  node --enable-source-maps dist/apps/<service>/src/main.js          (serve)
 #                       node dist/apps/<service>/src/main.js migrate                       (migrate)

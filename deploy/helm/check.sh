@@ -98,9 +98,9 @@ if "$venv/bin/hadolint" --no-color "$root/docker/Dockerfile"; then
 else
   ko "hadolint docker/Dockerfile"
 fi
-if "$venv/bin/shellcheck" "$root/docker/build-bundle.sh" "$root/deploy/helm/bundle.sh" "$root/deploy/helm/check.sh" \
+if "$venv/bin/shellcheck" "$root/docker/build-bundle.sh" "$root/docker/keep-service.sh" "$root/deploy/helm/bundle.sh" "$root/deploy/helm/check.sh" \
   "$root/deploy/helm/check-cluster.sh" "$root/deploy/helm/alerts-check.sh" "$root/deploy/fuzz/run.sh"; then
-  ok "shellcheck docker/build-bundle.sh deploy/helm/{bundle,check,check-cluster,alerts-check}.sh deploy/fuzz/run.sh"
+  ok "shellcheck docker/{build-bundle,keep-service}.sh deploy/helm/{bundle,check,check-cluster,alerts-check}.sh deploy/fuzz/run.sh"
 else
   ko "shellcheck"
 fi

@@ -245,6 +245,13 @@ OTEL_EXPORTER_OTLP_PROTOCOL: {{ $o.protocol | quote }}
       name: {{ $v.contactFingerprint.existingSecret }}
       key: {{ $v.contactFingerprint.key }}
 {{- end }}
+{{- if $svc.isGateway }}
+- name: ERASURE_RECEIPT_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.erasureReceipt.existingSecret }}
+      key: {{ $v.erasureReceipt.key }}
+{{- end }}
 {{- if and $svc.isGateway $v.oidc.existingSecret }}
 - name: OIDC_CLIENT_SECRET
   valueFrom:

@@ -1,4 +1,4 @@
-import { ProblemException } from '@rapport/platform-http';
+import { assertUnreachable, ProblemException } from '@rapport/platform-http';
 
 export enum CustomerFactsErrorCode {
   CustomerUnknown = 'customer-unknown',
@@ -21,8 +21,4 @@ function kindOf(code: CustomerFactsErrorCode) {
     default:
       return assertUnreachable(code);
   }
-}
-
-function assertUnreachable(value: never): never {
-  throw new Error(`unhandled customer-facts error code ${String(value)}`);
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { CustomFieldDefinitionRequest } from '@rapport/contracts';
-import { ProblemException } from '@rapport/platform-http';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import type { CustomFieldDefinition } from './custom-field-validator';
+import { CustomFieldErrorCode, CustomFieldException } from './custom-fields.exception';
 import { CustomFieldsRepository } from './custom-fields.repository';
 
 /** The custom fields customers may carry: an enum field lists its values, other types list none; keys are unique. */
@@ -13,23 +13,27 @@ export class CustomFieldsService {
   async define(body: CustomFieldDefinitionRequest, caller: CallerIdentity): Promise<CustomFieldDefinition> {
     const allowedValues = [...new Set(body.allowedValues ?? [])];
     if (body.type === 'enum' && allowedValues.length === 0) {
-      throw new ProblemException('validation', 'allowedValues: an enum field needs allowed values', {
-        errors: [{ field: 'allowedValues', message: 'allowedValues must list the values of an enum field' }],
-      });
+      throw new CustomFieldException(
+        CustomFieldErrorCode.EnumWithoutValues,
+        'allowedValues: an enum field needs allowed values',
+        [{ field: 'allowedValues', message: 'allowedValues must list the values of an enum field' }],
+      );
     }
     if (body.type !== 'enum' && allowedValues.length > 0) {
-      throw new ProblemException('validation', 'allowedValues: only enum fields have allowed values', {
-        errors: [{ field: 'allowedValues', message: 'allowedValues is only for fields of type enum' }],
-      });
+      throw new CustomFieldException(
+        CustomFieldErrorCode.ValuesOnNonEnum,
+        'allowedValues: only enum fields have allowed values',
+        [{ field: 'allowedValues', message: 'allowedValues is only for fields of type enum' }],
+      );
     }
     const created = await this.definitions.insert(
       { key: body.key, label: body.label ?? null, type: body.type, required: body.required ?? false, allowedValues },
       caller.sub,
     );
     if (!created) {
-      throw new ProblemException('conflict', `A custom field ${body.key} exists already`, {
-        errors: [{ field: 'key', message: `key ${body.key} is already defined` }],
-      });
+      throw new CustomFieldException(CustomFieldErrorCode.KeyTaken, `A custom field ${body.key} exists already`, [
+        { field: 'key', message: `key ${body.key} is already defined` },
+      ]);
     }
     return created;
   }

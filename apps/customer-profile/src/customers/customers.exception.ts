@@ -1,3 +1,4 @@
+import { assertUnreachable } from '@rapport/platform-http';
 import type { FieldError } from '@rapport/platform-http';
 import { ProblemException } from '@rapport/platform-http';
 
@@ -39,10 +40,6 @@ function kindOf(code: CustomerErrorCode) {
     default:
       return assertUnreachable(code);
   }
-}
-
-function assertUnreachable(value: never): never {
-  throw new Error(`unhandled customer error code ${String(value)}`);
 }
 
 // Named constructors of the common cases, so that call sites read as what happened.

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { DuplicatePairList, DuplicatesQuery } from '@rapport/contracts';
 import { customerVisibility } from '@rapport/platform-auth';
-import { ProblemException } from '@rapport/platform-http';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { DuplicateErrorCode, DuplicateException } from './duplicates.exception';
 import { DuplicatesRepository } from './duplicates.repository';
 
 /** Likely duplicates to review, newest first, among the customers the caller may see; keyset paged. */
@@ -22,9 +22,9 @@ export class DuplicatesService {
       const decoded = decodeCursor(query.cursor, 'duplicates');
       const [key, duplicateOfId] = typeof decoded?.key === 'string' ? decoded.key.split('|') : [];
       if (!decoded || !key || !duplicateOfId) {
-        throw new ProblemException('validation', 'cursor is not a cursor of this listing', {
-          errors: [{ field: 'cursor', message: 'cursor is not valid' }],
-        });
+        throw new DuplicateException(DuplicateErrorCode.BadCursor, 'cursor is not a cursor of this listing', [
+          { field: 'cursor', message: 'cursor is not valid' },
+        ]);
       }
       after = { key, customerId: decoded.id, duplicateOfId };
     }

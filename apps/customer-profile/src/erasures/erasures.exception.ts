@@ -1,4 +1,4 @@
-import { ProblemException } from '@rapport/platform-http';
+import { assertUnreachable, ProblemException } from '@rapport/platform-http';
 
 /** What can go wrong with an erasure request; the code travels in the problem+json as `code`. */
 export enum ErasureErrorCode {
@@ -22,8 +22,4 @@ function kindOf(code: ErasureErrorCode) {
     default:
       return assertUnreachable(code);
   }
-}
-
-function assertUnreachable(value: never): never {
-  throw new Error(`unhandled erasure error code ${String(value)}`);
 }

@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import type { ImportList, ImportView } from '@rapport/contracts';
-import { ProblemException } from '@rapport/platform-http';
 import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
 import type { Request } from 'express';
+import { ImportErrorCode, ImportException } from './imports.exception';
 import type { ImportJob, ImportType } from './imports.repository';
 import { ImportsService } from './imports.service';
 import type { ImportFormat } from './row-source';
@@ -30,15 +30,15 @@ export class ImportsController {
   ): Promise<ImportView> {
     const type = typeParam ?? 'customers';
     if (!(TYPES as readonly string[]).includes(type)) {
-      throw new ProblemException('validation', 'type must be customers or purchases', {
-        errors: [{ field: 'type', message: 'must be customers or purchases' }],
-      });
+      throw new ImportException(ImportErrorCode.InvalidType, 'type must be customers or purchases', [
+        { field: 'type', message: 'must be customers or purchases' },
+      ]);
     }
     const mediaType = (request.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     const format = FORMATS[mediaType];
-    if (!format) throw new ProblemException('unsupportedMediaType', 'Send text/csv or application/x-ndjson');
+    if (!format) throw new ImportException(ImportErrorCode.UnsupportedFormat, 'Send text/csv or application/x-ndjson');
     if (type === 'purchases' && !caller.scopes.includes('purchases:write'))
-      throw new ProblemException('forbidden', 'Importing purchases needs purchases:write');
+      throw new ImportException(ImportErrorCode.PurchasesNotAllowed, 'Importing purchases needs purchases:write');
     const job = await this.imports.run(type as ImportType, format, request, caller);
     return view(job, job.errors);
   }
@@ -53,7 +53,7 @@ export class ImportsController {
   @CallerScopes('customers:read')
   async get(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: CallerIdentity): Promise<ImportView> {
     const job = await this.imports.find(id, caller);
-    if (!job) throw new ProblemException('notFound', `Import ${id} was not found`);
+    if (!job) throw new ImportException(ImportErrorCode.NotFound, `Import ${id} was not found`);
     return view(job, job.errors);
   }
 }

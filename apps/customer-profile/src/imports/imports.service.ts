@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { customerVisibility } from '@rapport/platform-auth';
-import { ProblemException } from '@rapport/platform-http';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import { CustomerImporter } from './customer-importer';
+import { ImportErrorCode, ImportException } from './imports.exception';
 import { recordFinishedImport } from './imports.metrics';
 import { ImportsRepository, type ImportJob, type ImportRowError, type ImportType } from './imports.repository';
 import { PurchaseImporter } from './purchase-importer';
@@ -82,12 +82,10 @@ const ownerFilter = (caller: CallerIdentity): string | null => (caller.roles.inc
  */
 function assertAnImport(job: ImportJobWithErrors): ImportJobWithErrors {
   if (job.status === 'completed' && job.rowsTotal === 0) {
-    throw new ProblemException(
-      'validation',
+    throw new ImportException(
+      ImportErrorCode.NoRows,
       'The import has no rows: send a CSV with a header row and at least one row, or JSON lines',
-      {
-        errors: [{ field: 'body', message: 'has no rows' }],
-      },
+      [{ field: 'body', message: 'has no rows' }],
     );
   }
   const nothingRead = job.rowsImported === 0 && job.errors.length > 0;
@@ -96,18 +94,20 @@ function assertAnImport(job: ImportJobWithErrors): ImportJobWithErrors {
     nothingRead &&
     job.errors.every((e) => e.field === null && /^the line is not (a JSON object|valid JSON)$/.test(e.message))
   ) {
-    throw new ProblemException('validation', 'The body is not JSON lines: one JSON object per line', {
-      errors: [{ field: 'body', message: 'no line is a JSON object' }],
-    });
+    throw new ImportException(ImportErrorCode.NotJsonLines, 'The body is not JSON lines: one JSON object per line', [
+      { field: 'body', message: 'no line is a JSON object' },
+    ]);
   }
   if (
     job.format === 'csv' &&
     nothingRead &&
     job.errors.every((e) => e.field === null && e.message.startsWith('malformed CSV'))
   ) {
-    throw new ProblemException('validation', 'The body is not CSV: a header row and rows of comma-separated fields', {
-      errors: [{ field: 'body', message: 'no line is a CSV record' }],
-    });
+    throw new ImportException(
+      ImportErrorCode.NotCsv,
+      'The body is not CSV: a header row and rows of comma-separated fields',
+      [{ field: 'body', message: 'no line is a CSV record' }],
+    );
   }
   return job;
 }

@@ -1,4 +1,4 @@
-import { ProblemException } from '@rapport/platform-http';
+import { assertUnreachable, ProblemException } from '@rapport/platform-http';
 
 /** What can stop a move between lifecycle stages; the code travels in the problem+json as `code`. */
 export enum LifecycleErrorCode {
@@ -23,8 +23,4 @@ function kindOf(code: LifecycleErrorCode) {
     default:
       return assertUnreachable(code);
   }
-}
-
-function assertUnreachable(value: never): never {
-  throw new Error(`unhandled lifecycle error code ${String(value)}`);
 }

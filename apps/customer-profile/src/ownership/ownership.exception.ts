@@ -1,3 +1,5 @@
+import { assertUnreachable } from '@rapport/platform-http';
+import type { FieldError } from '@rapport/platform-http';
 import { ProblemException } from '@rapport/platform-http';
 
 /** What can stop a change of owner or team; the code travels in the problem+json as `code`. */
@@ -9,17 +11,26 @@ export enum OwnershipErrorCode {
   HoldingCapReached = 'holding-cap-reached',
   NoTeamMemberAvailable = 'no-team-member-available',
   TeamNotFound = 'team-not-found',
+  InvalidTeamName = 'invalid-team-name',
 }
 
-/** The feature's one exception: its code decides the problem kind, in one exhaustive mapper. */
+/**
+ * The feature's one exception: its code decides the problem kind, in one exhaustive mapper. `field`
+ * names the request field at fault (its message is the detail), or gives the field errors as they are.
+ */
 export class OwnershipException extends ProblemException {
   constructor(
     readonly code: OwnershipErrorCode,
     detail: string,
-    field?: string,
+    field?: string | FieldError[],
   ) {
-    super(ownershipProblemKind(code), detail, { code, ...(field ? { errors: [{ field, message: detail }] } : {}) });
+    super(ownershipProblemKind(code), detail, { code, ...fieldErrors(detail, field) });
   }
+}
+
+function fieldErrors(detail: string, field?: string | FieldError[]): { errors?: FieldError[] } {
+  if (field === undefined || field === '') return {};
+  return { errors: typeof field === 'string' ? [{ field, message: detail }] : field };
 }
 
 export function ownershipProblemKind(code: OwnershipErrorCode) {
@@ -35,11 +46,9 @@ export function ownershipProblemKind(code: OwnershipErrorCode) {
       return 'unprocessable' as const;
     case OwnershipErrorCode.TeamNotFound:
       return 'notFound' as const;
+    case OwnershipErrorCode.InvalidTeamName:
+      return 'validation' as const;
     default:
       return assertUnreachable(code);
   }
-}
-
-function assertUnreachable(value: never): never {
-  throw new Error(`unhandled ownership error code ${String(value)}`);
 }

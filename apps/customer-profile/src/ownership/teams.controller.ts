@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { TEAM_PATTERN, TeamMembersRequest, type TeamView } from '@rapport/contracts';
-import { ProblemException } from '@rapport/platform-http';
 import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
+import { OwnershipErrorCode, OwnershipException } from './ownership.exception';
 import { OwnershipService } from './ownership.service';
 import type { TeamRow } from './teams.repository';
 
@@ -29,9 +29,9 @@ export class TeamsController {
 
 function checked(team: string): string {
   if (!TEAM_PATTERN.test(team)) {
-    throw new ProblemException('validation', 'team is not a team name', {
-      errors: [{ field: 'team', message: 'team must be letters, digits, . _ - (at most 100)' }],
-    });
+    throw new OwnershipException(OwnershipErrorCode.InvalidTeamName, 'team is not a team name', [
+      { field: 'team', message: 'team must be letters, digits, . _ - (at most 100)' },
+    ]);
   }
   return team;
 }

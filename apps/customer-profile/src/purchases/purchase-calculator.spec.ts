@@ -1,4 +1,5 @@
 import { PurchaseCalculator } from './purchase-calculator';
+import { PurchaseErrorCode } from './purchases.exception';
 
 describe(PurchaseCalculator.name, () => {
   const sut = new PurchaseCalculator();
@@ -40,10 +41,14 @@ describe(PurchaseCalculator.name, () => {
     expect(sut.refund(purchase, { amount: '5' })).toMatchObject({ ok: true, amount: '5.00', closesPurchase: false });
     expect(sut.refund(purchase, { amount: '25.56' })).toMatchObject({
       ok: false,
-      kind: 'unprocessable',
+      code: PurchaseErrorCode.RefundExceedsRemaining,
       field: 'amount',
     });
-    expect(sut.refund(purchase, { amount: '0' })).toMatchObject({ ok: false, field: 'amount' });
+    expect(sut.refund(purchase, { amount: '0' })).toMatchObject({
+      ok: false,
+      code: PurchaseErrorCode.RefundZero,
+      field: 'amount',
+    });
   });
 
   it('refunds by line up to the quantity not yet refunded', () => {
@@ -85,8 +90,11 @@ describe(PurchaseCalculator.name, () => {
   it('refuses both amount and lines, and a purchase already fully refunded', () => {
     expect(sut.refund(purchase, { amount: '1', lines: [{ lineNo: 1, quantity: 1 }] })).toMatchObject({
       ok: false,
-      kind: 'unprocessable',
+      code: PurchaseErrorCode.RefundAmountAndLines,
     });
-    expect(sut.refund({ ...purchase, refunded: '25.55' }, {})).toMatchObject({ ok: false, kind: 'conflict' });
+    expect(sut.refund({ ...purchase, refunded: '25.55' }, {})).toMatchObject({
+      ok: false,
+      code: PurchaseErrorCode.FullyRefunded,
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { Money } from './money';
+import { PurchaseErrorCode } from './purchases.exception';
 
 export interface LineInput {
   quantity: number;
@@ -26,7 +27,7 @@ export interface RefundInput {
 
 export type RefundDecision =
   | { ok: true; amount: string; lines: { lineNo: number; quantity: string }[]; closesPurchase: boolean }
-  | { ok: false; kind: 'unprocessable' | 'conflict'; field: string; message: string };
+  | { ok: false; code: PurchaseErrorCode; field: string; message: string };
 
 /** Quantities have at most 3 decimals: kept exact as thousandths. */
 const toThousandths = (quantity: string | number): bigint => Money.parse(String(quantity)).units / 10n;
@@ -60,10 +61,20 @@ export class PurchaseCalculator {
   refund(purchase: { total: string; refunded: string; lines: PurchasedLine[] }, input: RefundInput): RefundDecision {
     const remaining = Money.parse(purchase.total).subtract(Money.parse(purchase.refunded));
     if (input.amount !== undefined && input.lines !== undefined) {
-      return { ok: false, kind: 'unprocessable', field: 'amount', message: 'give amount or lines, not both' };
+      return {
+        ok: false,
+        code: PurchaseErrorCode.RefundAmountAndLines,
+        field: 'amount',
+        message: 'give amount or lines, not both',
+      };
     }
     if (remaining.isZero() || remaining.isNegative()) {
-      return { ok: false, kind: 'conflict', field: 'amount', message: 'the purchase is already fully refunded' };
+      return {
+        ok: false,
+        code: PurchaseErrorCode.FullyRefunded,
+        field: 'amount',
+        message: 'the purchase is already fully refunded',
+      };
     }
     const decide = (amount: Money, lines: { lineNo: number; quantity: string }[]): RefundDecision => ({
       ok: true,
@@ -79,7 +90,7 @@ export class PurchaseCalculator {
         if (!bought)
           return {
             ok: false,
-            kind: 'unprocessable',
+            code: PurchaseErrorCode.UnknownLine,
             field: `lines[${index}].lineNo`,
             message: `the purchase has no line ${line.lineNo}`,
           };
@@ -88,7 +99,7 @@ export class PurchaseCalculator {
         if (quantity > left) {
           return {
             ok: false,
-            kind: 'unprocessable',
+            code: PurchaseErrorCode.RefundExceedsRemaining,
             field: `lines[${index}].quantity`,
             message: `only ${fromThousandths(left)} of line ${line.lineNo} can still be refunded`,
           };
@@ -101,7 +112,12 @@ export class PurchaseCalculator {
       // Rounding per line can never push the refunds past what was paid.
       if (amount.compare(remaining) > 0) amount = remaining;
       if (amount.isZero())
-        return { ok: false, kind: 'unprocessable', field: 'lines', message: 'the refund amount would be zero' };
+        return {
+          ok: false,
+          code: PurchaseErrorCode.RefundZero,
+          field: 'lines',
+          message: 'the refund amount would be zero',
+        };
       return decide(
         amount,
         [...wanted].map(([lineNo, quantity]) => ({ lineNo, quantity: fromThousandths(quantity) })),
@@ -110,11 +126,16 @@ export class PurchaseCalculator {
     if (input.amount !== undefined) {
       const amount = Money.parse(input.amount);
       if (amount.isZero())
-        return { ok: false, kind: 'unprocessable', field: 'amount', message: 'amount must be greater than 0' };
+        return {
+          ok: false,
+          code: PurchaseErrorCode.RefundZero,
+          field: 'amount',
+          message: 'amount must be greater than 0',
+        };
       if (amount.compare(remaining) > 0) {
         return {
           ok: false,
-          kind: 'unprocessable',
+          code: PurchaseErrorCode.RefundExceedsRemaining,
           field: 'amount',
           message: `amount exceeds what is left to refund (${remaining.toString()})`,
         };

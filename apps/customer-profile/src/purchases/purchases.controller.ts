@@ -11,11 +11,11 @@ import {
   type PurchaseView,
   type RefundView,
 } from '@rapport/contracts';
-import { ProblemException } from '@rapport/platform-http';
 import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
 import type { Response } from 'express';
 import { Money } from './money';
 import { isCurrencyCode } from './purchase-input';
+import { PurchaseErrorCode, PurchaseException } from './purchases.exception';
 import type { RefundRow } from './purchases.repository';
 import { PurchasesService, type PurchaseWithDetails } from './purchases.service';
 
@@ -105,9 +105,9 @@ export class PurchasesController {
     @Caller() caller: CallerIdentity,
   ): Promise<ExchangeRateView> {
     if (!isCurrencyCode(currency)) {
-      throw new ProblemException('validation', 'currency must be an ISO 4217 code', {
-        errors: [{ field: 'currency', message: 'must be an ISO 4217 code such as USD' }],
-      });
+      throw new PurchaseException(PurchaseErrorCode.InvalidCurrency, 'currency must be an ISO 4217 code', [
+        { field: 'currency', message: 'must be an ISO 4217 code such as USD' },
+      ]);
     }
     return rateView(await this.purchases.putRate(currency, body.rate, caller));
   }

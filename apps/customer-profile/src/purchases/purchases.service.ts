@@ -2,16 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PurchaseRefundedV1, type RecordPurchaseRequest, type RecordRefundRequest } from '@rapport/contracts';
 import { customerVisibility } from '@rapport/platform-auth';
-import { ProblemException } from '@rapport/platform-http';
 import { OutboxWriter } from '@rapport/platform-messaging';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import { DataSource } from 'typeorm';
+import { CustomerNotFoundException } from '../customers/customers.exception';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { Money } from './money';
 import { PurchaseCalculator } from './purchase-calculator';
 import { purchaseRecordedEvent } from './purchase-events';
 import { storedAmountError } from './purchase-input';
 import { FEATURE_CONFIG, type FeatureConfig } from '../shared/feature.config';
+import { PurchaseErrorCode, PurchaseException } from './purchases.exception';
 import { PurchasesRepository, type LineRow, type PurchaseRow, type RefundRow } from './purchases.repository';
 
 export interface PurchaseWithDetails {
@@ -19,8 +20,6 @@ export interface PurchaseWithDetails {
   lines: LineRow[];
   refunds: RefundRow[];
 }
-
-const notFound = (what: string, id: string) => new ProblemException('notFound', `${what} ${id} was not found`);
 
 @Injectable()
 export class PurchasesService {
@@ -51,28 +50,24 @@ export class PurchasesService {
     const base = this.config.BASE_CURRENCY;
     const rate = await this.repository.rate(input.currency, base);
     if (rate === null) {
-      throw new ProblemException(
-        'unprocessable',
+      throw new PurchaseException(
+        PurchaseErrorCode.NoExchangeRate,
         `No exchange rate from ${input.currency} to the base currency ${base}`,
-        {
-          errors: [{ field: 'currency', message: `unknown currency ${input.currency}: no exchange rate to ${base}` }],
-        },
+        [{ field: 'currency', message: `unknown currency ${input.currency}: no exchange rate to ${base}` }],
       );
     }
     const occurredAt = new Date(input.occurredAt).toISOString();
     const priced = this.calculator.price(input.lines);
     return this.dataSource.transaction(async (manager) => {
       const customer = await this.repository.lockVisibleCustomer(manager, customerId, customerVisibility(caller));
-      if (!customer) throw notFound('Customer', customerId);
+      if (!customer) throw new CustomerNotFoundException(customerId);
       const replay = async (): Promise<{ created: boolean; details: PurchaseWithDetails }> => {
         const existing = (await this.repository.findByExternalId(manager, input.externalOrderId))!;
         if (existing.customer_id !== customerId) {
-          throw new ProblemException(
-            'conflict',
+          throw new PurchaseException(
+            PurchaseErrorCode.OrderOfAnotherCustomer,
             `Order ${input.externalOrderId} is already recorded for another customer`,
-            {
-              errors: [{ field: 'externalOrderId', message: 'already recorded for another customer' }],
-            },
+            [{ field: 'externalOrderId', message: 'already recorded for another customer' }],
           );
         }
         return { created: false, details: await this.details(manager, existing) };
@@ -88,10 +83,10 @@ export class PurchasesService {
       ]) {
         const tooLarge = storedAmountError(field, amount);
         if (tooLarge)
-          throw new ProblemException(
-            'unprocessable',
+          throw new PurchaseException(
+            PurchaseErrorCode.AmountTooLarge,
             `The purchase's amounts exceed what is stored (less than 10^14 per amount)`,
-            { errors: [tooLarge] },
+            [tooLarge],
           );
       }
       const lines = priced.lines.map((line, i) => ({
@@ -148,9 +143,10 @@ export class PurchasesService {
   ): Promise<{ refund: RefundRow; currency: string; baseCurrency: string }> {
     return this.dataSource.transaction(async (manager) => {
       if (!(await this.repository.lockVisibleCustomer(manager, customerId, customerVisibility(caller))))
-        throw notFound('Customer', customerId);
+        throw new CustomerNotFoundException(customerId);
       const purchase = await this.repository.lockPurchase(manager, customerId, purchaseId);
-      if (!purchase) throw notFound('Purchase', purchaseId);
+      if (!purchase)
+        throw new PurchaseException(PurchaseErrorCode.PurchaseNotFound, `Purchase ${purchaseId} was not found`);
       const lines = await this.repository.lines(manager, [purchaseId]);
       const decision = this.calculator.refund(
         {
@@ -169,9 +165,9 @@ export class PurchasesService {
         },
       );
       if (!decision.ok)
-        throw new ProblemException(decision.kind, decision.message, {
-          errors: [{ field: decision.field, message: decision.message }],
-        });
+        throw new PurchaseException(decision.code, decision.message, [
+          { field: decision.field, message: decision.message },
+        ]);
       // The last refund takes exactly what is left in the base currency, so rounding never leaves a remainder.
       const amountBase = decision.closesPurchase
         ? Money.parse(purchase.total_base).subtract(Money.parse(purchase.refunded_base)).toString()
@@ -208,7 +204,7 @@ export class PurchasesService {
     caller: CallerIdentity,
   ): Promise<{ items: PurchaseWithDetails[]; nextCursor: string | null }> {
     if (!(await this.repository.isVisible(customerId, customerVisibility(caller))))
-      throw notFound('Customer', customerId);
+      throw new CustomerNotFoundException(customerId);
     const rows = await this.repository.page(customerId, limit + 1, cursor ? decodeCursor(cursor) : null);
     const page = rows.slice(0, limit);
     const ids = page.map((p) => p.id);
@@ -232,7 +228,7 @@ export class PurchasesService {
     caller: CallerIdentity,
   ): Promise<Awaited<ReturnType<PurchasesRepository['totals']>>> {
     if (!(await this.repository.isVisible(customerId, customerVisibility(caller))))
-      throw notFound('Customer', customerId);
+      throw new CustomerNotFoundException(customerId);
     return this.repository.totals(customerId);
   }
 
@@ -243,14 +239,14 @@ export class PurchasesService {
   putRate(currency: string, rate: string, caller: CallerIdentity): ReturnType<PurchasesRepository['putRate']> {
     // Not Money.parse: a rate has up to 10 decimals, money 4.
     if (!/[1-9]/.test(rate)) {
-      throw new ProblemException('validation', 'rate must be greater than 0', {
-        errors: [{ field: 'rate', message: 'must be greater than 0' }],
-      });
+      throw new PurchaseException(PurchaseErrorCode.InvalidRate, 'rate must be greater than 0', [
+        { field: 'rate', message: 'must be greater than 0' },
+      ]);
     }
     if (currency === this.config.BASE_CURRENCY && rate.replace(/\.?0+$/, '') !== '1') {
-      throw new ProblemException('unprocessable', 'The base currency has the rate 1', {
-        errors: [{ field: 'rate', message: 'the base currency has the rate 1' }],
-      });
+      throw new PurchaseException(PurchaseErrorCode.BaseCurrencyRate, 'The base currency has the rate 1', [
+        { field: 'rate', message: 'the base currency has the rate 1' },
+      ]);
     }
     return this.repository.putRate(currency, this.config.BASE_CURRENCY, rate, caller.sub);
   }
@@ -277,8 +273,8 @@ function decodeCursor(cursor: string): { occurredAt: string; id: string } {
     if (Number.isNaN(Date.parse(occurredAt)) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
     return { occurredAt, id };
   } catch {
-    throw new ProblemException('validation', 'cursor is not valid', {
-      errors: [{ field: 'cursor', message: 'use nextCursor of a previous page' }],
-    });
+    throw new PurchaseException(PurchaseErrorCode.BadCursor, 'cursor is not valid', [
+      { field: 'cursor', message: 'use nextCursor of a previous page' },
+    ]);
   }
 }

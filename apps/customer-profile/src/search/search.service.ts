@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { CustomerSearchPage, SearchCustomersQuery } from '@rapport/contracts';
 import { customerVisibility } from '@rapport/platform-auth';
-import { ProblemException } from '@rapport/platform-http';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import { toCustomerView } from '../customers/customer.view';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { encodeSearchText, wantsFuzzy } from './search-key';
+import { SearchErrorCode, SearchException } from './search.exception';
 import { SearchRepository } from './search.repository';
 
 /** Customers matching a text, best first, among those the caller may see; a cursor belongs to its query. */
@@ -21,9 +21,9 @@ export class SearchService {
     if (query.cursor !== undefined) {
       const decoded = decodeCursor(query.cursor, `search:${encoded}`);
       if (!decoded || typeof decoded.key !== 'number') {
-        throw new ProblemException('validation', 'cursor is not a cursor of this search', {
-          errors: [{ field: 'cursor', message: 'cursor does not belong to this query' }],
-        });
+        throw new SearchException(SearchErrorCode.BadCursor, 'cursor is not a cursor of this search', [
+          { field: 'cursor', message: 'cursor does not belong to this query' },
+        ]);
       }
       after = { score: decoded.key, id: decoded.id };
     }

@@ -1,3 +1,4 @@
+import { assertUnreachable } from '@rapport/platform-http';
 import type { FieldError } from '@rapport/platform-http';
 import { ProblemException } from '@rapport/platform-http';
 
@@ -43,10 +44,6 @@ function kindOf(code: SegmentErrorCode) {
     default:
       return assertUnreachable(code);
   }
-}
-
-function assertUnreachable(value: never): never {
-  throw new Error(`unhandled segment error code ${String(value)}`);
 }
 
 // Named constructors of the common cases, so that call sites read as what happened.

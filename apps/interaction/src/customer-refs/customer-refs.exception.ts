@@ -1,4 +1,4 @@
-import { ProblemException } from '@rapport/platform-http';
+import { assertUnreachable, ProblemException } from '@rapport/platform-http';
 
 export enum CustomerRefsErrorCode {
   CustomerUnknown = 'customer-unknown',
@@ -21,8 +21,4 @@ function kindOf(code: CustomerRefsErrorCode) {
     default:
       return assertUnreachable(code);
   }
-}
-
-function assertUnreachable(value: never): never {
-  throw new Error(`unhandled customer-refs error code ${String(value)}`);
 }

@@ -1,4 +1,4 @@
-import { ProblemException } from '@rapport/platform-http';
+import { assertUnreachable, ProblemException } from '@rapport/platform-http';
 
 export enum LedgerErrorCode {
   MemberNotFound = 'member-not-found',
@@ -25,10 +25,6 @@ function kindOf(code: LedgerErrorCode) {
     default:
       return assertUnreachable(code);
   }
-}
-
-function assertUnreachable(value: never): never {
-  throw new Error(`unhandled ledger error code ${String(value)}`);
 }
 
 /** Points the member cannot spend: the balance, or (with running holds) what is available besides them. */

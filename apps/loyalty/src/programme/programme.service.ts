@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { ProgrammeView, UpdateProgrammeRequest } from '@rapport/contracts';
-import { ProblemException } from '@rapport/platform-http';
 import { ProgrammeSchema } from './programme';
 import { ProgrammeErrorCode, ProgrammeException } from './programme.exception';
 import { ProgrammeRepository } from './programme.repository';
@@ -23,7 +22,7 @@ export class ProgrammeService {
         field: ['config', ...i.path.map(String)].join('.'),
         message: i.message,
       }));
-      throw new ProblemException('validation', 'The programme is not valid', { errors });
+      throw new ProgrammeException(ProgrammeErrorCode.InvalidProgramme, 'The programme is not valid', errors);
     }
     const updated = await this.programmes.update(parsed.data, body.version);
     if (!updated) {

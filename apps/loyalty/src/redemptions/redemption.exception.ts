@@ -1,4 +1,4 @@
-import { ProblemException } from '@rapport/platform-http';
+import { assertUnreachable, ProblemException } from '@rapport/platform-http';
 
 /** Errors of redeeming points or a reward, at once or in two steps (hold, then confirm or cancel). */
 export enum RedemptionErrorCode {
@@ -47,8 +47,4 @@ function kindOf(code: RedemptionErrorCode) {
     default:
       return assertUnreachable(code);
   }
-}
-
-function assertUnreachable(value: never): never {
-  throw new Error(`unhandled redemption error code ${String(value)}`);
 }

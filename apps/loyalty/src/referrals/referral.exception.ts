@@ -1,4 +1,4 @@
-import { ProblemException } from '@rapport/platform-http';
+import { assertUnreachable, ProblemException } from '@rapport/platform-http';
 
 export enum ReferralErrorCode {
   UnknownReferralCode = 'unknown-referral-code',
@@ -33,8 +33,4 @@ function kindOf(code: ReferralErrorCode) {
     default:
       return assertUnreachable(code);
   }
-}
-
-function assertUnreachable(value: never): never {
-  throw new Error(`unhandled referral error code ${String(value)}`);
 }

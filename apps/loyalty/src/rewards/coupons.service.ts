@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CouponUseView } from '@rapport/contracts';
-import { ProblemException } from '@rapport/platform-http';
 import { CouponsRepository } from './coupons.repository';
+import { RewardErrorCode, RewardException } from './rewards.exception';
 
 const COUPON_CODE = /^RP-[0-9A-F]{12}$/;
 
@@ -13,22 +13,24 @@ export class CouponsService {
   async use(code: string): Promise<CouponUseView> {
     if (!COUPON_CODE.test(code)) {
       const message = 'code must be a coupon code such as RP-3F9A0C1B2D4E';
-      throw new ProblemException('validation', message, { errors: [{ field: 'code', message }] });
+      throw new RewardException(RewardErrorCode.InvalidCouponCode, message, [{ field: 'code', message }]);
     }
     const result = await this.coupons.use(code, new Date());
     switch (result.outcome) {
       case 'used':
         return { code, customerId: result.customerId, rewardId: result.rewardId, usedAt: result.usedAt.toISOString() };
       case 'unknown':
-        throw new ProblemException('notFound', `Coupon ${code} does not exist`);
+        throw new RewardException(RewardErrorCode.CouponNotFound, `Coupon ${code} does not exist`);
       case 'already-used':
-        throw new ProblemException('conflict', `Coupon ${code} was already used at ${result.usedAt.toISOString()}`, {
-          code: 'coupon-used',
-        });
+        throw new RewardException(
+          RewardErrorCode.CouponUsed,
+          `Coupon ${code} was already used at ${result.usedAt.toISOString()}`,
+        );
       case 'expired':
-        throw new ProblemException('unprocessable', `Coupon ${code} expired at ${result.validUntil.toISOString()}`, {
-          code: 'coupon-expired',
-        });
+        throw new RewardException(
+          RewardErrorCode.CouponExpired,
+          `Coupon ${code} expired at ${result.validUntil.toISOString()}`,
+        );
     }
   }
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { CreateRewardRequest, RewardListQuery, RewardListView, RewardView } from '@rapport/contracts';
-import { ProblemException } from '@rapport/platform-http';
 import { ProgrammeRepository } from '../programme/programme.repository';
+import { RewardErrorCode, RewardException } from './rewards.exception';
 import { RewardsRepository, type RewardRecord } from './rewards.repository';
 
 @Injectable()
@@ -21,16 +21,16 @@ export class RewardsService {
 
   async create(body: CreateRewardRequest): Promise<RewardView> {
     if (body.validFrom && body.validUntil && Date.parse(body.validUntil) <= Date.parse(body.validFrom)) {
-      throw new ProblemException('validation', 'validUntil must be after validFrom', {
-        errors: [{ field: 'validUntil', message: 'validUntil must be after validFrom' }],
-      });
+      throw new RewardException(RewardErrorCode.InvalidReward, 'validUntil must be after validFrom', [
+        { field: 'validUntil', message: 'validUntil must be after validFrom' },
+      ]);
     }
     if (body.minTier) {
       const { config } = await this.programmes.current();
       if (!config.tiers.some((t) => t.code === body.minTier)) {
         // 422, not 400: the tiers are the programme's data (PATCH /loyalty/programme), not a rule of the document.
         const message = `minTier must be one of ${config.tiers.map((t) => t.code).join(', ')}`;
-        throw new ProblemException('unprocessable', message, { errors: [{ field: 'minTier', message }] });
+        throw new RewardException(RewardErrorCode.UnknownTier, message, [{ field: 'minTier', message }]);
       }
     }
     return toView(

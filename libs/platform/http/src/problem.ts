@@ -68,6 +68,14 @@ export function problemTypeUri(kind: ProblemKind): string {
   return PROBLEM_BASE_URI + ProblemTypes[kind].slug;
 }
 
+/**
+ * The `default` of an exhaustive switch over an error code (docs/conventions.md): the compiler refuses
+ * a code without its case, and a value outside the enum at run time fails loudly.
+ */
+export function assertUnreachable(value: never): never {
+  throw new Error(`unhandled case ${String(value)}`);
+}
+
 /** Throw this for any error a client should see: it becomes a problem+json response as given. */
 export class ProblemException extends HttpException {
   constructor(
