@@ -8,6 +8,7 @@ import { CustomersModule } from './customers/customers.module';
 import { ErasuresModule } from './erasures/erasures.module';
 import { CreateAuditLog1764000010000 } from './database/migrations/1764000010000-CreateAuditLog';
 import { CreateIdempotencyKeys1764000011000 } from './database/migrations/1764000011000-CreateIdempotencyKeys';
+import { CreateAuditSubjects1764000600000 } from './database/migrations/1764000600000-CreateAuditSubjects';
 import { LoyaltyModule } from './loyalty/loyalty.module';
 import { UpstreamModule } from './upstream/upstream.module';
 import { PurchasesModule } from './purchases/purchases.module';
@@ -17,7 +18,7 @@ import { SegmentsModule } from './segments/segments.module';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'gateway',
-  migrations: [CreateAuditLog1764000010000, CreateIdempotencyKeys1764000011000],
+  migrations: [CreateAuditLog1764000010000, CreateIdempotencyKeys1764000011000, CreateAuditSubjects1764000600000],
   // The gateway authenticates public callers itself (OIDC) and signs the identity it hands to services.
   requireCallerIdentity: false,
 };

@@ -29,14 +29,16 @@ export function buildOpenApiDocument(app: INestApplication, issuer: string): Ope
 /**
  * What the gateway's controllers enforce on path parameters: every `id`-like one goes through
  * ParseUUIDPipe; the others are checked against these patterns (TEAM_PATTERN in the contracts, the
- * coupon and currency checks in the loyalty and purchases controllers). A path parameter of the
- * document that is not listed here fails the build of the document, so a new one is described too.
+ * coupon and currency checks in the loyalty and purchases controllers, the entry id check in the audit
+ * controller). A path parameter of the document that is not listed here fails the build of the
+ * document, so a new one is described too.
  */
 export const PATH_PARAMETER_SCHEMAS: Record<string, Record<string, unknown>> = {
   id: { type: 'string', format: 'uuid' },
   customerId: { type: 'string', format: 'uuid' },
   purchaseId: { type: 'string', format: 'uuid' },
   redemptionId: { type: 'string', format: 'uuid' },
+  auditId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'An audit entry id' },
   team: { type: 'string', pattern: TEAM_PATTERN.source, example: 'north' },
   currency: { type: 'string', pattern: '^[A-Z]{3}$', example: 'USD', description: 'ISO 4217 code' },
   code: { type: 'string', pattern: '^RP-[0-9A-F]{12}$', example: 'RP-3F9A0C1B2D4E', description: 'A coupon code' },

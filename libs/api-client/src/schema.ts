@@ -256,6 +256,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/audit/{auditId}/subjects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customers whose personal data one audited read handed out (or one change touched) */
+        get: operations["AuditController_subjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/purchases": {
         parameters: {
             query?: never;
@@ -1429,18 +1446,35 @@ export interface components {
             roles: string[];
             /** @example customer.read */
             action: string;
-            /** @example customer */
+            /**
+             * @description One of customer, segment, team, programme, reward, coupon, custom-field, exchange-rate
+             * @example customer
+             */
             resourceType: string;
             resourceId?: string;
             piiUnmasked: boolean;
             status: number;
             traceId?: string;
             requestId?: string;
+            /**
+             * @description How many customers the entry is about: whose personal data a list, search or export handed out (1 for a single customer); their ids are at /api/v1/admin/audit/{auditId}/subjects
+             * @example 25
+             */
+            subjectCount: number;
         };
         AuditPage: {
             items: components["schemas"]["AuditEntryView"][];
             /** @description Pass as `before` for the next page */
             nextCursor?: number;
+        };
+        AuditSubjectsPage: {
+            /** @description Customer ids, in id order */
+            items: string[];
+            /**
+             * Format: uuid
+             * @description Pass as `after` for the next page
+             */
+            nextCursor?: string;
         };
         PurchaseLineRequest: {
             /** @example TEA-001 */
@@ -6066,8 +6100,12 @@ export interface operations {
     AuditController_find: {
         parameters: {
             query?: {
-                /** @description Entries about this customer */
+                /** @description Entries about this customer: reads that handed out its personal data (single reads, and the lists, searches, segment members and exports it was part of) and changes to it */
                 customerId?: string;
+                /** @description Entries about this kind of resource */
+                resourceType?: "customer" | "segment" | "team" | "programme" | "reward" | "coupon" | "custom-field" | "exchange-rate";
+                /** @description Entries about this resource: a segment id, a team name, a currency, … */
+                resourceId?: string;
                 /** @description Entries by this user or client (token subject) */
                 actor?: string;
                 from?: string;
@@ -6136,6 +6174,120 @@ export interface operations {
             };
             /** @description Problem: https://rapport.dev/problems/forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    AuditController_subjects: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor from the previous page (nextCursor) */
+                after?: string;
+            };
+            header?: never;
+            path: {
+                auditId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Keyset-paged customer ids of the entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditSubjectsPage"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/not-found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,9 +1,8 @@
 import { Controller, Get, Param, ParseUUIDPipe, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { CustomerView } from '@rapport/contracts';
-import { currentTraceIds } from '@rapport/platform-observability';
 import type { Request } from 'express';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, auditCallerOf } from '../audit/audit.service';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { ApiProblems } from '../openapi-problems';
 import { Customer360Service, type Customer360 } from './customer-360.service';
@@ -43,18 +42,18 @@ export class Customer360Controller {
     const identity = request.identity!;
     const view = await this.composer.compose(id, identity, request.requestId);
     if (identity.scopes.includes('pii:read')) {
-      await this.audit.record({
-        actor: identity.sub,
-        ...(identity.clientId ? { clientId: identity.clientId } : {}),
-        roles: identity.roles,
-        action: 'customer.read-360',
-        resourceType: 'customer',
-        resourceId: id,
-        piiUnmasked: true,
-        status: 200,
-        ...(currentTraceIds().traceId ? { traceId: currentTraceIds().traceId } : {}),
-        ...(request.requestId ? { requestId: request.requestId } : {}),
-      });
+      await this.audit.record(
+        {
+          ...auditCallerOf(request),
+          action: 'customer.read-360',
+          resourceType: 'customer',
+          resourceId: id,
+          piiUnmasked: true,
+          status: 200,
+        },
+        // A merged id reads its survivor's profile: whose data it handed out.
+        [(view.profile as { id?: unknown } | null)?.id],
+      );
     }
     return view;
   }

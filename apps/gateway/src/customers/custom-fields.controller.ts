@@ -26,6 +26,7 @@ export class CustomFieldsController {
       method: 'POST',
       path: '/internal/v1/custom-fields',
       body,
+      audit: { action: 'custom-field.define', resourceType: 'custom-field', change: true, resourceId: () => body.key },
     });
   }
 

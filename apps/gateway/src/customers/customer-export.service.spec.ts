@@ -121,6 +121,7 @@ describe(CustomerExportService.name, () => {
     expect(audit.record).toHaveBeenCalledTimes(1);
     expect(audit.record).toHaveBeenCalledWith(
       expect.objectContaining({ action: 'customer.export', resourceId: ID, piiUnmasked: true, requestId: 'req-1' }),
+      [SURVIVOR],
     );
   });
 

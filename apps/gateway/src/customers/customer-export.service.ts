@@ -5,9 +5,8 @@ import {
   type SubjectRightsRegistration,
 } from '@rapport/contracts';
 import { ProblemException } from '@rapport/platform-http';
-import { currentTraceIds } from '@rapport/platform-observability';
 import type { CallerIdentity } from '@rapport/platform-runtime';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, auditCaller } from '../audit/audit.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../upstream/gateway-config';
 import { UpstreamClient, type Upstream, type UpstreamResponse } from '../upstream/upstream.client';
 import type { ExportSourceView, SubjectAccessExport } from './customer-export.dto';
@@ -69,19 +68,19 @@ export class CustomerExportService {
         sections: Object.keys(section.data),
       });
     }
-    // A subject access export is a read of unmasked personal data: audited like every other.
-    await this.audit.record({
-      actor: identity.sub,
-      ...(identity.clientId ? { clientId: identity.clientId } : {}),
-      roles: identity.roles,
-      action: 'customer.export',
-      resourceType: 'customer',
-      resourceId: customerId,
-      piiUnmasked: true,
-      status: 200,
-      ...(currentTraceIds().traceId ? { traceId: currentTraceIds().traceId } : {}),
-      ...(requestId ? { requestId } : {}),
-    });
+    // A subject access export is a read of unmasked personal data: audited like every other, with
+    // the survivor among its subjects when a merged id was asked for.
+    await this.audit.record(
+      {
+        ...auditCaller(identity, requestId),
+        action: 'customer.export',
+        resourceType: 'customer',
+        resourceId: customerId,
+        piiUnmasked: true,
+        status: 200,
+      },
+      [survivorId],
+    );
     return {
       exportedAt: new Date().toISOString(),
       customerId: survivorId,

@@ -32,7 +32,7 @@ import { ApiProblems } from '../openapi-problems';
 import { ErasureView } from '../erasures/erasure.dto';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { IdempotencyService } from '../idempotency/idempotency.service';
-import { ApiProxy } from '../upstream/api-proxy';
+import { ApiProxy, itemIds } from '../upstream/api-proxy';
 import { relay } from '../upstream/relay-response';
 import { SubjectAccessExport } from './customer-export.dto';
 import { CustomerExportService, ExportRefused } from './customer-export.service';
@@ -88,7 +88,7 @@ export class CustomersController {
       upstream: UPSTREAM,
       method: 'GET',
       path: `/internal/v1/customers${toQueryString(query)}`,
-      audit: { action: 'customer.list', resourceType: 'customer', change: false, resourceId: () => undefined },
+      audit: { action: 'customer.list', resourceType: 'customer', change: false, subjects: itemIds },
     });
   }
 
@@ -108,7 +108,7 @@ export class CustomersController {
       upstream: UPSTREAM,
       method: 'GET',
       path: `/internal/v1/customer-search${toQueryString(query)}`,
-      audit: { action: 'customer.search', resourceType: 'customer', change: false, resourceId: () => undefined },
+      audit: { action: 'customer.search', resourceType: 'customer', change: false, subjects: itemIds },
     });
   }
 
@@ -143,7 +143,14 @@ export class CustomersController {
       upstream: UPSTREAM,
       method: 'GET',
       path: `/internal/v1/customers/${id}`,
-      audit: { action: 'customer.read', resourceType: 'customer', change: false, resourceId: () => id },
+      audit: {
+        action: 'customer.read',
+        resourceType: 'customer',
+        change: false,
+        resourceId: () => id,
+        // A merged id reads its survivor: whose data it handed out.
+        subjects: (r) => [(r.body as { id?: unknown } | undefined)?.id],
+      },
     });
   }
 
@@ -192,7 +199,13 @@ export class CustomersController {
       method: 'POST',
       path: `/internal/v1/customers/${id}/merge`,
       body,
-      audit: { action: 'customer.merge', resourceType: 'customer', change: true, resourceId: () => id },
+      audit: {
+        action: 'customer.merge',
+        resourceType: 'customer',
+        change: true,
+        resourceId: () => id,
+        subjects: () => [body.sourceId],
+      },
     });
   }
 

@@ -49,9 +49,17 @@ import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { ApiProblems } from '../openapi-problems';
-import { ApiProxy } from '../upstream/api-proxy';
+import { ApiProxy, type AuditPolicy } from '../upstream/api-proxy';
 import { queryString } from '../upstream/query-string';
 import { MemberVisibilityGuard } from './member-visibility.guard';
+
+/** The loyalty programme is one: its settings and runs are audited as resource `programme` / `loyalty`. */
+const programmeChange = (action: string): AuditPolicy => ({
+  action,
+  resourceType: 'programme',
+  change: true,
+  resourceId: () => 'loyalty',
+});
 
 /**
  * Loyalty: member balances and statements, redemptions, adjustments, the rewards catalogue and the
@@ -283,6 +291,12 @@ export class LoyaltyController {
       method: 'POST',
       path: '/internal/v1/rewards',
       body,
+      audit: {
+        action: 'loyalty.reward.create',
+        resourceType: 'reward',
+        change: true,
+        resourceId: (r) => (r.body as { id?: string } | undefined)?.id,
+      },
     });
   }
 
@@ -297,6 +311,13 @@ export class LoyaltyController {
       upstream: 'loyalty',
       method: 'POST',
       path: `/internal/v1/coupons/${encodeURIComponent(code)}/use`,
+      audit: {
+        action: 'loyalty.coupon.use',
+        resourceType: 'coupon',
+        change: true,
+        resourceId: () => code,
+        subjects: (r) => [(r.body as { customerId?: unknown } | undefined)?.customerId],
+      },
     });
   }
 
@@ -327,6 +348,7 @@ export class LoyaltyController {
       method: 'PATCH',
       path: '/internal/v1/programme',
       body,
+      audit: programmeChange('loyalty.programme.update'),
     });
   }
 
@@ -344,6 +366,7 @@ export class LoyaltyController {
       method: 'POST',
       path: '/internal/v1/admin/expiry-runs',
       body,
+      audit: programmeChange('loyalty.expiry-run'),
     });
   }
 

@@ -16,7 +16,7 @@ import {
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { ApiProblems } from '../openapi-problems';
-import { ApiProxy } from '../upstream/api-proxy';
+import { ApiProxy, idList } from '../upstream/api-proxy';
 
 /** Owners, the public pool (公海) and lifecycle stages. */
 @ApiTags('ownership')
@@ -90,6 +90,7 @@ export class OwnershipController {
       method: 'PUT',
       path: `/internal/v1/teams/${encodeURIComponent(team)}/members`,
       body,
+      audit: { action: 'team.members.replace', resourceType: 'team', change: true, resourceId: () => team },
     });
   }
 
@@ -154,6 +155,14 @@ export class OwnershipController {
       method: 'POST',
       path: '/internal/v1/ownership/recycle-runs',
       body: {},
+      // The customers returned to the pool are its subjects; the answer holds their ids only.
+      audit: {
+        action: 'ownership.recycle-run',
+        resourceType: 'customer',
+        change: true,
+        personalData: false,
+        subjects: idList('customerIds'),
+      },
     });
   }
 
@@ -201,6 +210,13 @@ export class OwnershipController {
       method: 'POST',
       path: '/internal/v1/lifecycle/churn-runs',
       body: {},
+      audit: {
+        action: 'lifecycle.churn-run',
+        resourceType: 'customer',
+        change: true,
+        personalData: false,
+        subjects: idList('customerIds'),
+      },
     });
   }
 

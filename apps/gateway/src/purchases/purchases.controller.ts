@@ -140,6 +140,7 @@ export class PurchasesController {
       method: 'PUT',
       path: `/internal/v1/exchange-rates/${currency}`,
       body,
+      audit: { action: 'exchange-rate.set', resourceType: 'exchange-rate', change: true, resourceId: () => currency },
     });
   }
 }

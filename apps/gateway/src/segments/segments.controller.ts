@@ -45,16 +45,30 @@ import { versionFromIfMatch } from '../customers/if-match';
 import { toQueryString } from '../customers/query-string';
 import { RawUpstream } from '../imports/raw-upstream';
 import { ApiProblems } from '../openapi-problems';
-import { ApiProxy, type AuditPolicy } from '../upstream/api-proxy';
+import { ApiProxy, idList, itemIds, type AuditPolicy } from '../upstream/api-proxy';
 
 const UPSTREAM = 'customer-profile';
 
-/** Member reads return customers: audited like the customer list when they come back unmasked. */
+/**
+ * Member reads return customers: audited like the customer list when they come back unmasked, with
+ * the customers they handed out.
+ */
 const memberRead = (action: string, id?: string): AuditPolicy => ({
   action,
-  resourceType: 'customer',
+  resourceType: 'segment',
   change: false,
-  resourceId: () => id,
+  personalData: true,
+  ...(id ? { resourceId: () => id } : {}),
+  subjects: itemIds,
+});
+
+/** A change to a segment (or to a static list's members, who are then its subjects). */
+const segmentChange = (action: string, id?: string, subjects?: AuditPolicy['subjects']): AuditPolicy => ({
+  action,
+  resourceType: 'segment',
+  change: true,
+  resourceId: (r) => id ?? (r.body as { id?: string } | undefined)?.id,
+  ...(subjects ? { subjects } : {}),
 });
 
 /**
@@ -82,6 +96,7 @@ export class SegmentsController {
       method: 'POST',
       path: '/internal/v1/segments',
       body,
+      audit: segmentChange('segment.create'),
     });
   }
 
@@ -155,6 +170,7 @@ export class SegmentsController {
       method: 'PATCH',
       path: `/internal/v1/segments/${id}`,
       body: { ...body, ...(version !== undefined ? { version } : {}) },
+      audit: segmentChange('segment.update', id),
     });
   }
 
@@ -172,6 +188,7 @@ export class SegmentsController {
       upstream: UPSTREAM,
       method: 'DELETE',
       path: `/internal/v1/segments/${id}`,
+      audit: segmentChange('segment.delete', id),
     });
   }
 
@@ -226,6 +243,7 @@ export class SegmentsController {
       method: 'POST',
       path: `/internal/v1/segments/${id}/members`,
       body,
+      audit: segmentChange('segment.members.add', id, idList('added')),
     });
   }
 
@@ -258,6 +276,7 @@ export class SegmentsController {
       method: 'DELETE',
       path: `/internal/v1/segments/${id}/members`,
       body: { customerIds },
+      audit: segmentChange('segment.members.remove', id, idList('removed')),
     });
   }
 
@@ -278,7 +297,8 @@ export class SegmentsController {
     await this.raw.stream(request, response, {
       method: 'GET',
       path: `/internal/v1/segments/${id}/export`,
-      audit: { action: 'segment.export', change: false },
+      // Audited with the id of every customer the CSV handed out unmasked.
+      audit: { action: 'segment.export', resourceType: 'segment', resourceId: id, change: false },
     });
   }
 }

@@ -1,18 +1,42 @@
 import { Injectable } from '@nestjs/common';
-import { currentTraceIds } from '@rapport/platform-observability';
 import type { Request, Response } from 'express';
-import { AuditService } from '../audit/audit.service';
+import type { AuditResourceType } from '../audit/audit-resource';
+import { AuditService, auditCallerOf } from '../audit/audit.service';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { relay } from './relay-response';
 import { UpstreamClient, type Upstream, type UpstreamResponse } from './upstream.client';
 
 export interface AuditPolicy {
   action: string;
-  resourceType: 'customer';
+  resourceType: AuditResourceType;
   /** The id of the resource, from the path or (for a create) from the answer. */
-  resourceId: (response: UpstreamResponse) => string | undefined;
+  resourceId?: (response: UpstreamResponse) => string | undefined;
   /** A change is always audited; a read only when it returned unmasked personal data. */
   change: boolean;
+  /**
+   * Whether a successful answer carries customers' personal data (unmasked for a caller with
+   * pii:read). Default: for resourceType 'customer'.
+   */
+  personalData?: boolean;
+  /**
+   * The customers the entry is about besides a customer resource itself: those a list handed out,
+   * those a change touched. Written with the entry, in its transaction.
+   */
+  subjects?: (response: UpstreamResponse) => Iterable<unknown> | undefined;
+}
+
+/** The customers of a JSON page (customer lists, searches, segment members and previews): `items[].id`. */
+export function itemIds(response: UpstreamResponse): string[] {
+  const items = (response.body as { items?: unknown } | undefined)?.items;
+  return Array.isArray(items) ? items.map((item) => (item as { id?: unknown } | null)?.id as string) : [];
+}
+
+/** A list of customer ids in the answer, such as `added` of static list members. */
+export function idList(key: string): (response: UpstreamResponse) => unknown[] {
+  return (response) => {
+    const ids = (response.body as Record<string, unknown> | undefined)?.[key];
+    return Array.isArray(ids) ? ids : [];
+  };
 }
 
 /**
@@ -65,22 +89,21 @@ export class ApiProxy {
   }
 
   private async record(request: Request, result: UpstreamResponse, policy: AuditPolicy): Promise<void> {
-    const identity = request.identity!;
     const succeeded = result.status >= 200 && result.status < 300;
-    const piiUnmasked = succeeded && identity.scopes.includes('pii:read');
+    const personalData = policy.personalData ?? policy.resourceType === 'customer';
+    const piiUnmasked = succeeded && personalData && request.identity!.scopes.includes('pii:read');
     if (!succeeded || (!policy.change && !piiUnmasked)) return;
-    const resourceId = policy.resourceId(result);
-    await this.audit.record({
-      actor: identity.sub,
-      ...(identity.clientId ? { clientId: identity.clientId } : {}),
-      roles: identity.roles,
-      action: policy.action,
-      resourceType: policy.resourceType,
-      ...(resourceId ? { resourceId } : {}),
-      piiUnmasked,
-      status: result.status,
-      ...(currentTraceIds().traceId ? { traceId: currentTraceIds().traceId } : {}),
-      ...(request.requestId ? { requestId: request.requestId } : {}),
-    });
+    const resourceId = policy.resourceId?.(result);
+    await this.audit.record(
+      {
+        ...auditCallerOf(request),
+        action: policy.action,
+        resourceType: policy.resourceType,
+        ...(resourceId ? { resourceId } : {}),
+        piiUnmasked,
+        status: result.status,
+      },
+      policy.subjects?.(result),
+    );
   }
 }
