@@ -114,6 +114,20 @@ export const SUBJECT_RIGHTS_PARTICIPANTS: readonly SubjectRightsRegistration[] =
  */
 export const SUBJECT_RIGHTS_PENDING: readonly ServiceName[] = [];
 
+/**
+ * Customer-id columns kept on purpose outside export, erasure and merge, each with its reason. The
+ * gateway's audit log is the record of who read or changed whose personal data: it holds customer
+ * ids only (a random id, no personal data once the record behind it is erased), is append-only, and
+ * must outlive an erasure to prove who had access before it.
+ */
+export const SUBJECT_RIGHTS_RETAINED: readonly { service: ServiceName; column: string; reason: string }[] = [
+  {
+    service: 'gateway',
+    column: 'audit_subjects.customer_id',
+    reason: 'the audit log of access to personal data (ids only, append-only, kept after erasure)',
+  },
+];
+
 export function subjectRightsRegistration(service: string): SubjectRightsRegistration | undefined {
   return SUBJECT_RIGHTS_PARTICIPANTS.find((p) => p.service === service);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { schemaOf, SUBJECT_RIGHTS_RETAINED } from '@rapport/contracts';
 import { adminClient, customerIdColumns, servicesHoldingCustomerDataOutsideSubjectRights } from '@rapport/testing';
 import type { Client } from 'pg';
 
@@ -18,6 +19,13 @@ describe('subject-rights participants', () => {
 
   it('leaves no service that stores customer ids outside subject rights', async () => {
     expect(await servicesHoldingCustomerDataOutsideSubjectRights(db)).toEqual([]);
+  });
+
+  it('keeps outside the contract only columns that exist and are declared with a reason', async () => {
+    for (const { service, column, reason } of SUBJECT_RIGHTS_RETAINED) {
+      expect({ column, reason: reason.length > 0 }).toEqual({ column, reason: true });
+      expect(await customerIdColumns(db, schemaOf(service))).toContain(column);
+    }
   });
 
   it('finds customer id columns by name in a schema, and nothing in one without them', async () => {
