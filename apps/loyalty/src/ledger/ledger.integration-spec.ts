@@ -1,9 +1,8 @@
 import { deadLetterTopicOf, Topics, type EventEnvelope } from '@rapport/contracts';
 import { DeadLetterHeaders, type MessageBus, type RecordProducer } from '@rapport/platform-messaging';
-import { bearer, collectRecords, eventually, stackInfo } from '@rapport/testing';
+import { collectRecords, eventually, handledBy, startServiceInProcess, type InProcessService } from '@rapport/testing';
 import fc from 'fast-check';
 import type { Client } from 'pg';
-import request from 'supertest';
 import {
   customerErased,
   customerRecord,
@@ -14,31 +13,39 @@ import {
 } from '../../test/factories/loyalty-events';
 import {
   closeLoyaltyTestClients,
-  newPoolMember,
+  LoyaltyInternalApi,
+  newMember as openMember,
   openLoyaltyTestClients,
-  refillRateLimit,
 } from '../../test/loyalty-stack';
+import { AppModule } from '../app.module';
 
 /**
- * The loyalty service of the test stack against the real broker and database: purchases and refunds
- * arrive as customer-profile publishes them; members appear from real customer.created events
- * (customers are created through the gateway); redemptions and admin runs go through the gateway.
+ * Medium tier: the points ledger against the test stack's real broker and database. Members open
+ * from real customer.created events, and purchases and refunds arrive as customer-profile publishes
+ * them (on the broker, consumed by the stack's loyalty); redemptions, adjustments, rewards, expiry
+ * runs, reconciliation, statements and member reads go to loyalty booted in this process, on its
+ * internal API with a signed caller identity, without the gateway (and its rate limit). The gateway's
+ * side of these routes (row-level rule, Idempotency-Key, audit) is e2e/loyalty.e2e-spec.ts's.
  */
 describe('loyalty points ledger', () => {
-  const gateway = () => request(stackInfo().gatewayUrl);
+  let sut: InProcessService;
+  let api: LoyaltyInternalApi;
   let bus: MessageBus;
   let producer: RecordProducer;
   let db: Client;
 
   beforeAll(async () => {
     ({ bus, producer, db } = await openLoyaltyTestClients());
+    sut = await startServiceInProcess('loyalty', AppModule);
+    api = await LoyaltyInternalApi.of(sut);
+  }, 60_000);
+
+  afterAll(async () => {
+    await sut?.stop();
+    await closeLoyaltyTestClients({ bus, producer, db });
   });
 
-  afterAll(() => closeLoyaltyTestClients({ bus, producer, db }));
-
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  const refill = refillRateLimit;
-  const newMember = () => newPoolMember(db, 'Loyal');
+  const newMember = () => openMember({ producer, db });
 
   const balance = async (customerId: string) =>
     Number(
@@ -55,18 +62,16 @@ describe('loyalty points ledger', () => {
         [customerId],
       )
     ).rows as Array<{ kind: string; points: number; shortfall: number; balance_after: number }>;
-  const redeem = async (customerId: string, body: object, user: 'agent1' | 'agent2' | 'admin' = 'agent2') =>
-    gateway()
-      .post(`/api/v1/loyalty/members/${customerId}/redemptions`)
-      .set('authorization', await bearer(user))
-      .send(body);
-  const reconciliation = async () =>
-    (
-      await gateway()
-        .get('/api/v1/loyalty/admin/reconciliation')
-        .set('authorization', await bearer('admin'))
-        .expect(200)
-    ).body;
+  const redeem = (customerId: string, body: object, caller: 'agent1' | 'admin' = 'agent1') =>
+    api.redeem(customerId, body, caller);
+  const reconciliation = async () => (await api.reconciliation().expect(200)).body;
+  /** The first power of ten comfortably above every movement seq taken so far. */
+  const nextPowerOfTen = async () => {
+    const { rows } = await db.query(
+      `SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('loyalty.movements', 'seq')::regclass), 0)::text AS last`,
+    );
+    return 10n ** BigInt(String(BigInt(rows[0].last as string) + 50n).length);
+  };
 
   it('applies the neighbours of a failing event in its batch and dead-letters only the failing one', async () => {
     const customerId = await newMember();
@@ -142,10 +147,7 @@ describe('loyalty points ledger', () => {
     const customerId = await newMember();
     await publish(purchaseRecorded(customerId, '1000.00'));
     await waitForBalance(customerId, 1000);
-    await refill();
-    const responses = await Promise.all(
-      Array.from({ length: 50 }, () => redeem(customerId, { points: 100 }, 'agent2')),
-    );
+    const responses = await Promise.all(Array.from({ length: 50 }, () => redeem(customerId, { points: 100 })));
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);
     expect(statuses.filter((s) => s === 409)).toHaveLength(40);
@@ -166,16 +168,9 @@ describe('loyalty points ledger', () => {
     await publish(purchaseRecorded(a, '1000.00'), purchaseRecorded(b, '1000.00'));
     await waitForBalance(a, 1000);
     await waitForBalance(b, 1000);
-    const reward = await gateway()
-      .post('/api/v1/loyalty/rewards')
-      .set('authorization', await bearer('admin'))
-      .send({ name: 'Tea set', pointsPrice: 10, stock: 10 })
-      .expect(201);
-    await refill();
+    const reward = await api.createReward({ name: 'Tea set', pointsPrice: 10, stock: 10 }).expect(201);
     const responses = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        redeem(i % 2 === 0 ? a : b, { rewardId: reward.body.id }, i % 2 === 0 ? 'agent1' : 'agent2'),
-      ),
+      Array.from({ length: 50 }, (_, i) => redeem(i % 2 === 0 ? a : b, { rewardId: reward.body.id })),
     );
     const ok = responses.filter((r) => r.status === 201);
     expect(ok).toHaveLength(10);
@@ -184,6 +179,160 @@ describe('loyalty points ledger', () => {
     const stock = await db.query('SELECT stock FROM loyalty.rewards WHERE id = $1', [reward.body.id]);
     expect(stock.rows[0].stock).toBe(0);
     expect((await balance(a)) + (await balance(b))).toBe(2000 - 100);
+  });
+
+  it('pages the statement without ever skipping a movement while 40 writers of different kinds post to the member at once', async () => {
+    // The statement is keyset-paged on movements.seq, newest first. Every writer takes the member's row
+    // lock before its movement takes a seq, so for one member seq order is commit order: a walk that
+    // begins at seq S sees exactly the movements with seq <= S, and S is at least the newest movement
+    // committed before the walk began. Were seq order not commit order (a seq taken before another's
+    // but committed after it), a walk passing that point meanwhile would skip a movement.
+    const customerId = await newMember();
+    await api.adjust(customerId, 5_000, 'opening credit').expect(201);
+    const opening = purchaseRecorded(customerId, '500.00');
+    await publish(opening);
+    await waitForBalance(customerId, 5_500, 'the opening credit and purchase');
+    const openingPurchase = (opening.data as { purchaseId: string }).purchaseId;
+    // The sequence moved to just below a power of ten, so that the race's seqs change their number of
+    // digits: a statement sorted by seq's text instead of its number ("99" before "100") shows at once,
+    // whatever the number of movements the stack had taken so far.
+    await db.query(`SELECT setval(pg_get_serial_sequence('loyalty.movements', 'seq'), $1::bigint)`, [
+      (await nextPowerOfTen()) - 5n,
+    ]);
+
+    const events: EventEnvelope[] = [];
+    const writer = (kind: string, i: number): (() => Promise<unknown>) => {
+      const points = 1 + ((i * 7) % 20);
+      switch (kind) {
+        case 'credit':
+          return () => api.adjust(customerId, points, 'race credit').expect(201);
+        case 'debit':
+          return () => api.adjust(customerId, -points, 'race debit').expect(201);
+        case 'redeem':
+          return () => redeem(customerId, { points }).expect(201);
+        case 'hold-confirm':
+          return async () => {
+            const hold = await redeem(customerId, { points, hold: true }).expect(201);
+            await api.confirm(customerId, hold.body.redemptionId as string).expect(200);
+          };
+        case 'purchase': {
+          const event = purchaseRecorded(customerId, `${10 + i}.00`); // earned by the stack's loyalty process
+          events.push(event);
+          return () => publish(event);
+        }
+        default: {
+          const event = purchaseRefunded(customerId, openingPurchase, '25.00', 0.05);
+          events.push(event);
+          return () => publish(event);
+        }
+      }
+    };
+    const kinds = [
+      ...Array<string>(10).fill('credit'),
+      ...Array<string>(8).fill('debit'),
+      ...Array<string>(10).fill('redeem'),
+      ...Array<string>(4).fill('hold-confirm'),
+      ...Array<string>(6).fill('purchase'),
+      ...Array<string>(2).fill('refund'),
+    ];
+    const writers = kinds.map((kind, i) => writer(kind, i));
+    for (let i = writers.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [writers[i], writers[j]] = [writers[j]!, writers[i]!];
+    }
+
+    const newestSeq = async () =>
+      BigInt(
+        (
+          await db.query('SELECT coalesce(max(seq), 0)::text AS newest FROM loyalty.movements WHERE customer_id = $1', [
+            customerId,
+          ])
+        ).rows[0].newest as string,
+      );
+    /** One walk of the whole statement, 3 lines a page, and the newest movement committed before it began. */
+    const walk = async (): Promise<{ committedBefore: bigint; seen: string[] }> => {
+      const committedBefore = await newestSeq();
+      const seen: string[] = [];
+      let before: string | undefined;
+      for (;;) {
+        const page = await api.statement(customerId, { limit: 3, ...(before ? { before } : {}) }).expect(200);
+        seen.push(...page.body.items.map((item: { movementId: string }) => item.movementId));
+        if (!page.body.nextCursor) return { committedBefore, seen };
+        before = page.body.nextCursor as string;
+      }
+    };
+    let writing = true;
+    const walks: Array<Awaited<ReturnType<typeof walk>>> = [];
+    const walker = async () => {
+      do walks.push(await walk());
+      while (writing);
+    };
+    const writes = (async () => {
+      try {
+        // Spread over half a second, so that writes keep landing while the walkers page.
+        await Promise.all(
+          writers.map(async (write, i) => {
+            await new Promise((r) => setTimeout(r, (i * 13) % 500));
+            await write();
+          }),
+        );
+        for (const event of events) await handledBy(db, 'loyalty', event);
+      } finally {
+        writing = false;
+      }
+    })();
+    await Promise.all([writes, walker(), walker(), walker()]);
+
+    // What the database holds once every write is done, newest first (by the number, not its text).
+    const stored = (
+      await db.query<{ id: string; seq_text: string }>(
+        'SELECT id, seq::text AS seq_text FROM loyalty.movements WHERE customer_id = $1 ORDER BY seq DESC',
+        [customerId],
+      )
+    ).rows.map((m) => ({ id: m.id, seq: BigInt(m.seq_text) }));
+    expect(stored).toHaveLength(2 + kinds.length);
+    const seqOf = new Map(stored.map((m) => [m.id, m.seq]));
+    // Each walk: from its first line, every movement down to the oldest, newest first; and its first
+    // line no older than the newest movement committed before it began.
+    const skipped = walks.flatMap(({ committedBefore, seen }, index) => {
+      const first = seqOf.get(seen[0]!)!;
+      const upTo = first > committedBefore ? first : committedBefore;
+      const expected = stored.filter((m) => m.seq <= upTo).map((m) => m.id);
+      if (JSON.stringify(seen) === JSON.stringify(expected)) return [];
+      return [
+        {
+          walk: index,
+          committedBefore: committedBefore.toString(),
+          seen: seen.map((id) => seqOf.get(id)?.toString() ?? id),
+          missing: expected.filter((id) => !seen.includes(id)).map((id) => seqOf.get(id)!.toString()),
+        },
+      ];
+    });
+    expect({ walks: walks.length, skipping: skipped.length, firstSkipping: skipped.slice(0, 2) }).toEqual({
+      walks: walks.length,
+      skipping: 0,
+      firstSkipping: [],
+    });
+    // The walks did run while the writes landed: they began at different newest movements.
+    expect(new Set(walks.map(({ seen }) => seen[0])).size).toBeGreaterThan(1);
+
+    // The final statement: every movement newest first, each line's running balance following from the
+    // older one, the newest line's balance the member's.
+    const final = (await api.statement(customerId, { limit: 200 }).expect(200)).body as {
+      balance: number;
+      items: Array<{ movementId: string; points: number; balanceAfter: number }>;
+    };
+    expect(final.items.map((item) => seqOf.get(item.movementId)?.toString())).toEqual(
+      stored.map((m) => m.seq.toString()),
+    );
+    expect(final.items[0]!.balanceAfter).toBe(final.balance);
+    expect(final.balance).toBe(await balance(customerId));
+    expect(
+      final.items.flatMap((item, i) => {
+        const older = final.items[i + 1]?.balanceAfter ?? 0;
+        return item.balanceAfter === older + item.points ? [] : [{ ...item, older }];
+      }),
+    ).toEqual([]);
   });
 
   it('records a shortfall when a refund comes after part of the points were spent, and no lot goes negative', async () => {
@@ -205,10 +354,7 @@ describe('loyalty points ledger', () => {
     expect(reversal).toEqual([{ kind: 'reverse', points: -20, shortfall: 80, balance_after: 0 }]);
     const lots = await db.query('SELECT remaining::int FROM loyalty.lots WHERE customer_id = $1', [customerId]);
     expect(lots.rows).toEqual([{ remaining: 0 }]);
-    const statement = await gateway()
-      .get(`/api/v1/loyalty/members/${customerId}/statement`)
-      .set('authorization', await bearer('agent1'))
-      .expect(200);
+    const statement = await api.statement(customerId).expect(200);
     expect(statement.body.items[0]).toMatchObject({
       kind: 'reverse',
       points: -20,
@@ -247,12 +393,7 @@ describe('loyalty points ledger', () => {
       ).rows.map((r) => r.remaining as number);
     expect(await lots()).toEqual([70, 100]);
     const asOf = new Date(Date.now() + 2 * 60 * 60 * 1000).toISOString();
-    const run = async () =>
-      gateway()
-        .post('/api/v1/loyalty/admin/expiry-runs')
-        .set('authorization', await bearer('admin'))
-        .send({ asOf })
-        .expect(200);
+    const run = () => api.expiryRun({ asOf }).expect(200);
     await Promise.all([run(), run()]);
     await run();
     expect(await lots()).toEqual([0, 100]);
@@ -260,10 +401,7 @@ describe('loyalty points ledger', () => {
     expect((await movements(customerId)).filter((m) => m.kind === 'expire')).toEqual([
       { kind: 'expire', points: -70, shortfall: 0, balance_after: 100 },
     ]);
-    const member = await gateway()
-      .get(`/api/v1/loyalty/members/${customerId}`)
-      .set('authorization', await bearer('agent1'))
-      .expect(200);
+    const member = await api.member(customerId).expect(200);
     expect(member.body).toMatchObject({ balance: 100, expiringSoon: { points: 0 } });
   });
 
@@ -284,10 +422,7 @@ describe('loyalty points ledger', () => {
       await publish(crossing);
       // The crossing purchase earns at the old tier's rate; the next one at silver's ×1.1.
       await waitForBalance(customerId, 1100);
-      const member = await gateway()
-        .get(`/api/v1/loyalty/members/${customerId}`)
-        .set('authorization', await bearer('agent1'))
-        .expect(200);
+      const member = await api.member(customerId).expect(200);
       expect(member.body).toMatchObject({
         tier: 'silver',
         tierHistory: [{ from: null, to: 'silver', reason: 'qualified by purchase' }],
@@ -333,10 +468,7 @@ describe('loyalty points ledger', () => {
         ['earn', 500, 1100],
         ['earn', 110, 1210],
       ]);
-      const member = await gateway()
-        .get(`/api/v1/loyalty/members/${customerId}`)
-        .set('authorization', await bearer('agent1'))
-        .expect(200);
+      const member = await api.member(customerId).expect(200);
       expect(member.body).toMatchObject({
         tier: 'silver',
         tierHistory: [{ from: null, to: 'silver', reason: 'qualified by purchase' }],
@@ -352,15 +484,8 @@ describe('loyalty points ledger', () => {
     const customerId = await newMember();
     await publish(purchaseRecorded(customerId, '1500.00', { occurredAt: monthsAgo(13) })); // silver until a month ago
     await eventually(async () => (await movements(customerId)).length >= 1, 20_000, 'the old purchase');
-    await gateway()
-      .post('/api/v1/loyalty/admin/expiry-runs')
-      .set('authorization', await bearer('admin'))
-      .send({})
-      .expect(200);
-    const member = await gateway()
-      .get(`/api/v1/loyalty/members/${customerId}`)
-      .set('authorization', await bearer('agent1'))
-      .expect(200);
+    await api.expiryRun().expect(200);
+    const member = await api.member(customerId).expect(200);
     expect(member.body.tier).toBeNull();
     expect(member.body.tierHistory.map((h: { from: string | null; to: string | null }) => [h.from, h.to])).toEqual([
       [null, 'silver'],
@@ -388,47 +513,39 @@ describe('loyalty points ledger', () => {
       fc.asyncProperty(fc.array(op, { minLength: 8, maxLength: 14 }), async (ops) => {
         const customerId = await newMember();
         const purchases: Array<{ id: string; amount: number }> = [];
+        const published: EventEnvelope[] = [];
+        const send = async (event: EventEnvelope) => {
+          published.push(event);
+          await publish(event);
+        };
+        // Every event published so far handled by loyalty (its inbox mark commits with the effects).
+        const settled = async () => {
+          for (const event of published) await handledBy(db, 'loyalty', event);
+        };
         for (const o of ops) {
           if (o.op === 'earn') {
             const event = purchaseRecorded(customerId, `${o.amount}.00`, { occurredAt: monthsAgo(o.monthsBack) });
             purchases.push({ id: (event.data as { purchaseId: string }).purchaseId, amount: o.amount });
-            await publish(event);
+            await send(event);
           } else if (o.op === 'refund' && purchases.length > 0) {
             const p = purchases[o.index % purchases.length]!;
             const amount = Math.max(1, Math.floor((p.amount * o.percent) / 100));
-            await publish(purchaseRefunded(customerId, p.id, `${amount}.00`, Math.min(1, amount / p.amount)));
+            await send(purchaseRefunded(customerId, p.id, `${amount}.00`, Math.min(1, amount / p.amount)));
           } else {
             // Let the events published so far land before an HTTP write, as a real client would see them.
-            await eventually(
-              async () =>
-                (
-                  await db.query('SELECT count(*)::int AS n FROM loyalty.purchases WHERE customer_id = $1', [
-                    customerId,
-                  ])
-                ).rows[0].n === purchases.length,
-              20_000,
-              'purchases',
-            );
-            await sleep(300);
+            await settled();
             if (o.op === 'redeem') {
               const r = await redeem(customerId, { points: o.points }, 'admin');
               expect([201, 409]).toContain(r.status);
             } else if (o.op === 'adjust') {
-              const r = await gateway()
-                .post(`/api/v1/loyalty/members/${customerId}/adjustments`)
-                .set('authorization', await bearer('admin'))
-                .send({ points: o.points, reason: 'property test' });
+              const r = await api.adjust(customerId, o.points, 'property test');
               expect([201, 409]).toContain(r.status);
             } else {
-              await gateway()
-                .post('/api/v1/loyalty/admin/expiry-runs')
-                .set('authorization', await bearer('admin'))
-                .send({})
-                .expect(200);
+              await api.expiryRun().expect(200);
             }
           }
         }
-        await sleep(1_000);
+        await settled();
         const report = await reconciliation();
         expect(report).toMatchObject({
           ok: true,
@@ -438,10 +555,7 @@ describe('loyalty points ledger', () => {
           mismatchedMembers: 0,
         });
         expect(report.liabilityTotal).toBe(report.balanceTotal);
-        const statement = await gateway()
-          .get(`/api/v1/loyalty/members/${customerId}/statement?limit=200`)
-          .set('authorization', await bearer('admin'))
-          .expect(200);
+        const statement = await api.statement(customerId, { limit: 200 }, 'admin').expect(200);
         const sum = statement.body.items.reduce((s: number, i: { points: number }) => s + i.points, 0);
         expect(sum).toBe(statement.body.balance);
         expect(statement.body.balance).toBeGreaterThanOrEqual(0);
@@ -452,18 +566,8 @@ describe('loyalty points ledger', () => {
 
   it("rewards both sides once on the referred member's first purchase of the minimum, and refuses self, mutual and late referrals", async () => {
     const [referrer, referred, late] = [await newMember(), await newMember(), await newMember()];
-    const codeOf = async (id: string) =>
-      (
-        await gateway()
-          .get(`/api/v1/loyalty/members/${id}/referral-code`)
-          .set('authorization', await bearer('agent1'))
-          .expect(200)
-      ).body.code as string;
-    const register = async (id: string, code: string) =>
-      gateway()
-        .post(`/api/v1/loyalty/members/${id}/referral`)
-        .set('authorization', await bearer('agent1'))
-        .send({ code });
+    const codeOf = async (id: string) => (await api.referralCode(id).expect(200)).body.code as string;
+    const register = (id: string, code: string) => api.refer(id, code);
     const code = await codeOf(referrer);
     expect(await codeOf(referrer)).toBe(code);
     expect((await register(referrer, code)).body).toMatchObject({ status: 422, code: 'self-referral' });
@@ -514,15 +618,8 @@ describe('loyalty points ledger', () => {
 
   it('erases personal data on customer.erased and keeps the anonymous amounts', async () => {
     const customerId = await newMember();
-    await gateway()
-      .get(`/api/v1/loyalty/members/${customerId}/referral-code`)
-      .set('authorization', await bearer('agent1'))
-      .expect(200);
-    await gateway()
-      .post(`/api/v1/loyalty/members/${customerId}/adjustments`)
-      .set('authorization', await bearer('admin'))
-      .send({ points: 50, reason: 'Sorry Mr Wang for the broken vase' })
-      .expect(201);
+    await api.referralCode(customerId).expect(200);
+    await api.adjust(customerId, 50, 'Sorry Mr Wang for the broken vase').expect(201);
     await producer.send([customerRecord(customerErased(customerId))]);
     await eventually(
       async () =>

@@ -274,11 +274,15 @@ export class MovementsRepository {
     return rows.map((r) => r.customer_id);
   }
 
-  /** Newest first, keyset on the movement sequence. */
+  /**
+   * Newest first, keyset on the movement sequence. `ORDER BY movements.seq`, qualified: a bare `seq`
+   * would name the output column `seq::text` and sort as text ('99' after '100'), so a member whose
+   * movements cross a power of ten got a first page without the newest and later pages with gaps.
+   */
   async statement(customerId: string, limit: number, before?: string): Promise<StatementRecord[]> {
     const rows: StatementRow[] = await this.dataSource.query(
       `SELECT seq::text, id, customer_id, kind, points, balance_after, shortfall, source_id, reason, actor, created_at
-       FROM loyalty.movements WHERE customer_id = $1 AND ($2::bigint IS NULL OR seq < $2::bigint) ORDER BY seq DESC LIMIT $3`,
+       FROM loyalty.movements WHERE customer_id = $1 AND ($2::bigint IS NULL OR seq < $2::bigint) ORDER BY movements.seq DESC LIMIT $3`,
       [customerId, before ?? null, limit],
     );
     return rows.map(toStatement);

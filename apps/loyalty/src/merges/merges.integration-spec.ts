@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createEnvelope, CustomerCreatedV1, CustomerMergedV1, type EventEnvelope } from '@rapport/contracts';
-import { bearer, eventually, stackInfo } from '@rapport/testing';
-import request from 'supertest';
+import { eventually, startServiceInProcess, type InProcessService } from '@rapport/testing';
 import {
   customerRecord,
   monthsAgo,
@@ -11,26 +10,36 @@ import {
 } from '../../test/factories/loyalty-events';
 import {
   closeLoyaltyTestClients,
-  newPoolMember,
+  LoyaltyInternalApi,
+  newMember,
   openLoyaltyTestClients,
-  refillRateLimit,
   type LoyaltyTestClients,
 } from '../../test/loyalty-stack';
+import { AppModule } from '../app.module';
 
 /**
- * customer.merged in loyalty, against the real broker and database: events are published as
- * customer-profile publishes them (the merge keyed by the survivor, on the customers topic), reads
- * go through the gateway as a client's would.
+ * Medium tier: customer.merged in loyalty, against the test stack's real broker and database. Members
+ * open from real customer.created events; the merge and the purchases, refunds and late events around
+ * it are published as customer-profile publishes them (the merge keyed by the survivor, on the
+ * customers topic) and consumed by the stack's loyalty. Reads, referrals and reconciliation go to
+ * loyalty booted in this process, on its internal API with a signed caller identity (no gateway).
+ * The merge from the customer's side, through the gateway, is e2e/loyalty-merge.e2e-spec.ts's.
  */
 describe('loyalty on customer.merged', () => {
-  const gateway = () => request(stackInfo().gatewayUrl);
+  let sut: InProcessService;
+  let api: LoyaltyInternalApi;
   let clients: LoyaltyTestClients;
 
   beforeAll(async () => {
     clients = await openLoyaltyTestClients();
-  });
+    sut = await startServiceInProcess('loyalty', AppModule);
+    api = await LoyaltyInternalApi.of(sut);
+  }, 60_000);
 
-  afterAll(() => closeLoyaltyTestClients(clients));
+  afterAll(async () => {
+    await sut?.stop();
+    await closeLoyaltyTestClients(clients);
+  });
 
   const db = () => clients.db;
   const purchase = (...events: EventEnvelope[]) => clients.producer.send(events.map(purchaseRecord));
@@ -74,18 +83,12 @@ describe('loyalty on customer.merged', () => {
         [customerId],
       )
     ).rows;
-  const reconciliation = async () =>
-    (
-      await gateway()
-        .get('/api/v1/loyalty/admin/reconciliation')
-        .set('authorization', await bearer('admin'))
-        .expect(200)
-    ).body;
+  const reconciliation = async () => (await api.reconciliation().expect(200)).body;
   const purchaseId = (event: EventEnvelope) => (event.data as { purchaseId: string }).purchaseId;
 
   it('moves balance and lots with their expiry to the survivor; a refund or purchase of the merged customer then lands on the survivor; redelivery changes nothing', async () => {
-    const survivor = await newPoolMember(db(), 'Merge survivor');
-    const source = await newPoolMember(db(), 'Merge source');
+    const survivor = await newMember(clients);
+    const source = await newMember(clients);
     const own = purchaseRecorded(survivor, '300.00', { occurredAt: monthsAgo(2) });
     const older = purchaseRecorded(source, '200.00', { occurredAt: monthsAgo(5) });
     const newer = purchaseRecorded(source, '150.00');
@@ -122,12 +125,7 @@ describe('loyalty on customer.merged', () => {
       balance_after: 0,
       source_id: `merge:${source}:out`,
     });
-    const statement = (
-      await gateway()
-        .get(`/api/v1/loyalty/members/${survivor}/statement`)
-        .set('authorization', await bearer('agent1'))
-        .expect(200)
-    ).body;
+    const statement = (await api.statement(survivor).expect(200)).body;
     expect(statement.balance).toBe(650);
     expect(statement.items[0]).toMatchObject({
       kind: 'merge',
@@ -137,12 +135,7 @@ describe('loyalty on customer.merged', () => {
       reason: `merged from customer ${source}`,
     });
     // Reads of the merged id answer with the survivor's account, as customer-profile answers with the survivor.
-    const read = (
-      await gateway()
-        .get(`/api/v1/loyalty/members/${source}`)
-        .set('authorization', await bearer('agent1'))
-        .expect(200)
-    ).body;
+    const read = (await api.member(source).expect(200)).body;
     expect(read).toMatchObject({ customerId: survivor, balance: 650 });
     const books = await reconciliation();
     expect(books).toMatchObject({ ok: true, entriesSum: 0, unbalancedMovements: 0, mismatchedMembers: 0 });
@@ -157,7 +150,6 @@ describe('loyalty on customer.merged', () => {
     expect(await movements(source)).toHaveLength(3);
 
     // A refund of the source's purchase (the event still naming the source) debits the survivor, from that purchase's lot.
-    await refillRateLimit();
     await clients.producer.send([purchaseRecord(purchaseRefunded(source, purchaseId(older), '200.00', 1))]);
     await waitForBalance(survivor, 450, 'the refund debited from the survivor');
     expect((await openLots(survivor)).map((l) => l.source_id)).not.toContain(`purchase:${purchaseId(older)}`);
@@ -182,8 +174,8 @@ describe('loyalty on customer.merged', () => {
   }, 120_000);
 
   it('lands every purchase of the merged customer on the survivor when they race the merge', async () => {
-    const survivor = await newPoolMember(db(), 'Race survivor');
-    const source = await newPoolMember(db(), 'Race source');
+    const survivor = await newMember(clients);
+    const source = await newMember(clients);
     await purchase(purchaseRecorded(source, '100.00'));
     await waitForBalance(source, 100, 'the source’s first points');
     const merge = merged(survivor, source);
@@ -230,25 +222,14 @@ describe('loyalty on customer.merged', () => {
   }, 120_000);
 
   it('keeps the higher tier, moves tier history and referrals, and drops a referral between the two', async () => {
-    const survivor = await newPoolMember(db(), 'Merge tier survivor');
-    const source = await newPoolMember(db(), 'Merge tier source');
-    const friend = await newPoolMember(db(), 'Merge friend');
-    const admin = await bearer('admin');
-    const codeOf = async (id: string) =>
-      (await gateway().get(`/api/v1/loyalty/members/${id}/referral-code`).set('authorization', admin).expect(200)).body
-        .code as string;
+    const survivor = await newMember(clients);
+    const source = await newMember(clients);
+    const friend = await newMember(clients);
+    const codeOf = async (id: string) => (await api.referralCode(id, 'admin').expect(200)).body.code as string;
     const sourceCode = await codeOf(source);
     // The friend was referred by the source and has not bought yet; the source also referred the survivor (a referral between the two).
-    await gateway()
-      .post(`/api/v1/loyalty/members/${friend}/referral`)
-      .set('authorization', admin)
-      .send({ code: sourceCode })
-      .expect(201);
-    await gateway()
-      .post(`/api/v1/loyalty/members/${survivor}/referral`)
-      .set('authorization', admin)
-      .send({ code: sourceCode })
-      .expect(201);
+    await api.refer(friend, sourceCode, 'admin').expect(201);
+    await api.refer(survivor, sourceCode, 'admin').expect(201);
     // The source reaches gold (5 000 in the window); the survivor has no tier.
     await purchase(purchaseRecorded(source, '5000.00', { occurredAt: monthsAgo(1) }));
     await eventually(async () => (await member(source))?.tier === 'gold', 20_000, 'the source in gold');
@@ -258,8 +239,7 @@ describe('loyalty on customer.merged', () => {
     await customers(merge);
     await handled(merge);
     expect(await member(survivor)).toMatchObject({ tier: 'gold', tier_period_ends_at: sourcePeriod, balance: 5000 });
-    const history = (await gateway().get(`/api/v1/loyalty/members/${survivor}`).set('authorization', admin).expect(200))
-      .body.tierHistory;
+    const history = (await api.member(survivor, 'admin').expect(200)).body.tierHistory;
     expect(
       history.map((h: { from: string | null; to: string | null; reason: string }) => [h.from, h.to, h.reason]),
     ).toEqual([

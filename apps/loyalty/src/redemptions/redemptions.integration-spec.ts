@@ -1,79 +1,57 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@rapport/contracts';
 import type { MessageBus, RecordProducer } from '@rapport/platform-messaging';
-import { bearer, collectRecords, eventually, stackInfo } from '@rapport/testing';
+import { collectRecords, eventually, startServiceInProcess, type InProcessService } from '@rapport/testing';
 import type { Client } from 'pg';
-import request from 'supertest';
 import { monthsAgo, purchaseRecord, purchaseRecorded } from '../../test/factories/loyalty-events';
 import {
   closeLoyaltyTestClients,
-  newPoolMember,
+  LoyaltyInternalApi,
+  newMember as openMember,
   openLoyaltyTestClients,
-  refillRateLimit,
 } from '../../test/loyalty-stack';
-
-type User = 'agent1' | 'agent2' | 'agent1' | 'admin';
+import { AppModule } from '../app.module';
 
 /**
- * Two-step redemption (hold, then confirm or cancel) of the loyalty service in the test stack,
- * through the gateway against the real database and broker: holds are checked against the available
- * points under the member lock, a confirm spends like a plain redemption, and holds never touch the
- * ledger (reconciliation stays whole).
+ * Medium tier: two-step redemption (hold, then confirm or cancel) of loyalty booted in this process,
+ * on its internal API with a signed caller identity (no gateway, no rate limit), against the test
+ * stack's real database and broker. Members open from real customer.created events. Holds are
+ * checked against the available points under the member lock, a confirm spends like a plain
+ * redemption, and holds never touch the ledger (reconciliation stays whole). The gateway's replay of
+ * a retried confirm or cancel (Idempotency-Key) is e2e/loyalty.e2e-spec.ts's.
  */
 describe('loyalty redemption holds', () => {
-  const gateway = () => request(stackInfo().gatewayUrl);
+  let sut: InProcessService;
+  let api: LoyaltyInternalApi;
   let bus: MessageBus;
   let producer: RecordProducer;
   let db: Client;
 
   beforeAll(async () => {
     ({ bus, producer, db } = await openLoyaltyTestClients());
+    sut = await startServiceInProcess('loyalty', AppModule);
+    api = await LoyaltyInternalApi.of(sut);
+  }, 60_000);
+
+  afterAll(async () => {
+    await sut?.stop();
+    await closeLoyaltyTestClients({ bus, producer, db });
   });
 
-  afterAll(() => closeLoyaltyTestClients({ bus, producer, db }));
-
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  const refill = refillRateLimit;
-  const newMember = () => newPoolMember(db, 'Holder');
+  const newMember = () => openMember({ producer, db });
 
-  const credit = async (customerId: string, points: number) =>
-    gateway()
-      .post(`/api/v1/loyalty/members/${customerId}/adjustments`)
-      .set('authorization', await bearer('admin'))
-      .send({ points, reason: 'opening credit' })
-      .expect(201);
-  const redeem = async (customerId: string, body: object, user: User = 'agent2') =>
-    gateway()
-      .post(`/api/v1/loyalty/members/${customerId}/redemptions`)
-      .set('authorization', await bearer(user))
-      .send(body);
-  const act = async (
-    customerId: string,
-    redemptionId: string,
-    action: 'confirm' | 'cancel',
-    user: User = 'agent2',
-    key?: string,
-  ) => {
-    const call = gateway()
-      .post(`/api/v1/loyalty/members/${customerId}/redemptions/${redemptionId}/${action}`)
-      .set('authorization', await bearer(user));
-    return key ? call.set('idempotency-key', key) : call;
-  };
+  const credit = (customerId: string, points: number) => api.adjust(customerId, points, 'opening credit').expect(201);
+  const redeem = (customerId: string, body: object) => api.redeem(customerId, body);
+  const act = (customerId: string, redemptionId: string, action: 'confirm' | 'cancel') =>
+    action === 'confirm' ? api.confirm(customerId, redemptionId) : api.cancel(customerId, redemptionId);
   const memberView = async (customerId: string) =>
-    (
-      await gateway()
-        .get(`/api/v1/loyalty/members/${customerId}`)
-        .set('authorization', await bearer('agent1'))
-        .expect(200)
-    ).body as {
+    (await api.member(customerId).expect(200)).body as {
       balance: number;
       available: number;
       held: number;
     };
-  const redemptionView = async (customerId: string, redemptionId: string) =>
-    gateway()
-      .get(`/api/v1/loyalty/members/${customerId}/redemptions/${redemptionId}`)
-      .set('authorization', await bearer('agent1'));
+  const redemptionView = (customerId: string, redemptionId: string) => api.redemption(customerId, redemptionId);
   const movements = async (customerId: string) =>
     (
       await db.query('SELECT kind, points::int FROM loyalty.movements WHERE customer_id = $1 ORDER BY seq', [
@@ -84,34 +62,18 @@ describe('loyalty redemption holds', () => {
     (await db.query('SELECT stock FROM loyalty.rewards WHERE id = $1', [rewardId])).rows[0].stock as number;
   const newReward = async (pointsPrice: number, stockCount: number) =>
     (
-      await gateway()
-        .post('/api/v1/loyalty/rewards')
-        .set('authorization', await bearer('admin'))
-        .send({ name: `Hold reward ${randomUUID().slice(0, 6)}`, pointsPrice, stock: stockCount })
+      await api
+        .createReward({ name: `Hold reward ${randomUUID().slice(0, 6)}`, pointsPrice, stock: stockCount })
         .expect(201)
     ).body.id as string;
-  const expiryRun = async (asOf?: string) =>
-    (
-      await gateway()
-        .post('/api/v1/loyalty/admin/expiry-runs')
-        .set('authorization', await bearer('admin'))
-        .send(asOf ? { asOf } : {})
-        .expect(200)
-    ).body;
-  const reconciliation = async () =>
-    (
-      await gateway()
-        .get('/api/v1/loyalty/admin/reconciliation')
-        .set('authorization', await bearer('admin'))
-        .expect(200)
-    ).body;
+  const expiryRun = async (asOf?: string) => (await api.expiryRun(asOf ? { asOf } : {}).expect(200)).body;
+  const reconciliation = async () => (await api.reconciliation().expect(200)).body;
 
   it('reserves exactly 10 of 50 concurrent holds when the balance covers 10, and a plain redemption cannot spend held points', async () => {
     const customerId = await newMember();
     await credit(customerId, 1000);
-    await refill();
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () => redeem(customerId, { points: 100, hold: true }, 'agent2')),
+      Array.from({ length: 50 }, () => redeem(customerId, { points: 100, hold: true })),
     );
     const reserved = responses.filter((r) => r.status === 201);
     expect(reserved).toHaveLength(10);
@@ -132,7 +94,7 @@ describe('loyalty redemption holds', () => {
     // A hold is not a movement: the balance stays, only the available points go.
     expect(await memberView(customerId)).toMatchObject({ balance: 1000, held: 1000, available: 0 });
     expect((await movements(customerId)).map((m) => m.kind)).toEqual(['adjust']);
-    const plain = await redeem(customerId, { points: 1 }, 'agent1');
+    const plain = await redeem(customerId, { points: 1 });
     expect(plain.status).toBe(409);
     expect(plain.body.code).toBe('insufficient-points');
     const rows = await db.query(
@@ -147,13 +109,7 @@ describe('loyalty redemption holds', () => {
     await credit(customerId, 100);
     const hold = await redeem(customerId, { points: 60, hold: true });
     expect(hold.status).toBe(201);
-    const debit = (points: number) =>
-      bearer('admin').then((token) =>
-        gateway()
-          .post(`/api/v1/loyalty/members/${customerId}/adjustments`)
-          .set('authorization', token)
-          .send({ points: -points, reason: 'goodwill reversal' }),
-      );
+    const debit = (points: number) => api.adjust(customerId, -points, 'goodwill reversal');
     const tooMuch = await debit(50);
     expect(tooMuch.status).toBe(409);
     expect(tooMuch.body).toMatchObject({
@@ -166,10 +122,11 @@ describe('loyalty redemption holds', () => {
     expect(await memberView(customerId)).toMatchObject({ balance: 0, held: 0, available: 0 });
   }, 60_000);
 
-  it('confirms a reward hold as a redemption once: movement, coupon and events, however often it is retried', async () => {
+  it('confirms a reward hold as a redemption once: movement, coupon and events, however often it is confirmed again', async () => {
     const customerId = await newMember();
     await credit(customerId, 100);
     const rewardId = await newReward(30, 2);
+    let couponCode: string | undefined;
     const events = await collectRecords(
       bus,
       Topics.loyalty.name,
@@ -188,8 +145,7 @@ describe('loyalty redemption holds', () => {
       await sleep(1_500);
       expect(events.records).toHaveLength(0); // nothing is redeemed until confirmed
 
-      const key = `confirm-${randomUUID()}`;
-      const confirmed = await act(customerId, redemptionId, 'confirm', 'agent2', key);
+      const confirmed = await act(customerId, redemptionId, 'confirm');
       expect(confirmed.status).toBe(200);
       expect(confirmed.body).toMatchObject({
         redemptionId,
@@ -199,18 +155,22 @@ describe('loyalty redemption holds', () => {
         rewardId,
         couponCode: expect.stringMatching(/^RP-[0-9A-F]{12}$/),
       });
-      const retried = await act(customerId, redemptionId, 'confirm', 'agent2', key);
-      expect(retried.status).toBe(200);
-      expect(retried.headers['idempotent-replayed']).toBe('true');
-      expect(retried.body.couponCode).toBe(confirmed.body.couponCode);
+      couponCode = confirmed.body.couponCode as string;
 
-      const twice = await act(customerId, redemptionId, 'confirm');
-      expect(twice.status).toBe(409);
-      expect(twice.body).toMatchObject({
-        type: 'https://rapport.dev/problems/conflict',
-        code: 'redemption-not-reserved',
-        redemptionStatus: 'confirmed',
-      });
+      // A confirm sent again (a client's retry) is refused by loyalty and changes nothing: the coupon
+      // stays the first one (checked below). Replaying the first answer to a retry with the same
+      // Idempotency-Key is the gateway's (e2e/loyalty.e2e-spec.ts).
+      for (const again of await Promise.all([
+        act(customerId, redemptionId, 'confirm'),
+        act(customerId, redemptionId, 'confirm'),
+      ])) {
+        expect(again.status).toBe(409);
+        expect(again.body).toMatchObject({
+          type: 'https://rapport.dev/problems/conflict',
+          code: 'redemption-not-reserved',
+          redemptionStatus: 'confirmed',
+        });
+      }
       const cancelAfter = await act(customerId, redemptionId, 'cancel');
       expect(cancelAfter.status).toBe(409);
       expect(cancelAfter.body).toMatchObject({ code: 'redemption-not-reserved', redemptionStatus: 'confirmed' });
@@ -241,7 +201,7 @@ describe('loyalty redemption holds', () => {
     expect(view.body).toMatchObject({
       status: 'confirmed',
       movementId: expect.any(String),
-      couponCode: expect.any(String),
+      couponCode,
       confirmedAt: expect.any(String),
       releasedAt: null,
     });
@@ -367,21 +327,16 @@ describe('loyalty redemption holds', () => {
     const customerId = await newMember();
     await credit(customerId, 1000);
     const rewardId = await newReward(50, 5);
-    await refill();
     const holds = await Promise.all([
-      redeem(customerId, { points: 100, hold: true }, 'agent1'),
-      redeem(customerId, { rewardId, hold: true }, 'agent1'),
-      redeem(customerId, { points: 200, hold: true }, 'agent1'),
-      redeem(customerId, { rewardId, hold: true }, 'agent1'),
-      redeem(customerId, { points: 300 }, 'agent1'),
+      redeem(customerId, { points: 100, hold: true }),
+      redeem(customerId, { rewardId, hold: true }),
+      redeem(customerId, { points: 200, hold: true }),
+      redeem(customerId, { rewardId, hold: true }),
+      redeem(customerId, { points: 300 }),
     ]);
     expect(holds.map((h) => h.status)).toEqual([201, 201, 201, 201, 201]);
     const [a, b, c, d] = holds.map((h) => h.body.redemptionId as string);
-    await Promise.all([
-      act(customerId, a!, 'confirm', 'agent1'),
-      act(customerId, b!, 'confirm', 'agent1'),
-      act(customerId, c!, 'cancel', 'agent1'),
-    ]);
+    await Promise.all([act(customerId, a!, 'confirm'), act(customerId, b!, 'confirm'), act(customerId, c!, 'cancel')]);
     await db.query(`UPDATE loyalty.redemptions SET expires_at = now() - interval '1 second' WHERE id = $1`, [d]);
     await expiryRun();
     expect(await memberView(customerId)).toMatchObject({ balance: 1000 - 100 - 50 - 300, held: 0, available: 550 });

@@ -1,30 +1,46 @@
 import { randomUUID } from 'node:crypto';
-import { adminClient, bearer, cnMobile, eventually, stackInfo } from '@rapport/testing';
+import {
+  adminClient,
+  bearer,
+  cnMobile,
+  eventually,
+  stackInfo,
+  startServiceInProcess,
+  type InProcessService,
+} from '@rapport/testing';
 import type { Client } from 'pg';
 import request from 'supertest';
+import { LoyaltyInternalApi } from '../../test/loyalty-stack';
+import { AppModule } from '../app.module';
 
 /**
  * Referrals between customers who share a phone, email or identifier are refused, while loyalty
  * holds no readable contact: customer-profile publishes keyed fingerprints of the contacts on
- * customer.created/updated, loyalty keeps them per member. Customers are created, changed, merged
- * and erased through the gateway; the events travel through the real broker.
+ * customer.created/updated, loyalty keeps them per member. This crosses services: what makes two
+ * contacts the same (normalising a phone however it was typed, an email in any case, an import) and
+ * the key of the fingerprints are customer-profile's, so customers are created, imported, changed,
+ * merged and erased through the gateway (a handful of calls, far below its rate limit) and the events
+ * travel through the real broker to the stack's loyalty. The referral itself, loyalty's rule, goes to
+ * loyalty booted in this process, on its internal API with a signed caller identity (no gateway).
  */
 describe('referrals between customers sharing a contact', () => {
   const gateway = () => request(stackInfo().gatewayUrl);
+  let sut: InProcessService;
+  let api: LoyaltyInternalApi;
   let db: Client;
   let agent1: string;
 
   beforeAll(async () => {
     db = await adminClient();
     agent1 = await bearer('agent1');
-  });
+    sut = await startServiceInProcess('loyalty', AppModule);
+    api = await LoyaltyInternalApi.of(sut);
+  }, 60_000);
 
   afterAll(async () => {
+    await sut?.stop();
     await db.end();
   });
-
-  // The gateway's rate limit is per user (burst 60): each test starts with a refilled bucket.
-  beforeEach(() => new Promise((r) => setTimeout(r, 3_500)));
 
   const fingerprints = async (customerId: string): Promise<string[]> =>
     (await db.query('SELECT fingerprint FROM loyalty.member_fingerprints WHERE customer_id = $1', [customerId])).rows
@@ -53,14 +69,8 @@ describe('referrals between customers sharing a contact', () => {
     return id;
   }
 
-  const codeOf = async (id: string) =>
-    (await gateway().get(`/api/v1/loyalty/members/${id}/referral-code`).set('authorization', agent1).expect(200)).body
-      .code as string;
-  const refer = async (referredId: string, referrerId: string) =>
-    gateway()
-      .post(`/api/v1/loyalty/members/${referredId}/referral`)
-      .set('authorization', agent1)
-      .send({ code: await codeOf(referrerId) });
+  const codeOf = async (id: string) => (await api.referralCode(id).expect(200)).body.code as string;
+  const refer = async (referredId: string, referrerId: string) => api.refer(referredId, await codeOf(referrerId));
   const referrals = async (referredId: string) =>
     (await db.query('SELECT count(*)::int AS n FROM loyalty.referrals WHERE referred_id = $1', [referredId])).rows[0]
       .n as number;

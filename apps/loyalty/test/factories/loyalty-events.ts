@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   createEnvelope,
+  CustomerCreatedV1,
   CustomerErasedV1,
   PurchaseRecordedV1,
   PurchaseRefundedV1,
@@ -9,7 +10,21 @@ import {
   type EventEnvelope,
 } from '@rapport/contracts';
 
-/** Test data for loyalty: purchase, refund and erasure events as customer-profile publishes them. */
+/** Test data for loyalty: customer, purchase, refund and erasure events as customer-profile publishes them. */
+
+/** customer.created as customer-profile publishes it (keyed by the customer); opens the member account. */
+export function customerCreated(
+  customerId: string = randomUUID(),
+  options: { kind?: 'person' | 'organisation'; contactFingerprints?: string[] } = {},
+): EventEnvelope {
+  return createEnvelope(CustomerCreatedV1, customerId, {
+    customerId,
+    kind: options.kind ?? 'person',
+    createdAt: new Date().toISOString(),
+    ...(options.contactFingerprints ? { contactFingerprints: options.contactFingerprints } : {}),
+  });
+}
+
 export function purchaseRecorded(
   customerId: string,
   totalBase: string,
