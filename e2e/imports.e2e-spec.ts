@@ -242,9 +242,9 @@ describe('imports and exports through the gateway', () => {
     });
   });
 
-  it('answers 400 for a body that holds no import: no rows, no JSON object, no CSV record', async () => {
+  it('answers 422 for a body that holds no import: no rows, no JSON object, no CSV record', async () => {
     const send = (type: string, body: string) =>
-      gateway().post('/api/v1/imports').set('authorization', agent1).set('content-type', type).send(body).expect(400);
+      gateway().post('/api/v1/imports').set('authorization', agent1).set('content-type', type).send(body).expect(422);
     expect((await send('text/csv', 'name,email\n')).body.errors).toEqual([{ field: 'body', message: 'has no rows' }]);
     expect((await send('application/x-ndjson', '[1,2]\n"x"')).body.errors).toEqual([
       { field: 'body', message: 'no line is a JSON object' },

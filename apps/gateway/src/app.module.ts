@@ -15,6 +15,7 @@ import { PurchasesModule } from './purchases/purchases.module';
 import { OwnershipModule } from './ownership/ownership.module';
 import { ImportsModule } from './imports/imports.module';
 import { SegmentsModule } from './segments/segments.module';
+import { TicketsModule } from './tickets/tickets.module';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'gateway',
@@ -38,6 +39,7 @@ export const serviceDefinition: ServiceDefinition = {
     OwnershipModule,
     LoyaltyModule,
     SegmentsModule,
+    TicketsModule,
   ],
 })
 export class AppModule {}

@@ -4,13 +4,19 @@ import { ServiceCoreModule, type ServiceDefinition } from '@rapport/platform-run
 import { mergedCustomersMigration, SubjectRightsModule } from '@rapport/platform-subject-rights';
 import { ServiceDeskConfigModule } from './service-desk.config';
 import { CustomerRefsModule } from './customer-refs/customer-refs.module';
-import { CustomerRefsSubjectRights } from './customer-refs/customer-refs.subject-rights';
 import { CreateCustomerRefs1764000004000 } from './database/migrations/1764000004000-CreateCustomerRefs';
+import { CreateTickets1764700000000 } from './database/migrations/1764700000000-CreateTickets';
+import { ServiceDeskSubjectRights } from './subject-rights/service-desk.participant';
+import { TicketsModule } from './tickets/tickets.module';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'service-desk',
   // The merged-customers table is the subject-rights library's; its timestamp is fixed once it has run.
-  migrations: [CreateCustomerRefs1764000004000, mergedCustomersMigration(schemaOf('service-desk'), 1764001000000)],
+  migrations: [
+    CreateCustomerRefs1764000004000,
+    mergedCustomersMigration(schemaOf('service-desk'), 1764001000000),
+    CreateTickets1764700000000,
+  ],
   requireCallerIdentity: true,
 };
 
@@ -19,10 +25,11 @@ export const serviceDefinition: ServiceDefinition = {
     ServiceCoreModule.forRoot(serviceDefinition),
     ServiceDeskConfigModule,
     CustomerRefsModule,
+    TicketsModule,
     SubjectRightsModule.forParticipant({
       service: 'service-desk',
-      participant: CustomerRefsSubjectRights,
-      imports: [CustomerRefsModule],
+      participant: ServiceDeskSubjectRights,
+      imports: [CustomerRefsModule, TicketsModule],
     }),
   ],
 })

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { loadConfig } from '@rapport/platform-config';
+import { env, loadConfig } from '@rapport/platform-config';
 import { z } from 'zod';
 
 /**
@@ -8,7 +8,10 @@ import { z } from 'zod';
  * Name new variables SERVICE_DESK_*, give each a default or say why it has none, and list secrets
  * in the third argument of loadConfig so their values are never echoed.
  */
-export const serviceDeskConfigSchema = z.object({});
+export const serviceDeskConfigSchema = z.object({
+  /** How long after its resolution a customer may have a ticket reopened (days; 0: never). */
+  TICKET_REOPEN_WINDOW_DAYS: env.int(14, 0),
+});
 
 export type ServiceDeskConfig = z.infer<typeof serviceDeskConfigSchema>;
 export const SERVICE_DESK_CONFIG = Symbol('SERVICE_DESK_CONFIG');

@@ -10,6 +10,7 @@ export interface DemoSummary {
   customers: number;
   purchases: number;
   segments: number;
+  tickets: number;
   /** The demo customers by seed key, for the README's examples and the first-run test. */
   ids: Record<string, string>;
 }
@@ -160,6 +161,85 @@ const DEMO_PURCHASES: DemoPurchase[] = [
   },
 ];
 
+interface DemoTicket {
+  key: string;
+  customer: string;
+  by: DemoUser;
+  body: Record<string, unknown>;
+  /** What happens to it after it is received, in order: a reply to the customer, a note, or a move. */
+  steps: Array<{ reply: string } | { note: string } | { to: string; note?: string }>;
+}
+
+/** Tickets in different states of the complaint process, for the README's "For service managers". */
+const DEMO_TICKETS: DemoTicket[] = [
+  {
+    key: 'wang-damaged-tin',
+    customer: 'wang',
+    by: 'agent1',
+    body: {
+      type: 'complaint',
+      channel: 'phone',
+      priority: 'high',
+      category: 'delivery',
+      subject: '龙井茶罐运输途中压坏',
+      description: '客户收到的明前龙井茶罐被压扁，茶叶受潮，要求换货。',
+    },
+    steps: [
+      { reply: '王先生您好，非常抱歉，我们已安排换货，请保留原包装。' },
+      { to: 'investigating' },
+      { note: 'Courier claim 2026-118 opened.' },
+      { to: 'resolved', note: 'Replacement delivered and confirmed by phone' },
+    ],
+  },
+  {
+    key: 'li-opening-hours',
+    customer: 'li',
+    by: 'agent1',
+    body: {
+      type: 'inquiry',
+      channel: 'wechat',
+      subject: '西湖店春节营业时间',
+      description: '请问西湖店春节期间几点开门？',
+    },
+    steps: [],
+  },
+  {
+    key: 'tea-company-invoice',
+    customer: 'teaCompany',
+    by: 'agent1',
+    body: {
+      type: 'request',
+      channel: 'email',
+      category: 'billing',
+      subject: '11 月批发订单发票抬头更正',
+      description: '发票抬头应为杭州茶业有限公司，税号随后补充。',
+    },
+    steps: [
+      { reply: '陈经理您好，请提供正确的税号，我们收到后重开发票。' },
+      { to: 'investigating' },
+      { to: 'pending-customer', note: 'Waiting for the tax number' },
+    ],
+  },
+  {
+    key: 'acme-feedback',
+    customer: 'acme',
+    by: 'agent2',
+    body: {
+      type: 'feedback',
+      channel: 'web-form',
+      priority: 'low',
+      subject: 'Great sample box',
+      description: 'The oolong sample box was a hit with our team; please keep it in the catalogue.',
+    },
+    steps: [
+      { reply: 'Thank you! The sample box stays in the catalogue for 2027.' },
+      { to: 'investigating' },
+      { to: 'resolved' },
+      { to: 'closed' },
+    ],
+  },
+];
+
 class DemoApi {
   private readonly tokens = new Map<DemoUser, string>();
 
@@ -260,7 +340,11 @@ export async function seedDemoData(
         externalOrderId: purchase.key,
         currency: purchase.currency,
         channel: 'store',
-        occurredAt: new Date(Date.now() - purchase.daysAgo * 86_400_000).toISOString(),
+        // Whole days (10:00 UTC), so a seed run again the same day sends the very body its
+        // Idempotency-Key was first used with (a different body under the same key is a 422).
+        occurredAt: new Date(
+          (Math.floor(Date.now() / 86_400_000) - purchase.daysAgo) * 86_400_000 + 36_000_000,
+        ).toISOString(),
         lines: purchase.lines,
       },
       `purchase-${purchase.key}`,
@@ -303,5 +387,46 @@ export async function seedDemoData(
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 
-  return { customers: Object.keys(ids).length, purchases: DEMO_PURCHASES.length, segments: 1, ids };
+  for (const ticket of DEMO_TICKETS) await seedTicket(api, ticket, ids[ticket.customer]!);
+
+  return {
+    customers: Object.keys(ids).length,
+    purchases: DEMO_PURCHASES.length,
+    segments: 1,
+    tickets: DEMO_TICKETS.length,
+    ids,
+  };
+}
+
+/**
+ * service-desk learns customers from customer.created: until it has, a ticket for the customer is
+ * 422. The gateway stores that answer under the Idempotency-Key too, so each try has its own key
+ * (try-0, try-1, …); a seed run again replays the same tries and ends at the same ticket.
+ */
+async function seedTicket(api: DemoApi, ticket: DemoTicket, customerId: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let created: { id?: string; code?: string } | undefined;
+  for (let attempt = 0; ; attempt++) {
+    created = await api.call<{ id?: string; code?: string }>(
+      ticket.by,
+      'POST',
+      '/tickets',
+      { customerId, ...ticket.body },
+      `ticket-${ticket.key}-try-${attempt}`,
+      [201, 422],
+    );
+    if (created.id) break;
+    if (created.code !== 'customer-unknown' || Date.now() > deadline)
+      throw new Error(
+        `seeding: ticket ${ticket.key} answered ${created.code ?? 'no id'} (see .local/<profile>/logs/service-desk.log)`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  for (const [index, step] of ticket.steps.entries()) {
+    const key = `ticket-${ticket.key}-step-${index}`;
+    if ('reply' in step)
+      await api.call(ticket.by, 'POST', `/tickets/${created.id}/replies`, { text: step.reply }, key, [201]);
+    else if ('to' in step) await api.call(ticket.by, 'POST', `/tickets/${created.id}/transitions`, step, key, [200]);
+    else await api.call(ticket.by, 'POST', `/tickets/${created.id}/notes`, { text: step.note }, key, [201]);
+  }
 }

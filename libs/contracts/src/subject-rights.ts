@@ -89,9 +89,10 @@ export const SUBJECT_RIGHTS_PARTICIPANTS: readonly SubjectRightsRegistration[] =
   {
     service: 'service-desk',
     schema: schemaOf('service-desk'),
-    sections: ['serviceDeskCustomerRefs'],
+    sections: ['serviceDeskCustomerRefs', 'serviceDeskTickets'],
     customerColumns: [
       'customer_refs.customer_id',
+      'tickets.customer_id', // in serviceDeskTickets, with each ticket's history
       'merged_customers.merged_customer_id',
       'merged_customers.survivor_customer_id',
     ],

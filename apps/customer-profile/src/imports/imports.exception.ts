@@ -27,10 +27,13 @@ export class ImportException extends ProblemException {
 function kindOf(code: ImportErrorCode) {
   switch (code) {
     case ImportErrorCode.InvalidType:
+      return 'validation' as const;
+    // The body is a string of the declared media type, as the document says; that it holds no
+    // import is a matter of its content, which the document cannot state: 422.
     case ImportErrorCode.NoRows:
     case ImportErrorCode.NotJsonLines:
     case ImportErrorCode.NotCsv:
-      return 'validation' as const;
+      return 'unprocessable' as const;
     case ImportErrorCode.UnsupportedFormat:
       return 'unsupportedMediaType' as const;
     case ImportErrorCode.PurchasesNotAllowed:

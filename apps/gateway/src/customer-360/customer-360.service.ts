@@ -38,7 +38,8 @@ const PARTS: PartSource[] = [
   {
     part: 'tickets',
     upstream: 'service-desk',
-    path: (id) => `/internal/v1/customer-refs/${id}`,
+    // The customer's latest tickets the caller may see (row level and masking as in the ticket list).
+    path: (id) => `/internal/v1/tickets?customerId=${id}&limit=20`,
     scope: 'tickets:read',
   },
   { part: 'analytics', upstream: 'analytics', path: (id) => `/internal/v1/customers/${id}`, scope: 'analytics:read' },

@@ -39,7 +39,7 @@ export class ImportsController {
     description:
       'The import ran: rows imported, rows failed with a per-row error report (purchases: rows of orders already recorded are skipped, rowsSkipped)',
   })
-  @ApiProblems(400, 401, 403, 415, 429, 502, 504)
+  @ApiProblems(400, 401, 403, 415, 422, 429, 502, 504)
   async create(@Query() query: CreateImportQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
     const mediaType = (request.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!IMPORT_TYPES.includes(mediaType)) {

@@ -8,7 +8,7 @@ import { CustomerRefsService } from './customer-refs.service';
 @Module({
   controllers: [CustomerRefsController, CustomerRefsConsumer],
   providers: [CustomerRefsRepository, CustomerRefsService, MergedCustomers],
-  // for the subject-rights participant (CustomerRefsSubjectRights), which the app module registers
+  // for the tickets feature (a ticket needs a known customer) and the subject-rights participant (ServiceDeskSubjectRights)
   exports: [CustomerRefsRepository],
 })
 export class CustomerRefsModule {}

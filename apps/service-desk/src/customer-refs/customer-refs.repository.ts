@@ -27,6 +27,18 @@ export class CustomerRefsRepository {
     return row ? toRecord(row) : undefined;
   }
 
+  /**
+   * Whether service-desk knows the customer, holding its row until the caller's transaction ends: an
+   * erasure or merge of the customer waits for what is being written under its id, then handles it too.
+   */
+  async lockKnown(manager: EntityManager, customerId: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM service_desk.customer_refs WHERE customer_id = $1 FOR SHARE`,
+      [customerId],
+    );
+    return rows.length > 0;
+  }
+
   /** One row per customer: when the survivor has its own, that one stays and the merged one goes. */
   async rekey(manager: EntityManager, mergedId: string, survivorId: string): Promise<void> {
     await manager.query(

@@ -6,6 +6,7 @@ import {
   type AcknowledgingService,
   type ErasureAcknowledgement,
 } from '@rapport/contracts';
+import { IDENTITY_HEADER, signIdentity } from '@rapport/platform-runtime';
 import {
   closeServiceTestClients,
   collectRecords,
@@ -14,14 +15,17 @@ import {
   handledBy,
   openServiceTestClients,
   publishCustomerEvents,
+  stackInfo,
   uuidColumnsHolding,
   type ServiceTestClients,
 } from '@rapport/testing';
 import { customerCreated, customerErased, customerMerged } from '../../test/factories/customer-events';
+import { ticketRequest } from '../../test/factories/tickets';
 
 /**
  * The service-desk service of the test stack following customer-profile's merges and erasures from the
- * real broker: a merged customer's rows belong to the survivor, an erased customer leaves nothing.
+ * real broker: a merged customer's rows (reference and tickets) belong to the survivor; an erased
+ * customer leaves no id and no text, only anonymous tickets that the acknowledgement names as kept.
  */
 describe('service-desk follows customer merges and erasures', () => {
   const handled = (db: ServiceTestClients['db'], event: Parameters<typeof handledBy>[2]) =>
@@ -37,14 +41,56 @@ describe('service-desk follows customer merges and erasures', () => {
     await closeServiceTestClients(clients);
   });
 
+  /** The stack's service-desk, called as the gateway calls it (a signed agent of team north). */
+  const callService = async (method: 'POST', path: string, body: unknown) => {
+    const identity = await signIdentity(
+      { sub: 'agent1', roles: ['agent'], scopes: ['tickets:read', 'tickets:write', 'pii:read'], team: 'north' },
+      stackInfo().internalAuthSecret,
+    );
+    const response = await fetch(new URL(path, stackInfo().serviceUrls['service-desk']), {
+      method,
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity, connection: 'close' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { id: string };
+  };
+  /** A customer service-desk knows, with one ticket that has a reply (its texts are the customer's data). */
+  const customerWithTicket = async (kind: 'person' | 'organisation' = 'organisation') => {
+    const customerId = randomUUID();
+    await publishCustomerEvents(clients.producer, customerCreated(customerId, kind));
+    await known(customerId);
+    const ticket = await callService('POST', '/internal/v1/tickets', ticketRequest(customerId));
+    await callService('POST', `/internal/v1/tickets/${ticket.id}/replies`, { text: 'We are sorry, 王小明.' });
+    return { customerId, ticketId: ticket.id };
+  };
+
   describeSubjectRightsConformance('service-desk', {
     seed: async () => {
-      const customerId = randomUUID();
-      await publishCustomerEvents(clients.producer, customerCreated(customerId, 'organisation'));
-      return { customerId, expected: { serviceDeskCustomerRefs: { customerId, kind: 'organisation' } } };
+      const { customerId, ticketId } = await customerWithTicket();
+      return {
+        customerId,
+        expected: {
+          serviceDeskCustomerRefs: { customerId, kind: 'organisation' },
+          serviceDeskTickets: [
+            expect.objectContaining({
+              id: ticketId,
+              customerId,
+              subject: ticketRequest(customerId).subject,
+              status: 'acknowledged',
+              history: [
+                expect.objectContaining({ kind: 'created' }),
+                expect.objectContaining({ kind: 'reply', text: 'We are sorry, 王小明.' }),
+                expect.objectContaining({ kind: 'transition', toStatus: 'acknowledged' }),
+              ],
+            }),
+          ],
+        },
+      };
     },
-    // one row of its own; a customer nobody merged into has no merged-away ids
-    erasure: { removed: { customerRefs: 1, mergedCustomerIds: 0 } },
+    // its reference and its ticket with the one text of its history; nobody was merged into it
+    erasure: { removed: { customerRefs: 1, tickets: 1, ticketTexts: 1, mergedCustomerIds: 0 } },
   });
 
   const rowOf = async (customerId: string) =>
@@ -124,6 +170,62 @@ describe('service-desk follows customer merges and erasures', () => {
     expect(await rowOf(bystanderId)).toEqual({ customer_id: bystanderId, kind: 'person' });
   });
 
+  const ticketRow = async (ticketId: string) =>
+    (
+      await clients.db.query(
+        'SELECT customer_id, subject, description, status, erased_at FROM service_desk.tickets WHERE id = $1',
+        [ticketId],
+      )
+    ).rows[0] as { customer_id: string | null; subject: string | null; description: string | null; status: string };
+
+  it('moves a merged customer’s tickets to the survivor', async () => {
+    const { customerId: mergedId, ticketId } = await customerWithTicket();
+    const survivorId = randomUUID();
+    const merge = customerMerged(mergedId, survivorId);
+    await publishCustomerEvents(clients.producer, merge);
+    await handled(clients.db, merge);
+    expect((await ticketRow(ticketId)).customer_id).toBe(survivorId);
+  });
+
+  it('keeps an erased customer’s tickets as anonymous counts: no id, no text, and says so in kept', async () => {
+    const { customerId, ticketId } = await customerWithTicket();
+    const definition = ErasureAcknowledgedV1['service-desk'];
+    const acks = await collectRecords(
+      clients.bus,
+      Topics[definition.topic].name,
+      (r) => r.key === customerId && r.headers['ce_type'] === definition.type,
+    );
+    try {
+      await publishCustomerEvents(clients.producer, customerErased(customerId));
+      await eventually(async () => acks.records.length === 1, 30_000, 'the acknowledgement of the erasure');
+    } finally {
+      await acks.stop();
+    }
+    expect(await ticketRow(ticketId)).toMatchObject({
+      customer_id: null,
+      subject: null,
+      description: null,
+      status: 'acknowledged',
+    });
+    const texts = await clients.db.query(
+      `SELECT 1 FROM service_desk.ticket_history WHERE ticket_id = $1 AND detail ? 'text'`,
+      [ticketId],
+    );
+    expect(texts.rowCount).toBe(0);
+    const ack = fromBinaryMode(acks.records[0]!.headers, acks.records[0]!.value).data as ErasureAcknowledgement;
+    expect(ack.kept).toEqual([{ what: expect.stringContaining('1 anonymous ticket'), why: expect.any(String) }]);
+  });
+
+  it('refuses to rewrite or delete the history (append-only)', async () => {
+    const { ticketId } = await customerWithTicket();
+    await expect(
+      clients.db.query(`UPDATE service_desk.ticket_history SET actor = 'someone' WHERE ticket_id = $1`, [ticketId]),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      clients.db.query(`DELETE FROM service_desk.ticket_history WHERE ticket_id = $1`, [ticketId]),
+    ).rejects.toThrow(/append-only/);
+  });
+
   // What the subject-rights library adds to every participant, seen through this one.
   describe('acknowledgements and chains of merges', () => {
     // A service's acknowledgement event exists once it is listed in ACKNOWLEDGING (see the service template).
@@ -157,7 +259,7 @@ describe('service-desk follows customer merges and erasures', () => {
       }
       expect(dataOf([acks.records[0]!.headers, acks.records[0]!.value])).toMatchObject({
         customerId: last,
-        removed: { customerRefs: 1, mergedCustomerIds: 2 },
+        removed: { customerRefs: 1, tickets: 0, ticketTexts: 0, mergedCustomerIds: 2 },
         kept: [],
       });
       expect(dataOf([acks.records[0]!.headers, acks.records[0]!.value]).erasureId).toBeUndefined();
@@ -183,8 +285,8 @@ describe('service-desk follows customer merges and erasures', () => {
         await acks.stop();
       }
       expect(acks.records.map((r) => dataOf([r.headers, r.value]).removed)).toEqual([
-        { customerRefs: 1, mergedCustomerIds: 0 },
-        { customerRefs: 0, mergedCustomerIds: 0 },
+        { customerRefs: 1, tickets: 0, ticketTexts: 0, mergedCustomerIds: 0 },
+        { customerRefs: 0, tickets: 0, ticketTexts: 0, mergedCustomerIds: 0 },
       ]);
     });
   });

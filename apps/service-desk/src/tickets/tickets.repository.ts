@@ -1,0 +1,379 @@
+import { Injectable } from '@nestjs/common';
+import type { TicketChannel, TicketHistoryKind, TicketPriority, TicketStatus, TicketType } from '@rapport/contracts';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { TicketVisibility } from './ticket-visibility';
+
+export interface TicketRecord {
+  id: string;
+  customerId: string;
+  type: TicketType;
+  channel: TicketChannel;
+  subject: string;
+  description: string;
+  priority: TicketPriority;
+  category: string | null;
+  queue: string | null;
+  assignee: string | null;
+  team: string;
+  status: TicketStatus;
+  version: number;
+  receivedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  firstRepliedAt: Date | null;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  reopenedCount: number;
+}
+
+export type NewTicket = Pick<
+  TicketRecord,
+  | 'id'
+  | 'customerId'
+  | 'type'
+  | 'channel'
+  | 'subject'
+  | 'description'
+  | 'priority'
+  | 'category'
+  | 'assignee'
+  | 'team'
+  | 'status'
+  | 'receivedAt'
+> & { createdAt: Date };
+
+/** What a change may set on a ticket; the version goes up by one and updated_at is `at`. */
+export type TicketChanges = Partial<
+  Pick<
+    TicketRecord,
+    | 'subject'
+    | 'description'
+    | 'priority'
+    | 'category'
+    | 'assignee'
+    | 'status'
+    | 'firstRepliedAt'
+    | 'resolvedAt'
+    | 'closedAt'
+    | 'reopenedCount'
+  >
+>;
+
+export interface TicketHistoryEntry {
+  seq: number;
+  at: Date;
+  actor: string;
+  kind: TicketHistoryKind;
+  fromStatus: TicketStatus | null;
+  toStatus: TicketStatus | null;
+  /** The text of a reply, a note or a transition's note; null when there is none or it was erased. */
+  text: string | null;
+  changedFields: string[];
+}
+
+export interface NewHistoryEntry {
+  at: Date;
+  actor: string;
+  kind: TicketHistoryKind;
+  fromStatus?: TicketStatus | null;
+  toStatus?: TicketStatus | null;
+  text?: string | null;
+  changedFields?: string[];
+}
+
+export interface TicketFilters {
+  status?: TicketStatus | undefined;
+  type?: TicketType | undefined;
+  priority?: TicketPriority | undefined;
+  assignee?: string | undefined;
+  customerId?: string | undefined;
+}
+
+const COLUMNS = `id, customer_id, type, channel, subject, description, priority, category, queue, assignee, team, status,
+  version, received_at, created_at, updated_at, first_replied_at, resolved_at, closed_at, reopened_count`;
+
+/** The columns a change may set, by record field. */
+const CHANGEABLE: Record<keyof TicketChanges, string> = {
+  subject: 'subject',
+  description: 'description',
+  priority: 'priority',
+  category: 'category',
+  assignee: 'assignee',
+  status: 'status',
+  firstRepliedAt: 'first_replied_at',
+  resolvedAt: 'resolved_at',
+  closedAt: 'closed_at',
+  reopenedCount: 'reopened_count',
+};
+
+/** Appends the row-level rule for `alias` to `params`; a caller who may see nothing gets `false`. */
+function visibilitySql(visibility: TicketVisibility, params: unknown[], alias = 't'): string {
+  switch (visibility.kind) {
+    case 'all':
+      return 'true';
+    case 'team':
+      params.push(visibility.team);
+      return `${alias}.team = $${params.length}`;
+    case 'assigned-or-team-pool':
+      params.push(visibility.user, visibility.team);
+      return `(${alias}.assignee = $${params.length - 1} OR (${alias}.assignee IS NULL AND ${alias}.team = $${params.length}))`;
+    case 'none':
+      return 'false';
+  }
+}
+
+/** The only SQL of tickets: the tickets, their append-only history, and what subject rights need of them. */
+@Injectable()
+export class TicketsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insert(manager: EntityManager, ticket: NewTicket): Promise<TicketRecord> {
+    const rows: TicketRow[] = await manager.query(
+      `INSERT INTO service_desk.tickets
+         (id, customer_id, type, channel, subject, description, priority, category, assignee, team, status,
+          received_at, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+       RETURNING ${COLUMNS}`,
+      [
+        ticket.id,
+        ticket.customerId,
+        ticket.type,
+        ticket.channel,
+        ticket.subject,
+        ticket.description,
+        ticket.priority,
+        ticket.category,
+        ticket.assignee,
+        ticket.team,
+        ticket.status,
+        ticket.receivedAt,
+        ticket.createdAt,
+      ],
+    );
+    return toRecord(rows[0]!);
+  }
+
+  /** The ticket, if the caller may see it, locked for a change (every change of a ticket takes this lock first). */
+  async lockVisible(
+    manager: EntityManager,
+    id: string,
+    visibility: TicketVisibility,
+  ): Promise<TicketRecord | undefined> {
+    return this.findVisible(id, visibility, manager, true);
+  }
+
+  async findVisible(
+    id: string,
+    visibility: TicketVisibility,
+    manager: EntityManager = this.dataSource.manager,
+    lock = false,
+  ): Promise<TicketRecord | undefined> {
+    const params: unknown[] = [id];
+    const rows: TicketRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM service_desk.tickets t
+        WHERE t.id = $1 AND t.erased_at IS NULL AND ${visibilitySql(visibility, params)}${lock ? ' FOR UPDATE' : ''}`,
+      params,
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** A page, newest received first (keyset on received_at, id). */
+  async list(
+    filters: TicketFilters,
+    visibility: TicketVisibility,
+    after: { receivedAt: string; id: string } | undefined,
+    limit: number,
+  ): Promise<TicketRecord[]> {
+    const params: unknown[] = [];
+    const where = ['t.erased_at IS NULL', visibilitySql(visibility, params)];
+    const filter = (column: string, value: string | undefined) => {
+      if (value === undefined) return;
+      params.push(value);
+      where.push(`t.${column} = $${params.length}`);
+    };
+    filter('status', filters.status);
+    filter('type', filters.type);
+    filter('priority', filters.priority);
+    filter('assignee', filters.assignee);
+    filter('customer_id', filters.customerId);
+    if (after) {
+      params.push(after.receivedAt, after.id);
+      where.push(`(t.received_at, t.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(limit);
+    const rows: TicketRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM service_desk.tickets t WHERE ${where.join(' AND ')}
+        ORDER BY t.received_at DESC, t.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Applies a change to a ticket the caller locked: the version goes up by one. */
+  async change(manager: EntityManager, id: string, changes: TicketChanges, at: Date): Promise<TicketRecord> {
+    const params: unknown[] = [id, at];
+    const sets = ['version = version + 1', 'updated_at = $2'];
+    for (const [field, column] of Object.entries(CHANGEABLE) as [keyof TicketChanges, string][]) {
+      if (changes[field] === undefined) continue;
+      params.push(changes[field]);
+      sets.push(`${column} = $${params.length}`);
+    }
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [rows]: [TicketRow[], number] = await manager.query(
+      `UPDATE service_desk.tickets SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`,
+      params,
+    );
+    return toRecord(rows[0]!);
+  }
+
+  /** Appends an entry to a ticket's history; the caller holds the ticket's lock, so seq has no gaps or races. */
+  async appendHistory(manager: EntityManager, ticketId: string, entry: NewHistoryEntry): Promise<number> {
+    const detail: Record<string, unknown> = {};
+    if (entry.text) detail['text'] = entry.text;
+    if (entry.changedFields?.length) detail['changedFields'] = entry.changedFields;
+    const rows: { seq: number }[] = await manager.query(
+      `INSERT INTO service_desk.ticket_history (ticket_id, seq, at, actor, kind, from_status, to_status, detail)
+       SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7::jsonb
+         FROM service_desk.ticket_history WHERE ticket_id = $1
+       RETURNING seq`,
+      [
+        ticketId,
+        entry.at,
+        entry.actor,
+        entry.kind,
+        entry.fromStatus ?? null,
+        entry.toStatus ?? null,
+        JSON.stringify(detail),
+      ],
+    );
+    return rows[0]!.seq;
+  }
+
+  async history(ticketId: string): Promise<TicketHistoryEntry[]> {
+    const rows: HistoryRow[] = await this.dataSource.query(
+      `SELECT seq, at, actor, kind, from_status, to_status, detail FROM service_desk.ticket_history
+        WHERE ticket_id = $1 ORDER BY seq`,
+      [ticketId],
+    );
+    return rows.map(toHistoryEntry);
+  }
+
+  /** A customer's tickets (oldest first) with their history, for the subject access export. */
+  async ofCustomer(customerId: string): Promise<Array<TicketRecord & { history: TicketHistoryEntry[] }>> {
+    const tickets: TicketRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM service_desk.tickets t WHERE t.customer_id = $1 ORDER BY t.received_at, t.id`,
+      [customerId],
+    );
+    if (tickets.length === 0) return [];
+    const history: Array<HistoryRow & { ticket_id: string }> = await this.dataSource.query(
+      `SELECT ticket_id, seq, at, actor, kind, from_status, to_status, detail FROM service_desk.ticket_history
+        WHERE ticket_id = ANY($1::uuid[]) ORDER BY ticket_id, seq`,
+      [tickets.map((t) => t.id)],
+    );
+    return tickets.map((t) => ({
+      ...toRecord(t),
+      history: history.filter((h) => h.ticket_id === t.id).map(toHistoryEntry),
+    }));
+  }
+
+  /** A merge: the merged customer's tickets belong to the survivor. */
+  async rekey(manager: EntityManager, mergedId: string, survivorId: string): Promise<void> {
+    await manager.query(`UPDATE service_desk.tickets SET customer_id = $2 WHERE customer_id = $1`, [
+      mergedId,
+      survivorId,
+    ]);
+  }
+
+  /**
+   * An erasure: the customer's tickets lose the customer id and their texts (subject, description,
+   * and every reply, note and transition note of their history); what stays is an anonymous ticket
+   * (type, channel, priority, team, status and times) that service statistics still count.
+   */
+  async erase(manager: EntityManager, customerId: string): Promise<{ tickets: number; texts: number }> {
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [erased]: [{ id: string }[], number] = await manager.query(
+      `UPDATE service_desk.tickets
+          SET customer_id = NULL, subject = NULL, description = NULL, category = NULL, erased_at = now()
+        WHERE customer_id = $1 RETURNING id`,
+      [customerId],
+    );
+    if (erased.length === 0) return { tickets: 0, texts: 0 };
+    const [, texts]: [unknown[], number] = await manager.query(
+      `UPDATE service_desk.ticket_history SET detail = detail - 'text'
+        WHERE ticket_id = ANY($1::uuid[]) AND detail ? 'text'`,
+      [erased.map((t) => t.id)],
+    );
+    return { tickets: erased.length, texts };
+  }
+}
+
+interface TicketRow {
+  id: string;
+  customer_id: string;
+  type: TicketType;
+  channel: TicketChannel;
+  subject: string;
+  description: string;
+  priority: TicketPriority;
+  category: string | null;
+  queue: string | null;
+  assignee: string | null;
+  team: string;
+  status: TicketStatus;
+  version: number;
+  received_at: Date;
+  created_at: Date;
+  updated_at: Date;
+  first_replied_at: Date | null;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  reopened_count: number;
+}
+
+interface HistoryRow {
+  seq: number;
+  at: Date;
+  actor: string;
+  kind: TicketHistoryKind;
+  from_status: TicketStatus | null;
+  to_status: TicketStatus | null;
+  detail: { text?: string; changedFields?: string[] };
+}
+
+function toRecord(row: TicketRow): TicketRecord {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    type: row.type,
+    channel: row.channel,
+    subject: row.subject,
+    description: row.description,
+    priority: row.priority,
+    category: row.category,
+    queue: row.queue,
+    assignee: row.assignee,
+    team: row.team,
+    status: row.status,
+    version: row.version,
+    receivedAt: row.received_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    firstRepliedAt: row.first_replied_at,
+    resolvedAt: row.resolved_at,
+    closedAt: row.closed_at,
+    reopenedCount: row.reopened_count,
+  };
+}
+
+function toHistoryEntry(row: HistoryRow): TicketHistoryEntry {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actor: row.actor,
+    kind: row.kind,
+    fromStatus: row.from_status,
+    toStatus: row.to_status,
+    text: row.detail.text ?? null,
+    changedFields: row.detail.changedFields ?? [],
+  };
+}

@@ -1,0 +1,306 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { CreateTicketRequest, ListTicketsQuery, TicketStatus, UpdateTicketRequest } from '@rapport/contracts';
+import { OutboxWriter, type PendingEvent } from '@rapport/platform-messaging';
+import type { CallerIdentity } from '@rapport/platform-runtime';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CustomerRefsRepository } from '../customer-refs/customer-refs.repository';
+import { SERVICE_DESK_CONFIG, type ServiceDeskConfig } from '../service-desk.config';
+import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { TicketProcess } from './ticket-process';
+import { ticketVisibility, type TicketVisibility } from './ticket-visibility';
+import { ticketCreatedEvent, ticketRepliedEvent, ticketTransitionedEvent, ticketUpdatedEvent } from './ticket-events';
+import { ticketNotFound, TicketsErrorCode, TicketsException, transitionNotAllowed } from './tickets.exception';
+import {
+  TicketsRepository,
+  type TicketChanges,
+  type TicketHistoryEntry,
+  type TicketRecord,
+} from './tickets.repository';
+
+/** A receivedAt this far ahead of the service's clock is still taken as now (the caller's clock may run fast). */
+const CLOCK_SKEW_MS = 60_000;
+const SORT = '-receivedAt';
+const EDITABLE = ['subject', 'description', 'priority', 'category', 'assignee'] as const;
+const NULLABLE: ReadonlySet<string> = new Set(['category', 'assignee']);
+
+/** A ticket with the moves the process allows from where it stands now. */
+export interface TicketState {
+  ticket: TicketRecord;
+  allowed: TicketStatus[];
+}
+
+/**
+ * Tickets and the complaint process. Every change takes the ticket's row lock, asks the process,
+ * writes the ticket, its history entry and its event in one transaction (the outbox).
+ */
+@Injectable()
+export class TicketsService {
+  private readonly process: TicketProcess;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tickets: TicketsRepository,
+    private readonly customers: CustomerRefsRepository,
+    private readonly outbox: OutboxWriter,
+    @Inject(SERVICE_DESK_CONFIG) config: ServiceDeskConfig,
+  ) {
+    this.process = new TicketProcess(config.TICKET_REOPEN_WINDOW_DAYS);
+  }
+
+  async create(request: CreateTicketRequest, caller: CallerIdentity): Promise<TicketState> {
+    const now = new Date();
+    const receivedAt = request.receivedAt ? new Date(request.receivedAt) : now;
+    if (receivedAt.getTime() > now.getTime() + CLOCK_SKEW_MS)
+      throw TicketsException.onField(
+        TicketsErrorCode.ReceivedInFuture,
+        `receivedAt ${request.receivedAt} is in the future`,
+        'receivedAt',
+      );
+    const team = this.teamFor(request.team, caller);
+    const ticket = await this.dataSource.transaction(async (manager) => {
+      if (!(await this.customers.lockKnown(manager, request.customerId)))
+        throw TicketsException.onField(
+          TicketsErrorCode.CustomerUnknown,
+          `Customer ${request.customerId} is not known to service-desk`,
+          'customerId',
+        );
+      const created = await this.tickets.insert(manager, {
+        id: randomUUID(),
+        customerId: request.customerId,
+        type: request.type,
+        channel: request.channel,
+        subject: request.subject,
+        description: request.description,
+        priority: request.priority ?? 'normal',
+        category: request.category ?? null,
+        assignee: request.assignee ?? null,
+        team,
+        status: 'received',
+        receivedAt,
+        createdAt: now,
+      });
+      await this.tickets.appendHistory(manager, created.id, {
+        at: now,
+        actor: caller.sub,
+        kind: 'created',
+        toStatus: 'received',
+      });
+      await this.outbox.addMany(manager, [ticketCreatedEvent(created, caller.sub)]);
+      return created;
+    });
+    return this.stateOf(ticket);
+  }
+
+  async list(
+    query: ListTicketsQuery,
+    caller: CallerIdentity,
+  ): Promise<{ items: TicketState[]; nextCursor: string | null }> {
+    const limit = query.limit ?? 50;
+    let after: { receivedAt: string; id: string } | undefined;
+    if (query.cursor) {
+      const decoded = decodeCursor(query.cursor, SORT);
+      if (!decoded || typeof decoded.key !== 'string' || Number.isNaN(Date.parse(decoded.key)))
+        throw TicketsException.onField(TicketsErrorCode.InvalidCursor, 'cursor is not a cursor of this list', 'cursor');
+      after = { receivedAt: decoded.key, id: decoded.id };
+    }
+    const rows = await this.tickets.list(query, ticketVisibility(caller), after, limit);
+    const last = rows[rows.length - 1];
+    return {
+      items: rows.map((t) => this.stateOf(t)),
+      nextCursor: rows.length === limit && last ? encodeCursor(SORT, last.receivedAt.toISOString(), last.id) : null,
+    };
+  }
+
+  async get(id: string, caller: CallerIdentity): Promise<TicketState> {
+    const ticket = await this.tickets.findVisible(id, ticketVisibility(caller));
+    if (!ticket) throw ticketNotFound(id);
+    return this.stateOf(ticket);
+  }
+
+  async history(id: string, caller: CallerIdentity): Promise<{ ticket: TicketRecord; entries: TicketHistoryEntry[] }> {
+    const { ticket } = await this.get(id, caller);
+    return { ticket, entries: await this.tickets.history(id) };
+  }
+
+  /**
+   * A change, conditional when the caller says which version it read (If-Match or `version`): a stale
+   * one is refused (412). Without either it applies to the current version, as customers' PATCH does.
+   * A change that changes nothing writes nothing.
+   */
+  async update(
+    id: string,
+    request: UpdateTicketRequest,
+    expected: number | undefined,
+    caller: CallerIdentity,
+  ): Promise<TicketState> {
+    const ticket = await this.changing(id, caller, async (manager, current, now) => {
+      if (expected !== undefined && current.version !== expected)
+        throw new TicketsException(
+          TicketsErrorCode.StaleVersion,
+          `Ticket ${id} is at version ${current.version}, not ${expected}: read it again`,
+          { currentVersion: current.version },
+        );
+      const changes: TicketChanges = {};
+      const changedFields: string[] = [];
+      for (const field of EDITABLE) {
+        const value = request[field];
+        if (value === undefined || value === current[field]) continue;
+        // The gateway refuses null where its document does not allow it; this API is reached by the gateway only, but checks too.
+        if (value === null && !NULLABLE.has(field))
+          throw TicketsException.onField(TicketsErrorCode.NotNullable, `${field} cannot be cleared`, field);
+        (changes as Record<string, unknown>)[field] = value;
+        changedFields.push(field);
+      }
+      if (changedFields.length === 0) return current;
+      const changed = await this.tickets.change(manager, id, changes, now);
+      await this.tickets.appendHistory(manager, id, { at: now, actor: caller.sub, kind: 'updated', changedFields });
+      return { ticket: changed, events: [ticketUpdatedEvent(changed, changedFields, caller.sub)] };
+    });
+    return this.stateOf(ticket);
+  }
+
+  /** A move in the complaint process; one the process does not allow from here is 409 with the allowed targets. */
+  async transition(
+    id: string,
+    to: TicketStatus,
+    note: string | undefined,
+    caller: CallerIdentity,
+  ): Promise<TicketState> {
+    const ticket = await this.changing(id, caller, async (manager, current, now) => {
+      const decision = this.process.decide(current, to, now);
+      if (decision.kind === 'refuse') throw transitionNotAllowed(id, current.status, to, decision.allowed);
+      return this.move(manager, current, to, now, caller.sub, note);
+    });
+    return this.stateOf(ticket);
+  }
+
+  /**
+   * A reply to the customer: the first one sets first_replied_at, and one on a received ticket
+   * acknowledges it (a transition, with its own history entry and event). A closed ticket takes none.
+   */
+  async reply(id: string, text: string, caller: CallerIdentity): Promise<TicketState> {
+    const ticket = await this.changing(id, caller, async (manager, current, now) => {
+      const next = this.process.afterReply(current.status);
+      if (next === null)
+        throw new TicketsException(TicketsErrorCode.TicketClosed, `Ticket ${id} is closed: it takes no replies`, {
+          ticketStatus: current.status,
+        });
+      const first = current.firstRepliedAt === null;
+      const changes: TicketChanges = {
+        ...(first ? { firstRepliedAt: now } : {}),
+        ...(next !== current.status ? { status: next } : {}),
+      };
+      const changed = await this.tickets.change(manager, id, changes, now);
+      await this.tickets.appendHistory(manager, id, { at: now, actor: caller.sub, kind: 'reply', text });
+      const events: PendingEvent[] = [ticketRepliedEvent(changed, first, caller.sub)];
+      if (next !== current.status) {
+        await this.tickets.appendHistory(manager, id, {
+          at: now,
+          actor: caller.sub,
+          kind: 'transition',
+          fromStatus: current.status,
+          toStatus: next,
+        });
+        events.push(ticketTransitionedEvent(changed, current.status, caller.sub));
+      }
+      return { ticket: changed, events };
+    });
+    return this.stateOf(ticket);
+  }
+
+  /** An internal note: history only; the ticket and its version stay as they are, nothing is published. */
+  async note(
+    id: string,
+    text: string,
+    caller: CallerIdentity,
+  ): Promise<{ ticket: TicketRecord; entry: TicketHistoryEntry }> {
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.tickets.lockVisible(manager, id, ticketVisibility(caller));
+      if (!current) throw ticketNotFound(id);
+      const at = new Date();
+      const seq = await this.tickets.appendHistory(manager, id, { at, actor: caller.sub, kind: 'note', text });
+      return {
+        ticket: current,
+        entry: { seq, at, actor: caller.sub, kind: 'note', fromStatus: null, toStatus: null, text, changedFields: [] },
+      };
+    });
+  }
+
+  /** Where the process allows the ticket to move now. */
+  private stateOf(ticket: TicketRecord): TicketState {
+    return { ticket, allowed: this.process.allowed(ticket, new Date()) };
+  }
+
+  private async move(
+    manager: EntityManager,
+    current: TicketRecord,
+    to: TicketStatus,
+    now: Date,
+    actor: string,
+    note: string | undefined,
+  ): Promise<{ ticket: TicketRecord; events: PendingEvent[] }> {
+    const changes: TicketChanges = { status: to };
+    if (to === 'resolved') changes.resolvedAt = now;
+    if (to === 'closed') changes.closedAt = now;
+    if (to === 'reopened') {
+      changes.reopenedCount = current.reopenedCount + 1;
+      changes.resolvedAt = null;
+    }
+    const changed = await this.tickets.change(manager, current.id, changes, now);
+    await this.tickets.appendHistory(manager, current.id, {
+      at: now,
+      actor,
+      kind: 'transition',
+      fromStatus: current.status,
+      toStatus: to,
+      text: note ?? null,
+    });
+    return { ticket: changed, events: [ticketTransitionedEvent(changed, current.status, actor)] };
+  }
+
+  /** Locks a ticket the caller may see (404 otherwise), applies the change and writes its events, in one transaction. */
+  private async changing(
+    id: string,
+    caller: CallerIdentity,
+    apply: (
+      manager: EntityManager,
+      current: TicketRecord,
+      now: Date,
+    ) => Promise<TicketRecord | { ticket: TicketRecord; events: PendingEvent[] }>,
+  ): Promise<TicketRecord> {
+    return this.dataSource.transaction(async (manager) => {
+      const visibility: TicketVisibility = ticketVisibility(caller);
+      const current = await this.tickets.lockVisible(manager, id, visibility);
+      if (!current) throw ticketNotFound(id);
+      const outcome = await apply(manager, current, new Date());
+      if ('events' in outcome) {
+        await this.outbox.addMany(manager, outcome.events);
+        return outcome.ticket;
+      }
+      return outcome;
+    });
+  }
+
+  /**
+   * The team of a new ticket: the one given, or the caller's. Agents and managers open tickets for
+   * their own team only (they could not see another team's).
+   */
+  private teamFor(requested: string | undefined, caller: CallerIdentity): string {
+    const visibility = ticketVisibility(caller);
+    const team = requested ?? caller.team;
+    if (!team)
+      throw TicketsException.onField(
+        TicketsErrorCode.TeamRequired,
+        'team is required for a caller without a team of their own',
+        'team',
+      );
+    if (visibility.kind !== 'all' && team !== caller.team)
+      throw TicketsException.onField(
+        TicketsErrorCode.TeamNotYours,
+        `team ${team} is not the caller's team; tickets are opened for one's own team`,
+        'team',
+      );
+    return team;
+  }
+}

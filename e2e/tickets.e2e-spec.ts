@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import { fromBinaryMode, Topics } from '@rapport/contracts';
+import { adminClient, bearer, collectRecords, customerRequest, eventually, stackInfo, testBus } from '@rapport/testing';
+import type { Client } from 'pg';
+import request from 'supertest';
+
+/**
+ * A complaint through the gateway, as a customer-service department's client handles it: received,
+ * answered (which acknowledges it), investigated, paused while the customer is asked
+ * (pending-customer), resolved, reopened by the customer, resolved again and closed. Every step is in
+ * the ticket's history and on the tickets topic, keyed by the customer.
+ */
+describe('tickets through the gateway', () => {
+  const gateway = () => request(stackInfo().gatewayUrl);
+  let db: Client;
+  let agent1: string;
+
+  beforeAll(async () => {
+    db = await adminClient();
+    agent1 = await bearer('agent1');
+  });
+  afterAll(async () => {
+    await db.end();
+  });
+
+  /** A customer created through the gateway, once service-desk has learned of it from customer.created. */
+  const customer = async (): Promise<string> => {
+    const id = (
+      await gateway()
+        .post('/api/v1/customers')
+        .query({ force: 'true' })
+        .set('authorization', agent1)
+        .send(customerRequest())
+        .expect(201)
+    ).body.id as string;
+    await eventually(
+      async () =>
+        ((await db.query('SELECT 1 FROM service_desk.customer_refs WHERE customer_id = $1', [id])).rowCount ?? 0) === 1,
+      20_000,
+      'service-desk to know the customer',
+    );
+    return id;
+  };
+
+  const move = async (id: string, to: string, note?: string) =>
+    (
+      await gateway()
+        .post(`/api/v1/tickets/${id}/transitions`)
+        .set('authorization', agent1)
+        .send({ to, ...(note ? { note } : {}) })
+        .expect(200)
+    ).body as { status: string; version: number };
+
+  const reply = async (id: string, text: string) =>
+    (await gateway().post(`/api/v1/tickets/${id}/replies`).set('authorization', agent1).send({ text }).expect(201))
+      .body as { status: string; firstRepliedAt: string | null };
+
+  it('takes a complaint from received to closed, with a pause and a reopening, each step in history and on the topic', async () => {
+    const customerId = await customer();
+    const bus = testBus();
+    const topic = await collectRecords(bus, Topics.tickets.name, (r) => r.key === customerId);
+    try {
+      const key = `e2e-ticket-${randomUUID()}`;
+      const body = {
+        customerId,
+        type: 'complaint',
+        channel: 'wechat',
+        subject: '快递破损',
+        description: 'The tea set arrived broken; two cups are cracked.',
+        priority: 'high',
+      };
+      const created = await gateway()
+        .post('/api/v1/tickets')
+        .set('authorization', agent1)
+        .set('Idempotency-Key', key)
+        .send(body)
+        .expect(201);
+      expect(created.headers['etag']).toBe('"1"');
+      expect(created.body).toMatchObject({ customerId, status: 'received', team: 'north', priority: 'high' });
+      const id = created.body.id as string;
+      // A retry with the same key answers the first ticket again, without a second one.
+      const replayed = await gateway()
+        .post('/api/v1/tickets')
+        .set('authorization', agent1)
+        .set('Idempotency-Key', key)
+        .send(body)
+        .expect(201);
+      expect(replayed.headers['idempotent-replayed']).toBe('true');
+      expect(replayed.body.id).toBe(id);
+
+      expect(await reply(id, '您好，我们已收到，正在处理。')).toMatchObject({ status: 'acknowledged' });
+      await move(id, 'investigating');
+      await move(id, 'pending-customer', 'Asked for photos of the cups');
+      await move(id, 'investigating', 'Photos received');
+      await reply(id, 'A new tea set is on its way.');
+      expect(await move(id, 'resolved')).toMatchObject({ status: 'resolved' });
+
+      // Back to acknowledged is not a move of the process: 409 naming what is allowed from resolved.
+      const wrong = await gateway()
+        .post(`/api/v1/tickets/${id}/transitions`)
+        .set('authorization', agent1)
+        .send({ to: 'acknowledged' })
+        .expect(409);
+      expect(wrong.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(wrong.body).toMatchObject({
+        type: 'https://rapport.dev/problems/conflict',
+        allowed: ['closed', 'reopened'],
+        instance: `/api/v1/tickets/${id}/transitions`, // the public path, not the service's internal one
+      });
+
+      expect(await move(id, 'reopened', 'One cup of the new set is cracked too')).toMatchObject({ status: 'reopened' });
+      await move(id, 'investigating');
+      await move(id, 'resolved');
+      const closed = await move(id, 'closed');
+      expect(closed).toMatchObject({ status: 'closed' });
+
+      const ticket = await gateway().get(`/api/v1/tickets/${id}`).set('authorization', agent1).expect(200);
+      expect(ticket.body).toMatchObject({ status: 'closed', reopenedCount: 1, allowedTransitions: [] });
+      expect(ticket.body.firstRepliedAt).not.toBeNull();
+      expect(ticket.body.closedAt).not.toBeNull();
+
+      const steps = [
+        'received→acknowledged',
+        'acknowledged→investigating',
+        'investigating→pending-customer',
+        'pending-customer→investigating',
+        'investigating→resolved',
+        'resolved→reopened',
+        'reopened→investigating',
+        'investigating→resolved',
+        'resolved→closed',
+      ];
+      const history = await gateway().get(`/api/v1/tickets/${id}/history`).set('authorization', agent1).expect(200);
+      const entries = history.body.items as Array<{ kind: string; fromStatus: string; toStatus: string; text: string }>;
+      expect(entries.filter((e) => e.kind === 'transition').map((e) => `${e.fromStatus}→${e.toStatus}`)).toEqual(steps);
+      expect(entries.map((e) => e.kind)).toEqual([
+        'created',
+        'reply',
+        'transition',
+        'transition',
+        'transition',
+        'transition',
+        'reply',
+        'transition',
+        'transition',
+        'transition',
+        'transition',
+        'transition',
+      ]);
+      expect(entries[1]!.text).toBe('您好，我们已收到，正在处理。');
+
+      // On the topic, keyed by the customer, in order: created, the replies and every move.
+      await eventually(async () => topic.records.length >= 12, 30_000, 'the ticket events on the topic');
+      const events = topic.records.map((r) => fromBinaryMode(r.headers, r.value));
+      expect(events.every((e) => (e.data as { ticketId: string }).ticketId === id)).toBe(true);
+      expect(
+        events
+          .filter((e) => e.type === 'rapport.service-desk.ticket.transitioned.v1')
+          .map((e) => `${(e.data as { from: string }).from}→${(e.data as { to: string }).to}`),
+      ).toEqual(steps);
+      expect(events.map((e) => e.type.replace('rapport.service-desk.ticket.', ''))).toEqual([
+        'created.v1',
+        'replied.v1',
+        ...Array<string>(4).fill('transitioned.v1'),
+        'replied.v1',
+        ...Array<string>(5).fill('transitioned.v1'),
+      ]);
+      expect(events[1]!.data).toMatchObject({ first: true });
+      expect(JSON.stringify(events.map((e) => e.data))).not.toContain('tea set');
+
+      // Reading the customer's words unmasked is audited as a read of the customer's data.
+      const audited = await db.query(
+        `SELECT action FROM gateway.audit_log WHERE resource_type = 'customer' AND resource_id = $1 AND action LIKE 'ticket.%'`,
+        [customerId],
+      );
+      expect(new Set(audited.rows.map((r: { action: string }) => r.action))).toEqual(
+        new Set(['ticket.create', 'ticket.reply', 'ticket.transition', 'ticket.read', 'ticket.history.read']),
+      );
+    } finally {
+      await topic.stop();
+      await bus.close();
+    }
+  });
+
+  it('changes a ticket with its ETag, refuses a stale one with 412, and applies one without If-Match to the current version', async () => {
+    const customerId = await customer();
+    const created = await gateway()
+      .post('/api/v1/tickets')
+      .set('authorization', agent1)
+      .send({ customerId, type: 'inquiry', channel: 'email', subject: 'Opening hours', description: 'Open on Sunday?' })
+      .expect(201);
+    const id = created.body.id as string;
+    const changed = await gateway()
+      .patch(`/api/v1/tickets/${id}`)
+      .set('authorization', agent1)
+      .set('If-Match', created.headers['etag'] as string)
+      .send({ priority: 'low', category: 'store' })
+      .expect(200);
+    expect(changed.headers['etag']).toBe('"2"');
+    // The customer 360 view shows the customer's tickets as the caller may see them.
+    const view = await gateway().get(`/api/v1/customers/${customerId}/360`).set('authorization', agent1).expect(200);
+    expect(view.body.tickets.items.map((t: { id: string; priority: string }) => [t.id, t.priority])).toEqual([
+      [id, 'low'],
+    ]);
+    await gateway()
+      .patch(`/api/v1/tickets/${id}`)
+      .set('authorization', agent1)
+      .set('If-Match', '"1"')
+      .send({ priority: 'high' })
+      .expect(412);
+    const unconditional = await gateway()
+      .patch(`/api/v1/tickets/${id}`)
+      .set('authorization', agent1)
+      .send({ priority: 'urgent' })
+      .expect(200);
+    expect(unconditional.headers['etag']).toBe('"3"');
+  });
+
+  it('keeps another team’s tickets out of sight and refuses callers without the scope', async () => {
+    const customerId = await customer();
+    const created = await gateway()
+      .post('/api/v1/tickets')
+      .set('authorization', agent1)
+      .send({ customerId, type: 'feedback', channel: 'web-form', subject: 'Nice shop', description: 'Lovely staff.' })
+      .expect(201);
+    await gateway()
+      .get(`/api/v1/tickets/${created.body.id}`)
+      .set('authorization', await bearer('agent2'))
+      .expect(404);
+    await gateway()
+      .get('/api/v1/tickets')
+      .set('authorization', await bearer('analyst'))
+      .expect(403);
+    await gateway().get('/api/v1/tickets').expect(401);
+    const bad = await gateway()
+      .post('/api/v1/tickets')
+      .set('authorization', agent1)
+      .send({ customerId, type: 'complaint', channel: 'fax', subject: 'x', description: 'y' })
+      .expect(400);
+    expect(bad.body.errors[0].field).toBe('channel');
+  });
+});
