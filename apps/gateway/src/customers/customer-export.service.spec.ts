@@ -1,10 +1,11 @@
+import { Readable, Writable } from 'node:stream';
 import { SUBJECT_RIGHTS_PARTICIPANTS } from '@rapport/contracts';
 import { ProblemException } from '@rapport/platform-http';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import type { AuditService } from '../audit/audit.service';
 import type { GatewayConfig } from '../upstream/gateway-config';
-import type { UpstreamClient, UpstreamResponse } from '../upstream/upstream.client';
-import { CustomerExportService, ExportRefused } from './customer-export.service';
+import type { OpenedUpstreamResponse, UpstreamClient, UpstreamResponse } from '../upstream/upstream.client';
+import { ComposedExport, CustomerExportService, ExportRefused } from './customer-export.service';
 
 const ID = '7b0c1f7e-3f59-4a4e-9d55-0c8a2c1d5e01';
 const SURVIVOR = '0e2f5d43-6a35-4c1e-8f42-44d2b0b1c9aa';
@@ -60,13 +61,36 @@ const OTHERS = SUBJECT_RIGHTS_PARTICIPANTS.map((p) => p.service).filter(
   (s) => s !== 'customer-profile' && s !== 'loyalty',
 );
 
+/** An answer as the service sends it: the JSON body arrives as a stream. */
+const opened = (answer: UpstreamResponse | OpenedUpstreamResponse): OpenedUpstreamResponse =>
+  answer.body instanceof Readable
+    ? (answer as OpenedUpstreamResponse)
+    : {
+        status: answer.status,
+        contentType: answer.contentType,
+        body: Readable.from(answer.body === undefined ? [] : [Buffer.from(JSON.stringify(answer.body))]),
+      };
+
+/** Sends a composed export as the controller does, and reads the document back. */
+async function sent(composed: ComposedExport): Promise<Record<string, unknown>> {
+  let text = '';
+  const out = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  await composed.send(out);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
 describe(CustomerExportService.name, () => {
-  function setUp(answers: Record<string, () => Promise<UpstreamResponse>>) {
+  function setUp(answers: Record<string, () => Promise<UpstreamResponse | OpenedUpstreamResponse>>) {
     const calls: Array<{ upstream: string; path: string }> = [];
     const upstream = {
-      call: jest.fn(async (name: string, _method: string, path: string) => {
+      open: jest.fn(async (name: string, path: string) => {
         calls.push({ upstream: name, path });
-        return (answers[name] ?? (async () => emptySection(name)))();
+        return opened(await (answers[name] ?? (async () => emptySection(name)))());
       }),
     } as unknown as UpstreamClient;
     const audit = { record: jest.fn(async () => undefined) };
@@ -84,9 +108,10 @@ describe(CustomerExportService.name, () => {
       loyalty: async () => loyaltySection(),
     });
 
-    const document = await sut.compose(ID, caller, 'req-1');
+    const composed = await sut.compose(ID, caller, 'req-1');
 
-    expect(document).not.toBeInstanceOf(ExportRefused);
+    expect(composed).toBeInstanceOf(ComposedExport);
+    const document = await sent(composed as ComposedExport);
     expect(document).toMatchObject({
       customerId: SURVIVOR,
       customer: { id: SURVIVOR },
@@ -143,7 +168,18 @@ describe(CustomerExportService.name, () => {
     expect(audit.record).not.toHaveBeenCalled();
   });
 
-  const failures: Array<[string, () => Promise<UpstreamResponse>, number, string]> = [
+  /** A body that starts a section and then fails, as fetch's stream does when the connection drops or times out. */
+  const cutShort = (error: Error) =>
+    new Readable({
+      read() {
+        this.push('{"service":"loyalty","readAt":"2026-12-04T15:00:01.000Z","data":{"loyaltyAccount":');
+        this.destroy(error);
+      },
+    });
+  const timeoutError = () =>
+    Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
+
+  const failures: Array<[string, () => Promise<UpstreamResponse | OpenedUpstreamResponse>, number, string]> = [
     [
       'is late',
       () => Promise.reject(new ProblemException('timeout', 'loyalty did not answer in time', { upstream: 'loyalty' })),
@@ -157,7 +193,24 @@ describe(CustomerExportService.name, () => {
       503,
       'loyalty is unavailable',
     ],
-    ['cuts its section short', () => Promise.reject(new TypeError('terminated')), 503, 'loyalty is unavailable'],
+    [
+      'cuts its section short',
+      async () => ({ status: 200, contentType: 'application/json', body: cutShort(new TypeError('terminated')) }),
+      503,
+      'loyalty is unavailable',
+    ],
+    [
+      'stops sending its section before the timeout',
+      async () => ({ status: 200, contentType: 'application/json', body: cutShort(timeoutError()) }),
+      504,
+      'did not answer in time',
+    ],
+    [
+      'answers a section that is not JSON',
+      async () => ({ status: 200, contentType: 'application/json', body: Readable.from(['{"service":"loyalty",']) }),
+      503,
+      'not a section',
+    ],
     [
       'answers 500',
       async () => ({ status: 500, contentType: 'application/problem+json', body: {} }),

@@ -259,6 +259,9 @@ export class CustomersController {
       relay(response, result.answer);
       return;
     }
-    response.status(200).json(result);
+    // Sent as it is read back from the spool: the gateway never holds the whole document.
+    response.status(200).type('application/json');
+    await result.send(response);
+    response.end();
   }
 }

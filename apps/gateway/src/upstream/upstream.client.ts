@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { ProblemException } from '@rapport/platform-http';
 import {
@@ -17,6 +18,13 @@ export interface UpstreamResponse {
   body: unknown;
   /** Response headers a client needs to see: ETag (for If-Match), Location and Retry-After. */
   headers?: Record<string, string>;
+}
+
+/** An answer whose body is still arriving: read it as a stream (large documents), or not at all. */
+export interface OpenedUpstreamResponse {
+  status: number;
+  contentType: string;
+  body: Readable;
 }
 
 const RELAYED_HEADERS = ['etag', 'location', 'retry-after'];
@@ -49,27 +57,7 @@ export class UpstreamClient {
     path: string,
     options: { identity: CallerIdentity; requestId?: string; body?: unknown; timeoutMs?: number },
   ): Promise<UpstreamResponse> {
-    const url = new URL(path, this.baseUrls[upstream]);
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      [IDENTITY_HEADER]: await signIdentity(options.identity, this.serviceConfig.INTERNAL_AUTH_SECRET),
-    };
-    if (options.requestId) headers['x-request-id'] = options.requestId;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        signal: AbortSignal.timeout(options.timeoutMs ?? this.config.UPSTREAM_TIMEOUT_MS),
-      });
-    } catch (error) {
-      if ((error as Error).name === 'TimeoutError') {
-        throw new ProblemException('timeout', `${upstream} did not answer in time`, { upstream });
-      }
-      throw new ProblemException('upstreamUnavailable', `${upstream} is unavailable`, { upstream });
-    }
+    const response = await this.fetch(upstream, method, path, options);
     const contentType = response.headers.get('content-type') ?? 'application/json';
     const text = await response.text();
     let body: unknown = undefined;
@@ -88,5 +76,52 @@ export class UpstreamClient {
       if (value) relayed[name] = name === 'location' ? value.replace('/internal/v1/', '/api/v1/') : value;
     }
     return { status: response.status, contentType, body, ...(Object.keys(relayed).length ? { headers: relayed } : {}) };
+  }
+
+  /**
+   * GET with the body left unread, for documents too large to hold (the subject access export). The
+   * timeout covers the whole transfer: a body that stops arriving fails the stream with a TimeoutError.
+   */
+  async open(
+    upstream: Upstream,
+    path: string,
+    options: { identity: CallerIdentity; requestId?: string; timeoutMs?: number },
+  ): Promise<OpenedUpstreamResponse> {
+    const response = await this.fetch(upstream, 'GET', path, options);
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? 'application/json',
+      body: response.body
+        ? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
+        : Readable.from([]),
+    };
+  }
+
+  private async fetch(
+    upstream: Upstream,
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    options: { identity: CallerIdentity; requestId?: string; body?: unknown; timeoutMs?: number },
+  ): Promise<Response> {
+    const url = new URL(path, this.baseUrls[upstream]);
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      [IDENTITY_HEADER]: await signIdentity(options.identity, this.serviceConfig.INTERNAL_AUTH_SECRET),
+    };
+    if (options.requestId) headers['x-request-id'] = options.requestId;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      return await fetch(url, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: AbortSignal.timeout(options.timeoutMs ?? this.config.UPSTREAM_TIMEOUT_MS),
+      });
+    } catch (error) {
+      if ((error as Error).name === 'TimeoutError') {
+        throw new ProblemException('timeout', `${upstream} did not answer in time`, { upstream });
+      }
+      throw new ProblemException('upstreamUnavailable', `${upstream} is unavailable`, { upstream });
+    }
   }
 }
