@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { fromBinaryMode, Topics } from '@rapport/contracts';
+import { createEnvelope, CustomerScoredV1, fromBinaryMode, toBinaryMode, Topics } from '@rapport/contracts';
 import { adminClient, bearer, collectRecords, customerRequest, eventually, stackInfo, testBus } from '@rapport/testing';
 import type { Client } from 'pg';
 import request from 'supertest';
@@ -238,5 +238,111 @@ describe('tickets through the gateway', () => {
       .send({ customerId, type: 'complaint', channel: 'fax', subject: 'x', description: 'y' })
       .expect(400);
     expect(bad.body.errors[0].field).toBe('channel');
+  });
+
+  describe('routing and satisfaction', () => {
+    /** analytics' score as it publishes it: value tier A makes the customer a VIP for service-desk. */
+    const scoreA = async (customerId: string) => {
+      const event = createEnvelope(CustomerScoredV1, customerId, {
+        customerId,
+        recency: 5,
+        frequency: 5,
+        monetary: 5,
+        valueTier: 'A',
+        churnRisk: 0.05,
+        scoredAt: new Date().toISOString(),
+      });
+      const bus = testBus();
+      const producer = bus.producer();
+      try {
+        await producer.send([{ topic: Topics.scores.name, ...toBinaryMode(event) }]);
+      } finally {
+        await producer.disconnect();
+        await bus.close();
+      }
+      await eventually(
+        async () => (await db.query(`SELECT 1 FROM service_desk.inbox WHERE event_id = $1`, [event.id])).rowCount === 1,
+        30_000,
+        'service-desk to take the score',
+      );
+    };
+
+    it('routes a VIP customer’s ticket to the VIP queue and lists it ahead of a newer normal one', async () => {
+      const [normal, vip] = await Promise.all([customer(), customer()]);
+      await scoreA(vip);
+      const body = { type: 'request', channel: 'email', subject: 'Invoice copy', description: 'Please resend it.' };
+      const vipTicket = await gateway()
+        .post('/api/v1/tickets')
+        .set('authorization', agent1)
+        .send({ ...body, customerId: vip, receivedAt: new Date(Date.now() - 3_600_000).toISOString() })
+        .expect(201);
+      expect(vipTicket.body).toMatchObject({ queue: 'vip', vip: true });
+      const normalTicket = await gateway()
+        .post('/api/v1/tickets')
+        .set('authorization', agent1)
+        .send({ ...body, customerId: normal })
+        .expect(201);
+      expect(normalTicket.body).toMatchObject({ queue: 'general', vip: false });
+
+      const admin = await bearer('admin');
+      const list = await gateway()
+        .get('/api/v1/tickets')
+        .query({ type: 'request', status: 'received', limit: 200 })
+        .set('authorization', admin)
+        .expect(200);
+      const ids = list.body.items.map((t: { id: string }) => t.id) as string[];
+      expect(ids).toContain(vipTicket.body.id);
+      const normalAt = ids.indexOf(normalTicket.body.id);
+      expect(ids.indexOf(vipTicket.body.id)).toBeLessThan(normalAt === -1 ? Infinity : normalAt);
+      const inVip = await gateway()
+        .get('/api/v1/tickets')
+        .query({ queue: 'vip', customerId: vip })
+        .set('authorization', admin)
+        .expect(200);
+      expect(inVip.body.items.map((t: { id: string }) => t.id)).toEqual([vipTicket.body.id]);
+      const queue = await gateway().get('/api/v1/queues/vip').set('authorization', agent1).expect(200);
+      expect(queue.body).toMatchObject({ name: 'vip', vip: true });
+    });
+
+    it('takes the customer’s rating once through the public signed link; a forged one is 403', async () => {
+      const customerId = await customer();
+      const created = await gateway()
+        .post('/api/v1/tickets')
+        .set('authorization', agent1)
+        .send({ customerId, type: 'complaint', channel: 'sms', subject: 'Late parcel', description: 'Still waiting.' })
+        .expect(201);
+      const id = created.body.id as string;
+      for (const to of ['acknowledged', 'investigating', 'resolved']) await move(id, to);
+      const link = (await gateway().get(`/api/v1/tickets/${id}`).set('authorization', agent1).expect(200)).body
+        .csatLink as string;
+      expect(link).toMatch(new RegExp(`^/api/v1/tickets/${id}/csat\\?token=`));
+
+      // no bearer: the token is the authority
+      const forged = await gateway()
+        .post(link.replace(/token=[^.]+/, 'token=eyJ0IjoiZm9yZ2VkIn0'))
+        .send({ rating: 5 })
+        .expect(403);
+      expect(forged.headers['content-type']).toMatch(/^application\/problem\+json/);
+      const rated = await gateway().post(link).send({ rating: 5, comment: 'Arrived, thanks!' }).expect(201);
+      expect(rated.body).toMatchObject({ ticketId: id, resolution: 1, rating: 5 });
+      await gateway().post(link).send({ rating: 4 }).expect(409);
+
+      const ticket = await gateway().get(`/api/v1/tickets/${id}`).set('authorization', agent1).expect(200);
+      expect(ticket.body).toMatchObject({ status: 'resolved', csatLink: null, lastCsat: { resolution: 1, rating: 5 } });
+      const view = await gateway().get(`/api/v1/customers/${customerId}/360`).set('authorization', agent1).expect(200);
+      expect(view.body.tickets.items[0]).toMatchObject({ id, lastCsat: { rating: 5 } });
+      await eventually(
+        async () =>
+          (
+            await db.query(
+              `SELECT 1 FROM service_desk.outbox WHERE event_type = 'rapport.service-desk.csat.submitted.v1'
+                AND payload::jsonb->>'ticketId' = $1 AND NOT payload::jsonb ? 'comment'`,
+              [id],
+            )
+          ).rowCount === 1,
+        10_000,
+        'csat.submitted in the outbox',
+      );
+    });
   });
 });

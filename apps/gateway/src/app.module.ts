@@ -16,6 +16,8 @@ import { OwnershipModule } from './ownership/ownership.module';
 import { ImportsModule } from './imports/imports.module';
 import { SegmentsModule } from './segments/segments.module';
 import { TicketsModule } from './tickets/tickets.module';
+import { QueuesModule } from './queues/queues.module';
+import { BusinessCalendarsModule } from './business-calendars/business-calendars.module';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'gateway',
@@ -40,6 +42,8 @@ export const serviceDefinition: ServiceDefinition = {
     LoyaltyModule,
     SegmentsModule,
     TicketsModule,
+    QueuesModule,
+    BusinessCalendarsModule,
   ],
 })
 export class AppModule {}

@@ -42,6 +42,7 @@ export const PATH_PARAMETER_SCHEMAS: Record<string, Record<string, unknown>> = {
   team: { type: 'string', pattern: TEAM_PATTERN.source, example: 'north' },
   currency: { type: 'string', pattern: '^[A-Z]{3}$', example: 'USD', description: 'ISO 4217 code' },
   code: { type: 'string', pattern: '^RP-[0-9A-F]{12}$', example: 'RP-3F9A0C1B2D4E', description: 'A coupon code' },
+  name: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$', example: 'vip', description: 'A queue name' },
 };
 
 export function withPathParameterSchemas(document: OpenAPIObject): OpenAPIObject {
@@ -175,8 +176,9 @@ export function toOpenApi31Nullability<T>(node: T): T {
   const { nullable, ...rest } = node as Record<string, unknown>;
   const converted = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, toOpenApi31Nullability(v)]));
   if (nullable === true) {
-    if (typeof converted['type'] === 'string') converted['type'] = [converted['type'], 'null'];
-    else if (converted['$ref'] || converted['allOf']) return { anyOf: [converted, { type: 'null' }] } as T;
+    // A reference (allOf: [$ref], whatever type sits beside it) is null or the referenced schema.
+    if (converted['$ref'] || converted['allOf']) return { anyOf: [converted, { type: 'null' }] } as T;
+    else if (typeof converted['type'] === 'string') converted['type'] = [converted['type'], 'null'];
     else if (!converted['type']) converted['type'] = ['object', 'null'];
   }
   return converted as T;

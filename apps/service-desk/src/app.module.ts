@@ -4,8 +4,12 @@ import { ServiceCoreModule, type ServiceDefinition } from '@rapport/platform-run
 import { mergedCustomersMigration, SubjectRightsModule } from '@rapport/platform-subject-rights';
 import { ServiceDeskConfigModule } from './service-desk.config';
 import { CustomerRefsModule } from './customer-refs/customer-refs.module';
+import { CalendarsModule } from './calendars/calendars.module';
 import { CreateCustomerRefs1764000004000 } from './database/migrations/1764000004000-CreateCustomerRefs';
 import { CreateTickets1764700000000 } from './database/migrations/1764700000000-CreateTickets';
+import { AddQueuesAndCsat1764720000000 } from './database/migrations/1764720000000-AddQueuesAndCsat';
+import { QueuesModule } from './queues/queues.module';
+import { CreateBusinessCalendars1764710000000 } from './database/migrations/1764710000000-CreateBusinessCalendars';
 import { ServiceDeskSubjectRights } from './subject-rights/service-desk.participant';
 import { TicketsModule } from './tickets/tickets.module';
 
@@ -16,6 +20,8 @@ export const serviceDefinition: ServiceDefinition = {
     CreateCustomerRefs1764000004000,
     mergedCustomersMigration(schemaOf('service-desk'), 1764001000000),
     CreateTickets1764700000000,
+    CreateBusinessCalendars1764710000000,
+    AddQueuesAndCsat1764720000000,
   ],
   requireCallerIdentity: true,
 };
@@ -26,6 +32,8 @@ export const serviceDefinition: ServiceDefinition = {
     ServiceDeskConfigModule,
     CustomerRefsModule,
     TicketsModule,
+    QueuesModule,
+    CalendarsModule,
     SubjectRightsModule.forParticipant({
       service: 'service-desk',
       participant: ServiceDeskSubjectRights,

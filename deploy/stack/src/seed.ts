@@ -170,6 +170,67 @@ interface DemoTicket {
   steps: Array<{ reply: string } | { note: string } | { to: string; note?: string }>;
 }
 
+/**
+ * Queues for the README's "For service managers": general (the fallback) deals to agent1 and agent2 in
+ * turn, vip (the VIP customers' queue) to whoever of them has the fewest open tickets, social takes
+ * WeChat and Weibo for team south, billing the billing requests of team north.
+ */
+const DEMO_QUEUES: Array<{ name: string; body: Record<string, unknown> }> = [
+  {
+    name: 'general',
+    body: {
+      team: 'north',
+      lead: 'manager',
+      members: ['agent1', 'agent2'],
+      assignment: 'round-robin',
+      priority: 1_000_000,
+    },
+  },
+  {
+    name: 'vip',
+    body: {
+      team: 'north',
+      lead: 'manager',
+      members: ['agent1', 'manager'],
+      assignment: 'least-loaded',
+      priority: 0,
+      vip: true,
+    },
+  },
+  {
+    name: 'social',
+    body: {
+      team: 'south',
+      members: ['agent2'],
+      assignment: 'round-robin',
+      match: { channels: ['wechat', 'weibo'] },
+      priority: 10,
+    },
+  },
+  {
+    name: 'billing',
+    body: {
+      team: 'north',
+      lead: 'manager',
+      members: ['agent1'],
+      assignment: 'least-loaded',
+      match: { categories: ['billing'] },
+      priority: 20,
+    },
+  },
+];
+
+/**
+ * A wholesale order that takes the tea company to loyalty's top tier (platinum, from 20 000 CNY in
+ * the window): service-desk learns it from tier.changed, and the company's ticket goes to the VIP queue.
+ */
+const VIP_PURCHASE = {
+  externalOrderId: 'SO-DEMO-VIP-0001',
+  currency: 'CNY',
+  channel: 'store',
+  lines: [{ sku: 'TEA-BULK-PU', name: '普洱茶饼 (批发)', category: 'tea', quantity: 60, unitPrice: 400 }],
+};
+
 /** Tickets in different states of the complaint process, for the README's "For service managers". */
 const DEMO_TICKETS: DemoTicket[] = [
   {
@@ -181,6 +242,8 @@ const DEMO_TICKETS: DemoTicket[] = [
       channel: 'phone',
       priority: 'high',
       category: 'delivery',
+      // worked by the agent who took it (routing keeps an assignee the caller chose)
+      assignee: 'agent1',
       subject: '龙井茶罐运输途中压坏',
       description: '客户收到的明前龙井茶罐被压扁，茶叶受潮，要求换货。',
     },
@@ -211,6 +274,7 @@ const DEMO_TICKETS: DemoTicket[] = [
       type: 'request',
       channel: 'email',
       category: 'billing',
+      assignee: 'agent1',
       subject: '11 月批发订单发票抬头更正',
       description: '发票抬头应为杭州茶业有限公司，税号随后补充。',
     },
@@ -221,6 +285,19 @@ const DEMO_TICKETS: DemoTicket[] = [
     ],
   },
   {
+    // a VIP's new ticket: the vip queue deals it to whoever of its members has the fewest open tickets
+    key: 'tea-company-tasting',
+    customer: 'teaCompany',
+    by: 'agent1',
+    body: {
+      type: 'request',
+      channel: 'phone',
+      subject: '门店品鉴会预约',
+      description: '希望下周为 20 位员工安排一次普洱品鉴会。',
+    },
+    steps: [],
+  },
+  {
     key: 'acme-feedback',
     customer: 'acme',
     by: 'agent2',
@@ -228,6 +305,7 @@ const DEMO_TICKETS: DemoTicket[] = [
       type: 'feedback',
       channel: 'web-form',
       priority: 'low',
+      assignee: 'agent2',
       subject: 'Great sample box',
       description: 'The oolong sample box was a hit with our team; please keep it in the catalogue.',
     },
@@ -387,7 +465,29 @@ export async function seedDemoData(
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 
-  for (const ticket of DEMO_TICKETS) await seedTicket(api, ticket, ids[ticket.customer]!);
+  for (const queue of DEMO_QUEUES)
+    await api.call('admin', 'PUT', `/queues/${queue.name}`, queue.body, `queue-${queue.name}`, [200, 201]);
+  await seedVipCustomer(api, ids['teaCompany']!, options.loyaltyTimeoutMs ?? 60_000);
+  const tickets: Record<string, string> = {};
+  for (const ticket of DEMO_TICKETS) tickets[ticket.key] = await seedTicket(api, ticket, ids[ticket.customer]!);
+  // The customer rates the resolved complaint through the signed link an agent sent them (public route).
+  const resolved = await api.call<{ csatLink: string | null }>(
+    'agent1',
+    'GET',
+    `/tickets/${tickets['wang-damaged-tin']}`,
+    undefined,
+    'csat-link-wang',
+    [200],
+  );
+  if (resolved.csatLink)
+    await api.call(
+      'agent1',
+      'POST',
+      resolved.csatLink.replace(/^\/api\/v1/, ''),
+      { rating: 4, comment: '换货很快，谢谢！' },
+      'csat-wang',
+      [201, 409],
+    );
 
   return {
     customers: Object.keys(ids).length,
@@ -403,7 +503,7 @@ export async function seedDemoData(
  * 422. The gateway stores that answer under the Idempotency-Key too, so each try has its own key
  * (try-0, try-1, …); a seed run again replays the same tries and ends at the same ticket.
  */
-async function seedTicket(api: DemoApi, ticket: DemoTicket, customerId: string, timeoutMs = 60_000): Promise<void> {
+async function seedTicket(api: DemoApi, ticket: DemoTicket, customerId: string, timeoutMs = 60_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let created: { id?: string; code?: string } | undefined;
   for (let attempt = 0; ; attempt++) {
@@ -429,4 +529,41 @@ async function seedTicket(api: DemoApi, ticket: DemoTicket, customerId: string, 
     else if ('to' in step) await api.call(ticket.by, 'POST', `/tickets/${created.id}/transitions`, step, key, [200]);
     else await api.call(ticket.by, 'POST', `/tickets/${created.id}/notes`, { text: step.note }, key, [201]);
   }
+  return created.id!;
+}
+
+/**
+ * The tea company's wholesale order, then a wait until loyalty has it in platinum and service-desk has
+ * had a moment to take the tier.changed (it consumes within a second or two), so its ticket is a VIP's.
+ */
+async function seedVipCustomer(api: DemoApi, customerId: string, timeoutMs: number): Promise<void> {
+  const day = Math.floor(Date.now() / 86_400_000);
+  await api.call(
+    'manager',
+    'POST',
+    `/customers/${customerId}/purchases`,
+    { ...VIP_PURCHASE, occurredAt: new Date((day - 1) * 86_400_000 + 36_000_000).toISOString() },
+    'purchase-vip-tea-company',
+    [200, 201],
+  );
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const member = await api
+      .call<{ tier: string | null }>(
+        'manager',
+        'GET',
+        `/loyalty/members/${customerId}`,
+        undefined,
+        'vip-tier',
+        [200, 404],
+      )
+      .catch(() => undefined);
+    if (member?.tier === 'platinum') break;
+    if (Date.now() > deadline)
+      throw new Error(
+        'seeding: loyalty did not move the tea company to platinum in time (see .local/<profile>/logs/loyalty.log)',
+      );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
 }

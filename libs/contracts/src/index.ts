@@ -16,4 +16,5 @@ export * from './api/ownership.dto';
 export * from './api/loyalty.dto';
 export * from './api/segments.dto';
 export * from './api/tickets.dto';
+export * from './api/business-calendars.dto';
 export * from './subject-rights';

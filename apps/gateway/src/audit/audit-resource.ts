@@ -8,6 +8,7 @@ export const AUDIT_RESOURCE_TYPES = [
   'coupon',
   'custom-field',
   'exchange-rate',
+  'business-calendar',
 ] as const;
 
 export type AuditResourceType = (typeof AUDIT_RESOURCE_TYPES)[number];

@@ -62,7 +62,7 @@ export class TicketsController {
   @RequireScopes('tickets:write')
   @ApiOperation({
     summary:
-      'Receive a ticket (complaint, inquiry, request, feedback) for a customer service-desk knows; it starts received (ticket.created)',
+      "Receive a ticket (complaint, inquiry, request, feedback) for a customer service-desk knows; it starts received, routed to a queue (a VIP customer's to the VIP queue, else the first matching one, else general) and assigned by the queue's rule unless assignee is given (ticket.created)",
   })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   @ApiCreatedResponse({ type: TicketView, description: 'The ticket; its ETag is its version' })
@@ -81,7 +81,7 @@ export class TicketsController {
   @RequireScopes('tickets:read')
   @ApiOperation({
     summary:
-      'The tickets the caller may see, newest received first (keyset paged), by status, type, priority, assignee or customer',
+      "The tickets the caller may see, VIP customers' first, then newest received (keyset paged), by status, type, priority, assignee, customer or queue",
   })
   @ApiOkResponse({ type: TicketPage, description: 'Subjects and descriptions are masked without the pii:read scope' })
   @ApiProblems(400, 401, 403, 429, 502, 504)
@@ -220,7 +220,10 @@ export class TicketsController {
       'Move the ticket in the complaint process (ticket.transitioned): received → acknowledged → investigating → resolved → closed, pending-customer from acknowledged or investigating, reopened from resolved within the reopen window; any other move is 409 with `allowed`',
   })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
-  @ApiOkResponse({ type: TicketView, description: 'The ticket after the move' })
+  @ApiOkResponse({
+    type: TicketView,
+    description: 'The ticket after the move; a move to resolved opens a CSAT request (csatLink, for tickets:write)',
+  })
   @ApiProblems(400, 401, 403, 404, 409, 422, 429, 502, 504)
   async transition(
     @Param('id', new ParseUUIDPipe()) id: string,

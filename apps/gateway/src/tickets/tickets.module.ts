@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { TicketCsatController } from './ticket-csat.controller';
 import { TicketsController } from './tickets.controller';
 
-@Module({ controllers: [TicketsController] })
+@Module({ controllers: [TicketCsatController, TicketsController] })
 export class TicketsModule {}

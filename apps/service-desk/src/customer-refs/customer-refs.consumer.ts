@@ -1,9 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { CustomerCreatedV1 } from '@rapport/contracts';
+import { CustomerCreatedV1, CustomerScoredV1, TierChangedV1 } from '@rapport/contracts';
 import { OnEvent, type ConsumedEvent, EventContext } from '@rapport/platform-messaging';
 import { MergedCustomers } from '@rapport/platform-subject-rights';
 import { CustomerRefsRepository } from './customer-refs.repository';
+import { CustomerRefsService } from './customer-refs.service';
 
 /** Merges and erasures reach this feature through its subject-rights participant, not here. */
 @Controller()
@@ -11,6 +12,7 @@ export class CustomerRefsConsumer {
   constructor(
     private readonly repository: CustomerRefsRepository,
     private readonly mergedCustomers: MergedCustomers,
+    private readonly service: CustomerRefsService,
   ) {}
 
   /**
@@ -22,5 +24,19 @@ export class CustomerRefsConsumer {
   async customerCreated(@Payload() event: ConsumedEvent<typeof CustomerCreatedV1>, @Ctx() ctx: EventContext) {
     if (await this.mergedCustomers.isMergedAway(ctx.manager, event.data.customerId)) return;
     await this.repository.add(ctx.manager, event.data);
+  }
+
+  /** analytics' scores: the value tier (tier A makes a VIP). */
+  @OnEvent(CustomerScoredV1)
+  async customerScored(@Payload() event: ConsumedEvent<typeof CustomerScoredV1>, @Ctx() ctx: EventContext) {
+    const { customerId, valueTier, scoredAt } = event.data;
+    await this.service.applyValueTier(ctx.manager, { customerId, valueTier, at: scoredAt });
+  }
+
+  /** loyalty's tier changes (its top tier makes a VIP). */
+  @OnEvent(TierChangedV1)
+  async tierChanged(@Payload() event: ConsumedEvent<typeof TierChangedV1>, @Ctx() ctx: EventContext) {
+    const { customerId, to, occurredAt } = event.data;
+    await this.service.applyLoyaltyTier(ctx.manager, { customerId, tier: to, at: occurredAt });
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MergedCustomers } from '@rapport/platform-subject-rights';
+import { CUSTOMER_REFS_CONFIG, loadCustomerRefsConfig } from './customer-refs.config';
 import { CustomerRefsConsumer } from './customer-refs.consumer';
 import { CustomerRefsController } from './customer-refs.controller';
 import { CustomerRefsRepository } from './customer-refs.repository';
@@ -7,7 +8,12 @@ import { CustomerRefsService } from './customer-refs.service';
 
 @Module({
   controllers: [CustomerRefsController, CustomerRefsConsumer],
-  providers: [CustomerRefsRepository, CustomerRefsService, MergedCustomers],
+  providers: [
+    CustomerRefsRepository,
+    CustomerRefsService,
+    MergedCustomers,
+    { provide: CUSTOMER_REFS_CONFIG, useFactory: () => loadCustomerRefsConfig() },
+  ],
   // for the tickets feature (a ticket needs a known customer) and the subject-rights participant (ServiceDeskSubjectRights)
   exports: [CustomerRefsRepository],
 })

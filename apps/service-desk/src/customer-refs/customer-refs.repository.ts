@@ -39,6 +39,55 @@ export class CustomerRefsRepository {
     return rows.length > 0;
   }
 
+  /**
+   * The customer's VIP flag, holding its row like lockKnown (undefined: not known). A new ticket is
+   * routed by it.
+   */
+  async lockWithTier(manager: EntityManager, customerId: string): Promise<{ vip: boolean } | undefined> {
+    const rows: { vip: boolean }[] = await manager.query(
+      `SELECT vip FROM service_desk.customer_refs WHERE customer_id = $1 FOR SHARE`,
+      [customerId],
+    );
+    return rows[0] ? { vip: rows[0].vip } : undefined;
+  }
+
+  /**
+   * analytics' value tier, if newer than the one held; the VIP flag follows (tier A, or a VIP loyalty
+   * tier). Answers false for a customer service-desk does not know, or an older score.
+   */
+  async applyValueTier(
+    manager: EntityManager,
+    score: { customerId: string; valueTier: 'A' | 'B' | 'C'; at: string },
+    vipLoyaltyTiers: readonly string[],
+  ): Promise<boolean> {
+    const [rows]: [unknown[], number] = await manager.query(
+      `UPDATE service_desk.customer_refs
+          SET value_tier = $2, value_tier_at = $3,
+              vip = ($2 = 'A' OR coalesce(loyalty_tier = ANY($4::text[]), false))
+        WHERE customer_id = $1 AND (value_tier_at IS NULL OR value_tier_at < $3::timestamptz)
+        RETURNING 1`,
+      [score.customerId, score.valueTier, score.at, vipLoyaltyTiers],
+    );
+    return rows.length > 0;
+  }
+
+  /** loyalty's tier, if newer than the one held; the VIP flag follows. False as for applyValueTier. */
+  async applyLoyaltyTier(
+    manager: EntityManager,
+    change: { customerId: string; tier: string; at: string },
+    vipLoyaltyTiers: readonly string[],
+  ): Promise<boolean> {
+    const [rows]: [unknown[], number] = await manager.query(
+      `UPDATE service_desk.customer_refs
+          SET loyalty_tier = $2, loyalty_tier_at = $3,
+              vip = (coalesce(value_tier = 'A', false) OR $2 = ANY($4::text[]))
+        WHERE customer_id = $1 AND (loyalty_tier_at IS NULL OR loyalty_tier_at < $3::timestamptz)
+        RETURNING 1`,
+      [change.customerId, change.tier, change.at, vipLoyaltyTiers],
+    );
+    return rows.length > 0;
+  }
+
   /** One row per customer: when the survivor has its own, that one stays and the merged one goes. */
   async rekey(manager: EntityManager, mergedId: string, survivorId: string): Promise<void> {
     await manager.query(

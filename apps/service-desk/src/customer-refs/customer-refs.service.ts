@@ -1,10 +1,36 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from '@rapport/platform-observability';
+import { LOGGER } from '@rapport/platform-runtime';
+import type { EntityManager } from 'typeorm';
+import { CUSTOMER_REFS_CONFIG, type CustomerRefsConfig } from './customer-refs.config';
 import { CustomerRefsErrorCode, CustomerRefsException } from './customer-refs.exception';
 import { CustomerRefsRepository, type CustomerRef } from './customer-refs.repository';
 
 @Injectable()
 export class CustomerRefsService {
-  constructor(private readonly repository: CustomerRefsRepository) {}
+  constructor(
+    private readonly repository: CustomerRefsRepository,
+    @Inject(CUSTOMER_REFS_CONFIG) private readonly config: CustomerRefsConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /**
+   * The customer's tiers as analytics and loyalty publish them (each newer-wins by its own time). A
+   * tier of a customer service-desk does not know (yet, or any more: merged away, erased) is dropped:
+   * the next score or tier change brings it.
+   */
+  async applyValueTier(
+    manager: EntityManager,
+    score: { customerId: string; valueTier: 'A' | 'B' | 'C'; at: string },
+  ): Promise<void> {
+    if (!(await this.repository.applyValueTier(manager, score, this.config.SERVICE_DESK_VIP_LOYALTY_TIERS)))
+      this.logger.debug({ customerId: score.customerId }, 'value tier ignored (unknown customer or not newer)');
+  }
+
+  async applyLoyaltyTier(manager: EntityManager, change: { customerId: string; tier: string; at: string }) {
+    if (!(await this.repository.applyLoyaltyTier(manager, change, this.config.SERVICE_DESK_VIP_LOYALTY_TIERS)))
+      this.logger.debug({ customerId: change.customerId }, 'loyalty tier ignored (unknown customer or not newer)');
+  }
 
   async get(customerId: string): Promise<CustomerRef> {
     const found = await this.repository.find(customerId);

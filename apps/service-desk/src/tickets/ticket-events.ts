@@ -1,18 +1,24 @@
 import {
+  CsatSubmittedV1,
   TicketCreatedV1,
   TicketRepliedV1,
   TicketTransitionedV1,
   TicketUpdatedV1,
+  type RoutingReason,
   type TicketStatus,
 } from '@rapport/contracts';
 import type { PendingEvent } from '@rapport/platform-messaging';
-import type { TicketRecord } from './tickets.repository';
+import type { CsatRecord, TicketRecord } from './tickets.repository';
 
 /**
  * The ticket events as every path writes them, keyed by the customer id (the stream's order holds per
  * customer). No text of the customer travels.
  */
-export function ticketCreatedEvent(ticket: TicketRecord, actor: string): PendingEvent<typeof TicketCreatedV1> {
+export function ticketCreatedEvent(
+  ticket: TicketRecord,
+  routedBy: RoutingReason,
+  actor: string,
+): PendingEvent<typeof TicketCreatedV1> {
   return {
     definition: TicketCreatedV1,
     subject: ticket.customerId,
@@ -25,6 +31,9 @@ export function ticketCreatedEvent(ticket: TicketRecord, actor: string): Pending
       category: ticket.category,
       team: ticket.team,
       assignee: ticket.assignee,
+      queue: ticket.queue ?? 'general',
+      routedBy,
+      vip: ticket.vip,
       status: ticket.status,
       receivedAt: ticket.receivedAt.toISOString(),
       createdAt: ticket.createdAt.toISOString(),
@@ -91,6 +100,26 @@ export function ticketRepliedEvent(
       actor,
       first,
       version: ticket.version,
+    },
+  };
+}
+
+/** The customer's rating of a resolution; the comment (their words) stays in service-desk. */
+export function csatSubmittedEvent(
+  ticket: TicketRecord,
+  csat: CsatRecord,
+  reopened: boolean,
+): PendingEvent<typeof CsatSubmittedV1> {
+  return {
+    definition: CsatSubmittedV1,
+    subject: ticket.customerId,
+    data: {
+      ticketId: ticket.id,
+      customerId: ticket.customerId,
+      resolution: csat.resolution,
+      rating: csat.rating!,
+      reopened,
+      submittedAt: csat.submittedAt!.toISOString(),
     },
   };
 }

@@ -1,14 +1,20 @@
-import type { TicketHistoryEntryView, TicketStatus, TicketView } from '@rapport/contracts';
+import type { TicketCsatView, TicketHistoryEntryView, TicketView } from '@rapport/contracts';
 import { maskText } from '@rapport/platform-auth';
 import type { CallerIdentity } from '@rapport/platform-runtime';
-import type { TicketHistoryEntry, TicketRecord } from './tickets.repository';
+import type { TicketState } from './tickets.service';
+import type { CsatRecord, TicketHistoryEntry } from './tickets.repository';
 
 /** The customer's words (subject, description, replies, notes) are personal data: masked without pii:read. */
 function textFor(caller: CallerIdentity): (text: string) => string {
   return caller.scopes.includes('pii:read') ? (text) => text : maskText;
 }
 
-export function toTicketView(ticket: TicketRecord, allowed: TicketStatus[], caller: CallerIdentity): TicketView {
+/**
+ * The CSAT link is a credential (whoever holds it rates the resolution): only for callers who work
+ * tickets (tickets:write), who send it to the customer.
+ */
+export function toTicketView(state: TicketState, caller: CallerIdentity): TicketView {
+  const { ticket, allowed } = state;
   const text = textFor(caller);
   return {
     id: ticket.id,
@@ -22,6 +28,7 @@ export function toTicketView(ticket: TicketRecord, allowed: TicketStatus[], call
     assignee: ticket.assignee,
     team: ticket.team,
     queue: ticket.queue,
+    vip: ticket.vip,
     status: ticket.status,
     allowedTransitions: allowed,
     version: ticket.version,
@@ -32,6 +39,17 @@ export function toTicketView(ticket: TicketRecord, allowed: TicketStatus[], call
     resolvedAt: ticket.resolvedAt?.toISOString() ?? null,
     closedAt: ticket.closedAt?.toISOString() ?? null,
     reopenedCount: ticket.reopenedCount,
+    csatLink: caller.scopes.includes('tickets:write') ? state.csatLink : null,
+    lastCsat: state.lastCsat ? toCsatView(state.lastCsat, text) : null,
+  };
+}
+
+function toCsatView(csat: CsatRecord, text: (text: string) => string): TicketCsatView {
+  return {
+    resolution: csat.resolution,
+    rating: csat.rating!,
+    comment: csat.comment === null ? null : text(csat.comment),
+    submittedAt: csat.submittedAt!.toISOString(),
   };
 }
 
@@ -46,5 +64,7 @@ export function toHistoryEntryView(entry: TicketHistoryEntry, caller: CallerIden
     toStatus: entry.toStatus,
     text: entry.text === null ? null : text(entry.text),
     changedFields: entry.changedFields,
+    routing: entry.routing,
+    rating: entry.rating,
   };
 }

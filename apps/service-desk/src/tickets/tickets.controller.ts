@@ -13,16 +13,19 @@ import {
 } from '@nestjs/common';
 import {
   CreateTicketRequest,
+  CsatRequest,
+  CsatTokenQuery,
   ListTicketsQuery,
   TicketTextRequest,
   TicketTransitionRequest,
   UpdateTicketRequest,
+  type CsatAnswer,
   type TicketHistoryView,
   type TicketNoteView,
   type TicketPage,
   type TicketView,
 } from '@rapport/contracts';
-import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
+import { Caller, CallerScopes, PublicRoute, type CallerIdentity } from '@rapport/platform-runtime';
 import type { Response } from 'express';
 import { expectedVersion } from './if-match';
 import { toHistoryEntryView, toTicketView } from './ticket.view';
@@ -53,7 +56,7 @@ export class TicketsController {
   @CallerScopes('tickets:read')
   async list(@Query() query: ListTicketsQuery, @Caller() caller: CallerIdentity): Promise<TicketPage> {
     const page = await this.tickets.list(query, caller);
-    return { items: page.items.map((s) => toTicketView(s.ticket, s.allowed, caller)), nextCursor: page.nextCursor };
+    return { items: page.items.map((s) => toTicketView(s, caller)), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
@@ -131,7 +134,33 @@ export class TicketsController {
   }
 }
 
+/**
+ * The customer's rating of a resolution through the signed link the agent sent them: no caller
+ * identity (the customer has no account); the token is the authority, checked by the service.
+ */
+@Controller('internal/v1/tickets')
+export class TicketCsatController {
+  constructor(private readonly tickets: TicketsService) {}
+
+  @Post(':id/csat')
+  @HttpCode(201)
+  @PublicRoute()
+  async submit(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: CsatTokenQuery,
+    @Body() body: CsatRequest,
+  ): Promise<CsatAnswer> {
+    const csat = await this.tickets.submitCsat(id, query.token, body);
+    return {
+      ticketId: csat.ticketId,
+      resolution: csat.resolution,
+      rating: csat.rating!,
+      submittedAt: csat.submittedAt!.toISOString(),
+    };
+  }
+}
+
 function withEtag(response: Response, state: TicketState, caller: CallerIdentity): TicketView {
   response.setHeader('ETag', `"${state.ticket.version}"`);
-  return toTicketView(state.ticket, state.allowed, caller);
+  return toTicketView(state, caller);
 }

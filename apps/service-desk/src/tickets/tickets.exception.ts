@@ -14,6 +14,8 @@ export enum TicketsErrorCode {
   TeamNotYours = 'team-not-yours',
   InvalidCursor = 'invalid-cursor',
   NotNullable = 'not-nullable',
+  CsatLinkInvalid = 'csat-link-invalid',
+  CsatAlreadySubmitted = 'csat-already-submitted',
 }
 
 /** The feature's one exception: its code decides the problem kind, in one exhaustive mapper. */
@@ -42,8 +44,11 @@ function kindOf(code: TicketsErrorCode) {
     case TicketsErrorCode.ReceivedInFuture:
     case TicketsErrorCode.TeamRequired:
       return 'unprocessable' as const;
+    case TicketsErrorCode.CsatLinkInvalid:
+      return 'forbidden' as const;
     case TicketsErrorCode.TransitionNotAllowed:
     case TicketsErrorCode.TicketClosed:
+    case TicketsErrorCode.CsatAlreadySubmitted:
       return 'conflict' as const;
     case TicketsErrorCode.StaleVersion:
       return 'preconditionFailed' as const;

@@ -99,7 +99,9 @@ describe('tickets in service-desk (in process)', () => {
         category: 'delivery',
         team: 'north',
         assignee: null,
-        queue: null,
+        // no queue matches a plain complaint: the general queue, whose assignment is manual
+        queue: 'general',
+        vip: false,
         status: 'received',
         allowedTransitions: ['acknowledged'],
         version: 1,

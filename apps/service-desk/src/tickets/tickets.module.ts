@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { CustomerRefsModule } from '../customer-refs/customer-refs.module';
-import { TicketsController } from './tickets.controller';
+import { QueuesModule } from '../queues/queues.module';
+import { TICKETS_CONFIG, loadTicketsConfig } from './tickets.config';
+import { TicketCsatController, TicketsController } from './tickets.controller';
 import { TicketsRepository } from './tickets.repository';
 import { TicketsService } from './tickets.service';
 
 @Module({
-  imports: [CustomerRefsModule],
-  controllers: [TicketsController],
-  providers: [TicketsRepository, TicketsService],
+  imports: [CustomerRefsModule, QueuesModule],
+  controllers: [TicketsController, TicketCsatController],
+  providers: [TicketsRepository, TicketsService, { provide: TICKETS_CONFIG, useFactory: () => loadTicketsConfig() }],
   // for service-desk's subject-rights participant, which the app module registers
   exports: [TicketsRepository],
 })

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { TicketChannel, TicketHistoryKind, TicketPriority, TicketStatus, TicketType } from '@rapport/contracts';
+import type {
+  QueueAssignment,
+  RoutingReason,
+  TicketChannel,
+  TicketHistoryKind,
+  TicketPriority,
+  TicketStatus,
+  TicketType,
+} from '@rapport/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { TicketVisibility } from './ticket-visibility';
 
@@ -15,6 +23,8 @@ export interface TicketRecord {
   queue: string | null;
   assignee: string | null;
   team: string;
+  /** The customer was a VIP when it came in (lists show these first). */
+  vip: boolean;
   status: TicketStatus;
   version: number;
   receivedAt: Date;
@@ -38,6 +48,8 @@ export type NewTicket = Pick<
   | 'category'
   | 'assignee'
   | 'team'
+  | 'queue'
+  | 'vip'
   | 'status'
   | 'receivedAt'
 > & { createdAt: Date };
@@ -69,6 +81,34 @@ export interface TicketHistoryEntry {
   /** The text of a reply, a note or a transition's note; null when there is none or it was erased. */
   text: string | null;
   changedFields: string[];
+  /** For kind created: where routing put the ticket. */
+  routing: TicketRouting | null;
+  /** For kind csat. */
+  rating: number | null;
+}
+
+export interface TicketRouting {
+  queue: string;
+  reason: RoutingReason;
+  assignee: string | null;
+  assignment: QueueAssignment;
+}
+
+/** A CSAT request of one resolution of a ticket, answered or not. */
+export interface CsatRecord {
+  ticketId: string;
+  resolution: number;
+  requestedAt: Date;
+  expiresAt: Date;
+  rating: number | null;
+  comment: string | null;
+  submittedAt: Date | null;
+}
+
+/** What a ticket's view shows of its CSAT: the open request (for the link) and the latest rating. */
+export interface TicketCsat {
+  pending: CsatRecord | null;
+  last: CsatRecord | null;
 }
 
 export interface NewHistoryEntry {
@@ -79,6 +119,8 @@ export interface NewHistoryEntry {
   toStatus?: TicketStatus | null;
   text?: string | null;
   changedFields?: string[];
+  routing?: TicketRouting;
+  rating?: number;
 }
 
 export interface TicketFilters {
@@ -87,9 +129,17 @@ export interface TicketFilters {
   priority?: TicketPriority | undefined;
   assignee?: string | undefined;
   customerId?: string | undefined;
+  queue?: string | undefined;
 }
 
-const COLUMNS = `id, customer_id, type, channel, subject, description, priority, category, queue, assignee, team, status,
+/** The list's keyset position: VIP tickets first, then newest received. */
+export interface TicketListPosition {
+  vip: boolean;
+  receivedAt: string;
+  id: string;
+}
+
+const COLUMNS = `id, customer_id, type, channel, subject, description, priority, category, queue, assignee, team, vip, status,
   version, received_at, created_at, updated_at, first_replied_at, resolved_at, closed_at, reopened_count`;
 
 /** The columns a change may set, by record field. */
@@ -115,8 +165,10 @@ function visibilitySql(visibility: TicketVisibility, params: unknown[], alias = 
       params.push(visibility.team);
       return `${alias}.team = $${params.length}`;
     case 'assigned-or-team-pool':
+      // the unassigned tickets of the team, and those of the queues the agent is a member of
       params.push(visibility.user, visibility.team);
-      return `(${alias}.assignee = $${params.length - 1} OR (${alias}.assignee IS NULL AND ${alias}.team = $${params.length}))`;
+      return `(${alias}.assignee = $${params.length - 1} OR (${alias}.assignee IS NULL AND (${alias}.team = $${params.length}
+        OR ${alias}.queue IN (SELECT q.name FROM service_desk.queues q WHERE $${params.length - 1} = ANY(q.members)))))`;
     case 'none':
       return 'false';
   }
@@ -131,8 +183,8 @@ export class TicketsRepository {
     const rows: TicketRow[] = await manager.query(
       `INSERT INTO service_desk.tickets
          (id, customer_id, type, channel, subject, description, priority, category, assignee, team, status,
-          received_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+          received_at, created_at, updated_at, queue, vip)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15)
        RETURNING ${COLUMNS}`,
       [
         ticket.id,
@@ -148,6 +200,8 @@ export class TicketsRepository {
         ticket.status,
         ticket.receivedAt,
         ticket.createdAt,
+        ticket.queue,
+        ticket.vip,
       ],
     );
     return toRecord(rows[0]!);
@@ -160,6 +214,11 @@ export class TicketsRepository {
     visibility: TicketVisibility,
   ): Promise<TicketRecord | undefined> {
     return this.findVisible(id, visibility, manager, true);
+  }
+
+  /** The ticket (not erased), locked for a change made on no caller's behalf (a CSAT link). */
+  async lock(manager: EntityManager, id: string): Promise<TicketRecord | undefined> {
+    return this.findVisible(id, { kind: 'all' }, manager, true);
   }
 
   async findVisible(
@@ -177,11 +236,11 @@ export class TicketsRepository {
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
-  /** A page, newest received first (keyset on received_at, id). */
+  /** A page, VIP tickets first, then newest received (keyset on vip, received_at, id). */
   async list(
     filters: TicketFilters,
     visibility: TicketVisibility,
-    after: { receivedAt: string; id: string } | undefined,
+    after: TicketListPosition | undefined,
     limit: number,
   ): Promise<TicketRecord[]> {
     const params: unknown[] = [];
@@ -196,14 +255,17 @@ export class TicketsRepository {
     filter('priority', filters.priority);
     filter('assignee', filters.assignee);
     filter('customer_id', filters.customerId);
+    filter('queue', filters.queue);
     if (after) {
-      params.push(after.receivedAt, after.id);
-      where.push(`(t.received_at, t.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      params.push(after.vip, after.receivedAt, after.id);
+      where.push(
+        `(t.vip, t.received_at, t.id) < ($${params.length - 2}::boolean, $${params.length - 1}::timestamptz, $${params.length}::uuid)`,
+      );
     }
     params.push(limit);
     const rows: TicketRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM service_desk.tickets t WHERE ${where.join(' AND ')}
-        ORDER BY t.received_at DESC, t.id DESC LIMIT $${params.length}`,
+        ORDER BY t.vip DESC, t.received_at DESC, t.id DESC LIMIT $${params.length}`,
       params,
     );
     return rows.map(toRecord);
@@ -231,6 +293,8 @@ export class TicketsRepository {
     const detail: Record<string, unknown> = {};
     if (entry.text) detail['text'] = entry.text;
     if (entry.changedFields?.length) detail['changedFields'] = entry.changedFields;
+    if (entry.routing) detail['routing'] = entry.routing;
+    if (entry.rating !== undefined) detail['rating'] = entry.rating;
     const rows: { seq: number }[] = await manager.query(
       `INSERT INTO service_desk.ticket_history (ticket_id, seq, at, actor, kind, from_status, to_status, detail)
        SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7::jsonb
@@ -259,7 +323,9 @@ export class TicketsRepository {
   }
 
   /** A customer's tickets (oldest first) with their history, for the subject access export. */
-  async ofCustomer(customerId: string): Promise<Array<TicketRecord & { history: TicketHistoryEntry[] }>> {
+  async ofCustomer(
+    customerId: string,
+  ): Promise<Array<TicketRecord & { history: TicketHistoryEntry[]; csat: CsatRecord[] }>> {
     const tickets: TicketRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM service_desk.tickets t WHERE t.customer_id = $1 ORDER BY t.received_at, t.id`,
       [customerId],
@@ -270,10 +336,73 @@ export class TicketsRepository {
         WHERE ticket_id = ANY($1::uuid[]) ORDER BY ticket_id, seq`,
       [tickets.map((t) => t.id)],
     );
+    const csat: CsatRow[] = await this.dataSource.query(
+      `SELECT * FROM service_desk.ticket_csat WHERE ticket_id = ANY($1::uuid[]) ORDER BY ticket_id, resolution`,
+      [tickets.map((t) => t.id)],
+    );
     return tickets.map((t) => ({
       ...toRecord(t),
       history: history.filter((h) => h.ticket_id === t.id).map(toHistoryEntry),
+      csat: csat.filter((c) => c.ticket_id === t.id).map(toCsat),
     }));
+  }
+
+  /** Asks for a rating of this resolution (the ticket's lock is held); a repeated resolution number keeps its request. */
+  async requestCsat(
+    manager: EntityManager,
+    request: { ticketId: string; resolution: number; requestedAt: Date; expiresAt: Date },
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO service_desk.ticket_csat (ticket_id, resolution, requested_at, expires_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (ticket_id, resolution) DO NOTHING`,
+      [request.ticketId, request.resolution, request.requestedAt, request.expiresAt],
+    );
+  }
+
+  /** The CSAT request of a resolution, locked for its answer. */
+  async lockCsat(manager: EntityManager, ticketId: string, resolution: number): Promise<CsatRecord | undefined> {
+    const rows: CsatRow[] = await manager.query(
+      `SELECT * FROM service_desk.ticket_csat WHERE ticket_id = $1 AND resolution = $2 FOR UPDATE`,
+      [ticketId, resolution],
+    );
+    return rows[0] ? toCsat(rows[0]) : undefined;
+  }
+
+  async answerCsat(
+    manager: EntityManager,
+    answer: { ticketId: string; resolution: number; rating: number; comment: string | null; at: Date },
+  ): Promise<CsatRecord> {
+    const [rows]: [CsatRow[], number] = await manager.query(
+      `UPDATE service_desk.ticket_csat SET rating = $3, comment = $4, submitted_at = $5
+        WHERE ticket_id = $1 AND resolution = $2 RETURNING *`,
+      [answer.ticketId, answer.resolution, answer.rating, answer.comment, answer.at],
+    );
+    return toCsat(rows[0]!);
+  }
+
+  /**
+   * Of each ticket: its open request (the latest unanswered one, while not expired) and its latest
+   * rating.
+   */
+  async csatOf(ticketIds: readonly string[], now: Date): Promise<Map<string, TicketCsat>> {
+    const result = new Map<string, TicketCsat>();
+    if (ticketIds.length === 0) return result;
+    const rows: Array<CsatRow & { kind: 'pending' | 'last' }> = await this.dataSource.query(
+      `(SELECT DISTINCT ON (ticket_id) 'pending' AS kind, * FROM service_desk.ticket_csat
+         WHERE ticket_id = ANY($1::uuid[]) AND submitted_at IS NULL AND expires_at > $2
+         ORDER BY ticket_id, resolution DESC)
+       UNION ALL
+       (SELECT DISTINCT ON (ticket_id) 'last' AS kind, * FROM service_desk.ticket_csat
+         WHERE ticket_id = ANY($1::uuid[]) AND submitted_at IS NOT NULL
+         ORDER BY ticket_id, submitted_at DESC)`,
+      [ticketIds, now],
+    );
+    for (const row of rows) {
+      const entry = result.get(row.ticket_id) ?? { pending: null, last: null };
+      entry[row.kind] = toCsat(row);
+      result.set(row.ticket_id, entry);
+    }
+    return result;
   }
 
   /** A merge: the merged customer's tickets belong to the survivor. */
@@ -298,6 +427,11 @@ export class TicketsRepository {
       [customerId],
     );
     if (erased.length === 0) return { tickets: 0, texts: 0 };
+    // the customer's CSAT comments are their words too; the ratings stay, as anonymous counts
+    await manager.query(
+      `UPDATE service_desk.ticket_csat SET comment = NULL WHERE ticket_id = ANY($1::uuid[]) AND comment IS NOT NULL`,
+      [erased.map((t) => t.id)],
+    );
     const [, texts]: [unknown[], number] = await manager.query(
       `UPDATE service_desk.ticket_history SET detail = detail - 'text'
         WHERE ticket_id = ANY($1::uuid[]) AND detail ? 'text'`,
@@ -305,6 +439,28 @@ export class TicketsRepository {
     );
     return { tickets: erased.length, texts };
   }
+}
+
+interface CsatRow {
+  ticket_id: string;
+  resolution: number;
+  requested_at: Date;
+  expires_at: Date;
+  rating: number | null;
+  comment: string | null;
+  submitted_at: Date | null;
+}
+
+function toCsat(row: CsatRow): CsatRecord {
+  return {
+    ticketId: row.ticket_id,
+    resolution: row.resolution,
+    requestedAt: row.requested_at,
+    expiresAt: row.expires_at,
+    rating: row.rating,
+    comment: row.comment,
+    submittedAt: row.submitted_at,
+  };
 }
 
 interface TicketRow {
@@ -319,6 +475,7 @@ interface TicketRow {
   queue: string | null;
   assignee: string | null;
   team: string;
+  vip: boolean;
   status: TicketStatus;
   version: number;
   received_at: Date;
@@ -337,7 +494,7 @@ interface HistoryRow {
   kind: TicketHistoryKind;
   from_status: TicketStatus | null;
   to_status: TicketStatus | null;
-  detail: { text?: string; changedFields?: string[] };
+  detail: { text?: string; changedFields?: string[]; routing?: TicketRouting; rating?: number };
 }
 
 function toRecord(row: TicketRow): TicketRecord {
@@ -353,6 +510,7 @@ function toRecord(row: TicketRow): TicketRecord {
     queue: row.queue,
     assignee: row.assignee,
     team: row.team,
+    vip: row.vip,
     status: row.status,
     version: row.version,
     receivedAt: row.received_at,
@@ -375,5 +533,7 @@ function toHistoryEntry(row: HistoryRow): TicketHistoryEntry {
     toStatus: row.to_status,
     text: row.detail.text ?? null,
     changedFields: row.detail.changedFields ?? [],
+    routing: row.detail.routing ?? null,
+    rating: row.detail.rating ?? null,
   };
 }

@@ -1,33 +1,58 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { CreateTicketRequest, ListTicketsQuery, TicketStatus, UpdateTicketRequest } from '@rapport/contracts';
+import type {
+  CreateTicketRequest,
+  CsatRequest,
+  ListTicketsQuery,
+  TicketStatus,
+  UpdateTicketRequest,
+} from '@rapport/contracts';
 import { OutboxWriter, type PendingEvent } from '@rapport/platform-messaging';
-import type { CallerIdentity } from '@rapport/platform-runtime';
+import { SERVICE_CONFIG, type CallerIdentity, type ServiceConfig } from '@rapport/platform-runtime';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CustomerRefsRepository } from '../customer-refs/customer-refs.repository';
+import { QueuesService } from '../queues/queues.service';
 import { SERVICE_DESK_CONFIG, type ServiceDeskConfig } from '../service-desk.config';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { CsatLinks, csatLinkKey } from './csat-link';
 import { TicketProcess } from './ticket-process';
 import { ticketVisibility, type TicketVisibility } from './ticket-visibility';
-import { ticketCreatedEvent, ticketRepliedEvent, ticketTransitionedEvent, ticketUpdatedEvent } from './ticket-events';
+import {
+  csatSubmittedEvent,
+  ticketCreatedEvent,
+  ticketRepliedEvent,
+  ticketTransitionedEvent,
+  ticketUpdatedEvent,
+} from './ticket-events';
+import { TICKETS_CONFIG, type TicketsConfig } from './tickets.config';
 import { ticketNotFound, TicketsErrorCode, TicketsException, transitionNotAllowed } from './tickets.exception';
 import {
   TicketsRepository,
+  type CsatRecord,
   type TicketChanges,
+  type TicketCsat,
   type TicketHistoryEntry,
+  type TicketListPosition,
   type TicketRecord,
 } from './tickets.repository';
 
 /** A receivedAt this far ahead of the service's clock is still taken as now (the caller's clock may run fast). */
 const CLOCK_SKEW_MS = 60_000;
-const SORT = '-receivedAt';
+const SORT = '-vip,-receivedAt';
+const DAY_MS = 86_400_000;
+/** A rating this low reopens the ticket (for the queue's lead), whatever the reopen window. */
+const LOW_RATING = 2;
+const NO_CSAT: TicketCsat = { pending: null, last: null };
 const EDITABLE = ['subject', 'description', 'priority', 'category', 'assignee'] as const;
 const NULLABLE: ReadonlySet<string> = new Set(['category', 'assignee']);
 
-/** A ticket with the moves the process allows from where it stands now. */
+/** A ticket with the moves the process allows from where it stands now, and its CSAT. */
 export interface TicketState {
   ticket: TicketRecord;
   allowed: TicketStatus[];
+  /** The signed link asking the customer for a rating, while one is open (for callers with tickets:write). */
+  csatLink: string | null;
+  lastCsat: CsatRecord | null;
 }
 
 /**
@@ -37,15 +62,20 @@ export interface TicketState {
 @Injectable()
 export class TicketsService {
   private readonly process: TicketProcess;
+  private readonly csatLinks: CsatLinks;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly tickets: TicketsRepository,
     private readonly customers: CustomerRefsRepository,
+    private readonly queues: QueuesService,
     private readonly outbox: OutboxWriter,
     @Inject(SERVICE_DESK_CONFIG) config: ServiceDeskConfig,
+    @Inject(TICKETS_CONFIG) private readonly ticketsConfig: TicketsConfig,
+    @Inject(SERVICE_CONFIG) serviceConfig: ServiceConfig,
   ) {
     this.process = new TicketProcess(config.TICKET_REOPEN_WINDOW_DAYS);
+    this.csatLinks = new CsatLinks(csatLinkKey(ticketsConfig.CSAT_LINK_SECRET, serviceConfig.INTERNAL_AUTH_SECRET));
   }
 
   async create(request: CreateTicketRequest, caller: CallerIdentity): Promise<TicketState> {
@@ -59,12 +89,18 @@ export class TicketsService {
       );
     const team = this.teamFor(request.team, caller);
     const ticket = await this.dataSource.transaction(async (manager) => {
-      if (!(await this.customers.lockKnown(manager, request.customerId)))
+      const customer = await this.customers.lockWithTier(manager, request.customerId);
+      if (!customer)
         throw TicketsException.onField(
           TicketsErrorCode.CustomerUnknown,
           `Customer ${request.customerId} is not known to service-desk`,
           'customerId',
         );
+      const routing = await this.queues.route(
+        manager,
+        { type: request.type, category: request.category ?? null, channel: request.channel, vip: customer.vip },
+        request.assignee ?? null,
+      );
       const created = await this.tickets.insert(manager, {
         id: randomUUID(),
         customerId: request.customerId,
@@ -74,8 +110,10 @@ export class TicketsService {
         description: request.description,
         priority: request.priority ?? 'normal',
         category: request.category ?? null,
-        assignee: request.assignee ?? null,
+        assignee: routing.assignee,
         team,
+        queue: routing.queue,
+        vip: customer.vip,
         status: 'received',
         receivedAt,
         createdAt: now,
@@ -85,8 +123,9 @@ export class TicketsService {
         actor: caller.sub,
         kind: 'created',
         toStatus: 'received',
+        routing,
       });
-      await this.outbox.addMany(manager, [ticketCreatedEvent(created, caller.sub)]);
+      await this.outbox.addMany(manager, [ticketCreatedEvent(created, routing.reason, caller.sub)]);
       return created;
     });
     return this.stateOf(ticket);
@@ -97,18 +136,22 @@ export class TicketsService {
     caller: CallerIdentity,
   ): Promise<{ items: TicketState[]; nextCursor: string | null }> {
     const limit = query.limit ?? 50;
-    let after: { receivedAt: string; id: string } | undefined;
+    let after: TicketListPosition | undefined;
     if (query.cursor) {
       const decoded = decodeCursor(query.cursor, SORT);
-      if (!decoded || typeof decoded.key !== 'string' || Number.isNaN(Date.parse(decoded.key)))
+      const key = typeof decoded?.key === 'string' ? /^([01])\|(.+)$/.exec(decoded.key) : null;
+      if (!decoded || !key || Number.isNaN(Date.parse(key[2]!)))
         throw TicketsException.onField(TicketsErrorCode.InvalidCursor, 'cursor is not a cursor of this list', 'cursor');
-      after = { receivedAt: decoded.key, id: decoded.id };
+      after = { vip: key[1] === '1', receivedAt: key[2]!, id: decoded.id };
     }
     const rows = await this.tickets.list(query, ticketVisibility(caller), after, limit);
     const last = rows[rows.length - 1];
     return {
-      items: rows.map((t) => this.stateOf(t)),
-      nextCursor: rows.length === limit && last ? encodeCursor(SORT, last.receivedAt.toISOString(), last.id) : null,
+      items: await this.statesOf(rows),
+      nextCursor:
+        rows.length === limit && last
+          ? encodeCursor(SORT, `${last.vip ? 1 : 0}|${last.receivedAt.toISOString()}`, last.id)
+          : null,
     };
   }
 
@@ -222,14 +265,106 @@ export class TicketsService {
       const seq = await this.tickets.appendHistory(manager, id, { at, actor: caller.sub, kind: 'note', text });
       return {
         ticket: current,
-        entry: { seq, at, actor: caller.sub, kind: 'note', fromStatus: null, toStatus: null, text, changedFields: [] },
+        entry: {
+          seq,
+          at,
+          actor: caller.sub,
+          kind: 'note',
+          fromStatus: null,
+          toStatus: null,
+          text,
+          changedFields: [],
+          routing: null,
+          rating: null,
+        },
       };
     });
   }
 
-  /** Where the process allows the ticket to move now. */
-  private stateOf(ticket: TicketRecord): TicketState {
-    return { ticket, allowed: this.process.allowed(ticket, new Date()) };
+  /**
+   * The customer's rating of a resolution, through the signed link (no caller: the token is the
+   * authority). A forged, expired or foreign token is 403; a second rating of the same resolution 409.
+   * csat.submitted carries the rating, never the comment. A rating of 1–2 reopens a ticket still resolved
+   * at that resolution (whatever the reopen window) and gives it to the queue's lead.
+   */
+  async submitCsat(id: string, token: string, request: CsatRequest): Promise<CsatRecord> {
+    const now = new Date();
+    const grant = this.csatLinks.verify(token, id, now);
+    if (!grant) throw csatLinkInvalid();
+    return this.dataSource.transaction(async (manager) => {
+      const ticket = await this.tickets.lock(manager, id);
+      const request_ = ticket ? await this.tickets.lockCsat(manager, id, grant.resolution) : undefined;
+      if (!ticket || !request_ || request_.expiresAt.getTime() <= now.getTime()) throw csatLinkInvalid();
+      if (request_.submittedAt !== null)
+        throw new TicketsException(
+          TicketsErrorCode.CsatAlreadySubmitted,
+          `Resolution ${grant.resolution} of this ticket was rated already`,
+        );
+      const answered = await this.tickets.answerCsat(manager, {
+        ticketId: id,
+        resolution: grant.resolution,
+        rating: request.rating,
+        comment: request.comment ?? null,
+        at: now,
+      });
+      await this.tickets.appendHistory(manager, id, {
+        at: now,
+        actor: 'csat',
+        kind: 'csat',
+        rating: request.rating,
+        text: request.comment ?? null,
+      });
+      const reopen =
+        request.rating <= LOW_RATING && ticket.status === 'resolved' && ticket.reopenedCount + 1 === grant.resolution;
+      const events: PendingEvent[] = [csatSubmittedEvent(ticket, answered, reopen)];
+      if (reopen) {
+        const lead = await this.queues.leadOf(manager, ticket.queue);
+        const moved = await this.move(
+          manager,
+          ticket,
+          'reopened',
+          now,
+          'csat',
+          `Reopened by a low CSAT rating (${request.rating}) for the queue's lead`,
+          lead !== null && lead !== ticket.assignee ? { assignee: lead } : {},
+        );
+        events.push(...moved.events);
+        if (moved.ticket.assignee !== ticket.assignee) {
+          await this.tickets.appendHistory(manager, id, {
+            at: now,
+            actor: 'csat',
+            kind: 'updated',
+            changedFields: ['assignee'],
+          });
+          events.push(ticketUpdatedEvent(moved.ticket, ['assignee'], 'csat'));
+        }
+      }
+      await this.outbox.addMany(manager, events);
+      return answered;
+    });
+  }
+
+  /** Where the process allows the ticket to move now, and its CSAT. */
+  private async stateOf(ticket: TicketRecord): Promise<TicketState> {
+    return (await this.statesOf([ticket]))[0]!;
+  }
+
+  private async statesOf(tickets: TicketRecord[]): Promise<TicketState[]> {
+    const now = new Date();
+    const csat = await this.tickets.csatOf(
+      tickets.map((t) => t.id),
+      now,
+    );
+    return tickets.map((ticket) => {
+      const { pending, last } = csat.get(ticket.id) ?? NO_CSAT;
+      const open = pending !== null && ticket.status === 'resolved' && pending.resolution === ticket.reopenedCount + 1;
+      return {
+        ticket,
+        allowed: this.process.allowed(ticket, now),
+        csatLink: open ? this.csatLinks.link(pending) : null,
+        lastCsat: last,
+      };
+    });
   }
 
   private async move(
@@ -239,9 +374,19 @@ export class TicketsService {
     now: Date,
     actor: string,
     note: string | undefined,
+    also: Pick<TicketChanges, 'assignee'> = {},
   ): Promise<{ ticket: TicketRecord; events: PendingEvent[] }> {
-    const changes: TicketChanges = { status: to };
-    if (to === 'resolved') changes.resolvedAt = now;
+    const changes: TicketChanges = { ...also, status: to };
+    if (to === 'resolved') {
+      changes.resolvedAt = now;
+      // every resolution asks the customer for a rating once: the first is 1, one after a reopening 2, …
+      await this.tickets.requestCsat(manager, {
+        ticketId: current.id,
+        resolution: current.reopenedCount + 1,
+        requestedAt: now,
+        expiresAt: new Date(now.getTime() + this.ticketsConfig.CSAT_LINK_TTL_DAYS * DAY_MS),
+      });
+    }
     if (to === 'closed') changes.closedAt = now;
     if (to === 'reopened') {
       changes.reopenedCount = current.reopenedCount + 1;
@@ -303,4 +448,12 @@ export class TicketsService {
       );
     return team;
   }
+}
+
+/** One answer for every token that does not grant this rating: nothing tells a forger what was wrong. */
+function csatLinkInvalid(): TicketsException {
+  return new TicketsException(
+    TicketsErrorCode.CsatLinkInvalid,
+    'This rating link is not valid (forged, expired, or for another ticket)',
+  );
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
-import { TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from '../tickets';
+import { ROUTING_REASONS, TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from '../tickets';
 
 /**
  * Events published by service-desk on its tickets stream, keyed by the customer id so that a
@@ -26,6 +26,12 @@ export const TicketCreatedV1 = defineEvent({
     category: z.string().max(100).nullable(),
     team: z.string().min(1).max(100),
     assignee: z.string().max(200).nullable(),
+    /** The queue routing chose (vip for a VIP customer, else the first matching queue, else general). */
+    queue: z.string().min(1).max(63),
+    /** Why it went there: vip, a queue's match rule, or the fallback. */
+    routedBy: z.enum(ROUTING_REASONS),
+    /** The customer was a VIP when the ticket came in (loyalty's top tier or analytics value tier A). */
+    vip: z.boolean(),
     status,
     receivedAt: isoTime,
     createdAt: isoTime,
@@ -81,5 +87,23 @@ export const TicketRepliedV1 = defineEvent({
     /** The ticket's first reply: its first response time ends here. */
     first: z.boolean(),
     version: z.number().int().positive(),
+  }),
+});
+
+export const CsatSubmittedV1 = defineEvent({
+  type: 'rapport.service-desk.csat.submitted.v1',
+  source: 'service-desk',
+  topic: 'tickets',
+  description:
+    'The customer rated a resolution of a ticket (1–5) through its signed link; the comment stays in service-desk.',
+  schema: z.object({
+    ticketId: z.uuid(),
+    customerId: z.uuid(),
+    /** Which resolution of the ticket was rated (1 for the first, 2 after one reopening, …). */
+    resolution: z.number().int().positive(),
+    rating: z.number().int().min(1).max(5),
+    /** A low rating (1–2) reopened the ticket for the queue's lead. */
+    reopened: z.boolean(),
+    submittedAt: isoTime,
   }),
 });
