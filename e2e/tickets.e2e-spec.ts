@@ -345,4 +345,96 @@ describe('tickets through the gateway', () => {
       );
     });
   });
+
+  describe('SLA', () => {
+    it('explains a ticket’s SLA and publishes sla.breached within 30 s of its due time (1-minute targets, always open)', async () => {
+      const admin = await bearer('admin');
+      const before = (await gateway().get('/api/v1/sla-policies').set('authorization', agent1).expect(200)).body as {
+        calendarId: string;
+        targets: unknown[];
+        escalations: unknown[];
+      };
+      const allDay = [{ start: '00:00', end: '24:00' }];
+      const calendar = await gateway()
+        .post('/api/v1/business-calendars')
+        .set('authorization', admin)
+        .send({
+          name: `always-open-${randomUUID().slice(0, 8)}`,
+          timeZone: 'Asia/Shanghai',
+          weekly: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((day) => [day, allDay])),
+        })
+        .expect(201);
+      const oneMinute = {
+        calendarId: calendar.body.id,
+        targets: ['low', 'normal', 'high', 'urgent'].map((priority) => ({
+          priority,
+          tier: 'none',
+          firstResponseMinutes: 1,
+          resolutionMinutes: 1,
+        })),
+        escalations: [],
+      };
+      await gateway().put('/api/v1/sla-policies').set('authorization', agent1).send(oneMinute).expect(403);
+      await gateway().put('/api/v1/sla-policies').set('authorization', admin).send(oneMinute).expect(200);
+      const customerId = await customer();
+      const bus = testBus();
+      const topic = await collectRecords(bus, Topics.tickets.name, (r) => r.key === customerId);
+      try {
+        const receivedAt = new Date(Date.now() - 3_600_000);
+        const created = await gateway()
+          .post('/api/v1/tickets')
+          .set('authorization', agent1)
+          .send({
+            customerId,
+            type: 'complaint',
+            channel: 'phone',
+            subject: 'Late delivery',
+            description: 'Still waiting.',
+            receivedAt: receivedAt.toISOString(),
+          })
+          .expect(201);
+        const id = created.body.id as string;
+        const sla = await gateway().get(`/api/v1/tickets/${id}/sla`).set('authorization', agent1).expect(200);
+        expect(sla.body).toMatchObject({ ticketId: id, calendarId: calendar.body.id, pauses: [], overrides: [] });
+        const due = new Date(receivedAt.getTime() + 60_000);
+        expect(sla.body.targets).toEqual([
+          expect.objectContaining({ target: 'first-response', targetMinutes: 1, state: 'breached' }),
+          expect.objectContaining({ target: 'resolution', targetMinutes: 1, state: 'breached' }),
+        ]);
+        // due at receivedAt + 1 minute, written to the second with the calendar's offset
+        expect(Math.abs(new Date(sla.body.targets[0].due).getTime() - due.getTime())).toBeLessThan(1_000);
+        expect(sla.body.targets[0].due).toMatch(/\+08:00$/);
+
+        await eventually(
+          async () =>
+            topic.records
+              .map((r) => fromBinaryMode(r.headers, r.value))
+              .filter((e) => e.type === 'rapport.service-desk.sla.breached.v1').length >= 2,
+          30_000,
+          'sla.breached for both targets on the topic',
+        );
+        const breached = topic.records
+          .map((r) => fromBinaryMode(r.headers, r.value))
+          .filter((e) => e.type === 'rapport.service-desk.sla.breached.v1');
+        expect(breached.map((e) => (e.data as { target: string }).target).sort()).toEqual([
+          'first-response',
+          'resolution',
+        ]);
+        const listed = await gateway()
+          .get('/api/v1/tickets')
+          .query({ customerId, sla: 'breached' })
+          .set('authorization', agent1)
+          .expect(200);
+        expect(listed.body.items.map((t: { id: string }) => t.id)).toEqual([id]);
+      } finally {
+        await topic.stop();
+        await bus.close();
+        await gateway()
+          .put('/api/v1/sla-policies')
+          .set('authorization', admin)
+          .send({ calendarId: before.calendarId, targets: before.targets, escalations: before.escalations })
+          .expect(200);
+      }
+    });
+  });
 });

@@ -18,6 +18,7 @@ import { SegmentsModule } from './segments/segments.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { QueuesModule } from './queues/queues.module';
 import { BusinessCalendarsModule } from './business-calendars/business-calendars.module';
+import { SlaPoliciesModule } from './sla-policies/sla-policies.module';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'gateway',
@@ -44,6 +45,7 @@ export const serviceDefinition: ServiceDefinition = {
     TicketsModule,
     QueuesModule,
     BusinessCalendarsModule,
+    SlaPoliciesModule,
   ],
 })
 export class AppModule {}

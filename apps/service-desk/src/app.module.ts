@@ -8,6 +8,7 @@ import { CalendarsModule } from './calendars/calendars.module';
 import { CreateCustomerRefs1764000004000 } from './database/migrations/1764000004000-CreateCustomerRefs';
 import { CreateTickets1764700000000 } from './database/migrations/1764700000000-CreateTickets';
 import { AddQueuesAndCsat1764720000000 } from './database/migrations/1764720000000-AddQueuesAndCsat';
+import { CreateSlaPolicies1764730000000 } from './database/migrations/1764730000000-CreateSlaPolicies';
 import { QueuesModule } from './queues/queues.module';
 import { CreateBusinessCalendars1764710000000 } from './database/migrations/1764710000000-CreateBusinessCalendars';
 import { ServiceDeskSubjectRights } from './subject-rights/service-desk.participant';
@@ -22,6 +23,7 @@ export const serviceDefinition: ServiceDefinition = {
     CreateTickets1764700000000,
     CreateBusinessCalendars1764710000000,
     AddQueuesAndCsat1764720000000,
+    CreateSlaPolicies1764730000000,
   ],
   requireCallerIdentity: true,
 };

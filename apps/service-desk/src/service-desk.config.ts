@@ -11,6 +11,11 @@ import { z } from 'zod';
 export const serviceDeskConfigSchema = z.object({
   /** How long after its resolution a customer may have a ticket reopened (days; 0: never). */
   TICKET_REOPEN_WINDOW_DAYS: env.int(14, 0),
+  /**
+   * How often the SLA scheduler fires due warnings, breaches and escalations and recomputes tickets after a
+   * policy or calendar change (ms; 0 turns it off). An event is published at most this long after its instant.
+   */
+  SERVICE_DESK_SLA_TICK_MS: env.int(10_000, 0),
 });
 
 export type ServiceDeskConfig = z.infer<typeof serviceDeskConfigSchema>;

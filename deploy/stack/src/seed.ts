@@ -298,6 +298,22 @@ const DEMO_TICKETS: DemoTicket[] = [
     steps: [],
   },
   {
+    // received on a Monday morning and never answered: both SLA targets breached (GET /tickets?sla=breached);
+    // the scheduler hands it to the queue's lead at the first-response breach
+    key: 'li-refund-overdue',
+    customer: 'li',
+    by: 'agent1',
+    body: {
+      type: 'complaint',
+      channel: 'phone',
+      priority: 'urgent',
+      receivedAt: '2026-11-30T01:30:00Z',
+      subject: '退款两周仍未到账',
+      description: '11 月 16 日退货的茶具，退款至今未到账，客户要求尽快处理。',
+    },
+    steps: [],
+  },
+  {
     key: 'acme-feedback',
     customer: 'acme',
     by: 'agent2',

@@ -856,7 +856,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tickets the caller may see, VIP customers' first, then newest received (keyset paged), by status, type, priority, assignee, customer or queue */
+        /** The tickets the caller may see, VIP customers' first, then the earliest SLA due time (tickets with no running target last; keyset paged), by status, type, priority, assignee, customer, queue or SLA (at-risk, breached) */
         get: operations["TicketsController_list"];
         put?: never;
         /** Receive a ticket (complaint, inquiry, request, feedback) for a customer service-desk knows; it starts received, routed to a queue (a VIP customer's to the VIP queue, else the first matching one, else general) and assigned by the queue's rule unless assignee is given (ticket.created) */
@@ -883,6 +883,23 @@ export interface paths {
         head?: never;
         /** Change subject, description, priority, category or assignee (ticket.updated) */
         patch: operations["TicketsController_update"];
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ticket's SLA explained: the policy and calendar versions, each target's due time (with the calendar's offset), elapsed and remaining business minutes and state, the pauses, and the calendar overrides between its receipt and its due times */
+        get: operations["TicketsController_sla"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tickets/{id}/history": {
@@ -1085,6 +1102,24 @@ export interface paths {
         /** The working time between `from` and `to` on this calendar, exact to the second */
         get: operations["BusinessCalendarsController_businessMinutes"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current SLA policy: its calendar, target cells and escalation levels */
+        get: operations["SlaPoliciesController_get"];
+        /** Replace the SLA policy (admins): a new version. Every priority needs a tier none cell (the fallback of a tier without its own); a cell or an escalation level twice, or a calendar that does not exist, is 422. Open tickets are recomputed by the SLA scheduler's next tick */
+        put: operations["SlaPoliciesController_replace"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1690,7 +1725,7 @@ export interface components {
             /** @example customer.read */
             action: string;
             /**
-             * @description One of customer, segment, team, programme, reward, coupon, custom-field, exchange-rate, business-calendar
+             * @description One of customer, segment, team, programme, reward, coupon, custom-field, exchange-rate, business-calendar, sla-policy
              * @example customer
              */
             resourceType: string;
@@ -2730,6 +2765,54 @@ export interface components {
             /** @description Pass as cursor for the next page; null on the last */
             nextCursor: string | null;
         };
+        SlaTargetView: {
+            /** @enum {string} */
+            target: "first-response" | "resolution";
+            targetMinutes: number;
+            /** @description With the calendar's offset; null while paused */
+            due: string | null;
+            elapsedMinutes: number;
+            /** @description Negative once breached */
+            remainingMinutes: number;
+            /** @enum {string} */
+            state: "running" | "paused" | "met" | "breached";
+            stoppedAt: string | null;
+        };
+        SlaPauseView: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string | null;
+            /** @enum {string} */
+            reason: "pending-customer" | "resolved";
+            /** @description Business minutes of the pause (to now while open) */
+            businessMinutes: number;
+        };
+        SlaOverrideView: {
+            /** @example 2026-02-17 */
+            date: string;
+            /** @enum {string} */
+            kind: "holiday" | "workday" | "closure";
+            name: string | null;
+        };
+        TicketSlaView: {
+            /** Format: uuid */
+            ticketId: string;
+            policyVersion: number;
+            /** Format: uuid */
+            calendarId: string;
+            calendarVersion: number;
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            /** @enum {string} */
+            tier: "VIP" | "A" | "B" | "C" | "none";
+            /** Format: date-time */
+            receivedAt: string;
+            targets: components["schemas"]["SlaTargetView"][];
+            pauses: components["schemas"]["SlaPauseView"][];
+            /** @description Calendar overrides between receivedAt and the latest due time */
+            overrides: components["schemas"]["SlaOverrideView"][];
+        };
         UpdateTicketRequest: {
             subject?: string;
             description?: string;
@@ -3122,6 +3205,61 @@ export interface components {
             calendarId: string;
             /** @example 3 */
             version: number;
+        };
+        SlaTargetCell: {
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            /**
+             * @description The customer's value tier; VIP applies to a VIP customer whatever its tier; none is the priority's fallback for a tier without its own cell (required for every priority)
+             * @enum {string}
+             */
+            tier: "VIP" | "A" | "B" | "C" | "none";
+            /**
+             * @description Business minutes
+             * @example 30
+             */
+            firstResponseMinutes: number;
+            /**
+             * @description Business minutes
+             * @example 240
+             */
+            resolutionMinutes: number;
+        };
+        SlaEscalationLevel: {
+            /**
+             * @description Percent of the target elapsed; 100 is the breach
+             * @example 80
+             */
+            atPercent: number;
+            /** @enum {string} */
+            target: "first-response" | "resolution";
+            /** @enum {string} */
+            action: "notify" | "raise-priority" | "reassign-to-lead";
+        };
+        SlaPolicyView: {
+            /**
+             * Format: uuid
+             * @description The business calendar the targets are counted on
+             */
+            calendarId: string;
+            targets: components["schemas"]["SlaTargetCell"][];
+            escalations: components["schemas"]["SlaEscalationLevel"][];
+            /** @example 2 */
+            version: number;
+            /** Format: date-time */
+            updatedAt: string;
+            updatedBy: string;
+        };
+        SlaPolicyRequest: {
+            /**
+             * Format: uuid
+             * @description The business calendar the targets are counted on
+             */
+            calendarId: string;
+            targets: components["schemas"]["SlaTargetCell"][];
+            escalations: components["schemas"]["SlaEscalationLevel"][];
+            /** @description The version read (or send its ETag as If-Match): a stale one gets 412; unconditional without */
+            version?: number;
         };
     };
     responses: never;
@@ -6884,7 +7022,7 @@ export interface operations {
                 /** @description Entries about this customer: reads that handed out its personal data (single reads, and the lists, searches, segment members and exports it was part of) and changes to it */
                 customerId?: string;
                 /** @description Entries about this kind of resource */
-                resourceType?: "customer" | "segment" | "team" | "programme" | "reward" | "coupon" | "custom-field" | "exchange-rate" | "business-calendar";
+                resourceType?: "customer" | "segment" | "team" | "programme" | "reward" | "coupon" | "custom-field" | "exchange-rate" | "business-calendar" | "sla-policy";
                 /** @description Entries about this resource: a segment id, a team name, a currency, … */
                 resourceId?: string;
                 /** @description Entries by this user or client (token subject) */
@@ -15258,6 +15396,8 @@ export interface operations {
                 customerId?: string;
                 /** @description Only the tickets of this queue */
                 queue?: string;
+                /** @description breached: a target passed its due time unmet; at-risk: a warning level fired (or 80 % of a target elapsed) and nothing breached yet */
+                sla?: "at-risk" | "breached";
             };
             header?: never;
             path?: never;
@@ -15904,6 +16044,181 @@ export interface operations {
             };
             /** @description Problem: https://rapport.dev/problems/precondition-failed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    TicketsController_sla: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketSlaView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/not-found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18798,6 +19113,339 @@ export interface operations {
             };
             /** @description Problem: https://rapport.dev/problems/not-found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unprocessable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    SlaPoliciesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its ETag is its version: send it as If-Match on PUT */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    SlaPoliciesController_replace: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag read ("3"): the replacement applies only to that version (412 when stale); unconditional without it */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPolicyRequest"];
+            };
+        };
+        responses: {
+            /** @description The policy after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/precondition-failed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -17,4 +17,5 @@ export * from './api/loyalty.dto';
 export * from './api/segments.dto';
 export * from './api/tickets.dto';
 export * from './api/business-calendars.dto';
+export * from './api/sla.dto';
 export * from './subject-rights';

@@ -27,3 +27,17 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export type TicketHistoryKind = (typeof TICKET_HISTORY_KINDS)[number];
 export type QueueAssignment = (typeof QUEUE_ASSIGNMENTS)[number];
 export type RoutingReason = (typeof ROUTING_REASONS)[number];
+
+/** SLA policies: the customer's value tier of a target cell (VIP before its tier; none for a customer without a tier). */
+export const SLA_TIERS = ['VIP', 'A', 'B', 'C', 'none'] as const;
+/** The two clocks of a ticket's SLA. */
+export const SLA_TARGET_KINDS = ['first-response', 'resolution'] as const;
+/** What an escalation level does when it fires: notify only, raise the priority one step, or reassign to the queue's lead. */
+export const SLA_ESCALATION_ACTIONS = ['notify', 'raise-priority', 'reassign-to-lead'] as const;
+/** The list filter: at-risk is a warning fired (or past the first escalation's percent) and not yet breached. */
+export const SLA_FILTERS = ['at-risk', 'breached'] as const;
+
+export type SlaTier = (typeof SLA_TIERS)[number];
+export type SlaTargetKind = (typeof SLA_TARGET_KINDS)[number];
+export type SlaEscalationAction = (typeof SLA_ESCALATION_ACTIONS)[number];
+export type SlaFilter = (typeof SLA_FILTERS)[number];

@@ -1,3 +1,4 @@
+import { decodeCursor, encodeCursor } from '@rapport/platform-http';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
@@ -23,7 +24,6 @@ import { contactFingerprinter, type FingerprintedContacts } from './contact-fing
 import { CustomerDataRegistry } from './customer-data.registry';
 import { CustomerFieldsBuilder } from './customer-fields';
 import type { CustomerFields, CustomerRecord } from './customer.record';
-import { decodeCursor, encodeCursor } from '../shared/cursor';
 import {
   AlreadyMergedException,
   BadCursorException,

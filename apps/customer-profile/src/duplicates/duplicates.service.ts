@@ -1,9 +1,9 @@
+import { decodeCursor, encodeCursor } from '@rapport/platform-http';
 import { Injectable } from '@nestjs/common';
 import type { DuplicatePairList, DuplicatesQuery } from '@rapport/contracts';
 import { customerVisibility } from '@rapport/platform-auth';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { DuplicateErrorCode, DuplicateException } from './duplicates.exception';
 import { DuplicatesRepository } from './duplicates.repository';
 

@@ -1,9 +1,9 @@
+import { decodeCursor, encodeCursor } from '@rapport/platform-http';
 import { Injectable } from '@nestjs/common';
 import type { CustomerSearchPage, SearchCustomersQuery } from '@rapport/contracts';
 import { customerVisibility } from '@rapport/platform-auth';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import { toCustomerView } from '../customers/customer.view';
-import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { encodeSearchText, wantsFuzzy } from './search-key';
 import { SearchErrorCode, SearchException } from './search.exception';
 import { SearchRepository } from './search.repository';

@@ -1,3 +1,4 @@
+import { decodeCursor, encodeCursor } from '@rapport/platform-http';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { CreateSegmentRequest, SegmentDefinition, UpdateSegmentRequest } from '@rapport/contracts';
@@ -6,7 +7,6 @@ import type { CallerIdentity } from '@rapport/platform-runtime';
 import { DataSource } from 'typeorm';
 import { CustomFieldsRepository } from '../custom-fields/custom-fields.repository';
 import type { CustomerRecord } from '../customers/customer.record';
-import { decodeCursor, encodeCursor } from '../shared/cursor';
 import type { ExportRow } from '../exports/customer-csv';
 import { maySegmentBeChanged } from './segment-access';
 import { SegmentDefinitionParser } from './segment-definition.parser';

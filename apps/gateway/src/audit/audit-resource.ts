@@ -9,6 +9,7 @@ export const AUDIT_RESOURCE_TYPES = [
   'custom-field',
   'exchange-rate',
   'business-calendar',
+  'sla-policy',
 ] as const;
 
 export type AuditResourceType = (typeof AUDIT_RESOURCE_TYPES)[number];

@@ -6,6 +6,7 @@ import {
   TicketHistoryView,
   TicketNoteView,
   TicketPage,
+  TicketSlaView,
   TicketTextRequest,
   TicketTransitionRequest,
   TicketView,
@@ -81,7 +82,7 @@ export class TicketsController {
   @RequireScopes('tickets:read')
   @ApiOperation({
     summary:
-      "The tickets the caller may see, VIP customers' first, then newest received (keyset paged), by status, type, priority, assignee, customer or queue",
+      "The tickets the caller may see, VIP customers' first, then the earliest SLA due time (tickets with no running target last; keyset paged), by status, type, priority, assignee, customer, queue or SLA (at-risk, breached)",
   })
   @ApiOkResponse({ type: TicketPage, description: 'Subjects and descriptions are masked without the pii:read scope' })
   @ApiProblems(400, 401, 403, 429, 502, 504)
@@ -115,6 +116,26 @@ export class TicketsController {
       method: 'GET',
       path: `/internal/v1/tickets/${id}`,
       audit: ticketAudit('ticket.read', false),
+    });
+  }
+
+  @Get(':id/sla')
+  @RequireScopes('tickets:read')
+  @ApiOperation({
+    summary:
+      "A ticket's SLA explained: the policy and calendar versions, each target's due time (with the calendar's offset), elapsed and remaining business minutes and state, the pauses, and the calendar overrides between its receipt and its due times",
+  })
+  @ApiOkResponse({ type: TicketSlaView })
+  @ApiProblems(400, 401, 403, 404, 429, 502, 504)
+  async sla(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: UPSTREAM,
+      method: 'GET',
+      path: `/internal/v1/tickets/${id}/sla`,
     });
   }
 

@@ -7,7 +7,7 @@ import { CompiledCalendars } from './compiled-calendars';
 @Module({
   controllers: [CalendarsController],
   providers: [CalendarsRepository, CalendarsService, CompiledCalendars],
-  // for SLA deadlines later: the service answers deadlines on a calendar by id
+  // for SLA: due times on the policy's calendar, compiled once per version
   exports: [CalendarsService],
 })
 export class CalendarsModule {}

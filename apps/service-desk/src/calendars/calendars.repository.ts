@@ -83,8 +83,8 @@ export class CalendarsRepository {
   }
 
   /** The current version only: what the compiled-calendar cache is keyed by. */
-  async versionOf(id: string): Promise<number | undefined> {
-    const rows: { version: number }[] = await this.dataSource.query(
+  async versionOf(id: string, manager: EntityManager = this.dataSource.manager): Promise<number | undefined> {
+    const rows: { version: number }[] = await manager.query(
       `SELECT version FROM service_desk.business_calendars WHERE id = $1`,
       [id],
     );

@@ -243,16 +243,34 @@ export class CalendarsService {
     return { calendar, overrides: await this.calendars.overridesOf(id, manager) };
   }
 
-  /** The calendar compiled at its current version (cached per id and version). */
-  private async compiled(id: string): Promise<{ compiled: CompiledBusinessCalendar; version: number }> {
-    const version = await this.calendars.versionOf(id);
+  /**
+   * The overrides of a calendar whose dates lie in [fromDate, toDate] (calendar dates, YYYY-MM-DD): what an
+   * SLA's explanation shows as having moved a deadline.
+   */
+  async overridesBetween(id: string, fromDate: string, toDate: string): Promise<CalendarOverride[]> {
+    return (await this.calendars.overridesOf(id)).filter((o) => o.date >= fromDate && o.date <= toDate);
+  }
+
+  /**
+   * The calendar compiled at its current version (cached per id and version); for SLA deadlines too. Inside
+   * a transaction, pass its manager: the calendar is then read on that connection (a second one from the
+   * pool, while the transaction holds the first, would starve the pool under concurrent requests).
+   */
+  async compiled(
+    id: string,
+    manager?: EntityManager,
+  ): Promise<{ compiled: CompiledBusinessCalendar; version: number }> {
+    const version = await this.calendars.versionOf(id, manager);
     if (version === undefined) throw calendarNotFound(id);
+    const read = async (on: EntityManager) => {
+      const found = await this.load(id, on);
+      return found && { calendar: modelOf(found), version: found.calendar.version };
+    };
     const entry = await this.compiledCalendars.get(id, version, () =>
-      // the row and its overrides as of one snapshot, so that they belong to the same version
-      this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-        const found = await this.load(id, manager);
-        return found && { calendar: modelOf(found), version: found.calendar.version };
-      }),
+      manager
+        ? read(manager)
+        : // the row and its overrides as of one snapshot, so that they belong to the same version
+          this.dataSource.transaction('REPEATABLE READ', read),
     );
     if (!entry) throw calendarNotFound(id);
     return entry;

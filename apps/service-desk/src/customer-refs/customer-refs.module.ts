@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MergedCustomers } from '@rapport/platform-subject-rights';
+import { SlaModule } from '../sla/sla.module';
 import { CUSTOMER_REFS_CONFIG, loadCustomerRefsConfig } from './customer-refs.config';
 import { CustomerRefsConsumer } from './customer-refs.consumer';
 import { CustomerRefsController } from './customer-refs.controller';
@@ -7,6 +8,8 @@ import { CustomerRefsRepository } from './customer-refs.repository';
 import { CustomerRefsService } from './customer-refs.service';
 
 @Module({
+  // a change of a customer's tier recomputes the SLA of their open tickets
+  imports: [SlaModule],
   controllers: [CustomerRefsController, CustomerRefsConsumer],
   providers: [
     CustomerRefsRepository,

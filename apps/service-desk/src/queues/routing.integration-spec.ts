@@ -205,15 +205,16 @@ describe('queues and routing in service-desk (in process)', () => {
       expect(await open(scoredA)).toMatchObject({ vip: false });
     });
 
-    it('lists VIP tickets first, then newest received, paging with a cursor that crosses from VIP to normal', async () => {
+    it('lists VIP tickets first, then the earliest SLA due time, paging with a cursor that crosses from VIP to normal', async () => {
       const customerId = await knownCustomer();
-      const b = await open(customerId, { receivedAt: '2026-10-03T08:00:00Z' });
-      const c = await open(customerId, { receivedAt: '2026-10-02T08:00:00Z' });
-      // the customer reaches loyalty's top tier: their next ticket, received earlier, still comes first
+      // working days in Shanghai (a Tuesday and a Monday): c is due before b
+      const b = await open(customerId, { receivedAt: '2026-11-03T02:00:00Z' });
+      const c = await open(customerId, { receivedAt: '2026-11-02T02:00:00Z' });
+      // the customer reaches loyalty's top tier: their next ticket, received later, still comes first
       const tier = tierChanged(customerId, 'platinum', 'gold');
       await publishTierEvents(clients.producer, tier);
       await handledBy(clients.db, 'service_desk', tier);
-      const a = await open(customerId, { receivedAt: '2026-10-01T08:00:00Z' });
+      const a = await open(customerId, { receivedAt: '2026-11-04T02:00:00Z' });
       expect(a).toMatchObject({ queue: 'vip', vip: true });
       const caller = await sut.as(TEST_CALLERS.admin);
       const seen: string[] = [];
@@ -228,7 +229,7 @@ describe('queues and routing in service-desk (in process)', () => {
         seen.push(...page.body.items.map((t: { id: string }) => t.id));
         cursor = page.body.nextCursor ?? undefined;
       } while (cursor && seen.length < 10);
-      expect(seen).toEqual([a.id, b.id, c.id]);
+      expect(seen).toEqual([a.id, c.id, b.id]);
     });
   });
 

@@ -23,10 +23,12 @@ import {
   type TicketHistoryView,
   type TicketNoteView,
   type TicketPage,
+  type TicketSlaView,
   type TicketView,
 } from '@rapport/contracts';
 import { Caller, CallerScopes, PublicRoute, type CallerIdentity } from '@rapport/platform-runtime';
 import type { Response } from 'express';
+import { toTicketSlaView } from '../sla/sla.view';
 import { expectedVersion } from './if-match';
 import { toHistoryEntryView, toTicketView } from './ticket.view';
 import { TicketsService, type TicketState } from './tickets.service';
@@ -80,6 +82,14 @@ export class TicketsController {
   ): Promise<TicketView> {
     const expected = expectedVersion(ifMatch, body.version);
     return withEtag(response, await this.tickets.update(id, body, expected, caller), caller);
+  }
+
+  /** The ticket's SLA: targets, due times, elapsed and remaining business time, pauses, calendar overrides. */
+  @Get(':id/sla')
+  @CallerScopes('tickets:read')
+  async sla(@Param('id', new ParseUUIDPipe()) id: string, @Caller() caller: CallerIdentity): Promise<TicketSlaView> {
+    const { ticket, sla } = await this.tickets.sla(id, caller);
+    return toTicketSlaView(sla, ticket.priority);
   }
 
   @Get(':id/history')

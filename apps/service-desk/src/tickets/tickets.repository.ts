@@ -7,6 +7,7 @@ import type {
   TicketPriority,
   TicketStatus,
   TicketType,
+  SlaFilter,
 } from '@rapport/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { TicketVisibility } from './ticket-visibility';
@@ -34,6 +35,8 @@ export interface TicketRecord {
   resolvedAt: Date | null;
   closedAt: Date | null;
   reopenedCount: number;
+  /** The earliest due time of its running SLA targets (null: none running); the list's order after VIP. */
+  slaDueAt: Date | null;
 }
 
 export type NewTicket = Pick<
@@ -130,17 +133,29 @@ export interface TicketFilters {
   assignee?: string | undefined;
   customerId?: string | undefined;
   queue?: string | undefined;
+  sla?: SlaFilter | undefined;
 }
 
-/** The list's keyset position: VIP tickets first, then newest received. */
+/** The list's keyset position: VIP tickets first, then the earliest SLA due time (none last). */
 export interface TicketListPosition {
   vip: boolean;
-  receivedAt: string;
+  /** An ISO instant, or 'infinity' for a ticket with no running SLA target. */
+  slaDueAt: string;
   id: string;
 }
 
 const COLUMNS = `id, customer_id, type, channel, subject, description, priority, category, queue, assignee, team, vip, status,
-  version, received_at, created_at, updated_at, first_replied_at, resolved_at, closed_at, reopened_count`;
+  version, received_at, created_at, updated_at, first_replied_at, resolved_at, closed_at, reopened_count,
+  CASE WHEN sla_due_at = 'infinity' THEN NULL ELSE sla_due_at END AS sla_due_at`;
+
+/** The SLA filters of the list, on open tickets (neither resolved nor closed). */
+const SLA_FILTER_SQL: Record<SlaFilter, string> = {
+  breached: `t.status NOT IN ('resolved', 'closed') AND (t.sla_due_at <= now()
+    OR EXISTS (SELECT 1 FROM service_desk.ticket_sla s WHERE s.ticket_id = t.id AND s.breached))`,
+  'at-risk': `t.status NOT IN ('resolved', 'closed') AND t.sla_due_at > now()
+    AND EXISTS (SELECT 1 FROM service_desk.ticket_sla s
+                 WHERE s.ticket_id = t.id AND NOT s.breached AND (s.warned OR s.risk_at <= now()))`,
+};
 
 /** The columns a change may set, by record field. */
 const CHANGEABLE: Record<keyof TicketChanges, string> = {
@@ -236,7 +251,7 @@ export class TicketsRepository {
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
-  /** A page, VIP tickets first, then newest received (keyset on vip, received_at, id). */
+  /** A page, VIP tickets first, then the earliest SLA due time, none last (keyset on NOT vip, sla_due_at, id). */
   async list(
     filters: TicketFilters,
     visibility: TicketVisibility,
@@ -256,16 +271,17 @@ export class TicketsRepository {
     filter('assignee', filters.assignee);
     filter('customer_id', filters.customerId);
     filter('queue', filters.queue);
+    if (filters.sla) where.push(SLA_FILTER_SQL[filters.sla]);
     if (after) {
-      params.push(after.vip, after.receivedAt, after.id);
+      params.push(!after.vip, after.slaDueAt, after.id);
       where.push(
-        `(t.vip, t.received_at, t.id) < ($${params.length - 2}::boolean, $${params.length - 1}::timestamptz, $${params.length}::uuid)`,
+        `(NOT t.vip, t.sla_due_at, t.id) > ($${params.length - 2}::boolean, $${params.length - 1}::timestamptz, $${params.length}::uuid)`,
       );
     }
     params.push(limit);
     const rows: TicketRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM service_desk.tickets t WHERE ${where.join(' AND ')}
-        ORDER BY t.vip DESC, t.received_at DESC, t.id DESC LIMIT $${params.length}`,
+        ORDER BY NOT t.vip, t.sla_due_at, t.id LIMIT $${params.length}`,
       params,
     );
     return rows.map(toRecord);
@@ -485,6 +501,7 @@ interface TicketRow {
   resolved_at: Date | null;
   closed_at: Date | null;
   reopened_count: number;
+  sla_due_at: Date | null;
 }
 
 interface HistoryRow {
@@ -520,6 +537,7 @@ function toRecord(row: TicketRow): TicketRecord {
     resolvedAt: row.resolved_at,
     closedAt: row.closed_at,
     reopenedCount: row.reopened_count,
+    slaDueAt: row.sla_due_at,
   };
 }
 

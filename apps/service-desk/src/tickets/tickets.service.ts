@@ -1,3 +1,4 @@
+import { decodeCursor, encodeCursor } from '@rapport/platform-http';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type {
@@ -12,8 +13,8 @@ import { SERVICE_CONFIG, type CallerIdentity, type ServiceConfig } from '@rappor
 import { DataSource, type EntityManager } from 'typeorm';
 import { CustomerRefsRepository } from '../customer-refs/customer-refs.repository';
 import { QueuesService } from '../queues/queues.service';
+import { SlaService, type SlaExplanation } from '../sla/sla.service';
 import { SERVICE_DESK_CONFIG, type ServiceDeskConfig } from '../service-desk.config';
-import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { CsatLinks, csatLinkKey } from './csat-link';
 import { TicketProcess } from './ticket-process';
 import { ticketVisibility, type TicketVisibility } from './ticket-visibility';
@@ -38,7 +39,7 @@ import {
 
 /** A receivedAt this far ahead of the service's clock is still taken as now (the caller's clock may run fast). */
 const CLOCK_SKEW_MS = 60_000;
-const SORT = '-vip,-receivedAt';
+const SORT = '-vip,slaDueAt';
 const DAY_MS = 86_400_000;
 /** A rating this low reopens the ticket (for the queue's lead), whatever the reopen window. */
 const LOW_RATING = 2;
@@ -69,6 +70,7 @@ export class TicketsService {
     private readonly tickets: TicketsRepository,
     private readonly customers: CustomerRefsRepository,
     private readonly queues: QueuesService,
+    private readonly slaService: SlaService,
     private readonly outbox: OutboxWriter,
     @Inject(SERVICE_DESK_CONFIG) config: ServiceDeskConfig,
     @Inject(TICKETS_CONFIG) private readonly ticketsConfig: TicketsConfig,
@@ -125,6 +127,7 @@ export class TicketsService {
         toStatus: 'received',
         routing,
       });
+      await this.slaService.recompute(manager, created, now);
       await this.outbox.addMany(manager, [ticketCreatedEvent(created, routing.reason, caller.sub)]);
       return created;
     });
@@ -140,9 +143,9 @@ export class TicketsService {
     if (query.cursor) {
       const decoded = decodeCursor(query.cursor, SORT);
       const key = typeof decoded?.key === 'string' ? /^([01])\|(.+)$/.exec(decoded.key) : null;
-      if (!decoded || !key || Number.isNaN(Date.parse(key[2]!)))
+      if (!decoded || !key || (key[2] !== 'infinity' && Number.isNaN(Date.parse(key[2]!))))
         throw TicketsException.onField(TicketsErrorCode.InvalidCursor, 'cursor is not a cursor of this list', 'cursor');
-      after = { vip: key[1] === '1', receivedAt: key[2]!, id: decoded.id };
+      after = { vip: key[1] === '1', slaDueAt: key[2]!, id: decoded.id };
     }
     const rows = await this.tickets.list(query, ticketVisibility(caller), after, limit);
     const last = rows[rows.length - 1];
@@ -150,7 +153,7 @@ export class TicketsService {
       items: await this.statesOf(rows),
       nextCursor:
         rows.length === limit && last
-          ? encodeCursor(SORT, `${last.vip ? 1 : 0}|${last.receivedAt.toISOString()}`, last.id)
+          ? encodeCursor(SORT, `${last.vip ? 1 : 0}|${last.slaDueAt?.toISOString() ?? 'infinity'}`, last.id)
           : null,
     };
   }
@@ -159,6 +162,13 @@ export class TicketsService {
     const ticket = await this.tickets.findVisible(id, ticketVisibility(caller));
     if (!ticket) throw ticketNotFound(id);
     return this.stateOf(ticket);
+  }
+
+  /** The ticket's SLA explained at this instant (GET /tickets/{id}/sla), for a caller who may see the ticket. */
+  async sla(id: string, caller: CallerIdentity): Promise<{ ticket: TicketRecord; sla: SlaExplanation }> {
+    const ticket = await this.tickets.findVisible(id, ticketVisibility(caller));
+    if (!ticket) throw ticketNotFound(id);
+    return { ticket, sla: await this.slaService.explain(ticket, new Date()) };
   }
 
   async history(id: string, caller: CallerIdentity): Promise<{ ticket: TicketRecord; entries: TicketHistoryEntry[] }> {
@@ -198,6 +208,8 @@ export class TicketsService {
       if (changedFields.length === 0) return current;
       const changed = await this.tickets.change(manager, id, changes, now);
       await this.tickets.appendHistory(manager, id, { at: now, actor: caller.sub, kind: 'updated', changedFields });
+      // a new priority has other targets
+      if (changes.priority) await this.slaService.recompute(manager, changed, now);
       return { ticket: changed, events: [ticketUpdatedEvent(changed, changedFields, caller.sub)] };
     });
     return this.stateOf(ticket);
@@ -236,6 +248,14 @@ export class TicketsService {
       };
       const changed = await this.tickets.change(manager, id, changes, now);
       await this.tickets.appendHistory(manager, id, { at: now, actor: caller.sub, kind: 'reply', text });
+      // the first reply meets (or ends) the first-response target
+      if (first || next !== current.status)
+        await this.slaService.recompute(
+          manager,
+          changed,
+          now,
+          next !== current.status ? { from: current.status, to: next } : undefined,
+        );
       const events: PendingEvent[] = [ticketRepliedEvent(changed, first, caller.sub)];
       if (next !== current.status) {
         await this.tickets.appendHistory(manager, id, {
@@ -393,6 +413,7 @@ export class TicketsService {
       changes.resolvedAt = null;
     }
     const changed = await this.tickets.change(manager, current.id, changes, now);
+    await this.slaService.recompute(manager, changed, now, { from: current.status, to });
     await this.tickets.appendHistory(manager, current.id, {
       at: now,
       actor,

@@ -25,6 +25,7 @@ import {
   TICKET_CHANNELS,
   TICKET_HISTORY_KINDS,
   TICKET_PRIORITIES,
+  SLA_FILTERS,
   TICKET_STATUSES,
   TICKET_TYPES,
   type QueueAssignment,
@@ -32,6 +33,7 @@ import {
   type TicketChannel,
   type TicketHistoryKind,
   type TicketPriority,
+  type SlaFilter,
   type TicketStatus,
   type TicketType,
 } from '../tickets';
@@ -205,6 +207,15 @@ export class ListTicketsQuery {
   @IsString()
   @Matches(QUEUE_NAME_PATTERN, { message: QUEUE_NAME_MESSAGE })
   queue?: string;
+
+  @ApiPropertyOptional({
+    enum: SLA_FILTERS,
+    description:
+      'breached: a target passed its due time unmet; at-risk: a warning level fired (or 80 % of a target elapsed) and nothing breached yet',
+  })
+  @IsOptional()
+  @IsIn(SLA_FILTERS)
+  sla?: SlaFilter;
 }
 
 /** POST /api/v1/tickets/{id}/replies (to the customer) and /notes (internal). */

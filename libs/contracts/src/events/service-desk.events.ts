@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition';
-import { ROUTING_REASONS, TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from '../tickets';
+import {
+  ROUTING_REASONS,
+  SLA_ESCALATION_ACTIONS,
+  SLA_TARGET_KINDS,
+  TICKET_CHANNELS,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  TICKET_TYPES,
+} from '../tickets';
 
 /**
  * Events published by service-desk on its tickets stream, keyed by the customer id so that a
@@ -105,5 +113,61 @@ export const CsatSubmittedV1 = defineEvent({
     /** A low rating (1–2) reopened the ticket for the queue's lead. */
     reopened: z.boolean(),
     submittedAt: isoTime,
+  }),
+});
+
+const slaTarget = z.enum(SLA_TARGET_KINDS);
+
+export const SlaWarningV1 = defineEvent({
+  type: 'rapport.service-desk.sla.warning.v1',
+  source: 'service-desk',
+  topic: 'tickets',
+  description: "A ticket's SLA clock passed an escalation level (a percent of its target) before its due time.",
+  schema: z.object({
+    ticketId: z.uuid(),
+    customerId: z.uuid(),
+    target: slaTarget,
+    atPercent: z.number().int().min(1).max(100),
+    due: isoTime,
+    priority: z.enum(TICKET_PRIORITIES),
+    queue: z.string().max(63).nullable(),
+    assignee: z.string().max(200).nullable(),
+    firedAt: isoTime,
+  }),
+});
+
+export const SlaBreachedV1 = defineEvent({
+  type: 'rapport.service-desk.sla.breached.v1',
+  source: 'service-desk',
+  topic: 'tickets',
+  description: "A ticket's SLA target (first response or resolution) passed its due time unmet.",
+  schema: z.object({
+    ticketId: z.uuid(),
+    customerId: z.uuid(),
+    target: slaTarget,
+    due: isoTime,
+    priority: z.enum(TICKET_PRIORITIES),
+    queue: z.string().max(63).nullable(),
+    assignee: z.string().max(200).nullable(),
+    firedAt: isoTime,
+  }),
+});
+
+export const TicketEscalatedV1 = defineEvent({
+  type: 'rapport.service-desk.ticket.escalated.v1',
+  source: 'service-desk',
+  topic: 'tickets',
+  description:
+    "An SLA escalation level acted on a ticket: its priority raised one step or it was given to the queue's lead.",
+  schema: z.object({
+    ticketId: z.uuid(),
+    customerId: z.uuid(),
+    target: slaTarget,
+    atPercent: z.number().int().min(1).max(100),
+    action: z.enum(SLA_ESCALATION_ACTIONS),
+    priority: z.enum(TICKET_PRIORITIES),
+    assignee: z.string().max(200).nullable(),
+    version: z.number().int().positive(),
+    firedAt: isoTime,
   }),
 });

@@ -6,3 +6,4 @@ export * from './service-core.module';
 export * from './run-service';
 export { ServiceLifecycle } from './lifecycle';
 export { OUTBOX_RELAY } from './service-core.providers';
+export { IntervalRunner } from './interval-runner';
