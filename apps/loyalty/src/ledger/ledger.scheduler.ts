@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '@rapport/platform-observability';
-import { LOGGER } from '@rapport/platform-runtime';
+import { IntervalRunner, LOGGER } from '@rapport/platform-runtime';
 import { LOYALTY_CONFIG, type LoyaltyConfig } from '../config/loyalty.config';
 import { ExpiryService } from './expiry.service';
 
@@ -12,9 +12,7 @@ import { ExpiryService } from './expiry.service';
  */
 @Injectable()
 export class LedgerScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-
+  private readonly runner: IntervalRunner;
   private readonly interval: number;
 
   constructor(
@@ -23,33 +21,21 @@ export class LedgerScheduler implements OnApplicationBootstrap, OnApplicationShu
     @Inject(LOYALTY_CONFIG) config: LoyaltyConfig,
   ) {
     this.interval = config.LOYALTY_JOB_INTERVAL_MS;
-  }
-
-  onApplicationBootstrap(): void {
-    const interval = this.interval;
-    if (interval <= 0) return;
-    this.timer = setInterval(() => void this.tick(), interval);
-    this.timer.unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = (async () => {
-      try {
+    this.runner = new IntervalRunner(
+      async () => {
         const { expired, holds, tiers } = await this.jobs.run(new Date());
         if (expired.points > 0 || holds.holds > 0 || tiers.changed > 0)
           this.log.info({ expired, holds, tiers }, 'loyalty jobs ran');
-      } catch (error) {
-        this.log.warn({ err: error }, 'loyalty jobs failed; the next tick retries');
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    await this.running;
+      },
+      (error) => this.log.warn({ err: error }, 'loyalty jobs failed; the next tick retries'),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.runner.start(this.interval);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.runner.stop();
   }
 }
