@@ -1,3 +1,4 @@
+import { versionFromIfMatch } from '@rapport/platform-http';
 import {
   Body,
   Controller,
@@ -36,7 +37,6 @@ import { ApiProxy, itemIds } from '../upstream/api-proxy';
 import { relay } from '../upstream/relay-response';
 import { SubjectAccessExport } from './customer-export.dto';
 import { CustomerExportService, ExportRefused } from './customer-export.service';
-import { versionFromIfMatch } from './if-match';
 import { toQueryString } from './query-string';
 
 const UPSTREAM = 'customer-profile';

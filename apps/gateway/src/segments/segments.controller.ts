@@ -37,11 +37,10 @@ import {
   SegmentView,
   UpdateSegmentRequest,
 } from '@rapport/contracts';
-import { ProblemException } from '@rapport/platform-http';
+import { ProblemException, versionFromIfMatch } from '@rapport/platform-http';
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
-import { versionFromIfMatch } from '../customers/if-match';
 import { toQueryString } from '../customers/query-string';
 import { RawUpstream } from '../imports/raw-upstream';
 import { ApiProblems } from '../openapi-problems';

@@ -1,9 +1,9 @@
+import { versionFromIfMatch } from '@rapport/platform-http';
 import { Body, Controller, Get, Put, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SlaPolicyRequest, SlaPolicyView } from '@rapport/contracts';
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
-import { versionFromIfMatch } from '../customers/if-match';
 import { ApiProblems } from '../openapi-problems';
 import { ApiProxy } from '../upstream/api-proxy';
 import type { UpstreamResponse } from '../upstream/upstream.client';

@@ -1,3 +1,4 @@
+import { versionFromIfMatch } from '@rapport/platform-http';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
@@ -14,7 +15,6 @@ import {
 } from '@rapport/contracts';
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
-import { versionFromIfMatch } from '../customers/if-match';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { ApiProblems } from '../openapi-problems';
 import { ApiProxy, type AuditPolicy } from '../upstream/api-proxy';

@@ -1,3 +1,4 @@
+import { versionFromIfMatch } from '@rapport/platform-http';
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import {
   AddCalendarOverridesRequest,
@@ -15,7 +16,6 @@ import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-run
 import type { Response } from 'express';
 import { toCalendarView, toSummaryView, toVersionView } from './calendar.view';
 import { CalendarsService, type CalendarWithOverrides } from './calendars.service';
-import { expectedVersion } from './if-match';
 
 /**
  * Internal API, reached through the gateway only: business calendars and the arithmetic on them.
@@ -63,7 +63,7 @@ export class CalendarsController {
     @Caller() caller: CallerIdentity,
     @Res({ passthrough: true }) response: Response,
   ): Promise<BusinessCalendarView> {
-    const expected = expectedVersion(ifMatch, body.version);
+    const expected = versionFromIfMatch(ifMatch, body.version);
     return withEtag(response, await this.calendars.replace(id, body, expected, caller));
   }
 
@@ -77,7 +77,7 @@ export class CalendarsController {
     @Caller() caller: CallerIdentity,
     @Res({ passthrough: true }) response: Response,
   ): Promise<BusinessCalendarView> {
-    const expected = expectedVersion(ifMatch, body.version);
+    const expected = versionFromIfMatch(ifMatch, body.version);
     return withEtag(response, await this.calendars.addOverrides(id, body, expected, caller));
   }
 

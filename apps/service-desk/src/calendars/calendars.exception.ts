@@ -10,7 +10,6 @@ export enum CalendarsErrorCode {
   RangeTooLong = 'range-too-long',
   NoWorkingTime = 'no-working-time',
   StaleVersion = 'stale-version',
-  InvalidIfMatch = 'invalid-if-match',
 }
 
 /** The feature's one exception: its code decides the problem kind, in one exhaustive mapper. */
@@ -44,7 +43,6 @@ function kindOf(code: CalendarsErrorCode) {
     case CalendarsErrorCode.StaleVersion:
       return 'preconditionFailed' as const;
     case CalendarsErrorCode.InvalidInstant:
-    case CalendarsErrorCode.InvalidIfMatch:
       return 'validation' as const;
     default:
       return assertUnreachable(code);

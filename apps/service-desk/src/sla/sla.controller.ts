@@ -1,8 +1,8 @@
+import { versionFromIfMatch } from '@rapport/platform-http';
 import { Body, Controller, Get, Headers, Put, Res } from '@nestjs/common';
 import { SlaPolicyRequest, type SlaPolicyView } from '@rapport/contracts';
 import { Caller, CallerScopes, type CallerIdentity } from '@rapport/platform-runtime';
 import type { Response } from 'express';
-import { SlaErrorCode, SlaException } from './sla.exception';
 import { SlaService } from './sla.service';
 import { toPolicyView } from './sla.view';
 
@@ -30,7 +30,7 @@ export class SlaController {
   ): Promise<SlaPolicyView> {
     return withEtag(
       response,
-      toPolicyView(await this.sla.replacePolicy(body, expectedVersion(ifMatch, body.version), caller)),
+      toPolicyView(await this.sla.replacePolicy(body, versionFromIfMatch(ifMatch, body.version), caller)),
     );
   }
 }
@@ -38,27 +38,4 @@ export class SlaController {
 function withEtag(response: Response, view: SlaPolicyView): SlaPolicyView {
   response.setHeader('ETag', `"${view.version}"`);
   return view;
-}
-
-/**
- * The version a conditional replacement is based on: If-Match (the policy's ETag, `"3"`) or `version` in the
- * body (what the gateway sends); neither, unconditional. Both given and different: at most one is current, 412.
- */
-function expectedVersion(ifMatch: string | undefined, bodyVersion: number | undefined): number | undefined {
-  if (ifMatch === undefined || ifMatch.trim() === '') return bodyVersion;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
-  if (!match)
-    throw SlaException.onField(
-      SlaErrorCode.InvalidIfMatch,
-      'If-Match must be the ETag of the SLA policy, such as "3"',
-      'If-Match',
-    );
-  const version = Number(match[1]);
-  if (bodyVersion !== undefined && bodyVersion !== version)
-    throw SlaException.onField(
-      SlaErrorCode.StaleVersion,
-      `version ${bodyVersion} differs from If-Match ${version}`,
-      'version',
-    );
-  return version;
 }

@@ -5,7 +5,6 @@ export enum SlaErrorCode {
   InvalidPolicy = 'invalid-sla-policy',
   CalendarUnknown = 'calendar-unknown',
   StaleVersion = 'stale-version',
-  InvalidIfMatch = 'invalid-if-match',
 }
 
 /** The feature's one exception: its code decides the problem kind, in one exhaustive mapper. */
@@ -31,8 +30,6 @@ function kindOf(code: SlaErrorCode) {
       return 'unprocessable' as const;
     case SlaErrorCode.StaleVersion:
       return 'preconditionFailed' as const;
-    case SlaErrorCode.InvalidIfMatch:
-      return 'validation' as const;
     default:
       return assertUnreachable(code);
   }

@@ -1,3 +1,4 @@
+import { versionFromIfMatch } from '@rapport/platform-http';
 import {
   Body,
   Controller,
@@ -29,7 +30,6 @@ import {
 import { Caller, CallerScopes, PublicRoute, type CallerIdentity } from '@rapport/platform-runtime';
 import type { Response } from 'express';
 import { toTicketSlaView } from '../sla/sla.view';
-import { expectedVersion } from './if-match';
 import { toHistoryEntryView, toTicketView } from './ticket.view';
 import { TicketsService, type TicketState } from './tickets.service';
 
@@ -80,7 +80,7 @@ export class TicketsController {
     @Caller() caller: CallerIdentity,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TicketView> {
-    const expected = expectedVersion(ifMatch, body.version);
+    const expected = versionFromIfMatch(ifMatch, body.version);
     return withEtag(response, await this.tickets.update(id, body, expected, caller), caller);
   }
 

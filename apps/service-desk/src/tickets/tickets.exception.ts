@@ -8,7 +8,6 @@ export enum TicketsErrorCode {
   TransitionNotAllowed = 'transition-not-allowed',
   TicketClosed = 'ticket-closed',
   StaleVersion = 'stale-version',
-  InvalidIfMatch = 'invalid-if-match',
   ReceivedInFuture = 'received-in-future',
   TeamRequired = 'team-required',
   TeamNotYours = 'team-not-yours',
@@ -52,7 +51,6 @@ function kindOf(code: TicketsErrorCode) {
       return 'conflict' as const;
     case TicketsErrorCode.StaleVersion:
       return 'preconditionFailed' as const;
-    case TicketsErrorCode.InvalidIfMatch:
     case TicketsErrorCode.InvalidCursor:
     case TicketsErrorCode.NotNullable:
       return 'validation' as const;

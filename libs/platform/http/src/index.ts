@@ -3,3 +3,4 @@ export * from './problem.filter';
 export * from './validation';
 export * from './express';
 export * from './cursor';
+export * from './if-match';

@@ -1,16 +1,17 @@
-import { ProblemException } from '@rapport/platform-http';
+import { ProblemException } from './problem';
 
 /**
- * If-Match carries the version a client read (the customer's ETag is `"<version>"`); the service
- * takes it as the `version` of the update. Both given and different: at most one of them can be the
+ * If-Match carries the version a client read (a resource's ETag is `"<version>"`): the gateway turns it
+ * into the `version` of the body it forwards, and a service called directly reads it the same way.
+ * Neither given: undefined, an unconditional change. Both given and different: at most one of them can be the
  * current version, so the precondition fails → 412 (a request valid in form, as the document states it).
  */
 export function versionFromIfMatch(header: string | undefined, bodyVersion: number | undefined): number | undefined {
   if (header === undefined || header.trim() === '') return bodyVersion;
   const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
   if (!match) {
-    throw new ProblemException('validation', 'If-Match must be the ETag of the customer, such as "3"', {
-      errors: [{ field: 'If-Match', message: 'If-Match must be a customer ETag such as "3"' }],
+    throw new ProblemException('validation', 'If-Match must be an ETag read from the resource, such as "3"', {
+      errors: [{ field: 'If-Match', message: 'If-Match must be an ETag such as "3"' }],
     });
   }
   const version = Number(match[1]);
