@@ -240,6 +240,31 @@ describe('tickets through the gateway', () => {
     expect(bad.body.errors[0].field).toBe('channel');
   });
 
+  it("gives a manager the team's figures, counted as the database counts them; an analyst is 403, an inverted window 422", async () => {
+    const manager = await bearer('manager');
+    const stats = await gateway().get('/api/v1/service-desk/stats').set('authorization', manager).expect(200);
+    const [open] = (
+      await db.query<{ n: number; received: number }>(
+        `SELECT count(*) FILTER (WHERE status NOT IN ('resolved', 'closed'))::int AS n,
+                count(*) FILTER (WHERE received_at >= $1 AND received_at < $2)::int AS received
+           FROM service_desk.tickets WHERE team = 'north'`,
+        [stats.body.from, stats.body.to],
+      )
+    ).rows;
+    expect(open!.n).toBeGreaterThan(0);
+    expect(stats.body).toMatchObject({ team: null, open: { total: open!.n }, received: open!.received });
+    await gateway()
+      .get('/api/v1/service-desk/stats')
+      .set('authorization', await bearer('analyst'))
+      .expect(403);
+    const inverted = await gateway()
+      .get('/api/v1/service-desk/stats')
+      .query({ from: '2026-12-01T00:00:00Z', to: '2026-11-01T00:00:00Z' })
+      .set('authorization', manager)
+      .expect(422);
+    expect(inverted.body).toMatchObject({ code: 'window-invalid', type: expect.stringMatching(/unprocessable/) });
+  });
+
   describe('routing and satisfaction', () => {
     /** analytics' score as it publishes it: value tier A makes the customer a VIP for service-desk. */
     const scoreA = async (customerId: string) => {

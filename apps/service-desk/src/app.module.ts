@@ -11,6 +11,8 @@ import { AddQueuesAndCsat1764720000000 } from './database/migrations/17647200000
 import { CreateSlaPolicies1764730000000 } from './database/migrations/1764730000000-CreateSlaPolicies';
 import { QueuesModule } from './queues/queues.module';
 import { CreateBusinessCalendars1764710000000 } from './database/migrations/1764710000000-CreateBusinessCalendars';
+import { SlaModule } from './sla/sla.module';
+import { StatsModule } from './stats/stats.module';
 import { ServiceDeskSubjectRights } from './subject-rights/service-desk.participant';
 import { TicketsModule } from './tickets/tickets.module';
 
@@ -36,10 +38,11 @@ export const serviceDefinition: ServiceDefinition = {
     TicketsModule,
     QueuesModule,
     CalendarsModule,
+    StatsModule,
     SubjectRightsModule.forParticipant({
       service: 'service-desk',
       participant: ServiceDeskSubjectRights,
-      imports: [CustomerRefsModule, TicketsModule],
+      imports: [CustomerRefsModule, TicketsModule, SlaModule],
     }),
   ],
 })

@@ -1127,6 +1127,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/service-desk/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Team figures: the open backlog now (by state, at risk, breached, its age), and over the tickets received in [from, to) the SLA compliance and median business time of first response and resolution, and the CSAT of the ratings given in the window */
+        get: operations["ServiceDeskStatsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2754,6 +2771,11 @@ export interface components {
             /** @example 0 */
             reopenedCount: number;
             /**
+             * Format: date-time
+             * @description The earliest due time of its running SLA targets (first response, resolution): the list is sorted by it; null while none runs (paused, met, resolved). GET …/sla explains it
+             */
+            slaDueAt: string | null;
+            /**
              * @description While resolved and not yet rated: the signed link that asks the customer for a rating (send it to them). Only for callers with tickets:write
              * @example /api/v1/tickets/5b0c…/csat?token=eyJ0Ijoi…
              */
@@ -3260,6 +3282,116 @@ export interface components {
             escalations: components["schemas"]["SlaEscalationLevel"][];
             /** @description The version read (or send its ETag as If-Match): a stale one gets 412; unconditional without */
             version?: number;
+        };
+        OpenTicketsByStatusView: {
+            /** @example 2 */
+            received: number;
+            /** @example 1 */
+            acknowledged: number;
+            /** @example 3 */
+            investigating: number;
+            /** @example 1 */
+            "pending-customer": number;
+            /** @example 0 */
+            reopened: number;
+        };
+        OpenTicketsStatsView: {
+            /**
+             * @description Tickets neither resolved nor closed, now
+             * @example 7
+             */
+            total: number;
+            byStatus: components["schemas"]["OpenTicketsByStatusView"];
+            /**
+             * @description Open tickets at risk now: a warning level fired (or 80 % of a target elapsed), nothing breached yet
+             * @example 1
+             */
+            atRisk: number;
+            /**
+             * @description Open tickets with a target past its due time unmet, now
+             * @example 2
+             */
+            breached: number;
+            /**
+             * Format: date-time
+             * @description When the oldest open one came in
+             */
+            oldestReceivedAt: string | null;
+            /**
+             * @description Backlog age: the median of now − receivedAt over open tickets, in calendar minutes
+             * @example 1440
+             */
+            medianAgeMinutes: number | null;
+        };
+        SlaTargetStatsView: {
+            /**
+             * @description Tickets whose target was met
+             * @example 9
+             */
+            met: number;
+            /**
+             * @description Tickets whose target was missed (stopped late, or running past due)
+             * @example 1
+             */
+            breached: number;
+            /**
+             * @description Tickets whose target is still running or paused within its due time
+             * @example 2
+             */
+            pending: number;
+            /**
+             * @description met / (met + breached) × 100, to one decimal; null when none is decided
+             * @example 90
+             */
+            compliancePercent: number | null;
+            /**
+             * @description Median business minutes to the first reply (first-response) or to the resolution (resolution), on each ticket's SLA calendar, pauses excepted; over the tickets that got there; null when none did
+             * @example 42.5
+             */
+            medianBusinessMinutes: number | null;
+        };
+        CsatStatsView: {
+            /**
+             * @description Ratings submitted in the window
+             * @example 4
+             */
+            responses: number;
+            /**
+             * @description Mean rating (1–5), to two decimals
+             * @example 3.75
+             */
+            averageRating: number | null;
+            /**
+             * @description CSAT: ratings of 4 or 5 as a percentage of all, to one decimal
+             * @example 75
+             */
+            satisfiedPercent: number | null;
+        };
+        ServiceDeskStatsView: {
+            /**
+             * @description The team asked for; null: all
+             * @example north
+             */
+            team: string | null;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /**
+             * Format: date-time
+             * @description The instant the open counts and running clocks are taken at
+             */
+            asOf: string;
+            /** @description The open backlog now (not limited to the window) */
+            open: components["schemas"]["OpenTicketsStatsView"];
+            /**
+             * @description Tickets received in the window (the cohort of the SLA figures)
+             * @example 12
+             */
+            received: number;
+            firstResponse: components["schemas"]["SlaTargetStatsView"];
+            resolution: components["schemas"]["SlaTargetStatsView"];
+            csat: components["schemas"]["CsatStatsView"];
         };
     };
     responses: never;
@@ -19446,6 +19578,186 @@ export interface operations {
             };
             /** @description Problem: https://rapport.dev/problems/precondition-failed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unprocessable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ServiceDeskStatsController_get: {
+        parameters: {
+            query?: {
+                /** @description Only this team's tickets (a manager or agent may name only their own team; default: all they see) */
+                team?: string;
+                /** @description An ISO 8601 instant to the second with an offset or Z (in a URL, write + as %2B). Start of the window (inclusive); default: `to` minus 30 days */
+                from?: string;
+                /** @description An ISO 8601 instant to the second with an offset or Z (in a URL, write + as %2B). End of the window (exclusive); default: now. After `from`, at most 366 days after it */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceDeskStatsView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,6 +12,14 @@ export const TICKET_STATUSES = [
   'reopened',
   'closed',
 ] as const;
+/** The statuses of an open ticket (neither resolved nor closed), in the process's order. */
+export const OPEN_TICKET_STATUSES = [
+  'received',
+  'acknowledged',
+  'investigating',
+  'pending-customer',
+  'reopened',
+] as const;
 export const TICKET_HISTORY_KINDS = ['created', 'updated', 'transition', 'reply', 'note', 'csat'] as const;
 /** How a queue hands its new tickets to its members; manual leaves them unassigned (the queue's pool). */
 export const QUEUE_ASSIGNMENTS = ['round-robin', 'least-loaded', 'manual'] as const;
@@ -24,6 +32,7 @@ export type TicketType = (typeof TICKET_TYPES)[number];
 export type TicketChannel = (typeof TICKET_CHANNELS)[number];
 export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export type OpenTicketStatus = (typeof OPEN_TICKET_STATUSES)[number];
 export type TicketHistoryKind = (typeof TICKET_HISTORY_KINDS)[number];
 export type QueueAssignment = (typeof QUEUE_ASSIGNMENTS)[number];
 export type RoutingReason = (typeof ROUTING_REASONS)[number];

@@ -19,6 +19,8 @@ export interface RoutingOutcome {
   reason: RoutingReason;
   assignee: string | null;
   assignment: QueueAssignment;
+  /** The team of the queue (null: the queue does not exist, e.g. general was removed by hand). */
+  queueTeam: string | null;
 }
 
 /**
@@ -99,15 +101,18 @@ export class QueuesService {
     ticket: { type: TicketType; category: string | null; channel: TicketChannel; vip: boolean },
     chosenAssignee: string | null,
   ): Promise<RoutingOutcome> {
-    const { queue: name, reason } = chooseQueue(await this.queues.list(manager), ticket);
-    if (chosenAssignee !== null) return { queue: name, reason, assignee: chosenAssignee, assignment: 'manual' };
+    const queues = await this.queues.list(manager);
+    const { queue: name, reason } = chooseQueue(queues, ticket);
+    const queueTeam = queues.find((q) => q.name === name)?.team ?? null;
+    if (chosenAssignee !== null)
+      return { queue: name, reason, assignee: chosenAssignee, assignment: 'manual', queueTeam };
     const queue = await this.queues.lockForAssignment(manager, name);
-    if (!queue) return { queue: name, reason, assignee: null, assignment: 'manual' };
+    if (!queue) return { queue: name, reason, assignee: null, assignment: 'manual', queueTeam };
     const loads =
       queue.assignment === 'least-loaded' ? await this.queues.openTicketsOf(manager, queue.members) : undefined;
     const { assignee, cursor } = chooseAssignee(queue, loads);
     if (cursor !== queue.cursor) await this.queues.setCursor(manager, name, cursor);
-    return { queue: name, reason, assignee, assignment: queue.assignment };
+    return { queue: name, reason, assignee, assignment: queue.assignment, queueTeam };
   }
 
   /** Who takes a ticket of the queue back when a customer is unhappy: its lead (null: none, or no such queue). */

@@ -273,7 +273,7 @@ describe('queues and routing in service-desk (in process)', () => {
       expect((await open(customerId, { category })).assignee).toBe(busy);
     });
 
-    it('shows an agent the unassigned tickets of the queues they are a member of', async () => {
+    it('gives a ticket routed into another team’s queue to that team, and shows the queue’s members its unassigned tickets', async () => {
       const category = `cat-${unique()}`;
       await putQueue(`pool-${category}`, {
         team: 'south',
@@ -282,14 +282,19 @@ describe('queues and routing in service-desk (in process)', () => {
         match: { categories: [category] },
       }).then((r) => expect(r.status).toBe(201));
       const customerId = await knownCustomer();
-      // opened by north's agent1 for team north; agent2 (south) sees it as a member of its queue
+      // opened by north's agent1 for team north, routed to south's queue: south's from now on; agent2
+      // sees it as a member of the queue, south's manager as the team's
       const ticket = await open(customerId, { category });
-      expect(ticket).toMatchObject({ queue: `pool-${category}`, assignee: null });
-      await sut
-        .http()
-        .get(`/internal/v1/tickets/${ticket.id}`)
-        .set(await sut.as(TEST_CALLERS.agent2))
-        .expect(200);
+      expect(ticket).toMatchObject({ queue: `pool-${category}`, assignee: null, team: 'south' });
+      for (const caller of [TEST_CALLERS.agent2, southManager])
+        await sut
+          .http()
+          .get(`/internal/v1/tickets/${ticket.id}`)
+          .set(await sut.as(caller))
+          .expect(200);
+      // one the caller assigns (to themselves) stays with the caller's team, in the queue routing chose
+      const kept = await open(customerId, { category, assignee: 'agent1' });
+      expect(kept).toMatchObject({ queue: `pool-${category}`, assignee: 'agent1', team: 'north' });
       const other = await open(customerId);
       await sut
         .http()

@@ -261,7 +261,7 @@ interface TicketSlaRow {
   resolution_due: Date | null;
   first_response_state: SlaTargetState;
   resolution_state: SlaTargetState;
-  holds: Array<{ from: string; to: string | null; reason: SlaHold['reason'] }>;
+  holds: HoldsJson;
   risk_at: Date | null;
   warned: boolean;
   breached: boolean;
@@ -310,16 +310,19 @@ function toState(row: TicketSlaRow): TicketSlaRecord {
     resolutionDue: row.resolution_due,
     firstResponseState: row.first_response_state,
     resolutionState: row.resolution_state,
-    holds: row.holds.map((h) => ({
-      from: new Date(h.from),
-      to: h.to === null ? null : new Date(h.to),
-      reason: h.reason,
-    })),
+    holds: holdsOf(row.holds),
     riskAt: row.risk_at,
     warned: row.warned,
     breached: row.breached,
     computedAt: row.computed_at,
   };
+}
+
+/** A ticket's holds as ticket_sla.holds stores them (JSON: instants as strings). */
+export type HoldsJson = Array<{ from: string; to: string | null; reason: SlaHold['reason'] }>;
+
+export function holdsOf(json: HoldsJson): SlaHold[] {
+  return json.map((h) => ({ from: new Date(h.from), to: h.to === null ? null : new Date(h.to), reason: h.reason }));
 }
 
 function toTicket(row: SlaTicketRow): SlaTicket {

@@ -3,11 +3,13 @@ import type { CallerIdentity } from '@rapport/platform-runtime';
 import type { ErasureOutcome, SectionData, SubjectRightsParticipant } from '@rapport/platform-subject-rights';
 import type { EntityManager } from 'typeorm';
 import { CustomerRefsRepository } from '../customer-refs/customer-refs.repository';
+import { SlaService } from '../sla/sla.service';
 import { TicketsRepository } from '../tickets/tickets.repository';
 
 /**
  * What service-desk holds under a customer id (the customer reference and the customer's tickets
- * with their history): exported, re-keyed on merge, and erased. The subject-rights library calls
+ * with their history): exported, re-keyed on merge (the open tickets' SLA recomputed on the survivor's
+ * tier), and erased. The subject-rights library calls
  * merge and erase inside the inbox transaction of customer.merged / customer.erased (write through
  * the manager only) and acknowledges the erasure with what erase returns.
  */
@@ -16,6 +18,7 @@ export class ServiceDeskSubjectRights implements SubjectRightsParticipant {
   constructor(
     private readonly customerRefs: CustomerRefsRepository,
     private readonly tickets: TicketsRepository,
+    private readonly sla: SlaService,
   ) {}
 
   /** A customer service-desk never heard of gets a null reference and no tickets, not a 404: the export stays whole. */
@@ -39,6 +42,8 @@ export class ServiceDeskSubjectRights implements SubjectRightsParticipant {
   async merge(manager: EntityManager, sourceId: string, survivorId: string): Promise<void> {
     await this.customerRefs.rekey(manager, sourceId, survivorId);
     await this.tickets.rekey(manager, sourceId, survivorId);
+    // the moved tickets are the survivor's now: their targets follow the survivor's tier
+    await this.sla.recomputeCustomer(manager, survivorId, new Date());
   }
 
   /**

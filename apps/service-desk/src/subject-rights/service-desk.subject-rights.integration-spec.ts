@@ -20,6 +20,7 @@ import {
   type ServiceTestClients,
 } from '@rapport/testing';
 import { customerCreated, customerErased, customerMerged } from '../../test/factories/customer-events';
+import { customerScored, publishTierEvents } from '../../test/factories/tier-events';
 import { ticketRequest } from '../../test/factories/tickets';
 
 /**
@@ -131,6 +132,26 @@ describe('service-desk follows customer merges and erasures', () => {
 
     expect(await rowOf(survivorId)).toEqual({ customer_id: survivorId, kind: 'person' });
     expect(await rowOf(mergedId)).toBeUndefined();
+  });
+
+  it('recomputes the SLA of the moved open tickets on the survivor’s tier', async () => {
+    const { customerId: mergedId, ticketId } = await customerWithTicket();
+    const survivorId = randomUUID();
+    await publishCustomerEvents(clients.producer, customerCreated(survivorId, 'person'));
+    await known(survivorId);
+    // analytics scored the survivor tier A: a VIP for service-desk
+    const scored = customerScored(survivorId, 'A');
+    await publishTierEvents(clients.producer, scored);
+    await handled(clients.db, scored);
+    const tierOf = async () =>
+      (await clients.db.query('SELECT tier FROM service_desk.ticket_sla WHERE ticket_id = $1', [ticketId])).rows[0]
+        ?.tier as string | undefined;
+    expect(await tierOf()).toBe('none');
+
+    const merge = customerMerged(mergedId, survivorId);
+    await publishCustomerEvents(clients.producer, merge);
+    await handled(clients.db, merge);
+    expect(await tierOf()).toBe('VIP');
   });
 
   it('does not bring back a merged customer whose creation arrives after the merge', async () => {

@@ -39,6 +39,7 @@ export function toTicketView(state: TicketState, caller: CallerIdentity): Ticket
     resolvedAt: ticket.resolvedAt?.toISOString() ?? null,
     closedAt: ticket.closedAt?.toISOString() ?? null,
     reopenedCount: ticket.reopenedCount,
+    slaDueAt: ticket.slaDueAt?.toISOString() ?? null,
     csatLink: caller.scopes.includes('tickets:write') ? state.csatLink : null,
     lastCsat: state.lastCsat ? toCsatView(state.lastCsat, text) : null,
   };

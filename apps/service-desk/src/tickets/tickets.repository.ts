@@ -10,6 +10,7 @@ import type {
   SlaFilter,
 } from '@rapport/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
+import { SLA_FILTER_SQL, visibilitySql } from './ticket-sql';
 import type { TicketVisibility } from './ticket-visibility';
 
 export interface TicketRecord {
@@ -148,15 +149,6 @@ const COLUMNS = `id, customer_id, type, channel, subject, description, priority,
   version, received_at, created_at, updated_at, first_replied_at, resolved_at, closed_at, reopened_count,
   CASE WHEN sla_due_at = 'infinity' THEN NULL ELSE sla_due_at END AS sla_due_at`;
 
-/** The SLA filters of the list, on open tickets (neither resolved nor closed). */
-const SLA_FILTER_SQL: Record<SlaFilter, string> = {
-  breached: `t.status NOT IN ('resolved', 'closed') AND (t.sla_due_at <= now()
-    OR EXISTS (SELECT 1 FROM service_desk.ticket_sla s WHERE s.ticket_id = t.id AND s.breached))`,
-  'at-risk': `t.status NOT IN ('resolved', 'closed') AND t.sla_due_at > now()
-    AND EXISTS (SELECT 1 FROM service_desk.ticket_sla s
-                 WHERE s.ticket_id = t.id AND NOT s.breached AND (s.warned OR s.risk_at <= now()))`,
-};
-
 /** The columns a change may set, by record field. */
 const CHANGEABLE: Record<keyof TicketChanges, string> = {
   subject: 'subject',
@@ -170,24 +162,6 @@ const CHANGEABLE: Record<keyof TicketChanges, string> = {
   closedAt: 'closed_at',
   reopenedCount: 'reopened_count',
 };
-
-/** Appends the row-level rule for `alias` to `params`; a caller who may see nothing gets `false`. */
-function visibilitySql(visibility: TicketVisibility, params: unknown[], alias = 't'): string {
-  switch (visibility.kind) {
-    case 'all':
-      return 'true';
-    case 'team':
-      params.push(visibility.team);
-      return `${alias}.team = $${params.length}`;
-    case 'assigned-or-team-pool':
-      // the unassigned tickets of the team, and those of the queues the agent is a member of
-      params.push(visibility.user, visibility.team);
-      return `(${alias}.assignee = $${params.length - 1} OR (${alias}.assignee IS NULL AND (${alias}.team = $${params.length}
-        OR ${alias}.queue IN (SELECT q.name FROM service_desk.queues q WHERE $${params.length - 1} = ANY(q.members)))))`;
-    case 'none':
-      return 'false';
-  }
-}
 
 /** The only SQL of tickets: the tickets, their append-only history, and what subject rights need of them. */
 @Injectable()

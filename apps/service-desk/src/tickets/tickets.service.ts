@@ -12,7 +12,7 @@ import { OutboxWriter, type PendingEvent } from '@rapport/platform-messaging';
 import { SERVICE_CONFIG, type CallerIdentity, type ServiceConfig } from '@rapport/platform-runtime';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CustomerRefsRepository } from '../customer-refs/customer-refs.repository';
-import { QueuesService } from '../queues/queues.service';
+import { QueuesService, type RoutingOutcome } from '../queues/queues.service';
 import { SlaService, type SlaExplanation } from '../sla/sla.service';
 import { SERVICE_DESK_CONFIG, type ServiceDeskConfig } from '../service-desk.config';
 import { CsatLinks, csatLinkKey } from './csat-link';
@@ -89,7 +89,7 @@ export class TicketsService {
         `receivedAt ${request.receivedAt} is in the future`,
         'receivedAt',
       );
-    const team = this.teamFor(request.team, caller);
+    const requestedTeam = this.teamFor(request.team, caller);
     const ticket = await this.dataSource.transaction(async (manager) => {
       const customer = await this.customers.lockWithTier(manager, request.customerId);
       if (!customer)
@@ -113,7 +113,7 @@ export class TicketsService {
         priority: request.priority ?? 'normal',
         category: request.category ?? null,
         assignee: routing.assignee,
-        team,
+        team: teamAfterRouting(requestedTeam, routing, request.assignee ?? null),
         queue: routing.queue,
         vip: customer.vip,
         status: 'received',
@@ -125,7 +125,12 @@ export class TicketsService {
         actor: caller.sub,
         kind: 'created',
         toStatus: 'received',
-        routing,
+        routing: {
+          queue: routing.queue,
+          reason: routing.reason,
+          assignee: routing.assignee,
+          assignment: routing.assignment,
+        },
       });
       await this.slaService.recompute(manager, created, now);
       await this.outbox.addMany(manager, [ticketCreatedEvent(created, routing.reason, caller.sub)]);
@@ -469,6 +474,16 @@ export class TicketsService {
       );
     return team;
   }
+}
+
+/**
+ * The team that handles a new ticket. Routed by VIP or a match rule to a queue and assigned by it, the
+ * ticket is that queue's team's (its manager and lead see it; the opener, of another team, does not).
+ * A ticket the caller assigned, or one that fell back to general, stays with the requested team.
+ */
+function teamAfterRouting(requested: string, routing: RoutingOutcome, chosenAssignee: string | null): string {
+  if (chosenAssignee !== null || routing.reason === 'fallback') return requested;
+  return routing.queueTeam ?? requested;
 }
 
 /** One answer for every token that does not grant this rating: nothing tells a forger what was wrong. */

@@ -289,6 +289,14 @@ export class TicketView {
   @ApiProperty({
     nullable: true,
     type: String,
+    format: 'date-time',
+    description:
+      'The earliest due time of its running SLA targets (first response, resolution): the list is sorted by it; null while none runs (paused, met, resolved). GET …/sla explains it',
+  })
+  slaDueAt!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
     example: '/api/v1/tickets/5b0c…/csat?token=eyJ0Ijoi…',
     description:
       'While resolved and not yet rated: the signed link that asks the customer for a rating (send it to them). Only for callers with tickets:write',
