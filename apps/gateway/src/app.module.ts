@@ -19,7 +19,7 @@ import { TicketsModule } from './tickets/tickets.module';
 import { QueuesModule } from './queues/queues.module';
 import { BusinessCalendarsModule } from './business-calendars/business-calendars.module';
 import { SlaPoliciesModule } from './sla-policies/sla-policies.module';
-import { ServiceDeskStatsModule } from './service-desk-stats/service-desk-stats.module';
+import { ServiceDeskModule } from './service-desk/service-desk.module';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'gateway',
@@ -47,7 +47,7 @@ export const serviceDefinition: ServiceDefinition = {
     QueuesModule,
     BusinessCalendarsModule,
     SlaPoliciesModule,
-    ServiceDeskStatsModule,
+    ServiceDeskModule,
   ],
 })
 export class AppModule {}

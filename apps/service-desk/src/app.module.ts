@@ -9,10 +9,12 @@ import { CreateCustomerRefs1764000004000 } from './database/migrations/176400000
 import { CreateTickets1764700000000 } from './database/migrations/1764700000000-CreateTickets';
 import { AddQueuesAndCsat1764720000000 } from './database/migrations/1764720000000-AddQueuesAndCsat';
 import { CreateSlaPolicies1764730000000 } from './database/migrations/1764730000000-CreateSlaPolicies';
+import { AddTeams1764740000000 } from './database/migrations/1764740000000-AddTeams';
 import { QueuesModule } from './queues/queues.module';
 import { CreateBusinessCalendars1764710000000 } from './database/migrations/1764710000000-CreateBusinessCalendars';
 import { SlaModule } from './sla/sla.module';
 import { StatsModule } from './stats/stats.module';
+import { TeamsModule } from './teams/teams.module';
 import { ServiceDeskSubjectRights } from './subject-rights/service-desk.participant';
 import { TicketsModule } from './tickets/tickets.module';
 
@@ -26,6 +28,7 @@ export const serviceDefinition: ServiceDefinition = {
     CreateBusinessCalendars1764710000000,
     AddQueuesAndCsat1764720000000,
     CreateSlaPolicies1764730000000,
+    AddTeams1764740000000,
   ],
   requireCallerIdentity: true,
 };
@@ -39,6 +42,7 @@ export const serviceDefinition: ServiceDefinition = {
     QueuesModule,
     CalendarsModule,
     StatsModule,
+    TeamsModule,
     SubjectRightsModule.forParticipant({
       service: 'service-desk',
       participant: ServiceDeskSubjectRights,

@@ -483,6 +483,8 @@ export async function seedDemoData(
 
   for (const queue of DEMO_QUEUES)
     await api.call('admin', 'PUT', `/queues/${queue.name}`, queue.body, `queue-${queue.name}`, [200, 201]);
+  // team north's manager takes the tickets an SLA escalation reassign-to-manager hands over
+  await api.call('admin', 'PUT', '/service-desk/teams/north', { manager: 'manager' }, 'sd-team-north', [200, 201]);
   await seedVipCustomer(api, ids['teaCompany']!, options.loyaltyTimeoutMs ?? 60_000);
   const tickets: Record<string, string> = {};
   for (const ticket of DEMO_TICKETS) tickets[ticket.key] = await seedTicket(api, ticket, ids[ticket.customer]!);

@@ -18,5 +18,5 @@ export * from './api/segments.dto';
 export * from './api/tickets.dto';
 export * from './api/business-calendars.dto';
 export * from './api/sla.dto';
-export * from './api/service-desk-stats.dto';
+export * from './api/service-desk.dto';
 export * from './subject-rights';

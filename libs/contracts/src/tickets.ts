@@ -41,8 +41,11 @@ export type RoutingReason = (typeof ROUTING_REASONS)[number];
 export const SLA_TIERS = ['VIP', 'A', 'B', 'C', 'none'] as const;
 /** The two clocks of a ticket's SLA. */
 export const SLA_TARGET_KINDS = ['first-response', 'resolution'] as const;
-/** What an escalation level does when it fires: notify only, raise the priority one step, or reassign to the queue's lead. */
-export const SLA_ESCALATION_ACTIONS = ['notify', 'raise-priority', 'reassign-to-lead'] as const;
+/**
+ * What an escalation level does when it fires: notify only, raise the priority one step, reassign to the
+ * queue's lead, or to the manager of the ticket's team (GET /api/v1/service-desk/teams).
+ */
+export const SLA_ESCALATION_ACTIONS = ['notify', 'raise-priority', 'reassign-to-lead', 'reassign-to-manager'] as const;
 /** The list filter: at-risk is a warning fired (or past the first escalation's percent) and not yet breached. */
 export const SLA_FILTERS = ['at-risk', 'breached'] as const;
 

@@ -1,4 +1,4 @@
-import type { SlaTargetKind, SlaTier, TicketPriority } from '@rapport/contracts';
+import type { SlaEscalationAction, SlaTargetKind, SlaTier, TicketPriority } from '@rapport/contracts';
 import { addBusinessSeconds, businessSecondsBetween, type CalendarLike } from '@rapport/platform-business-calendar';
 
 /**
@@ -19,7 +19,7 @@ export interface SlaPolicyTarget {
 export interface SlaEscalation {
   atPercent: number;
   target: SlaTargetKind;
-  action: 'notify' | 'raise-priority' | 'reassign-to-lead';
+  action: SlaEscalationAction;
 }
 
 export interface SlaPolicyDocument {

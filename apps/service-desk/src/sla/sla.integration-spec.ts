@@ -324,6 +324,53 @@ describe('SLA in service-desk (in process)', () => {
     });
   });
 
+  describe("the team's manager", () => {
+    it('names a manager (admins: 201 then 200; others 403; a bad one 400) and reassigns breached tickets to them', async () => {
+      const team = `esc-${randomUUID().slice(0, 8)}`;
+      const admin = await sut.as(TEST_CALLERS.admin);
+      const put = (body: object, caller = admin) => sut.http().put(`/internal/v1/teams/${team}`).set(caller).send(body);
+      expect((await put({ manager: 'someone' })).status).toBe(201);
+      expect((await put({ manager: `boss-${team}` })).body).toMatchObject({ name: team, manager: `boss-${team}` });
+      expect((await put({ manager: 'x' }, await sut.as(TEST_CALLERS.manager))).status).toBe(403);
+      expect((await put({})).status).toBe(400);
+      expect((await put({ manager: 'has space' })).status).toBe(400);
+      await sut
+        .http()
+        .get(`/internal/v1/teams/${team}`)
+        .set(await sut.as(TEST_CALLERS.agent1))
+        .expect(200);
+      await sut.http().get('/internal/v1/teams/nobody-here').set(admin).expect(404);
+
+      const escalating = {
+        ...DEFAULT_SLA_POLICY,
+        escalations: [{ atPercent: 100, target: 'resolution', action: 'reassign-to-manager' }],
+      };
+      try {
+        await sut.http().put('/internal/v1/sla-policies').set(admin).send(escalating).expect(200);
+        const customerId = await knownCustomer();
+        // the general queue (the fallback) keeps the requested team
+        const ticket = await open(customerId, { team, assignee: 'agent1' });
+        const resolutionDue = new Date(target(await slaOf(ticket.id), 'resolution').due!);
+        await scheduler(sut).tick(new Date(resolutionDue.getTime() + 60_000));
+        const row = (
+          await clients.db.query<{ assignee: string }>(`SELECT assignee FROM service_desk.tickets WHERE id = $1`, [
+            ticket.id,
+          ])
+        ).rows[0]!;
+        expect(row.assignee).toBe(`boss-${team}`);
+        const escalated = await clients.db.query(
+          `SELECT 1 FROM service_desk.outbox WHERE event_type = 'rapport.service-desk.ticket.escalated.v1'
+              AND payload::jsonb->>'ticketId' = $1 AND payload::jsonb->>'action' = 'reassign-to-manager'`,
+          [ticket.id],
+        );
+        expect(escalated.rowCount).toBe(1);
+      } finally {
+        await sut.http().put('/internal/v1/sla-policies').set(admin).send(DEFAULT_SLA_POLICY).expect(200);
+        await scheduler(sut).tick(new Date());
+      }
+    });
+  });
+
   describe('lists', () => {
     it('orders by the earliest due time and filters breached and at-risk tickets', async () => {
       const customerId = await knownCustomer();

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CalendarsModule } from '../calendars/calendars.module';
 import { QueuesModule } from '../queues/queues.module';
+import { TeamsModule } from '../teams/teams.module';
 import { TicketsRepository } from '../tickets/tickets.repository';
 import { SlaController } from './sla.controller';
 import { SlaRepository } from './sla.repository';
@@ -8,7 +9,7 @@ import { SlaScheduler } from './sla.scheduler';
 import { SlaService } from './sla.service';
 
 @Module({
-  imports: [CalendarsModule, QueuesModule],
+  imports: [CalendarsModule, QueuesModule, TeamsModule],
   controllers: [SlaController],
   // the scheduler's escalations change tickets with the tickets feature's repository (its SQL stays there)
   providers: [SlaRepository, SlaService, SlaScheduler, TicketsRepository],

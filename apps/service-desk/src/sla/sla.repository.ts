@@ -40,6 +40,7 @@ export interface SlaTicket {
   firstRepliedAt: Date | null;
   queue: string | null;
   assignee: string | null;
+  team: string;
 }
 
 /** A due timer claimed by a tick, with what its firing needs of the ticket. */
@@ -240,7 +241,7 @@ export class SlaRepository {
 }
 
 const TICKET_COLUMNS =
-  't.id, t.customer_id, t.priority, t.status, t.received_at, t.first_replied_at, t.queue, t.assignee';
+  't.id, t.customer_id, t.priority, t.status, t.received_at, t.first_replied_at, t.queue, t.assignee, t.team';
 
 interface PolicyRow {
   version: number;
@@ -285,6 +286,7 @@ interface SlaTicketRow {
   first_replied_at: Date | null;
   queue: string | null;
   assignee: string | null;
+  team: string;
 }
 
 function toPolicy(row: PolicyRow): SlaPolicyRecord {
@@ -335,5 +337,6 @@ function toTicket(row: SlaTicketRow): SlaTicket {
     firstRepliedAt: row.first_replied_at,
     queue: row.queue,
     assignee: row.assignee,
+    team: row.team,
   };
 }

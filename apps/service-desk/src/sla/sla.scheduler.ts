@@ -4,6 +4,7 @@ import { OutboxWriter, type PendingEvent } from '@rapport/platform-messaging';
 import type { Logger } from '@rapport/platform-observability';
 import { IntervalRunner, LOGGER } from '@rapport/platform-runtime';
 import { DataSource, type EntityManager } from 'typeorm';
+import { TeamsRepository } from '../teams/teams.repository';
 import { QueuesService } from '../queues/queues.service';
 import { SERVICE_DESK_CONFIG, type ServiceDeskConfig } from '../service-desk.config';
 import { ticketUpdatedEvent } from '../tickets/ticket-events';
@@ -41,6 +42,7 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly slaService: SlaService,
     private readonly tickets: TicketsRepository,
     private readonly queues: QueuesService,
+    private readonly teams: TeamsRepository,
     private readonly outbox: OutboxWriter,
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(SERVICE_DESK_CONFIG) config: ServiceDeskConfig,
@@ -107,9 +109,12 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
       const raised = raise(ticket.priority);
       if (raised !== ticket.priority) changes.priority = raised;
     }
-    if (timer.action === 'reassign-to-lead') {
-      const lead = await this.queues.leadOf(manager, ticket.queue);
-      if (lead !== null && lead !== ticket.assignee) changes.assignee = lead;
+    if (timer.action === 'reassign-to-lead' || timer.action === 'reassign-to-manager') {
+      const to =
+        timer.action === 'reassign-to-lead'
+          ? await this.queues.leadOf(manager, ticket.queue)
+          : await this.teams.managerOf(manager, ticket.team);
+      if (to !== null && to !== ticket.assignee) changes.assignee = to;
     }
     const changedFields = Object.keys(changes);
     if (changedFields.length === 0) return events;

@@ -1,7 +1,9 @@
+/** The service desk's team figures (stats) and its teams (the manager SLA escalations reach). */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
 import { CALENDAR_INSTANT_PATTERN } from './business-calendars.dto';
 import { TEAM_PATTERN } from './ownership.dto';
+import { ASSIGNEE_PATTERN } from './tickets.dto';
 
 /** The longest window of one stats request (the tickets received in it are counted one by one). */
 export const STATS_WINDOW_DAYS_MAX = 366;
@@ -124,4 +126,30 @@ export class ServiceDeskStatsView {
   @ApiProperty({ type: () => SlaTargetStatsView }) firstResponse!: SlaTargetStatsView;
   @ApiProperty({ type: () => SlaTargetStatsView }) resolution!: SlaTargetStatsView;
   @ApiProperty({ type: () => CsatStatsView }) csat!: CsatStatsView;
+}
+
+/** PUT /api/v1/service-desk/teams/{team} */
+export class PutServiceDeskTeamRequest {
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'manager',
+    description:
+      "The team's manager: the SLA escalation reassign-to-manager gives breached tickets to them (null: none)",
+  })
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  @Matches(ASSIGNEE_PATTERN, { message: 'manager must be a user id (letters, digits, @ . _ : -; at most 200)' })
+  manager!: string | null;
+}
+
+export class ServiceDeskTeamView {
+  @ApiProperty({ example: 'north' }) name!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'manager' }) manager!: string | null;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ example: 'admin' }) updatedBy!: string;
+}
+
+export class ServiceDeskTeamList {
+  @ApiProperty({ type: [ServiceDeskTeamView], description: 'By name' }) items!: ServiceDeskTeamView[];
 }
