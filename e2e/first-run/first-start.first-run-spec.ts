@@ -143,6 +143,22 @@ describe('first npm start on empty data', () => {
     expect(balances.some((b) => (b['balance'] as number) > 0)).toBe(true);
   });
 
+  it('has tickets a service manager can try: breached, at risk, rated, routed to another team, and team figures', async () => {
+    type Ticket = { status: string; team: string; queue: string; lastCsat: unknown };
+    const breached = (await get('admin', '/tickets?sla=breached')).items as Ticket[];
+    expect(breached.length).toBeGreaterThanOrEqual(1);
+    const atRisk = (await get('admin', '/tickets?sla=at-risk')).items as Ticket[];
+    expect(atRisk.length).toBeGreaterThanOrEqual(1);
+    const all = (await get('admin', '/tickets?limit=200')).items as Ticket[];
+    for (const status of ['received', 'pending-customer', 'resolved'])
+      expect(all.some((t) => t.status === status)).toBe(true);
+    expect(all.some((t) => t.lastCsat !== null)).toBe(true);
+    expect(all.some((t) => t.queue === 'social' && t.team === 'south')).toBe(true);
+    const stats = await get('manager', '/service-desk/stats?team=north');
+    expect(stats['open']).toMatchObject({ breached: expect.any(Number) });
+    expect((stats['open'] as { atRisk: number }).atRisk).toBeGreaterThanOrEqual(1);
+  });
+
   it('stops on Ctrl-C and leaves no process and no port behind', async () => {
     const tree = descendants(child.pid!);
     expect(tree.length).toBeGreaterThan(8); // npm, bootstrap, the CLI, PostgreSQL, Kafka, six services

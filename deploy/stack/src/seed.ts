@@ -487,7 +487,8 @@ export async function seedDemoData(
   await api.call('admin', 'PUT', '/service-desk/teams/north', { manager: 'manager' }, 'sd-team-north', [200, 201]);
   await seedVipCustomer(api, ids['teaCompany']!, options.loyaltyTimeoutMs ?? 60_000);
   const tickets: Record<string, string> = {};
-  for (const ticket of DEMO_TICKETS) tickets[ticket.key] = await seedTicket(api, ticket, ids[ticket.customer]!);
+  for (const ticket of [...DEMO_TICKETS, await atRiskTicket(api)])
+    tickets[ticket.key] = await seedTicket(api, ticket, ids[ticket.customer]!);
   // The customer rates the resolved complaint through the signed link an agent sent them (public route).
   const resolved = await api.call<{ csatLink: string | null }>(
     'agent1',
@@ -521,6 +522,57 @@ export async function seedDemoData(
  * 422. The gateway stores that answer under the Idempotency-Key too, so each try has its own key
  * (try-0, try-1, …); a seed run again replays the same tries and ends at the same ticket.
  */
+/**
+ * A low-priority inquiry received 76 % of its first-response target (in working minutes: 342 of the
+ * default 450) before the seed runs, never answered: at risk (GET /tickets?sla=at-risk) for the rest
+ * of the target, then breached. The instant is found with the calendar's own arithmetic (business-minutes
+ * through the gateway, by bisection), so it is exact on any day, holiday or not.
+ */
+async function atRiskTicket(api: DemoApi): Promise<DemoTicket> {
+  const policy = await api.call<{
+    calendarId: string;
+    targets: Array<{ priority: string; tier: string; firstResponseMinutes: number }>;
+  }>('manager', 'GET', '/sla-policies', undefined, 'policy', [200]);
+  const cell = policy.targets.find((t) => t.priority === 'low' && t.tier === 'none')!;
+  const elapsed = Math.round(cell.firstResponseMinutes * 0.76);
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const minutesSince = async (from: number) =>
+    (
+      await api.call<{ seconds: number }>(
+        'manager',
+        'GET',
+        `/business-calendars/${policy.calendarId}/business-minutes?from=${iso(from)}&to=${iso(now)}`,
+        undefined,
+        'at-risk-bisect',
+        [200],
+      )
+    ).seconds / 60;
+  let [early, late] = [now - 30 * 86_400_000, now];
+  while (late - early > 1000) {
+    const mid = Math.floor((early + late) / 2000) * 1000;
+    if ((await minutesSince(mid)) >= elapsed) early = mid;
+    else late = mid;
+  }
+  return {
+    key: 'rossi-gift-wrapping',
+    // a customer without a value tier: the low/none cell applies
+    customer: 'rossi',
+    by: 'agent1',
+    body: {
+      type: 'inquiry',
+      channel: 'email',
+      priority: 'low',
+      assignee: 'agent1',
+      receivedAt: iso(early),
+      subject: 'Gift boxes with our logo?',
+      description: 'Could you print our company logo on 50 New Year gift boxes, and how early must we order?',
+    },
+    steps: [],
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
 async function seedTicket(api: DemoApi, ticket: DemoTicket, customerId: string, timeoutMs = 60_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let created: { id?: string; code?: string } | undefined;

@@ -30,6 +30,13 @@ export interface TicketSlaRecord {
   computedAt: Date;
 }
 
+/** What a recompute writes of one ticket: its state, its pending timers, its earliest open due time. */
+export interface ComputedSla {
+  state: TicketSlaRecord;
+  timers: readonly SlaTimer[];
+  dueAt: Date | null;
+}
+
 /** What the SLA clock needs of a ticket. */
 export interface SlaTicket {
   id: string;
@@ -97,21 +104,49 @@ export class SlaRepository {
     return rows[0] ? toState(rows[0]) : undefined;
   }
 
-  /**
-   * Writes a ticket's SLA (the caller holds the ticket's lock), its pending timers (fired ones stay fired:
-   * a level fires once per ticket) and the ticket's earliest open due time.
-   */
-  async save(
+  /** The stored SLA states of these tickets, by ticket id. */
+  async findMany(manager: EntityManager, ticketIds: readonly string[]): Promise<Map<string, TicketSlaRecord>> {
+    const rows: TicketSlaRow[] = await manager.query(
+      `SELECT * FROM service_desk.ticket_sla WHERE ticket_id = ANY($1::uuid[])`,
+      [ticketIds],
+    );
+    return new Map(rows.map((row) => [row.ticket_id, toState(row)]));
+  }
+
+  /** The VIP flag and value tier of these customers, by customer id (one not known to service-desk is absent). */
+  async tiersOf(
     manager: EntityManager,
-    state: TicketSlaRecord,
-    timers: readonly SlaTimer[],
-    dueAt: Date | null,
-  ): Promise<void> {
+    customerIds: ReadonlyArray<string | null>,
+  ): Promise<Map<string, { vip: boolean; valueTier: 'A' | 'B' | 'C' | null }>> {
+    const ids = [...new Set(customerIds.filter((id): id is string => id !== null))];
+    if (ids.length === 0) return new Map();
+    const rows: { customer_id: string; vip: boolean; value_tier: 'A' | 'B' | 'C' | null }[] = await manager.query(
+      `SELECT customer_id, vip, value_tier FROM service_desk.customer_refs WHERE customer_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.customer_id, { vip: r.vip, valueTier: r.value_tier }]));
+  }
+
+  /**
+   * Writes tickets' SLA (the caller holds their locks), set-based whatever their number: the states, their
+   * pending timers (fired ones stay fired: a level fires once per ticket) and each ticket's earliest open
+   * due time.
+   */
+  async saveMany(manager: EntityManager, computed: readonly ComputedSla[]): Promise<void> {
+    if (computed.length === 0) return;
+    const ids = computed.map((c) => c.state.ticketId);
     await manager.query(
       `INSERT INTO service_desk.ticket_sla (ticket_id, policy_version, calendar_id, calendar_version, tier,
          first_response_minutes, resolution_minutes, first_response_due, resolution_due, first_response_state,
          resolution_state, holds, risk_at, warned, breached, computed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, $16)
+       SELECT x.ticket_id, x.policy_version, x.calendar_id, x.calendar_version, x.tier, x.first_response_minutes,
+              x.resolution_minutes, x.first_response_due, x.resolution_due, x.first_response_state,
+              x.resolution_state, x.holds, x.risk_at, x.warned, x.breached, x.computed_at
+         FROM jsonb_to_recordset($1::jsonb) AS x (ticket_id uuid, policy_version int, calendar_id uuid,
+              calendar_version int, tier text, first_response_minutes int, resolution_minutes int,
+              first_response_due timestamptz, resolution_due timestamptz, first_response_state text,
+              resolution_state text, holds jsonb, risk_at timestamptz, warned boolean, breached boolean,
+              computed_at timestamptz)
        ON CONFLICT (ticket_id) DO UPDATE SET policy_version = excluded.policy_version,
          calendar_id = excluded.calendar_id, calendar_version = excluded.calendar_version, tier = excluded.tier,
          first_response_minutes = excluded.first_response_minutes, resolution_minutes = excluded.resolution_minutes,
@@ -120,35 +155,39 @@ export class SlaRepository {
          holds = excluded.holds, risk_at = excluded.risk_at, warned = excluded.warned, breached = excluded.breached,
          computed_at = excluded.computed_at`,
       [
-        state.ticketId,
-        state.policyVersion,
-        state.calendarId,
-        state.calendarVersion,
-        state.tier,
-        state.firstResponseMinutes,
-        state.resolutionMinutes,
-        state.firstResponseDue,
-        state.resolutionDue,
-        state.firstResponseState,
-        state.resolutionState,
-        JSON.stringify(state.holds),
-        state.riskAt,
-        state.warned,
-        state.breached,
-        state.computedAt,
+        JSON.stringify(
+          computed.map(({ state }) => ({
+            ticket_id: state.ticketId,
+            policy_version: state.policyVersion,
+            calendar_id: state.calendarId,
+            calendar_version: state.calendarVersion,
+            tier: state.tier,
+            first_response_minutes: state.firstResponseMinutes,
+            resolution_minutes: state.resolutionMinutes,
+            first_response_due: state.firstResponseDue,
+            resolution_due: state.resolutionDue,
+            first_response_state: state.firstResponseState,
+            resolution_state: state.resolutionState,
+            holds: state.holds,
+            risk_at: state.riskAt,
+            warned: state.warned,
+            breached: state.breached,
+            computed_at: state.computedAt,
+          })),
+        ),
       ],
     );
-    await manager.query(`DELETE FROM service_desk.sla_timers WHERE ticket_id = $1 AND fired_at IS NULL`, [
-      state.ticketId,
+    await manager.query(`DELETE FROM service_desk.sla_timers WHERE ticket_id = ANY($1::uuid[]) AND fired_at IS NULL`, [
+      ids,
     ]);
+    const timers = computed.flatMap((c) => c.timers.map((timer) => ({ ticketId: c.state.ticketId, ...timer })));
     if (timers.length > 0)
       await manager.query(
         `INSERT INTO service_desk.sla_timers (ticket_id, target, level, action, fire_at)
-         SELECT $1, x.target, x.level, x.action, x.fire_at
-           FROM unnest($2::text[], $3::int[], $4::text[], $5::timestamptz[]) AS x (target, level, action, fire_at)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::timestamptz[])
          ON CONFLICT (ticket_id, target, level) DO NOTHING`,
         [
-          state.ticketId,
+          timers.map((t) => t.ticketId),
           timers.map((t) => t.target),
           timers.map((t) => t.level),
           timers.map((t) => t.action),
@@ -156,8 +195,9 @@ export class SlaRepository {
         ],
       );
     await manager.query(
-      `UPDATE service_desk.tickets SET sla_due_at = coalesce($2::timestamptz, 'infinity') WHERE id = $1`,
-      [state.ticketId, dueAt],
+      `UPDATE service_desk.tickets t SET sla_due_at = coalesce(x.due_at, 'infinity')
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS x (id, due_at) WHERE t.id = x.id`,
+      [ids, computed.map((c) => c.dueAt)],
     );
   }
 

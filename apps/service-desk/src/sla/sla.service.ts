@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { TICKET_PRIORITIES, type SlaPolicyRequest, type TicketStatus } from '@rapport/contracts';
-import { toCalendarIso, type CalendarOverride } from '@rapport/platform-business-calendar';
+import {
+  toCalendarIso,
+  type CalendarOverride,
+  type CompiledBusinessCalendar,
+} from '@rapport/platform-business-calendar';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CalendarsErrorCode, CalendarsException } from '../calendars/calendars.exception';
@@ -19,7 +23,13 @@ import {
   type SlaTargetStatus,
 } from './sla-clock';
 import { SlaErrorCode, SlaException } from './sla.exception';
-import { SlaRepository, type SlaPolicyRecord, type SlaTicket, type TicketSlaRecord } from './sla.repository';
+import {
+  SlaRepository,
+  type ComputedSla,
+  type SlaPolicyRecord,
+  type SlaTicket,
+  type TicketSlaRecord,
+} from './sla.repository';
 
 /** Tickets recomputed per transaction by the bulk recompute after a policy or calendar change. */
 const RECOMPUTE_BATCH = 500;
@@ -115,46 +125,53 @@ export class SlaService {
     move?: { from: TicketStatus; to: TicketStatus },
     policy?: SlaPolicyRecord,
   ): Promise<TicketSlaRecord> {
-    const current = await this.sla.find(ticket.id, manager);
-    const holds = move ? holdsAfterMove(current?.holds ?? [], move.from, move.to, now) : (current?.holds ?? []);
     const applied = policy ?? (await this.sla.currentPolicy(manager));
-    const tier = slaTierOf(await this.sla.tierOf(manager, ticket.customerId));
-    const cell = targetCell(applied.document, ticket.priority, tier);
-    const { compiled, version } = await this.calendars.compiled(applied.document.calendarId, manager);
-    const input: SlaClockInput = {
-      receivedAt: ticket.receivedAt,
-      holds,
-      firstRepliedAt: ticket.firstRepliedAt,
-      firstResponseMinutes: cell.firstResponseMinutes,
-      resolutionMinutes: cell.resolutionMinutes,
-    };
-    const statuses = slaStatus(compiled, input, now);
-    const [first, resolution] = statuses as [SlaTargetStatus, SlaTargetStatus];
-    // a resolved or closed ticket waits for no first reply either
-    const open = ticket.status !== 'resolved' && ticket.status !== 'closed';
-    const running = open ? statuses.filter((s) => s.stoppedAt === null && s.due !== null) : [];
-    const escalations = applied.document.escalations;
-    const state: TicketSlaRecord = {
-      ticketId: ticket.id,
-      policyVersion: applied.version,
-      calendarId: applied.document.calendarId,
-      calendarVersion: version,
-      tier,
-      firstResponseMinutes: cell.firstResponseMinutes,
-      resolutionMinutes: cell.resolutionMinutes,
-      firstResponseDue: first.due,
-      resolutionDue: resolution.due,
-      firstResponseState: first.state,
-      resolutionState: resolution.state,
-      holds,
-      riskAt: open ? riskAt(compiled, input, running, escalations) : null,
-      warned: current?.warned ?? false,
-      breached: statuses.some((s) => s.state === 'breached'),
-      computedAt: now,
-    };
-    const dueAt = running.reduce<Date | null>((min, s) => (!min || s.due! < min ? s.due : min), null);
-    await this.sla.save(manager, state, open ? slaTimers(compiled, input, running, escalations) : [], dueAt);
-    return state;
+    const [current, tier, calendar] = await Promise.all([
+      this.sla.find(ticket.id, manager),
+      this.sla.tierOf(manager, ticket.customerId),
+      this.calendars.compiled(applied.document.calendarId, manager),
+    ]);
+    const computed = computeSla(ticket, current, slaTierOf(tier), applied, calendar, now, move);
+    await this.sla.saveMany(manager, [computed]);
+    return computed.state;
+  }
+
+  /**
+   * Recomputes a batch of tickets the caller locked, on one policy, set-based: one read of their states
+   * and of their customers' tiers, one write of each table (the bulk recompute's and a merge's path).
+   */
+  private async recomputeMany(
+    manager: EntityManager,
+    tickets: readonly SlaTicket[],
+    now: Date,
+    policy: SlaPolicyRecord,
+  ): Promise<void> {
+    if (tickets.length === 0) return;
+    const [states, tiers, calendar] = await Promise.all([
+      this.sla.findMany(
+        manager,
+        tickets.map((t) => t.id),
+      ),
+      this.sla.tiersOf(
+        manager,
+        tickets.map((t) => t.customerId),
+      ),
+      this.calendars.compiled(policy.document.calendarId, manager),
+    ]);
+    const none = { vip: false, valueTier: null };
+    await this.sla.saveMany(
+      manager,
+      tickets.map((ticket) =>
+        computeSla(
+          ticket,
+          states.get(ticket.id),
+          slaTierOf((ticket.customerId && tiers.get(ticket.customerId)) || none),
+          policy,
+          calendar,
+          now,
+        ),
+      ),
+    );
   }
 
   /**
@@ -170,7 +187,7 @@ export class SlaService {
     for (;;) {
       const done = await this.dataSource.transaction(async (manager) => {
         const tickets = await this.sla.lockStale(manager, policy.version, policy.document.calendarId, version, batch);
-        for (const ticket of tickets) await this.recompute(manager, ticket, now, undefined, policy);
+        await this.recomputeMany(manager, tickets, now, policy);
         return tickets.length;
       });
       total += done;
@@ -178,10 +195,10 @@ export class SlaService {
     }
   }
 
-  /** After a change of a customer's VIP flag or value tier (in its transaction): their open tickets' SLA. */
+  /** After a change of a customer's VIP flag or value tier, or a merge (in its transaction): their open tickets' SLA. */
   async recomputeCustomer(manager: EntityManager, customerId: string, now: Date): Promise<number> {
     const tickets = await this.sla.lockOpenOfCustomer(manager, customerId);
-    for (const ticket of tickets) await this.recompute(manager, ticket, now);
+    await this.recomputeMany(manager, tickets, now, await this.sla.currentPolicy(manager));
     return tickets.length;
   }
 
@@ -224,6 +241,55 @@ export class SlaService {
       format: (at) => toCalendarIso(compiled, at),
     };
   }
+}
+
+/** A ticket's SLA state, timers and earliest open due time, computed (no I/O) for `recompute` and its batch path. */
+function computeSla(
+  ticket: SlaTicket,
+  current: TicketSlaRecord | undefined,
+  tier: TicketSlaRecord['tier'],
+  policy: SlaPolicyRecord,
+  calendar: { compiled: CompiledBusinessCalendar; version: number },
+  now: Date,
+  move?: { from: TicketStatus; to: TicketStatus },
+): ComputedSla {
+  const holds = move ? holdsAfterMove(current?.holds ?? [], move.from, move.to, now) : (current?.holds ?? []);
+  const cell = targetCell(policy.document, ticket.priority, tier);
+  const input: SlaClockInput = {
+    receivedAt: ticket.receivedAt,
+    holds,
+    firstRepliedAt: ticket.firstRepliedAt,
+    firstResponseMinutes: cell.firstResponseMinutes,
+    resolutionMinutes: cell.resolutionMinutes,
+  };
+  const statuses = slaStatus(calendar.compiled, input, now);
+  const [first, resolution] = statuses as [SlaTargetStatus, SlaTargetStatus];
+  // a resolved or closed ticket waits for no first reply either
+  const open = ticket.status !== 'resolved' && ticket.status !== 'closed';
+  const running = open ? statuses.filter((s) => s.stoppedAt === null && s.due !== null) : [];
+  const escalations = policy.document.escalations;
+  return {
+    state: {
+      ticketId: ticket.id,
+      policyVersion: policy.version,
+      calendarId: policy.document.calendarId,
+      calendarVersion: calendar.version,
+      tier,
+      firstResponseMinutes: cell.firstResponseMinutes,
+      resolutionMinutes: cell.resolutionMinutes,
+      firstResponseDue: first.due,
+      resolutionDue: resolution.due,
+      firstResponseState: first.state,
+      resolutionState: resolution.state,
+      holds,
+      riskAt: open ? riskAt(calendar.compiled, input, running, escalations) : null,
+      warned: current?.warned ?? false,
+      breached: statuses.some((s) => s.state === 'breached'),
+      computedAt: now,
+    },
+    timers: open ? slaTimers(calendar.compiled, input, running, escalations) : [],
+    dueAt: running.reduce<Date | null>((min, s) => (!min || s.due! < min ? s.due : min), null),
+  };
 }
 
 /** The document in one order (cells by priority and tier, levels by target and percent), for comparisons. */
