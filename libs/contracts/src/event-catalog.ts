@@ -3,6 +3,7 @@ import * as analytics from './events/analytics.events';
 import * as customerProfile from './events/customer-profile.events';
 import * as loyalty from './events/loyalty.events';
 import * as serviceDesk from './events/service-desk.events';
+import * as surveys from './events/surveys.events';
 import { ErasureAcknowledgedV1 } from './events/subject-rights.events';
 
 /** Every event definition of the platform, by CloudEvents type: each module's exports, all of them. */
@@ -11,6 +12,7 @@ const ALL_EVENTS: readonly EventDefinition[] = [
   ...Object.values(loyalty),
   ...Object.values(analytics),
   ...Object.values(serviceDesk),
+  ...Object.values(surveys),
   // one erasure acknowledgement per participating service (a record, not one export per event)
   ...Object.values(ErasureAcknowledgedV1),
 ] as EventDefinition[];

@@ -1,3 +1,4 @@
 export * from './permissions';
 export * from './masking';
 export * from './oidc-verifier';
+export * from './signed-token';

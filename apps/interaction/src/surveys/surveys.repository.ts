@@ -1,0 +1,264 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Answer, SurveyQuestion } from './survey-rules';
+
+export interface SurveyRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  questions: SurveyQuestion[];
+  createdAt: Date;
+  createdBy: string;
+  invitations: number;
+  responses: number;
+}
+
+export interface InvitationRecord {
+  id: string;
+  surveyId: string;
+  customerId: string | null;
+  expiresAt: Date;
+  respondedAt: Date | null;
+}
+
+/** What the results read of one question's answers in a window. */
+export interface AnswerCounts {
+  /** question id → score → count */
+  scores: Map<string, Map<number, number>>;
+  /** question id → choice → count */
+  choices: Map<string, Map<string, number>>;
+  /** question id → period start (ISO) → score → count */
+  trend: Map<string, Map<string, Map<number, number>>>;
+  /** question id → period start → answers (choice and text questions) */
+  trendCounts: Map<string, Map<string, number>>;
+  /** question id → newest text answers */
+  texts: Map<string, Array<{ text: string; answeredAt: Date }>>;
+  responses: number;
+}
+
+export interface ResultsWindow {
+  from: Date | null;
+  to: Date | null;
+  interval: 'week' | 'month';
+}
+
+const OPEN_ANSWERS_MAX = 100;
+
+/** The only SQL of surveys. */
+@Injectable()
+export class SurveysRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insert(survey: Omit<SurveyRecord, 'invitations' | 'responses'>): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO interaction.surveys (id, name, description, questions, created_at, created_by)
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6)`,
+      [
+        survey.id,
+        survey.name,
+        survey.description,
+        JSON.stringify(survey.questions),
+        survey.createdAt,
+        survey.createdBy,
+      ],
+    );
+  }
+
+  async find(
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+    lock = false,
+  ): Promise<SurveyRecord | undefined> {
+    const rows: SurveyRow[] = await manager.query(
+      `SELECT s.*,
+              (SELECT count(*)::int FROM interaction.survey_invitations i WHERE i.survey_id = s.id) AS invitations,
+              (SELECT count(*)::int FROM interaction.survey_invitations i WHERE i.survey_id = s.id AND i.responded_at IS NOT NULL) AS responses
+         FROM interaction.surveys s WHERE s.id = $1${lock ? ' FOR UPDATE OF s' : ''}`,
+      [id],
+    );
+    return rows[0] && toSurvey(rows[0]);
+  }
+
+  /** Of these ids, the customers interaction knows, and those of them invited to the survey already. */
+  async inviteable(
+    manager: EntityManager,
+    surveyId: string,
+    customerIds: readonly string[],
+  ): Promise<{ known: Set<string>; invited: Set<string> }> {
+    const rows: Array<{ customer_id: string; invited: boolean }> = await manager.query(
+      `SELECT c.customer_id,
+              EXISTS (SELECT 1 FROM interaction.survey_invitations i
+                       WHERE i.survey_id = $1 AND i.customer_id = c.customer_id) AS invited
+         FROM interaction.customer_refs c WHERE c.customer_id = ANY($2::uuid[])`,
+      [surveyId, customerIds],
+    );
+    return {
+      known: new Set(rows.map((r) => r.customer_id)),
+      invited: new Set(rows.filter((r) => r.invited).map((r) => r.customer_id)),
+    };
+  }
+
+  async insertInvitations(
+    manager: EntityManager,
+    invitations: ReadonlyArray<{ id: string; surveyId: string; customerId: string; expiresAt: Date }>,
+    actor: string,
+  ): Promise<void> {
+    if (invitations.length === 0) return;
+    await manager.query(
+      `INSERT INTO interaction.survey_invitations (id, survey_id, customer_id, expires_at, created_by)
+       SELECT x.id, x.survey_id, x.customer_id, x.expires_at, $5
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[]) AS x (id, survey_id, customer_id, expires_at)`,
+      [
+        invitations.map((i) => i.id),
+        invitations.map((i) => i.surveyId),
+        invitations.map((i) => i.customerId),
+        invitations.map((i) => i.expiresAt),
+        actor,
+      ],
+    );
+  }
+
+  async invitation(
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+    lock = false,
+  ): Promise<InvitationRecord | undefined> {
+    const rows: InvitationRow[] = await manager.query(
+      `SELECT id, survey_id, customer_id, expires_at, responded_at FROM interaction.survey_invitations
+        WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
+    return rows[0] && toInvitation(rows[0]);
+  }
+
+  async answer(
+    manager: EntityManager,
+    invitation: InvitationRecord,
+    answers: readonly Answer[],
+    at: Date,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO interaction.survey_answers (invitation_id, survey_id, question_id, score, choices, text, answered_at)
+       SELECT $1, $2, x.question_id, x.score, CASE WHEN x.choices IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(x.choices)) END, x.text, $3
+         FROM jsonb_to_recordset($4::jsonb) AS x (question_id text, score smallint, choices jsonb, text text)`,
+      [
+        invitation.id,
+        invitation.surveyId,
+        at,
+        JSON.stringify(
+          answers.map((a) => ({ question_id: a.questionId, score: a.score, choices: a.choices, text: a.text })),
+        ),
+      ],
+    );
+    await manager.query(`UPDATE interaction.survey_invitations SET responded_at = $2 WHERE id = $1`, [
+      invitation.id,
+      at,
+    ]);
+  }
+
+  /** A survey's answers in the window, counted: by score and choice, by period, and the newest texts. */
+  async counts(surveyId: string, window: ResultsWindow): Promise<AnswerCounts> {
+    const params: unknown[] = [surveyId, window.from, window.to];
+    const within = `a.survey_id = $1 AND ($2::timestamptz IS NULL OR a.answered_at >= $2) AND ($3::timestamptz IS NULL OR a.answered_at < $3)`;
+    // the start of the answer's UTC week or month, as an instant
+    const period = `(date_trunc('${window.interval === 'week' ? 'week' : 'month'}', a.answered_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`;
+    const [scoreRows, choiceRows, periodRows, textRows, [responses]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT a.question_id, a.score, ${period} AS period, count(*)::int AS n FROM interaction.survey_answers a
+          WHERE ${within} AND a.score IS NOT NULL GROUP BY 1, 2, 3`,
+        params,
+      ) as Promise<Array<{ question_id: string; score: number; period: Date; n: number }>>,
+      this.dataSource.query(
+        `SELECT a.question_id, c.choice, count(*)::int AS n FROM interaction.survey_answers a, unnest(a.choices) AS c (choice)
+          WHERE ${within} GROUP BY 1, 2`,
+        params,
+      ) as Promise<Array<{ question_id: string; choice: string; n: number }>>,
+      this.dataSource.query(
+        `SELECT a.question_id, ${period} AS period, count(*)::int AS n FROM interaction.survey_answers a
+          WHERE ${within} AND a.score IS NULL GROUP BY 1, 2`,
+        params,
+      ) as Promise<Array<{ question_id: string; period: Date; n: number }>>,
+      this.dataSource.query(
+        `SELECT question_id, text, answered_at FROM (
+           SELECT a.question_id, a.text, a.answered_at,
+                  row_number() OVER (PARTITION BY a.question_id ORDER BY a.answered_at DESC, a.invitation_id) AS rank
+             FROM interaction.survey_answers a WHERE ${within} AND a.text IS NOT NULL) t
+          WHERE rank <= ${OPEN_ANSWERS_MAX} ORDER BY answered_at DESC`,
+        params,
+      ) as Promise<Array<{ question_id: string; text: string; answered_at: Date }>>,
+      this.dataSource.query(
+        `SELECT count(DISTINCT a.invitation_id)::int AS n FROM interaction.survey_answers a WHERE ${within}`,
+        params,
+      ) as Promise<Array<{ n: number }>>,
+    ]);
+    const counts: AnswerCounts = {
+      scores: new Map(),
+      choices: new Map(),
+      trend: new Map(),
+      trendCounts: new Map(),
+      texts: new Map(),
+      responses: responses?.n ?? 0,
+    };
+    const add = <K>(map: Map<K, number>, key: K, n: number) => map.set(key, (map.get(key) ?? 0) + n);
+    const inner = <K, V>(map: Map<string, Map<K, V>>, key: string) => {
+      let found = map.get(key);
+      if (!found) map.set(key, (found = new Map()));
+      return found;
+    };
+    for (const row of scoreRows) {
+      add(inner(counts.scores, row.question_id), row.score, row.n);
+      const periodKey = row.period.toISOString();
+      add(inner(inner(counts.trend, row.question_id) as Map<string, Map<number, number>>, periodKey), row.score, row.n);
+    }
+    for (const row of choiceRows) add(inner(counts.choices, row.question_id), row.choice, row.n);
+    for (const row of periodRows) add(inner(counts.trendCounts, row.question_id), row.period.toISOString(), row.n);
+    for (const row of textRows) {
+      const list = counts.texts.get(row.question_id) ?? [];
+      list.push({ text: row.text, answeredAt: row.answered_at });
+      counts.texts.set(row.question_id, list);
+    }
+    return counts;
+  }
+}
+
+interface SurveyRow {
+  id: string;
+  name: string;
+  description: string | null;
+  questions: SurveyQuestion[];
+  created_at: Date;
+  created_by: string;
+  invitations: number;
+  responses: number;
+}
+
+interface InvitationRow {
+  id: string;
+  survey_id: string;
+  customer_id: string | null;
+  expires_at: Date;
+  responded_at: Date | null;
+}
+
+function toSurvey(row: SurveyRow): SurveyRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    questions: row.questions,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    invitations: row.invitations,
+    responses: row.responses,
+  };
+}
+
+function toInvitation(row: InvitationRow): InvitationRecord {
+  return {
+    id: row.id,
+    surveyId: row.survey_id,
+    customerId: row.customer_id,
+    expiresAt: row.expires_at,
+    respondedAt: row.responded_at,
+  };
+}
