@@ -20,6 +20,7 @@ import { QueuesModule } from './queues/queues.module';
 import { BusinessCalendarsModule } from './business-calendars/business-calendars.module';
 import { SlaPoliciesModule } from './sla-policies/sla-policies.module';
 import { ServiceDeskModule } from './service-desk/service-desk.module';
+import { SurveysModule } from './surveys/surveys.module';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'gateway',
@@ -48,6 +49,7 @@ export const serviceDefinition: ServiceDefinition = {
     BusinessCalendarsModule,
     SlaPoliciesModule,
     ServiceDeskModule,
+    SurveysModule,
   ],
 })
 export class AppModule {}

@@ -1179,6 +1179,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/surveys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a survey: its questions (nps 0–10, csat 1–5, rating 1–max, single, multiple, text) */
+        post: operations["SurveysController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A survey: its questions, how many were invited and how many answered */
+        get: operations["SurveysController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/{id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invite customers: one invitation per customer and survey, each with a signed link to send them (whoever holds it answers once); customers invited before and ids interaction does not know are listed apart */
+        post: operations["SurveysController_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Results in a window: per question the answers, every score’s count, the mean, NPS (% 9–10 − % 0–6, with n and its 95 % interval), CSAT (% 4–5), open answers (masked without pii:read) and the weekly or monthly trend */
+        get: operations["SurveysController_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1777,7 +1845,7 @@ export interface components {
             /** @example customer.read */
             action: string;
             /**
-             * @description One of customer, segment, team, programme, reward, coupon, custom-field, exchange-rate, business-calendar, sla-policy
+             * @description One of customer, segment, team, programme, reward, coupon, custom-field, exchange-rate, business-calendar, sla-policy, survey
              * @example customer
              */
             resourceType: string;
@@ -3448,6 +3516,202 @@ export interface components {
              * @example manager
              */
             manager: string | null;
+        };
+        SurveyQuestionDto: {
+            /**
+             * @description Unique in the survey
+             * @example recommend
+             */
+            id: string;
+            /** @enum {string} */
+            type: "nps" | "csat" | "rating" | "single" | "multiple" | "text";
+            /** @example How likely are you to recommend us to a friend? */
+            text: string;
+            /**
+             * @description The choices of a single or multiple question (required there, refused elsewhere: 422)
+             * @example [
+             *       "Price",
+             *       "Quality",
+             *       "Service"
+             *     ]
+             */
+            options?: string[];
+            /**
+             * @description The top of a rating question’s scale (1 to max); refused on other types (422)
+             * @default 5
+             */
+            max?: number;
+            /**
+             * @description A response must answer it
+             * @default true
+             */
+            required?: boolean;
+        };
+        CreateSurveyRequest: {
+            /** @example After-sales satisfaction 2026 Q4 */
+            name: string;
+            /** @example Two minutes about your last visit. */
+            description?: string;
+            questions: components["schemas"]["SurveyQuestionDto"][];
+        };
+        SurveyQuestionView: {
+            /** @example recommend */
+            id: string;
+            /** @enum {string} */
+            type: "nps" | "csat" | "rating" | "single" | "multiple" | "text";
+            text: string;
+            options: string[] | null;
+            /** @description The lowest answer (null for choice and text) */
+            min: number | null;
+            /** @description The highest answer (null for choice and text) */
+            max: number | null;
+            required: boolean;
+        };
+        SurveyView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            description: string | null;
+            questions: components["schemas"]["SurveyQuestionView"][];
+            /**
+             * @description Invitations sent
+             * @example 12
+             */
+            invitations: number;
+            /**
+             * @description Invitations answered
+             * @example 7
+             */
+            responses: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** @example manager */
+            createdBy: string;
+        };
+        SurveyInvitationsRequest: {
+            /** @description The customers to invite (one invitation per customer and survey) */
+            customerIds: string[];
+            /**
+             * @description How long the links stay valid (days)
+             * @default 30
+             */
+            validDays?: number;
+        };
+        SurveyInvitationView: {
+            /** Format: uuid */
+            invitationId: string;
+            /** Format: uuid */
+            customerId: string;
+            /**
+             * @description The signed public link to send the customer (whoever holds it may answer once)
+             * @example /api/v1/public/surveys/eyJpIjoi…
+             */
+            link: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        SurveyInvitationsView: {
+            invited: components["schemas"]["SurveyInvitationView"][];
+            /** @description Customers invited to this survey before (no second invitation) */
+            alreadyInvited: string[];
+            /** @description Ids interaction does not know as customers (nobody invited) */
+            unknown: string[];
+        };
+        ScoreCountView: {
+            /**
+             * @description A score, or a choice
+             * @example 9
+             */
+            value: string;
+            /** @example 4 */
+            count: number;
+        };
+        NpsView: {
+            /**
+             * @description % promoters (9–10) − % detractors (0–6), to one decimal
+             * @example 30
+             */
+            score: number;
+            /** @example 5 */
+            promoters: number;
+            /** @example 3 */
+            passives: number;
+            /** @example 2 */
+            detractors: number;
+            /** @example 10 */
+            n: number;
+            /**
+             * @description 95 % confidence interval, low end (normal approximation, clamped to −100)
+             * @example -18.4
+             */
+            ci95Low: number;
+            /**
+             * @description 95 % confidence interval, high end (clamped to 100)
+             * @example 78.4
+             */
+            ci95High: number;
+        };
+        CsatScoreView: {
+            /**
+             * @description % of answers that are 4 or 5, to one decimal
+             * @example 75
+             */
+            percent: number;
+            /** @example 6 */
+            satisfied: number;
+            /** @example 8 */
+            n: number;
+        };
+        OpenAnswerView: {
+            /** @description The customer’s words (masked without pii:read) */
+            text: string;
+            /** Format: date-time */
+            answeredAt: string;
+        };
+        TrendPointView: {
+            /** Format: date-time */
+            periodStart: string;
+            /** @example 4 */
+            n: number;
+            /** @description NPS, CSAT % or mean rating of the period */
+            score: number | null;
+        };
+        QuestionResultView: {
+            /** @example recommend */
+            questionId: string;
+            /** @enum {string} */
+            type: "nps" | "csat" | "rating" | "single" | "multiple" | "text";
+            text: string;
+            /**
+             * @description Answers to this question in the window
+             * @example 10
+             */
+            n: number;
+            /** @description Every score of the scale (0 counts too) or choice */
+            distribution: components["schemas"]["ScoreCountView"][];
+            /** @description Mean of a scored question, to two decimals */
+            average: number | null;
+            nps: components["schemas"]["NpsView"] | null;
+            csat: components["schemas"]["CsatScoreView"] | null;
+            /** @description Text answers, newest first (at most 100) */
+            openAnswers: components["schemas"]["OpenAnswerView"][];
+            trend: components["schemas"]["TrendPointView"][];
+        };
+        SurveyResultsView: {
+            /** Format: uuid */
+            surveyId: string;
+            /** Format: date-time */
+            from: string | null;
+            /** Format: date-time */
+            to: string | null;
+            /** @enum {string} */
+            interval: "week" | "month";
+            /**
+             * @description Responses in the window
+             * @example 10
+             */
+            responses: number;
+            questions: components["schemas"]["QuestionResultView"][];
         };
     };
     responses: never;
@@ -7210,7 +7474,7 @@ export interface operations {
                 /** @description Entries about this customer: reads that handed out its personal data (single reads, and the lists, searches, segment members and exports it was part of) and changes to it */
                 customerId?: string;
                 /** @description Entries about this kind of resource */
-                resourceType?: "customer" | "segment" | "team" | "programme" | "reward" | "coupon" | "custom-field" | "exchange-rate" | "business-calendar" | "sla-policy";
+                resourceType?: "customer" | "segment" | "team" | "programme" | "reward" | "coupon" | "custom-field" | "exchange-rate" | "business-calendar" | "sla-policy" | "survey";
                 /** @description Entries about this resource: a segment id, a team name, a currency, … */
                 resourceId?: string;
                 /** @description Entries by this user or client (token subject) */
@@ -20307,6 +20571,747 @@ export interface operations {
             };
             /** @description Problem: https://rapport.dev/problems/forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    SurveysController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body returns the first answer without a second effect; a different body gets 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSurveyRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unprocessable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    SurveysController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    SurveysController_invite: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body returns the first answer without a second effect; a different body gets 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyInvitationsRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyInvitationsView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    SurveysController_results: {
+        parameters: {
+            query?: {
+                /** @description Answers from (inclusive) */
+                from?: string;
+                /** @description Answers to (exclusive) */
+                to?: string;
+                /** @description The trend’s buckets (UTC) */
+                interval?: "week" | "month";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyResultsView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unprocessable */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,6 +10,7 @@ export const AUDIT_RESOURCE_TYPES = [
   'exchange-rate',
   'business-calendar',
   'sla-policy',
+  'survey',
 ] as const;
 
 export type AuditResourceType = (typeof AUDIT_RESOURCE_TYPES)[number];
