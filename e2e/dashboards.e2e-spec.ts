@@ -73,7 +73,7 @@ describe('Grafana dashboards in the chart', () => {
       const named = new Set(exprs.flatMap(metricsOf));
       const expected = [
         'http_server_request_duration_seconds',
-        'db_client_connection_count',
+        'db_client_connections_usage',
         'nodejs_eventloop_lag_p99_seconds',
       ];
       // the gateway consumes no events and writes none to an outbox

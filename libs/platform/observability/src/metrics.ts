@@ -93,12 +93,13 @@ export function observeConnectionPool(stats: () => ConnectionPoolStats | undefin
 }
 
 /*
- * Database pool saturation, with OpenTelemetry's semantic-convention names (`db.client.connection.count`
- * by state, `db.client.connection.max`, `db.client.connection.pending_requests`): used / max near 1 with
- * pending requests means requests queue for a connection.
+ * Database pool saturation, with OpenTelemetry's semantic-convention names (`db.client.connections.usage`
+ * by state, `db.client.connections.max`, `db.client.connections.pending_requests`; the conventions' later
+ * `db.client.connection.count` would end in `_count`, which Prometheus reserves for histograms and
+ * summaries): used / max near 1 with pending requests means requests queue for a connection.
  */
 export const dbConnectionCount = new Gauge({
-  name: 'db_client_connection_count',
+  name: 'db_client_connections_usage',
   help: 'Database connections of the pool by state (used, idle), read at scrape time',
   labelNames: ['state'] as const,
   registers: [metricsRegistry],
@@ -111,7 +112,7 @@ export const dbConnectionCount = new Gauge({
 });
 
 export const dbConnectionMax = new Gauge({
-  name: 'db_client_connection_max',
+  name: 'db_client_connections_max',
   help: 'The most database connections the pool opens',
   registers: [metricsRegistry],
   collect() {
@@ -121,7 +122,7 @@ export const dbConnectionMax = new Gauge({
 });
 
 export const dbConnectionPending = new Gauge({
-  name: 'db_client_connection_pending_requests',
+  name: 'db_client_connections_pending_requests',
   help: 'Queries waiting for a free database connection of the pool, read at scrape time',
   registers: [metricsRegistry],
   collect() {
