@@ -5,8 +5,10 @@ import { Counter } from 'prom-client';
 /**
  * Service-desk's domain metrics, on the process's one registry (served on /metrics). Named after
  * OpenTelemetry's conventions (`rapport.sla.breaches` → `rapport_sla_breaches_total`); incremented by the
- * SLA scheduler when it fires a timer, in the transaction that writes the event to the outbox. Every
- * label value starts at 0, so that `rate()` and `increase()` see the first firing too.
+ * SLA scheduler when it fires a timer, in the transaction that writes the event to the outbox (a tick
+ * rolled back after that, the database failing mid-tick, fires and counts those timers again on the next
+ * one: a rare over-count, never a miss). Every label value starts at 0, so that `rate()` and `increase()`
+ * see the first firing too.
  */
 export const slaBreaches = new Counter({
   name: 'rapport_sla_breaches_total',
