@@ -21,6 +21,7 @@ describe('metrics named by the alert rules', () => {
         'http_server_request_duration_seconds',
         'rapport_outbox_oldest_age_seconds',
         'rapport_health_ready_transitions_total',
+        'rapport_sla_breaches_total',
       ]),
     );
   });

@@ -117,6 +117,15 @@ export class ErasuresRepository {
     }));
   }
 
+  /** Requests not yet acknowledged by every expected service, and the age of the oldest of them (0 when none). */
+  async openSummary(): Promise<{ open: number; oldestAgeSeconds: number }> {
+    const [row]: { open: string; oldest_age_seconds: string }[] = await this.dataSource.query(
+      `SELECT count(*) AS open, coalesce(extract(epoch FROM now() - min(requested_at)), 0) AS oldest_age_seconds
+         FROM customer_profile.erasure_requests WHERE completed_at IS NULL`,
+    );
+    return { open: Number(row!.open), oldestAgeSeconds: Number(row!.oldest_age_seconds) };
+  }
+
   async markCompleted(manager: EntityManager, id: string): Promise<void> {
     await manager.query(
       `UPDATE customer_profile.erasure_requests SET completed_at = now() WHERE id = $1 AND completed_at IS NULL`,

@@ -7,6 +7,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { TeamsRepository } from '../teams/teams.repository';
 import { QueuesService } from '../queues/queues.service';
 import { SERVICE_DESK_CONFIG, type ServiceDeskConfig } from '../service-desk.config';
+import { slaBreaches, slaEscalations, slaWarnings } from '../service-desk.metrics';
 import { ticketUpdatedEvent } from '../tickets/ticket-events';
 import { TicketsRepository, type TicketChanges } from '../tickets/tickets.repository';
 import { slaBreachedEvent, slaWarningEvent, ticketEscalatedEvent, type Firing } from './sla-events';
@@ -100,9 +101,11 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     if (timer.level < 100) {
       await this.sla.flag(manager, ticket.id, 'warned');
       events.push(slaWarningEvent(firing));
+      slaWarnings.inc({ target: timer.target });
     } else {
       await this.sla.flag(manager, ticket.id, 'breached');
       events.push(slaBreachedEvent(firing));
+      slaBreaches.inc({ target: timer.target });
     }
     const changes: TicketChanges = {};
     if (timer.action === 'raise-priority') {
@@ -127,6 +130,7 @@ export class SlaScheduler implements OnApplicationBootstrap, OnApplicationShutdo
       text: `SLA escalation: ${timer.action} at ${timer.level} % of the ${timer.target} target`,
     });
     events.push(ticketEscalatedEvent(firing, timer.action, changed), ticketUpdatedEvent(changed, changedFields, ACTOR));
+    slaEscalations.inc({ action: timer.action });
     // a new priority has other targets
     if (changes.priority) await this.slaService.recompute(manager, changed, now);
     return events;

@@ -73,3 +73,25 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
     }),
   ]);
 }
+
+/** What node-postgres's Pool tells about itself. */
+interface PgPool {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+  options: { max: number };
+}
+
+/** The pool of an initialised data source right now (connections in use, idle, waiting queries, the maximum); undefined before it connects. */
+export function poolStats(
+  dataSource: DataSource,
+): { used: number; idle: number; pending: number; max: number } | undefined {
+  const pool = (dataSource.driver as unknown as { master?: PgPool }).master;
+  if (!dataSource.isInitialized || !pool) return undefined;
+  return {
+    used: pool.totalCount - pool.idleCount,
+    idle: pool.idleCount,
+    pending: pool.waitingCount,
+    max: pool.options.max,
+  };
+}

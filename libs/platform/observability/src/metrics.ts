@@ -76,3 +76,57 @@ export function recordReadiness(ready: boolean): void {
   if (lastReady !== undefined && lastReady !== ready) healthReadyTransitions.inc();
   lastReady = ready;
 }
+
+/** The database connection pool as its owner sees it at scrape time. */
+export interface ConnectionPoolStats {
+  used: number;
+  idle: number;
+  pending: number;
+  max: number;
+}
+
+let connectionPool: (() => ConnectionPoolStats | undefined) | undefined;
+
+/** Reports this process's database pool on /metrics (the last call wins: a process has one pool). */
+export function observeConnectionPool(stats: () => ConnectionPoolStats | undefined): void {
+  connectionPool = stats;
+}
+
+/*
+ * Database pool saturation, with OpenTelemetry's semantic-convention names (`db.client.connections.usage`
+ * by state, `db.client.connections.max`, `db.client.connections.pending_requests`; the conventions' later
+ * `db.client.connection.count` would end in `_count`, which Prometheus reserves for histograms and
+ * summaries): used / max near 1 with pending requests means requests queue for a connection.
+ */
+export const dbConnectionCount = new Gauge({
+  name: 'db_client_connections_usage',
+  help: 'Database connections of the pool by state (used, idle), read at scrape time',
+  labelNames: ['state'] as const,
+  registers: [metricsRegistry],
+  collect() {
+    const stats = connectionPool?.();
+    if (!stats) return;
+    this.set({ state: 'used' }, stats.used);
+    this.set({ state: 'idle' }, stats.idle);
+  },
+});
+
+export const dbConnectionMax = new Gauge({
+  name: 'db_client_connections_max',
+  help: 'The most database connections the pool opens',
+  registers: [metricsRegistry],
+  collect() {
+    const stats = connectionPool?.();
+    if (stats) this.set(stats.max);
+  },
+});
+
+export const dbConnectionPending = new Gauge({
+  name: 'db_client_connections_pending_requests',
+  help: 'Queries waiting for a free database connection of the pool, read at scrape time',
+  registers: [metricsRegistry],
+  collect() {
+    const stats = connectionPool?.();
+    if (stats) this.set(stats.pending);
+  },
+});

@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { consumerGroupOf, deadLetterTopicOf, type ServiceName } from '@rapport/contracts';
-import { createServiceDataSource, runMigrations } from '@rapport/platform-database';
+import { createServiceDataSource, poolStats, runMigrations } from '@rapport/platform-database';
 import {
   createMessageBus,
   KafkaEventsServer,
@@ -11,7 +11,7 @@ import {
   type MessageBus,
   type RecordProducer,
 } from '@rapport/platform-messaging';
-import { createLogger, type Logger } from '@rapport/platform-observability';
+import { createLogger, observeConnectionPool, type Logger } from '@rapport/platform-observability';
 import { DataSource, type MigrationInterface, type EntitySchema } from 'typeorm';
 import { HealthController } from './health.controller';
 import { InternalAuthGuard } from './internal-auth.guard';
@@ -69,6 +69,7 @@ export class ServiceCoreModule {
           useFactory: async (config: ServiceConfig, logger: Logger) => {
             const dataSource = dataSourceFor(definition, config);
             await dataSource.initialize();
+            observeConnectionPool(() => poolStats(dataSource));
             if (config.DB_MIGRATE_ON_START) {
               const applied = await runMigrations(dataSource, config.DB_SCHEMA);
               if (applied.length > 0) logger.info({ applied }, 'migrations applied');
