@@ -159,6 +159,17 @@ describe('first npm start on empty data', () => {
     expect((stats['open'] as { atRisk: number }).atRisk).toBeGreaterThanOrEqual(1);
   });
 
+  it('has a survey with answers whose NPS and CSAT a hand count confirms', async () => {
+    const surveys = (await get('manager', '/surveys')).items as Array<{ id: string; name: string; responses: number }>;
+    const survey = surveys.find((s) => s.name === 'After-sales 2026 Q4')!;
+    expect(survey.responses).toBe(6);
+    const results = await get('manager', `/surveys/${survey.id}/results`);
+    const [recommend, satisfied] = results['questions'] as Array<Record<string, Record<string, number>>>;
+    // 10, 9, 8, 6, 9, 3: 3 promoters, 2 detractors of 6; CSAT 5, 4, 4, 3, 5, 2: 4 of 6
+    expect(recommend!['nps']).toMatchObject({ score: 16.7, promoters: 3, detractors: 2, n: 6 });
+    expect(satisfied!['csat']).toMatchObject({ percent: 66.7, satisfied: 4, n: 6 });
+  });
+
   it('stops on Ctrl-C and leaves no process and no port behind', async () => {
     const tree = descendants(child.pid!);
     expect(tree.length).toBeGreaterThan(8); // npm, bootstrap, the CLI, PostgreSQL, Kafka, six services

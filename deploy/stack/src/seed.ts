@@ -508,6 +508,8 @@ export async function seedDemoData(
       [201, 409],
     );
 
+  await seedSurvey(api, Object.values(ids));
+
   return {
     customers: Object.keys(ids).length,
     purchases: DEMO_PURCHASES.length,
@@ -515,6 +517,74 @@ export async function seedDemoData(
     tickets: DEMO_TICKETS.length,
     ids,
   };
+}
+
+/** The demo survey's answers, by invited customer in seed order: NPS, CSAT, what mattered, words. */
+const DEMO_SURVEY_ANSWERS: Array<[number, number, string[], string | null]> = [
+  [10, 5, ['quality', 'service'], '龙井很香，包装也漂亮。'],
+  [9, 4, ['quality'], null],
+  [8, 4, ['price'], null],
+  [6, 3, ['price'], 'Delivery took a week.'],
+  [9, 5, ['service'], null],
+  [3, 2, ['service'], 'Nobody called me back.'],
+];
+
+/**
+ * "After-sales 2026 Q4": every demo customer invited (once interaction knows them all), six of them
+ * answering through their links: NPS 3 promoters − 2 detractors of 6 = 16.7, CSAT 4 of 6 = 66.7 %.
+ */
+async function seedSurvey(api: DemoApi, customerIds: string[], timeoutMs = 60_000): Promise<void> {
+  const survey = await api.call<{ id: string }>(
+    'manager',
+    'POST',
+    '/surveys',
+    {
+      name: 'After-sales 2026 Q4',
+      description: 'Two minutes about your last purchase or service request.',
+      questions: [
+        { id: 'recommend', type: 'nps', text: 'How likely are you to recommend us to a friend or colleague?' },
+        { id: 'satisfied', type: 'csat', text: 'How satisfied are you with our service?' },
+        { id: 'why', type: 'multiple', text: 'What mattered most?', options: ['price', 'quality', 'service'] },
+        { id: 'words', type: 'text', text: 'Anything else you want to tell us?', required: false },
+      ],
+    },
+    'survey',
+    [201],
+  );
+  const links = new Map<string, string>();
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; links.size < customerIds.length; attempt++) {
+    const answer = await api.call<{ invited: Array<{ customerId: string; link: string }>; unknown: string[] }>(
+      'manager',
+      'POST',
+      `/surveys/${survey.id}/invitations`,
+      { customerIds: customerIds.filter((id) => !links.has(id)) },
+      `survey-invitations-${attempt}`,
+      [201],
+    );
+    for (const invited of answer.invited) links.set(invited.customerId, invited.link);
+    if (answer.unknown.length > 0 && Date.now() > deadline)
+      throw new Error('seeding: interaction did not learn of every demo customer in time (see its log)');
+    if (answer.unknown.length > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  for (const [index, [recommend, satisfied, why, words]] of DEMO_SURVEY_ANSWERS.entries()) {
+    const link = links.get(customerIds[index]!)!;
+    await api.call(
+      'manager',
+      'POST',
+      `${link.replace(/^\/api\/v1/, '')}/responses`,
+      {
+        answers: [
+          { questionId: 'recommend', score: recommend },
+          { questionId: 'satisfied', score: satisfied },
+          { questionId: 'why', choices: why },
+          ...(words ? [{ questionId: 'words', text: words }] : []),
+        ],
+      },
+      `survey-answer-${index}`,
+      [201, 409],
+    );
+  }
 }
 
 /**

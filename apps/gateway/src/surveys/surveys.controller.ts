@@ -4,6 +4,7 @@ import {
   CreateSurveyRequest,
   SurveyInvitationsRequest,
   SurveyInvitationsView,
+  SurveyList,
   SurveyResultsQuery,
   SurveyResultsView,
   SurveyView,
@@ -60,6 +61,15 @@ export class SurveysController {
         resourceId: surveyId,
       },
     });
+  }
+
+  @Get()
+  @RequireScopes('surveys:read')
+  @ApiOperation({ summary: 'The surveys, newest first (at most 200), with how many were invited and answered' })
+  @ApiOkResponse({ type: SurveyList })
+  @ApiProblems(401, 403, 429, 502, 504)
+  async list(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.proxy.forward(request, response, { upstream: UPSTREAM, method: 'GET', path: '/internal/v1/surveys' });
   }
 
   @Get(':id')

@@ -6,6 +6,7 @@ import {
   SurveyResultsQuery,
   type PublicSurveyView,
   type SurveyInvitationsView,
+  type SurveyList,
   type SurveyResponseReceipt,
   type SurveyResultsView,
   type SurveyView,
@@ -23,6 +24,12 @@ export class SurveysController {
   @CallerScopes('surveys:write')
   create(@Body() body: CreateSurveyRequest, @Caller() caller: CallerIdentity): Promise<SurveyView> {
     return this.surveys.create(body, caller);
+  }
+
+  @Get()
+  @CallerScopes('surveys:read')
+  async list(): Promise<SurveyList> {
+    return { items: await this.surveys.list() };
   }
 
   @Get(':id')

@@ -36,6 +36,17 @@ export interface AnswerCounts {
   responses: number;
 }
 
+/** One invitation of a customer and their answers, as subject access exports it. */
+export interface CustomerSurveyAnswers {
+  invitationId: string;
+  surveyId: string;
+  surveyName: string;
+  invitedAt: string;
+  expiresAt: string;
+  respondedAt: string | null;
+  answers: Array<{ questionId: string; score: number | null; choices: string[] | null; text: string | null }>;
+}
+
 export interface ResultsWindow {
   from: Date | null;
   to: Date | null;
@@ -62,6 +73,19 @@ export class SurveysRepository {
         survey.createdBy,
       ],
     );
+  }
+
+  /** The newest surveys with their counts. */
+  async list(limit: number): Promise<SurveyRecord[]> {
+    const rows: SurveyRow[] = await this.dataSource.query(
+      `SELECT s.*,
+              (SELECT count(*)::int FROM interaction.survey_invitations i WHERE i.survey_id = s.id) AS invitations,
+              (SELECT count(*)::int FROM interaction.survey_invitations i
+                WHERE i.survey_id = s.id AND i.responded_at IS NOT NULL) AS responses
+         FROM interaction.surveys s ORDER BY s.created_at DESC, s.id LIMIT $1`,
+      [limit],
+    );
+    return rows.map(toSurvey);
   }
 
   async find(
@@ -154,6 +178,62 @@ export class SurveysRepository {
       invitation.id,
       at,
     ]);
+  }
+
+  /** A customer's invitations with their answers (subject access). */
+  async ofCustomer(customerId: string): Promise<CustomerSurveyAnswers[]> {
+    const rows: Array<{
+      id: string;
+      survey_id: string;
+      survey_name: string;
+      created_at: Date;
+      expires_at: Date;
+      responded_at: Date | null;
+      answers: Array<{ questionId: string; score: number | null; choices: string[] | null; text: string | null }>;
+    }> = await this.dataSource.query(
+      `SELECT i.id, i.survey_id, s.name AS survey_name, i.created_at, i.expires_at, i.responded_at,
+              coalesce((SELECT jsonb_agg(jsonb_build_object('questionId', a.question_id, 'score', a.score,
+                                 'choices', a.choices, 'text', a.text) ORDER BY a.question_id)
+                          FROM interaction.survey_answers a WHERE a.invitation_id = i.id), '[]'::jsonb) AS answers
+         FROM interaction.survey_invitations i JOIN interaction.surveys s ON s.id = i.survey_id
+        WHERE i.customer_id = $1 ORDER BY i.created_at, i.id`,
+      [customerId],
+    );
+    return rows.map((r) => ({
+      invitationId: r.id,
+      surveyId: r.survey_id,
+      surveyName: r.survey_name,
+      invitedAt: r.created_at.toISOString(),
+      expiresAt: r.expires_at.toISOString(),
+      respondedAt: r.responded_at?.toISOString() ?? null,
+      answers: r.answers,
+    }));
+  }
+
+  /** A merge: the merged customer's invitations (answered or not) belong to the survivor. */
+  async rekey(manager: EntityManager, mergedId: string, survivorId: string): Promise<void> {
+    await manager.query(`UPDATE interaction.survey_invitations SET customer_id = $2 WHERE customer_id = $1`, [
+      mergedId,
+      survivorId,
+    ]);
+  }
+
+  /**
+   * An erasure: the invitations lose the customer (their links stop working) and the answers their
+   * text; the scores stay as anonymous counts in the results. Answers how many of each.
+   */
+  async erase(manager: EntityManager, customerId: string): Promise<{ invitations: number; texts: number }> {
+    const [texts]: [unknown[], number] = await manager.query(
+      `UPDATE interaction.survey_answers a SET text = NULL
+         FROM interaction.survey_invitations i
+        WHERE i.id = a.invitation_id AND i.customer_id = $1 AND a.text IS NOT NULL RETURNING 1`,
+      [customerId],
+    );
+    const [invitations]: [unknown[], number] = await manager.query(
+      `UPDATE interaction.survey_invitations SET customer_id = NULL, erased_at = now() WHERE customer_id = $1 RETURNING 1`,
+      [customerId],
+    );
+    return { invitations: invitations.length, texts: texts.length };
   }
 
   /** A survey's answers in the window, counted: by score and choice, by period, and the newest texts. */

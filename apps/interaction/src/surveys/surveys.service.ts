@@ -24,6 +24,7 @@ import { SurveysErrorCode, SurveysException } from './surveys.exception';
 import { SurveysRepository, type AnswerCounts, type SurveyRecord } from './surveys.repository';
 
 const DAY_MS = 86_400_000;
+const SURVEY_LIST_MAX = 200;
 
 /**
  * Surveys: created by whoever writes surveys, answered by customers through a signed link per
@@ -65,6 +66,10 @@ export class SurveysService {
       createdBy: caller.sub,
     });
     return toSurveyView(await this.get(id));
+  }
+
+  async list(): Promise<SurveyView[]> {
+    return (await this.surveys.list(SURVEY_LIST_MAX)).map(toSurveyView);
   }
 
   async view(id: string): Promise<SurveyView> {

@@ -143,6 +143,10 @@ export class SurveyView {
   @ApiProperty({ example: 'manager' }) createdBy!: string;
 }
 
+export class SurveyList {
+  @ApiProperty({ type: [SurveyView], description: 'Newest first (at most 200)' }) items!: SurveyView[];
+}
+
 /** POST /api/v1/surveys/{id}/invitations */
 export class SurveyInvitationsRequest {
   @ApiProperty({
