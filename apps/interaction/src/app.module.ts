@@ -4,13 +4,20 @@ import { ServiceCoreModule, type ServiceDefinition } from '@rapport/platform-run
 import { mergedCustomersMigration, SubjectRightsModule } from '@rapport/platform-subject-rights';
 import { InteractionConfigModule } from './interaction.config';
 import { CustomerRefsModule } from './customer-refs/customer-refs.module';
-import { CustomerRefsSubjectRights } from './customer-refs/customer-refs.subject-rights';
 import { CreateCustomerRefs1764000003000 } from './database/migrations/1764000003000-CreateCustomerRefs';
+import { CreateInteractionsAndFollowUps1764800000000 } from './database/migrations/1764800000000-CreateInteractionsAndFollowUps';
+import { FollowUpsModule } from './follow-ups/follow-ups.module';
+import { InteractionsModule } from './interactions/interactions.module';
+import { InteractionSubjectRights } from './subject-rights/interaction.participant';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'interaction',
   // The merged-customers table is the subject-rights library's; its timestamp is fixed once it has run.
-  migrations: [CreateCustomerRefs1764000003000, mergedCustomersMigration(schemaOf('interaction'), 1764001000000)],
+  migrations: [
+    CreateCustomerRefs1764000003000,
+    mergedCustomersMigration(schemaOf('interaction'), 1764001000000),
+    CreateInteractionsAndFollowUps1764800000000,
+  ],
   requireCallerIdentity: true,
 };
 
@@ -19,10 +26,12 @@ export const serviceDefinition: ServiceDefinition = {
     ServiceCoreModule.forRoot(serviceDefinition),
     InteractionConfigModule,
     CustomerRefsModule,
+    InteractionsModule,
+    FollowUpsModule,
     SubjectRightsModule.forParticipant({
       service: 'interaction',
-      participant: CustomerRefsSubjectRights,
-      imports: [CustomerRefsModule],
+      participant: InteractionSubjectRights,
+      imports: [CustomerRefsModule, InteractionsModule, FollowUpsModule],
     }),
   ],
 })

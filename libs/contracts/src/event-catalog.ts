@@ -1,6 +1,7 @@
 import type { EventDefinition } from './event-definition';
 import * as analytics from './events/analytics.events';
 import * as customerProfile from './events/customer-profile.events';
+import * as interaction from './events/interaction.events';
 import * as loyalty from './events/loyalty.events';
 import * as serviceDesk from './events/service-desk.events';
 import { ErasureAcknowledgedV1 } from './events/subject-rights.events';
@@ -11,6 +12,7 @@ const ALL_EVENTS: readonly EventDefinition[] = [
   ...Object.values(loyalty),
   ...Object.values(analytics),
   ...Object.values(serviceDesk),
+  ...Object.values(interaction),
   // one erasure acknowledgement per participating service (a record, not one export per event)
   ...Object.values(ErasureAcknowledgedV1),
 ] as EventDefinition[];

@@ -27,6 +27,18 @@ export class CustomerRefsRepository {
     return row ? toRecord(row) : undefined;
   }
 
+  /**
+   * Whether the customer is known, holding its reference (FOR KEY SHARE) until the caller's transaction
+   * ends, so that an erasure or merge consumed meanwhile waits for the new rows and then takes them too.
+   */
+  async holdKnown(manager: EntityManager, customerId: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM interaction.customer_refs WHERE customer_id = $1 FOR KEY SHARE`,
+      [customerId],
+    );
+    return rows.length > 0;
+  }
+
   /** One row per customer: when the survivor has its own, that one stays and the merged one goes. */
   async rekey(manager: EntityManager, mergedId: string, survivorId: string): Promise<void> {
     await manager.query(

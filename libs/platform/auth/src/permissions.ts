@@ -15,13 +15,15 @@ export const SCOPES = [
   'loyalty:read',
   'loyalty:write',
   'analytics:read',
+  'interactions:read',
+  'interactions:write',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const ROLE_SCOPES: Record<Exclude<Role, 'integration'>, readonly Scope[]> = {
   admin: SCOPES,
-  executive: ['customers:read', 'pii:read', 'tickets:read', 'loyalty:read', 'analytics:read'],
+  executive: ['customers:read', 'pii:read', 'tickets:read', 'loyalty:read', 'analytics:read', 'interactions:read'],
   manager: [
     'customers:read',
     'customers:write',
@@ -31,6 +33,8 @@ export const ROLE_SCOPES: Record<Exclude<Role, 'integration'>, readonly Scope[]>
     'tickets:write',
     'loyalty:read',
     'analytics:read',
+    'interactions:read',
+    'interactions:write',
   ],
   agent: [
     'customers:read',
@@ -41,8 +45,10 @@ export const ROLE_SCOPES: Record<Exclude<Role, 'integration'>, readonly Scope[]>
     'tickets:write',
     'loyalty:read',
     'loyalty:write',
+    'interactions:read',
+    'interactions:write',
   ],
-  analyst: ['customers:read', 'analytics:read'],
+  analyst: ['customers:read', 'analytics:read', 'interactions:read'],
 };
 
 export function isScope(value: string): value is Scope {

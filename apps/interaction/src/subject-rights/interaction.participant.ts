@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import type { CallerIdentity } from '@rapport/platform-runtime';
+import type { ErasureOutcome, SectionData, SubjectRightsParticipant } from '@rapport/platform-subject-rights';
+import type { EntityManager } from 'typeorm';
+import { CustomerRefsRepository } from '../customer-refs/customer-refs.repository';
+import { FollowUpsRepository } from '../follow-ups/follow-ups.repository';
+import { InteractionsRepository } from '../interactions/interactions.repository';
+
+const iso = (at: Date | null) => at?.toISOString() ?? null;
+
+/**
+ * What interaction holds under a customer id (the customer reference, the customer's interactions and
+ * follow-ups with their timers): exported, re-keyed on merge, and erased. The subject-rights library
+ * calls merge and erase inside the inbox transaction of customer.merged / customer.erased (write through
+ * the manager only) and acknowledges the erasure with what erase returns.
+ */
+@Injectable()
+export class InteractionSubjectRights implements SubjectRightsParticipant {
+  constructor(
+    private readonly customerRefs: CustomerRefsRepository,
+    private readonly interactions: InteractionsRepository,
+    private readonly followUps: FollowUpsRepository,
+  ) {}
+
+  /** A customer interaction never heard of gets a null reference and empty lists, not a 404: the export stays whole. */
+  async exportSection(customerId: string, _caller: CallerIdentity): Promise<SectionData> {
+    const [ref, interactions, followUps] = await Promise.all([
+      this.customerRefs.find(customerId),
+      this.interactions.ofCustomer(customerId),
+      this.followUps.ofCustomer(customerId),
+    ]);
+    return {
+      interactionCustomerRefs: ref ?? null,
+      interactions: interactions.map((i) => ({
+        ...i,
+        occurredAt: i.occurredAt.toISOString(),
+        loggedAt: i.loggedAt.toISOString(),
+      })),
+      followUps: followUps.map((f) => ({
+        ...f,
+        dueAt: f.dueAt.toISOString(),
+        remindAt: f.remindAt.toISOString(),
+        completedAt: iso(f.completedAt),
+        createdAt: f.createdAt.toISOString(),
+        updatedAt: f.updatedAt.toISOString(),
+      })),
+    };
+  }
+
+  async merge(manager: EntityManager, sourceId: string, survivorId: string): Promise<void> {
+    await this.customerRefs.rekey(manager, sourceId, survivorId);
+    await this.interactions.rekey(manager, sourceId, survivorId);
+    await this.followUps.rekey(manager, sourceId, survivorId);
+  }
+
+  /** Everything goes: the reference, every contact (with its summary) and every follow-up with its timers. */
+  async erase(manager: EntityManager, customerId: string): Promise<ErasureOutcome> {
+    const customerRefs = await this.customerRefs.erase(manager, customerId);
+    const interactions = await this.interactions.erase(manager, customerId);
+    const followUps = await this.followUps.erase(manager, customerId);
+    return { removed: { customerRefs, interactions, followUps }, kept: [] };
+  }
+}

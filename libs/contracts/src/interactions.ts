@@ -1,0 +1,29 @@
+/** The values of interaction's log and follow-ups, shared by its API, its events and the service. */
+export const INTERACTION_CHANNELS = [
+  'phone',
+  'email',
+  'sms',
+  'wechat',
+  'weibo',
+  'chat',
+  'meeting',
+  'visit',
+  'web-form',
+] as const;
+export const INTERACTION_DIRECTIONS = ['inbound', 'outbound'] as const;
+/**
+ * A follow-up as a caller sees it: open (due later), overdue (its due time passed undone), snoozed (put
+ * off to a later due time, not yet reached) or done. Only done and snoozed are stored; overdue follows
+ * from the due time, so it never lags behind the clock.
+ */
+export const FOLLOW_UP_STATUSES = ['open', 'overdue', 'snoozed', 'done'] as const;
+/** The list's due filter: today is the calendar day of the follow-ups' business calendar. */
+export const FOLLOW_UP_DUE_FILTERS = ['today'] as const;
+/** The two timers of a follow-up: the reminder before its due time, and overdue at it. */
+export const FOLLOW_UP_TIMER_KINDS = ['due', 'overdue'] as const;
+
+export type InteractionChannel = (typeof INTERACTION_CHANNELS)[number];
+export type InteractionDirection = (typeof INTERACTION_DIRECTIONS)[number];
+export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
+export type FollowUpDueFilter = (typeof FOLLOW_UP_DUE_FILTERS)[number];
+export type FollowUpTimerKind = (typeof FOLLOW_UP_TIMER_KINDS)[number];
