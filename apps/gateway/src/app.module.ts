@@ -19,6 +19,7 @@ import { TicketsModule } from './tickets/tickets.module';
 import { QueuesModule } from './queues/queues.module';
 import { BusinessCalendarsModule } from './business-calendars/business-calendars.module';
 import { SlaPoliciesModule } from './sla-policies/sla-policies.module';
+import { InteractionsModule } from './interactions/interactions.module';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'gateway',
@@ -46,6 +47,7 @@ export const serviceDefinition: ServiceDefinition = {
     QueuesModule,
     BusinessCalendarsModule,
     SlaPoliciesModule,
+    InteractionsModule,
   ],
 })
 export class AppModule {}
