@@ -195,7 +195,7 @@ describe(createEmbeddedIdp.name, () => {
   it('leaves pii:read out of an analyst token', async () => {
     const { body } = await demoUser(sut, 'analyst');
     const { payload } = await jwtVerify(body.access_token as string, createLocalJWKSet(await jwks(sut)));
-    expect(payload.scope).toBe('customers:read analytics:read');
+    expect(payload.scope).toBe('customers:read analytics:read interactions:read');
     expect(payload.roles).toEqual(['analyst']);
   });
 

@@ -14,16 +14,19 @@ export function followUpStatus(
   return followUp.snoozeCount > 0 ? 'snoozed' : 'open';
 }
 
-/** The same rule as SQL over alias `f`, for the list's status filter; `now` is a bound parameter. */
-export function followUpStatusSql(status: FollowUpStatus, now: string): string {
+/**
+ * The same rule as SQL over alias `f`, for the list's status filter; `now()` binds the instant and
+ * answers its placeholder (called only by the statuses that need it, so no parameter goes unused).
+ */
+export function followUpStatusSql(status: FollowUpStatus, now: () => string): string {
   switch (status) {
     case 'done':
       return 'f.completed_at IS NOT NULL';
     case 'overdue':
-      return `f.completed_at IS NULL AND f.due_at <= ${now}`;
+      return `f.completed_at IS NULL AND f.due_at <= ${now()}`;
     case 'snoozed':
-      return `f.completed_at IS NULL AND f.due_at > ${now} AND f.snooze_count > 0`;
+      return `f.completed_at IS NULL AND f.due_at > ${now()} AND f.snooze_count > 0`;
     case 'open':
-      return `f.completed_at IS NULL AND f.due_at > ${now} AND f.snooze_count = 0`;
+      return `f.completed_at IS NULL AND f.due_at > ${now()} AND f.snooze_count = 0`;
   }
 }

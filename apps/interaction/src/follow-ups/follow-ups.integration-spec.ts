@@ -149,14 +149,14 @@ describe('follow-ups (in process)', () => {
     const customerId = await knownCustomer(clients);
     const followUp = (await create(followUpRequest(customerId, '2027-04-07T10:00:00+08:00'))).body as FollowUp;
 
-    const until = await post(`/internal/v1/follow-ups/${followUp.id}/snooze`, { until: '2027-04-08T14:00:00+08:00' });
+    const until = await post(`/internal/v1/follow-ups/${followUp.id}/snooze`, { until: '2027-04-08T13:45:00+08:00' });
     expect(until.status).toBe(200);
     expect(until.body).toMatchObject({
       status: 'snoozed',
       snoozeCount: 1,
-      dueAt: at('2027-04-08T14:00:00+08:00').toISOString(),
-      // 30 business minutes before 14:00 skips the lunch break (12:00–13:30)
-      remindAt: at('2027-04-08T11:30:00+08:00').toISOString(),
+      dueAt: at('2027-04-08T13:45:00+08:00').toISOString(),
+      // 30 business minutes before 13:45 skips the lunch break (12:00–13:30)
+      remindAt: at('2027-04-08T11:45:00+08:00').toISOString(),
     });
     expect(await events(customerId, 'rapport.interaction.follow-up.snoozed.v1')).toEqual([
       expect.objectContaining({ previousDueAt: at('2027-04-07T10:00:00+08:00').toISOString() }),
@@ -164,9 +164,11 @@ describe('follow-ups (in process)', () => {
     // the old due time's timers are gone: nothing fires for it
     await tick(sut, at('2027-04-07T23:00:00+08:00'));
     expect(await events(customerId, DUE)).toEqual([]);
-    await tick(sut, at('2027-04-08T11:30:00+08:00'));
+    await tick(sut, at('2027-04-08T11:44:59+08:00'));
+    expect(await events(customerId, DUE)).toEqual([]);
+    await tick(sut, at('2027-04-08T11:45:00+08:00'));
     expect(await events(customerId, DUE)).toEqual([
-      expect.objectContaining({ dueAt: at('2027-04-08T14:00:00+08:00').toISOString() }),
+      expect.objectContaining({ dueAt: at('2027-04-08T13:45:00+08:00').toISOString() }),
     ]);
 
     const before = new Date();

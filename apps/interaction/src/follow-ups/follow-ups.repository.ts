@@ -133,7 +133,7 @@ export class FollowUpsRepository {
     const where = [visibilitySql(visibility, params, 'f', ['assignee'])];
     if (filters.assignee !== undefined) where.push(`f.assignee = ${add(filters.assignee)}`);
     if (filters.customerId !== undefined) where.push(`f.customer_id = ${add(filters.customerId)}`);
-    if (filters.status !== undefined) where.push(followUpStatusSql(filters.status, `${add(now)}::timestamptz`));
+    if (filters.status !== undefined) where.push(followUpStatusSql(filters.status, () => `${add(now)}::timestamptz`));
     if (filters.dueOn !== undefined)
       where.push(
         `f.due_at >= (${add(filters.dueOn.date)}::date::timestamp AT TIME ZONE ${add(filters.dueOn.timeZone)})
