@@ -1,5 +1,5 @@
 import { FollowUpDueV1, Topics } from '@rapport/contracts';
-import { addBusinessMinutes, chinaStandardCalendar } from '@rapport/platform-business-calendar';
+import { addBusinessMinutes, chinaOfficialDataYears, chinaStandardCalendar } from '@rapport/platform-business-calendar';
 import {
   closeServiceTestClients,
   collectRecords,
@@ -175,7 +175,8 @@ describe('follow-ups (in process)', () => {
     const minutes = await post(`/internal/v1/follow-ups/${followUp.id}/snooze`, { businessMinutes: 90 });
     const after = new Date();
     expect(minutes.status).toBe(200);
-    const calendar = chinaStandardCalendar({ from: 2026, to: 2027 });
+    const { first, last } = chinaOfficialDataYears();
+    const calendar = chinaStandardCalendar({ from: first, to: last });
     const dueAt = at(minutes.body.dueAt as string).getTime();
     expect(dueAt).toBeGreaterThanOrEqual(addBusinessMinutes(calendar, before, 90).getTime());
     expect(dueAt).toBeLessThanOrEqual(addBusinessMinutes(calendar, after, 90).getTime());
