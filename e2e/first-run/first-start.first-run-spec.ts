@@ -45,6 +45,7 @@ const alive = (pid: number) => {
 interface Customer {
   id: string;
   kind: string;
+  name: string;
   phone: string | null;
   ownerId: string | null;
   team: string | null;
@@ -141,6 +142,17 @@ describe('first npm start on empty data', () => {
     // every buyer is a loyalty member, credited through Kafka before "running" was printed
     const balances = await Promise.all(buyers.map((id) => get('admin', `/loyalty/members/${id}`)));
     expect(balances.some((b) => (b['balance'] as number) > 0)).toBe(true);
+  });
+
+  it('has a timeline for the demo customers and follow-ups due today and overdue', async () => {
+    const items = (await get('admin', '/customers?limit=200')).items as Customer[];
+    const wang = items.find((c) => c.name === '王小明')!;
+    const timeline = (await get('agent1', `/customers/${wang.id}/interactions`)).items as Array<{ channel: string }>;
+    expect(timeline.map((i) => i.channel)).toEqual(['wechat', 'phone']);
+    for (const user of ['agent1', 'agent2']) {
+      expect((await get(user, '/follow-ups?assignee=me&due=today')).items).not.toEqual([]);
+      expect((await get(user, '/follow-ups?assignee=me&status=overdue')).items).not.toEqual([]);
+    }
   });
 
   it('stops on Ctrl-C and leaves no process and no port behind', async () => {
