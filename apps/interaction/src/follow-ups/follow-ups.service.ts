@@ -6,13 +6,13 @@ import type {
   ListFollowUpsQuery,
   SnoozeFollowUpRequest,
 } from '@rapport/contracts';
-import { decodeCursor, encodeCursor } from '@rapport/platform-http';
 import { OutboxWriter } from '@rapport/platform-messaging';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import { DataSource } from 'typeorm';
 import { CustomerRefsRepository } from '../customer-refs/customer-refs.repository';
 import type { InteractionRecord } from '../interactions/interactions.repository';
 import { InteractionsService } from '../interactions/interactions.service';
+import { decodePosition, encodePosition } from '../shared/cursor';
 import { FollowUpCalendar } from '../shared/follow-up-calendar';
 import { rowVisibility } from '../shared/row-visibility';
 import { followUpCompletedEvent, followUpCreatedEvent, followUpSnoozedEvent } from './follow-up-events';
@@ -23,8 +23,6 @@ const SORT = 'dueAt';
 /** A due time is planned at most this far ahead (the calendar's arithmetic and the reminders stay in range). */
 const HORIZON_MS = 5 * 366 * 86_400_000;
 const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
-/** due_at as PostgreSQL prints it: the cursor's key. */
-const PG_INSTANT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
 
 export interface FollowUpPage {
   items: FollowUpRecord[];
@@ -109,14 +107,14 @@ export class FollowUpsService {
     const limit = query.limit ?? 50;
     let after: FollowUpPosition | undefined;
     if (query.cursor) {
-      const decoded = decodeCursor(query.cursor, SORT);
-      if (!decoded || typeof decoded.key !== 'string' || !PG_INSTANT.test(decoded.key))
+      const position = decodePosition(query.cursor, SORT);
+      if (!position)
         throw FollowUpsException.onField(
           FollowUpsErrorCode.InvalidCursor,
           'cursor is not a cursor of this list',
           'cursor',
         );
-      after = { dueAt: decoded.key, id: decoded.id };
+      after = { dueAt: position.at, id: position.id };
     }
     const { records, lastKey } = await this.followUps.list(
       {
@@ -136,7 +134,8 @@ export class FollowUpsService {
     const last = records[records.length - 1];
     return {
       items: records,
-      nextCursor: records.length === limit && last && lastKey ? encodeCursor(SORT, lastKey, last.id) : null,
+      nextCursor:
+        records.length === limit && last && lastKey ? encodePosition(SORT, { at: lastKey, id: last.id }) : null,
     };
   }
 

@@ -7,11 +7,11 @@ import type {
   ListInteractionsQuery,
   LogInteractionRequest,
 } from '@rapport/contracts';
-import { decodeCursor, encodeCursor } from '@rapport/platform-http';
 import { OutboxWriter } from '@rapport/platform-messaging';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CustomerRefsRepository } from '../customer-refs/customer-refs.repository';
+import { decodePosition, encodePosition } from '../shared/cursor';
 import { rowVisibility, type RowVisibility } from '../shared/row-visibility';
 import { interactionLoggedEvent } from './interaction-events';
 import { InteractionsErrorCode, InteractionsException } from './interactions.exception';
@@ -27,8 +27,6 @@ export const CLOCK_SKEW_MS = 60_000;
 /** Nothing is recorded as happening before this (a typo in the year, not a contact). */
 const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
 const SORT = '-occurredAt';
-/** occurred_at as PostgreSQL prints it: the cursor's key. */
-const PG_INSTANT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
 
 /** A contact to record, from the API or from completing a follow-up. */
 export interface NewInteraction {
@@ -151,20 +149,21 @@ export class InteractionsService {
     const limit = query.limit ?? 50;
     let after: TimelinePosition | undefined;
     if (query.cursor) {
-      const decoded = decodeCursor(query.cursor, SORT);
-      if (!decoded || typeof decoded.key !== 'string' || !PG_INSTANT.test(decoded.key))
+      const position = decodePosition(query.cursor, SORT);
+      if (!position)
         throw InteractionsException.onField(
           InteractionsErrorCode.InvalidCursor,
           'cursor is not a cursor of this list',
           'cursor',
         );
-      after = { occurredAt: decoded.key, id: decoded.id };
+      after = { occurredAt: position.at, id: position.id };
     }
     const { records, lastKey } = await this.interactions.list(filters, visibility, after, limit);
     const last = records[records.length - 1];
     return {
       items: records,
-      nextCursor: records.length === limit && last && lastKey ? encodeCursor(SORT, lastKey, last.id) : null,
+      nextCursor:
+        records.length === limit && last && lastKey ? encodePosition(SORT, { at: lastKey, id: last.id }) : null,
     };
   }
 }
