@@ -7,6 +7,8 @@ import { CustomerRefsModule } from './customer-refs/customer-refs.module';
 import { CreateCustomerRefs1764000003000 } from './database/migrations/1764000003000-CreateCustomerRefs';
 import { CreateInteractionsAndFollowUps1764800000000 } from './database/migrations/1764800000000-CreateInteractionsAndFollowUps';
 import { FollowUpsModule } from './follow-ups/follow-ups.module';
+import { CadencesModule } from './cadences/cadences.module';
+import { CreateCadences1764810000000 } from './database/migrations/1764810000000-CreateCadences';
 import { InteractionsModule } from './interactions/interactions.module';
 import { InteractionSubjectRights } from './subject-rights/interaction.participant';
 
@@ -17,6 +19,7 @@ export const serviceDefinition: ServiceDefinition = {
     CreateCustomerRefs1764000003000,
     mergedCustomersMigration(schemaOf('interaction'), 1764001000000),
     CreateInteractionsAndFollowUps1764800000000,
+    CreateCadences1764810000000,
   ],
   requireCallerIdentity: true,
 };
@@ -28,10 +31,11 @@ export const serviceDefinition: ServiceDefinition = {
     CustomerRefsModule,
     InteractionsModule,
     FollowUpsModule,
+    CadencesModule,
     SubjectRightsModule.forParticipant({
       service: 'interaction',
       participant: InteractionSubjectRights,
-      imports: [CustomerRefsModule, InteractionsModule, FollowUpsModule],
+      imports: [CustomerRefsModule, InteractionsModule, FollowUpsModule, CadencesModule],
     }),
   ],
 })

@@ -512,6 +512,17 @@ const DEMO_FOLLOW_UPS: Array<{
   },
 ];
 
+/** A win-back cadence the manager defined, with 李娜 enrolled (it stops if she replies, buys or withdraws consent). */
+const DEMO_CADENCE = {
+  name: 'win-back',
+  description: 'Three contacts over two weeks for customers at risk of leaving',
+  steps: [
+    { dayOffset: 0, channel: 'phone', note: '问近况，了解是否有不满意的地方' },
+    { dayOffset: 3, channel: 'wechat', note: '发送老客户专属优惠券' },
+    { dayOffset: 10, channel: 'email', note: 'Invite to the spring tasting' },
+  ],
+};
+
 /** Midnight of today in Shanghai (the follow-ups' calendar), as epoch ms. */
 function shanghaiMidnight(now = Date.now()): number {
   return Math.floor((now + 8 * HOUR_MS) / DAY_MS) * DAY_MS - 8 * HOUR_MS;
@@ -696,13 +707,13 @@ export async function seedDemoData(
     segments: 1,
     tickets: DEMO_TICKETS.length,
     interactions: DEMO_INTERACTIONS.length,
-    followUps: DEMO_FOLLOW_UPS.length,
+    followUps: DEMO_FOLLOW_UPS.length + DEMO_CADENCE.steps.length,
     ids,
   };
 }
 
 /**
- * The demo timeline and follow-ups. Times are relative to today in Shanghai, so each write's
+ * The demo timeline, follow-ups and a win-back cadence. Times are relative to today in Shanghai, so each write's
  * Idempotency-Key names the day: a seed run again the same day replays the same requests. interaction
  * learns customers from customer.created: until it has, a write for the customer is 422, so each try has
  * its own key (as tickets do).
@@ -738,6 +749,33 @@ async function seedInteractions(api: DemoApi, ids: Record<string, string>, timeo
       `interaction-${contact.customer}-${index}`,
     );
   }
+  // a seed run again after the Idempotency-Key expired finds the cadence it made (409: the name is taken)
+  const defined = await api.call<{ id?: string }>(
+    'manager',
+    'POST',
+    '/cadences',
+    DEMO_CADENCE,
+    'cadence-win-back',
+    [201, 409],
+  );
+  const cadences = async () =>
+    (
+      await api.call<{ items: Array<{ id: string; name: string }> }>(
+        'manager',
+        'GET',
+        '/cadences',
+        undefined,
+        'cadences',
+        [200],
+      )
+    ).items;
+  const cadenceId = defined.id ?? (await cadences()).find((c) => c.name === DEMO_CADENCE.name)!.id;
+  await retrying(
+    'manager',
+    `/cadences/${cadenceId}/enrolments`,
+    { customerId: ids['li'], assignee: 'agent1' },
+    'cadence-win-back-li',
+  );
   for (const followUp of DEMO_FOLLOW_UPS) {
     const dueAt = new Date(midnight + followUp.daysFromToday * DAY_MS + followUp.hour * HOUR_MS).toISOString();
     await retrying(

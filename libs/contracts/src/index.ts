@@ -21,4 +21,5 @@ export * from './api/tickets.dto';
 export * from './api/business-calendars.dto';
 export * from './api/sla.dto';
 export * from './api/interactions.dto';
+export * from './api/cadences.dto';
 export * from './subject-rights';

@@ -27,3 +27,13 @@ export type InteractionDirection = (typeof INTERACTION_DIRECTIONS)[number];
 export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
 export type FollowUpDueFilter = (typeof FOLLOW_UP_DUE_FILTERS)[number];
 export type FollowUpTimerKind = (typeof FOLLOW_UP_TIMER_KINDS)[number];
+
+/** What ends a cadence enrolment early: the customer replied (an inbound contact), bought, or withdrew marketing consent. */
+export const CADENCE_STOP_CONDITIONS = ['replied', 'purchased', 'consent-withdrawn'] as const;
+/** An enrolment runs until stopped; completed once every step's follow-up is done (computed when read). */
+export const CADENCE_ENROLMENT_STATUSES = ['active', 'completed', 'stopped'] as const;
+/** A cadence's name: lower-case letters, digits and dashes. */
+export const CADENCE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export type CadenceStopCondition = (typeof CADENCE_STOP_CONDITIONS)[number];
+export type CadenceEnrolmentStatus = (typeof CADENCE_ENROLMENT_STATUSES)[number];

@@ -79,11 +79,12 @@ export const SUBJECT_RIGHTS_PARTICIPANTS: readonly SubjectRightsRegistration[] =
   {
     service: 'interaction',
     schema: schemaOf('interaction'),
-    sections: ['interactionCustomerRefs', 'interactions', 'followUps'],
+    sections: ['interactionCustomerRefs', 'interactions', 'followUps', 'cadenceEnrolments'],
     customerColumns: [
       'customer_refs.customer_id',
       'interactions.customer_id',
       'follow_ups.customer_id',
+      'cadence_enrolments.customer_id',
       'merged_customers.merged_customer_id', // ids merged away (subject-rights library), erased with the survivor
       'merged_customers.survivor_customer_id',
     ],

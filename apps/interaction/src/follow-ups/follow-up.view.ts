@@ -22,5 +22,7 @@ export function toFollowUpView(record: FollowUpRecord, caller: CallerIdentity, n
     interactionId: record.interactionId,
     createdBy: record.createdBy,
     createdAt: record.createdAt.toISOString(),
+    enrolmentId: record.enrolmentId,
+    stepIndex: record.stepIndex,
   };
 }

@@ -11,7 +11,7 @@ import { FollowUpsService } from './follow-ups.service';
   imports: [CustomerRefsModule, InteractionsModule],
   controllers: [FollowUpsController],
   providers: [FollowUpsRepository, FollowUpsService, FollowUpsScheduler, FollowUpCalendar],
-  // for interaction's subject-rights participant, which the app module registers
-  exports: [FollowUpsRepository],
+  // the repository for interaction's subject-rights participant; the service and calendar for cadences
+  exports: [FollowUpsRepository, FollowUpsService, FollowUpCalendar],
 })
 export class FollowUpsModule {}

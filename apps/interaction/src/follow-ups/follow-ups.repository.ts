@@ -19,9 +19,16 @@ export interface FollowUpRecord {
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
+  /** The cadence enrolment that planned it, and which step; null for one planned by hand. */
+  enrolmentId: string | null;
+  stepIndex: number | null;
 }
 
-export type NewFollowUp = Omit<FollowUpRecord, 'snoozeCount' | 'completedAt' | 'interactionId' | 'updatedAt'>;
+export type NewFollowUp = Omit<
+  FollowUpRecord,
+  'snoozeCount' | 'completedAt' | 'interactionId' | 'updatedAt' | 'enrolmentId' | 'stepIndex'
+> &
+  Partial<Pick<FollowUpRecord, 'enrolmentId' | 'stepIndex'>>;
 
 export interface FollowUpFilters {
   assignee?: string | undefined;
@@ -60,11 +67,14 @@ interface FollowUpRow {
   created_by: string;
   created_at: Date;
   updated_at: Date;
+  enrolment_id: string | null;
+  step_index: number | null;
   due_key: string;
 }
 
 const COLUMNS = `f.id, f.customer_id, f.assignee, f.team, f.channel, f.due_at, f.remind_at, f.note, f.snooze_count,
-  f.completed_at, f.interaction_id, f.created_by, f.created_at, f.updated_at, f.due_at::text AS due_key`;
+  f.completed_at, f.interaction_id, f.created_by, f.created_at, f.updated_at, f.enrolment_id, f.step_index,
+  f.due_at::text AS due_key`;
 
 /** The only SQL of follow-ups and their timers. */
 @Injectable()
@@ -74,8 +84,9 @@ export class FollowUpsRepository {
   async insert(manager: EntityManager, followUp: NewFollowUp): Promise<FollowUpRecord> {
     const rows: FollowUpRow[] = await manager.query(
       `INSERT INTO interaction.follow_ups AS f
-         (id, customer_id, assignee, team, channel, due_at, remind_at, note, created_by, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+         (id, customer_id, assignee, team, channel, due_at, remind_at, note, created_by, created_at, updated_at,
+          enrolment_id, step_index)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12)
        RETURNING ${COLUMNS}`,
       [
         followUp.id,
@@ -88,6 +99,8 @@ export class FollowUpsRepository {
         followUp.note,
         followUp.createdBy,
         followUp.createdAt,
+        followUp.enrolmentId ?? null,
+        followUp.stepIndex ?? null,
       ],
     );
     return toRecord(rows[0]!);
@@ -226,6 +239,27 @@ export class FollowUpsRepository {
     return rows.map((r) => ({ kind: r.kind, dueAt: r.due_at, fireAt: r.fire_at, firedAt: r.fired_at }));
   }
 
+  /** The follow-ups of cadence enrolments, by step. */
+  async ofEnrolments(enrolmentIds: string[]): Promise<FollowUpRecord[]> {
+    if (enrolmentIds.length === 0) return [];
+    const rows: FollowUpRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM interaction.follow_ups f WHERE f.enrolment_id = ANY($1::uuid[])
+        ORDER BY f.enrolment_id, f.step_index`,
+      [enrolmentIds],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** A stopped enrolment's open follow-ups go, with their timers; the done ones stay. Returns how many went. */
+  async cancelOpenOfEnrolments(manager: EntityManager, enrolmentIds: string[]): Promise<number> {
+    if (enrolmentIds.length === 0) return 0;
+    const [, affected]: [unknown[], number] = await manager.query(
+      `DELETE FROM interaction.follow_ups WHERE enrolment_id = ANY($1::uuid[]) AND completed_at IS NULL`,
+      [enrolmentIds],
+    );
+    return affected;
+  }
+
   /** Everything held on a customer, oldest first (the subject's export). */
   async ofCustomer(customerId: string): Promise<FollowUpRecord[]> {
     const rows: FollowUpRow[] = await this.dataSource.query(
@@ -268,5 +302,7 @@ function toRecord(row: FollowUpRow): FollowUpRecord {
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    enrolmentId: row.enrolment_id,
+    stepIndex: row.step_index,
   };
 }

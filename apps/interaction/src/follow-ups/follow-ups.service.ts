@@ -3,12 +3,13 @@ import { Injectable } from '@nestjs/common';
 import type {
   CompleteFollowUpRequest,
   CreateFollowUpRequest,
+  InteractionChannel,
   ListFollowUpsQuery,
   SnoozeFollowUpRequest,
 } from '@rapport/contracts';
 import { OutboxWriter } from '@rapport/platform-messaging';
 import type { CallerIdentity } from '@rapport/platform-runtime';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CustomerRefsRepository } from '../customer-refs/customer-refs.repository';
 import type { InteractionRecord } from '../interactions/interactions.repository';
 import { InteractionsService } from '../interactions/interactions.service';
@@ -48,6 +49,28 @@ export class FollowUpsService {
   async create(request: CreateFollowUpRequest, caller: CallerIdentity): Promise<FollowUpRecord> {
     const now = new Date();
     const dueAt = this.dueTime(new Date(request.dueAt), now, 'dueAt');
+    const who = this.assignment(request, caller);
+    return this.dataSource.transaction(async (manager) => {
+      if (!(await this.customers.holdKnown(manager, request.customerId)))
+        throw FollowUpsException.onField(
+          FollowUpsErrorCode.CustomerUnknown,
+          `Customer ${request.customerId} is not known to interaction`,
+          'customerId',
+        );
+      return this.plan(
+        manager,
+        { customerId: request.customerId, ...who, channel: request.channel, dueAt, note: request.note ?? null },
+        caller,
+        now,
+      );
+    });
+  }
+
+  /**
+   * Who works a follow-up: the assignee (default the caller) and team (default the caller's). An agent
+   * plans for themselves and a manager for their own team (422 otherwise); admins for anyone.
+   */
+  assignment(request: { assignee?: string | undefined; team?: string | undefined }, caller: CallerIdentity) {
     const visibility = rowVisibility(caller);
     const team = request.team ?? caller.team ?? null;
     const assignee = request.assignee ?? caller.sub;
@@ -71,29 +94,38 @@ export class FollowUpsService {
           'assignee',
         );
     }
-    return this.dataSource.transaction(async (manager) => {
-      if (!(await this.customers.holdKnown(manager, request.customerId)))
-        throw FollowUpsException.onField(
-          FollowUpsErrorCode.CustomerUnknown,
-          `Customer ${request.customerId} is not known to interaction`,
-          'customerId',
-        );
-      const created = await this.followUps.insert(manager, {
-        id: randomUUID(),
-        customerId: request.customerId,
-        assignee,
-        team,
-        channel: request.channel,
-        dueAt,
-        remindAt: this.calendar.remindAt(dueAt),
-        note: request.note ?? null,
-        createdBy: caller.sub,
-        createdAt: now,
-      });
-      await this.followUps.schedule(manager, created, now);
-      await this.outbox.addMany(manager, [followUpCreatedEvent(created, caller.sub)]);
-      return created;
+    return { assignee, team };
+  }
+
+  /**
+   * Writes a follow-up of a known customer in the caller's transaction: the row, the timers of its due
+   * time and follow-up.created. Planning by hand and cadence enrolments both come through here.
+   */
+  async plan(
+    manager: EntityManager,
+    followUp: {
+      customerId: string;
+      assignee: string;
+      team: string | null;
+      channel: InteractionChannel;
+      dueAt: Date;
+      note: string | null;
+      enrolmentId?: string;
+      stepIndex?: number;
+    },
+    caller: CallerIdentity,
+    now: Date,
+  ): Promise<FollowUpRecord> {
+    const created = await this.followUps.insert(manager, {
+      id: randomUUID(),
+      ...followUp,
+      remindAt: this.calendar.remindAt(followUp.dueAt),
+      createdBy: caller.sub,
+      createdAt: now,
     });
+    await this.followUps.schedule(manager, created, now);
+    await this.outbox.addMany(manager, [followUpCreatedEvent(created, caller.sub)]);
+    return created;
   }
 
   async get(id: string, caller: CallerIdentity): Promise<FollowUpRecord> {

@@ -1,5 +1,5 @@
 import { chinaStandardCalendar, compileBusinessCalendar } from '@rapport/platform-business-calendar';
-import { businessMinutesBefore, followUpCalendarOf } from './follow-up-calendar';
+import { businessMinutesBefore, followUpCalendarOf, workingDayMinutes } from './follow-up-calendar';
 
 describe(businessMinutesBefore.name, () => {
   const sut = compileBusinessCalendar(chinaStandardCalendar({ from: 2026, to: 2026 }));
@@ -41,5 +41,17 @@ describe(followUpCalendarOf.name, () => {
     ).toBe('Europe/Berlin');
     expect(() => followUpCalendarOf('{nope')).toThrow(/INTERACTION_FOLLOW_UP_CALENDAR/);
     expect(() => followUpCalendarOf('{"weekly":{}}')).toThrow(/INTERACTION_FOLLOW_UP_CALENDAR/);
+  });
+});
+
+describe(workingDayMinutes.name, () => {
+  it("is the longest weekday's working time: 7.5 hours on China's office hours", () => {
+    expect(workingDayMinutes(chinaStandardCalendar({ from: 2026, to: 2026 }))).toBe(450);
+    expect(
+      workingDayMinutes({
+        timeZone: 'Europe/Berlin',
+        weekly: { 1: [{ start: '09:00', end: '17:00' }], 6: [{ start: '10:00', end: '12:00' }] },
+      }),
+    ).toBe(480);
   });
 });

@@ -59,6 +59,18 @@ export function businessMinutesBefore(calendar: CompiledBusinessCalendar, due: D
   return new Date(lo);
 }
 
+/** The working minutes of the calendar's longest weekday (a cadence's business day). */
+export function workingDayMinutes(calendar: BusinessCalendar): number {
+  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  let longest = 0;
+  for (const windows of Object.values(calendar.weekly))
+    longest = Math.max(
+      longest,
+      (windows ?? []).reduce((sum, w) => sum + minutes(w.end) - minutes(w.start), 0),
+    );
+  return longest;
+}
+
 /**
  * The follow-ups' business calendar, compiled once: reminders before due times, snoozes by business
  * minutes and the calendar day of "due today".
@@ -80,6 +92,14 @@ export class FollowUpCalendar {
   /** When the reminder of a follow-up due at `due` fires. */
   remindAt(due: Date): Date {
     return businessMinutesBefore(this.compiled, due, this.config.INTERACTION_REMINDER_BUSINESS_MINUTES);
+  }
+
+  /**
+   * `days` full working days after `from`: the calendar's longest working day of working time each, so
+   * on a calendar whose working days are alike, the same working moment `days` working days later.
+   */
+  addBusinessDays(from: Date, days: number): Date {
+    return days === 0 ? from : this.compiled.addBusinessMinutes(from, days * workingDayMinutes(this.calendar));
   }
 
   /** `minutes` of working time after `from`. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import type { ErasureOutcome, SectionData, SubjectRightsParticipant } from '@rapport/platform-subject-rights';
 import type { EntityManager } from 'typeorm';
+import { CadencesRepository } from '../cadences/cadences.repository';
 import { CustomerRefsRepository } from '../customer-refs/customer-refs.repository';
 import { FollowUpsRepository } from '../follow-ups/follow-ups.repository';
 import { InteractionsRepository } from '../interactions/interactions.repository';
@@ -9,8 +10,8 @@ import { InteractionsRepository } from '../interactions/interactions.repository'
 const iso = (at: Date | null) => at?.toISOString() ?? null;
 
 /**
- * What interaction holds under a customer id (the customer reference, the customer's interactions and
- * follow-ups with their timers): exported, re-keyed on merge, and erased. The subject-rights library
+ * What interaction holds under a customer id (the customer reference, the customer's interactions,
+ * follow-ups with their timers, and cadence enrolments): exported, re-keyed on merge, and erased. The subject-rights library
  * calls merge and erase inside the inbox transaction of customer.merged / customer.erased (write through
  * the manager only) and acknowledges the erasure with what erase returns.
  */
@@ -20,14 +21,16 @@ export class InteractionSubjectRights implements SubjectRightsParticipant {
     private readonly customerRefs: CustomerRefsRepository,
     private readonly interactions: InteractionsRepository,
     private readonly followUps: FollowUpsRepository,
+    private readonly cadences: CadencesRepository,
   ) {}
 
   /** A customer interaction never heard of gets a null reference and empty lists, not a 404: the export stays whole. */
   async exportSection(customerId: string, _caller: CallerIdentity): Promise<SectionData> {
-    const [ref, interactions, followUps] = await Promise.all([
+    const [ref, interactions, followUps, enrolments] = await Promise.all([
       this.customerRefs.find(customerId),
       this.interactions.ofCustomer(customerId),
       this.followUps.ofCustomer(customerId),
+      this.cadences.ofCustomer(customerId),
     ]);
     return {
       interactionCustomerRefs: ref ?? null,
@@ -44,6 +47,11 @@ export class InteractionSubjectRights implements SubjectRightsParticipant {
         createdAt: f.createdAt.toISOString(),
         updatedAt: f.updatedAt.toISOString(),
       })),
+      cadenceEnrolments: enrolments.map((e) => ({
+        ...e,
+        stoppedAt: iso(e.stoppedAt),
+        enrolledAt: e.enrolledAt.toISOString(),
+      })),
     };
   }
 
@@ -51,13 +59,15 @@ export class InteractionSubjectRights implements SubjectRightsParticipant {
     await this.customerRefs.rekey(manager, sourceId, survivorId);
     await this.interactions.rekey(manager, sourceId, survivorId);
     await this.followUps.rekey(manager, sourceId, survivorId);
+    await this.cadences.rekey(manager, sourceId, survivorId);
   }
 
-  /** Everything goes: the reference, every contact (with its summary) and every follow-up with its timers. */
+  /** Everything goes: the reference, every contact (with its summary), every follow-up with its timers, every enrolment. */
   async erase(manager: EntityManager, customerId: string): Promise<ErasureOutcome> {
     const customerRefs = await this.customerRefs.erase(manager, customerId);
     const interactions = await this.interactions.erase(manager, customerId);
     const followUps = await this.followUps.erase(manager, customerId);
-    return { removed: { customerRefs, interactions, followUps }, kept: [] };
+    const cadenceEnrolments = await this.cadences.erase(manager, customerId);
+    return { removed: { customerRefs, interactions, followUps, cadenceEnrolments }, kept: [] };
   }
 }

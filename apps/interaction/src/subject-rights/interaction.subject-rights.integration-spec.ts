@@ -80,6 +80,11 @@ describe('interaction follows customer merges and erasures', () => {
   describeSubjectRightsConformance('interaction', {
     seed: async () => {
       const { customerId, interactionId, followUpId } = await customerWithContacts();
+      const cadence = await callService('/internal/v1/cadences', {
+        name: `conformance-${randomUUID().slice(0, 8)}`,
+        steps: [{ dayOffset: 1, channel: 'email', note: 'Send the catalogue' }],
+      });
+      const enrolment = await callService(`/internal/v1/cadences/${cadence.id}/enrolments`, { customerId });
       return {
         customerId,
         expected: {
@@ -100,12 +105,18 @@ describe('interaction follows customer merges and erasures', () => {
               note: followUpRequest(customerId, '').note,
               dueAt: '2027-01-06T02:00:00.000Z',
             }),
+            expect.objectContaining({ customerId, enrolmentId: enrolment.id, stepIndex: 0, channel: 'email' }),
+          ],
+          cadenceEnrolments: [
+            expect.objectContaining({ id: enrolment.id, cadenceId: cadence.id, customerId, stopped: false }),
           ],
         },
       };
     },
-    // its reference, its call and its follow-up (with the follow-up's timers); nobody was merged into it
-    erasure: { removed: { customerRefs: 1, interactions: 1, followUps: 1, mergedCustomerIds: 0 } },
+    // its reference, its call, its two follow-ups (with their timers) and its enrolment; nobody was merged into it
+    erasure: {
+      removed: { customerRefs: 1, interactions: 1, followUps: 2, cadenceEnrolments: 1, mergedCustomerIds: 0 },
+    },
   });
 
   const rowOf = async (customerId: string) =>
@@ -240,7 +251,7 @@ describe('interaction follows customer merges and erasures', () => {
       }
       expect(dataOf([acks.records[0]!.headers, acks.records[0]!.value])).toMatchObject({
         customerId: last,
-        removed: { customerRefs: 1, interactions: 0, followUps: 0, mergedCustomerIds: 2 },
+        removed: { customerRefs: 1, interactions: 0, followUps: 0, cadenceEnrolments: 0, mergedCustomerIds: 2 },
         kept: [],
       });
       expect(dataOf([acks.records[0]!.headers, acks.records[0]!.value]).erasureId).toBeUndefined();
@@ -266,8 +277,8 @@ describe('interaction follows customer merges and erasures', () => {
         await acks.stop();
       }
       expect(acks.records.map((r) => dataOf([r.headers, r.value]).removed)).toEqual([
-        { customerRefs: 1, interactions: 0, followUps: 0, mergedCustomerIds: 0 },
-        { customerRefs: 0, interactions: 0, followUps: 0, mergedCustomerIds: 0 },
+        { customerRefs: 1, interactions: 0, followUps: 0, cadenceEnrolments: 0, mergedCustomerIds: 0 },
+        { customerRefs: 0, interactions: 0, followUps: 0, cadenceEnrolments: 0, mergedCustomerIds: 0 },
       ]);
     });
   });

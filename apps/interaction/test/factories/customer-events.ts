@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { createEnvelope, CustomerCreatedV1, CustomerErasedV1, CustomerMergedV1 } from '@rapport/contracts';
+import {
+  ConsentChangedV1,
+  createEnvelope,
+  CustomerCreatedV1,
+  CustomerErasedV1,
+  CustomerMergedV1,
+  PurchaseRecordedV1,
+  Topics,
+  toBinaryMode,
+  type EventEnvelope,
+} from '@rapport/contracts';
+import type { RecordProducer } from '@rapport/platform-messaging';
 
 /** customer-profile's customer events as it publishes them: keyed (subject) by the customer they are about. */
 export const customerCreated = (customerId: string = randomUUID(), kind: 'person' | 'organisation' = 'person') =>
@@ -16,3 +27,31 @@ export const customerMerged = (mergedId: string, survivorId: string) =>
 
 export const customerErased = (customerId: string) =>
   createEnvelope(CustomerErasedV1, customerId, { customerId, erasedAt: new Date().toISOString() });
+
+/** A purchase as customer-profile publishes it on its purchases stream (publish with publishPurchase). */
+export const purchaseRecorded = (customerId: string) =>
+  createEnvelope(PurchaseRecordedV1, customerId, {
+    purchaseId: randomUUID(),
+    customerId,
+    externalOrderId: `order-${randomUUID().slice(0, 8)}`,
+    currency: 'CNY',
+    total: '128.00',
+    baseCurrency: 'CNY',
+    totalBase: '128.00',
+    lines: [{ sku: 'tea-1', quantity: 1, unitPrice: '128.00', lineTotal: '128.00' }],
+    occurredAt: new Date().toISOString(),
+    firstPurchase: false,
+  });
+
+export const consentChanged = (customerId: string, granted: boolean, purpose: 'marketing' | 'service' = 'marketing') =>
+  createEnvelope(ConsentChangedV1, customerId, {
+    customerId,
+    channel: 'email',
+    purpose,
+    granted,
+    changedAt: new Date().toISOString(),
+  });
+
+export async function publishPurchase(producer: RecordProducer, event: EventEnvelope): Promise<void> {
+  await producer.send([{ topic: Topics.purchases.name, ...toBinaryMode(event) }]);
+}

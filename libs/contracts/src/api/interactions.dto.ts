@@ -304,6 +304,15 @@ export class FollowUpView {
   interactionId!: string | null;
   @ApiProperty({ example: 'agent1' }) createdBy!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: 'The cadence enrolment that planned it (null: planned by hand)',
+  })
+  enrolmentId!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: "Which of the cadence's steps (from 0)" })
+  stepIndex!: number | null;
 }
 
 export class FollowUpPage {
