@@ -177,4 +177,49 @@ describe('interactions and follow-ups through the gateway', () => {
       .send({ direction: 'outbound' })
       .expect(409);
   });
+
+  it('runs a win-back cadence for a customer and stops it when the customer buys', async () => {
+    const id = await customer();
+    const cadence = await gateway()
+      .post('/api/v1/cadences')
+      .set('authorization', auth.manager!)
+      .send({
+        name: `win-back-${randomUUID().slice(0, 8)}`,
+        steps: [
+          { dayOffset: 0, channel: 'phone', note: '问近况' },
+          { dayOffset: 3, channel: 'wechat', note: '发优惠券' },
+        ],
+      })
+      .expect(201);
+    const enrolled = await gateway()
+      .post(`/api/v1/cadences/${cadence.body.id}/enrolments`)
+      .set('authorization', auth.agent1!)
+      .send({ customerId: id })
+      .expect(201);
+    expect(enrolled.body).toMatchObject({ customerId: id, status: 'active', assignee: 'agent1' });
+    expect(enrolled.body.followUps).toHaveLength(2);
+
+    await gateway()
+      .post(`/api/v1/customers/${id}/purchases`)
+      .set('authorization', auth.agent1!)
+      .send({
+        externalOrderId: `SO-${randomUUID()}`,
+        currency: 'CNY',
+        occurredAt: new Date().toISOString(),
+        lines: [{ sku: 'TEA-1', quantity: 1, unitPrice: '88.00' }],
+      })
+      .expect(201);
+    const stopped = await eventually(
+      async () => {
+        const r = await gateway()
+          .get(`/api/v1/cadences/${cadence.body.id}/enrolments?customerId=${id}`)
+          .set('authorization', auth.agent1!)
+          .expect(200);
+        return r.body.items[0]?.status === 'stopped' ? r.body.items[0] : undefined;
+      },
+      20_000,
+      'the purchase to stop the cadence',
+    );
+    expect(stopped).toMatchObject({ stopReason: 'purchased', followUps: [] });
+  });
 });

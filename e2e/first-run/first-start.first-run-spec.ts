@@ -144,11 +144,15 @@ describe('first npm start on empty data', () => {
     expect(balances.some((b) => (b['balance'] as number) > 0)).toBe(true);
   });
 
-  it('has a timeline for the demo customers and follow-ups due today and overdue', async () => {
+  it('has a timeline for the demo customers, follow-ups due today and overdue, and a win-back cadence', async () => {
     const items = (await get('admin', '/customers?limit=200')).items as Customer[];
     const wang = items.find((c) => c.name === '王小明')!;
     const timeline = (await get('agent1', `/customers/${wang.id}/interactions`)).items as Array<{ channel: string }>;
     expect(timeline.map((i) => i.channel)).toEqual(['wechat', 'phone']);
+    const cadences = (await get('manager', '/cadences')).items as Array<{ id: string; name: string }>;
+    const winBack = cadences.find((c) => c.name === 'win-back')!;
+    const enrolments = (await get('agent1', `/cadences/${winBack.id}/enrolments`)).items as Array<{ status: string }>;
+    expect(enrolments.map((e) => e.status)).toEqual(['active']);
     for (const user of ['agent1', 'agent2']) {
       expect((await get(user, '/follow-ups?assignee=me&due=today')).items).not.toEqual([]);
       expect((await get(user, '/follow-ups?assignee=me&status=overdue')).items).not.toEqual([]);

@@ -9,6 +9,7 @@ import { CreateInteractionsAndFollowUps1764800000000 } from './database/migratio
 import { FollowUpsModule } from './follow-ups/follow-ups.module';
 import { CadencesModule } from './cadences/cadences.module';
 import { CreateCadences1764810000000 } from './database/migrations/1764810000000-CreateCadences';
+import { CustomerRefOwners1764820000000 } from './database/migrations/1764820000000-CustomerRefOwners';
 import { InteractionsModule } from './interactions/interactions.module';
 import { InteractionSubjectRights } from './subject-rights/interaction.participant';
 
@@ -20,6 +21,7 @@ export const serviceDefinition: ServiceDefinition = {
     mergedCustomersMigration(schemaOf('interaction'), 1764001000000),
     CreateInteractionsAndFollowUps1764800000000,
     CreateCadences1764810000000,
+    CustomerRefOwners1764820000000,
   ],
   requireCallerIdentity: true,
 };

@@ -37,3 +37,12 @@ export const CADENCE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export type CadenceStopCondition = (typeof CADENCE_STOP_CONDITIONS)[number];
 export type CadenceEnrolmentStatus = (typeof CADENCE_ENROLMENT_STATUSES)[number];
+
+/** The lifecycle stages of customer-profile (lifecycle.changed) a cadence can start on. */
+const CADENCE_LIFECYCLE_STAGES = ['prospect', 'new', 'active', 'loyal', 'at_risk', 'churned', 'won_back'] as const;
+/**
+ * How a cadence starts: by hand only (manual), or also when a customer moves to a lifecycle stage
+ * (`lifecycle:at_risk` for a win-back), for the customer's owner.
+ */
+export const CADENCE_TRIGGERS = ['manual', ...CADENCE_LIFECYCLE_STAGES.map((s) => `lifecycle:${s}` as const)] as const;
+export type CadenceTrigger = (typeof CADENCE_TRIGGERS)[number];

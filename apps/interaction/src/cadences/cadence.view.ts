@@ -15,6 +15,7 @@ export function toCadenceView(cadence: CadenceRecord): CadenceView {
       ...(s.note ? { note: s.note } : {}),
     })),
     stopOn: cadence.stopOn,
+    trigger: cadence.trigger,
     createdBy: cadence.createdBy,
     createdAt: cadence.createdAt.toISOString(),
   };

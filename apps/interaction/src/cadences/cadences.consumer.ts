@@ -1,13 +1,13 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { ConsentChangedV1, InteractionLoggedV1, PurchaseRecordedV1 } from '@rapport/contracts';
+import { ConsentChangedV1, InteractionLoggedV1, LifecycleChangedV1, PurchaseRecordedV1 } from '@rapport/contracts';
 import { OnEvent, type ConsumedEvent, EventContext } from '@rapport/platform-messaging';
 import type { Logger } from '@rapport/platform-observability';
 import { LOGGER } from '@rapport/platform-runtime';
 import { CadencesService } from './cadences.service';
 
 /**
- * The stop conditions of cadences, from the events that say them: an inbound contact (the customer
+ * What starts a cadence besides a caller (a customer's lifecycle move), and the stop conditions, from the events that say them: an inbound contact (the customer
  * replied; interaction's own stream), a purchase, a withdrawn marketing consent. Runs inside the inbox
  * transaction: a redelivered event is dropped before it gets here.
  */
@@ -33,5 +33,10 @@ export class CadencesConsumer {
   async consentChanged(@Payload() event: ConsumedEvent<typeof ConsentChangedV1>, @Ctx() ctx: EventContext) {
     if (event.data.granted || event.data.purpose !== 'marketing') return;
     await this.cadences.stop(ctx.manager, event.data.customerId, 'consent-withdrawn', new Date(), this.logger);
+  }
+
+  @OnEvent(LifecycleChangedV1)
+  async lifecycleChanged(@Payload() event: ConsumedEvent<typeof LifecycleChangedV1>, @Ctx() ctx: EventContext) {
+    await this.cadences.onLifecycleStage(ctx.manager, event.data.customerId, event.data.to, this.logger);
   }
 }

@@ -12,7 +12,14 @@ import {
   type TestCaller,
 } from '@rapport/testing';
 import { AppModule } from '../app.module';
-import { consentChanged, publishPurchase, purchaseRecorded } from '../../test/factories/customer-events';
+import {
+  consentChanged,
+  customerCreatedFor,
+  customerReleased,
+  lifecycleChanged,
+  publishPurchase,
+  purchaseRecorded,
+} from '../../test/factories/customer-events';
 import { interactionRequest } from '../../test/factories/interactions';
 import { knownCustomer } from '../../test/factories/known-customer';
 import { FollowUpCalendar } from '../shared/follow-up-calendar';
@@ -72,7 +79,8 @@ describe('cadences (in process)', () => {
     ).body as { id: string; name: string };
   const enrolmentOf = async (cadenceId: string, customerId: string) =>
     (
-      (await get(`/internal/v1/cadences/${cadenceId}/enrolments?customerId=${customerId}`)).body.items as Enrolment[]
+      (await get(`/internal/v1/cadences/${cadenceId}/enrolments?customerId=${customerId}`, TEST_CALLERS.admin)).body
+        .items as Enrolment[]
     )[0]!;
 
   it('plans one follow-up per step, the step’s business days on, and enrols a customer once', async () => {
@@ -160,6 +168,60 @@ describe('cadences (in process)', () => {
     await handledBy(clients.db, 'interaction', marketing);
     expect(await enrolmentOf(replies.id, other)).toMatchObject({ status: 'stopped', stopReason: 'consent-withdrawn' });
     expect(await enrolmentOf(keepsGoing.id, customerId)).toMatchObject({ status: 'active', stopReason: null });
+  });
+
+  it('starts a win-back for the customer’s owner when the customer becomes at risk, once, and stops it when they buy', async () => {
+    const name = `at-risk-${randomUUID().slice(0, 8)}`;
+    const created = await post(
+      '/internal/v1/cadences',
+      {
+        name,
+        steps: [
+          { dayOffset: 0, channel: 'phone', note: 'Ask what went wrong' },
+          { dayOffset: 2, channel: 'email' },
+        ],
+        trigger: 'lifecycle:at_risk',
+      },
+      TEST_CALLERS.manager,
+    );
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name, trigger: 'lifecycle:at_risk' });
+    const cadenceId = created.body.id as string;
+
+    const customerId = randomUUID();
+    const pooled = randomUUID();
+    await publishCustomerEvents(
+      clients.producer,
+      customerCreatedFor(customerId, 'agent2', 'south'),
+      customerCreatedFor(pooled, 'agent2', 'south'),
+      customerReleased(pooled, 'agent2', 'south'),
+    );
+    const toActive = lifecycleChanged(customerId, null, 'active');
+    const atRisk = lifecycleChanged(customerId, 'active', 'at_risk');
+    const again = lifecycleChanged(customerId, 'at_risk', 'at_risk');
+    const pooledAtRisk = lifecycleChanged(pooled, 'active', 'at_risk');
+    await publishCustomerEvents(clients.producer, toActive, atRisk, again, pooledAtRisk);
+    await handledBy(clients.db, 'interaction', again);
+    await handledBy(clients.db, 'interaction', pooledAtRisk);
+
+    const enrolments = (await get(`/internal/v1/cadences/${cadenceId}/enrolments`, TEST_CALLERS.admin)).body
+      .items as Array<Enrolment & { customerId: string; assignee: string }>;
+    expect(enrolments.map((e) => [e.customerId, e.assignee, e.status])).toEqual([[customerId, 'agent2', 'active']]);
+    expect(enrolments[0]!.followUps.map((f) => f.channel)).toEqual(['phone', 'email']);
+    // agent2 works it; agent1 does not see it
+    expect(
+      (await get(`/internal/v1/follow-ups?assignee=me&customerId=${customerId}`, TEST_CALLERS.agent2)).body.items,
+    ).toHaveLength(2);
+    expect((await get(`/internal/v1/cadences/${cadenceId}/enrolments`, TEST_CALLERS.agent1)).body.items).toEqual([]);
+
+    const purchase = purchaseRecorded(customerId);
+    await publishPurchase(clients.producer, purchase);
+    await handledBy(clients.db, 'interaction', purchase);
+    expect(await enrolmentOf(cadenceId, customerId)).toMatchObject({
+      status: 'stopped',
+      stopReason: 'purchased',
+      followUps: [],
+    });
   });
 
   it('refuses a taken name (409), bad steps (400), an unknown cadence (404) or customer (422), and writers without the scope (403)', async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { CadenceStopCondition, InteractionChannel } from '@rapport/contracts';
+import type { CadenceStopCondition, CadenceTrigger, InteractionChannel } from '@rapport/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { visibilitySql, type RowVisibility } from '../shared/row-visibility';
 
@@ -15,6 +15,7 @@ export interface CadenceRecord {
   description: string | null;
   steps: CadenceStepRecord[];
   stopOn: CadenceStopCondition[];
+  trigger: CadenceTrigger;
   createdBy: string;
   createdAt: Date;
 }
@@ -39,6 +40,7 @@ interface CadenceRow {
   description: string | null;
   steps: CadenceStepRecord[];
   stop_on: CadenceStopCondition[];
+  trigger: CadenceTrigger;
   created_by: string;
   created_at: Date;
 }
@@ -57,6 +59,7 @@ interface EnrolmentRow {
   enrolled_at: Date;
 }
 
+const CADENCE_COLUMNS = 'id, name, description, steps, stop_on, trigger, created_by, created_at';
 const ENROLMENT_COLUMNS = `id, cadence_id, customer_id, assignee, team, stop_on, stopped, stop_reason, stopped_at,
   enrolled_by, enrolled_at`;
 
@@ -68,15 +71,16 @@ export class CadencesRepository {
   /** The new cadence, or undefined when its name is taken. */
   async insert(cadence: CadenceRecord): Promise<CadenceRecord | undefined> {
     const rows: CadenceRow[] = await this.dataSource.query(
-      `INSERT INTO interaction.cadences (id, name, description, steps, stop_on, created_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO NOTHING
-       RETURNING id, name, description, steps, stop_on, created_by, created_at`,
+      `INSERT INTO interaction.cadences (id, name, description, steps, stop_on, trigger, created_by, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (name) DO NOTHING
+       RETURNING ${CADENCE_COLUMNS}`,
       [
         cadence.id,
         cadence.name,
         cadence.description,
         JSON.stringify(cadence.steps),
         cadence.stopOn,
+        cadence.trigger,
         cadence.createdBy,
         cadence.createdAt,
       ],
@@ -86,17 +90,26 @@ export class CadencesRepository {
 
   async list(): Promise<CadenceRecord[]> {
     const rows: CadenceRow[] = await this.dataSource.query(
-      `SELECT id, name, description, steps, stop_on, created_by, created_at FROM interaction.cadences ORDER BY name`,
+      `SELECT ${CADENCE_COLUMNS} FROM interaction.cadences ORDER BY name`,
     );
     return rows.map(toCadence);
   }
 
   async find(id: string): Promise<CadenceRecord | undefined> {
     const rows: CadenceRow[] = await this.dataSource.query(
-      `SELECT id, name, description, steps, stop_on, created_by, created_at FROM interaction.cadences WHERE id = $1`,
+      `SELECT ${CADENCE_COLUMNS} FROM interaction.cadences WHERE id = $1`,
       [id],
     );
     return rows[0] ? toCadence(rows[0]) : undefined;
+  }
+
+  /** The cadences a trigger starts. */
+  async triggeredBy(manager: EntityManager, trigger: CadenceTrigger): Promise<CadenceRecord[]> {
+    const rows: CadenceRow[] = await manager.query(
+      `SELECT ${CADENCE_COLUMNS} FROM interaction.cadences WHERE trigger = $1 ORDER BY name`,
+      [trigger],
+    );
+    return rows.map(toCadence);
   }
 
   /** The new enrolment, or undefined when the customer already runs this cadence. */
@@ -198,6 +211,7 @@ function toCadence(row: CadenceRow): CadenceRecord {
     description: row.description,
     steps: row.steps,
     stopOn: row.stop_on,
+    trigger: row.trigger,
     createdBy: row.created_by,
     createdAt: row.created_at,
   };

@@ -4,6 +4,7 @@ import {
   CADENCE_STOP_CONDITIONS,
   type CadenceEnrolmentStatus,
   type CadenceStopCondition,
+  type CadenceTrigger,
   type CreateCadenceRequest,
   type EnrolInCadenceRequest,
 } from '@rapport/contracts';
@@ -17,6 +18,9 @@ import { FollowUpCalendar } from '../shared/follow-up-calendar';
 import { rowVisibility } from '../shared/row-visibility';
 import { CadencesErrorCode, CadencesException } from './cadences.exception';
 import { CadencesRepository, type CadenceRecord, type EnrolmentRecord } from './cadences.repository';
+
+/** Who starts the cadences a lifecycle move triggers (createdBy of their follow-ups, actor of their events). */
+const SYSTEM_ACTOR = 'cadence';
 
 export interface EnrolmentState {
   enrolment: EnrolmentRecord;
@@ -47,6 +51,7 @@ export class CadencesService {
       description: request.description ?? null,
       steps: request.steps.map((s) => ({ dayOffset: s.dayOffset, channel: s.channel, note: s.note ?? null })),
       stopOn: request.stopOn ?? [...CADENCE_STOP_CONDITIONS],
+      trigger: request.trigger ?? 'manual',
       createdBy: caller.sub,
       createdAt: new Date(),
     });
@@ -69,7 +74,6 @@ export class CadencesService {
   async enrol(cadenceId: string, request: EnrolInCadenceRequest, caller: CallerIdentity): Promise<EnrolmentState> {
     const cadence = await this.get(cadenceId);
     const who = this.followUps.assignment(request, caller);
-    const now = new Date();
     return this.dataSource.transaction(async (manager) => {
       if (!(await this.customers.holdKnown(manager, request.customerId)))
         throw new CadencesException(
@@ -77,43 +81,84 @@ export class CadencesService {
           `Customer ${request.customerId} is not known to interaction`,
           { errors: [{ field: 'customerId', message: 'not known to interaction' }] },
         );
-      const enrolment = await this.cadences.enrol(manager, {
-        id: randomUUID(),
-        cadenceId,
-        customerId: request.customerId,
-        ...who,
-        stopOn: cadence.stopOn,
-        stopped: false,
-        stopReason: null,
-        stoppedAt: null,
-        enrolledBy: caller.sub,
-        enrolledAt: now,
-      });
-      if (!enrolment)
+      const enrolled = await this.enrolIn(manager, cadence, request.customerId, who, caller, new Date());
+      if (!enrolled)
         throw new CadencesException(
           CadencesErrorCode.AlreadyEnrolled,
           `Customer ${request.customerId} is in cadence ${cadence.name} already`,
         );
-      const followUps: FollowUpRecord[] = [];
-      for (const [index, step] of cadence.steps.entries())
-        followUps.push(
-          await this.followUps.plan(
-            manager,
-            {
-              customerId: request.customerId,
-              ...who,
-              channel: step.channel,
-              dueAt: this.calendar.addBusinessDays(now, step.dayOffset),
-              note: step.note,
-              enrolmentId: enrolment.id,
-              stepIndex: index,
-            },
-            caller,
-            now,
-          ),
-        );
-      return { enrolment, status: 'active', followUps };
+      return enrolled;
     });
+  }
+
+  /**
+   * A customer moved to a lifecycle stage (in the consumer's inbox transaction): every cadence that stage
+   * starts enrols the customer for their owner, unless it runs already. A customer in the public pool has
+   * nobody to work the steps and is not enrolled.
+   */
+  async onLifecycleStage(manager: EntityManager, customerId: string, stage: string, logger: Logger): Promise<void> {
+    const cadences = await this.cadences.triggeredBy(manager, `lifecycle:${stage}` as CadenceTrigger);
+    if (cadences.length === 0) return;
+    const owner = await this.customers.ownerOf(manager, customerId);
+    if (!owner?.ownerId) {
+      logger.info({ customerId, stage }, 'cadence not started: the customer has no owner (public pool or unknown)');
+      return;
+    }
+    const now = new Date();
+    for (const cadence of cadences) {
+      const enrolled = await this.enrolIn(
+        manager,
+        cadence,
+        customerId,
+        { assignee: owner.ownerId, team: owner.team },
+        { sub: SYSTEM_ACTOR, roles: [], scopes: [] },
+        now,
+      );
+      if (enrolled) logger.info({ customerId, cadenceId: cadence.id, stage }, 'cadence started by a lifecycle move');
+    }
+  }
+
+  /** The enrolment and one follow-up per step, in the caller's transaction; undefined when it runs already. */
+  private async enrolIn(
+    manager: EntityManager,
+    cadence: CadenceRecord,
+    customerId: string,
+    who: { assignee: string; team: string | null },
+    caller: CallerIdentity,
+    now: Date,
+  ): Promise<EnrolmentState | undefined> {
+    const enrolment = await this.cadences.enrol(manager, {
+      id: randomUUID(),
+      cadenceId: cadence.id,
+      customerId,
+      ...who,
+      stopOn: cadence.stopOn,
+      stopped: false,
+      stopReason: null,
+      stoppedAt: null,
+      enrolledBy: caller.sub,
+      enrolledAt: now,
+    });
+    if (!enrolment) return undefined;
+    const followUps: FollowUpRecord[] = [];
+    for (const [index, step] of cadence.steps.entries())
+      followUps.push(
+        await this.followUps.plan(
+          manager,
+          {
+            customerId,
+            ...who,
+            channel: step.channel,
+            dueAt: this.calendar.addBusinessDays(now, step.dayOffset),
+            note: step.note,
+            enrolmentId: enrolment.id,
+            stepIndex: index,
+          },
+          caller,
+          now,
+        ),
+      );
+    return { enrolment, status: 'active', followUps };
   }
 
   /** The cadence's enrolments the caller may see (of one customer, if given), each with its follow-ups. */

@@ -5,6 +5,8 @@ import {
   CustomerCreatedV1,
   CustomerErasedV1,
   CustomerMergedV1,
+  LifecycleChangedV1,
+  OwnershipChangedV1,
   PurchaseRecordedV1,
   Topics,
   toBinaryMode,
@@ -55,3 +57,36 @@ export const consentChanged = (customerId: string, granted: boolean, purpose: 'm
 export async function publishPurchase(producer: RecordProducer, event: EventEnvelope): Promise<void> {
   await producer.send([{ topic: Topics.purchases.name, ...toBinaryMode(event) }]);
 }
+
+/** customer.created of a customer with an owner (who works the cadences its lifecycle moves start). */
+export const customerCreatedFor = (customerId: string, ownerId: string, team: string) =>
+  createEnvelope(CustomerCreatedV1, customerId, {
+    customerId,
+    kind: 'person',
+    ownerId,
+    team,
+    createdAt: new Date().toISOString(),
+  });
+
+export const lifecycleChanged = (
+  customerId: string,
+  from: 'active' | 'at_risk' | null,
+  to: 'active' | 'at_risk' | 'churned',
+) =>
+  createEnvelope(LifecycleChangedV1, customerId, {
+    customerId,
+    from,
+    to,
+    reason: 'churn risk 0.82 from analytics',
+    changedAt: new Date().toISOString(),
+  });
+
+export const customerReleased = (customerId: string, previousOwnerId: string, team: string) =>
+  createEnvelope(OwnershipChangedV1, customerId, {
+    customerId,
+    change: 'released',
+    ownerId: null,
+    team,
+    previousOwnerId,
+    changedAt: new Date().toISOString(),
+  });

@@ -20,9 +20,11 @@ import {
   CADENCE_ENROLMENT_STATUSES,
   CADENCE_NAME_PATTERN,
   CADENCE_STOP_CONDITIONS,
+  CADENCE_TRIGGERS,
   INTERACTION_CHANNELS,
   type CadenceEnrolmentStatus,
   type CadenceStopCondition,
+  type CadenceTrigger,
   type InteractionChannel,
 } from '../interactions';
 import { FollowUpView } from './interactions.dto';
@@ -91,6 +93,16 @@ export class CreateCadenceRequest {
   @ArrayUnique()
   @IsIn(CADENCE_STOP_CONDITIONS, { each: true })
   stopOn?: CadenceStopCondition[];
+
+  @ApiPropertyOptional({
+    enum: CADENCE_TRIGGERS,
+    default: 'manual',
+    description:
+      "What starts it besides POST …/enrolments: lifecycle:<stage> enrols a customer who moves to that stage (lifecycle.changed), for the customer's owner (a customer in the public pool is not enrolled)",
+  })
+  @IsOptional()
+  @IsIn(CADENCE_TRIGGERS)
+  trigger?: CadenceTrigger;
 }
 
 export class CadenceView {
@@ -99,6 +111,7 @@ export class CadenceView {
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
   @ApiProperty({ type: [CadenceStep] }) steps!: CadenceStep[];
   @ApiProperty({ enum: CADENCE_STOP_CONDITIONS, isArray: true }) stopOn!: CadenceStopCondition[];
+  @ApiProperty({ enum: CADENCE_TRIGGERS }) trigger!: CadenceTrigger;
   @ApiProperty({ example: 'manager' }) createdBy!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }

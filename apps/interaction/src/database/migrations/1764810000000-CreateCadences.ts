@@ -16,6 +16,7 @@ export class CreateCadences1764810000000 implements MigrationInterface {
         description  text,
         steps        jsonb NOT NULL,
         stop_on      text[] NOT NULL,
+        trigger      text NOT NULL DEFAULT 'manual',
         created_by   text NOT NULL,
         created_at   timestamptz NOT NULL
       )`);
@@ -33,6 +34,9 @@ export class CreateCadences1764810000000 implements MigrationInterface {
         enrolled_by  text NOT NULL,
         enrolled_at  timestamptz NOT NULL
       )`);
+    await queryRunner.query(
+      `CREATE INDEX cadences_trigger ON interaction.cadences (trigger) WHERE trigger <> 'manual'`,
+    );
     await queryRunner.query(
       `CREATE UNIQUE INDEX cadence_enrolments_running ON interaction.cadence_enrolments (cadence_id, customer_id) WHERE NOT stopped`,
     );
