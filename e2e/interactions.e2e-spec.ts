@@ -120,6 +120,13 @@ describe('interactions and follow-ups through the gateway', () => {
     }).expect(422);
     expect(future.body).toMatchObject({ code: 'occurred-in-future' });
     await gateway().get(`/api/v1/customers/${id}/interactions`).expect(401);
+    // agent1's customer is not agent2's to read (customer-profile's row rule), nor an unknown one
+    await gateway().get(`/api/v1/customers/${id}/interactions`).set('authorization', auth.agent2!).expect(404);
+    await gateway()
+      .get(`/api/v1/customers/${randomUUID()}/interactions`)
+      .set('authorization', auth.agent1!)
+      .expect(404);
+    await gateway().get(`/api/v1/customers/${id}/interactions`).set('authorization', auth.manager!).expect(200);
     await log(id, { channel: 'phone', direction: 'outbound' }, 'analyst').expect(403);
     await gateway().get('/api/v1/customers/not-a-uuid/interactions').set('authorization', auth.agent1!).expect(400);
   });

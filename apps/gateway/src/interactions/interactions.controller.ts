@@ -7,13 +7,15 @@ import {
   ListInteractionsQuery,
   LogInteractionRequest,
 } from '@rapport/contracts';
+import { ProblemException } from '@rapport/platform-http';
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { ApiProblems } from '../openapi-problems';
 import { ApiProxy } from '../upstream/api-proxy';
+import { relay } from '../upstream/relay-response';
 import { queryString } from '../upstream/query-string';
-import type { UpstreamResponse } from '../upstream/upstream.client';
+import { UpstreamClient, type UpstreamResponse } from '../upstream/upstream.client';
 
 const UPSTREAM = 'interaction';
 
@@ -31,7 +33,10 @@ const customersOfPage = (response: UpstreamResponse): unknown[] => {
 @ApiTags('interactions')
 @Controller('api/v1')
 export class InteractionsController {
-  constructor(private readonly proxy: ApiProxy) {}
+  constructor(
+    private readonly proxy: ApiProxy,
+    private readonly upstream: UpstreamClient,
+  ) {}
 
   @Post('customers/:id/interactions')
   @HttpCode(201)
@@ -61,16 +66,27 @@ export class InteractionsController {
   @Get('customers/:id/interactions')
   @RequireScopes('interactions:read')
   @ApiOperation({
-    summary: "The customer's timeline: every contact on every channel, newest first (keyset paged), by channel",
+    summary:
+      "The customer's timeline: every contact on every channel, newest first (keyset paged), by channel. For a customer the caller may see (customer-profile's row rule: an agent their own customers and the public pool, a manager the team's): another's is 404",
   })
   @ApiOkResponse({ type: InteractionPage, description: 'Summaries are masked without the pii:read scope' })
-  @ApiProblems(400, 401, 403, 429, 502, 504)
+  @ApiProblems(400, 401, 403, 404, 429, 502, 504)
   async timeline(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query() query: CustomerTimelineQuery,
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
+    // The profile decides whether the caller may see the customer at all, as for the 360 view.
+    const profile = await this.upstream.call('customer-profile', 'GET', `/internal/v1/customers/${id}`, {
+      identity: request.identity!,
+      ...(request.requestId ? { requestId: request.requestId } : {}),
+    });
+    if (profile.status >= 500)
+      throw new ProblemException('upstreamUnavailable', `customer-profile answered ${profile.status}`, {
+        upstream: 'customer-profile',
+      });
+    if (profile.status !== 200) return relay(response, profile);
     await this.proxy.forward(request, response, {
       upstream: UPSTREAM,
       method: 'GET',
