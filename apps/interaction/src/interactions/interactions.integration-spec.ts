@@ -237,5 +237,11 @@ describe('the interaction log (in process)', () => {
       .set(await sut.as(TEST_CALLERS.admin));
     expect(backwards.status).toBe(422);
     expect(backwards.body).toMatchObject({ code: 'invalid-range', errors: [{ field: 'to' }] });
+    const ancient = await sut
+      .http()
+      .get(`/internal/v1/interactions?from=${encodeURIComponent('1900-01-01T00:00:00Z')}`)
+      .set(await sut.as(TEST_CALLERS.admin));
+    expect(ancient.status).toBe(422);
+    expect(ancient.body).toMatchObject({ code: 'invalid-range', errors: [{ field: 'from' }] });
   });
 });

@@ -27,6 +27,9 @@ export const CLOCK_SKEW_MS = 60_000;
 /** Nothing is recorded as happening before this (a typo in the year, not a contact). */
 const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
 const SORT = '-occurredAt';
+/** The instants a list's range may name (PostgreSQL takes more; nothing is recorded outside these). */
+const RANGE_FROM = Date.parse('1970-01-01T00:00:00Z');
+const RANGE_TO = Date.parse('2199-12-31T23:59:59Z');
 
 /** A contact to record, from the API or from completing a follow-up. */
 export interface NewInteraction {
@@ -135,6 +138,16 @@ export class InteractionsService {
   async list(query: ListInteractionsQuery, caller: CallerIdentity): Promise<InteractionPage> {
     const from = query.from ? new Date(query.from) : undefined;
     const to = query.to ? new Date(query.to) : undefined;
+    for (const [field, at] of [
+      ['from', from],
+      ['to', to],
+    ] as const)
+      if (at && (at.getTime() < RANGE_FROM || at.getTime() > RANGE_TO))
+        throw InteractionsException.onField(
+          InteractionsErrorCode.InvalidRange,
+          `${field} must be between 1970 and 2199`,
+          field,
+        );
     if (from && to && from.getTime() >= to.getTime())
       throw InteractionsException.onField(InteractionsErrorCode.InvalidRange, 'from must be before to', 'to');
     const agent = query.agent === 'me' ? caller.sub : query.agent;
