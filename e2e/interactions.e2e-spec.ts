@@ -167,11 +167,23 @@ describe('interactions and follow-ups through the gateway', () => {
       .send({ until: dueAt, businessMinutes: 5 })
       .expect(400);
 
+    const key = `complete-${followUpId}`;
+    const completion = { direction: 'outbound', outcome: 'reached', summary: 'Quote accepted' };
     const done = await gateway()
       .post(`/api/v1/follow-ups/${followUpId}/complete`)
       .set('authorization', auth.agent1!)
-      .send({ direction: 'outbound', outcome: 'reached', summary: 'Quote accepted' })
+      .set('idempotency-key', key)
+      .send(completion)
       .expect(200);
+    // a retry with the same key gets the same answer, and records nothing twice
+    const replayed = await gateway()
+      .post(`/api/v1/follow-ups/${followUpId}/complete`)
+      .set('authorization', auth.agent1!)
+      .set('idempotency-key', key)
+      .send(completion)
+      .expect(200);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.body.interaction.id).toBe(done.body.interaction.id);
     expect(done.body.followUp).toMatchObject({ status: 'done', interactionId: done.body.interaction.id });
     const timeline = await gateway()
       .get(`/api/v1/customers/${id}/interactions`)
