@@ -4,7 +4,8 @@ import request from 'supertest';
 
 /**
  * A department merges two customers and erases the survivor through the gateway; interaction learns of
- * both from customer-profile's events and ends up holding nothing on either id.
+ * both from customer-profile's events, moves the merged customer's contacts and follow-ups to the
+ * survivor, and ends up holding nothing on either id.
  */
 describe('interaction takes part in merges and erasures', () => {
   const gateway = () => request(stackInfo().gatewayUrl);
@@ -53,6 +54,18 @@ describe('interaction takes part in merges and erasures', () => {
       'interaction to know both customers',
     );
 
+    for (const id of [survivor, source])
+      await gateway()
+        .post(`/api/v1/customers/${id}/interactions`)
+        .set('authorization', agent1)
+        .send({ channel: 'phone', direction: 'outbound', summary: '回访' })
+        .expect(201);
+    await gateway()
+      .post('/api/v1/follow-ups')
+      .set('authorization', agent1)
+      .send({ customerId: source, dueAt: new Date(Date.now() + 86_400_000).toISOString(), channel: 'phone' })
+      .expect(201);
+
     await gateway()
       .post(`/api/v1/customers/${survivor}/merge`)
       .set('authorization', agent1)
@@ -60,6 +73,22 @@ describe('interaction takes part in merges and erasures', () => {
       .expect(200);
     await eventually(async () => (await rowsOf(source)) === 0, 20_000, 'interaction to drop the merged id');
     expect(await rowsOf(survivor)).toBe(1);
+    await eventually(
+      async () => {
+        const timeline = await gateway()
+          .get(`/api/v1/customers/${survivor}/interactions`)
+          .set('authorization', agent1)
+          .expect(200);
+        return timeline.body.items.length === 2;
+      },
+      20_000,
+      'the merged customer’s contacts in the survivor’s timeline',
+    );
+    const followUps = await gateway()
+      .get(`/api/v1/follow-ups?customerId=${survivor}`)
+      .set('authorization', agent1)
+      .expect(200);
+    expect(followUps.body.items).toHaveLength(1);
 
     await gateway().delete(`/api/v1/customers/${survivor}`).set('authorization', agent1).expect(202);
     await eventually(

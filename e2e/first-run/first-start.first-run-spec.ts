@@ -45,6 +45,7 @@ const alive = (pid: number) => {
 interface Customer {
   id: string;
   kind: string;
+  name: string;
   phone: string | null;
   ownerId: string | null;
   team: string | null;
@@ -168,6 +169,21 @@ describe('first npm start on empty data', () => {
     // 10, 9, 8, 6, 9, 3: 3 promoters, 2 detractors of 6; CSAT 5, 4, 4, 3, 5, 2: 4 of 6
     expect(recommend!['nps']).toMatchObject({ score: 16.7, promoters: 3, detractors: 2, n: 6 });
     expect(satisfied!['csat']).toMatchObject({ percent: 66.7, satisfied: 4, n: 6 });
+  });
+
+  it('has a timeline for the demo customers, follow-ups due today and overdue, and a win-back cadence', async () => {
+    const items = (await get('admin', '/customers?limit=200')).items as Customer[];
+    const wang = items.find((c) => c.name === '王小明')!;
+    const timeline = (await get('agent1', `/customers/${wang.id}/interactions`)).items as Array<{ channel: string }>;
+    expect(timeline.map((i) => i.channel)).toEqual(['wechat', 'phone']);
+    const cadences = (await get('manager', '/cadences')).items as Array<{ id: string; name: string }>;
+    const winBack = cadences.find((c) => c.name === 'win-back')!;
+    const enrolments = (await get('agent1', `/cadences/${winBack.id}/enrolments`)).items as Array<{ status: string }>;
+    expect(enrolments.map((e) => e.status)).toEqual(['active']);
+    for (const user of ['agent1', 'agent2']) {
+      expect((await get(user, '/follow-ups?assignee=me&due=today')).items).not.toEqual([]);
+      expect((await get(user, '/follow-ups?assignee=me&status=overdue')).items).not.toEqual([]);
+    }
   });
 
   it('stops on Ctrl-C and leaves no process and no port behind', async () => {

@@ -21,6 +21,7 @@ import { PurchaseImports1764000311000 } from './database/migrations/176400031100
 import { SegmentsModule } from './segments/segments.module';
 import { CreateSegments1764000300000 } from './database/migrations/1764000300000-CreateSegments';
 import { ScoresModule } from './scores/scores.module';
+import { LastContactModule } from './last-contact/last-contact.module';
 import { TeamsAndValueTiers1764000320000 } from './database/migrations/1764000320000-TeamsAndValueTiers';
 import { CreateErasureRequests1764000400000 } from './database/migrations/1764000400000-CreateErasureRequests';
 
@@ -56,6 +57,7 @@ export const serviceDefinition: ServiceDefinition = {
     OwnershipModule,
     LifecycleModule,
     ScoresModule,
+    LastContactModule,
     SegmentsModule,
   ],
 })

@@ -80,6 +80,13 @@ const CROSS_FIELD_RULES: Record<string, Record<string, unknown>> = {
       { required: ['rewardId'], not: { required: ['points'] } },
     ],
   },
+  // interaction: "Send either until or businessMinutes, not both and not neither".
+  SnoozeFollowUpRequest: {
+    oneOf: [
+      { required: ['until'], not: { required: ['businessMinutes'] } },
+      { required: ['businessMinutes'], not: { required: ['until'] } },
+    ],
+  },
   // customer-profile: an enum field lists its allowed values; other types have none.
   CustomFieldDefinitionRequest: {
     if: { properties: { type: { const: 'enum' } }, required: ['type'] },

@@ -4,8 +4,14 @@ import { ServiceCoreModule, type ServiceDefinition } from '@rapport/platform-run
 import { mergedCustomersMigration, SubjectRightsModule } from '@rapport/platform-subject-rights';
 import { InteractionConfigModule } from './interaction.config';
 import { CustomerRefsModule } from './customer-refs/customer-refs.module';
-import { CustomerRefsSubjectRights } from './customer-refs/customer-refs.subject-rights';
 import { CreateCustomerRefs1764000003000 } from './database/migrations/1764000003000-CreateCustomerRefs';
+import { CreateInteractionsAndFollowUps1764800000000 } from './database/migrations/1764800000000-CreateInteractionsAndFollowUps';
+import { FollowUpsModule } from './follow-ups/follow-ups.module';
+import { CadencesModule } from './cadences/cadences.module';
+import { CreateCadences1764810000000 } from './database/migrations/1764810000000-CreateCadences';
+import { CustomerRefOwners1764820000000 } from './database/migrations/1764820000000-CustomerRefOwners';
+import { InteractionsModule } from './interactions/interactions.module';
+import { InteractionSubjectRights } from './subject-rights/interaction.participant';
 import { CreateSurveys1764900000000 } from './database/migrations/1764900000000-CreateSurveys';
 import { SurveysModule } from './surveys/surveys.module';
 
@@ -15,6 +21,9 @@ export const serviceDefinition: ServiceDefinition = {
   migrations: [
     CreateCustomerRefs1764000003000,
     mergedCustomersMigration(schemaOf('interaction'), 1764001000000),
+    CreateInteractionsAndFollowUps1764800000000,
+    CreateCadences1764810000000,
+    CustomerRefOwners1764820000000,
     CreateSurveys1764900000000,
   ],
   requireCallerIdentity: true,
@@ -25,11 +34,14 @@ export const serviceDefinition: ServiceDefinition = {
     ServiceCoreModule.forRoot(serviceDefinition),
     InteractionConfigModule,
     CustomerRefsModule,
+    InteractionsModule,
+    FollowUpsModule,
+    CadencesModule,
     SurveysModule,
     SubjectRightsModule.forParticipant({
       service: 'interaction',
-      participant: CustomerRefsSubjectRights,
-      imports: [CustomerRefsModule],
+      participant: InteractionSubjectRights,
+      imports: [CustomerRefsModule, InteractionsModule, FollowUpsModule, CadencesModule, SurveysModule],
     }),
   ],
 })

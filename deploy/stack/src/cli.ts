@@ -51,7 +51,7 @@ async function up(args: string[]): Promise<void> {
         const seeded = await seedDemoData(info.gatewayUrl);
         fs.writeFileSync(seedMarker, JSON.stringify({ at: new Date().toISOString(), ...seeded }, null, 2));
         console.log(
-          `demo data seeded: ${seeded.customers} customers, ${seeded.purchases} purchases, ${seeded.segments} segment, ${seeded.tickets} tickets, teams north and south`,
+          `demo data seeded: ${seeded.customers} customers, ${seeded.purchases} purchases, ${seeded.segments} segment, ${seeded.tickets} tickets, ${seeded.interactions} interactions, ${seeded.followUps} follow-ups, teams north and south`,
         );
       }
     }

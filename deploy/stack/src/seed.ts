@@ -11,6 +11,8 @@ export interface DemoSummary {
   purchases: number;
   segments: number;
   tickets: number;
+  interactions: number;
+  followUps: number;
   /** The demo customers by seed key, for the README's examples and the first-run test. */
   ids: Record<string, string>;
 }
@@ -334,6 +336,198 @@ const DEMO_TICKETS: DemoTicket[] = [
   },
 ];
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Contacts for every demo customer's timeline (interaction), `daysAgo` days before today at `hour` in
+ * Shanghai: calls, WeChat messages, mails and visits, by the agent who works the customer.
+ */
+const DEMO_INTERACTIONS: Array<{
+  customer: string;
+  by: DemoUser;
+  daysAgo: number;
+  hour: number;
+  body: Record<string, unknown>;
+}> = [
+  {
+    customer: 'wang',
+    by: 'agent1',
+    daysAgo: 9,
+    hour: 10,
+    body: {
+      channel: 'phone',
+      direction: 'outbound',
+      summary: '回访：茶叶礼盒收到，包装破损，已建工单',
+      outcome: 'reached',
+      durationSeconds: 320,
+    },
+  },
+  {
+    customer: 'wang',
+    by: 'agent1',
+    daysAgo: 3,
+    hour: 20,
+    body: { channel: 'wechat', direction: 'inbound', summary: '询问换货进度', outcome: 'answered' },
+  },
+  {
+    customer: 'li',
+    by: 'agent1',
+    daysAgo: 6,
+    hour: 14,
+    body: {
+      channel: 'visit',
+      direction: 'outbound',
+      summary: '门店到访，试喝新品龙井',
+      outcome: 'interested',
+      durationSeconds: 1_800,
+    },
+  },
+  {
+    customer: 'li',
+    by: 'agent1',
+    daysAgo: 2,
+    hour: 11,
+    body: { channel: 'sms', direction: 'outbound', summary: '新品上市通知', outcome: 'sent' },
+  },
+  {
+    customer: 'teaCompany',
+    by: 'agent1',
+    daysAgo: 12,
+    hour: 15,
+    body: {
+      channel: 'meeting',
+      direction: 'outbound',
+      summary: 'Annual wholesale terms with 陈静 (purchasing)',
+      outcome: 'agreed',
+      durationSeconds: 3_600,
+    },
+  },
+  {
+    customer: 'teaCompany',
+    by: 'agent1',
+    daysAgo: 1,
+    hour: 9,
+    body: {
+      channel: 'email',
+      direction: 'inbound',
+      summary: 'Asked for the invoice of the wholesale order',
+      outcome: 'answered',
+    },
+  },
+  {
+    customer: 'acme',
+    by: 'agent2',
+    daysAgo: 8,
+    hour: 22,
+    body: {
+      channel: 'phone',
+      direction: 'inbound',
+      summary: 'Asked about shipping to San Francisco',
+      outcome: 'answered',
+      durationSeconds: 420,
+    },
+  },
+  {
+    customer: 'acme',
+    by: 'agent2',
+    daysAgo: 4,
+    hour: 9,
+    body: { channel: 'web-form', direction: 'inbound', summary: 'Requested a sample pack', outcome: 'sample-sent' },
+  },
+  {
+    customer: 'rossi',
+    by: 'manager',
+    daysAgo: 5,
+    hour: 16,
+    body: { channel: 'email', direction: 'outbound', summary: 'Sent the autumn catalogue', outcome: 'sent' },
+  },
+  {
+    customer: 'mueller',
+    by: 'agent2',
+    daysAgo: 7,
+    hour: 17,
+    body: { channel: 'chat', direction: 'inbound', summary: 'Fragte nach Bio-Zertifikaten', outcome: 'answered' },
+  },
+  {
+    customer: 'mueller',
+    by: 'agent2',
+    daysAgo: 2,
+    hour: 15,
+    body: { channel: 'phone', direction: 'outbound', summary: 'Follow-up on the certificates', outcome: 'no-answer' },
+  },
+];
+
+/**
+ * Follow-ups for the README's "assignee=me&due=today" and "status=overdue": each planned by its assignee,
+ * due `daysFromToday` days from today at `hour` in Shanghai (negative: overdue already).
+ */
+const DEMO_FOLLOW_UPS: Array<{
+  key: string;
+  customer: string;
+  by: DemoUser;
+  daysFromToday: number;
+  hour: number;
+  body: Record<string, unknown>;
+}> = [
+  {
+    key: 'wang-exchange',
+    customer: 'wang',
+    by: 'agent1',
+    daysFromToday: 0,
+    hour: 23,
+    body: { channel: 'wechat', note: '确认换货已签收' },
+  },
+  {
+    key: 'li-tasting',
+    customer: 'li',
+    by: 'agent1',
+    daysFromToday: -1,
+    hour: 10,
+    body: { channel: 'phone', note: '问试喝反馈，邀请参加品鉴会' },
+  },
+  {
+    key: 'tea-company-invoice',
+    customer: 'teaCompany',
+    by: 'agent1',
+    daysFromToday: 2,
+    hour: 10,
+    body: { channel: 'email', note: 'Check that the invoice arrived' },
+  },
+  {
+    key: 'acme-sample',
+    customer: 'acme',
+    by: 'agent2',
+    daysFromToday: 0,
+    hour: 23,
+    body: { channel: 'phone', note: 'Ask how the sample pack tasted' },
+  },
+  {
+    key: 'mueller-certificates',
+    customer: 'mueller',
+    by: 'agent2',
+    daysFromToday: -2,
+    hour: 15,
+    body: { channel: 'email', note: 'Send the organic certificates' },
+  },
+];
+
+/** A win-back cadence the manager defined, with 李娜 enrolled (it stops if she replies, buys or withdraws consent). */
+const DEMO_CADENCE = {
+  name: 'win-back',
+  description: 'Three contacts over two weeks for customers at risk of leaving',
+  steps: [
+    { dayOffset: 0, channel: 'phone', note: '问近况，了解是否有不满意的地方' },
+    { dayOffset: 3, channel: 'wechat', note: '发送老客户专属优惠券' },
+    { dayOffset: 10, channel: 'email', note: 'Invite to the spring tasting' },
+  ],
+};
+
+/** Midnight of today in Shanghai (the follow-ups' calendar), as epoch ms. */
+function shanghaiMidnight(now = Date.now()): number {
+  return Math.floor((now + 8 * HOUR_MS) / DAY_MS) * DAY_MS - 8 * HOUR_MS;
+}
+
 class DemoApi {
   private readonly tokens = new Map<DemoUser, string>();
 
@@ -508,6 +702,7 @@ export async function seedDemoData(
       [201, 409],
     );
 
+  await seedInteractions(api, ids);
   await seedSurvey(api, Object.values(ids));
 
   return {
@@ -515,6 +710,8 @@ export async function seedDemoData(
     purchases: DEMO_PURCHASES.length,
     segments: 1,
     tickets: DEMO_TICKETS.length,
+    interactions: DEMO_INTERACTIONS.length,
+    followUps: DEMO_FOLLOW_UPS.length + DEMO_CADENCE.steps.length,
     ids,
   };
 }
@@ -583,6 +780,81 @@ async function seedSurvey(api: DemoApi, customerIds: string[], timeoutMs = 60_00
       },
       `survey-answer-${index}`,
       [201, 409],
+    );
+  }
+}
+
+/**
+ * The demo timeline, follow-ups and a win-back cadence. Times are relative to today in Shanghai, so each write's
+ * Idempotency-Key names the day: a seed run again the same day replays the same requests. interaction
+ * learns customers from customer.created: until it has, a write for the customer is 422, so each try has
+ * its own key (as tickets do).
+ */
+async function seedInteractions(api: DemoApi, ids: Record<string, string>, timeoutMs = 60_000): Promise<void> {
+  const midnight = shanghaiMidnight();
+  const day = Math.floor(midnight / DAY_MS);
+  const retrying = async (by: DemoUser, path: string, body: unknown, key: string) => {
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      const answer = await api.call<{ id?: string; code?: string }>(
+        by,
+        'POST',
+        path,
+        body,
+        `${key}-${day}-try-${attempt}`,
+        [201, 422],
+      );
+      if (answer.id) return answer.id;
+      if (answer.code !== 'customer-unknown' || Date.now() > deadline)
+        throw new Error(
+          `seeding: ${key} answered ${answer.code ?? 'no id'} (see .local/<profile>/logs/interaction.log)`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  };
+  for (const [index, contact] of DEMO_INTERACTIONS.entries()) {
+    const occurredAt = new Date(midnight - contact.daysAgo * DAY_MS + contact.hour * HOUR_MS).toISOString();
+    await retrying(
+      contact.by,
+      `/customers/${ids[contact.customer]}/interactions`,
+      { ...contact.body, occurredAt },
+      `interaction-${contact.customer}-${index}`,
+    );
+  }
+  // a seed run again after the Idempotency-Key expired finds the cadence it made (409: the name is taken)
+  const defined = await api.call<{ id?: string }>(
+    'manager',
+    'POST',
+    '/cadences',
+    DEMO_CADENCE,
+    'cadence-win-back',
+    [201, 409],
+  );
+  const cadences = async () =>
+    (
+      await api.call<{ items: Array<{ id: string; name: string }> }>(
+        'manager',
+        'GET',
+        '/cadences',
+        undefined,
+        'cadences',
+        [200],
+      )
+    ).items;
+  const cadenceId = defined.id ?? (await cadences()).find((c) => c.name === DEMO_CADENCE.name)!.id;
+  await retrying(
+    'manager',
+    `/cadences/${cadenceId}/enrolments`,
+    { customerId: ids['li'], assignee: 'agent1' },
+    'cadence-win-back-li',
+  );
+  for (const followUp of DEMO_FOLLOW_UPS) {
+    const dueAt = new Date(midnight + followUp.daysFromToday * DAY_MS + followUp.hour * HOUR_MS).toISOString();
+    await retrying(
+      followUp.by,
+      '/follow-ups',
+      { customerId: ids[followUp.customer], dueAt, ...followUp.body },
+      `follow-up-${followUp.key}`,
     );
   }
 }

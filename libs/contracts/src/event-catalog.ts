@@ -1,6 +1,7 @@
 import type { EventDefinition } from './event-definition';
 import * as analytics from './events/analytics.events';
 import * as customerProfile from './events/customer-profile.events';
+import * as interaction from './events/interaction.events';
 import * as loyalty from './events/loyalty.events';
 import * as serviceDesk from './events/service-desk.events';
 import * as surveys from './events/surveys.events';
@@ -13,6 +14,7 @@ const ALL_EVENTS: readonly EventDefinition[] = [
   ...Object.values(analytics),
   ...Object.values(serviceDesk),
   ...Object.values(surveys),
+  ...Object.values(interaction),
   // one erasure acknowledgement per participating service (a record, not one export per event)
   ...Object.values(ErasureAcknowledgedV1),
 ] as EventDefinition[];

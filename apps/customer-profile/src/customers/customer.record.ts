@@ -35,6 +35,11 @@ export interface CustomerRecord {
   team: string | null;
   /** Set by analytics' customer.scored (not by writes of the record); null until scored. */
   valueTier: ValueTier | null;
+  /**
+   * The latest contact: a purchase or an interaction (a call, a mail, a visit… from interaction's
+   * interaction.logged); public-pool recycling counts from it. Null: never contacted.
+   */
+  lastContactAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
   version: number;
@@ -47,7 +52,16 @@ export interface CustomerRecord {
 /** The fields a write sets (everything but bookkeeping and relations' ids). */
 export type CustomerFields = Omit<
   CustomerRecord,
-  'id' | 'createdAt' | 'updatedAt' | 'version' | 'createdKey' | 'contacts' | 'ownerId' | 'team' | 'valueTier'
+  | 'id'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'version'
+  | 'createdKey'
+  | 'contacts'
+  | 'ownerId'
+  | 'team'
+  | 'valueTier'
+  | 'lastContactAt'
 > & {
   contacts: Omit<ContactPersonRecord, 'id'>[];
 };

@@ -39,6 +39,7 @@ export function toCustomerView(customer: CustomerRecord, caller: CallerIdentity)
     ownerId: customer.ownerId,
     team: customer.team,
     valueTier: customer.valueTier,
+    ...(customer.lastContactAt !== undefined ? { lastContactAt: customer.lastContactAt?.toISOString() ?? null } : {}),
     createdAt: customer.createdAt.toISOString(),
     updatedAt: customer.updatedAt.toISOString(),
     version: customer.version,

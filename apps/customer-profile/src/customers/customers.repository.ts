@@ -27,6 +27,7 @@ interface CustomerRow {
   owner_id: string | null;
   team: string | null;
   value_tier: ValueTier | null;
+  last_contact_at?: Date | null;
   created_at: Date;
   updated_at: Date;
   version: number;
@@ -35,7 +36,7 @@ interface CustomerRow {
 
 export const CUSTOMER_COLUMNS = `c.id, c.kind, c.name, c.gender, to_char(c.birthday, 'YYYY-MM-DD') AS birthday, c.email, c.phone, c.emails, c.phones,
   c.addresses, c.tags, c.interests, c.preferences, c.notes, c.custom_fields, c.source_channel, c.owner_id, c.team,
-  c.value_tier, c.created_at, c.updated_at, c.version, c.created_at::text AS created_key`;
+  c.value_tier, c.last_contact_at, c.created_at, c.updated_at, c.version, c.created_at::text AS created_key`;
 
 export interface ListFilter {
   sort: 'createdAt' | '-createdAt' | 'name' | '-name';
@@ -279,6 +280,7 @@ export function toRecord(r: CustomerRow): Omit<CustomerRecord, 'identifiers' | '
     ownerId: r.owner_id,
     team: r.team,
     valueTier: r.value_tier,
+    ...(r.last_contact_at !== undefined ? { lastContactAt: r.last_contact_at } : {}),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     version: r.version,

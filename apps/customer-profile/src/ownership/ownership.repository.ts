@@ -122,7 +122,7 @@ export class OwnershipRepository {
   }
 
   /**
-   * Returns to the pool every owned customer without contact (a purchase, an update, an ownership
+   * Returns to the pool every owned customer without contact (a logged interaction, a purchase, an update, an ownership
    * change) for the days of its value tier (`days.none` without a tier), in one statement with its
    * history. Rows locked elsewhere are skipped and an already recycled customer has no owner, so
    * running twice (or on two replicas) recycles once.

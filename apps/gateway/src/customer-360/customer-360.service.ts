@@ -32,8 +32,9 @@ const PARTS: PartSource[] = [
   {
     part: 'interactions',
     upstream: 'interaction',
-    path: (id) => `/internal/v1/customer-refs/${id}`,
-    scope: 'customers:read',
+    // The customer's latest contacts (the timeline's first page; summaries masked as in the timeline).
+    path: (id) => `/internal/v1/customers/${id}/interactions?limit=10`,
+    scope: 'interactions:read',
   },
   {
     part: 'tickets',

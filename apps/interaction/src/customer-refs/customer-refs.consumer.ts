@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { CustomerCreatedV1 } from '@rapport/contracts';
+import { CustomerCreatedV1, OwnershipChangedV1 } from '@rapport/contracts';
 import { OnEvent, type ConsumedEvent, EventContext } from '@rapport/platform-messaging';
 import { MergedCustomers } from '@rapport/platform-subject-rights';
 import { CustomerRefsRepository } from './customer-refs.repository';
@@ -22,5 +22,11 @@ export class CustomerRefsConsumer {
   async customerCreated(@Payload() event: ConsumedEvent<typeof CustomerCreatedV1>, @Ctx() ctx: EventContext) {
     if (await this.mergedCustomers.isMergedAway(ctx.manager, event.data.customerId)) return;
     await this.repository.add(ctx.manager, event.data);
+  }
+
+  /** The owner works the cadences a lifecycle move starts for the customer. */
+  @OnEvent(OwnershipChangedV1)
+  async ownershipChanged(@Payload() event: ConsumedEvent<typeof OwnershipChangedV1>, @Ctx() ctx: EventContext) {
+    await this.repository.setOwner(ctx.manager, event.data.customerId, event.data.ownerId, event.data.team);
   }
 }

@@ -8,7 +8,7 @@ import { CustomerRefsService } from './customer-refs.service';
 @Module({
   controllers: [CustomerRefsController, CustomerRefsConsumer],
   providers: [CustomerRefsRepository, CustomerRefsService, MergedCustomers],
-  // for the subject-rights participant (CustomerRefsSubjectRights), which the app module registers
+  // for the subject-rights participant (InteractionSubjectRights), which the app module registers
   exports: [CustomerRefsRepository],
 })
 export class CustomerRefsModule {}

@@ -11,12 +11,47 @@ export interface CustomerRef {
 export class CustomerRefsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async add(manager: EntityManager, customer: { customerId: string; kind: string; createdAt: string }): Promise<void> {
+  async add(
+    manager: EntityManager,
+    customer: {
+      customerId: string;
+      kind: string;
+      createdAt: string;
+      ownerId?: string | undefined;
+      team?: string | undefined;
+    },
+  ): Promise<void> {
     await manager.query(
-      `INSERT INTO interaction.customer_refs (customer_id, kind, created_at) VALUES ($1, $2, $3)
+      `INSERT INTO interaction.customer_refs (customer_id, kind, created_at, owner_id, team) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (customer_id) DO NOTHING`,
-      [customer.customerId, customer.kind, customer.createdAt],
+      [customer.customerId, customer.kind, customer.createdAt, customer.ownerId ?? null, customer.team ?? null],
     );
+  }
+
+  /** The customer's owner and team changed (null owner: back in the public pool). */
+  async setOwner(
+    manager: EntityManager,
+    customerId: string,
+    ownerId: string | null,
+    team: string | null,
+  ): Promise<void> {
+    await manager.query(`UPDATE interaction.customer_refs SET owner_id = $2, team = $3 WHERE customer_id = $1`, [
+      customerId,
+      ownerId,
+      team,
+    ]);
+  }
+
+  /** Who owns the customer, if interaction knows the customer. */
+  async ownerOf(
+    manager: EntityManager,
+    customerId: string,
+  ): Promise<{ ownerId: string | null; team: string | null } | undefined> {
+    const rows: { owner_id: string | null; team: string | null }[] = await manager.query(
+      `SELECT owner_id, team FROM interaction.customer_refs WHERE customer_id = $1`,
+      [customerId],
+    );
+    return rows[0] ? { ownerId: rows[0].owner_id, team: rows[0].team } : undefined;
   }
 
   async find(customerId: string): Promise<CustomerRef | undefined> {
@@ -25,6 +60,18 @@ export class CustomerRefsRepository {
       [customerId],
     );
     return row ? toRecord(row) : undefined;
+  }
+
+  /**
+   * Whether the customer is known, holding its reference (FOR KEY SHARE) until the caller's transaction
+   * ends, so that an erasure or merge consumed meanwhile waits for the new rows and then takes them too.
+   */
+  async holdKnown(manager: EntityManager, customerId: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM interaction.customer_refs WHERE customer_id = $1 FOR KEY SHARE`,
+      [customerId],
+    );
+    return rows.length > 0;
   }
 
   /** One row per customer: when the survivor has its own, that one stays and the merged one goes. */

@@ -433,6 +433,14 @@ export class CustomerView {
     description: "The value tier of analytics' latest score; null: not scored yet",
   })
   valueTier?: ValueTier | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description:
+      'The latest contact: a purchase or a logged interaction (call, mail, visit…); public-pool recycling counts from it. null: never contacted',
+  })
+  lastContactAt?: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ description: 'Send it back as If-Match or version to update' }) version!: number;

@@ -15,6 +15,8 @@ export const SCOPES = [
   'loyalty:read',
   'loyalty:write',
   'analytics:read',
+  'interactions:read',
+  'interactions:write',
   'surveys:read',
   'surveys:write',
   'admin',
@@ -23,7 +25,15 @@ export type Scope = (typeof SCOPES)[number];
 
 export const ROLE_SCOPES: Record<Exclude<Role, 'integration'>, readonly Scope[]> = {
   admin: SCOPES,
-  executive: ['customers:read', 'pii:read', 'tickets:read', 'loyalty:read', 'analytics:read', 'surveys:read'],
+  executive: [
+    'customers:read',
+    'pii:read',
+    'tickets:read',
+    'loyalty:read',
+    'analytics:read',
+    'interactions:read',
+    'surveys:read',
+  ],
   manager: [
     'customers:read',
     'customers:write',
@@ -33,6 +43,8 @@ export const ROLE_SCOPES: Record<Exclude<Role, 'integration'>, readonly Scope[]>
     'tickets:write',
     'loyalty:read',
     'analytics:read',
+    'interactions:read',
+    'interactions:write',
     'surveys:read',
     'surveys:write',
   ],
@@ -45,9 +57,11 @@ export const ROLE_SCOPES: Record<Exclude<Role, 'integration'>, readonly Scope[]>
     'tickets:write',
     'loyalty:read',
     'loyalty:write',
+    'interactions:read',
+    'interactions:write',
     'surveys:read',
   ],
-  analyst: ['customers:read', 'analytics:read', 'surveys:read'],
+  analyst: ['customers:read', 'analytics:read', 'interactions:read', 'surveys:read'],
 };
 
 export function isScope(value: string): value is Scope {

@@ -6,6 +6,7 @@ import {
   type AcknowledgingService,
   type ErasureAcknowledgement,
 } from '@rapport/contracts';
+import { IDENTITY_HEADER, signIdentity } from '@rapport/platform-runtime';
 import {
   closeServiceTestClients,
   collectRecords,
@@ -14,14 +15,17 @@ import {
   handledBy,
   openServiceTestClients,
   publishCustomerEvents,
+  stackInfo,
   uuidColumnsHolding,
   type ServiceTestClients,
 } from '@rapport/testing';
 import { customerCreated, customerErased, customerMerged } from '../../test/factories/customer-events';
+import { followUpRequest, interactionRequest } from '../../test/factories/interactions';
 
 /**
  * The interaction service of the test stack following customer-profile's merges and erasures from the
- * real broker: a merged customer's rows belong to the survivor, an erased customer leaves nothing.
+ * real broker: a merged customer's rows (reference, interactions, follow-ups) belong to the survivor, an
+ * erased customer leaves nothing.
  */
 describe('interaction follows customer merges and erasures', () => {
   const handled = (db: ServiceTestClients['db'], event: Parameters<typeof handledBy>[2]) =>
@@ -37,14 +41,119 @@ describe('interaction follows customer merges and erasures', () => {
     await closeServiceTestClients(clients);
   });
 
+  /** The stack's interaction, called as the gateway calls it (a signed agent of team north). */
+  const callService = async (path: string, body: unknown) => {
+    const identity = await signIdentity(
+      {
+        sub: 'agent1',
+        roles: ['agent'],
+        scopes: ['interactions:read', 'interactions:write', 'surveys:write', 'pii:read'],
+        team: 'north',
+      },
+      stackInfo().internalAuthSecret,
+    );
+    const response = await fetch(new URL(path, stackInfo().serviceUrls['interaction']), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity, connection: 'close' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (response.status >= 300) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { id: string };
+  };
+  /** A customer interaction knows, with a logged call and a follow-up (their texts are the customer's data). */
+  const customerWithContacts = async (kind: 'person' | 'organisation' = 'organisation') => {
+    const customerId = randomUUID();
+    await publishCustomerEvents(clients.producer, customerCreated(customerId, kind));
+    await known(customerId);
+    const interaction = await callService(
+      `/internal/v1/customers/${customerId}/interactions`,
+      interactionRequest({ occurredAt: '2026-11-02T10:00:00+08:00' }),
+    );
+    const followUp = await callService(
+      '/internal/v1/follow-ups',
+      followUpRequest(customerId, '2027-01-06T10:00:00+08:00'),
+    );
+    return { customerId, interactionId: interaction.id, followUpId: followUp.id };
+  };
+
   describeSubjectRightsConformance('interaction', {
     seed: async () => {
-      const customerId = randomUUID();
-      await publishCustomerEvents(clients.producer, customerCreated(customerId, 'organisation'));
-      return { customerId, expected: { interactionCustomerRefs: { customerId, kind: 'organisation' } } };
+      const { customerId, interactionId, followUpId } = await customerWithContacts();
+      const cadence = await callService('/internal/v1/cadences', {
+        name: `conformance-${randomUUID().slice(0, 8)}`,
+        steps: [{ dayOffset: 1, channel: 'email', note: 'Send the catalogue' }],
+      });
+      const enrolment = await callService(`/internal/v1/cadences/${cadence.id}/enrolments`, { customerId });
+      // invited to a survey and answered it, with a score and words of their own
+      const survey = await callService('/internal/v1/surveys', {
+        name: 'conformance',
+        questions: [
+          { id: 'recommend', type: 'nps', text: 'Recommend us?' },
+          { id: 'words', type: 'text', text: 'Anything else?' },
+        ],
+      });
+      const invited = (await callService(`/internal/v1/surveys/${survey.id}/invitations`, {
+        customerIds: [customerId],
+      })) as unknown as { invited: Array<{ link: string }> };
+      await callService(`${invited.invited[0]!.link.replace('/api/v1/', '/internal/v1/')}/responses`, {
+        answers: [
+          { questionId: 'recommend', score: 9 },
+          { questionId: 'words', text: 'Ask for 王小明 at the front desk' },
+        ],
+      });
+      return {
+        customerId,
+        expected: {
+          interactionCustomerRefs: { customerId, kind: 'organisation' },
+          interactions: [
+            expect.objectContaining({
+              id: interactionId,
+              customerId,
+              channel: 'phone',
+              summary: interactionRequest().summary,
+              occurredAt: '2026-11-02T02:00:00.000Z',
+            }),
+          ],
+          followUps: [
+            expect.objectContaining({
+              id: followUpId,
+              customerId,
+              note: followUpRequest(customerId, '').note,
+              dueAt: '2027-01-06T02:00:00.000Z',
+            }),
+            expect.objectContaining({ customerId, enrolmentId: enrolment.id, stepIndex: 0, channel: 'email' }),
+          ],
+          cadenceEnrolments: [
+            expect.objectContaining({ id: enrolment.id, cadenceId: cadence.id, customerId, stopped: false }),
+          ],
+          surveyInvitations: [
+            expect.objectContaining({
+              surveyId: survey.id,
+              surveyName: 'conformance',
+              respondedAt: expect.any(String),
+              answers: [
+                { questionId: 'recommend', score: 9, choices: null, text: null },
+                { questionId: 'words', score: null, choices: null, text: 'Ask for 王小明 at the front desk' },
+              ],
+            }),
+          ],
+        },
+      };
     },
-    // one row of its own; a customer nobody merged into has no merged-away ids
-    erasure: { removed: { customerRefs: 1, mergedCustomerIds: 0 } },
+    // its reference, its call, its two follow-ups (with their timers), its enrolment, its survey invitation
+    // and the words of its answer; nobody was merged into it
+    erasure: {
+      removed: {
+        customerRefs: 1,
+        interactions: 1,
+        followUps: 2,
+        cadenceEnrolments: 1,
+        surveyInvitations: 1,
+        surveyTexts: 1,
+        mergedCustomerIds: 0,
+      },
+    },
   });
 
   const rowOf = async (customerId: string) =>
@@ -67,6 +176,24 @@ describe('interaction follows customer merges and erasures', () => {
 
     expect(await rowOf(survivorId)).toEqual({ customer_id: survivorId, kind: 'organisation' });
     expect(await rowOf(mergedId)).toBeUndefined();
+  });
+
+  it('gives the merged customer’s interactions and follow-ups to the survivor', async () => {
+    const merged = await customerWithContacts();
+    const survivor = await customerWithContacts('person');
+    const merge = customerMerged(merged.customerId, survivor.customerId);
+    await publishCustomerEvents(clients.producer, merge);
+    await handled(clients.db, merge);
+
+    const owners = async (table: string, ids: string[]) =>
+      (
+        await clients.db.query(`SELECT DISTINCT customer_id FROM interaction.${table} WHERE id = ANY($1::uuid[])`, [
+          ids,
+        ])
+      ).rows.map((r: { customer_id: string }) => r.customer_id);
+    expect(await owners('interactions', [merged.interactionId, survivor.interactionId])).toEqual([survivor.customerId]);
+    expect(await owners('follow_ups', [merged.followUpId, survivor.followUpId])).toEqual([survivor.customerId]);
+    expect(await placesHolding(clients.db, merged.customerId)).toEqual(['merged_customers.merged_customer_id']);
   });
 
   it('keeps the survivor’s own row and drops the merged one', async () => {
@@ -101,14 +228,9 @@ describe('interaction follows customer merges and erasures', () => {
   });
 
   it('erases everything held on the customer, its merged-away ids included, and nothing of others', async () => {
-    const [mergedId, survivorId, bystanderId] = [randomUUID(), randomUUID(), randomUUID()];
-    await publishCustomerEvents(
-      clients.producer,
-      customerCreated(mergedId),
-      customerCreated(survivorId),
-      customerCreated(bystanderId),
-    );
-    for (const id of [mergedId, survivorId, bystanderId]) await known(id);
+    const { customerId: mergedId } = await customerWithContacts('person');
+    const { customerId: survivorId } = await customerWithContacts('person');
+    const { customerId: bystanderId, interactionId: bystanderCall } = await customerWithContacts('person');
     const merge = customerMerged(mergedId, survivorId);
     await publishCustomerEvents(clients.producer, merge);
     await handled(clients.db, merge);
@@ -122,6 +244,15 @@ describe('interaction follows customer merges and erasures', () => {
     expect(await placesHolding(clients.db, survivorId)).toEqual([]);
     expect(await placesHolding(clients.db, mergedId)).toEqual([]);
     expect(await rowOf(bystanderId)).toEqual({ customer_id: bystanderId, kind: 'person' });
+    const left = await clients.db.query('SELECT customer_id FROM interaction.interactions WHERE id = $1', [
+      bystanderCall,
+    ]);
+    expect(left.rows).toEqual([{ customer_id: bystanderId }]);
+    const timers = await clients.db.query(
+      `SELECT count(*)::int AS n FROM interaction.follow_up_timers t
+        WHERE NOT EXISTS (SELECT 1 FROM interaction.follow_ups f WHERE f.id = t.follow_up_id)`,
+    );
+    expect(timers.rows).toEqual([{ n: 0 }]);
   });
 
   // What the subject-rights library adds to every participant, seen through this one.
@@ -157,7 +288,7 @@ describe('interaction follows customer merges and erasures', () => {
       }
       expect(dataOf([acks.records[0]!.headers, acks.records[0]!.value])).toMatchObject({
         customerId: last,
-        removed: { customerRefs: 1, mergedCustomerIds: 2 },
+        removed: { customerRefs: 1, interactions: 0, followUps: 0, cadenceEnrolments: 0, mergedCustomerIds: 2 },
         kept: [],
       });
       expect(dataOf([acks.records[0]!.headers, acks.records[0]!.value]).erasureId).toBeUndefined();
@@ -165,6 +296,15 @@ describe('interaction follows customer merges and erasures', () => {
     });
 
     it('acknowledges a redelivered customer.erased once, and a new erasure of the same customer again', async () => {
+      const nothing = {
+        customerRefs: 0,
+        interactions: 0,
+        followUps: 0,
+        cadenceEnrolments: 0,
+        surveyInvitations: 0,
+        surveyTexts: 0,
+        mergedCustomerIds: 0,
+      };
       const customerId = randomUUID();
       await publishCustomerEvents(clients.producer, customerCreated(customerId));
       await known(customerId);
@@ -183,8 +323,8 @@ describe('interaction follows customer merges and erasures', () => {
         await acks.stop();
       }
       expect(acks.records.map((r) => dataOf([r.headers, r.value]).removed)).toEqual([
-        { customerRefs: 1, mergedCustomerIds: 0 },
-        { customerRefs: 0, mergedCustomerIds: 0 },
+        { ...nothing, customerRefs: 1 },
+        nothing,
       ]);
     });
   });
