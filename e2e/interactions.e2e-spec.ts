@@ -161,6 +161,8 @@ describe('interactions and follow-ups through the gateway', () => {
       .set('authorization', auth.agent1!)
       .expect(200);
     expect(mine.body.items.map((f: { id: string }) => f.id)).toEqual([followUpId]);
+    const before = await gateway().get(`/api/v1/customers/${id}/360`).set('authorization', auth.agent1!).expect(200);
+    expect(before.body.followUps.items.map((f: { id: string }) => f.id)).toEqual([followUpId]);
     await gateway()
       .post(`/api/v1/follow-ups/${followUpId}/snooze`)
       .set('authorization', auth.agent1!)
@@ -190,6 +192,9 @@ describe('interactions and follow-ups through the gateway', () => {
       .set('authorization', auth.agent1!)
       .expect(200);
     expect(timeline.body.items).toEqual([expect.objectContaining({ followUpId, outcome: 'reached' })]);
+    // done: no longer among the customer's follow-ups in the 360 view
+    const after = await gateway().get(`/api/v1/customers/${id}/360`).set('authorization', auth.agent1!).expect(200);
+    expect(after.body.followUps.items).toEqual([]);
     await gateway()
       .post(`/api/v1/follow-ups/${followUpId}/complete`)
       .set('authorization', auth.agent1!)

@@ -75,6 +75,14 @@ describe('surveys through the gateway', () => {
         .get(`/api/v1/surveys/${surveyId}/results`)
         .set('authorization', manager)
         .expect(200);
+      // the customer's 360 view shows their latest answer's scores
+      const view = await gateway()
+        .get(`/api/v1/customers/${customers[2]}/360`)
+        .set('authorization', manager)
+        .expect(200);
+      expect(view.body.surveys.items).toEqual([
+        expect.objectContaining({ surveyId, scores: [{ questionId: 'recommend', type: 'nps', value: 3 }] }),
+      ]);
       // 2 promoters, 1 detractor of 3: 66.7 − 33.3 = 33.3
       expect(results.body.questions[0].nps).toMatchObject({ score: 33.3, promoters: 2, detractors: 1, n: 3 });
       await gateway()

@@ -1995,6 +1995,10 @@ export interface components {
             loyalty: Record<string, never> | null;
             interactions: Record<string, never> | null;
             tickets: Record<string, never> | null;
+            /** @description Follow-ups not done yet (open, snoozed, overdue) */
+            followUps: Record<string, never> | null;
+            /** @description The latest survey answers: scores (NPS, CSAT, ratings), not words */
+            surveys: Record<string, never> | null;
             analytics: Record<string, never> | null;
             /** @description Parts left out of a partial answer, and why */
             missing: components["schemas"]["MissingPartView"][];

@@ -18,6 +18,14 @@ class Customer360View {
   @ApiProperty({ nullable: true, type: Object, description: 'Loyalty membership' }) loyalty!: unknown;
   @ApiProperty({ nullable: true, type: Object }) interactions!: unknown;
   @ApiProperty({ nullable: true, type: Object }) tickets!: unknown;
+  @ApiProperty({ nullable: true, type: Object, description: 'Follow-ups not done yet (open, snoozed, overdue)' })
+  followUps!: unknown;
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description: 'The latest survey answers: scores (NPS, CSAT, ratings), not words',
+  })
+  surveys!: unknown;
   @ApiProperty({ nullable: true, type: Object }) analytics!: unknown;
   @ApiProperty({ type: [MissingPartView], description: 'Parts left out of a partial answer, and why' })
   missing!: MissingPartView[];

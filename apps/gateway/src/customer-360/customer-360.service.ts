@@ -15,6 +15,8 @@ export interface Customer360 {
   loyalty: unknown;
   interactions: unknown;
   tickets: unknown;
+  followUps: unknown;
+  surveys: unknown;
   analytics: unknown;
   /** Parts that could not be had (a service slow, down or not permitted): the answer is partial. */
   missing: MissingPart[];
@@ -25,6 +27,8 @@ interface PartSource {
   upstream: Upstream;
   path: (id: string) => string;
   scope: string;
+  /** What of the answer the view shows (default: all of it). */
+  pick?: (body: unknown) => unknown;
 }
 
 const PARTS: PartSource[] = [
@@ -42,6 +46,24 @@ const PARTS: PartSource[] = [
     // The customer's latest tickets the caller may see (row level and masking as in the ticket list).
     path: (id) => `/internal/v1/tickets?customerId=${id}&limit=20`,
     scope: 'tickets:read',
+  },
+  {
+    part: 'followUps',
+    upstream: 'interaction',
+    // The follow-ups not done yet (open, snoozed, overdue), soonest due first, as the caller may see them.
+    path: (id) => `/internal/v1/follow-ups?customerId=${id}&limit=50`,
+    scope: 'interactions:read',
+    pick: (body) => {
+      const items = (body as { items?: Array<{ status?: string }> } | null)?.items ?? [];
+      return { items: items.filter((f) => f.status !== 'done') };
+    },
+  },
+  {
+    part: 'surveys',
+    upstream: 'interaction',
+    // The customer's latest survey answers: scores only (their words stay behind the results' masking).
+    path: (id) => `/internal/v1/customers/${id}/survey-responses?limit=5`,
+    scope: 'surveys:read',
   },
   { part: 'analytics', upstream: 'analytics', path: (id) => `/internal/v1/customers/${id}`, scope: 'analytics:read' },
 ];
@@ -67,7 +89,7 @@ export class Customer360Service {
       if (!identity.scopes.includes(source.scope)) return { source, reason: `requires the ${source.scope} scope` };
       try {
         const answer = await ask(source.upstream, source.path(customerId));
-        if (answer.status === 200) return { source, value: answer.body };
+        if (answer.status === 200) return { source, value: source.pick ? source.pick(answer.body) : answer.body };
         if (answer.status === 404) return { source, value: null }; // the service does not know the customer (yet)
         return { source, reason: `${source.upstream} answered ${answer.status}` };
       } catch (error) {
@@ -95,6 +117,8 @@ export class Customer360Service {
       loyalty: null,
       interactions: null,
       tickets: null,
+      followUps: null,
+      surveys: null,
       analytics: null,
       missing: [],
     };

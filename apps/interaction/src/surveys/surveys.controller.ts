@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   CreateSurveyRequest,
+  CustomerSurveyResponsesQuery,
+  type CustomerSurveyResponsesView,
   SurveyInvitationsRequest,
   SurveyResponseRequest,
   SurveyResultsQuery,
@@ -57,6 +59,21 @@ export class SurveysController {
     @Caller() caller: CallerIdentity,
   ): Promise<SurveyResultsView> {
     return this.surveys.results(id, query, caller);
+  }
+}
+
+/** Internal, for the gateway's 360 view: a customer's latest survey answers. */
+@Controller('internal/v1/customers/:customerId/survey-responses')
+export class CustomerSurveyResponsesController {
+  constructor(private readonly surveys: SurveysService) {}
+
+  @Get()
+  @CallerScopes('surveys:read')
+  list(
+    @Param('customerId', new ParseUUIDPipe()) customerId: string,
+    @Query() query: CustomerSurveyResponsesQuery,
+  ): Promise<CustomerSurveyResponsesView> {
+    return this.surveys.latestResponsesOf(customerId, query.limit ?? 5);
   }
 }
 

@@ -36,6 +36,14 @@ export interface AnswerCounts {
   responses: number;
 }
 
+/** A customer's answered invitation, its scores only. */
+export interface CustomerSurveyResponse {
+  surveyId: string;
+  surveyName: string;
+  respondedAt: Date;
+  scores: Array<{ questionId: string; type: 'nps' | 'csat' | 'rating'; value: number }>;
+}
+
 /** One invitation of a customer and their answers, as subject access exports it. */
 export interface CustomerSurveyAnswers {
   invitationId: string;
@@ -208,6 +216,38 @@ export class SurveysRepository {
       respondedAt: r.responded_at?.toISOString() ?? null,
       answers: r.answers,
     }));
+  }
+
+  /** A customer's latest answered invitations with their scores (the 360 view). */
+  async latestResponsesOf(customerId: string, limit: number): Promise<CustomerSurveyResponse[]> {
+    const rows: Array<{
+      survey_id: string;
+      survey_name: string;
+      questions: SurveyQuestion[];
+      responded_at: Date;
+      scores: Array<{ questionId: string; value: number }>;
+    }> = await this.dataSource.query(
+      `SELECT i.survey_id, s.name AS survey_name, s.questions, i.responded_at,
+              coalesce((SELECT jsonb_agg(jsonb_build_object('questionId', a.question_id, 'value', a.score) ORDER BY a.question_id)
+                          FROM interaction.survey_answers a WHERE a.invitation_id = i.id AND a.score IS NOT NULL), '[]'::jsonb) AS scores
+         FROM interaction.survey_invitations i JOIN interaction.surveys s ON s.id = i.survey_id
+        WHERE i.customer_id = $1 AND i.responded_at IS NOT NULL
+        ORDER BY i.responded_at DESC, i.id LIMIT $2`,
+      [customerId, limit],
+    );
+    return rows.map((r) => {
+      const typeOf = new Map(r.questions.map((q) => [q.id, q.type]));
+      return {
+        surveyId: r.survey_id,
+        surveyName: r.survey_name,
+        respondedAt: r.responded_at,
+        scores: r.scores.map((sc) => ({
+          questionId: sc.questionId,
+          type: typeOf.get(sc.questionId) as 'nps' | 'csat' | 'rating',
+          value: sc.value,
+        })),
+      };
+    });
   }
 
   /** A merge: the merged customer's invitations (answered or not) belong to the survivor. */

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   SurveyRespondedV1,
   type CreateSurveyRequest,
+  type CustomerSurveyResponsesView,
   type PublicSurveyView,
   type QuestionResultView,
   type SurveyInvitationsRequest,
@@ -74,6 +75,16 @@ export class SurveysService {
 
   async view(id: string): Promise<SurveyView> {
     return toSurveyView(await this.get(id));
+  }
+
+  /** The customer's latest answers, scores only (for the 360 view). */
+  async latestResponsesOf(customerId: string, limit: number): Promise<CustomerSurveyResponsesView> {
+    return {
+      items: (await this.surveys.latestResponsesOf(customerId, limit)).map((r) => ({
+        ...r,
+        respondedAt: r.respondedAt.toISOString(),
+      })),
+    };
   }
 
   /** One invitation per customer and survey, under the survey's row lock (concurrent invitations wait). */

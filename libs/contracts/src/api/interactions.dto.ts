@@ -23,13 +23,14 @@ import {
   type InteractionChannel,
   type InteractionDirection,
 } from '../interactions';
+import { CALENDAR_INSTANT_PATTERN } from './business-calendars.dto';
 import { TEAM_PATTERN } from './ownership.dto';
 import { ASSIGNEE_PATTERN } from './tickets.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const USER_MESSAGE = 'must be a user id (letters, digits, @ . _ : -; at most 200)';
-const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
-const OFFSET_MESSAGE = 'must carry a time zone offset (Z or +08:00)';
+const OFFSET_MESSAGE =
+  'must be an ISO 8601 instant to the second with a time zone offset (Z or +08:00), in the years 1970–2199';
 /** The longest contact worth recording: a day. */
 const MAX_DURATION_SECONDS = 86_400;
 
@@ -46,7 +47,7 @@ class InteractionContent {
   })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
-  @Matches(OFFSET, { message: `occurredAt ${OFFSET_MESSAGE}` })
+  @Matches(CALENDAR_INSTANT_PATTERN, { message: `occurredAt ${OFFSET_MESSAGE}` })
   occurredAt?: string;
 
   @ApiPropertyOptional({
@@ -169,16 +170,22 @@ export class ListInteractionsQuery extends CustomerTimelineQuery {
   @Matches(ASSIGNEE_PATTERN, { message: `agent ${USER_MESSAGE}` })
   agent?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Only contacts at or after this instant' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Only contacts at or after this instant',
+  })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
-  @Matches(OFFSET, { message: `from ${OFFSET_MESSAGE}` })
+  @Matches(CALENDAR_INSTANT_PATTERN, { message: `from ${OFFSET_MESSAGE}` })
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Only contacts before this instant' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Only contacts before this instant',
+  })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
-  @Matches(OFFSET, { message: `to ${OFFSET_MESSAGE}` })
+  @Matches(CALENDAR_INSTANT_PATTERN, { message: `to ${OFFSET_MESSAGE}` })
   to?: string;
 }
 
@@ -209,7 +216,7 @@ export class CreateFollowUpRequest {
     description: 'By when (with an offset); one in the past is overdue at once',
   })
   @IsISO8601({ strict: true, strictSeparator: true })
-  @Matches(OFFSET, { message: `dueAt ${OFFSET_MESSAGE}` })
+  @Matches(CALENDAR_INSTANT_PATTERN, { message: `dueAt ${OFFSET_MESSAGE}` })
   dueAt!: string;
 
   @ApiProperty({ enum: INTERACTION_CHANNELS, example: 'phone', description: 'How to reach the customer' })
@@ -241,7 +248,7 @@ export class SnoozeFollowUpRequest {
   })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
-  @Matches(OFFSET, { message: `until ${OFFSET_MESSAGE}` })
+  @Matches(CALENDAR_INSTANT_PATTERN, { message: `until ${OFFSET_MESSAGE}` })
   until?: string;
 
   @ApiPropertyOptional({

@@ -337,3 +337,32 @@ export class SurveyResultsView {
   @ApiProperty({ example: 10, description: 'Responses in the window' }) responses!: number;
   @ApiProperty({ type: [QuestionResultView] }) questions!: QuestionResultView[];
 }
+
+/** GET …/customers/{id}/survey-responses (internal, for the 360 view) */
+export class CustomerSurveyResponsesQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 5 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  limit?: number;
+}
+
+export class SurveyScoreView {
+  @ApiProperty({ example: 'recommend' }) questionId!: string;
+  @ApiProperty({ enum: ['nps', 'csat', 'rating'] }) type!: 'nps' | 'csat' | 'rating';
+  @ApiProperty({ example: 9 }) value!: number;
+}
+
+export class CustomerSurveyResponseView {
+  @ApiProperty({ format: 'uuid' }) surveyId!: string;
+  @ApiProperty() surveyName!: string;
+  @ApiProperty({ format: 'date-time' }) respondedAt!: string;
+  @ApiProperty({ type: [SurveyScoreView] }) scores!: SurveyScoreView[];
+}
+
+export class CustomerSurveyResponsesView {
+  @ApiProperty({ type: [CustomerSurveyResponseView], description: 'Newest first' })
+  items!: CustomerSurveyResponseView[];
+}
