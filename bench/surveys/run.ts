@@ -1,0 +1,165 @@
+// Survey results benchmark: GET /api/v1/surveys/{id}/results through the gateway over N answers (default
+// 1 000 000: 250 000 responses of four questions, NPS, CSAT, a multiple choice and a text), on a fresh local
+// stack. The answers are inserted set-based in SQL (generate_series); the results are then asked
+// sequentially. The baseline, in the same run, is the bare SQL count of the same answers by question and
+// score: what any results page must at least read.
+//
+//   npm run bench:surveys -- --answers 1000000 --requests 20
+//
+// Human-readable lines go to stdout, ending with one line of JSON holding every figure.
+import * as os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { demoUserToken, killAllSync, Stack, type StackProfile } from '@rapport/stack';
+import { Client } from 'pg';
+
+interface Args {
+  answers: number;
+  requests: number;
+  profile: StackProfile;
+}
+
+/** The goal of issue 15: results over 1M answers within 300 ms. */
+const GOAL_MS = 300;
+const QUESTIONS_PER_RESPONSE = 4;
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { answers: 1_000_000, requests: 20, profile: 'bench' };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1] ?? ''];
+    if (flag === '--answers') args.answers = Number(value);
+    else if (flag === '--requests') args.requests = Number(value);
+    else if (flag === '--profile') args.profile = value as StackProfile;
+    else throw new Error(`unknown option ${flag} (use --answers N --requests R --profile P)`);
+  }
+  if (!Number.isInteger(args.answers) || args.answers < QUESTIONS_PER_RESPONSE)
+    throw new Error('--answers must be an integer ≥ 4');
+  if (!Number.isInteger(args.requests) || args.requests < 1) throw new Error('--requests must be an integer ≥ 1');
+  return args;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+const round = (value: number) => Math.round(value * 10) / 10;
+
+/** Invitations and four answers each, spread over the last 180 days, in one statement per table. */
+async function load(db: Client, surveyId: string, responses: number): Promise<number> {
+  const started = performance.now();
+  await db.query(
+    `INSERT INTO interaction.survey_invitations (id, survey_id, customer_id, created_by, expires_at, responded_at)
+     SELECT md5('inv' || g)::uuid, $1, md5('cust' || g)::uuid, 'bench', now() + interval '30 days',
+            now() - (g % 180) * interval '1 day' - (g % 86400) * interval '1 second'
+       FROM generate_series(1, $2) AS g`,
+    [surveyId, responses],
+  );
+  await db.query(
+    `INSERT INTO interaction.survey_answers (invitation_id, survey_id, question_id, score, choices, text, answered_at)
+     SELECT i.id, i.survey_id, q.question_id,
+            CASE q.question_id WHEN 'recommend' THEN (hashtext(i.id::text) & 2147483647) % 11
+                               WHEN 'satisfied' THEN 1 + (hashtext(i.id::text || 's') & 2147483647) % 5 END,
+            CASE WHEN q.question_id = 'why' THEN ARRAY[(ARRAY['price', 'quality', 'service'])[1 + (hashtext(i.id::text || 'w') & 2147483647) % 3]] END,
+            CASE WHEN q.question_id = 'words' THEN 'Answer ' || i.id::text END,
+            i.responded_at
+       FROM interaction.survey_invitations i
+       CROSS JOIN (VALUES ('recommend'), ('satisfied'), ('why'), ('words')) AS q (question_id)
+      WHERE i.survey_id = $1`,
+    [surveyId],
+  );
+  await db.query('ANALYZE interaction.survey_answers');
+  return (performance.now() - started) / 1000;
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  process.removeAllListeners('warning');
+  const stack = new Stack({
+    profile: args.profile,
+    fresh: true,
+    serviceEnv: { RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000' },
+    log: (line) => process.stderr.write(`[stack] ${line}\n`),
+  });
+  process.on('exit', () => killAllSync());
+  const cpus = os.cpus();
+  console.log(
+    `survey results benchmark: ${args.answers} answers, ${args.requests} requests; ${cpus.length} cores, node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)} at start`,
+  );
+  try {
+    const { databaseUrl, gatewayUrl } = await stack.start();
+    const token = await demoUserToken(gatewayUrl, 'manager');
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const created = await fetch(`${gatewayUrl}/api/v1/surveys`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        name: 'bench',
+        questions: [
+          { id: 'recommend', type: 'nps', text: 'Recommend us?' },
+          { id: 'satisfied', type: 'csat', text: 'Satisfied?' },
+          { id: 'why', type: 'multiple', text: 'Why?', options: ['price', 'quality', 'service'] },
+          { id: 'words', type: 'text', text: 'Anything else?' },
+        ],
+      }),
+    });
+    if (created.status !== 201) throw new Error(`creating the survey answered ${created.status}`);
+    const surveyId = ((await created.json()) as { id: string }).id;
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      const responses = Math.floor(args.answers / QUESTIONS_PER_RESPONSE);
+      const seconds = await load(db, surveyId, responses);
+      console.log(
+        `loaded ${responses * QUESTIONS_PER_RESPONSE} answers (${responses} responses) in ${seconds.toFixed(1)} s`,
+      );
+
+      const timed = async (run: () => Promise<void>) => {
+        const times: number[] = [];
+        await run(); // warm-up
+        for (let i = 0; i < args.requests; i++) {
+          const t0 = performance.now();
+          await run();
+          times.push(performance.now() - t0);
+        }
+        return times.sort((a, b) => a - b);
+      };
+      let answered = 0;
+      const api = await timed(async () => {
+        const response = await fetch(`${gatewayUrl}/api/v1/surveys/${surveyId}/results`, { headers });
+        if (response.status !== 200) throw new Error(`results answered ${response.status}`);
+        answered = ((await response.json()) as { responses: number }).responses;
+      });
+      if (answered !== responses) throw new Error(`results counted ${answered} responses, not ${responses}`);
+      const bare = await timed(async () => {
+        await db.query(
+          `SELECT question_id, score, count(*) FROM interaction.survey_answers WHERE survey_id = $1 GROUP BY 1, 2`,
+          [surveyId],
+        );
+      });
+      const figures = {
+        answers: responses * QUESTIONS_PER_RESPONSE,
+        loadSeconds: round(seconds),
+        results: { p50: round(percentile(api, 50)), p95: round(percentile(api, 95)) },
+        bareCount: { p50: round(percentile(bare, 50)), p95: round(percentile(bare, 95)) },
+        goalMs: GOAL_MS,
+        p95OverGoal: Number((percentile(api, 95) / GOAL_MS).toFixed(2)),
+        p95OverBare: Number((percentile(api, 95) / percentile(bare, 95)).toFixed(2)),
+      };
+      console.log(`  results through the gateway   p50 ${figures.results.p50} ms, p95 ${figures.results.p95} ms`);
+      console.log(`  bare SQL count by score       p50 ${figures.bareCount.p50} ms, p95 ${figures.bareCount.p95} ms`);
+      console.log(`  p95 / ${GOAL_MS} ms goal: ${figures.p95OverGoal}; p95 / bare p95: ${figures.p95OverBare}`);
+      console.log(JSON.stringify({ bench: 'surveys', date: new Date().toISOString(), cores: cpus.length, ...figures }));
+      return 0;
+    } finally {
+      await db.end();
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
