@@ -12,11 +12,11 @@ import {
   RecordRefundRequest,
   RefundView,
 } from '@rapport/contracts';
-import { ProblemException } from '@rapport/platform-http';
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { ApiProblems } from '../openapi-problems';
+import { checkedPathParam } from '../upstream/path-param';
 import { ApiProxy } from '../upstream/api-proxy';
 import { queryString } from '../upstream/query-string';
 
@@ -130,11 +130,7 @@ export class PurchasesController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    if (!/^[A-Z]{3}$/.test(currency)) {
-      throw new ProblemException('validation', 'currency must be an ISO 4217 code', {
-        errors: [{ field: 'currency', message: 'must be an ISO 4217 code such as USD' }],
-      });
-    }
+    checkedPathParam(currency, /^[A-Z]{3}$/, 'currency', 'must be an ISO 4217 code such as USD');
     await this.proxy.forward(request, response, {
       upstream: 'customer-profile',
       method: 'PUT',

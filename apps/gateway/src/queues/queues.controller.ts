@@ -1,23 +1,18 @@
 import { Body, Controller, Get, Param, Put, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { PutQueueRequest, QUEUE_NAME_PATTERN, QueueList, QueueView } from '@rapport/contracts';
-import { ProblemException } from '@rapport/platform-http';
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { ApiProblems } from '../openapi-problems';
 import { ApiProxy } from '../upstream/api-proxy';
+import { checkedPathParam } from '../upstream/path-param';
 
 const UPSTREAM = 'service-desk';
 const NAME_PARAM = { name: 'name', example: 'vip', description: 'Lower-case letters, digits and dashes' };
 
 /** The queue's path at service-desk; a name that is not a queue name is 400 here (the document states the pattern). */
-const queuePath = (name: string) => {
-  if (!QUEUE_NAME_PATTERN.test(name))
-    throw new ProblemException('validation', 'name must be a queue name (lower-case letters, digits, -; at most 63)', {
-      errors: [{ field: 'name', message: 'must be lower-case letters, digits and dashes (at most 63)' }],
-    });
-  return `/internal/v1/queues/${name}`;
-};
+const queuePath = (name: string) =>
+  `/internal/v1/queues/${checkedPathParam(name, QUEUE_NAME_PATTERN, 'name', 'must be a queue name (lower-case letters, digits and dashes; at most 63)')}`;
 
 /**
  * Ticket queues of service-desk: new tickets are routed into them (VIP customers to the VIP queue, the

@@ -1,22 +1,17 @@
 import { Body, Controller, Get, Param, Put, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { PutServiceDeskTeamRequest, ServiceDeskTeamList, ServiceDeskTeamView, TEAM_PATTERN } from '@rapport/contracts';
-import { ProblemException } from '@rapport/platform-http';
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { ApiProblems } from '../openapi-problems';
 import { ApiProxy } from '../upstream/api-proxy';
+import { checkedPathParam } from '../upstream/path-param';
 
 const UPSTREAM = 'service-desk';
 const TEAM_PARAM = { name: 'team', example: 'north' };
 
-const teamPath = (team: string) => {
-  if (!TEAM_PATTERN.test(team))
-    throw new ProblemException('validation', 'team must be a team name (letters, digits, . _ -; at most 100)', {
-      errors: [{ field: 'team', message: 'must be a team name (letters, digits, . _ -; at most 100)' }],
-    });
-  return `/internal/v1/teams/${team}`;
-};
+const teamPath = (team: string) =>
+  `/internal/v1/teams/${checkedPathParam(team, TEAM_PATTERN, 'team', 'must be a team name (letters, digits, . _ -; at most 100)')}`;
 
 /** The service desk's teams (service-desk): who manages each, for the SLA escalation reassign-to-manager. */
 @ApiTags('queues')
