@@ -1,0 +1,162 @@
+// Timeline benchmark: GET /api/v1/customers/{id}/interactions (the first page, 50 contacts, newest first)
+// through the gateway with N interactions in the table (default 10 000 000), on a fresh local stack. A few
+// customers are created through the API (the gateway asks customer-profile whether the caller may see
+// them); the interactions are inserted set-based in SQL, spread over 100 000 customer ids, so the
+// measured customers' timelines sit among millions of others'. The baseline, in the same run, is the
+// bare SQL read of the same page.
+//
+//   npm run bench:timeline -- --interactions 10000000 --requests 200
+//
+// Human-readable lines go to stdout, ending with one line of JSON holding every figure.
+import * as os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { demoUserToken, killAllSync, Stack, type StackProfile } from '@rapport/stack';
+import { Client } from 'pg';
+
+interface Args {
+  interactions: number;
+  requests: number;
+  profile: StackProfile;
+}
+
+/** The goal of issue 15: a timeline read within 50 ms at p95 with 10M interactions. */
+const GOAL_MS = 50;
+const CUSTOMERS = 20;
+const OTHER_CUSTOMER_IDS = 100_000;
+const BATCH = 1_000_000;
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { interactions: 10_000_000, requests: 200, profile: 'bench' };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1] ?? ''];
+    if (flag === '--interactions') args.interactions = Number(value);
+    else if (flag === '--requests') args.requests = Number(value);
+    else if (flag === '--profile') args.profile = value as StackProfile;
+    else throw new Error(`unknown option ${flag} (use --interactions N --requests R --profile P)`);
+  }
+  if (!Number.isInteger(args.interactions) || args.interactions < 1000)
+    throw new Error('--interactions must be an integer ≥ 1000');
+  if (!Number.isInteger(args.requests) || args.requests < 1) throw new Error('--requests must be an integer ≥ 1');
+  return args;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+const round = (value: number) => Math.round(value * 10) / 10;
+
+/**
+ * N interactions over the last two years: every 5 000th row goes to one of the measured customers (so each
+ * has N / 5 000 / CUSTOMERS of them), the rest to 100 000 other ids; in batches of a million rows.
+ */
+async function load(db: Client, customers: readonly string[], total: number): Promise<number> {
+  const started = performance.now();
+  for (let from = 1; from <= total; from += BATCH) {
+    const to = Math.min(total, from + BATCH - 1);
+    await db.query(
+      `INSERT INTO interaction.interactions (id, customer_id, channel, direction, occurred_at, agent, summary, logged_by, logged_at)
+       SELECT md5('i' || g)::uuid,
+              CASE WHEN g % 5000 = 0 THEN ($3::uuid[])[1 + (g / 5000) % array_length($3::uuid[], 1)]
+                   ELSE md5('c' || (g % ${OTHER_CUSTOMER_IDS}))::uuid END,
+              (ARRAY['phone', 'email', 'sms', 'wechat', 'visit'])[1 + g % 5],
+              CASE WHEN g % 2 = 0 THEN 'inbound' ELSE 'outbound' END,
+              now() - (g % 730) * interval '1 day' - (g % 86400) * interval '1 second',
+              'agent' || (g % 50), 'Benchmark contact ' || g, 'bench', now()
+         FROM generate_series($1::bigint, $2::bigint) AS g`,
+      [from, to, customers],
+    );
+    process.stderr.write(`loaded ${to} interactions\n`);
+  }
+  await db.query('ANALYZE interaction.interactions');
+  return (performance.now() - started) / 1000;
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  process.removeAllListeners('warning');
+  const stack = new Stack({
+    profile: args.profile,
+    fresh: true,
+    serviceEnv: { RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000' },
+    log: (line) => process.stderr.write(`[stack] ${line}\n`),
+  });
+  process.on('exit', () => killAllSync());
+  const cpus = os.cpus();
+  console.log(
+    `timeline benchmark: ${args.interactions} interactions, ${args.requests} requests; ${cpus.length} cores, node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)} at start`,
+  );
+  try {
+    const { databaseUrl, gatewayUrl } = await stack.start();
+    // an admin sees every customer: the gateway's visibility check passes, as it does for an owner
+    const token = await demoUserToken(gatewayUrl, 'admin');
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const customers: string[] = [];
+    for (let i = 0; i < CUSTOMERS; i++) {
+      const created = await fetch(`${gatewayUrl}/api/v1/customers?force=true`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: `Bench ${i}`, email: `bench${i}@example.com` }),
+      });
+      if (created.status !== 201) throw new Error(`creating a customer answered ${created.status}`);
+      customers.push(((await created.json()) as { id: string }).id);
+    }
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      const seconds = await load(db, customers, args.interactions);
+      console.log(`loaded ${args.interactions} interactions in ${seconds.toFixed(1)} s`);
+      const timed = async (run: (customerId: string) => Promise<void>) => {
+        const times: number[] = [];
+        for (const id of customers) await run(id); // warm-up
+        for (let i = 0; i < args.requests; i++) {
+          const t0 = performance.now();
+          await run(customers[i % customers.length]!);
+          times.push(performance.now() - t0);
+        }
+        return times.sort((a, b) => a - b);
+      };
+      let items = 0;
+      const api = await timed(async (id) => {
+        const response = await fetch(`${gatewayUrl}/api/v1/customers/${id}/interactions?limit=50`, { headers });
+        if (response.status !== 200) throw new Error(`the timeline answered ${response.status}`);
+        items = ((await response.json()) as { items: unknown[] }).items.length;
+      });
+      if (items === 0) throw new Error('the timeline came back empty: the load did not reach the measured customers');
+      const bare = await timed(async (id) => {
+        await db.query(
+          `SELECT * FROM interaction.interactions WHERE customer_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT 50`,
+          [id],
+        );
+      });
+      const figures = {
+        interactions: args.interactions,
+        perMeasuredCustomer: Math.floor(args.interactions / 5000 / CUSTOMERS),
+        loadSeconds: round(seconds),
+        timeline: { p50: round(percentile(api, 50)), p95: round(percentile(api, 95)) },
+        bareSql: { p50: round(percentile(bare, 50)), p95: round(percentile(bare, 95)) },
+        goalMs: GOAL_MS,
+        p95OverGoal: Number((percentile(api, 95) / GOAL_MS).toFixed(2)),
+        p95OverBare: Number((percentile(api, 95) / percentile(bare, 95)).toFixed(2)),
+      };
+      console.log(`  timeline through the gateway   p50 ${figures.timeline.p50} ms, p95 ${figures.timeline.p95} ms`);
+      console.log(`  bare SQL page                  p50 ${figures.bareSql.p50} ms, p95 ${figures.bareSql.p95} ms`);
+      console.log(`  p95 / ${GOAL_MS} ms goal: ${figures.p95OverGoal}; p95 / bare p95: ${figures.p95OverBare}`);
+      console.log(
+        JSON.stringify({ bench: 'timeline', date: new Date().toISOString(), cores: cpus.length, ...figures }),
+      );
+      return 0;
+    } finally {
+      await db.end();
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
