@@ -35,9 +35,9 @@ describe('the WeChat Official Account through the gateway', () => {
   const post = (body: string, query: Record<string, string> = signedQuery()) =>
     gateway().post(callback).query(query).set('content-type', 'text/xml').send(body);
 
-  const timeline = async (customerId: string) =>
-    (await gateway().get(`/api/v1/customers/${customerId}/interactions`).set('authorization', manager).expect(200))
-      .body.items as Array<{ channel: string; direction: string; outcome: string }>;
+  const timeline = async (customerId: string, as = manager) =>
+    (await gateway().get(`/api/v1/customers/${customerId}/interactions`).set('authorization', as).expect(200)).body
+      .items as Array<{ channel: string; direction: string; outcome: string }>;
 
   it('echoes echostr as text/plain to a callback signed as WeChat signs it, and refuses a wrong signature', async () => {
     const ok = await gateway()
@@ -110,18 +110,17 @@ describe('the WeChat Official Account through the gateway', () => {
       30_000,
       'customer-profile to create the lead',
     );
-    const lead = await gateway()
-      .get(`/api/v1/customers/${customerId}`)
-      .set('authorization', await bearer('admin'))
-      .expect(200);
+    // the public pool: an agent sees it (a manager sees the team's customers)
+    const agent = await bearer('agent1');
+    const lead = await gateway().get(`/api/v1/customers/${customerId}`).set('authorization', agent).expect(200);
     expect(lead.body).toMatchObject({ ownerId: null, sourceChannel: 'wechat' });
     expect(lead.body.identifiers).toHaveLength(1);
     expect(lead.body.identifiers[0].type).toBe('wechat_openid');
 
-    await eventually(async () => (await timeline(customerId!)).length === 1, 20_000, 'the held subscribe logged');
+    await eventually(async () => (await timeline(customerId!, agent)).length === 1, 20_000, 'the held subscribe logged');
     // a second message from the same follower goes to the same lead: no second customer
     await post(wechatTextXml(openid, '会员怎么办理？')).expect(200);
-    await eventually(async () => (await timeline(customerId!)).length === 2, 20_000, 'the second message logged');
+    await eventually(async () => (await timeline(customerId!, agent)).length === 2, 20_000, 'the second message logged');
     const leads = await db.query(
       `SELECT 1 FROM customer_profile.customer_identifiers WHERE type = 'wechat_openid' AND value = $1`,
       [openid],

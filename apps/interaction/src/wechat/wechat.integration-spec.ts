@@ -195,7 +195,7 @@ describe('the WeChat channel in interaction (in process)', () => {
   });
 
   describe('an unknown sender', () => {
-    it('asks customer-profile for a lead once, and logs the held messages when the customer arrives', async () => {
+    it('asks customer-profile for a lead once, and logs the held messages when the lead arrives', async () => {
       const openid = newOpenid();
       const bus = testBus();
       const topic = await collectRecords(bus, Topics.interactions.name, (r) => r.key === openid);
@@ -207,14 +207,28 @@ describe('the WeChat channel in interaction (in process)', () => {
         expect(topic.records.map((r) => r.headers['ce_type'])).toEqual([WechatFollowerUnmatchedV1.type]);
         expect(JSON.parse(topic.records[0]!.value!)).toMatchObject({ openid });
 
-        // customer-profile's answer: the lead's customer.created carries the openid
-        const customerId = randomUUID();
-        await publishCustomerEvents(clients.producer, customerCreatedWithOpenid(customerId, openid));
+        // customer-profile (the stack's) answers with the lead's customer.created, carrying the openid
+        const customerId = await eventually(
+          async () =>
+            (
+              await clients.db.query<{ customer_id: string }>(
+                'SELECT customer_id FROM interaction.customer_refs WHERE wechat_openid = $1',
+                [openid],
+              )
+            ).rows[0]?.customer_id,
+          30_000,
+          "the lead's customer.created in interaction",
+        );
         await eventually(async () => (await timeline(customerId)).length === 2, 20_000, 'the held messages logged');
         expect((await timeline(customerId)).map((i) => i.summary)).toEqual([
           '你好，我想了解会员',
           'Followed the Official Account',
         ]);
+        const held = await clients.db.query(
+          'SELECT 1 FROM interaction.wechat_messages WHERE openid = $1 AND interaction_id IS NULL',
+          [openid],
+        );
+        expect(held.rowCount).toBe(0);
       } finally {
         await topic.stop();
         await bus.close();
