@@ -67,12 +67,12 @@ describe('the WeChat Official Account through the gateway', () => {
     ).body.id as string;
     await eventually(
       async () =>
-        (
-          (await db.query('SELECT 1 FROM interaction.customer_refs WHERE customer_id = $1 AND wechat_openid = $2', [
+        ((
+          await db.query('SELECT 1 FROM interaction.customer_refs WHERE customer_id = $1 AND wechat_openid = $2', [
             customerId,
             openid,
-          ])).rowCount ?? 0
-        ) === 1,
+          ])
+        ).rowCount ?? 0) === 1,
       20_000,
       'interaction to know the customer by the openid',
     );
@@ -117,10 +117,18 @@ describe('the WeChat Official Account through the gateway', () => {
     expect(lead.body.identifiers).toHaveLength(1);
     expect(lead.body.identifiers[0].type).toBe('wechat_openid');
 
-    await eventually(async () => (await timeline(customerId!, agent)).length === 1, 20_000, 'the held subscribe logged');
+    await eventually(
+      async () => (await timeline(customerId!, agent)).length === 1,
+      20_000,
+      'the held subscribe logged',
+    );
     // a second message from the same follower goes to the same lead: no second customer
     await post(wechatTextXml(openid, '会员怎么办理？')).expect(200);
-    await eventually(async () => (await timeline(customerId!, agent)).length === 2, 20_000, 'the second message logged');
+    await eventually(
+      async () => (await timeline(customerId!, agent)).length === 2,
+      20_000,
+      'the second message logged',
+    );
     const leads = await db.query(
       `SELECT 1 FROM customer_profile.customer_identifiers WHERE type = 'wechat_openid' AND value = $1`,
       [openid],

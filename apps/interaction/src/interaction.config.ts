@@ -28,7 +28,10 @@ export const interactionConfigSchema = z.object({
    * callbacks with, the EncodingAESKey of safe mode (43 characters), and the AppID that safe-mode
    * messages must name. The defaults are the local stack's demo account; set all three in production.
    */
-  INTERACTION_WECHAT_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, '3 to 32 letters or digits').default('rapportdemo'),
+  INTERACTION_WECHAT_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9]{3,32}$/, '3 to 32 letters or digits')
+    .default('rapportdemo'),
   INTERACTION_WECHAT_ENCODING_AES_KEY: z
     .string()
     .regex(/^[A-Za-z0-9]{43}$/, '43 letters or digits')

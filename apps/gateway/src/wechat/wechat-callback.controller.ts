@@ -27,7 +27,10 @@ export class WechatCallbackController {
   async verify(@Req() request: Request, @Res() response: Response): Promise<void> {
     const answer = await this.call('GET', request);
     if (answer.status !== 200) return relay(response, answer);
-    response.status(200).type('text/plain').send((answer.body as { echostr: string }).echostr);
+    response
+      .status(200)
+      .type('text/plain')
+      .send((answer.body as { echostr: string }).echostr);
   }
 
   @Post()
@@ -41,7 +44,10 @@ export class WechatCallbackController {
     const xml = await readText(request);
     const answer = await this.call('POST', request, { xml });
     if (answer.status !== 200) return relay(response, answer);
-    response.status(200).type('text/plain').send((answer.body as { reply: string }).reply);
+    response
+      .status(200)
+      .type('text/plain')
+      .send((answer.body as { reply: string }).reply);
   }
 
   private call(method: 'GET' | 'POST', request: Request, body?: unknown): Promise<UpstreamResponse> {

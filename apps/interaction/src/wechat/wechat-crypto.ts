@@ -11,7 +11,9 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEq
  * XML, the AppID.
  */
 export function wechatSignature(...parts: string[]): string {
-  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+  return createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex');
 }
 
 /** Whether `given` is the signature of `parts`, compared in constant time. */

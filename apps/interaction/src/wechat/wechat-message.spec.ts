@@ -44,7 +44,11 @@ describe(parseWechatMessage.name, () => {
     ['another root', '<message/>', 'body'],
     ['a DOCTYPE (entity expansion)', '<!DOCTYPE xml [<!ENTITY a "b">]><xml/>', 'body'],
     ['no sender', wechatTextXml('x', 'hi').replace(/<FromUserName>.*<\/FromUserName>/, ''), 'FromUserName'],
-    ['a time that is not Unix seconds', wechatTextXml('x', 'hi').replace(/<CreateTime>\d+/, '<CreateTime>soon'), 'CreateTime'],
+    [
+      'a time that is not Unix seconds',
+      wechatTextXml('x', 'hi').replace(/<CreateTime>\d+/, '<CreateTime>soon'),
+      'CreateTime',
+    ],
     ['a text without content', wechatTextXml('x', 'hi').replace(/<Content>.*<\/Content>/, ''), 'Content'],
     ['an element where text belongs', wechatTextXml('x', 'hi').replace('<![CDATA[text]]>', '<a>1</a>'), 'MsgType'],
   ])('refuses %s, naming the field', (_case, xml, field) => {

@@ -39,8 +39,7 @@ function parseXml(xml: string): Record<string, unknown> {
   if (XMLValidator.validate(xml) !== true) throw new WechatMessageError('The body is not well-formed XML', 'body');
   const doc = parser.parse(xml) as Record<string, unknown>;
   const root = doc['xml'];
-  if (!root || typeof root !== 'object')
-    throw new WechatMessageError('A WeChat message is an <xml> element', 'body');
+  if (!root || typeof root !== 'object') throw new WechatMessageError('A WeChat message is an <xml> element', 'body');
   return root as Record<string, unknown>;
 }
 

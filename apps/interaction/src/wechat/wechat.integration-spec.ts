@@ -41,7 +41,10 @@ async function startWechatApi(): Promise<{ url: string; sent: Array<Record<strin
       response.setHeader('content-type', 'application/json');
       if (url.pathname === '/cgi-bin/token')
         return response.end(JSON.stringify({ access_token: 'test-access-token', expires_in: 7200 }));
-      if (url.pathname === '/cgi-bin/message/custom/send' && url.searchParams.get('access_token') === 'test-access-token') {
+      if (
+        url.pathname === '/cgi-bin/message/custom/send' &&
+        url.searchParams.get('access_token') === 'test-access-token'
+      ) {
         sent.push(JSON.parse(await body(request)) as Record<string, unknown>);
         return response.end(JSON.stringify({ errcode: 0, errmsg: 'ok' }));
       }
@@ -88,10 +91,10 @@ describe('the WeChat channel in interaction (in process)', () => {
     await eventually(
       async () =>
         (
-          await clients.db.query('SELECT 1 FROM interaction.customer_refs WHERE customer_id = $1 AND wechat_openid = $2', [
-            customerId,
-            openid,
-          ])
+          await clients.db.query(
+            'SELECT 1 FROM interaction.customer_refs WHERE customer_id = $1 AND wechat_openid = $2',
+            [customerId, openid],
+          )
         ).rowCount === 1,
       20_000,
       'interaction to know the customer and the openid',
@@ -181,7 +184,11 @@ describe('the WeChat channel in interaction (in process)', () => {
 
     it.each([
       ['malformed XML', '<xml><FromUserName>x</xml>', 'body'],
-      ['a message without a sender', '<xml><ToUserName>gh</ToUserName><CreateTime>1</CreateTime><MsgType>text</MsgType></xml>', 'FromUserName'],
+      [
+        'a message without a sender',
+        '<xml><ToUserName>gh</ToUserName><CreateTime>1</CreateTime><MsgType>text</MsgType></xml>',
+        'FromUserName',
+      ],
       ['a text without content', wechatTextXml('oX', 'x').replace(/<Content>.*<\/Content>/, ''), 'Content'],
     ])('answers %s with a 400 problem naming the field', async (_case, xml, field) => {
       const response = await deliver(xml).expect(400);
@@ -255,7 +262,12 @@ describe('the WeChat channel in interaction (in process)', () => {
       await deliver(wechatTextXml(openid, 'new question', new Date(Date.now() - 47 * 3_600_000))).expect(200);
       const sent = await reply(customerId, '您好，礼盒明天发货。');
       expect(sent.status).toBe(201);
-      expect(sent.body).toMatchObject({ channel: 'wechat', direction: 'outbound', agent: 'agent1', outcome: 'wechat-text' });
+      expect(sent.body).toMatchObject({
+        channel: 'wechat',
+        direction: 'outbound',
+        agent: 'agent1',
+        outcome: 'wechat-text',
+      });
       expect(wechatApi.sent.filter((m) => m['touser'] === openid)).toEqual([
         { touser: openid, msgtype: 'text', text: { content: '您好，礼盒明天发货。' } },
       ]);

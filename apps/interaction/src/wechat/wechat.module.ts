@@ -9,12 +9,7 @@ import { WechatService } from './wechat.service';
 @Module({
   imports: [InteractionsModule],
   controllers: [WechatCallbackController, WechatMessagesController],
-  providers: [
-    WechatRepository,
-    WechatService,
-    WechatScheduler,
-    { provide: WECHAT_API, useClass: HttpWechatApi },
-  ],
+  providers: [WechatRepository, WechatService, WechatScheduler, { provide: WECHAT_API, useClass: HttpWechatApi }],
   // the repository for the subject-rights participant
   exports: [WechatRepository],
 })

@@ -76,7 +76,10 @@ export class WechatRepository {
    * Held messages whose sender is now a known customer, oldest first, claimed until the caller's
    * transaction ends (SKIP LOCKED: replicas share the work, none logs a message twice).
    */
-  async claimMatched(manager: EntityManager, limit: number): Promise<(WechatMessageRecord & { matchedCustomerId: string })[]> {
+  async claimMatched(
+    manager: EntityManager,
+    limit: number,
+  ): Promise<(WechatMessageRecord & { matchedCustomerId: string })[]> {
     const rows: (WechatMessageRow & { matched_customer_id: string })[] = await manager.query(
       `SELECT m.id, m.openid, m.kind, m.content, m.sent_at, m.received_at, m.customer_id, m.interaction_id,
               c.customer_id AS matched_customer_id
@@ -93,10 +96,11 @@ export class WechatRepository {
   }
 
   async markLogged(manager: EntityManager, id: string, customerId: string, interactionId: string): Promise<void> {
-    await manager.query(
-      `UPDATE interaction.wechat_messages SET customer_id = $2, interaction_id = $3 WHERE id = $1`,
-      [id, customerId, interactionId],
-    );
+    await manager.query(`UPDATE interaction.wechat_messages SET customer_id = $2, interaction_id = $3 WHERE id = $1`, [
+      id,
+      customerId,
+      interactionId,
+    ]);
   }
 
   /** When the customer last wrote on WeChat (an inbound WeChat contact in the log), if ever. */

@@ -15,7 +15,9 @@ export const DEMO_WECHAT = {
 
 /** SHA-1 (hex) of the parts sorted as strings and joined: signature and msg_signature. */
 export function wechatSign(...parts: string[]): string {
-  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+  return createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex');
 }
 
 /** The query WeChat puts on a plain-mode callback. */
