@@ -19,10 +19,14 @@ export const customerCreated = (customerId: string = randomUUID(), kind: 'person
   createEnvelope(CustomerCreatedV1, customerId, { customerId, kind, createdAt: new Date().toISOString() });
 
 /** A customer whose identifiers include wechat_openid (customer-profile sends it with customer.created). */
-export const customerCreatedWithOpenid = (customerId: string, wechatOpenid: string) =>
+export const customerCreatedWithOpenid = (
+  customerId: string,
+  wechatOpenid: string,
+  kind: 'person' | 'organisation' = 'person',
+) =>
   createEnvelope(CustomerCreatedV1, customerId, {
     customerId,
-    kind: 'person',
+    kind,
     createdAt: new Date().toISOString(),
     wechatOpenid,
   });
