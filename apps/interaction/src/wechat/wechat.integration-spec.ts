@@ -274,10 +274,15 @@ describe('the WeChat channel in interaction (in process)', () => {
       expect((await timeline(customerId))[0]).toMatchObject({ direction: 'outbound', summary: '您好，礼盒明天发货。' });
     });
 
-    it('is refused for a customer who never wrote (422 window closed) and one without an openid (422 not following)', async () => {
+    it('is refused for a customer who never wrote or only left (422 window closed) and one without an openid (422 not following)', async () => {
       const { customerId } = await follower();
       const never = await reply(customerId, 'hello');
       expect([never.status, never.body.code]).toEqual([422, 'wechat-window-closed']);
+      // leaving the Official Account opens no window
+      const { customerId: leaver, openid } = await follower();
+      await deliver(wechatEventXml(openid, 'unsubscribe')).expect(200);
+      const left = await reply(leaver, 'hello');
+      expect([left.status, left.body.code]).toEqual([422, 'wechat-window-closed']);
       const unknown = await reply(randomUUID(), 'hello');
       expect([unknown.status, unknown.body.code]).toEqual([422, 'wechat-not-following']);
     });

@@ -103,11 +103,15 @@ export class WechatRepository {
     ]);
   }
 
-  /** When the customer last wrote on WeChat (an inbound WeChat contact in the log), if ever. */
+  /**
+   * When the customer last wrote on WeChat (an inbound WeChat contact in the log), if ever. Leaving the
+   * Official Account opens no window.
+   */
   async lastInboundAt(manager: EntityManager, customerId: string): Promise<Date | null> {
     const rows: { at: Date | null }[] = await manager.query(
       `SELECT max(occurred_at) AS at FROM interaction.interactions
-        WHERE customer_id = $1 AND channel = 'wechat' AND direction = 'inbound'`,
+        WHERE customer_id = $1 AND channel = 'wechat' AND direction = 'inbound'
+          AND outcome IS DISTINCT FROM 'wechat-unsubscribe'`,
       [customerId],
     );
     return rows[0]?.at ?? null;
