@@ -22,7 +22,7 @@ import {
   type ServiceTestClients,
 } from '@rapport/testing';
 import { AppModule } from '../app.module';
-import { customerCreatedWithOpenid } from '../../test/factories/customer-events';
+import { customerCreatedWithOpenid, customerErased } from '../../test/factories/customer-events';
 
 /**
  * A stand-in for WeChat's API, as small as it can be: a real HTTP server that hands out an access
@@ -236,6 +236,21 @@ describe('the WeChat channel in interaction (in process)', () => {
           [openid],
         );
         expect(held.rowCount).toBe(0);
+
+        // erasing the lead takes its messages and the lead request of its openid too
+        await publishCustomerEvents(clients.producer, customerErased(customerId));
+        await eventually(
+          async () =>
+            (
+              await clients.db.query(
+                `SELECT (SELECT count(*) FROM interaction.wechat_messages WHERE openid = $1)
+                      + (SELECT count(*) FROM interaction.wechat_leads WHERE openid = $1) AS n`,
+                [openid],
+              )
+            ).rows[0].n === '0',
+          20_000,
+          "the erasure of the lead's WeChat data",
+        );
       } finally {
         await topic.stop();
         await bus.close();
