@@ -22,6 +22,7 @@ import { SegmentsModule } from './segments/segments.module';
 import { CreateSegments1764000300000 } from './database/migrations/1764000300000-CreateSegments';
 import { ScoresModule } from './scores/scores.module';
 import { LastContactModule } from './last-contact/last-contact.module';
+import { WechatLeadsModule } from './wechat-leads/wechat-leads.module';
 import { TeamsAndValueTiers1764000320000 } from './database/migrations/1764000320000-TeamsAndValueTiers';
 import { CreateErasureRequests1764000400000 } from './database/migrations/1764000400000-CreateErasureRequests';
 
@@ -58,6 +59,7 @@ export const serviceDefinition: ServiceDefinition = {
     LifecycleModule,
     ScoresModule,
     LastContactModule,
+    WechatLeadsModule,
     SegmentsModule,
   ],
 })

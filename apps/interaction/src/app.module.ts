@@ -14,6 +14,8 @@ import { InteractionsModule } from './interactions/interactions.module';
 import { InteractionSubjectRights } from './subject-rights/interaction.participant';
 import { CreateSurveys1764900000000 } from './database/migrations/1764900000000-CreateSurveys';
 import { SurveysModule } from './surveys/surveys.module';
+import { CreateWechatChannel1764920000000 } from './database/migrations/1764920000000-CreateWechatChannel';
+import { WechatModule } from './wechat/wechat.module';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'interaction',
@@ -25,6 +27,7 @@ export const serviceDefinition: ServiceDefinition = {
     CreateCadences1764810000000,
     CustomerRefOwners1764820000000,
     CreateSurveys1764900000000,
+    CreateWechatChannel1764920000000,
   ],
   requireCallerIdentity: true,
 };
@@ -38,10 +41,11 @@ export const serviceDefinition: ServiceDefinition = {
     FollowUpsModule,
     CadencesModule,
     SurveysModule,
+    WechatModule,
     SubjectRightsModule.forParticipant({
       service: 'interaction',
       participant: InteractionSubjectRights,
-      imports: [CustomerRefsModule, InteractionsModule, FollowUpsModule, CadencesModule, SurveysModule],
+      imports: [CustomerRefsModule, InteractionsModule, FollowUpsModule, CadencesModule, SurveysModule, WechatModule],
     }),
   ],
 })

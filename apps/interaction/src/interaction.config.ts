@@ -23,13 +23,37 @@ export const interactionConfigSchema = z.object({
    * make-up days, the calendar service-desk seeds as china-standard.
    */
   INTERACTION_FOLLOW_UP_CALENDAR: z.string().min(2).optional(),
+  /**
+   * The WeChat Official Account (公众号 → 设置与开发 → 基本配置 → 服务器配置): the Token WeChat signs its
+   * callbacks with, the EncodingAESKey of safe mode (43 characters), and the AppID that safe-mode
+   * messages must name. The defaults are the local stack's demo account; set all three in production.
+   */
+  INTERACTION_WECHAT_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9]{3,32}$/, '3 to 32 letters or digits')
+    .default('rapportdemo'),
+  INTERACTION_WECHAT_ENCODING_AES_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9]{43}$/, '43 letters or digits')
+    .default('abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG'),
+  INTERACTION_WECHAT_APP_ID: z.string().min(1).max(64).default('wxrapportdemo0001'),
+  /** The AppSecret, to obtain the access token of WeChat's API (outbound customer-service messages). */
+  INTERACTION_WECHAT_APP_SECRET: z.string().min(1).default('rapport-demo-app-secret'),
+  /** WeChat's API; the tests point it at a local endpoint that records what it receives. */
+  INTERACTION_WECHAT_API_URL: env.url(['http', 'https']).default('https://api.weixin.qq.com'),
+  /** How often messages held for a sender not yet known as a customer are logged once the customer is known (ms; 0 off). */
+  INTERACTION_WECHAT_TICK_MS: env.int(1_000, 0),
 });
 
 export type InteractionConfig = z.infer<typeof interactionConfigSchema>;
 export const INTERACTION_CONFIG = Symbol('INTERACTION_CONFIG');
 
 export function loadInteractionConfig(environment: NodeJS.ProcessEnv = process.env): InteractionConfig {
-  return loadConfig(interactionConfigSchema, environment);
+  return loadConfig(interactionConfigSchema, environment, [
+    'INTERACTION_WECHAT_TOKEN',
+    'INTERACTION_WECHAT_ENCODING_AES_KEY',
+    'INTERACTION_WECHAT_APP_SECRET',
+  ]);
 }
 
 @Global()

@@ -25,5 +25,6 @@ export * from './api/sla.dto';
 export * from './api/service-desk.dto';
 export * from './api/surveys.dto';
 export * from './api/interactions.dto';
+export * from './api/wechat.dto';
 export * from './api/cadences.dto';
 export * from './subject-rights';

@@ -82,16 +82,7 @@ export class CustomersService {
         team: ownedByCaller ? (caller.team ?? null) : null,
       });
       await this.duplicates.record(manager, id, candidates);
-      const created = (await this.customers.findVisible(id, { kind: 'all' }, manager))!;
-      await this.outbox.add(manager, CustomerCreatedV1, id, {
-        customerId: id,
-        kind: created.kind,
-        ...(created.sourceChannel ? { sourceChannel: created.sourceChannel } : {}),
-        ...(created.ownerId ? { ownerId: created.ownerId } : {}),
-        ...(created.team ? { team: created.team } : {}),
-        createdAt: created.createdAt.toISOString(),
-        contactFingerprints: this.fingerprints.of(created),
-      });
+      await this.publishCreated(manager, id);
       if (assign)
         await this.ownership.assignCreatedByRule(
           manager,
@@ -101,6 +92,46 @@ export class CustomersService {
         );
     });
     return (await this.customers.findVisible(id, { kind: 'all' }))!;
+  }
+
+  /**
+   * A lead for someone who wrote to the WeChat Official Account and is no customer yet (interaction's
+   * wechat-follower.unmatched): a person in the public pool (no owner) with the openid as its
+   * wechat_openid identifier, source channel wechat. Once per openid: a customer already holding the
+   * openid (an earlier lead, or a customer given it by hand since) makes this a no-op. Runs in the
+   * caller's (the inbox's) transaction.
+   */
+  async createWechatLead(manager: EntityManager, openid: string): Promise<string | undefined> {
+    const identifiers = [{ type: 'wechat_openid' as const, value: openid }];
+    const id = randomUUID();
+    if ((await this.customers.identifiersHeldByOthers(manager, id, identifiers)).length > 0) return undefined;
+    const { fields, errors } = this.builder.fromCreate({
+      kind: 'person',
+      // No name is known: WeChat gives an Official Account only the openid.
+      name: `WeChat follower ${openid.slice(-6)}`,
+      identifiers,
+      sourceChannel: 'wechat',
+    });
+    if (errors.length > 0) throw new InvalidCustomerException(errors);
+    await this.customers.insert(manager, id, fields, { ownerId: null, team: null });
+    await this.publishCreated(manager, id);
+    return id;
+  }
+
+  /** customer.created as every path that creates a customer writes it. */
+  private async publishCreated(manager: EntityManager, id: string): Promise<void> {
+    const created = (await this.customers.findVisible(id, { kind: 'all' }, manager))!;
+    const wechatOpenid = wechatOpenidOf(created.identifiers);
+    await this.outbox.add(manager, CustomerCreatedV1, id, {
+      customerId: id,
+      kind: created.kind,
+      ...(created.sourceChannel ? { sourceChannel: created.sourceChannel } : {}),
+      ...(created.ownerId ? { ownerId: created.ownerId } : {}),
+      ...(created.team ? { team: created.team } : {}),
+      createdAt: created.createdAt.toISOString(),
+      contactFingerprints: this.fingerprints.of(created),
+      ...(wechatOpenid ? { wechatOpenid } : {}),
+    });
   }
 
   async get(id: string, caller: CallerIdentity): Promise<CustomerRecord> {
@@ -137,6 +168,7 @@ export class CustomersService {
         version: current.version + 1,
         updatedAt: new Date().toISOString(),
         ...this.changedFingerprints(current, fields),
+        ...changedWechatOpenid(current.identifiers, fields.identifiers),
       });
     });
     return this.get(id, caller);
@@ -263,6 +295,7 @@ export class CustomersService {
           version: survivor.version + 1,
           updatedAt: new Date().toISOString(),
           ...fingerprints,
+          ...changedWechatOpenid(survivor.identifiers, fields.identifiers),
         });
       }
       await this.outbox.add(manager, CustomerMergedV1, survivor.id, {
@@ -311,4 +344,17 @@ export class CustomersService {
       throw error;
     }
   }
+}
+
+type Identifiers = readonly { type: string; value: string }[];
+
+function wechatOpenidOf(identifiers: Identifiers): string | null {
+  return identifiers.find((i) => i.type === 'wechat_openid')?.value ?? null;
+}
+
+/** customer.updated's wechatOpenid: present only when it changed (null: removed), as interaction matches senders by it. */
+function changedWechatOpenid(before: Identifiers, after: Identifiers): { wechatOpenid?: string | null } {
+  const previous = wechatOpenidOf(before);
+  const next = wechatOpenidOf(after);
+  return previous === next ? {} : { wechatOpenid: next };
 }

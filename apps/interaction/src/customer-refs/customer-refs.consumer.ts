@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { CustomerCreatedV1, OwnershipChangedV1 } from '@rapport/contracts';
+import { CustomerCreatedV1, CustomerUpdatedV1, OwnershipChangedV1 } from '@rapport/contracts';
 import { OnEvent, type ConsumedEvent, EventContext } from '@rapport/platform-messaging';
 import { MergedCustomers } from '@rapport/platform-subject-rights';
 import { CustomerRefsRepository } from './customer-refs.repository';
@@ -22,6 +22,16 @@ export class CustomerRefsConsumer {
   async customerCreated(@Payload() event: ConsumedEvent<typeof CustomerCreatedV1>, @Ctx() ctx: EventContext) {
     if (await this.mergedCustomers.isMergedAway(ctx.manager, event.data.customerId)) return;
     await this.repository.add(ctx.manager, event.data);
+  }
+
+  /**
+   * The customer's WeChat openid changed (absent: the identifiers did not change). Messages held for that
+   * openid are logged against the customer by the WeChat channel's scheduler.
+   */
+  @OnEvent(CustomerUpdatedV1)
+  async customerUpdated(@Payload() event: ConsumedEvent<typeof CustomerUpdatedV1>, @Ctx() ctx: EventContext) {
+    if (event.data.wechatOpenid === undefined) return;
+    await this.repository.setWechatOpenid(ctx.manager, event.data.customerId, event.data.wechatOpenid);
   }
 
   /** The owner works the cadences a lifecycle move starts for the customer. */

@@ -19,13 +19,30 @@ export class CustomerRefsRepository {
       createdAt: string;
       ownerId?: string | undefined;
       team?: string | undefined;
+      wechatOpenid?: string | undefined;
     },
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO interaction.customer_refs (customer_id, kind, created_at, owner_id, team) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO interaction.customer_refs (customer_id, kind, created_at, owner_id, team, wechat_openid)
+       VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (customer_id) DO NOTHING`,
-      [customer.customerId, customer.kind, customer.createdAt, customer.ownerId ?? null, customer.team ?? null],
+      [
+        customer.customerId,
+        customer.kind,
+        customer.createdAt,
+        customer.ownerId ?? null,
+        customer.team ?? null,
+        customer.wechatOpenid ?? null,
+      ],
     );
+  }
+
+  /** The customer's WeChat openid (null: removed), which the WeChat channel matches senders by. */
+  async setWechatOpenid(manager: EntityManager, customerId: string, openid: string | null): Promise<void> {
+    await manager.query(`UPDATE interaction.customer_refs SET wechat_openid = $2 WHERE customer_id = $1`, [
+      customerId,
+      openid,
+    ]);
   }
 
   /** The customer's owner and team changed (null owner: back in the public pool). */

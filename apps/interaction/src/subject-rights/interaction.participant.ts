@@ -7,6 +7,7 @@ import { CustomerRefsRepository } from '../customer-refs/customer-refs.repositor
 import { FollowUpsRepository } from '../follow-ups/follow-ups.repository';
 import { InteractionsRepository } from '../interactions/interactions.repository';
 import { SurveysRepository } from '../surveys/surveys.repository';
+import { WechatRepository } from '../wechat/wechat.repository';
 
 const iso = (at: Date | null) => at?.toISOString() ?? null;
 
@@ -24,16 +25,18 @@ export class InteractionSubjectRights implements SubjectRightsParticipant {
     private readonly followUps: FollowUpsRepository,
     private readonly cadences: CadencesRepository,
     private readonly surveys: SurveysRepository,
+    private readonly wechat: WechatRepository,
   ) {}
 
   /** A customer interaction never heard of gets a null reference and empty lists, not a 404: the export stays whole. */
   async exportSection(customerId: string, _caller: CallerIdentity): Promise<SectionData> {
-    const [ref, interactions, followUps, enrolments, surveyInvitations] = await Promise.all([
+    const [ref, interactions, followUps, enrolments, surveyInvitations, wechatMessages] = await Promise.all([
       this.customerRefs.find(customerId),
       this.interactions.ofCustomer(customerId),
       this.followUps.ofCustomer(customerId),
       this.cadences.ofCustomer(customerId),
       this.surveys.ofCustomer(customerId),
+      this.wechat.ofCustomer(customerId),
     ]);
     return {
       interactionCustomerRefs: ref ?? null,
@@ -56,6 +59,11 @@ export class InteractionSubjectRights implements SubjectRightsParticipant {
         enrolledAt: e.enrolledAt.toISOString(),
       })),
       surveyInvitations,
+      wechatMessages: wechatMessages.map((m) => ({
+        ...m,
+        sentAt: m.sentAt.toISOString(),
+        receivedAt: m.receivedAt.toISOString(),
+      })),
     };
   }
 
@@ -65,10 +73,13 @@ export class InteractionSubjectRights implements SubjectRightsParticipant {
     await this.followUps.rekey(manager, sourceId, survivorId);
     await this.cadences.rekey(manager, sourceId, survivorId);
     await this.surveys.rekey(manager, sourceId, survivorId);
+    await this.wechat.rekey(manager, sourceId, survivorId);
   }
 
   /** Everything goes: the reference, every contact (with its summary), every follow-up with its timers, every enrolment. */
   async erase(manager: EntityManager, customerId: string): Promise<ErasureOutcome> {
+    // first: the customer reference holds the openid whose held messages and lead request go too
+    const wechatMessages = await this.wechat.erase(manager, customerId);
     const customerRefs = await this.customerRefs.erase(manager, customerId);
     const interactions = await this.interactions.erase(manager, customerId);
     const followUps = await this.followUps.erase(manager, customerId);
@@ -82,6 +93,7 @@ export class InteractionSubjectRights implements SubjectRightsParticipant {
         cadenceEnrolments,
         surveyInvitations: surveys.invitations,
         surveyTexts: surveys.texts,
+        wechatMessages,
       },
       kept:
         surveys.invitations > 0

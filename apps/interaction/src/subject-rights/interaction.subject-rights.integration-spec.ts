@@ -13,13 +13,21 @@ import {
   describeSubjectRightsConformance,
   eventually,
   handledBy,
+  newOpenid,
   openServiceTestClients,
   publishCustomerEvents,
   stackInfo,
+  signedQuery,
   uuidColumnsHolding,
+  wechatTextXml,
   type ServiceTestClients,
 } from '@rapport/testing';
-import { customerCreated, customerErased, customerMerged } from '../../test/factories/customer-events';
+import {
+  customerCreated,
+  customerCreatedWithOpenid,
+  customerErased,
+  customerMerged,
+} from '../../test/factories/customer-events';
 import { followUpRequest, interactionRequest } from '../../test/factories/interactions';
 
 /**
@@ -77,9 +85,34 @@ describe('interaction follows customer merges and erasures', () => {
     return { customerId, interactionId: interaction.id, followUpId: followUp.id };
   };
 
+  /** A WeChat customer with a message on the Official Account, as WeChat delivers it (the stack's demo account). */
+  const wechatCustomer = async () => {
+    const customerId = randomUUID();
+    const openid = newOpenid();
+    await publishCustomerEvents(clients.producer, customerCreatedWithOpenid(customerId, openid));
+    await known(customerId);
+    const query = new URLSearchParams(signedQuery());
+    const response = await fetch(
+      new URL(`/internal/v1/channels/wechat/callback?${query}`, stackInfo().serviceUrls['interaction']),
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', connection: 'close' },
+        body: JSON.stringify({ xml: wechatTextXml(openid, 'Where is my tea?', new Date('2026-11-03T02:00:00Z')) }),
+        signal: AbortSignal.timeout(15_000),
+      },
+    );
+    if (response.status !== 200) throw new Error(`WeChat callback: ${response.status} ${await response.text()}`);
+    return { customerId, openid };
+  };
+
   describeSubjectRightsConformance('interaction', {
     seed: async () => {
+      const { customerId: wechatCustomerId, openid } = await wechatCustomer();
       const { customerId, interactionId, followUpId } = await customerWithContacts();
+      // the WeChat customer turns out to be this one: its messages (and openid) move with the merge
+      const merge = customerMerged(wechatCustomerId, customerId);
+      await publishCustomerEvents(clients.producer, merge);
+      await handled(clients.db, merge);
       const cadence = await callService('/internal/v1/cadences', {
         name: `conformance-${randomUUID().slice(0, 8)}`,
         steps: [{ dayOffset: 1, channel: 'email', note: 'Send the catalogue' }],
@@ -114,7 +147,15 @@ describe('interaction follows customer merges and erasures', () => {
               summary: interactionRequest().summary,
               occurredAt: '2026-11-02T02:00:00.000Z',
             }),
+            expect.objectContaining({
+              customerId,
+              channel: 'wechat',
+              direction: 'inbound',
+              summary: 'Where is my tea?',
+              occurredAt: '2026-11-03T02:00:00.000Z',
+            }),
           ],
+          wechatMessages: [expect.objectContaining({ customerId, openid, kind: 'text', content: 'Where is my tea?' })],
           followUps: [
             expect.objectContaining({
               id: followUpId,
@@ -141,17 +182,18 @@ describe('interaction follows customer merges and erasures', () => {
         },
       };
     },
-    // its reference, its call, its two follow-ups (with their timers), its enrolment, its survey invitation
-    // and the words of its answer; nobody was merged into it
+    // its reference, its call and the WeChat message merged into it, its two follow-ups (with their
+    // timers), its enrolment, its survey invitation and the words of its answer
     erasure: {
       removed: {
         customerRefs: 1,
-        interactions: 1,
+        interactions: 2,
+        wechatMessages: 1,
         followUps: 2,
         cadenceEnrolments: 1,
         surveyInvitations: 1,
         surveyTexts: 1,
-        mergedCustomerIds: 0,
+        mergedCustomerIds: 1,
       },
     },
   });
@@ -303,6 +345,7 @@ describe('interaction follows customer merges and erasures', () => {
         cadenceEnrolments: 0,
         surveyInvitations: 0,
         surveyTexts: 0,
+        wechatMessages: 0,
         mergedCustomerIds: 0,
       };
       const customerId = randomUUID();

@@ -18,6 +18,19 @@ import type { RecordProducer } from '@rapport/platform-messaging';
 export const customerCreated = (customerId: string = randomUUID(), kind: 'person' | 'organisation' = 'person') =>
   createEnvelope(CustomerCreatedV1, customerId, { customerId, kind, createdAt: new Date().toISOString() });
 
+/** A customer whose identifiers include wechat_openid (customer-profile sends it with customer.created). */
+export const customerCreatedWithOpenid = (
+  customerId: string,
+  wechatOpenid: string,
+  kind: 'person' | 'organisation' = 'person',
+) =>
+  createEnvelope(CustomerCreatedV1, customerId, {
+    customerId,
+    kind,
+    createdAt: new Date().toISOString(),
+    wechatOpenid,
+  });
+
 /** Published under the survivor's key, so it may overtake events of the merged customer. */
 export const customerMerged = (mergedId: string, survivorId: string) =>
   createEnvelope(CustomerMergedV1, survivorId, {

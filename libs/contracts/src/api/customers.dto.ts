@@ -22,7 +22,7 @@ import { IsPhone, PHONE_FORMAT_DESCRIPTION } from '../phone';
 import { ASSIGNMENT_RULES, TEAM_PATTERN, VALUE_TIERS, type ValueTier } from './ownership.dto';
 
 export const CUSTOMER_KINDS = ['person', 'organisation'] as const;
-export const SOURCE_CHANNELS = ['web_form', 'import', 'survey', 'social', 'sales', 'store'] as const;
+export const SOURCE_CHANNELS = ['web_form', 'import', 'survey', 'social', 'sales', 'store', 'wechat'] as const;
 export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
 export const IDENTIFIER_TYPES = ['wechat_openid', 'wechat_unionid', 'weibo_id', 'external'] as const;
 const LIFECYCLE_STAGES = ['prospect', 'new', 'active', 'loyal', 'at_risk', 'churned', 'won_back'] as const;

@@ -16,6 +16,12 @@ const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code');
  * who share a contact. The full current set; absent = unknown or unchanged.
  */
 const contactFingerprints = z.array(z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a base64url HMAC-SHA256')).max(50);
+/**
+ * The customer's WeChat openid identifier (wechat_openid): interaction matches the senders of messages
+ * to its Official Account with it. An openid is a pseudonym valid for one Official Account only, so it
+ * names nobody outside it; it travels so that interaction needs no call to customer-profile.
+ */
+const wechatOpenid = z.string().min(1).max(128);
 
 export const CustomerCreatedV1 = defineEvent({
   type: 'rapport.customer-profile.customer.created.v1',
@@ -30,6 +36,7 @@ export const CustomerCreatedV1 = defineEvent({
     team: z.string().min(1).max(100).optional(),
     createdAt: isoTime,
     contactFingerprints: contactFingerprints.optional(),
+    wechatOpenid: wechatOpenid.optional(),
   }),
 });
 
@@ -45,6 +52,8 @@ export const CustomerUpdatedV1 = defineEvent({
     updatedAt: isoTime,
     /** Present when the contacts changed: the full current set, which replaces the previous one. */
     contactFingerprints: contactFingerprints.optional(),
+    /** Present when the identifiers changed: the current wechat_openid, or null when it was removed. */
+    wechatOpenid: wechatOpenid.nullable().optional(),
   }),
 });
 

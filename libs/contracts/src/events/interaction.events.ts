@@ -85,3 +85,17 @@ export const FollowUpCompletedV1 = defineEvent({
   description: 'A follow-up was done: the contact it asked for was made and logged (interactionId).',
   schema: z.object({ ...followUp, interactionId: z.uuid(), completedAt: isoTime, actor }),
 });
+
+export const WechatFollowerUnmatchedV1 = defineEvent({
+  type: 'rapport.interaction.wechat-follower.unmatched.v1',
+  source: 'interaction',
+  topic: 'interactions',
+  description:
+    'Someone no customer is known by wrote to (or followed) the WeChat Official Account: customer-profile creates a lead in the public pool with the openid as its wechat_openid identifier. Published once per openid, keyed by the openid.',
+  schema: z.object({
+    /** The sender's openid (a pseudonym valid for this Official Account only). */
+    openid: z.string().min(1).max(128),
+    /** When the first message or event of this sender arrived. */
+    firstSeenAt: isoTime,
+  }),
+});
