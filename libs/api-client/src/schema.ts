@@ -1248,6 +1248,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{id}/wechat/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a customer-service text to the customer's WeChat (their wechat_openid, through the Official Account). WeChat allows it within 48 hours of the customer's last message: later, or never written, is 422 wechat-window-closed; a customer without an openid is 422 wechat-not-following; WeChat refusing it is 502. The message is logged as an outbound WeChat interaction. For a customer the caller may see (another's is 404) */
+        post: operations["WechatMessagesController_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/interactions": {
         parameters: {
             query?: never;
@@ -1553,7 +1570,7 @@ export interface components {
             /** @description Contact persons of an organisation */
             contacts?: components["schemas"]["ContactPerson"][];
             /** @enum {string} */
-            sourceChannel?: "web_form" | "import" | "survey" | "social" | "sales" | "store";
+            sourceChannel?: "web_form" | "import" | "survey" | "social" | "sales" | "store" | "wechat";
             /**
              * @example [
              *       "vip",
@@ -1756,7 +1773,7 @@ export interface components {
             /** @description Contact persons of an organisation */
             contacts?: components["schemas"]["ContactPerson"][];
             /** @enum {string} */
-            sourceChannel?: "web_form" | "import" | "survey" | "social" | "sales" | "store";
+            sourceChannel?: "web_form" | "import" | "survey" | "social" | "sales" | "store" | "wechat";
             /**
              * @example [
              *       "vip",
@@ -3889,6 +3906,49 @@ export interface components {
             responses: number;
             questions: components["schemas"]["QuestionResultView"][];
         };
+        SendWechatMessageRequest: {
+            /**
+             * @description The text sent to the customer's WeChat; logged as an outbound WeChat interaction
+             * @example 您好，您咨询的礼盒明天发货。
+             */
+            text: string;
+        };
+        InteractionView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @enum {string} */
+            channel: "phone" | "email" | "sms" | "wechat" | "weibo" | "chat" | "meeting" | "visit" | "web-form";
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            /** Format: date-time */
+            occurredAt: string;
+            /** @example agent1 */
+            agent: string;
+            /**
+             * @description The logging caller's team
+             * @example north
+             */
+            team: string | null;
+            /** @description Masked without pii:read */
+            summary: string | null;
+            outcome: string | null;
+            durationSeconds: number | null;
+            /** Format: uuid */
+            ticketId: string | null;
+            /** Format: uuid */
+            campaignId: string | null;
+            /** Format: uuid */
+            followUpId: string | null;
+            /**
+             * @description Who recorded it
+             * @example agent1
+             */
+            loggedBy: string;
+            /** Format: date-time */
+            loggedAt: string;
+        };
         LogInteractionRequest: {
             /**
              * @description Who reached out
@@ -3939,42 +3999,6 @@ export interface components {
              * @description A follow-up of the same customer it answers (to complete one, use POST /follow-ups/{id}/complete)
              */
             followUpId?: string;
-        };
-        InteractionView: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            customerId: string;
-            /** @enum {string} */
-            channel: "phone" | "email" | "sms" | "wechat" | "weibo" | "chat" | "meeting" | "visit" | "web-form";
-            /** @enum {string} */
-            direction: "inbound" | "outbound";
-            /** Format: date-time */
-            occurredAt: string;
-            /** @example agent1 */
-            agent: string;
-            /**
-             * @description The logging caller's team
-             * @example north
-             */
-            team: string | null;
-            /** @description Masked without pii:read */
-            summary: string | null;
-            outcome: string | null;
-            durationSeconds: number | null;
-            /** Format: uuid */
-            ticketId: string | null;
-            /** Format: uuid */
-            campaignId: string | null;
-            /** Format: uuid */
-            followUpId: string | null;
-            /**
-             * @description Who recorded it
-             * @example agent1
-             */
-            loggedBy: string;
-            /** Format: date-time */
-            loggedAt: string;
         };
         InteractionPage: {
             items: components["schemas"]["InteractionView"][];
@@ -4872,7 +4896,7 @@ export interface operations {
                 sort?: "createdAt" | "-createdAt" | "name" | "-name";
                 /** @description Only customers carrying this tag */
                 tag?: string;
-                source?: "web_form" | "import" | "survey" | "social" | "sales" | "store";
+                source?: "web_form" | "import" | "survey" | "social" | "sales" | "store" | "wechat";
                 kind?: "person" | "organisation";
                 stage?: "prospect" | "new" | "active" | "loyal" | "at_risk" | "churned" | "won_back";
                 /** @description Only customers of this value tier (analytics' latest score) */
@@ -21848,6 +21872,208 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SurveyResultsView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unprocessable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    WechatMessagesController_send: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendWechatMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The outbound interaction logged for the message */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InteractionView"];
                 };
             };
             /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
