@@ -14,6 +14,8 @@ import { InteractionsModule } from './interactions/interactions.module';
 import { InteractionSubjectRights } from './subject-rights/interaction.participant';
 import { CreateSurveys1764900000000 } from './database/migrations/1764900000000-CreateSurveys';
 import { SurveysModule } from './surveys/surveys.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
+import { CreateCampaigns1764910000000 } from './database/migrations/1764910000000-CreateCampaigns';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'interaction',
@@ -25,6 +27,7 @@ export const serviceDefinition: ServiceDefinition = {
     CreateCadences1764810000000,
     CustomerRefOwners1764820000000,
     CreateSurveys1764900000000,
+    CreateCampaigns1764910000000,
   ],
   requireCallerIdentity: true,
 };
@@ -38,10 +41,18 @@ export const serviceDefinition: ServiceDefinition = {
     FollowUpsModule,
     CadencesModule,
     SurveysModule,
+    CampaignsModule,
     SubjectRightsModule.forParticipant({
       service: 'interaction',
       participant: InteractionSubjectRights,
-      imports: [CustomerRefsModule, InteractionsModule, FollowUpsModule, CadencesModule, SurveysModule],
+      imports: [
+        CustomerRefsModule,
+        InteractionsModule,
+        FollowUpsModule,
+        CadencesModule,
+        SurveysModule,
+        CampaignsModule,
+      ],
     }),
   ],
 })

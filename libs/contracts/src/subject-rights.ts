@@ -79,13 +79,23 @@ export const SUBJECT_RIGHTS_PARTICIPANTS: readonly SubjectRightsRegistration[] =
   {
     service: 'interaction',
     schema: schemaOf('interaction'),
-    sections: ['interactionCustomerRefs', 'interactions', 'followUps', 'cadenceEnrolments', 'surveyInvitations'],
+    sections: [
+      'interactionCustomerRefs',
+      'interactions',
+      'followUps',
+      'cadenceEnrolments',
+      'surveyInvitations',
+      'campaignRecipients',
+      'campaignConsents',
+    ],
     customerColumns: [
       'customer_refs.customer_id',
       'interactions.customer_id',
       'follow_ups.customer_id',
       'cadence_enrolments.customer_id',
       'survey_invitations.customer_id', // in surveyInvitations, with each invitation's answers
+      'campaign_recipients.customer_id', // in campaignRecipients, with the address each message went to
+      'consents.customer_id', // in campaignConsents: interaction's copy of customer-profile's consent
       'merged_customers.merged_customer_id', // ids merged away (subject-rights library), erased with the survivor
       'merged_customers.survivor_customer_id',
     ],

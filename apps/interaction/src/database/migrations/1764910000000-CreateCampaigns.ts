@@ -50,7 +50,9 @@ export class CreateCampaigns1764910000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX campaign_recipients_queued ON interaction.campaign_recipients (campaign_id) WHERE state = 'queued'`,
     );
-    await queryRunner.query(`CREATE INDEX campaign_recipients_customer ON interaction.campaign_recipients (customer_id)`);
+    await queryRunner.query(
+      `CREATE INDEX campaign_recipients_customer ON interaction.campaign_recipients (customer_id)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
