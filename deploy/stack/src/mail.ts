@@ -77,7 +77,9 @@ export async function startMail(opts: {
   return {
     smtpUrl: `smtp://${HOST}:${opts.smtpPort}`,
     webUrl,
-    stop: () => stopChild(child, { signal: 'SIGTERM', timeoutMs: 5_000 }),
+    stop: async () => {
+      await stopChild(child, { signal: 'SIGTERM', timeoutMs: 5_000 });
+    },
   };
 }
 
