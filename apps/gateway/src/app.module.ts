@@ -21,6 +21,7 @@ import { BusinessCalendarsModule } from './business-calendars/business-calendars
 import { SlaPoliciesModule } from './sla-policies/sla-policies.module';
 import { ServiceDeskModule } from './service-desk/service-desk.module';
 import { SurveysModule } from './surveys/surveys.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
 import { InteractionsModule } from './interactions/interactions.module';
 
 export const serviceDefinition: ServiceDefinition = {
@@ -51,6 +52,7 @@ export const serviceDefinition: ServiceDefinition = {
     SlaPoliciesModule,
     ServiceDeskModule,
     SurveysModule,
+    CampaignsModule,
     InteractionsModule,
   ],
 })

@@ -62,7 +62,7 @@ Rapport is running.
   PostgreSQL      ${info.databaseUrl.replace(/:[^:@/]+@/, ':***@')}
   Kafka           ${info.brokers.join(',')}
   Traces          ${info.traces ? `${info.traces.uiUrl}   (a traceId: ${info.traces.uiUrl}traces/<traceId>)` : `off${args.includes('--no-traces') ? ' (--no-traces)' : ' (did not start: see stack.log)'}`}
-  Mail (MailDev)  ${info.mail ? `${info.mail.webUrl}   (SMTP ${info.mail.smtpUrl}; API ${info.mail.webUrl}email)` : 'off'}
+  Mail (MailDev)  ${info.mail ? `${info.mail.webUrl}   (SMTP ${info.mail.smtpUrl}; API ${info.mail.webUrl}api/email)` : 'off'}
   SMS sink        ${info.smsUrl ?? 'off'}   (GET lists the SMS received)
   Logs            ${info.logDir}
 Press Ctrl-C to stop.`);

@@ -11,7 +11,10 @@ const HOST = '127.0.0.1';
 export interface MailHandle {
   /** Where services send mail (INTERACTION_SMTP_URL). */
   smtpUrl: string;
-  /** MailDev's web UI; its HTTP API is `${webUrl}email` (list), `${webUrl}email/all` (DELETE). */
+  /**
+   * MailDev's web UI; its HTTP API is `${webUrl}api/email` (list), `${webUrl}api/email/<id>/source`
+   * (the raw message), `${webUrl}api/email/all` (DELETE).
+   */
   webUrl: string;
   stop(): Promise<void>;
 }
@@ -61,7 +64,7 @@ export async function startMail(opts: {
         `mail: MailDev exited during start-up\n--- ${logFile} ---\n${tailFile(logFile, 30, child.logOffset)}`,
       );
     try {
-      if ((await fetch(`${webUrl}email`, { signal: AbortSignal.timeout(2_000) })).ok) break;
+      if ((await fetch(`${webUrl}api/healthz`, { signal: AbortSignal.timeout(2_000) })).ok) break;
     } catch {
       // not listening yet
     }

@@ -163,7 +163,7 @@ export interface StackInfo {
   logDir: string;
   /** The trace UI and API, when the stack started one (options.traces). */
   traces?: { uiUrl: string; apiUrl: string };
-  /** MailDev: where mail goes (SMTP) and its web UI, whose HTTP API lists what arrived (`${webUrl}email`). */
+  /** MailDev: where mail goes (SMTP) and its web UI, whose HTTP API lists what arrived (`${webUrl}api/email`). */
   mail?: { smtpUrl: string; webUrl: string };
   /** The SMS sink: services POST to it, GET lists what it received. */
   smsUrl?: string;

@@ -205,7 +205,7 @@ describe('campaigns in interaction (in process)', () => {
         return m.length > 0 ? m : undefined;
       });
       expect(mails).toHaveLength(1);
-      expect(mails[0]!.messageId).toBe(`${campaign.id}.${c}@campaigns.rapport.local`);
+      expect(mails[0]!.headers['message-id']).toBe(`<${campaign.id}.${c}@campaigns.rapport.local>`);
     }
   }, 90_000);
 

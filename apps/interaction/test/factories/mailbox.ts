@@ -1,12 +1,12 @@
 import { stackInfo } from '@rapport/testing';
 
-/** A mail as MailDev's HTTP API lists it (the fields the tests read). */
+/** A mail as MailDev's HTTP API lists it, with the headers read from its raw source. */
 export interface ReceivedMail {
   id: string;
   subject: string;
   text: string;
-  messageId: string;
   to: Array<{ address: string }>;
+  /** Every header of the raw message, names in lower case (MailDev's list leaves out the non-standard ones). */
   headers: Record<string, string>;
 }
 
@@ -14,10 +14,22 @@ export interface ReceivedMail {
 export async function mailsTo(address: string): Promise<ReceivedMail[]> {
   const web = stackInfo().mail?.webUrl;
   if (!web) throw new Error('the test stack started no MailDev');
-  const response = await fetch(`${web}email`);
+  const response = await fetch(`${web}api/email`);
   if (!response.ok) throw new Error(`MailDev answered ${response.status}`);
-  const all = (await response.json()) as ReceivedMail[];
-  return all.filter((m) => m.to.some((t) => t.address.toLowerCase() === address.toLowerCase()));
+  const all = (await response.json()) as Array<Omit<ReceivedMail, 'headers'>>;
+  const mine = all.filter((m) => m.to.some((t) => t.address.toLowerCase() === address.toLowerCase()));
+  return Promise.all(
+    mine.map(async (m) => {
+      const source = await (await fetch(`${web}api/email/${m.id}/source`)).text();
+      const head = source.split(/\r?\n\r?\n/, 1)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+      const headers: Record<string, string> = {};
+      for (const line of head.split(/\r?\n/)) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      return { ...m, headers };
+    }),
+  );
 }
 
 /** Every SMS the stack's SMS sink received for `phone`. */
