@@ -156,7 +156,7 @@ describe('campaigns in interaction (in process)', () => {
     );
     expect(row.rows[0]).toEqual({ granted: false });
     const outbox = await clients.db.query(
-      `SELECT count(*)::int AS n FROM interaction.outbox WHERE event_type = 'rapport.interaction.consent.withdrawn.v1' AND subject = $1`,
+      `SELECT count(*)::int AS n FROM interaction.outbox WHERE event_type = 'rapport.interaction.consent.withdrawn.v1' AND message_key = $1`,
       [consented],
     );
     expect(outbox.rows[0].n).toBe(1);
