@@ -5,3 +5,4 @@ export * from './factories/customer.factory';
 export * from './subject-rights-conformance';
 export * from './in-process-service';
 export * from './service-test-clients';
+export * from './mailbox';

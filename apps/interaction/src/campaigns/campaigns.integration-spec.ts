@@ -4,6 +4,8 @@ import {
   closeServiceTestClients,
   eventually,
   handledBy,
+  mailsTo,
+  smsTo,
   openServiceTestClients,
   publishCustomerEvents,
   stackInfo,
@@ -14,7 +16,6 @@ import {
 } from '@rapport/testing';
 import { Client } from 'pg';
 import { AppModule } from '../app.module';
-import { mailsTo, smsTo } from '../../test/factories/mailbox';
 
 /**
  * Medium tier: campaigns against the stack's PostgreSQL, Kafka, MailDev and SMS sink. Consent comes

@@ -1,4 +1,4 @@
-import { stackInfo } from '@rapport/testing';
+import { stackInfo } from './stack-file';
 
 /** A mail as MailDev's HTTP API lists it, with the headers read from its raw source. */
 export interface ReceivedMail {
