@@ -213,7 +213,8 @@ export class CampaignsRepository {
 
   /** Campaigns being sent with nobody left queued are complete. */
   async completeFinished(manager: EntityManager, at: Date): Promise<number> {
-    const rows: unknown[] = await manager.query(
+    // TypeORM answers an UPDATE … RETURNING as [rows, count]
+    const [rows]: [unknown[], number] = await manager.query(
       `UPDATE interaction.campaigns c SET status = 'completed', completed_at = $1
         WHERE c.status = 'sending'
           AND NOT EXISTS (SELECT 1 FROM interaction.campaign_recipients r WHERE r.campaign_id = c.id AND r.state = 'queued')
@@ -370,11 +371,12 @@ export class CampaignsRepository {
   }
 
   async erase(manager: EntityManager, customerId: string): Promise<{ recipients: number; consents: number }> {
-    const recipients: unknown[] = await manager.query(
+    // TypeORM answers a DELETE … RETURNING as [rows, count]
+    const [recipients]: [unknown[], number] = await manager.query(
       `DELETE FROM interaction.campaign_recipients WHERE customer_id = $1 RETURNING 1`,
       [customerId],
     );
-    const consents: unknown[] = await manager.query(
+    const [consents]: [unknown[], number] = await manager.query(
       `DELETE FROM interaction.consents WHERE customer_id = $1 RETURNING 1`,
       [customerId],
     );

@@ -19,7 +19,7 @@ import {
   uuidColumnsHolding,
   type ServiceTestClients,
 } from '@rapport/testing';
-import { customerCreated, customerErased, customerMerged } from '../../test/factories/customer-events';
+import { consentChanged, customerCreated, customerErased, customerMerged } from '../../test/factories/customer-events';
 import { followUpRequest, interactionRequest } from '../../test/factories/interactions';
 
 /**
@@ -47,7 +47,7 @@ describe('interaction follows customer merges and erasures', () => {
       {
         sub: 'agent1',
         roles: ['agent'],
-        scopes: ['interactions:read', 'interactions:write', 'surveys:write', 'pii:read'],
+        scopes: ['interactions:read', 'interactions:write', 'surveys:write', 'campaigns:write', 'pii:read'],
         team: 'north',
       },
       stackInfo().internalAuthSecret,
@@ -102,9 +102,25 @@ describe('interaction follows customer merges and erasures', () => {
           { questionId: 'words', text: 'Ask for 王小明 at the front desk' },
         ],
       });
+      // in a campaign's audience with their address, and interaction's copy of their consent
+      const consent = consentChanged(customerId, true);
+      await publishCustomerEvents(clients.producer, consent);
+      await handled(clients.db, consent);
+      const campaign = await callService('/internal/v1/campaigns', {
+        name: 'conformance',
+        channel: 'email',
+        purpose: 'marketing',
+        subject: 'Hello',
+        body: 'Hello {{name}}',
+        audience: [{ customerId, address: 'conformance@example.com', fields: { name: '王小明' } }],
+      });
       return {
         customerId,
         expected: {
+          campaignRecipients: [
+            expect.objectContaining({ campaignId: campaign.id, address: 'conformance@example.com', state: 'queued' }),
+          ],
+          campaignConsents: [{ channel: 'email', purpose: 'marketing', granted: true, changedAt: expect.any(String) }],
           interactionCustomerRefs: { customerId, kind: 'organisation' },
           interactions: [
             expect.objectContaining({
@@ -151,6 +167,8 @@ describe('interaction follows customer merges and erasures', () => {
         cadenceEnrolments: 1,
         surveyInvitations: 1,
         surveyTexts: 1,
+        campaignRecipients: 1,
+        campaignConsents: 1,
         mergedCustomerIds: 0,
       },
     },
@@ -303,6 +321,8 @@ describe('interaction follows customer merges and erasures', () => {
         cadenceEnrolments: 0,
         surveyInvitations: 0,
         surveyTexts: 0,
+        campaignRecipients: 0,
+        campaignConsents: 0,
         mergedCustomerIds: 0,
       };
       const customerId = randomUUID();
