@@ -164,7 +164,7 @@ export class CampaignsRepository {
               c.channel, c.purpose, c.subject_template, c.body_template
          FROM interaction.campaign_recipients r JOIN interaction.campaigns c ON c.id = r.campaign_id
         WHERE r.state = 'queued' AND c.status = 'sending'
-        ORDER BY c.send_started_at, r.campaign_id, r.customer_id
+        ORDER BY r.campaign_id, r.customer_id
         LIMIT $1
         FOR UPDATE OF r SKIP LOCKED`,
       [limit],

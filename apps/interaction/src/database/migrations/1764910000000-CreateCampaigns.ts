@@ -46,9 +46,9 @@ export class CreateCampaigns1764910000000 implements MigrationInterface {
         updated_at    timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (campaign_id, customer_id)
       )`);
-    // the sender's claim: queued recipients of campaigns being sent
+    // the sender's claim: the next queued recipient, in key order (no sort of the whole queue per claim)
     await queryRunner.query(
-      `CREATE INDEX campaign_recipients_queued ON interaction.campaign_recipients (campaign_id) WHERE state = 'queued'`,
+      `CREATE INDEX campaign_recipients_queued ON interaction.campaign_recipients (campaign_id, customer_id) WHERE state = 'queued'`,
     );
     await queryRunner.query(
       `CREATE INDEX campaign_recipients_customer ON interaction.campaign_recipients (customer_id)`,
