@@ -18,14 +18,16 @@ import { Client } from 'pg';
 interface Args {
   mails: number;
   rate: number;
+  workers: number;
 }
 
 const USAGE = `usage: npm run bench:campaigns -- [--mails N] [--rate R]
   --mails N  mails in the baseline and in the campaign (default 3000, at most 10000)
-  --rate R   the sender's limit, messages/s (INTERACTION_CAMPAIGN_RATE; default 300)`;
+  --rate R   the sender's limit, messages/s (INTERACTION_CAMPAIGN_RATE; default 300)
+  --workers W  recipients in flight (INTERACTION_CAMPAIGN_WORKERS; default 16)`;
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { mails: 3_000, rate: 300 };
+  const args: Args = { mails: 3_000, rate: 300, workers: 16 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = Number(argv[i + 1]);
@@ -34,6 +36,7 @@ function parseArgs(argv: string[]): Args {
       process.exit(0);
     } else if (arg === '--mails' && value > 0 && value <= 10_000) args.mails = value;
     else if (arg === '--rate' && value > 0) args.rate = value;
+    else if (arg === '--workers' && value > 0 && value <= 64) args.workers = value;
     else {
       console.error(USAGE);
       process.exit(2);
@@ -98,6 +101,8 @@ async function main(): Promise<number> {
       LOG_LEVEL: 'warn',
       INTERACTION_CAMPAIGN_RATE: String(args.rate),
       INTERACTION_CAMPAIGN_TICK_MS: '200',
+      INTERACTION_CAMPAIGN_WORKERS: String(args.workers),
+      DB_POOL_MAX: String(args.workers + 10),
     },
   });
   process.on('exit', () => killAllSync());

@@ -17,6 +17,11 @@ export const campaignsConfigSchema = z.object({
   INTERACTION_SMS_URL: z.url().default('http://127.0.0.1:1081/sms'),
   /** Messages per second, over all campaigns of this process (0: the sender is off). */
   INTERACTION_CAMPAIGN_RATE: env.int(50, 0),
+  /**
+   * Recipients in flight at once per process, each in its own transaction holding a database connection
+   * while its message is handed over (keep it below DB_POOL_MAX). The rate needs rate × hand-over time.
+   */
+  INTERACTION_CAMPAIGN_WORKERS: z.coerce.number({ error: 'expected an integer' }).int().min(1).max(64).default(6),
   /** How often the sender looks for queued recipients when idle (ms). */
   INTERACTION_CAMPAIGN_TICK_MS: env.int(1_000, 50),
   /** Where the one-click unsubscribe links of mails point (the gateway's public base URL). */

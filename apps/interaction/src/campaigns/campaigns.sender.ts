@@ -17,9 +17,6 @@ import {
   type TransportOutcome,
 } from './transports';
 
-/** Recipients in flight at once (each its own transaction and connection). */
-const WORKERS = 4;
-
 /**
  * Paces hand-overs to the transports at `rate` per second: each message takes the next slot 1/rate
  * after the previous one, never earlier, so the rate over any stretch of sending stays within one
@@ -69,7 +66,11 @@ export class CampaignsSender implements OnApplicationBootstrap, OnApplicationShu
     @Inject(CAMPAIGNS_CONFIG) private readonly config: CampaignsConfig,
   ) {
     this.pacer = new Pacer(Math.max(config.INTERACTION_CAMPAIGN_RATE, 1));
-    this.mail = new SmtpMailTransport(config.INTERACTION_SMTP_URL, config.INTERACTION_MAIL_FROM);
+    this.mail = new SmtpMailTransport(
+      config.INTERACTION_SMTP_URL,
+      config.INTERACTION_MAIL_FROM,
+      config.INTERACTION_CAMPAIGN_WORKERS,
+    );
     this.sms = new HttpSmsProvider(config.INTERACTION_SMS_URL);
     this.runner = new IntervalRunner(
       async () => {
@@ -93,7 +94,9 @@ export class CampaignsSender implements OnApplicationBootstrap, OnApplicationShu
 
   /** Sends until nobody is queued (or the service stops); returns how many recipients were decided. */
   async tick(): Promise<number> {
-    const counts = await Promise.all(Array.from({ length: WORKERS }, () => this.work()));
+    const counts = await Promise.all(
+      Array.from({ length: this.config.INTERACTION_CAMPAIGN_WORKERS }, () => this.work()),
+    );
     await this.dataSource.transaction((manager) => this.campaigns.completeFinished(manager, new Date()));
     return counts.reduce((a, b) => a + b, 0);
   }

@@ -38,8 +38,11 @@ export class SmtpMailTransport implements MailTransport {
   constructor(
     url: string,
     private readonly from: string,
+    connections: number,
   ) {
-    this.transporter = nodemailer.createTransport(`${url}${url.includes('?') ? '&' : '?'}pool=true&maxConnections=4`);
+    this.transporter = nodemailer.createTransport(
+      `${url}${url.includes('?') ? '&' : '?'}pool=true&maxConnections=${connections}`,
+    );
   }
 
   async send(mail: OutgoingMail): Promise<TransportOutcome> {
