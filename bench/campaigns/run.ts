@@ -19,15 +19,17 @@ interface Args {
   mails: number;
   rate: number;
   workers: number;
+  batch: number;
 }
 
 const USAGE = `usage: npm run bench:campaigns -- [--mails N] [--rate R]
   --mails N  mails in the baseline and in the campaign (default 3000, at most 10000)
   --rate R   the sender's limit, messages/s (INTERACTION_CAMPAIGN_RATE; default 300)
-  --workers W  recipients in flight (INTERACTION_CAMPAIGN_WORKERS; default 16)`;
+  --workers W  sender transactions at once (INTERACTION_CAMPAIGN_WORKERS; default 16)
+  --batch B  recipients per sender transaction (INTERACTION_CAMPAIGN_BATCH; default 1)`;
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { mails: 3_000, rate: 300, workers: 16 };
+  const args: Args = { mails: 3_000, rate: 300, workers: 16, batch: 1 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = Number(argv[i + 1]);
@@ -37,6 +39,7 @@ function parseArgs(argv: string[]): Args {
     } else if (arg === '--mails' && value > 0 && value <= 10_000) args.mails = value;
     else if (arg === '--rate' && value > 0) args.rate = value;
     else if (arg === '--workers' && value > 0 && value <= 64) args.workers = value;
+    else if (arg === '--batch' && value > 0 && value <= 500) args.batch = value;
     else {
       console.error(USAGE);
       process.exit(2);
@@ -102,6 +105,7 @@ async function main(): Promise<number> {
       INTERACTION_CAMPAIGN_RATE: String(args.rate),
       INTERACTION_CAMPAIGN_TICK_MS: '200',
       INTERACTION_CAMPAIGN_WORKERS: String(args.workers),
+      INTERACTION_CAMPAIGN_BATCH: String(args.batch),
       DB_POOL_MAX: String(args.workers + 10),
     },
   });
@@ -114,7 +118,7 @@ async function main(): Promise<number> {
       void stopStack().finally(() => process.exit(130));
     });
   console.log(
-    `campaigns benchmark: ${args.mails} mails at ${args.rate}/s; ${os.cpus().length} cores, node ${process.version}, ` +
+    `campaigns benchmark: ${args.mails} mails at ${args.rate}/s, ${args.workers} workers × ${args.batch}; ${os.cpus().length} cores, node ${process.version}, ` +
       `load average ${round(os.loadavg()[0]!, 2)} at start`,
   );
   let db: Client | undefined;
@@ -194,6 +198,8 @@ async function main(): Promise<number> {
       JSON.stringify({
         mails: args.mails,
         rateLimit: args.rate,
+        workers: args.workers,
+        batch: args.batch,
         baselinePerSecond: round(baselineRate),
         sentPerSecond: round(held),
         deviationPercent: round(deviation * 100, 2),

@@ -22,6 +22,11 @@ export const campaignsConfigSchema = z.object({
    * while its message is handed over (keep it below DB_POOL_MAX). The rate needs rate × hand-over time.
    */
   INTERACTION_CAMPAIGN_WORKERS: z.coerce.number({ error: 'expected an integer' }).int().min(1).max(64).default(6),
+  /**
+   * Recipients per transaction. 1 keeps a crash's possible second copies to the workers in flight;
+   * more saves round trips (faster) and widens that window to WORKERS × BATCH messages.
+   */
+  INTERACTION_CAMPAIGN_BATCH: z.coerce.number({ error: 'expected an integer' }).int().min(1).max(500).default(1),
   /** How often the sender looks for queued recipients when idle (ms). */
   INTERACTION_CAMPAIGN_TICK_MS: env.int(1_000, 50),
   /** Where the one-click unsubscribe links of mails point (the gateway's public base URL). */

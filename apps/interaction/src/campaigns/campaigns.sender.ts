@@ -42,12 +42,13 @@ export class Pacer {
 
 /**
  * Sends the queued recipients of campaigns being sent, every INTERACTION_CAMPAIGN_TICK_MS until none is
- * left. One recipient per transaction: the recipient's row is claimed (`FOR UPDATE SKIP LOCKED`: other
- * workers and replicas take others) with its consent row held FOR SHARE, the consent checked as it
- * stands, the message handed to the transport, and the outcome (sent, skipped with reason, failed,
- * bounced) written with the campaign.sent event before COMMIT. A crash before the hand-over rolls the
- * claim back and the recipient is taken again; the one window for a second copy is between the relay's
- * acceptance and that COMMIT, and the copy carries the same Message-ID.
+ * left. INTERACTION_CAMPAIGN_WORKERS transactions at once, each claiming INTERACTION_CAMPAIGN_BATCH
+ * recipients (default 1; `FOR UPDATE SKIP LOCKED`: other workers and replicas take others) with their
+ * consent rows held FOR SHARE: the consent is checked as it stands, the messages handed to the
+ * transport, and the outcomes (sent, skipped with reason, failed, bounced) written with the
+ * campaign.sent events before COMMIT. A crash before the hand-over rolls the claim back and the
+ * recipients are taken again; the one window for a second copy is between the relay's acceptance and
+ * that COMMIT (at most WORKERS × BATCH messages), and a copy carries the same Message-ID.
  */
 @Injectable()
 export class CampaignsSender implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -104,29 +105,39 @@ export class CampaignsSender implements OnApplicationBootstrap, OnApplicationShu
   private async work(): Promise<number> {
     let decided = 0;
     while (!this.stopping) {
-      const outcome = await this.dataSource.transaction(async (manager) => {
-        const { recipients, consent } = await this.campaigns.claimQueued(manager, 1);
-        const recipient = recipients[0];
-        if (!recipient) return undefined;
-        const granted = consent.get(consentKey(recipient.customerId, recipient.channel, recipient.purpose));
-        let state: CampaignRecipientState;
-        let reason: string | null = null;
-        if (granted !== true) {
-          state = 'skipped';
-          reason = granted === false ? 'consent-withdrawn' : 'no-consent';
-        } else {
-          const wait = this.pacer.take();
-          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-          const sent = await this.deliver(recipient);
-          state = sent.ok ? 'sent' : sent.bounced ? 'bounced' : 'failed';
-          reason = sent.ok ? null : sent.reason;
-        }
-        await this.campaigns.settle(manager, [
-          { campaignId: recipient.campaignId, customerId: recipient.customerId, state, reason },
-        ]);
-        if (state === 'sent')
-          await this.outbox.addMany(manager, [
-            {
+      const outcomes = await this.dataSource.transaction(async (manager) => {
+        const { recipients, consent } = await this.campaigns.claimQueued(
+          manager,
+          this.config.INTERACTION_CAMPAIGN_BATCH,
+        );
+        // each message takes its slot in turn, and is handed over without waiting for the one before
+        const decisions = await Promise.all(
+          recipients.map(async (recipient) => {
+            const granted = consent.get(consentKey(recipient.customerId, recipient.channel, recipient.purpose));
+            if (granted !== true)
+              return {
+                recipient,
+                state: 'skipped' as const,
+                reason: granted === false ? 'consent-withdrawn' : 'no-consent',
+              };
+            return this.paced(recipient);
+          }),
+        );
+        await this.campaigns.settle(
+          manager,
+          decisions.map((d) => ({
+            campaignId: d.recipient.campaignId,
+            customerId: d.recipient.customerId,
+            state: d.state,
+            reason: d.reason,
+          })),
+        );
+        const sentAt = new Date().toISOString();
+        await this.outbox.addMany(
+          manager,
+          decisions
+            .filter((d) => d.state === 'sent')
+            .map(({ recipient }) => ({
               definition: CampaignRecipientSentV1,
               subject: recipient.customerId,
               data: {
@@ -134,17 +145,31 @@ export class CampaignsSender implements OnApplicationBootstrap, OnApplicationShu
                 customerId: recipient.customerId,
                 channel: recipient.channel,
                 messageId: recipient.messageId,
-                sentAt: new Date().toISOString(),
+                sentAt,
               },
-            },
-          ]);
-        return { channel: recipient.channel, state };
+            })),
+        );
+        return decisions;
       });
-      if (!outcome) break;
-      campaignMessages.inc({ channel: outcome.channel, outcome: outcome.state });
-      decided += 1;
+      if (outcomes.length === 0) break;
+      for (const d of outcomes) campaignMessages.inc({ channel: d.recipient.channel, outcome: d.state });
+      decided += outcomes.length;
     }
     return decided;
+  }
+
+  /** Waits for the recipient's slot (the pacer's order is the order slots were taken), then hands the message over. */
+  private async paced(
+    recipient: ClaimedRecipient,
+  ): Promise<{ recipient: ClaimedRecipient; state: CampaignRecipientState; reason: string | null }> {
+    const wait = this.pacer.take();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const sent = await this.deliver(recipient);
+    return {
+      recipient,
+      state: sent.ok ? 'sent' : sent.bounced ? 'bounced' : 'failed',
+      reason: sent.ok ? null : sent.reason,
+    };
   }
 
   private deliver(recipient: ClaimedRecipient): Promise<TransportOutcome> {
