@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { adminClient, bearer, customerRequest, eventually, mailsTo, stackInfo } from '@rapport/testing';
+import { adminClient, bearer, control, customerRequest, eventually, mailsTo, stackInfo } from '@rapport/testing';
 import { Client } from 'pg';
 import request from 'supertest';
 
@@ -149,6 +149,57 @@ describe('campaigns through the gateway', () => {
       .expect(403);
     expect(forged.headers['content-type']).toMatch(/application\/problem\+json/);
   }, 120_000);
+
+  it('a kill -9 of interaction mid-send: every recipient gets the mail, any copy with the same Message-ID', async () => {
+    const customers = Array.from({ length: 150 }, () => randomUUID());
+    await db.query(
+      `INSERT INTO interaction.consents (customer_id, channel, purpose, granted, changed_at)
+       SELECT id, 'email', 'marketing', true, now() FROM unnest($1::uuid[]) AS id`,
+      [customers],
+    );
+    const address = (id: string) => `kill-${id}@example.com`;
+    const created = await gateway()
+      .post('/api/v1/campaigns')
+      .set('authorization', manager)
+      .send({
+        name: 'Kill -9',
+        channel: 'email',
+        purpose: 'marketing',
+        subject: 'Hello',
+        body: 'Hello {{name}}',
+        audience: customers.map((customerId) => ({ customerId, address: address(customerId), fields: { name: 'x' } })),
+      })
+      .expect(201);
+    const id = created.body.id as string;
+    await gateway().post(`/api/v1/campaigns/${id}/send`).set('authorization', manager).expect(202);
+    // the stack's interaction sends at its default 50/s: about a fifth in, kill it as a crash would
+    await eventually(async () => (await campaign(id)).counts.sent >= 30, 20_000, 'the send under way');
+    await control('services/interaction/kill');
+    // its supervisor brings it back, and the sender goes on where the database says
+    await eventually(async () => (await campaign(id)).status === 'completed', 90_000, 'the campaign to complete');
+    expect((await campaign(id)).counts).toEqual({
+      queued: 0,
+      skipped: 0,
+      sent: 150,
+      failed: 0,
+      bounced: 0,
+      unsubscribed: 0,
+    });
+    let copies = 0;
+    for (const c of customers) {
+      const mails = await eventually(async () => {
+        const m = await mailsTo(address(c));
+        return m.length > 0 ? m : undefined;
+      });
+      expect(new Set(mails.map((m) => m.headers['message-id']))).toEqual(
+        new Set([`<${id}.${c}@campaigns.rapport.local>`]),
+      );
+      copies += mails.length - 1;
+    }
+    // a second copy only for a message the relay took in the instant before the kill: at most the
+    // sender's transactions in flight (INTERACTION_CAMPAIGN_WORKERS × BATCH = 6 by default)
+    expect(copies).toBeLessThanOrEqual(6);
+  }, 180_000);
 
   it('refuses a campaign without the scope, and bad input as problem+json', async () => {
     const agent = await bearer('agent1');
