@@ -13,7 +13,9 @@ import { demoUserToken } from '@rapport/stack';
 const root = path.resolve(__dirname, '..', '..');
 const dataDir = path.join(root, '.local', 'first-run');
 const gateway = 'http://127.0.0.1:3600';
-const PORTS = [54389, 19692, 19693, 3600, 3601, 3602, 3603, 3604, 3605];
+// PostgreSQL, Kafka, the six services, MailDev (SMTP, web) and the SMS sink
+const PORTS = [54389, 19692, 19693, 3600, 3601, 3602, 3603, 3604, 3605, 1625, 1680, 1681];
+const maildev = 'http://127.0.0.1:1680';
 
 function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
@@ -169,6 +171,20 @@ describe('first npm start on empty data', () => {
     // 10, 9, 8, 6, 9, 3: 3 promoters, 2 detractors of 6; CSAT 5, 4, 4, 3, 5, 2: 4 of 6
     expect(recommend!['nps']).toMatchObject({ score: 16.7, promoters: 3, detractors: 2, n: 6 });
     expect(satisfied!['csat']).toMatchObject({ percent: 66.7, satisfied: 4, n: 6 });
+  });
+
+  it('has a sent campaign whose one mail is in MailDev’s inbox, the customer without consent skipped', async () => {
+    const deadline = Date.now() + 30_000;
+    let mails: Array<{ subject: string; to: Array<{ address: string }> }> = [];
+    while (Date.now() < deadline) {
+      mails = ((await (await fetch(`${maildev}/api/email`)).json()) as typeof mails).filter((m) =>
+        m.subject.includes('春茶上新'),
+      );
+      if (mails.length > 0) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(mails.map((m) => m.to[0]!.address)).toEqual(['xiaoming.wang@example.com']);
+    expect(mails[0]!.subject).toBe('王小明，春茶上新 / spring tea is here');
   });
 
   it('has a timeline for the demo customers, follow-ups due today and overdue, and a win-back cadence', async () => {

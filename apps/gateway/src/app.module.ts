@@ -22,6 +22,7 @@ import { SlaPoliciesModule } from './sla-policies/sla-policies.module';
 import { ServiceDeskModule } from './service-desk/service-desk.module';
 import { SurveysModule } from './surveys/surveys.module';
 import { WechatModule } from './wechat/wechat.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
 import { InteractionsModule } from './interactions/interactions.module';
 
 export const serviceDefinition: ServiceDefinition = {
@@ -53,6 +54,7 @@ export const serviceDefinition: ServiceDefinition = {
     ServiceDeskModule,
     SurveysModule,
     WechatModule,
+    CampaignsModule,
     InteractionsModule,
   ],
 })

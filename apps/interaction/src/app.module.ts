@@ -16,6 +16,8 @@ import { CreateSurveys1764900000000 } from './database/migrations/1764900000000-
 import { SurveysModule } from './surveys/surveys.module';
 import { CreateWechatChannel1764920000000 } from './database/migrations/1764920000000-CreateWechatChannel';
 import { WechatModule } from './wechat/wechat.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
+import { CreateCampaigns1764910000000 } from './database/migrations/1764910000000-CreateCampaigns';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'interaction',
@@ -27,6 +29,7 @@ export const serviceDefinition: ServiceDefinition = {
     CreateCadences1764810000000,
     CustomerRefOwners1764820000000,
     CreateSurveys1764900000000,
+    CreateCampaigns1764910000000,
     CreateWechatChannel1764920000000,
   ],
   requireCallerIdentity: true,
@@ -41,11 +44,20 @@ export const serviceDefinition: ServiceDefinition = {
     FollowUpsModule,
     CadencesModule,
     SurveysModule,
+    CampaignsModule,
     WechatModule,
     SubjectRightsModule.forParticipant({
       service: 'interaction',
       participant: InteractionSubjectRights,
-      imports: [CustomerRefsModule, InteractionsModule, FollowUpsModule, CadencesModule, SurveysModule, WechatModule],
+      imports: [
+        CustomerRefsModule,
+        InteractionsModule,
+        FollowUpsModule,
+        CadencesModule,
+        SurveysModule,
+        CampaignsModule,
+        WechatModule,
+      ],
     }),
   ],
 })

@@ -12,7 +12,7 @@ import { Stack } from './stack';
 
 const USAGE = `usage: node dist/deploy/stack/src/cli.js <command>
   up [--fresh] [--no-services] [--no-traces] [--profile dev|first-run]
-                                 start PostgreSQL, Kafka, the trace UI (Zipkin; not with --no-traces)
+                                 start PostgreSQL, Kafka, MailDev, the SMS sink, the trace UI (Zipkin; not with --no-traces)
                                  and the six services, seed demo data on the first start; Ctrl-C
                                  stops everything (first-run: the first-start test's own ports and
                                  data folder)
@@ -62,6 +62,8 @@ Rapport is running.
   PostgreSQL      ${info.databaseUrl.replace(/:[^:@/]+@/, ':***@')}
   Kafka           ${info.brokers.join(',')}
   Traces          ${info.traces ? `${info.traces.uiUrl}   (a traceId: ${info.traces.uiUrl}traces/<traceId>)` : `off${args.includes('--no-traces') ? ' (--no-traces)' : ' (did not start: see stack.log)'}`}
+  Mail (MailDev)  ${info.mail ? `${info.mail.webUrl}   (SMTP ${info.mail.smtpUrl}; API ${info.mail.webUrl}api/email)` : 'off'}
+  SMS sink        ${info.smsUrl ?? 'off'}   (GET lists the SMS received)
   Logs            ${info.logDir}
 Press Ctrl-C to stop.`);
   } catch (error) {

@@ -704,6 +704,7 @@ export async function seedDemoData(
 
   await seedInteractions(api, ids);
   await seedSurvey(api, Object.values(ids));
+  await seedCampaign(api, ids);
 
   return {
     customers: Object.keys(ids).length,
@@ -714,6 +715,33 @@ export async function seedDemoData(
     followUps: DEMO_FOLLOW_UPS.length + DEMO_CADENCE.steps.length,
     ids,
   };
+}
+
+/**
+ * A sent campaign in MailDev's inbox on the first start: "春茶上新" to 王小明 (who gave email marketing
+ * consent above; interaction has it from consent.changed, which follows his customer.created on the same
+ * partition) and to 李娜 (who never did: skipped, no-consent). A run again replays both calls by their keys.
+ */
+async function seedCampaign(api: DemoApi, ids: Record<string, string>): Promise<void> {
+  const campaign = await api.call<{ id: string }>(
+    'manager',
+    'POST',
+    '/campaigns',
+    {
+      name: '春茶上新 Spring tea',
+      channel: 'email',
+      purpose: 'marketing',
+      subject: '{{name}}，春茶上新 / spring tea is here',
+      body: '{{name}}，您好！明前龙井八折，周日截止。\nDear {{name}}, 20 % off this spring’s Longjing until Sunday.',
+      audience: [
+        { customerId: ids['wang'], address: 'xiaoming.wang@example.com', fields: { name: '王小明' } },
+        { customerId: ids['li'], address: 'na.li@example.com', fields: { name: '李娜' } },
+      ],
+    },
+    'campaign-spring-tea',
+    [201],
+  );
+  await api.call('manager', 'POST', `/campaigns/${campaign.id}/send`, undefined, 'campaign-spring-tea-send', [202]);
 }
 
 /** The demo survey's answers, by invited customer in seed order: NPS, CSAT, what mattered, words. */

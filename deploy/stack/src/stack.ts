@@ -6,6 +6,7 @@ import { createMessageBus } from '@rapport/platform-messaging';
 import { createLogger } from '@rapport/platform-observability';
 import { Client } from 'pg';
 import { startKafka, type KafkaHandle } from './kafka';
+import { startMail, startSmsSink, type MailHandle, type SmsSinkHandle } from './mail';
 import { repoRoot } from './paths';
 import { startPostgres, type PostgresHandle } from './postgres';
 import { appendToLog, sleep, spawnLogged, stopChild, tailFile, type ManagedChild } from './processes';
@@ -19,21 +20,112 @@ import { startTraces, type TracesHandle } from './zipkin';
 export type StackProfile = 'dev' | 'test' | 'test2' | 'test3' | 'test4' | 'test5' | 'test6' | 'bench' | 'first-run';
 
 // traces: the trace backend's UI, API and span intake (Zipkin, deploy/stack/src/zipkin.ts).
+// smtp, mailWeb: MailDev's SMTP server and its web UI and API; sms: the SMS sink (deploy/stack/src/mail.ts).
 const PORTS: Record<
   StackProfile,
-  { postgres: number; kafka: number; controller: number; services: number; traces: number }
+  {
+    postgres: number;
+    kafka: number;
+    controller: number;
+    services: number;
+    traces: number;
+    smtp: number;
+    mailWeb: number;
+    sms: number;
+  }
 > = {
-  dev: { postgres: 54329, kafka: 19092, controller: 19093, services: 3000, traces: 9411 },
-  test: { postgres: 54339, kafka: 19192, controller: 19193, services: 3100, traces: 9421 },
-  bench: { postgres: 54349, kafka: 19292, controller: 19293, services: 3200, traces: 9431 },
+  dev: {
+    postgres: 54329,
+    kafka: 19092,
+    controller: 19093,
+    services: 3000,
+    traces: 9411,
+    smtp: 1025,
+    mailWeb: 1080,
+    sms: 1081,
+  },
+  test: {
+    postgres: 54339,
+    kafka: 19192,
+    controller: 19193,
+    services: 3100,
+    traces: 9421,
+    smtp: 1125,
+    mailWeb: 1180,
+    sms: 1181,
+  },
+  bench: {
+    postgres: 54349,
+    kafka: 19292,
+    controller: 19293,
+    services: 3200,
+    traces: 9431,
+    smtp: 1225,
+    mailWeb: 1280,
+    sms: 1281,
+  },
   // Extra test stacks, so that several test runs can share a machine (RAPPORT_TEST_PROFILE=test2).
-  test2: { postgres: 54359, kafka: 19392, controller: 19393, services: 3300, traces: 9441 },
-  test3: { postgres: 54369, kafka: 19492, controller: 19493, services: 3400, traces: 9451 },
-  test4: { postgres: 54379, kafka: 19592, controller: 19593, services: 3500, traces: 9461 },
-  test5: { postgres: 54409, kafka: 19792, controller: 19793, services: 3700, traces: 9481 },
-  test6: { postgres: 54419, kafka: 19892, controller: 19893, services: 3800, traces: 9491 },
+  test2: {
+    postgres: 54359,
+    kafka: 19392,
+    controller: 19393,
+    services: 3300,
+    traces: 9441,
+    smtp: 1325,
+    mailWeb: 1380,
+    sms: 1381,
+  },
+  test3: {
+    postgres: 54369,
+    kafka: 19492,
+    controller: 19493,
+    services: 3400,
+    traces: 9451,
+    smtp: 1425,
+    mailWeb: 1480,
+    sms: 1481,
+  },
+  test4: {
+    postgres: 54379,
+    kafka: 19592,
+    controller: 19593,
+    services: 3500,
+    traces: 9461,
+    smtp: 1525,
+    mailWeb: 1580,
+    sms: 1581,
+  },
+  test5: {
+    postgres: 54409,
+    kafka: 19792,
+    controller: 19793,
+    services: 3700,
+    traces: 9481,
+    smtp: 1725,
+    mailWeb: 1780,
+    sms: 1781,
+  },
+  test6: {
+    postgres: 54419,
+    kafka: 19892,
+    controller: 19893,
+    services: 3800,
+    traces: 9491,
+    smtp: 1825,
+    mailWeb: 1880,
+    sms: 1881,
+  },
   // The first-start test: `npm start` as a newcomer runs it, on an empty data folder of its own.
-  'first-run': { postgres: 54389, kafka: 19692, controller: 19693, services: 3600, traces: 9471 },
+  'first-run': {
+    postgres: 54389,
+    kafka: 19692,
+    controller: 19693,
+    services: 3600,
+    traces: 9471,
+    smtp: 1625,
+    mailWeb: 1680,
+    sms: 1681,
+  },
 };
 
 /** The local ports of a profile's stack (backup and restore reach a stack they did not start). */
@@ -71,6 +163,10 @@ export interface StackInfo {
   logDir: string;
   /** The trace UI and API, when the stack started one (options.traces). */
   traces?: { uiUrl: string; apiUrl: string };
+  /** MailDev: where mail goes (SMTP) and its web UI, whose HTTP API lists what arrived (`${webUrl}api/email`). */
+  mail?: { smtpUrl: string; webUrl: string };
+  /** The SMS sink: services POST to it, GET lists what it received. */
+  smsUrl?: string;
 }
 
 interface Secrets {
@@ -84,6 +180,8 @@ export class Stack {
   private postgres?: PostgresHandle;
   private kafka?: KafkaHandle;
   private traces?: TracesHandle;
+  private mail?: MailHandle;
+  private smsSink?: SmsSinkHandle;
   private readonly children = new Map<ServiceName, ManagedChild>();
   /** Restarts a service that died unexpectedly (see supervision.ts); one per service started. */
   private readonly supervisors = new Map<ServiceName, Supervisor>();
@@ -118,6 +216,8 @@ export class Stack {
       internalAuthSecret: this.secrets.internalAuthSecret,
       logDir: path.join(this.dir, 'logs'),
       ...(this.traces ? { traces: { uiUrl: this.traces.uiUrl, apiUrl: this.traces.apiUrl } } : {}),
+      ...(this.mail ? { mail: { smtpUrl: this.mail.smtpUrl, webUrl: this.mail.webUrl } } : {}),
+      ...(this.smsSink ? { smsUrl: this.smsSink.url } : {}),
     };
   }
 
@@ -176,6 +276,14 @@ export class Stack {
     const kafka = kafkaResult.value;
     this.postgres = postgres;
     this.kafka = kafka;
+    // The mail and SMS sinks are part of the local platform: campaigns need somewhere real to send to.
+    this.mail = await startMail({
+      smtpPort: ports.smtp,
+      webPort: ports.mailWeb,
+      logDir: path.join(this.dir, 'logs'),
+      log: this.log,
+    });
+    this.smsSink = await startSmsSink(ports.sms);
     this.log(`postgres ${postgres.external ? '(external) ' : ''}and kafka ${kafka.external ? '(external) ' : ''}ready`);
     await this.prepareDatabase();
     await this.createTopics();
@@ -223,6 +331,13 @@ export class Stack {
           }
         : {}),
       OTEL_SERVICE_NAME: name,
+      ...(name === 'interaction'
+        ? {
+            ...(this.mail ? { INTERACTION_SMTP_URL: this.mail.smtpUrl } : {}),
+            ...(this.smsSink ? { INTERACTION_SMS_URL: this.smsSink.url } : {}),
+            INTERACTION_PUBLIC_BASE_URL: info.gatewayUrl,
+          }
+        : {}),
       ...this.options.serviceEnv,
     };
     if (name === 'gateway') {
@@ -369,6 +484,10 @@ export class Stack {
     await this.kafka?.stop();
     await this.postgres?.stop();
     await this.traces?.stop();
+    await this.mail?.stop().catch(() => undefined);
+    await this.smsSink?.stop();
+    this.mail = undefined;
+    this.smsSink = undefined;
     this.kafka = undefined;
     this.postgres = undefined;
     this.traces = undefined;

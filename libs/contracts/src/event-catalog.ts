@@ -5,6 +5,7 @@ import * as interaction from './events/interaction.events';
 import * as loyalty from './events/loyalty.events';
 import * as serviceDesk from './events/service-desk.events';
 import * as surveys from './events/surveys.events';
+import * as campaigns from './events/campaigns.events';
 import { ErasureAcknowledgedV1 } from './events/subject-rights.events';
 
 /** Every event definition of the platform, by CloudEvents type: each module's exports, all of them. */
@@ -14,6 +15,7 @@ const ALL_EVENTS: readonly EventDefinition[] = [
   ...Object.values(analytics),
   ...Object.values(serviceDesk),
   ...Object.values(surveys),
+  ...Object.values(campaigns),
   ...Object.values(interaction),
   // one erasure acknowledgement per participating service (a record, not one export per event)
   ...Object.values(ErasureAcknowledgedV1),

@@ -86,6 +86,8 @@ export const SUBJECT_RIGHTS_PARTICIPANTS: readonly SubjectRightsRegistration[] =
       'cadenceEnrolments',
       'surveyInvitations',
       'wechatMessages',
+      'campaignRecipients',
+      'campaignConsents',
     ],
     customerColumns: [
       'customer_refs.customer_id',
@@ -94,6 +96,8 @@ export const SUBJECT_RIGHTS_PARTICIPANTS: readonly SubjectRightsRegistration[] =
       'cadence_enrolments.customer_id',
       'survey_invitations.customer_id', // in surveyInvitations, with each invitation's answers
       'wechat_messages.customer_id', // in wechatMessages (the openid's lead request goes with them)
+      'campaign_recipients.customer_id', // in campaignRecipients, with the address each message went to
+      'consents.customer_id', // in campaignConsents: interaction's copy of customer-profile's consent
       'merged_customers.merged_customer_id', // ids merged away (subject-rights library), erased with the survivor
       'merged_customers.survivor_customer_id',
     ],

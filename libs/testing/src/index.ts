@@ -6,3 +6,4 @@ export * from './subject-rights-conformance';
 export * from './in-process-service';
 export * from './service-test-clients';
 export * from './factories/wechat.factory';
+export * from './mailbox';

@@ -8,7 +8,7 @@ import {
 import { customerVisibility } from '@rapport/platform-auth';
 import { OutboxWriter } from '@rapport/platform-messaging';
 import type { CallerIdentity } from '@rapport/platform-runtime';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CustomerDataRegistry } from '../customers/customer-data.registry';
 import { CustomerNotFoundException } from '../customers/customers.exception';
 import { CustomersRepository } from '../customers/customers.repository';
@@ -73,6 +73,51 @@ export class ConsentService implements OnModuleInit {
       }
       return { record: toConsentView(record), changed };
     });
+  }
+
+  /**
+   * A withdrawal the customer made elsewhere (interaction's one-click unsubscribe or SMS reply T), in the
+   * inbox transaction of its event: appended to the log as it happened, and consent.changed published
+   * when it changed the current state, as for one recorded through the API. An unknown or erased
+   * customer's is dropped (false).
+   */
+  async recordWithdrawal(
+    manager: EntityManager,
+    withdrawal: {
+      customerId: string;
+      channel: 'email' | 'sms';
+      purpose: 'marketing' | 'service';
+      source: string;
+      at: Date;
+    },
+  ): Promise<boolean> {
+    const customer = await this.customers.findVisible(withdrawal.customerId, { kind: 'all' }, manager, true);
+    if (!customer) return false;
+    const customerId = customer.id; // the survivor when the id was merged
+    const before = (await this.consents.current(manager, customerId)).find(
+      (c) => c.channel === withdrawal.channel && c.purpose === withdrawal.purpose,
+    );
+    await this.consents.append(manager, customerId, {
+      channel: withdrawal.channel,
+      purpose: withdrawal.purpose,
+      granted: false,
+      source: withdrawal.source,
+      legalBasis: 'consent',
+      occurredAt: withdrawal.at,
+      recordedBy: 'interaction',
+    });
+    const after = (await this.consents.current(manager, customerId)).find(
+      (c) => c.channel === withdrawal.channel && c.purpose === withdrawal.purpose,
+    )!;
+    if (before?.granted !== after.granted)
+      await this.outbox.add(manager, ConsentChangedV1, customerId, {
+        customerId,
+        channel: after.channel,
+        purpose: after.purpose,
+        granted: after.granted,
+        changedAt: after.occurredAt.toISOString(),
+      });
+    return true;
   }
 
   async overview(requestedId: string, caller: CallerIdentity): Promise<ConsentOverview> {

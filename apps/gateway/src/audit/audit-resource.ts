@@ -11,6 +11,7 @@ export const AUDIT_RESOURCE_TYPES = [
   'business-calendar',
   'sla-policy',
   'survey',
+  'campaign',
 ] as const;
 
 export type AuditResourceType = (typeof AUDIT_RESOURCE_TYPES)[number];

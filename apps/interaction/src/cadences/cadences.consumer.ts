@@ -4,6 +4,7 @@ import { ConsentChangedV1, InteractionLoggedV1, LifecycleChangedV1, PurchaseReco
 import { OnEvent, type ConsumedEvent, EventContext } from '@rapport/platform-messaging';
 import type { Logger } from '@rapport/platform-observability';
 import { LOGGER } from '@rapport/platform-runtime';
+import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { CadencesService } from './cadences.service';
 
 /**
@@ -15,6 +16,7 @@ import { CadencesService } from './cadences.service';
 export class CadencesConsumer {
   constructor(
     private readonly cadences: CadencesService,
+    private readonly campaigns: CampaignsRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -29,8 +31,13 @@ export class CadencesConsumer {
     await this.cadences.stop(ctx.manager, event.data.customerId, 'purchased', new Date(), this.logger);
   }
 
+  /**
+   * Also keeps campaigns' copy of consent (newest change wins), which the campaign sender checks per
+   * message: the events server calls one handler per event type, so both features' work is here.
+   */
   @OnEvent(ConsentChangedV1)
   async consentChanged(@Payload() event: ConsumedEvent<typeof ConsentChangedV1>, @Ctx() ctx: EventContext) {
+    await this.campaigns.recordConsent(ctx.manager, event.data);
     if (event.data.granted || event.data.purpose !== 'marketing') return;
     await this.cadences.stop(ctx.manager, event.data.customerId, 'consent-withdrawn', new Date(), this.logger);
   }

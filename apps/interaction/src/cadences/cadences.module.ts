@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CampaignsModule } from '../campaigns/campaigns.module';
 import { CustomerRefsModule } from '../customer-refs/customer-refs.module';
 import { FollowUpsModule } from '../follow-ups/follow-ups.module';
 import { CadencesConsumer } from './cadences.consumer';
@@ -7,7 +8,7 @@ import { CadencesRepository } from './cadences.repository';
 import { CadencesService } from './cadences.service';
 
 @Module({
-  imports: [CustomerRefsModule, FollowUpsModule],
+  imports: [CustomerRefsModule, FollowUpsModule, CampaignsModule],
   controllers: [CadencesController, CadencesConsumer],
   providers: [CadencesRepository, CadencesService],
   // for interaction's subject-rights participant, which the app module registers

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import type { ErasureOutcome, SectionData, SubjectRightsParticipant } from '@rapport/platform-subject-rights';
 import type { EntityManager } from 'typeorm';
+import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { CadencesRepository } from '../cadences/cadences.repository';
 import { CustomerRefsRepository } from '../customer-refs/customer-refs.repository';
 import { FollowUpsRepository } from '../follow-ups/follow-ups.repository';
@@ -13,7 +14,7 @@ const iso = (at: Date | null) => at?.toISOString() ?? null;
 
 /**
  * What interaction holds under a customer id (the customer reference, the customer's interactions,
- * follow-ups with their timers, cadence enrolments, and survey invitations with their answers): exported, re-keyed on merge, and erased. The subject-rights library
+ * follow-ups with their timers, cadence enrolments, survey invitations with their answers, campaign recipients with their address, and the copy of consent): exported, re-keyed on merge, and erased. The subject-rights library
  * calls merge and erase inside the inbox transaction of customer.merged / customer.erased (write through
  * the manager only) and acknowledges the erasure with what erase returns.
  */
@@ -26,17 +27,19 @@ export class InteractionSubjectRights implements SubjectRightsParticipant {
     private readonly cadences: CadencesRepository,
     private readonly surveys: SurveysRepository,
     private readonly wechat: WechatRepository,
+    private readonly campaigns: CampaignsRepository,
   ) {}
 
   /** A customer interaction never heard of gets a null reference and empty lists, not a 404: the export stays whole. */
   async exportSection(customerId: string, _caller: CallerIdentity): Promise<SectionData> {
-    const [ref, interactions, followUps, enrolments, surveyInvitations, wechatMessages] = await Promise.all([
+    const [ref, interactions, followUps, enrolments, surveyInvitations, wechatMessages, campaigns] = await Promise.all([
       this.customerRefs.find(customerId),
       this.interactions.ofCustomer(customerId),
       this.followUps.ofCustomer(customerId),
       this.cadences.ofCustomer(customerId),
       this.surveys.ofCustomer(customerId),
       this.wechat.ofCustomer(customerId),
+      this.campaigns.ofCustomer(customerId),
     ]);
     return {
       interactionCustomerRefs: ref ?? null,
@@ -64,6 +67,8 @@ export class InteractionSubjectRights implements SubjectRightsParticipant {
         sentAt: m.sentAt.toISOString(),
         receivedAt: m.receivedAt.toISOString(),
       })),
+      campaignRecipients: campaigns.recipients,
+      campaignConsents: campaigns.consents,
     };
   }
 
@@ -74,6 +79,7 @@ export class InteractionSubjectRights implements SubjectRightsParticipant {
     await this.cadences.rekey(manager, sourceId, survivorId);
     await this.surveys.rekey(manager, sourceId, survivorId);
     await this.wechat.rekey(manager, sourceId, survivorId);
+    await this.campaigns.rekey(manager, sourceId, survivorId);
   }
 
   /** Everything goes: the reference, every contact (with its summary), every follow-up with its timers, every enrolment. */
@@ -85,6 +91,7 @@ export class InteractionSubjectRights implements SubjectRightsParticipant {
     const followUps = await this.followUps.erase(manager, customerId);
     const cadenceEnrolments = await this.cadences.erase(manager, customerId);
     const surveys = await this.surveys.erase(manager, customerId);
+    const campaigns = await this.campaigns.erase(manager, customerId);
     return {
       removed: {
         customerRefs,
@@ -94,6 +101,8 @@ export class InteractionSubjectRights implements SubjectRightsParticipant {
         surveyInvitations: surveys.invitations,
         surveyTexts: surveys.texts,
         wechatMessages,
+        campaignRecipients: campaigns.recipients,
+        campaignConsents: campaigns.consents,
       },
       kept:
         surveys.invitations > 0

@@ -23,6 +23,7 @@ import {
   type ServiceTestClients,
 } from '@rapport/testing';
 import {
+  consentChanged,
   customerCreated,
   customerCreatedWithOpenid,
   customerErased,
@@ -55,7 +56,7 @@ describe('interaction follows customer merges and erasures', () => {
       {
         sub: 'agent1',
         roles: ['agent'],
-        scopes: ['interactions:read', 'interactions:write', 'surveys:write', 'pii:read'],
+        scopes: ['interactions:read', 'interactions:write', 'surveys:write', 'campaigns:write', 'pii:read'],
         team: 'north',
       },
       stackInfo().internalAuthSecret,
@@ -135,9 +136,25 @@ describe('interaction follows customer merges and erasures', () => {
           { questionId: 'words', text: 'Ask for 王小明 at the front desk' },
         ],
       });
+      // in a campaign's audience with their address, and interaction's copy of their consent
+      const consent = consentChanged(customerId, true);
+      await publishCustomerEvents(clients.producer, consent);
+      await handled(clients.db, consent);
+      const campaign = await callService('/internal/v1/campaigns', {
+        name: 'conformance',
+        channel: 'email',
+        purpose: 'marketing',
+        subject: 'Hello',
+        body: 'Hello {{name}}',
+        audience: [{ customerId, address: 'conformance@example.com', fields: { name: '王小明' } }],
+      });
       return {
         customerId,
         expected: {
+          campaignRecipients: [
+            expect.objectContaining({ campaignId: campaign.id, address: 'conformance@example.com', state: 'queued' }),
+          ],
+          campaignConsents: [{ channel: 'email', purpose: 'marketing', granted: true, changedAt: expect.any(String) }],
           interactionCustomerRefs: { customerId, kind: 'organisation' },
           interactions: [
             expect.objectContaining({
@@ -193,6 +210,8 @@ describe('interaction follows customer merges and erasures', () => {
         cadenceEnrolments: 1,
         surveyInvitations: 1,
         surveyTexts: 1,
+        campaignRecipients: 1,
+        campaignConsents: 1,
         mergedCustomerIds: 1,
       },
     },
@@ -346,6 +365,8 @@ describe('interaction follows customer merges and erasures', () => {
         surveyInvitations: 0,
         surveyTexts: 0,
         wechatMessages: 0,
+        campaignRecipients: 0,
+        campaignConsents: 0,
         mergedCustomerIds: 0,
       };
       const customerId = randomUUID();

@@ -19,6 +19,7 @@ export const SCOPES = [
   'interactions:write',
   'surveys:read',
   'surveys:write',
+  'campaigns:write',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -47,6 +48,7 @@ export const ROLE_SCOPES: Record<Exclude<Role, 'integration'>, readonly Scope[]>
     'interactions:write',
     'surveys:read',
     'surveys:write',
+    'campaigns:write',
   ],
   agent: [
     'customers:read',
