@@ -11,6 +11,10 @@ import {
   wechatTextXml,
 } from '@rapport/testing';
 import type { Client } from 'pg';
+import { identifierDigest } from '@rapport/platform-auth';
+
+/** How customer-profile's events name an openid (never the openid itself). */
+const digestOf = (openid: string) => identifierDigest(stackInfo().internalAuthSecret, 'wechat-openid', openid);
 import request from 'supertest';
 
 /**
@@ -68,10 +72,10 @@ describe('the WeChat Official Account through the gateway', () => {
     await eventually(
       async () =>
         ((
-          await db.query('SELECT 1 FROM interaction.customer_refs WHERE customer_id = $1 AND wechat_openid = $2', [
-            customerId,
-            openid,
-          ])
+          await db.query(
+            'SELECT 1 FROM interaction.customer_refs WHERE customer_id = $1 AND wechat_openid_digest = $2',
+            [customerId, digestOf(openid)],
+          )
         ).rowCount ?? 0) === 1,
       20_000,
       'interaction to know the customer by the openid',

@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor } from '@rapport/platform-http';
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   CustomerCreatedV1,
   CustomerErasedV1,
@@ -10,10 +10,10 @@ import {
   type ListCustomersQuery,
   type UpdateCustomerRequest,
 } from '@rapport/contracts';
-import { customerVisibility } from '@rapport/platform-auth';
+import { customerVisibility, identifierDigest } from '@rapport/platform-auth';
 import type { FieldError } from '@rapport/platform-http';
 import { OutboxWriter } from '@rapport/platform-messaging';
-import type { CallerIdentity } from '@rapport/platform-runtime';
+import { SERVICE_CONFIG, type CallerIdentity, type ServiceConfig } from '@rapport/platform-runtime';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CustomFieldValidator } from '../custom-fields/custom-field-validator';
 import { CustomFieldsRepository } from '../custom-fields/custom-fields.repository';
@@ -52,6 +52,7 @@ export class CustomersService {
     private readonly duplicates: DuplicatesRepository,
     private readonly ownership: OwnershipService,
     private readonly erasures: ErasuresService,
+    @Inject(SERVICE_CONFIG) private readonly serviceConfig: ServiceConfig,
   ) {}
 
   /**
@@ -118,10 +119,22 @@ export class CustomersService {
     return id;
   }
 
+  private openidDigest(openid: string): string {
+    return digestOf(this.serviceConfig.INTERNAL_AUTH_SECRET, openid);
+  }
+
+  /** customer.updated's wechatOpenidDigest: present only when the openid changed (null: removed). */
+  private changedWechatOpenid(before: Identifiers, after: Identifiers): { wechatOpenidDigest?: string | null } {
+    const previous = wechatOpenidOf(before);
+    const next = wechatOpenidOf(after);
+    return previous === next ? {} : { wechatOpenidDigest: next === null ? null : this.openidDigest(next) };
+  }
+
   /** customer.created as every path that creates a customer writes it. */
   private async publishCreated(manager: EntityManager, id: string): Promise<void> {
     const created = (await this.customers.findVisible(id, { kind: 'all' }, manager))!;
     const wechatOpenid = wechatOpenidOf(created.identifiers);
+    const wechatOpenidDigest = wechatOpenid ? this.openidDigest(wechatOpenid) : null;
     await this.outbox.add(manager, CustomerCreatedV1, id, {
       customerId: id,
       kind: created.kind,
@@ -130,7 +143,7 @@ export class CustomersService {
       ...(created.team ? { team: created.team } : {}),
       createdAt: created.createdAt.toISOString(),
       contactFingerprints: this.fingerprints.of(created),
-      ...(wechatOpenid ? { wechatOpenid } : {}),
+      ...(wechatOpenidDigest ? { wechatOpenidDigest } : {}),
     });
   }
 
@@ -168,7 +181,7 @@ export class CustomersService {
         version: current.version + 1,
         updatedAt: new Date().toISOString(),
         ...this.changedFingerprints(current, fields),
-        ...changedWechatOpenid(current.identifiers, fields.identifiers),
+        ...this.changedWechatOpenid(current.identifiers, fields.identifiers),
       });
     });
     return this.get(id, caller);
@@ -295,7 +308,7 @@ export class CustomersService {
           version: survivor.version + 1,
           updatedAt: new Date().toISOString(),
           ...fingerprints,
-          ...changedWechatOpenid(survivor.identifiers, fields.identifiers),
+          ...this.changedWechatOpenid(survivor.identifiers, fields.identifiers),
         });
       }
       await this.outbox.add(manager, CustomerMergedV1, survivor.id, {
@@ -352,9 +365,7 @@ function wechatOpenidOf(identifiers: Identifiers): string | null {
   return identifiers.find((i) => i.type === 'wechat_openid')?.value ?? null;
 }
 
-/** customer.updated's wechatOpenid: present only when it changed (null: removed), as interaction matches senders by it. */
-function changedWechatOpenid(before: Identifiers, after: Identifiers): { wechatOpenid?: string | null } {
-  const previous = wechatOpenidOf(before);
-  const next = wechatOpenidOf(after);
-  return previous === next ? {} : { wechatOpenid: next };
+/** The openid's digest as interaction computes it (events carry the digest, never the openid). */
+function digestOf(internalAuthSecret: string, openid: string): string {
+  return identifierDigest(internalAuthSecret, 'wechat-openid', openid);
 }

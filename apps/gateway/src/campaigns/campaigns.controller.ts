@@ -48,7 +48,7 @@ export class CampaignsController {
   })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   @ApiCreatedResponse({ type: CampaignView })
-  @ApiProblems(400, 401, 403, 422, 429, 502, 504)
+  @ApiProblems(400, 401, 403, 413, 422, 429, 502, 504)
   async create(@Body() body: CreateCampaignRequest, @Req() request: Request, @Res() response: Response): Promise<void> {
     await this.proxy.forward(request, response, {
       upstream: UPSTREAM,

@@ -25,13 +25,13 @@ export class CustomerRefsConsumer {
   }
 
   /**
-   * The customer's WeChat openid changed (absent: the identifiers did not change). Messages held for that
+   * The customer's WeChat openid (its digest) changed (absent: the identifiers did not change). Messages held for that
    * openid are logged against the customer by the WeChat channel's scheduler.
    */
   @OnEvent(CustomerUpdatedV1)
   async customerUpdated(@Payload() event: ConsumedEvent<typeof CustomerUpdatedV1>, @Ctx() ctx: EventContext) {
-    if (event.data.wechatOpenid === undefined) return;
-    await this.repository.setWechatOpenid(ctx.manager, event.data.customerId, event.data.wechatOpenid);
+    if (event.data.wechatOpenidDigest === undefined) return;
+    await this.repository.setWechatOpenidDigest(ctx.manager, event.data.customerId, event.data.wechatOpenidDigest);
   }
 
   /** The owner works the cadences a lifecycle move starts for the customer. */

@@ -19,11 +19,11 @@ export class CustomerRefsRepository {
       createdAt: string;
       ownerId?: string | undefined;
       team?: string | undefined;
-      wechatOpenid?: string | undefined;
+      wechatOpenidDigest?: string | undefined;
     },
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO interaction.customer_refs (customer_id, kind, created_at, owner_id, team, wechat_openid)
+      `INSERT INTO interaction.customer_refs (customer_id, kind, created_at, owner_id, team, wechat_openid_digest)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (customer_id) DO NOTHING`,
       [
@@ -32,16 +32,16 @@ export class CustomerRefsRepository {
         customer.createdAt,
         customer.ownerId ?? null,
         customer.team ?? null,
-        customer.wechatOpenid ?? null,
+        customer.wechatOpenidDigest ?? null,
       ],
     );
   }
 
-  /** The customer's WeChat openid (null: removed), which the WeChat channel matches senders by. */
-  async setWechatOpenid(manager: EntityManager, customerId: string, openid: string | null): Promise<void> {
-    await manager.query(`UPDATE interaction.customer_refs SET wechat_openid = $2 WHERE customer_id = $1`, [
+  /** The digest of the customer's WeChat openid (null: removed), which the WeChat channel matches senders by. */
+  async setWechatOpenidDigest(manager: EntityManager, customerId: string, digest: string | null): Promise<void> {
+    await manager.query(`UPDATE interaction.customer_refs SET wechat_openid_digest = $2 WHERE customer_id = $1`, [
       customerId,
-      openid,
+      digest,
     ]);
   }
 

@@ -11,6 +11,7 @@ import {
   publishCustomerEvents,
   safeModeDelivery,
   signedQuery,
+  stackInfo,
   startServiceInProcess,
   TEST_CALLERS,
   testBus,
@@ -21,8 +22,12 @@ import {
   type InProcessService,
   type ServiceTestClients,
 } from '@rapport/testing';
+import { identifierDigest } from '@rapport/platform-auth';
 import { AppModule } from '../app.module';
 import { customerCreatedWithOpenid, customerErased } from '../../test/factories/customer-events';
+
+/** How customer-profile's events name an openid (never the openid itself). */
+const digestOf = (openid: string) => identifierDigest(stackInfo().internalAuthSecret, 'wechat-openid', openid);
 
 /**
  * A stand-in for WeChat's API, as small as it can be: a real HTTP server that hands out an access
@@ -92,8 +97,8 @@ describe('the WeChat channel in interaction (in process)', () => {
       async () =>
         (
           await clients.db.query(
-            'SELECT 1 FROM interaction.customer_refs WHERE customer_id = $1 AND wechat_openid = $2',
-            [customerId, openid],
+            'SELECT 1 FROM interaction.customer_refs WHERE customer_id = $1 AND wechat_openid_digest = $2',
+            [customerId, digestOf(openid)],
           )
         ).rowCount === 1,
       20_000,
@@ -219,8 +224,8 @@ describe('the WeChat channel in interaction (in process)', () => {
           async () =>
             (
               await clients.db.query<{ customer_id: string }>(
-                'SELECT customer_id FROM interaction.customer_refs WHERE wechat_openid = $1',
-                [openid],
+                'SELECT customer_id FROM interaction.customer_refs WHERE wechat_openid_digest = $1',
+                [digestOf(openid)],
               )
             ).rows[0]?.customer_id,
           30_000,

@@ -36,31 +36,40 @@ export class WechatRepository {
     manager: EntityManager,
     id: string,
     message: WechatMessage & { kind: WechatMessageKind },
+    openidDigest: string,
     receivedAt: Date,
   ): Promise<WechatMessageRecord | undefined> {
     const rows: WechatMessageRow[] = await manager.query(
-      `INSERT INTO interaction.wechat_messages (id, message_key, openid, kind, content, sent_at, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_key) DO NOTHING RETURNING ${COLUMNS}`,
-      [id, message.key, message.openid, message.kind, message.content, message.sentAt, receivedAt],
+      `INSERT INTO interaction.wechat_messages (id, message_key, openid, openid_digest, kind, content, sent_at, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (message_key) DO NOTHING RETURNING ${COLUMNS}`,
+      [id, message.key, message.openid, openidDigest, message.kind, message.content, message.sentAt, receivedAt],
     );
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
-  /** The customer whose wechat_openid identifier this is (the most recent one, should two claim it). */
-  async customerOf(manager: EntityManager, openid: string): Promise<string | undefined> {
+  /** The customer whose wechat_openid identifier has this digest (the most recent one, should two claim it). */
+  async customerOf(manager: EntityManager, openidDigest: string): Promise<string | undefined> {
     const rows: { customer_id: string }[] = await manager.query(
-      `SELECT customer_id FROM interaction.customer_refs WHERE wechat_openid = $1 ORDER BY created_at DESC LIMIT 1`,
-      [openid],
+      `SELECT customer_id FROM interaction.customer_refs WHERE wechat_openid_digest = $1
+        ORDER BY created_at DESC LIMIT 1`,
+      [openidDigest],
     );
     return rows[0]?.customer_id;
   }
 
-  async openidOf(customerId: string): Promise<string | null> {
-    const rows: { wechat_openid: string | null }[] = await this.dataSource.query(
-      `SELECT wechat_openid FROM interaction.customer_refs WHERE customer_id = $1`,
+  /**
+   * Whether the customer follows the Official Account (customer-profile named their openid), and the
+   * openid to reply to: the sender of their latest message (events carry only the openid's digest).
+   */
+  async replyAddressOf(customerId: string): Promise<{ follower: boolean; openid: string | null }> {
+    const rows: { follower: boolean; openid: string | null }[] = await this.dataSource.query(
+      `SELECT r.wechat_openid_digest IS NOT NULL AS follower,
+              (SELECT m.openid FROM interaction.wechat_messages m WHERE m.customer_id = r.customer_id
+                ORDER BY m.received_at DESC, m.id LIMIT 1) AS openid
+         FROM interaction.customer_refs r WHERE r.customer_id = $1`,
       [customerId],
     );
-    return rows[0]?.wechat_openid ?? null;
+    return { follower: rows[0]?.follower ?? false, openid: rows[0]?.openid ?? null };
   }
 
   /** Whether a lead was not yet asked for this openid (and now is: once per openid). */
@@ -84,7 +93,7 @@ export class WechatRepository {
       `SELECT m.id, m.openid, m.kind, m.content, m.sent_at, m.received_at, m.customer_id, m.interaction_id,
               c.customer_id AS matched_customer_id
          FROM interaction.wechat_messages m
-         JOIN LATERAL (SELECT r.customer_id FROM interaction.customer_refs r WHERE r.wechat_openid = m.openid
+         JOIN LATERAL (SELECT r.customer_id FROM interaction.customer_refs r WHERE r.wechat_openid_digest = m.openid_digest
                         ORDER BY r.created_at DESC LIMIT 1) c ON true
         WHERE m.interaction_id IS NULL
         ORDER BY m.received_at, m.id
@@ -137,14 +146,15 @@ export class WechatRepository {
    * the lead request). Runs before the customer reference goes, which holds the openid.
    */
   async erase(manager: EntityManager, customerId: string): Promise<number> {
+    const digest = `(SELECT wechat_openid_digest FROM interaction.customer_refs WHERE customer_id = $1)`;
     const openids: { openid: string }[] = await manager.query(
-      `SELECT wechat_openid AS openid FROM interaction.customer_refs WHERE customer_id = $1 AND wechat_openid IS NOT NULL
-       UNION SELECT openid FROM interaction.wechat_messages WHERE customer_id = $1`,
+      `SELECT DISTINCT openid FROM interaction.wechat_messages WHERE customer_id = $1 OR openid_digest = ${digest}`,
       [customerId],
     );
     const list = openids.map((o) => o.openid);
     const [, affected]: [unknown[], number] = await manager.query(
-      `DELETE FROM interaction.wechat_messages WHERE customer_id = $1 OR openid = ANY($2::text[])`,
+      `DELETE FROM interaction.wechat_messages
+        WHERE customer_id = $1 OR openid_digest = ${digest} OR openid = ANY($2::text[])`,
       [customerId, list],
     );
     await manager.query(`DELETE FROM interaction.wechat_leads WHERE openid = ANY($1::text[])`, [list]);

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { WechatFollowerUnmatchedV1, type WechatCallbackQuery } from '@rapport/contracts';
 import { OutboxWriter } from '@rapport/platform-messaging';
-import type { CallerIdentity } from '@rapport/platform-runtime';
+import { identifierDigest } from '@rapport/platform-auth';
+import { SERVICE_CONFIG, type CallerIdentity, type ServiceConfig } from '@rapport/platform-runtime';
 import { DataSource, type EntityManager } from 'typeorm';
 import { INTERACTION_CONFIG, type InteractionConfig } from '../interaction.config';
 import type { InteractionRecord } from '../interactions/interactions.repository';
@@ -41,6 +42,7 @@ export class WechatService {
     private readonly outbox: OutboxWriter,
     @Inject(WECHAT_API) private readonly api: WechatApiPort,
     @Inject(INTERACTION_CONFIG) private readonly config: InteractionConfig,
+    @Inject(SERVICE_CONFIG) private readonly serviceConfig: ServiceConfig,
   ) {}
 
   /** The server URL check when the URL is saved in WeChat's console: the echostr, when signed by WeChat. */
@@ -57,9 +59,11 @@ export class WechatService {
     if (message.kind === null) return; // a type the channel does not take: acknowledged, not kept
     const kind = message.kind;
     await this.dataSource.transaction(async (manager) => {
-      const stored = await this.repository.insertMessage(manager, randomUUID(), { ...message, kind }, now);
+      // customer-profile's events name the openid by its digest only
+      const digest = identifierDigest(this.serviceConfig.INTERNAL_AUTH_SECRET, 'wechat-openid', message.openid);
+      const stored = await this.repository.insertMessage(manager, randomUUID(), { ...message, kind }, digest, now);
       if (!stored) return; // WeChat's retry of a delivery already taken
-      const customerId = await this.repository.customerOf(manager, message.openid);
+      const customerId = await this.repository.customerOf(manager, digest);
       if (customerId === undefined) {
         // Someone who leaves is no lead; their message is held in case they become a customer.
         if (kind !== 'unsubscribe' && (await this.repository.requestLead(manager, message.openid, now)))
@@ -93,8 +97,8 @@ export class WechatService {
    * Sent first, then logged as an outbound interaction: a message WeChat refused is not in the timeline.
    */
   async send(customerId: string, text: string, caller: CallerIdentity, now = new Date()): Promise<InteractionRecord> {
-    const openid = await this.repository.openidOf(customerId);
-    if (openid === null)
+    const { follower, openid } = await this.repository.replyAddressOf(customerId);
+    if (!follower && openid === null)
       throw new WechatException(
         WechatErrorCode.NotFollowing,
         `Customer ${customerId} has no WeChat openid known to interaction`,
@@ -109,7 +113,8 @@ export class WechatService {
         { lastInboundAt: last?.toISOString() ?? null },
       );
     try {
-      await this.api.sendText(openid, text);
+      // within the window, the customer wrote: their latest message names the openid
+      await this.api.sendText(openid!, text);
     } catch (error) {
       if (error instanceof WechatApiError) throw new WechatException(WechatErrorCode.ApiFailed, error.message);
       throw error;

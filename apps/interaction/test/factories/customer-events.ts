@@ -1,3 +1,5 @@
+import { identifierDigest } from '@rapport/platform-auth';
+import { stackInfo } from '@rapport/testing';
 import { randomUUID } from 'node:crypto';
 import {
   ConsentChangedV1,
@@ -18,7 +20,7 @@ import type { RecordProducer } from '@rapport/platform-messaging';
 export const customerCreated = (customerId: string = randomUUID(), kind: 'person' | 'organisation' = 'person') =>
   createEnvelope(CustomerCreatedV1, customerId, { customerId, kind, createdAt: new Date().toISOString() });
 
-/** A customer whose identifiers include wechat_openid (customer-profile sends it with customer.created). */
+/** A customer whose identifiers include wechat_openid (customer-profile sends its digest with customer.created). */
 export const customerCreatedWithOpenid = (
   customerId: string,
   wechatOpenid: string,
@@ -28,7 +30,7 @@ export const customerCreatedWithOpenid = (
     customerId,
     kind,
     createdAt: new Date().toISOString(),
-    wechatOpenid,
+    wechatOpenidDigest: identifierDigest(stackInfo().internalAuthSecret, 'wechat-openid', wechatOpenid),
   });
 
 /** Published under the survivor's key, so it may overtake events of the merged customer. */

@@ -17,11 +17,11 @@ const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code');
  */
 const contactFingerprints = z.array(z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a base64url HMAC-SHA256')).max(50);
 /**
- * The customer's WeChat openid identifier (wechat_openid): interaction matches the senders of messages
- * to its Official Account with it. An openid is a pseudonym valid for one Official Account only, so it
- * names nobody outside it; it travels so that interaction needs no call to customer-profile.
+ * The digest of the customer's WeChat openid identifier (wechat_openid; `identifierDigest` of
+ * platform-auth, kind `wechat-openid`): interaction matches the senders of messages to its Official
+ * Account by it. The openid itself never travels, so no event holds anything an erasure must reach.
  */
-const wechatOpenid = z.string().min(1).max(128);
+const wechatOpenidDigest = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a base64url HMAC-SHA256');
 
 export const CustomerCreatedV1 = defineEvent({
   type: 'rapport.customer-profile.customer.created.v1',
@@ -36,7 +36,7 @@ export const CustomerCreatedV1 = defineEvent({
     team: z.string().min(1).max(100).optional(),
     createdAt: isoTime,
     contactFingerprints: contactFingerprints.optional(),
-    wechatOpenid: wechatOpenid.optional(),
+    wechatOpenidDigest: wechatOpenidDigest.optional(),
   }),
 });
 
@@ -52,8 +52,8 @@ export const CustomerUpdatedV1 = defineEvent({
     updatedAt: isoTime,
     /** Present when the contacts changed: the full current set, which replaces the previous one. */
     contactFingerprints: contactFingerprints.optional(),
-    /** Present when the identifiers changed: the current wechat_openid, or null when it was removed. */
-    wechatOpenid: wechatOpenid.nullable().optional(),
+    /** Present when the identifiers changed: the current wechat_openid's digest, or null when it was removed. */
+    wechatOpenidDigest: wechatOpenidDigest.nullable().optional(),
   }),
 });
 

@@ -62,3 +62,14 @@ export class SignedTokens {
     return createHmac('sha256', this.key).update(payload).digest('base64url');
   }
 }
+
+/**
+ * A keyed digest of a pseudonymous identifier (a WeChat openid) for events: services that hold the
+ * platform's INTERNAL_AUTH_SECRET can match the same identifier by its digest, while the event itself
+ * (and every outbox row and Kafka record of it) carries nothing an erasure would have to reach.
+ * HMAC-SHA256 under an HKDF key of its own label, base64url.
+ */
+export function identifierDigest(internalAuthSecret: string, kind: string, value: string): string {
+  const key = Buffer.from(hkdfSync('sha256', internalAuthSecret, 'rapport.identifier-digest', kind, 32));
+  return createHmac('sha256', key).update(value, 'utf8').digest('base64url');
+}

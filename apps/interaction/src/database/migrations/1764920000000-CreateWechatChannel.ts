@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The WeChat Official Account channel: each customer's openid (from customer-profile's events), every
+ * The WeChat Official Account channel: each customer's openid digest (from customer-profile's events), every
  * message and event WeChat delivered (keyed so WeChat's retries are taken once; held until its sender is
  * a known customer, then logged as an interaction), and the openids a lead was asked for (once each).
  */
@@ -9,15 +9,18 @@ export class CreateWechatChannel1764920000000 implements MigrationInterface {
   name = 'CreateWechatChannel1764920000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE interaction.customer_refs ADD COLUMN wechat_openid text`);
+    await queryRunner.query(`ALTER TABLE interaction.customer_refs ADD COLUMN wechat_openid_digest text`);
     await queryRunner.query(
-      `CREATE INDEX customer_refs_wechat_openid ON interaction.customer_refs (wechat_openid) WHERE wechat_openid IS NOT NULL`,
+      `CREATE INDEX customer_refs_wechat_openid_digest ON interaction.customer_refs (wechat_openid_digest)
+        WHERE wechat_openid_digest IS NOT NULL`,
     );
     await queryRunner.query(`
       CREATE TABLE interaction.wechat_messages (
         id             uuid PRIMARY KEY,
         message_key    text NOT NULL UNIQUE,
         openid         text NOT NULL,
+        -- identifierDigest(kind wechat-openid): how customer-profile's events name the openid
+        openid_digest  text NOT NULL,
         kind           text NOT NULL CHECK (kind IN ('text', 'image', 'subscribe', 'unsubscribe')),
         content        text,
         sent_at        timestamptz NOT NULL,
@@ -29,7 +32,7 @@ export class CreateWechatChannel1764920000000 implements MigrationInterface {
       `CREATE INDEX wechat_messages_pending ON interaction.wechat_messages (received_at) WHERE interaction_id IS NULL`,
     );
     await queryRunner.query(`CREATE INDEX wechat_messages_customer ON interaction.wechat_messages (customer_id)`);
-    await queryRunner.query(`CREATE INDEX wechat_messages_openid ON interaction.wechat_messages (openid)`);
+    await queryRunner.query(`CREATE INDEX wechat_messages_openid ON interaction.wechat_messages (openid_digest)`);
     await queryRunner.query(`
       CREATE TABLE interaction.wechat_leads (
         openid       text PRIMARY KEY,
@@ -40,7 +43,7 @@ export class CreateWechatChannel1764920000000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE interaction.wechat_leads`);
     await queryRunner.query(`DROP TABLE interaction.wechat_messages`);
-    await queryRunner.query(`DROP INDEX interaction.customer_refs_wechat_openid`);
-    await queryRunner.query(`ALTER TABLE interaction.customer_refs DROP COLUMN wechat_openid`);
+    await queryRunner.query(`DROP INDEX interaction.customer_refs_wechat_openid_digest`);
+    await queryRunner.query(`ALTER TABLE interaction.customer_refs DROP COLUMN wechat_openid_digest`);
   }
 }
