@@ -26,4 +26,5 @@ export * from './api/service-desk.dto';
 export * from './api/surveys.dto';
 export * from './api/interactions.dto';
 export * from './api/cadences.dto';
+export * from './api/analytics.dto';
 export * from './subject-rights';

@@ -93,7 +93,7 @@ export function tierCut(values: readonly number[], aShare: number, bShare: numbe
   let aMinValue: number | null = null;
   let bMinValue: number | null = null;
   let before = 0; // value of the customers strictly above the current group of equal values
-  for (let i = 0; i < positive.length; ) {
+  for (let i = 0; i < positive.length;) {
     const value = positive[i]!;
     let group = 0;
     while (i < positive.length && positive[i] === value) group += positive[i++]!;
