@@ -59,8 +59,13 @@ describe('RFM and value tiers', () => {
     expect(response.status).toBe(200);
     return response.body as ScoreView;
   };
-  const scoredEvents = (keys: string[]) =>
-    collectRecords(clients.bus, Topics.scores.name, (r) => keys.includes(r.key ?? ''));
+  /** customer.scored published from now on (the reader starts at the beginning of the topic). */
+  const scoredEvents = (keys: string[] | null, since = Date.now()) =>
+    collectRecords(
+      clients.bus,
+      Topics.scores.name,
+      (r) => Number(r.timestamp) >= since && (keys === null || keys.includes(r.key ?? '')),
+    );
   const dataOf = (record: {
     headers: Parameters<typeof fromBinaryMode>[0];
     value: Parameters<typeof fromBinaryMode>[1];
@@ -192,18 +197,19 @@ describe('RFM and value tiers', () => {
   });
 
   it('scores every customer in a full run as the model does, and publishes only the changed ones', async () => {
-    const [aging, steady] = [randomUUID(), randomUUID()];
-    const p1 = purchaseRecorded(aging, '60.00');
+    const [growing, steady] = [randomUUID(), randomUUID()];
+    const p1 = purchaseRecorded(growing, '0.01');
     const p2 = purchaseRecorded(steady, '70.00');
     await publishPurchaseEvents(clients.producer, p1, p2);
     await handledBy(clients.db, 'analytics', p1);
     await handledBy(clients.db, 'analytics', p2);
     await run();
 
-    // Time passes for one customer only: their last purchase is three years old now.
+    // One customer's facts change without an event (as a rebuild or a fix of the facts would do): a
+    // cent, tier C, becomes more than everyone else together, tier A.
     await clients.db.query(
-      `UPDATE analytics.customer_value_facts SET last_purchase_at = now() - interval '3 years' WHERE customer_id = $1`,
-      [aging],
+      `UPDATE analytics.customer_value_facts SET monetary = 1000000000000 WHERE customer_id = $1`,
+      [growing],
     );
     const scoresNow = async () =>
       new Map(
@@ -214,7 +220,7 @@ describe('RFM and value tiers', () => {
         ).rows.map((r) => [r.customer_id as string, `${r.recency}${r.frequency}${r.monetary}${r.value_tier}`]),
       );
     const before = await scoresNow();
-    const events = await collectRecords(clients.bus, Topics.scores.name, () => true);
+    const events = await scoredEvents(null);
     const now = new Date();
     let outcome: Extract<RunOutcome, { ran: true }>;
     try {
@@ -230,10 +236,15 @@ describe('RFM and value tiers', () => {
     }
     const after = await scoresNow();
     const changed = [...after].filter(([id, s]) => before.get(id) !== s).map(([id]) => id);
-    expect(changed).toContain(aging);
+    expect(before.get(growing)).toMatch(/C$/);
+    expect(changed).toContain(growing);
     expect(outcome.changed).toBe(changed.length);
     expect(events.records.map((r) => r.key).sort()).toEqual([...changed].sort());
-    expect(dataOf(events.records.find((r) => r.key === aging)!)).toMatchObject({ customerId: aging, recency: 1 });
+    expect(dataOf(events.records.find((r) => r.key === growing)!)).toMatchObject({
+      customerId: growing,
+      monetary: 5,
+      valueTier: 'A',
+    });
 
     // The SQL of the run against the model over the same facts.
     const facts = (

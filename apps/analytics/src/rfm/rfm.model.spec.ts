@@ -1,6 +1,5 @@
 import {
   quintileCuts,
-  quintileCutsDescending,
   recencyDays,
   scoreCustomer,
   scoreHigherIsBetter,
@@ -28,10 +27,8 @@ describe('rfm.model', () => {
       expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((v) => scoreHigherIsBetter(v, cuts))).toEqual([
         1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
       ]);
-      // recency: fewer days is better, cut from the top down
-      const descending = quintileCutsDescending([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])!;
-      expect(descending).toEqual([9, 7, 5, 3]);
-      expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((v) => scoreLowerIsBetter(v, descending))).toEqual([
+      // recency: fewer days is better
+      expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((v) => scoreLowerIsBetter(v, cuts))).toEqual([
         5, 5, 4, 4, 3, 3, 2, 2, 1, 1,
       ]);
     });
@@ -44,10 +41,15 @@ describe('rfm.model', () => {
       // cut points 1, 5, 5, 9
       expect(scores).toEqual([1, 1, 1, 2, 2, 2, 4, 4, 4, 4]);
     });
-    it('scores everyone 1 when all are equal', () => {
+    it('scores everyone alike when all are equal: 1 for frequency and value, 5 for recency (all bought today)', () => {
       const cuts = quintileCuts([3, 3, 3, 3])!;
       expect(scoreHigherIsBetter(3, cuts)).toBe(1);
-      expect(scoreLowerIsBetter(3, cuts)).toBe(1);
+      expect(scoreLowerIsBetter(3, cuts)).toBe(5);
+    });
+    it('gives ties in recency the higher score', () => {
+      const cuts = quintileCuts([0, 0, 0, 0, 0, 0, 0, 0, 30, 60])!;
+      expect(cuts).toEqual([0, 0, 0, 0]);
+      expect([0, 30, 60].map((v) => scoreLowerIsBetter(v, cuts))).toEqual([5, 1, 1]);
     });
     it('scores a value beyond every cut point of the run 5 and below all 1', () => {
       const cuts = quintileCuts([10, 20, 30, 40, 50])!;
@@ -99,7 +101,7 @@ describe('rfm.model', () => {
         { recencyDays: 200, frequency: 1, monetary: 10 },
       ];
       const cuts = scoringCuts(base, 0.8, 0.95)!;
-      expect(cuts.recencyDays).toEqual([200, 90, 30, 10]);
+      expect(cuts.recencyDays).toEqual([1, 10, 30, 90]);
       expect(cuts.frequency).toEqual([1, 1, 2, 3]);
       expect(cuts.monetary).toEqual([10, 40, 150, 300]);
       // value before each, of 1000: 500 → 0 (A), 300 → 500 (A), 150 → 800 (B), 40 → 950 (C), 10 → 990 (C)

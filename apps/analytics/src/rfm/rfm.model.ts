@@ -5,9 +5,7 @@
  */
 
 /**
- * Four cut points: the 20th, 40th, 60th and 80th percentiles (percentile_disc, as PostgreSQL computes
- * them); for recency taken over the days in descending order, so they run from many days to few.
- */
+ * Four cut points: the 20th, 40th, 60th and 80th percentiles (percentile_disc, as PostgreSQL computes them). */
 export type CutPoints = readonly [number, number, number, number];
 
 export interface ValueFacts {
@@ -61,23 +59,18 @@ export function quintileCuts(values: readonly number[]): CutPoints | null {
   return QUANTILES.map(at) as unknown as CutPoints;
 }
 
-/**
- * The cut points for a measure where lower is better (recency), taken from the top down so that it
- * mirrors the higher-is-better case: percentile_disc over the values in descending order.
- */
-export function quintileCutsDescending(values: readonly number[]): CutPoints | null {
-  const cuts = quintileCuts(values.map((v) => -v));
-  return cuts ? (cuts.map((v) => -v || 0) as unknown as CutPoints) : null;
-}
-
 /** 1–5, higher for a higher value: one more for each cut point the value is above. Equal values score equally. */
 export function scoreHigherIsBetter(value: number, cuts: CutPoints): number {
   return 1 + cuts.filter((cut) => value > cut).length;
 }
 
-/** 1–5, higher for a lower value (recency: fewer days since the last purchase is better), against descending cut points. */
+/**
+ * 1–5, higher for a lower value (recency: fewer days since the last purchase is better): one less for
+ * each cut point the value is above. Equal values score equally; when everyone bought on the same day
+ * all score 5 (the mirror image of scoreHigherIsBetter, where everyone equal scores 1).
+ */
 export function scoreLowerIsBetter(value: number, cuts: CutPoints): number {
-  return 1 + cuts.filter((cut) => value < cut).length;
+  return 5 - cuts.filter((cut) => value > cut).length;
 }
 
 /**
@@ -113,7 +106,7 @@ export function tierOf(value: number, cut: TierCut): ValueTier {
 
 /** The cut points of a whole customer base; null when nobody bought anything. */
 export function scoringCuts(customers: readonly ValueFacts[], aShare: number, bShare: number): ScoringCuts | null {
-  const recencyDays = quintileCutsDescending(customers.map((c) => c.recencyDays));
+  const recencyDays = quintileCuts(customers.map((c) => c.recencyDays));
   const frequency = quintileCuts(customers.map((c) => c.frequency));
   const monetary = quintileCuts(customers.map((c) => c.monetary));
   if (!recencyDays || !frequency || !monetary) return null;

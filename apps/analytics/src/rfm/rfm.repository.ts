@@ -142,7 +142,7 @@ export class RfmRepository {
 
   /**
    * The cut points over every customer with purchases as of `now`, in one pass: the quintiles
-   * (percentile_disc; recency from the top down) and the Pareto cut, each customer's "value before"
+   * (percentile_disc) and the Pareto cut, each customer's "value before"
    * being the value of the customers strictly above them. Null when nobody bought anything.
    */
   async computeCuts(manager: EntityManager, now: Date, aShare: number, bShare: number): Promise<ScoringCuts | null> {
@@ -157,7 +157,7 @@ export class RfmRepository {
        ), tot AS (SELECT coalesce(sum(monetary), 0)::float8 AS total FROM pos)
        SELECT
          (SELECT count(*) FROM f)::int AS customers,
-         (SELECT percentile_disc(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY days DESC) FROM f) AS recency,
+         (SELECT percentile_disc(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY days) FROM f) AS recency,
          (SELECT percentile_disc(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY freq) FROM f) AS frequency,
          (SELECT percentile_disc(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY monetary) FROM f) AS monetary,
          tot.total,
@@ -250,7 +250,7 @@ export class RfmRepository {
          FROM analytics.customer_value_facts WHERE purchase_count > 0
        ), s AS (
          SELECT f.*,
-           1 + (SELECT count(*) FROM unnest($2::float8[]) c WHERE f.days < c)::int AS recency,
+           5 - (SELECT count(*) FROM unnest($2::float8[]) c WHERE f.days > c)::int AS recency,
            1 + (SELECT count(*) FROM unnest($3::float8[]) c WHERE f.purchase_count > c)::int AS frequency,
            1 + (SELECT count(*) FROM unnest($4::float8[]) c WHERE f.m > c)::int AS monetary_score,
            CASE WHEN f.m > 0 AND $5::float8 IS NOT NULL AND f.m >= $5::float8 THEN 'A'

@@ -15,8 +15,8 @@ export class ScoreInputsView {
 export class ScoreCutPointsView {
   @ApiProperty({
     type: [Number],
-    example: [40, 21, 9, 3],
-    description: 'Recency quintile cut points in days, from the top down (fewer days than a cut point: one more)',
+    example: [3, 9, 21, 40],
+    description: 'Recency quintile cut points in days: 5, one less for each cut point the days are above',
   })
   recencyDays!: number[];
   @ApiProperty({ type: [Number], example: [1, 1, 2, 3], description: 'Frequency quintile cut points' })
