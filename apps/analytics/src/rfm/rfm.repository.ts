@@ -190,6 +190,13 @@ export class RfmRepository {
     return row.locked === true;
   }
 
+  async anyBuyer(manager: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM analytics.customer_value_facts WHERE purchase_count > 0 LIMIT 1`,
+    );
+    return rows.length > 0;
+  }
+
   async lastRunStartedAt(manager: EntityManager): Promise<Date | null> {
     const [row] = await manager.query(
       `SELECT started_at FROM analytics.scoring_runs WHERE finished_at IS NOT NULL ORDER BY started_at DESC LIMIT 1`,

@@ -91,7 +91,11 @@ export class RfmService {
     return this.dataSource.transaction(async (manager) => {
       if (!(await this.repository.tryLockRun(manager))) return { ran: false, reason: 'another replica is running it' };
       const last = await this.repository.lastRunStartedAt(manager);
-      if (last && now.getTime() - last.getTime() < this.config.ANALYTICS_SCORING_INTERVAL_MS)
+      // A run that saw no buyer (a fresh install, before the demo seed) leaves the next one due as
+      // soon as someone has bought: until then incremental scoring computes cut points on the spot.
+      const waitingForBuyers =
+        (await this.repository.latestRunCuts(manager)) === null && (await this.repository.anyBuyer(manager));
+      if (last && now.getTime() - last.getTime() < this.config.ANALYTICS_SCORING_INTERVAL_MS && !waitingForBuyers)
         return { ran: false, reason: 'not due' };
       const runId = randomUUID();
       const cuts = await this.repository.computeCuts(
