@@ -110,7 +110,7 @@ describe('RFM and value tiers', () => {
       );
       await eventually(async () => events.records.length >= 1, 20_000, 'customer.scored');
       const last = dataOf(events.records.at(-1)!);
-      expect(last).toMatchObject({ customerId, ...expected, churnRisk: 0 });
+      expect(last).toMatchObject({ customerId, ...expected, churnRisk: 0.5 });
     } finally {
       await events.stop();
     }
