@@ -32,7 +32,14 @@ export interface RunRecord {
   changed: number;
 }
 
-const LOCK_KEY = `hashtext('rapport.analytics.scoring-run')`;
+/** Held by the replica doing the full run: it happens once across replicas. */
+const RUN_LOCK_KEY = `hashtext('rapport.analytics.scoring-run')`;
+/**
+ * Shared by incremental rescoring, exclusive for the full run's scoring statement: a purchase never
+ * writes its customer's scores between the run's reading of the facts and its writing of the scores
+ * (the run would overwrite them with older ones), and the two never wait on each other's rows.
+ */
+const SCORES_LOCK_KEY = `hashtext('rapport.analytics.scores')`;
 
 /** Days since the last purchase as of $1, whole days, never negative; the same rule as rfm.model's recencyDays. */
 const DAYS = `greatest(0, floor(extract(epoch FROM ($1::timestamptz - last_purchase_at)) / 86400))::int`;
@@ -186,8 +193,18 @@ export class RfmRepository {
    * full run happens once however many replicas tick.
    */
   async tryLockRun(manager: EntityManager): Promise<boolean> {
-    const [row] = await manager.query(`SELECT pg_try_advisory_xact_lock(${LOCK_KEY}) AS locked`);
+    const [row] = await manager.query(`SELECT pg_try_advisory_xact_lock(${RUN_LOCK_KEY}) AS locked`);
     return row.locked === true;
+  }
+
+  /** Incremental rescoring, before it writes scores; held to the end of the transaction. */
+  async lockScoresShared(manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock_shared(${SCORES_LOCK_KEY})`);
+  }
+
+  /** The full run, before it reads the facts; waits for the rescoring transactions in flight. */
+  async lockScoresExclusive(manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(${SCORES_LOCK_KEY})`);
   }
 
   async anyBuyer(manager: EntityManager): Promise<boolean> {

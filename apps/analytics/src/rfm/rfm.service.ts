@@ -49,6 +49,7 @@ export class RfmService {
    * score or the tier changed.
    */
   async rescore(manager: EntityManager, customerId: string, now: Date): Promise<void> {
+    await this.repository.lockScoresShared(manager);
     const facts = await this.repository.findFacts(manager, customerId);
     if (!facts || facts.purchaseCount === 0 || !facts.lastPurchaseAt) return;
     const cuts =
@@ -98,6 +99,7 @@ export class RfmService {
       if (last && now.getTime() - last.getTime() < this.config.ANALYTICS_SCORING_INTERVAL_MS && !waitingForBuyers)
         return { ran: false, reason: 'not due' };
       const runId = randomUUID();
+      await this.repository.lockScoresExclusive(manager);
       const cuts = await this.repository.computeCuts(
         manager,
         now,
