@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CustomerScoredV1, fromBinaryMode, Topics, type EventData } from '@rapport/contracts';
 import {
+  adminClient,
   closeServiceTestClients,
   collectRecords,
   eventually,
@@ -286,6 +287,30 @@ describe('RFM and value tiers', () => {
       expect(outcomes.filter((o) => o.ran)).toHaveLength(1);
       const runsAfter = (await clients.db.query(`SELECT count(*)::int AS n FROM analytics.scoring_runs`)).rows[0].n;
       expect(runsAfter).toBe(runsBefore + 1);
+    }
+  });
+
+  it('waits with the full run’s scoring until rescoring in flight has committed', async () => {
+    await run();
+    const inFlight = await adminClient();
+    try {
+      await inFlight.query('BEGIN');
+      // What a purchase's rescoring holds until its transaction commits.
+      await inFlight.query(`SELECT pg_advisory_xact_lock_shared(hashtext('rapport.analytics.scores'))`);
+      let finished = false;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const pending = rfm(1)
+        .runIfDue(new Date())
+        .then((outcome) => {
+          finished = true;
+          return outcome;
+        });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(finished).toBe(false);
+      await inFlight.query('COMMIT');
+      expect((await pending).ran).toBe(true);
+    } finally {
+      await inFlight.end();
     }
   });
 
