@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { loadConfig } from '@rapport/platform-config';
+import { env, loadConfig } from '@rapport/platform-config';
 import { z } from 'zod';
 
 /**
@@ -8,7 +8,28 @@ import { z } from 'zod';
  * Name new variables ANALYTICS_*, give each a default or say why it has none, and list secrets
  * in the third argument of loadConfig so their values are never echoed.
  */
-export const analyticsConfigSchema = z.object({});
+const share = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a share between 0 and 1' })
+    .gt(0, 'expected a share above 0')
+    .max(1, 'expected a share of at most 1')
+    .default(fallback);
+
+export const analyticsConfigSchema = z
+  .object({
+    /** Share of the total value that tier A customers make up ("the customers making the top 80 % of value"). */
+    ANALYTICS_TIER_A_SHARE: share(0.8),
+    /** Cumulative share of value up to which customers are tier B; the rest are C. */
+    ANALYTICS_TIER_B_SHARE: share(0.95),
+    /** Time between full scoring runs; 0 turns the job off (incremental scoring still runs). */
+    ANALYTICS_SCORING_INTERVAL_MS: env.int(86_400_000),
+    /** How often each replica checks whether a full run is due (the run itself happens once across replicas). */
+    ANALYTICS_SCORING_TICK_MS: env.int(60_000),
+  })
+  .refine((c) => c.ANALYTICS_TIER_B_SHARE >= c.ANALYTICS_TIER_A_SHARE, {
+    path: ['ANALYTICS_TIER_B_SHARE'],
+    message: 'expected a share at least ANALYTICS_TIER_A_SHARE',
+  });
 
 export type AnalyticsConfig = z.infer<typeof analyticsConfigSchema>;
 export const ANALYTICS_CONFIG = Symbol('ANALYTICS_CONFIG');

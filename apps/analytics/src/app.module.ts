@@ -6,11 +6,17 @@ import { AnalyticsConfigModule } from './analytics.config';
 import { CustomerFactsModule } from './customer-facts/customer-facts.module';
 import { CustomerFactsSubjectRights } from './customer-facts/customer-facts.subject-rights';
 import { CreateCustomerFacts1764000002000 } from './database/migrations/1764000002000-CreateCustomerFacts';
+import { CreateRfmScores1764900000000 } from './database/migrations/1764900000000-CreateRfmScores';
+import { RfmModule } from './rfm/rfm.module';
 
 export const serviceDefinition: ServiceDefinition = {
   name: 'analytics',
   // The merged-customers table is the subject-rights library's; its timestamp is fixed once it has run.
-  migrations: [CreateCustomerFacts1764000002000, mergedCustomersMigration(schemaOf('analytics'), 1764001000000)],
+  migrations: [
+    CreateCustomerFacts1764000002000,
+    mergedCustomersMigration(schemaOf('analytics'), 1764001000000),
+    CreateRfmScores1764900000000,
+  ],
   requireCallerIdentity: true,
 };
 
@@ -19,10 +25,11 @@ export const serviceDefinition: ServiceDefinition = {
     ServiceCoreModule.forRoot(serviceDefinition),
     AnalyticsConfigModule,
     CustomerFactsModule,
+    RfmModule,
     SubjectRightsModule.forParticipant({
       service: 'analytics',
       participant: CustomerFactsSubjectRights,
-      imports: [CustomerFactsModule],
+      imports: [CustomerFactsModule, RfmModule],
     }),
   ],
 })

@@ -29,4 +29,5 @@ export * from './api/campaigns.dto';
 export * from './api/interactions.dto';
 export * from './api/wechat.dto';
 export * from './api/cadences.dto';
+export * from './api/analytics.dto';
 export * from './subject-rights';

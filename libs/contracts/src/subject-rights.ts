@@ -116,9 +116,11 @@ export const SUBJECT_RIGHTS_PARTICIPANTS: readonly SubjectRightsRegistration[] =
   {
     service: 'analytics',
     schema: schemaOf('analytics'),
-    sections: ['analyticsCustomerFacts'],
+    sections: ['analyticsCustomerFacts', 'analyticsPurchaseFacts', 'analyticsScores'],
     customerColumns: [
       'customer_facts.customer_id',
+      'customer_value_facts.customer_id', // in analyticsPurchaseFacts: counts and sums of purchases and refunds
+      'customer_scores.customer_id', // in analyticsScores, with the inputs and cut points they came from
       'merged_customers.merged_customer_id',
       'merged_customers.survivor_customer_id',
     ],

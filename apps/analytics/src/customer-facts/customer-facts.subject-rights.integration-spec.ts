@@ -18,6 +18,7 @@ import {
   type ServiceTestClients,
 } from '@rapport/testing';
 import { customerCreated, customerErased, customerMerged } from '../../test/factories/customer-events';
+import { publishPurchaseEvents, purchaseRecorded } from '../../test/factories/purchase-events';
 
 /**
  * The analytics service of the test stack following customer-profile's merges and erasures from the
@@ -41,10 +42,18 @@ describe('analytics follows customer merges and erasures', () => {
     seed: async () => {
       const customerId = randomUUID();
       await publishCustomerEvents(clients.producer, customerCreated(customerId, 'organisation'));
-      return { customerId, expected: { analyticsCustomerFacts: { customerId, kind: 'organisation' } } };
+      await publishPurchaseEvents(clients.producer, purchaseRecorded(customerId, '42.00'));
+      return {
+        customerId,
+        expected: {
+          analyticsCustomerFacts: { customerId, kind: 'organisation' },
+          analyticsPurchaseFacts: { customerId, purchaseCount: 1, monetary: 42 },
+          analyticsScores: { customerId, inputs: { frequency: 1, monetary: '42.00' } },
+        },
+      };
     },
-    // one row of its own; a customer nobody merged into has no merged-away ids
-    erasure: { removed: { customerFacts: 1, mergedCustomerIds: 0 } },
+    // one row of each of its own; a customer nobody merged into has no merged-away ids
+    erasure: { removed: { customerFacts: 1, purchaseFacts: 1, scores: 1, mergedCustomerIds: 0 } },
   });
 
   const rowOf = async (customerId: string) =>
@@ -157,7 +166,7 @@ describe('analytics follows customer merges and erasures', () => {
       }
       expect(dataOf([acks.records[0]!.headers, acks.records[0]!.value])).toMatchObject({
         customerId: last,
-        removed: { customerFacts: 1, mergedCustomerIds: 2 },
+        removed: { customerFacts: 1, purchaseFacts: 0, scores: 0, mergedCustomerIds: 2 },
         kept: [],
       });
       expect(dataOf([acks.records[0]!.headers, acks.records[0]!.value]).erasureId).toBeUndefined();
@@ -183,8 +192,8 @@ describe('analytics follows customer merges and erasures', () => {
         await acks.stop();
       }
       expect(acks.records.map((r) => dataOf([r.headers, r.value]).removed)).toEqual([
-        { customerFacts: 1, mergedCustomerIds: 0 },
-        { customerFacts: 0, mergedCustomerIds: 0 },
+        { customerFacts: 1, purchaseFacts: 0, scores: 0, mergedCustomerIds: 0 },
+        { customerFacts: 0, purchaseFacts: 0, scores: 0, mergedCustomerIds: 0 },
       ]);
     });
   });

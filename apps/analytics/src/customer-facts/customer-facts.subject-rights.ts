@@ -2,27 +2,49 @@ import { Injectable } from '@nestjs/common';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import type { ErasureOutcome, SectionData, SubjectRightsParticipant } from '@rapport/platform-subject-rights';
 import type { EntityManager } from 'typeorm';
+import { RfmRepository } from '../rfm/rfm.repository';
+import { RfmService } from '../rfm/rfm.service';
 import { CustomerFactsRepository } from './customer-facts.repository';
 
 /**
  * What analytics holds under a customer id: exported, re-keyed on merge and removed on erasure. The
  * subject-rights library calls merge and erase inside the inbox transaction of customer.merged /
  * customer.erased (write through the manager only) and acknowledges the erasure with what it returns.
+ * Besides the customer fact, that is the purchase facts and RFM scores (the rfm feature): on a merge
+ * the survivor's facts are the sum of both and the survivor is rescored (and customer.scored published
+ * if that changed anything).
  */
 @Injectable()
 export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
-  constructor(private readonly repository: CustomerFactsRepository) {}
+  constructor(
+    private readonly repository: CustomerFactsRepository,
+    private readonly rfmRepository: RfmRepository,
+    private readonly rfm: RfmService,
+  ) {}
 
   /** A customer analytics has no facts on gets a null entry, not a 404: the export stays whole. */
   async exportSection(customerId: string, _caller: CallerIdentity): Promise<SectionData> {
-    return { analyticsCustomerFacts: (await this.repository.find(customerId)) ?? null };
+    const [facts, valueFacts, scores] = await Promise.all([
+      this.repository.find(customerId),
+      this.rfmRepository.findFacts(null, customerId),
+      this.rfm.findView(customerId),
+    ]);
+    return {
+      analyticsCustomerFacts: facts ?? null,
+      analyticsPurchaseFacts: valueFacts ?? null,
+      analyticsScores: scores,
+    };
   }
 
   async merge(manager: EntityManager, sourceId: string, survivorId: string): Promise<void> {
     await this.repository.rekey(manager, sourceId, survivorId);
+    if (await this.rfmRepository.rekey(manager, sourceId, survivorId))
+      await this.rfm.rescore(manager, survivorId, new Date());
   }
 
   async erase(manager: EntityManager, customerId: string): Promise<ErasureOutcome> {
-    return { removed: { customerFacts: await this.repository.erase(manager, customerId) }, kept: [] };
+    const customerFacts = await this.repository.erase(manager, customerId);
+    const { valueFacts, scores } = await this.rfmRepository.erase(manager, customerId);
+    return { removed: { customerFacts, purchaseFacts: valueFacts, scores }, kept: [] };
   }
 }

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { RfmConsumer } from './rfm.consumer';
+import { RfmController } from './rfm.controller';
+import { RfmRepository } from './rfm.repository';
+import { RfmScheduler } from './rfm.scheduler';
+import { RfmService } from './rfm.service';
+
+@Module({
+  controllers: [RfmController, RfmConsumer],
+  providers: [RfmRepository, RfmService, RfmScheduler],
+  // for the subject-rights participant, which re-keys and erases these facts and rescores survivors
+  exports: [RfmRepository, RfmService],
+})
+export class RfmModule {}

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { OutboxWriter } from '@rapport/platform-messaging';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ANALYTICS_CONFIG, type AnalyticsConfig } from '../analytics.config';
+import { customerScoredEvent } from './rfm.events';
+import { RfmErrorCode, RfmException } from './rfm.exception';
+import { recencyDays, sameScores, scoreCustomer, type ScoringCuts } from './rfm.model';
+import { RfmRepository, type ScoreRecord } from './rfm.repository';
+
+export type RunOutcome =
+  | { ran: true; runId: string; customers: number; changed: number }
+  | { ran: false; reason: 'another replica is running it' | 'not due' };
+
+@Injectable()
+export class RfmService {
+  constructor(
+    private readonly repository: RfmRepository,
+    private readonly outbox: OutboxWriter,
+    private readonly dataSource: DataSource,
+    @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
+  ) {}
+
+  /** A purchase, inside the inbox transaction of purchase.recorded. */
+  async purchaseRecorded(
+    manager: EntityManager,
+    purchase: { customerId: string; occurredAt: string; totalBase: string },
+    now: Date,
+  ): Promise<void> {
+    const customerId = await this.repository.survivorOf(manager, purchase.customerId);
+    await this.repository.addPurchase(manager, { ...purchase, customerId });
+    await this.rescore(manager, customerId, now);
+  }
+
+  /** A refund, inside the inbox transaction of purchase.refunded. */
+  async purchaseRefunded(
+    manager: EntityManager,
+    refund: { customerId: string; amountBase: string },
+    now: Date,
+  ): Promise<void> {
+    const customerId = await this.repository.survivorOf(manager, refund.customerId);
+    await this.repository.addRefund(manager, { ...refund, customerId });
+    await this.rescore(manager, customerId, now);
+  }
+
+  /**
+   * Scores one customer against the latest full run's cut points (before any run saw a buyer, cut
+   * points computed now), records what they were computed from, and publishes customer.scored when a
+   * score or the tier changed.
+   */
+  async rescore(manager: EntityManager, customerId: string, now: Date): Promise<void> {
+    await this.repository.lockScoresShared(manager);
+    const facts = await this.repository.findFacts(manager, customerId);
+    if (!facts || facts.purchaseCount === 0 || !facts.lastPurchaseAt) return;
+    const cuts =
+      (await this.repository.latestRunCuts(manager)) ??
+      (await this.repository.computeCuts(
+        manager,
+        now,
+        this.config.ANALYTICS_TIER_A_SHARE,
+        this.config.ANALYTICS_TIER_B_SHARE,
+      ));
+    if (!cuts) return;
+    const inputs = {
+      recencyDays: recencyDays(facts.lastPurchaseAt, now),
+      frequency: facts.purchaseCount,
+      monetary: facts.monetary,
+    };
+    const scores = scoreCustomer(inputs, cuts);
+    const previous = (await this.repository.findScore(manager, customerId)) ?? null;
+    await this.repository.saveScore(manager, {
+      customerId,
+      ...scores,
+      recencyDays: inputs.recencyDays,
+      purchaseCount: facts.purchaseCount,
+      monetaryValue: facts.monetary,
+      lastPurchaseAt: facts.lastPurchaseAt,
+      cuts,
+      computedAt: now,
+      runId: null,
+    });
+    if (!sameScores(scores, previous))
+      await this.outbox.addMany(manager, [customerScoredEvent(customerId, scores, now)]);
+  }
+
+  /**
+   * The full run: when due (none finished yet, or the last started an interval ago) and no other
+   * replica holds the run's lock, recomputes the cut points and every customer's scores in one
+   * transaction and publishes customer.scored for the customers whose scores changed.
+   */
+  async runIfDue(now: Date): Promise<RunOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      if (!(await this.repository.tryLockRun(manager))) return { ran: false, reason: 'another replica is running it' };
+      const last = await this.repository.lastRunStartedAt(manager);
+      // A run that saw no buyer (a fresh install, before the demo seed) leaves the next one due as
+      // soon as someone has bought: until then incremental scoring computes cut points on the spot.
+      const waitingForBuyers =
+        (await this.repository.latestRunCuts(manager)) === null && (await this.repository.anyBuyer(manager));
+      if (last && now.getTime() - last.getTime() < this.config.ANALYTICS_SCORING_INTERVAL_MS && !waitingForBuyers)
+        return { ran: false, reason: 'not due' };
+      const runId = randomUUID();
+      await this.repository.lockScoresExclusive(manager);
+      const cuts = await this.repository.computeCuts(
+        manager,
+        now,
+        this.config.ANALYTICS_TIER_A_SHARE,
+        this.config.ANALYTICS_TIER_B_SHARE,
+      );
+      let customers = 0;
+      let changed: Awaited<ReturnType<RfmRepository['scoreAll']>>['changed'] = [];
+      // The run's row first: the scores point at it.
+      await this.repository.recordRun(manager, { id: runId, startedAt: now, customers: 0, changed: 0, cuts: null });
+      if (cuts) {
+        ({ customers, changed } = await this.repository.scoreAll(manager, { id: runId, now, cuts }));
+        await this.outbox.addMany(
+          manager,
+          changed.map(({ customerId, ...scores }) => customerScoredEvent(customerId, scores, now)),
+        );
+      }
+      await this.repository.finishRun(manager, { id: runId, customers, changed: changed.length, cuts });
+      return { ran: true, runId, customers, changed: changed.length };
+    });
+  }
+
+  async findView(customerId: string): Promise<ScoreView | null> {
+    const score = await this.repository.findScore(null, customerId);
+    return score ? toView(score) : null;
+  }
+
+  async view(customerId: string): Promise<ScoreView> {
+    const score = await this.findView(customerId);
+    if (!score)
+      throw new RfmException(
+        RfmErrorCode.CustomerNotScored,
+        `Analytics has not scored customer ${customerId}: it knows of no purchase by them`,
+      );
+    return score;
+  }
+}
+
+export interface ScoreView {
+  customerId: string;
+  recency: number;
+  frequency: number;
+  monetary: number;
+  valueTier: 'A' | 'B' | 'C';
+  inputs: { recencyDays: number; frequency: number; monetary: string; lastPurchaseAt: string };
+  cutPoints: { recencyDays: number[]; frequency: number[]; monetary: string[] };
+  tier: ScoringCuts['tier'];
+  computedAt: string;
+  computedBy: string;
+}
+
+function toView(score: ScoreRecord): ScoreView {
+  return {
+    customerId: score.customerId,
+    recency: score.recency,
+    frequency: score.frequency,
+    monetary: score.monetary,
+    valueTier: score.valueTier,
+    inputs: {
+      recencyDays: score.recencyDays,
+      frequency: score.purchaseCount,
+      monetary: score.monetaryValue.toFixed(2),
+      lastPurchaseAt: score.lastPurchaseAt.toISOString(),
+    },
+    cutPoints: {
+      recencyDays: [...score.cuts.recencyDays],
+      frequency: [...score.cuts.frequency],
+      monetary: score.cuts.monetary.map((v) => v.toFixed(2)),
+    },
+    tier: score.cuts.tier,
+    computedAt: score.computedAt.toISOString(),
+    computedBy: score.runId ? `run:${score.runId}` : 'incremental',
+  };
+}
