@@ -240,6 +240,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/customers/{customerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AnalyticsController_customerScores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/audit": {
         parameters: {
             query?: never;
@@ -2108,6 +2124,108 @@ export interface components {
         CustomerCountView: {
             /** @example 42 */
             count: number;
+        };
+        ScoreInputsView: {
+            /**
+             * @description Whole days from the last purchase to computedAt
+             * @example 2
+             */
+            recencyDays: number;
+            /**
+             * @description Number of purchases
+             * @example 3
+             */
+            frequency: number;
+            /**
+             * @description Net value in the base currency: purchases minus refunds
+             * @example 612.00
+             */
+            monetary: string;
+            /** @example 2026-12-02T08:00:00.000Z */
+            lastPurchaseAt: string;
+        };
+        ScoreCutPointsView: {
+            /**
+             * @description Recency quintile cut points in days: 5, one less for each cut point the days are above
+             * @example [
+             *       3,
+             *       9,
+             *       21,
+             *       40
+             *     ]
+             */
+            recencyDays: number[];
+            /**
+             * @description Frequency quintile cut points
+             * @example [
+             *       1,
+             *       1,
+             *       2,
+             *       3
+             *     ]
+             */
+            frequency: number[];
+            /**
+             * @example [
+             *       "88.00",
+             *       "177.00",
+             *       "320.00",
+             *       "540.00"
+             *     ]
+             */
+            monetary: string[];
+        };
+        TierCutView: {
+            /**
+             * @description Share of total value tier A makes up (ANALYTICS_TIER_A_SHARE)
+             * @example 0.8
+             */
+            aShare: number;
+            /**
+             * @description Cumulative share up to which customers are B (ANALYTICS_TIER_B_SHARE)
+             * @example 0.95
+             */
+            bShare: number;
+            /**
+             * @description Total positive value of all customers with purchases
+             * @example 4382
+             */
+            totalValue: number;
+            /**
+             * @description Lowest value still A
+             * @example 540
+             */
+            aMinValue: number | null;
+            /**
+             * @description Lowest value still B
+             * @example 120
+             */
+            bMinValue: number | null;
+        };
+        CustomerScoresView: {
+            /** Format: uuid */
+            customerId: string;
+            /** @example 5 */
+            recency: number;
+            /** @example 3 */
+            frequency: number;
+            /** @example 4 */
+            monetary: number;
+            /**
+             * @example A
+             * @enum {string}
+             */
+            valueTier: "A" | "B" | "C";
+            inputs: components["schemas"]["ScoreInputsView"];
+            cutPoints: components["schemas"]["ScoreCutPointsView"];
+            tier: components["schemas"]["TierCutView"];
+            /** @example 2026-12-04T10:00:00.000Z */
+            computedAt: string;
+            /**
+             * @description 'incremental' (a purchase or refund) or 'run:<run id>'
+             * @example incremental
+             */
+            computedBy: string;
         };
         AuditEntryView: {
             id: number;
@@ -8091,6 +8209,182 @@ export interface operations {
             };
             /** @description Problem: https://rapport.dev/problems/forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    AnalyticsController_customerScores: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customer’s RFM scores (1–5 by quintile) and value tier (A/B/C by a Pareto cut on value), with the inputs, cut points and run they were computed from */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerScoresView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/not-found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
