@@ -924,9 +924,9 @@ async function atRiskTicket(api: DemoApi): Promise<DemoTicket> {
     else late = mid;
   }
   return {
-    key: 'rossi-gift-wrapping',
-    // a customer without a value tier: the low/none cell applies
-    customer: 'rossi',
+    key: 'sato-gift-wrapping',
+    // a customer who never bought: analytics gives her no value tier, so the low/none cell applies
+    customer: 'sato',
     by: 'agent1',
     body: {
       type: 'inquiry',
