@@ -13,6 +13,7 @@ import { CustomerRefOwners1764820000000 } from './database/migrations/1764820000
 import { InteractionsModule } from './interactions/interactions.module';
 import { InteractionSubjectRights } from './subject-rights/interaction.participant';
 import { CreateSurveys1764900000000 } from './database/migrations/1764900000000-CreateSurveys';
+import { SurveyResponsesIndex1764930000000 } from './database/migrations/1764930000000-SurveyResponsesIndex';
 import { SurveysModule } from './surveys/surveys.module';
 import { CreateWechatChannel1764920000000 } from './database/migrations/1764920000000-CreateWechatChannel';
 import { WechatModule } from './wechat/wechat.module';
@@ -31,6 +32,7 @@ export const serviceDefinition: ServiceDefinition = {
     CreateSurveys1764900000000,
     CreateCampaigns1764910000000,
     CreateWechatChannel1764920000000,
+    SurveyResponsesIndex1764930000000,
   ],
   requireCallerIdentity: true,
 };

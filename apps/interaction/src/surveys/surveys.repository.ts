@@ -277,7 +277,7 @@ export class SurveysRepository {
   }
 
   /** A survey's answers in the window, counted: by score and choice, by period, and the newest texts. */
-  async counts(surveyId: string, window: ResultsWindow): Promise<AnswerCounts> {
+  async counts(surveyId: string, window: ResultsWindow, textQuestionIds: readonly string[]): Promise<AnswerCounts> {
     const params: unknown[] = [surveyId, window.from, window.to];
     const within = `a.survey_id = $1 AND ($2::timestamptz IS NULL OR a.answered_at >= $2) AND ($3::timestamptz IS NULL OR a.answered_at < $3)`;
     // the start of the answer's UTC week or month, as an instant
@@ -298,16 +298,22 @@ export class SurveysRepository {
           WHERE ${within} AND a.score IS NULL GROUP BY 1, 2`,
         params,
       ) as Promise<Array<{ question_id: string; period: Date; n: number }>>,
+      // each text question's newest answers, read backwards on (survey_id, question_id, answered_at)
       this.dataSource.query(
-        `SELECT question_id, text, answered_at FROM (
-           SELECT a.question_id, a.text, a.answered_at,
-                  row_number() OVER (PARTITION BY a.question_id ORDER BY a.answered_at DESC, a.invitation_id) AS rank
-             FROM interaction.survey_answers a WHERE ${within} AND a.text IS NOT NULL) t
-          WHERE rank <= ${OPEN_ANSWERS_MAX} ORDER BY answered_at DESC`,
-        params,
+        `SELECT q.question_id, a.text, a.answered_at
+           FROM unnest($4::text[]) AS q (question_id)
+           CROSS JOIN LATERAL (
+             SELECT a.text, a.answered_at FROM interaction.survey_answers a
+              WHERE ${within} AND a.question_id = q.question_id AND a.text IS NOT NULL
+              ORDER BY a.answered_at DESC, a.invitation_id DESC LIMIT ${OPEN_ANSWERS_MAX}) a
+          ORDER BY a.answered_at DESC`,
+        [...params, textQuestionIds],
       ) as Promise<Array<{ question_id: string; text: string; answered_at: Date }>>,
+      // a response's answers all carry its responded_at: count the invitations, not the answers
       this.dataSource.query(
-        `SELECT count(DISTINCT a.invitation_id)::int AS n FROM interaction.survey_answers a WHERE ${within}`,
+        `SELECT count(*)::int AS n FROM interaction.survey_invitations i
+          WHERE i.survey_id = $1 AND i.responded_at IS NOT NULL
+            AND ($2::timestamptz IS NULL OR i.responded_at >= $2) AND ($3::timestamptz IS NULL OR i.responded_at < $3)`,
         params,
       ) as Promise<Array<{ n: number }>>,
     ]);

@@ -175,7 +175,11 @@ export class SurveysService {
         { field: 'from', message: 'from must be before to' },
       ]);
     const interval = query.interval ?? 'month';
-    const counts = await this.surveys.counts(id, { from, to, interval });
+    const counts = await this.surveys.counts(
+      id,
+      { from, to, interval },
+      survey.questions.filter((q) => q.type === 'text').map((q) => q.id),
+    );
     const text = caller.scopes.includes('pii:read') ? (t: string) => t : maskText;
     return {
       surveyId: id,
