@@ -240,7 +240,9 @@ describe('RFM and value tiers', () => {
     expect(before.get(growing)).toMatch(/C$/);
     expect(changed).toContain(growing);
     expect(outcome.changed).toBe(changed.length);
-    expect(events.records.map((r) => r.key).sort()).toEqual([...changed].sort());
+    // the stack's own analytics is a replica too: its scheduled run may publish the same changes again,
+    // so the test asks which customers were published (exactly the changed ones), not how often
+    expect([...new Set(events.records.map((r) => r.key))].sort()).toEqual([...changed].sort());
     expect(dataOf(events.records.find((r) => r.key === growing)!)).toMatchObject({
       customerId: growing,
       monetary: 5,
