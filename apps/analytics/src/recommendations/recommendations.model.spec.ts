@@ -23,7 +23,12 @@ const basket = (customerId: string, day: number, ...skus: string[]): Basket => (
 
 describe('recommendations.model', () => {
   // n(A) = 3, n(B) = 3, n(C) = 2, n(D) = 1; c(A,B) = 2, c(A,C) = 2, c(B,C) = 1, c(B,D) = 1; N = 4.
-  const four = [['A', 'B'], ['A', 'B', 'C'], ['A', 'C'], ['B', 'D', 'D']].map((skus) => ({ skus }));
+  const four = [
+    ['A', 'B'],
+    ['A', 'B', 'C'],
+    ['A', 'C'],
+    ['B', 'D', 'D'],
+  ].map((skus) => ({ skus }));
 
   describe(buildModel.name, () => {
     it('scores each pair by cosine, c(i,j) / sqrt(n(i) n(j)), and keeps the lift beside it', () => {
@@ -91,9 +96,7 @@ describe('recommendations.model', () => {
       const sut = recommend(model, new Set(['B', 'C']), { k: 10, excludePurchased: false });
       // B (from C) and C (from B) both score 1/sqrt(6).
       expect(sut.map((r) => r.sku)).toEqual(['A', 'D', 'B', 'C']);
-      expect(recommend(model, new Set(['B', 'C']), { k: 1, excludePurchased: false }).map((r) => r.sku)).toEqual([
-        'A',
-      ]);
+      expect(recommend(model, new Set(['B', 'C']), { k: 1, excludePurchased: false }).map((r) => r.sku)).toEqual(['A']);
     });
 
     it('has nothing for someone whose SKUs co-occur with nothing', () => {

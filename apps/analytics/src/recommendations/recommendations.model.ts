@@ -11,7 +11,7 @@
  * - Each SKU keeps its `neighbours` most similar SKUs (cosine, then c(i, j), then SKU), pairs bought
  *   together in fewer than `minCoCount` baskets dropped.
  * - A customer's score for j is the sum of cos(i, j) over the SKUs i they bought that keep j as a
- *   neighbour; their own SKUs are left out unless asked; ties go by SKU.
+ *   neighbour (rounded to 9 decimals); their own SKUs are left out unless asked; ties go by SKU.
  * - Popularity: SKUs by the number of baskets holding them, then by SKU.
  *
  * SKUs compare by UTF-16 code unit here and by "C" collation in SQL: the same order for the ASCII codes
@@ -53,6 +53,12 @@ export interface Recommendation {
   /** The customer's SKUs that drove it, the strongest first. */
   because: Array<{ sku: string; baskets: number; cosine: number }>;
 }
+
+/**
+ * Scores are sums of cosines, and a sum's last bits depend on the order of its terms (which SQL does
+ * not fix): rounded to 9 decimals, equal scores are equal everywhere and their tie goes by SKU.
+ */
+export const roundScore = (score: number): number => Math.round(score * 1e9) / 1e9;
 
 export const compareSku = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -115,8 +121,10 @@ export function recommend(
       found.set(n.neighbour, entry);
     }
   }
-  for (const entry of found.values())
+  for (const entry of found.values()) {
+    entry.score = roundScore(entry.score);
     entry.because.sort((x, y) => y.cosine - x.cosine || compareSku(x.sku, y.sku));
+  }
   return [...found.values()].sort((x, y) => y.score - x.score || compareSku(x.sku, y.sku)).slice(0, options.k);
 }
 

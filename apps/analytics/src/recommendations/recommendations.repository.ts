@@ -1,0 +1,352 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Evaluation, MetricFigures, ModelSettings } from './recommendations.model';
+
+export interface BuildSettings extends ModelSettings {
+  k: number;
+}
+
+export interface BuildRecord {
+  id: string;
+  trigger: 'schedule' | 'request';
+  startedAt: Date;
+  finishedAt: Date;
+  baskets: number;
+  skus: number;
+  /** SKU pairs bought together at least minCoCount times. */
+  pairs: number;
+  /** Neighbour rows kept (at most `neighbours` per SKU). */
+  neighbours: number;
+  settings: BuildSettings;
+  evaluation: Evaluation;
+}
+
+export interface CustomerHistory {
+  baskets: number;
+  skus: string[];
+}
+
+export interface NeighbourScore {
+  sku: string;
+  score: number;
+  because: Array<{ sku: string; baskets: number; cosine: number }>;
+}
+
+/** Held by the replica building the model: a build happens once at a time across replicas. */
+const BUILD_LOCK_KEY = `hashtext('rapport.analytics.recommendation-build')`;
+/** How many of the most bought SKUs a build keeps for the popularity list (cold start and fallback). */
+export const POPULARITY_KEPT = 1000;
+
+/** A purchase is a basket unless it was fully refunded (the ledger's contract). */
+const COUNTED = `NOT (p.refunded_base > 0 AND p.refunded_base >= p.total_base)`;
+
+@Injectable()
+export class RecommendationsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The build's lock for this transaction, or false when another replica is building. */
+  async tryLockBuild(manager: EntityManager): Promise<boolean> {
+    const [row] = await manager.query(`SELECT pg_try_advisory_xact_lock(${BUILD_LOCK_KEY}) AS locked`);
+    return row.locked === true;
+  }
+
+  async anyBasket(manager: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM analytics.purchases p
+       WHERE ${COUNTED} AND EXISTS (SELECT 1 FROM analytics.purchase_lines l WHERE l.purchase_id = p.purchase_id)
+       LIMIT 1`,
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * The baskets of this build, in a temporary table: one row per purchase and distinct SKU, marked
+   * held out when it is the customer's last basket (latest occurred_at, then highest purchase id) and
+   * they have at least two.
+   */
+  async stageBaskets(manager: EntityManager): Promise<{ baskets: number; skus: number }> {
+    await manager.query(`
+      CREATE TEMP TABLE rec_items ON COMMIT DROP AS
+      WITH b AS (
+        SELECT p.purchase_id, p.customer_id,
+               row_number() OVER (PARTITION BY p.customer_id ORDER BY p.occurred_at DESC, p.purchase_id DESC) AS latest,
+               count(*) OVER (PARTITION BY p.customer_id) AS baskets
+        FROM analytics.purchases p
+        WHERE ${COUNTED} AND EXISTS (SELECT 1 FROM analytics.purchase_lines l WHERE l.purchase_id = p.purchase_id)
+      )
+      SELECT b.purchase_id, b.customer_id, l.sku, (b.latest = 1 AND b.baskets >= 2) AS held_out
+      FROM b JOIN analytics.purchase_lines l USING (purchase_id)
+      GROUP BY b.purchase_id, b.customer_id, l.sku, b.latest, b.baskets`);
+    await manager.query(`ANALYZE rec_items`);
+    const [row] = await manager.query(
+      `SELECT count(DISTINCT purchase_id)::int AS baskets, count(DISTINCT sku)::int AS skus FROM rec_items`,
+    );
+    return { baskets: row.baskets, skus: row.skus };
+  }
+
+  /**
+   * The co-occurrence model over the staged baskets (all, or the training ones), as recommendations.model's
+   * buildModel states it: each pair counted once (a.sku < b.sku) and turned both ways, cosine and lift,
+   * the top `neighbours` per SKU kept. Writes the build's neighbours, or the evaluation's into a
+   * temporary table; answers the pairs found and the rows kept.
+   */
+  async buildNeighbours(
+    manager: EntityManager,
+    target: { buildId: string } | { training: true },
+    settings: ModelSettings,
+  ): Promise<{ pairs: number; kept: number }> {
+    const training = 'training' in target;
+    if (training)
+      await manager.query(
+        `CREATE TEMP TABLE rec_train_neighbours (sku text, neighbour text, co_count int, cosine float8, lift float8, rank int)
+         ON COMMIT DROP`,
+      );
+    const into = training
+      ? `INSERT INTO rec_train_neighbours (sku, rank, neighbour, co_count, cosine, lift)`
+      : `INSERT INTO analytics.recommendation_neighbours (build_id, sku, rank, neighbour, co_count, cosine, lift)`;
+    const [row] = await manager.query(
+      `WITH items AS (SELECT purchase_id, sku FROM rec_items ${training ? 'WHERE NOT held_out' : ''}),
+       counts AS (SELECT sku, count(*)::float8 AS n FROM items GROUP BY sku),
+       total AS (SELECT count(DISTINCT purchase_id)::float8 AS n FROM items),
+       pairs AS (
+         SELECT a.sku AS a, b.sku AS b, count(*)::int AS co
+         FROM items a JOIN items b ON b.purchase_id = a.purchase_id AND a.sku < b.sku
+         GROUP BY a.sku, b.sku HAVING count(*) >= $1
+       ),
+       both_ways AS (SELECT a AS sku, b AS neighbour, co FROM pairs UNION ALL SELECT b, a, co FROM pairs),
+       ranked AS (
+         SELECT x.sku, x.neighbour, x.co, x.co / sqrt(ci.n * cj.n) AS cosine, x.co * total.n / (ci.n * cj.n) AS lift,
+                row_number() OVER (PARTITION BY x.sku
+                                   ORDER BY x.co / sqrt(ci.n * cj.n) DESC, x.co DESC, x.neighbour COLLATE "C") AS rank
+         FROM both_ways x JOIN counts ci ON ci.sku = x.sku JOIN counts cj ON cj.sku = x.neighbour CROSS JOIN total
+       ),
+       kept AS (
+         ${into}
+         SELECT ${training ? '' : '$3::uuid, '}sku, rank, neighbour, co, cosine, lift FROM ranked WHERE rank <= $2
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM pairs)::int AS pairs, (SELECT count(*) FROM kept)::int AS kept`,
+      training
+        ? [settings.minCoCount, settings.neighbours]
+        : [settings.minCoCount, settings.neighbours, target.buildId],
+    );
+    if (training) await manager.query(`ANALYZE rec_train_neighbours`);
+    return { pairs: row.pairs, kept: row.kept };
+  }
+
+  /** The most bought SKUs over all baskets, for the customers the model has nothing for. */
+  async savePopularity(manager: EntityManager, buildId: string): Promise<void> {
+    await manager.query(
+      `INSERT INTO analytics.recommendation_popularity (build_id, rank, sku, baskets)
+       SELECT $1, rank, sku, baskets FROM (
+         SELECT sku, count(*)::int AS baskets, row_number() OVER (ORDER BY count(*) DESC, sku COLLATE "C") AS rank
+         FROM rec_items GROUP BY sku
+       ) p WHERE rank <= $2`,
+      [buildId, POPULARITY_KEPT],
+    );
+  }
+
+  /**
+   * recommendations.model's evaluate in SQL, over the staged baskets and the training neighbours: the
+   * targets are each held-out basket's SKUs the customer had not bought in training; a target's place
+   * in the model's list comes from ranking the customer's candidates, its place in the popularity list
+   * is its training rank less the customer's own SKUs ranked above it (they are left out).
+   */
+  async evaluate(manager: EntityManager, k: number): Promise<Evaluation> {
+    await manager.query(`
+      CREATE TEMP TABLE rec_eval_history ON COMMIT DROP AS
+      SELECT DISTINCT i.customer_id, i.sku FROM rec_items i
+      WHERE NOT i.held_out AND i.customer_id IN (SELECT customer_id FROM rec_items WHERE held_out)`);
+    await manager.query(`
+      CREATE TEMP TABLE rec_eval_targets ON COMMIT DROP AS
+      SELECT DISTINCT i.customer_id, i.sku FROM rec_items i
+      WHERE i.held_out
+        AND NOT EXISTS (SELECT 1 FROM rec_eval_history h WHERE h.customer_id = i.customer_id AND h.sku = i.sku)`);
+    await manager.query(`ANALYZE rec_eval_history`);
+    await manager.query(`ANALYZE rec_eval_targets`);
+    const summary = `
+      SELECT count(*)::int AS customers, count(g.dcg)::int AS hits, coalesce(sum(g.dcg / ideal.v), 0)::float8 AS ndcg
+      FROM evaluated e LEFT JOIN gains g USING (customer_id)
+      CROSS JOIN LATERAL (SELECT sum(ln(2::float8) / ln((r + 1)::float8)) AS v FROM generate_series(1, e.m) r) ideal`;
+    const evaluated = `evaluated AS (
+      SELECT customer_id, least(count(*), $1)::int AS m FROM rec_eval_targets GROUP BY customer_id)`;
+    const [model] = await manager.query(
+      `WITH ${evaluated},
+       cand AS (
+         SELECT h.customer_id, n.neighbour AS sku, round(sum(n.cosine)::numeric, 9) AS score
+         FROM rec_eval_history h
+         JOIN evaluated e USING (customer_id)
+         JOIN rec_train_neighbours n ON n.sku = h.sku
+         WHERE NOT EXISTS (SELECT 1 FROM rec_eval_history x WHERE x.customer_id = h.customer_id AND x.sku = n.neighbour)
+         GROUP BY h.customer_id, n.neighbour
+       ),
+       ranked AS (
+         SELECT customer_id, sku, row_number() OVER (PARTITION BY customer_id ORDER BY score DESC, sku COLLATE "C") AS pos
+         FROM cand
+       ),
+       gains AS (
+         SELECT r.customer_id, sum(ln(2::float8) / ln((r.pos + 1)::float8)) AS dcg
+         FROM ranked r JOIN rec_eval_targets t USING (customer_id, sku)
+         WHERE r.pos <= $1 GROUP BY r.customer_id
+       )
+       ${summary}`,
+      [k],
+    );
+    const [baseline] = await manager.query(
+      `WITH ${evaluated},
+       pop AS (
+         SELECT sku, row_number() OVER (ORDER BY count(*) DESC, sku COLLATE "C") AS rnk
+         FROM rec_items WHERE NOT held_out GROUP BY sku
+       ),
+       hist AS (SELECT h.customer_id, p.rnk FROM rec_eval_history h JOIN pop p USING (sku)),
+       tpos AS (
+         SELECT t.customer_id, t.sku, p.rnk - count(h.rnk) AS pos
+         FROM rec_eval_targets t JOIN pop p USING (sku)
+         LEFT JOIN hist h ON h.customer_id = t.customer_id AND h.rnk < p.rnk
+         GROUP BY t.customer_id, t.sku, p.rnk
+       ),
+       gains AS (
+         SELECT customer_id, sum(ln(2::float8) / ln((pos + 1)::float8)) AS dcg FROM tpos WHERE pos <= $1
+         GROUP BY customer_id
+       )
+       ${summary}`,
+      [k],
+    );
+    const [counts] = await manager.query(
+      `SELECT (SELECT count(DISTINCT customer_id) FROM rec_items WHERE held_out)::int AS with_holdout,
+              (SELECT count(DISTINCT purchase_id) FROM rec_items WHERE NOT held_out)::int AS training`,
+    );
+    const customers: number = model.customers;
+    const figures = (row: { hits: number; ndcg: number }): MetricFigures => ({
+      hits: row.hits,
+      hitRate: customers === 0 ? 0 : row.hits / customers,
+      ndcg: customers === 0 ? 0 : row.ndcg / customers,
+    });
+    return {
+      k,
+      customersWithHoldout: counts.with_holdout,
+      customersEvaluated: customers,
+      customersSkipped: counts.with_holdout - customers,
+      trainingBaskets: counts.training,
+      model: figures(model),
+      baseline: figures(baseline),
+    };
+  }
+
+  async recordBuild(manager: EntityManager, build: BuildRecord): Promise<void> {
+    await manager.query(
+      `INSERT INTO analytics.recommendation_builds
+         (id, trigger, started_at, finished_at, baskets, skus, pairs, neighbours, settings, evaluation)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        build.id,
+        build.trigger,
+        build.startedAt,
+        build.finishedAt,
+        build.baskets,
+        build.skus,
+        build.pairs,
+        build.neighbours,
+        JSON.stringify(build.settings),
+        JSON.stringify(build.evaluation),
+      ],
+    );
+  }
+
+  async finishBuild(manager: EntityManager, build: BuildRecord): Promise<void> {
+    await manager.query(
+      `UPDATE analytics.recommendation_builds
+       SET finished_at = $2, pairs = $3, neighbours = $4, evaluation = $5 WHERE id = $1`,
+      [build.id, build.finishedAt, build.pairs, build.neighbours, JSON.stringify(build.evaluation)],
+    );
+  }
+
+  /** Only the latest build's neighbours and popularity are read; the builds' figures stay as history. */
+  async dropOlderModels(manager: EntityManager, keepBuildId: string): Promise<void> {
+    await manager.query(`DELETE FROM analytics.recommendation_neighbours WHERE build_id <> $1`, [keepBuildId]);
+    await manager.query(`DELETE FROM analytics.recommendation_popularity WHERE build_id <> $1`, [keepBuildId]);
+  }
+
+  async latestBuild(manager: EntityManager | null): Promise<BuildRecord | null> {
+    const [row] = await (manager ?? this.dataSource.manager).query(
+      `SELECT id, trigger, started_at, finished_at, baskets, skus, pairs, neighbours, settings, evaluation
+       FROM analytics.recommendation_builds ORDER BY started_at DESC, finished_at DESC LIMIT 1`,
+    );
+    return row ? toBuild(row) : null;
+  }
+
+  /** Whether analytics has heard of the customer: created (customer facts) or buying. */
+  async customerKnown(customerId: string): Promise<boolean> {
+    const [row] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM analytics.customer_facts WHERE customer_id = $1)
+           OR EXISTS (SELECT 1 FROM analytics.purchases WHERE customer_id = $1) AS known`,
+      [customerId],
+    );
+    return row.known === true;
+  }
+
+  /** What the customer bought, now (not as of the build): their baskets and distinct SKUs. */
+  async customerHistory(customerId: string): Promise<CustomerHistory> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(DISTINCT p.purchase_id)::int AS baskets,
+              coalesce(array_agg(DISTINCT l.sku) FILTER (WHERE l.sku IS NOT NULL), '{}') AS skus
+       FROM analytics.purchases p JOIN analytics.purchase_lines l USING (purchase_id)
+       WHERE p.customer_id = $1 AND ${COUNTED}`,
+      [customerId],
+    );
+    return { baskets: row.baskets, skus: row.skus };
+  }
+
+  /** recommendations.model's recommend over the build's neighbours. */
+  async scoreNeighbours(
+    buildId: string,
+    history: readonly string[],
+    options: { k: number; excludePurchased: boolean },
+  ): Promise<NeighbourScore[]> {
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT n.neighbour AS sku, round(sum(n.cosine)::numeric, 9) AS score,
+              jsonb_agg(jsonb_build_object('sku', n.sku, 'baskets', n.co_count, 'cosine', n.cosine)
+                        ORDER BY n.cosine DESC, n.sku COLLATE "C") AS because
+       FROM analytics.recommendation_neighbours n
+       WHERE n.build_id = $1 AND n.sku = ANY($2::text[]) AND NOT ($3 AND n.neighbour = ANY($2::text[]))
+       GROUP BY n.neighbour
+       ORDER BY score DESC, n.neighbour COLLATE "C"
+       LIMIT $4`,
+      [buildId, history, options.excludePurchased, options.k],
+    );
+    return rows.map((r) => ({
+      sku: r['sku'] as string,
+      score: Number(r['score']),
+      because: r['because'] as NeighbourScore['because'],
+    }));
+  }
+
+  async popular(
+    buildId: string,
+    history: readonly string[],
+    options: { k: number; excludePurchased: boolean },
+  ): Promise<Array<{ sku: string; baskets: number }>> {
+    const rows: Array<{ sku: string; baskets: number }> = await this.dataSource.query(
+      `SELECT sku, baskets FROM analytics.recommendation_popularity
+       WHERE build_id = $1 AND NOT ($3 AND sku = ANY($2::text[]))
+       ORDER BY rank LIMIT $4`,
+      [buildId, history, options.excludePurchased, options.k],
+    );
+    return rows.map((r) => ({ sku: r.sku, baskets: Number(r.baskets) }));
+  }
+}
+
+function toBuild(row: Record<string, unknown>): BuildRecord {
+  return {
+    id: row['id'] as string,
+    trigger: row['trigger'] as BuildRecord['trigger'],
+    startedAt: row['started_at'] as Date,
+    finishedAt: row['finished_at'] as Date,
+    baskets: Number(row['baskets']),
+    skus: Number(row['skus']),
+    pairs: Number(row['pairs']),
+    neighbours: Number(row['neighbours']),
+    settings: row['settings'] as BuildSettings,
+    evaluation: row['evaluation'] as Evaluation,
+  };
+}
