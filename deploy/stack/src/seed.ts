@@ -161,6 +161,31 @@ const DEMO_PURCHASES: DemoPurchase[] = [
     daysAgo: 3,
     lines: [{ sku: 'TEA-BULK-1', name: 'Oolong, 5 kg', category: 'tea', quantity: 3, unitPrice: 420 }],
   },
+  // Two baskets sharing SKUs with 王小明's, so that the recommendations have something bought together:
+  // Maria Rossi (TEA-001 only) is recommended CUP-010, "bought with TEA-001 in 2 baskets", and the
+  // evaluation holds out 王小明's and Hans Müller's last baskets.
+  {
+    key: 'SO-DEMO-0005',
+    customer: 'mueller',
+    by: 'agent2',
+    currency: 'EUR',
+    daysAgo: 30,
+    lines: [
+      { sku: 'TEA-002', name: "Pu'er", category: 'tea', quantity: 1, unitPrice: 32 },
+      { sku: 'CUP-010', name: 'Celadon cup', category: 'teaware', quantity: 2, unitPrice: 16.5 },
+    ],
+  },
+  {
+    key: 'SO-DEMO-0006',
+    customer: 'mueller',
+    by: 'agent2',
+    currency: 'EUR',
+    daysAgo: 4,
+    lines: [
+      { sku: 'TEA-001', name: 'Longjing', category: 'tea', quantity: 1, unitPrice: 49.9 },
+      { sku: 'CUP-010', name: 'Celadon cup', category: 'teaware', quantity: 1, unitPrice: 16.5 },
+    ],
+  },
 ];
 
 interface DemoTicket {
