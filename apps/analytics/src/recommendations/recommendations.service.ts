@@ -186,7 +186,7 @@ export class RecommendationsService {
       basis: 'popularity',
       note:
         history.baskets === 0
-          ? 'No purchases on record: the most bought SKUs'
+          ? 'No purchases on record (fully refunded ones do not count): the most bought SKUs'
           : 'Nothing the customer bought is bought together with other SKUs yet: the most bought SKUs',
       items: popular.map((p) => ({
         sku: p.sku,
