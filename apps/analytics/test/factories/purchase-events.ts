@@ -47,3 +47,15 @@ export const purchaseRefunded = (customerId: string, purchaseId: string, amountB
 export async function publishPurchaseEvents(producer: RecordProducer, ...events: EventEnvelope[]): Promise<void> {
   await producer.send(events.map((event) => ({ topic: Topics.purchases.name, ...toBinaryMode(event) })));
 }
+
+/** purchase.recorded of one basket: a line of 10.00 CNY per SKU, at `occurredAt`. */
+export const basketRecorded = (customerId: string, skus: readonly string[], occurredAt: Date) => {
+  const event = purchaseRecorded(customerId, (10 * skus.length).toFixed(2), occurredAt);
+  return {
+    ...event,
+    data: {
+      ...event.data,
+      lines: skus.map((sku) => ({ sku, quantity: 1, unitPrice: '10.00', lineTotal: '10.00', category: 'tea' })),
+    },
+  };
+};
