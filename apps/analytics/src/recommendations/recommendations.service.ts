@@ -187,7 +187,7 @@ export class RecommendationsService {
       note:
         history.baskets === 0
           ? 'No purchases on record (fully refunded ones do not count): the most bought SKUs'
-          : 'Nothing the customer bought is bought together with other SKUs yet: the most bought SKUs',
+          : 'Nothing new is bought together with what the customer bought: the most bought SKUs',
       items: popular.map((p) => ({
         sku: p.sku,
         score: p.baskets,
