@@ -1,0 +1,188 @@
+// Recommendations benchmark: a model build (co-occurrence model, popularity list and the self-evaluation
+// on the held-out last baskets) over N baskets (default 1 000 000), asked through the gateway
+// (POST /api/v1/analytics/recommendations/builds, then GET …/evaluation until it shows the build), on a
+// fresh local stack. The baskets go straight into analytics' purchase ledger, set-based in SQL
+// (generate_series): N / 4 customers with four baskets each, one to four lines from 20 000 SKUs in 500
+// families of 40, each customer buying mostly from one family. The bound, in the same run, is the bare
+// SQL co-occurrence count of the same lines (the self-join grouped by SKU pair): what any co-occurrence
+// model must at least do. Then a customer's recommendations are asked R times (p50/p95).
+//
+//   npm run bench:recommendations -- --baskets 1000000 --requests 50
+//
+// Human-readable lines go to stdout, ending with one line of JSON holding every figure.
+import * as os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { demoUserToken, killAllSync, Stack, type StackProfile } from '@rapport/stack';
+import { Client } from 'pg';
+
+interface Args {
+  baskets: number;
+  requests: number;
+  profile: StackProfile;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { baskets: 1_000_000, requests: 50, profile: 'bench' };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1] ?? ''];
+    if (flag === '--baskets') args.baskets = Number(value);
+    else if (flag === '--requests') args.requests = Number(value);
+    else if (flag === '--profile') args.profile = value as StackProfile;
+    else throw new Error(`unknown option ${flag} (use --baskets N --requests R --profile P)`);
+  }
+  if (!Number.isInteger(args.baskets) || args.baskets < 8) throw new Error('--baskets must be an integer ≥ 8');
+  if (!Number.isInteger(args.requests) || args.requests < 1) throw new Error('--requests must be an integer ≥ 1');
+  return args;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+const round = (value: number) => Math.round(value * 10) / 10;
+
+/**
+ * N purchases of N / 4 customers (a week apart), one in 50 fully refunded; each with 1–4 lines. A
+ * customer's lines come from their family 7 times in 8, otherwise from a random one.
+ */
+async function load(db: Client, baskets: number): Promise<number> {
+  const started = performance.now();
+  const customers = Math.max(1, Math.floor(baskets / 4));
+  await db.query(
+    `INSERT INTO analytics.purchases (purchase_id, customer_id, occurred_at, channel, total_base, refunded_base)
+     SELECT md5('p' || g)::uuid, md5('c' || (g % $2))::uuid,
+            now() - (g / $2) * interval '7 days' - (g % 97) * interval '1 minute', 'web', 100,
+            CASE WHEN g % 50 = 0 THEN 100 ELSE 0 END
+       FROM generate_series(1, $1) AS g`,
+    [baskets, customers],
+  );
+  await db.query(
+    `INSERT INTO analytics.purchase_lines (purchase_id, line_no, sku, category, quantity, line_total_base)
+     SELECT md5('p' || g)::uuid, l,
+            'SKU-' || lpad((CASE WHEN (hashtext(g::text) & 7) = 0
+                                 THEN (hashtext(g::text || 'f') & 2147483647) % 500
+                                 ELSE (hashtext((g % $2)::text) & 2147483647) % 500 END * 40
+                            + (hashtext(g::text || '-' || l) & 2147483647) % 40)::text, 5, '0'),
+            'tea', 1, 25
+       FROM generate_series(1, $1) AS g
+      CROSS JOIN LATERAL generate_series(0, hashtext(g::text || 'n') & 3) AS l`,
+    [baskets, customers],
+  );
+  await db.query('ANALYZE analytics.purchases');
+  await db.query('ANALYZE analytics.purchase_lines');
+  return (performance.now() - started) / 1000;
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  process.removeAllListeners('warning');
+  const stack = new Stack({
+    profile: args.profile,
+    fresh: true,
+    // No scheduled build in the way of the measured one.
+    serviceEnv: {
+      RATE_LIMIT_PER_SECOND: '100000',
+      RATE_LIMIT_BURST: '100000',
+      ANALYTICS_RECOMMENDATIONS_INTERVAL_MS: '0',
+    },
+    log: (line) => process.stderr.write(`[stack] ${line}\n`),
+  });
+  process.on('exit', () => killAllSync());
+  const cpus = os.cpus();
+  console.log(
+    `recommendations benchmark: ${args.baskets} baskets, ${args.requests} requests; ${cpus.length} cores, node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)} at start`,
+  );
+  try {
+    const { databaseUrl, gatewayUrl } = await stack.start();
+    const token = await demoUserToken(gatewayUrl, 'analyst');
+    const headers = { authorization: `Bearer ${token}` };
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      const seconds = await load(db, args.baskets);
+      const [lines] = (await db.query(`SELECT count(*)::int AS n FROM analytics.purchase_lines`)).rows;
+      console.log(`loaded ${args.baskets} purchases (${lines.n} lines) in ${seconds.toFixed(1)} s`);
+
+      // The bound: the bare co-occurrence count, every SKU pair of every purchase (no refund rule, no ranking).
+      const bareStart = performance.now();
+      const [bare] = (
+        await db.query(
+          `SELECT count(*)::int AS pairs FROM (
+             SELECT a.sku, b.sku, count(*) FROM analytics.purchase_lines a
+             JOIN analytics.purchase_lines b ON b.purchase_id = a.purchase_id AND a.sku < b.sku
+             GROUP BY a.sku, b.sku) AS x`,
+        )
+      ).rows;
+      const bareSeconds = (performance.now() - bareStart) / 1000;
+
+      const buildStart = performance.now();
+      const posted = await fetch(`${gatewayUrl}/api/v1/analytics/recommendations/builds`, { method: 'POST', headers });
+      if (posted.status !== 201 && posted.status !== 202) throw new Error(`the build answered ${posted.status}`);
+      const { buildId } = (await posted.json()) as { buildId: string };
+      let evaluation: Record<string, unknown> = {};
+      for (;;) {
+        const answer = await fetch(`${gatewayUrl}/api/v1/analytics/recommendations/evaluation`, { headers });
+        if (answer.status === 200) {
+          evaluation = (await answer.json()) as Record<string, unknown>;
+          if (evaluation['buildId'] === buildId) break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const buildSeconds = (performance.now() - buildStart) / 1000;
+
+      const times: number[] = [];
+      const customers = Math.max(1, Math.floor(args.baskets / 4));
+      for (let i = 0; i <= args.requests; i++) {
+        const [{ id }] = (await db.query(`SELECT md5('c' || $1::int)::uuid AS id`, [(i * 7919) % customers])).rows;
+        const t0 = performance.now();
+        const answer = await fetch(`${gatewayUrl}/api/v1/analytics/customers/${id}/recommendations?k=10`, {
+          headers,
+        });
+        if (answer.status !== 200) throw new Error(`recommendations answered ${answer.status}`);
+        await answer.json();
+        if (i > 0) times.push(performance.now() - t0); // the first is the warm-up
+      }
+      times.sort((a, b) => a - b);
+
+      const figures = {
+        baskets: args.baskets,
+        lines: lines.n,
+        loadSeconds: round(seconds),
+        bareCountSeconds: round(bareSeconds),
+        barePairs: bare.pairs,
+        buildSeconds: round(buildSeconds),
+        buildOverBare: Number((buildSeconds / bareSeconds).toFixed(2)),
+        evaluation: {
+          k: evaluation['k'],
+          customersEvaluated: evaluation['customersEvaluated'],
+          model: evaluation['model'],
+          baseline: evaluation['baseline'],
+        },
+        recommendations: { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)) },
+      };
+      console.log(`  bare SQL co-occurrence count      ${figures.bareCountSeconds} s (${bare.pairs} SKU pairs)`);
+      console.log(
+        `  model build + evaluation (API)    ${figures.buildSeconds} s; / bare count: ${figures.buildOverBare}`,
+      );
+      console.log(`  evaluation                        ${JSON.stringify(figures.evaluation)}`);
+      console.log(
+        `  a customer's recommendations      p50 ${figures.recommendations.p50} ms, p95 ${figures.recommendations.p95} ms`,
+      );
+      console.log(
+        JSON.stringify({ bench: 'recommendations', date: new Date().toISOString(), cores: cpus.length, ...figures }),
+      );
+      return 0;
+    } finally {
+      await db.end();
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
