@@ -37,6 +37,17 @@ const BUILD_LOCK_KEY = `hashtext('rapport.analytics.recommendation-build')`;
 /** How many of the most bought SKUs a build keeps for the popularity list (cold start and fallback). */
 export const POPULARITY_KEPT = 1000;
 
+/**
+ * Scores are compared rounded to 9 decimals, as recommendations.model's roundScore does: a sum of
+ * cosines in another order differs in its last bits, and equal scores must tie (then go by SKU).
+ */
+const SCORE_SCALE = '1e9::float8';
+/**
+ * A build is a batch job of a few large sorts and hash aggregates (pairs, neighbours, candidates): with
+ * PostgreSQL's default 4 MB they spill to disk many times over.
+ */
+const BUILD_WORK_MEM = '256MB';
+
 /** A purchase is a basket unless it was fully refunded (the ledger's contract). */
 const COUNTED = `NOT (p.refunded_base > 0 AND p.refunded_base >= p.total_base)`;
 
@@ -48,6 +59,11 @@ export class RecommendationsRepository {
   async tryLockBuild(manager: EntityManager): Promise<boolean> {
     const [row] = await manager.query(`SELECT pg_try_advisory_xact_lock(${BUILD_LOCK_KEY}) AS locked`);
     return row.locked === true;
+  }
+
+  /** For the rest of the build's transaction. */
+  async tuneForBuild(manager: EntityManager): Promise<void> {
+    await manager.query(`SET LOCAL work_mem = '${BUILD_WORK_MEM}'`);
   }
 
   async anyBasket(manager: EntityManager): Promise<boolean> {
@@ -173,16 +189,17 @@ export class RecommendationsRepository {
     const [model] = await manager.query(
       `WITH ${evaluated},
        cand AS (
-         SELECT h.customer_id, n.neighbour AS sku, round(sum(n.cosine)::numeric, 9) AS score
+         SELECT h.customer_id, n.neighbour AS sku, round(sum(n.cosine) * ${SCORE_SCALE}) AS score
          FROM rec_eval_history h
          JOIN evaluated e USING (customer_id)
          JOIN rec_train_neighbours n ON n.sku = h.sku
-         WHERE NOT EXISTS (SELECT 1 FROM rec_eval_history x WHERE x.customer_id = h.customer_id AND x.sku = n.neighbour)
          GROUP BY h.customer_id, n.neighbour
        ),
        ranked AS (
-         SELECT customer_id, sku, row_number() OVER (PARTITION BY customer_id ORDER BY score DESC, sku COLLATE "C") AS pos
-         FROM cand
+         SELECT c.customer_id, c.sku,
+                row_number() OVER (PARTITION BY c.customer_id ORDER BY c.score DESC, c.sku COLLATE "C") AS pos
+         FROM cand c
+         WHERE NOT EXISTS (SELECT 1 FROM rec_eval_history x WHERE x.customer_id = c.customer_id AND x.sku = c.sku)
        ),
        gains AS (
          SELECT r.customer_id, sum(ln(2::float8) / ln((r.pos + 1)::float8)) AS dcg
@@ -304,7 +321,7 @@ export class RecommendationsRepository {
     options: { k: number; excludePurchased: boolean },
   ): Promise<NeighbourScore[]> {
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT n.neighbour AS sku, round(sum(n.cosine)::numeric, 9) AS score,
+      `SELECT n.neighbour AS sku, round(sum(n.cosine) * ${SCORE_SCALE}) / ${SCORE_SCALE} AS score,
               jsonb_agg(jsonb_build_object('sku', n.sku, 'baskets', n.co_count, 'cosine', n.cosine)
                         ORDER BY n.cosine DESC, n.sku COLLATE "C") AS because
        FROM analytics.recommendation_neighbours n

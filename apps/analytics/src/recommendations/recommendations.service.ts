@@ -57,6 +57,7 @@ export class RecommendationsService {
         k: this.config.ANALYTICS_RECOMMENDATIONS_EVAL_K,
       };
       const started = Date.now();
+      await this.repository.tuneForBuild(manager);
       const { baskets, skus } = await this.repository.stageBaskets(manager);
       // The build's row first: the neighbours point at it. Its figures are filled in below.
       const build: BuildRecord = {
