@@ -87,7 +87,11 @@ describe('recommendations', () => {
   it('builds the model and recommends by summed cosine with the SKUs that drove each', async () => {
     const built = await build();
     expect(built.status).toBe(201);
-    expect(built.body).toMatchObject({ status: 'finished', trigger: 'request', settings: { k: 10 } });
+    expect(built.body).toMatchObject({
+      status: 'finished',
+      trigger: 'request',
+      settings: { neighbours: 50, minCoCount: 1, k: 10, evalCustomers: 20_000 },
+    });
 
     // u3 bought B and D: A by cos(A,B) = 2/3 and C by cos(B,C) = 1/sqrt(6), both through B.
     const u3View = await recommendationsOf(u3);
@@ -185,9 +189,10 @@ describe('recommendations', () => {
       skus: r.skus,
     }));
     expect(built.body.baskets).toBe(baskets.length);
-    const expected = evaluate(baskets, { k: 10, neighbours: 50, minCoCount: 1 });
+    const expected = evaluate(baskets, { k: 10, neighbours: 50, minCoCount: 1, maxCustomers: 20_000 });
     expect(evaluation.body).toMatchObject({
       k: 10,
+      customersEligible: expected.customersEligible,
       customersWithHoldout: expected.customersWithHoldout,
       customersEvaluated: expected.customersEvaluated,
       customersSkipped: expected.customersSkipped,

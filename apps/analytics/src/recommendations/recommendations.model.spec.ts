@@ -160,6 +160,7 @@ describe('recommendations.model', () => {
       const sut = evaluate(baskets, { k: 2, neighbours: 10, minCoCount: 1 });
       expect(sut).toMatchObject({
         k: 2,
+        customersEligible: 5,
         customersWithHoldout: 5,
         customersEvaluated: 4,
         customersSkipped: 1,
@@ -184,6 +185,24 @@ describe('recommendations.model', () => {
       const sut = evaluate([second, first, basket('c8', 1, 'A', 'B')], { k: 1, neighbours: 10, minCoCount: 1 });
       // Held out {B}, history {A}: cos(A,B) = 1/sqrt(2·1) makes B the model's first.
       expect(sut).toMatchObject({ customersEvaluated: 1, model: { hits: 1 }, trainingBaskets: 2 });
+    });
+
+    it('holds out only a sample of customers when asked, the first by md5 of their id', () => {
+      // md5: c3 0a3d…, c5 25ea…, c6 5a34…, c1 a9f7…, c4 cb75… (c2 has one basket): c3 and c5 are held out.
+      const sut = evaluate(baskets, { k: 2, neighbours: 10, minCoCount: 1, maxCustomers: 2 });
+      expect(sut).toMatchObject({
+        customersEligible: 5,
+        customersWithHoldout: 2,
+        customersSkipped: 1,
+        trainingBaskets: 9,
+      });
+      // c3 only repeats B. c5 bought A and is to find B; the other last baskets now train:
+      // n(A) = n(B) = 4, n(C) = 3, c(A,B) = 2, c(A,C) = 2, so cos(A,C) = 2/sqrt(12) beats cos(A,B) = 2/4
+      // and B comes second (1/log2 3), while popularity (A, B, C… without A) has B first.
+      expect(sut.customersEvaluated).toBe(1);
+      expect(sut.model.hits).toBe(1);
+      expect(sut.model.ndcg).toBeCloseTo(SECOND, 12);
+      expect(sut.baseline).toEqual({ hits: 1, hitRate: 1, ndcg: 1 });
     });
 
     it('evaluates nobody when no one bought twice', () => {

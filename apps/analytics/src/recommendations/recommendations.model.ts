@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Item-item co-occurrence recommendations, stated once in plain code: the reference the SQL of
  * recommendations.repository.ts follows (and that the integration spec holds it against), and what the
@@ -171,7 +173,9 @@ export interface MetricFigures {
 
 export interface Evaluation {
   k: number;
-  /** Customers with at least two baskets: their last one is held out. */
+  /** Customers with at least two baskets. */
+  customersEligible: number;
+  /** Those whose last basket was held out: all of them, or the sample of at most `maxCustomers`. */
   customersWithHoldout: number;
   /** Of those, the customers whose held-out basket holds a SKU they had not bought before. */
   customersEvaluated: number;
@@ -188,18 +192,28 @@ export interface Evaluation {
  * basket. Each evaluated customer gets k recommendations from what they bought in training, their own
  * SKUs left out (the API's default); the targets are the held-out basket's SKUs they had not bought
  * before. Hit rate@k and NDCG@k are the means over the evaluated customers.
+ *
+ * With `maxCustomers`, only that many of them are held out: the ones first by md5 of their id (a fixed
+ * sample that does not follow the data's order); every other basket stays in training.
  */
-export function evaluate(baskets: readonly Basket[], settings: ModelSettings & { k: number }): Evaluation {
+export function evaluate(
+  baskets: readonly Basket[],
+  settings: ModelSettings & { k: number; maxCustomers?: number | null },
+): Evaluation {
   const byCustomer = new Map<string, Basket[]>();
   for (const basket of baskets) {
     const list = byCustomer.get(basket.customerId) ?? [];
     list.push(basket);
     byCustomer.set(basket.customerId, list);
   }
+  const eligible = [...byCustomer.keys()]
+    .filter((customerId) => byCustomer.get(customerId)!.length >= 2)
+    .map((customerId) => ({ customerId, order: createHash('md5').update(customerId).digest('hex') }))
+    .sort((x, y) => compareSku(x.order, y.order));
+  const sample = settings.maxCustomers ? eligible.slice(0, settings.maxCustomers) : eligible;
   const heldOut = new Map<string, Basket>();
-  for (const [customerId, list] of byCustomer) {
-    if (list.length < 2) continue;
-    const last = [...list].sort(
+  for (const { customerId } of sample) {
+    const last = [...byCustomer.get(customerId)!].sort(
       (x, y) => y.occurredAt.getTime() - x.occurredAt.getTime() || compareSku(y.purchaseId, x.purchaseId),
     )[0]!;
     heldOut.set(customerId, last);
@@ -235,6 +249,7 @@ export function evaluate(baskets: readonly Basket[], settings: ModelSettings & {
   });
   return {
     k: settings.k,
+    customersEligible: eligible.length,
     customersWithHoldout: heldOut.size,
     customersEvaluated: evaluated,
     customersSkipped: heldOut.size - evaluated,

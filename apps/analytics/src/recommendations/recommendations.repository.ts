@@ -4,6 +4,8 @@ import type { Evaluation, MetricFigures, ModelSettings } from './recommendations
 
 export interface BuildSettings extends ModelSettings {
   k: number;
+  /** Customers held out at most (a sample by md5 of their id); null: all. */
+  evalCustomers: number | null;
 }
 
 export interface BuildRecord {
@@ -77,22 +79,28 @@ export class RecommendationsRepository {
 
   /**
    * The baskets of this build, in a temporary table: one row per purchase and distinct SKU, marked
-   * held out when it is the customer's last basket (latest occurred_at, then highest purchase id) and
-   * they have at least two.
+   * held out when it is the customer's last basket (latest occurred_at, then highest purchase id), they
+   * have at least two, and they are among the first `maxCustomers` such customers by md5 of their id
+   * (all when null).
    */
-  async stageBaskets(manager: EntityManager): Promise<{ baskets: number; skus: number }> {
-    await manager.query(`
-      CREATE TEMP TABLE rec_items ON COMMIT DROP AS
-      WITH b AS (
-        SELECT p.purchase_id, p.customer_id,
-               row_number() OVER (PARTITION BY p.customer_id ORDER BY p.occurred_at DESC, p.purchase_id DESC) AS latest,
-               count(*) OVER (PARTITION BY p.customer_id) AS baskets
-        FROM analytics.purchases p
-        WHERE ${COUNTED} AND EXISTS (SELECT 1 FROM analytics.purchase_lines l WHERE l.purchase_id = p.purchase_id)
-      )
-      SELECT b.purchase_id, b.customer_id, l.sku, (b.latest = 1 AND b.baskets >= 2) AS held_out
-      FROM b JOIN analytics.purchase_lines l USING (purchase_id)
-      GROUP BY b.purchase_id, b.customer_id, l.sku, b.latest, b.baskets`);
+  async stageBaskets(manager: EntityManager, maxCustomers: number | null): Promise<{ baskets: number; skus: number }> {
+    await manager.query(
+      `CREATE TEMP TABLE rec_items ON COMMIT DROP AS
+       WITH b AS (
+         SELECT p.purchase_id, p.customer_id,
+                row_number() OVER (PARTITION BY p.customer_id ORDER BY p.occurred_at DESC, p.purchase_id DESC) AS latest,
+                count(*) OVER (PARTITION BY p.customer_id) AS baskets
+         FROM analytics.purchases p
+         WHERE ${COUNTED} AND EXISTS (SELECT 1 FROM analytics.purchase_lines l WHERE l.purchase_id = p.purchase_id)
+       ),
+       held AS (
+         SELECT purchase_id FROM b WHERE latest = 1 AND baskets >= 2 ORDER BY md5(customer_id::text) LIMIT $1
+       )
+       SELECT b.purchase_id, b.customer_id, l.sku, (held.purchase_id IS NOT NULL) AS held_out
+       FROM b JOIN analytics.purchase_lines l USING (purchase_id) LEFT JOIN held USING (purchase_id)
+       GROUP BY b.purchase_id, b.customer_id, l.sku, held.purchase_id`,
+      [maxCustomers],
+    );
     await manager.query(`ANALYZE rec_items`);
     const [row] = await manager.query(
       `SELECT count(DISTINCT purchase_id)::int AS baskets, count(DISTINCT sku)::int AS skus FROM rec_items`,
@@ -103,8 +111,8 @@ export class RecommendationsRepository {
   /**
    * The co-occurrence model over the staged baskets (all, or the training ones), as recommendations.model's
    * buildModel states it: each pair counted once (a.sku < b.sku) and turned both ways, cosine and lift,
-   * the top `neighbours` per SKU kept. Writes the build's neighbours, or the evaluation's into a
-   * temporary table; answers the pairs found and the rows kept.
+   * the top `neighbours` per SKU kept, into a temporary table; the build's are then copied into
+   * analytics.recommendation_neighbours. Answers the pairs found and the rows kept.
    */
   async buildNeighbours(
     manager: EntityManager,
@@ -112,14 +120,11 @@ export class RecommendationsRepository {
     settings: ModelSettings,
   ): Promise<{ pairs: number; kept: number }> {
     const training = 'training' in target;
-    if (training)
-      await manager.query(
-        `CREATE TEMP TABLE rec_train_neighbours (sku text, neighbour text, co_count int, cosine float8, lift float8, rank int)
-         ON COMMIT DROP`,
-      );
-    const into = training
-      ? `INSERT INTO rec_train_neighbours (sku, rank, neighbour, co_count, cosine, lift)`
-      : `INSERT INTO analytics.recommendation_neighbours (build_id, sku, rank, neighbour, co_count, cosine, lift)`;
+    const table = training ? 'rec_train_neighbours' : 'rec_model_neighbours';
+    await manager.query(
+      `CREATE TEMP TABLE ${table} (sku text, rank int, neighbour text, co_count int, cosine float8, lift float8)
+       ON COMMIT DROP`,
+    );
     const [row] = await manager.query(
       `WITH items AS (SELECT purchase_id, sku FROM rec_items ${training ? 'WHERE NOT held_out' : ''}),
        counts AS (SELECT sku, count(*)::float8 AS n FROM items GROUP BY sku),
@@ -137,16 +142,21 @@ export class RecommendationsRepository {
          FROM both_ways x JOIN counts ci ON ci.sku = x.sku JOIN counts cj ON cj.sku = x.neighbour CROSS JOIN total
        ),
        kept AS (
-         ${into}
-         SELECT ${training ? '' : '$3::uuid, '}sku, rank, neighbour, co, cosine, lift FROM ranked WHERE rank <= $2
+         INSERT INTO ${table} (sku, rank, neighbour, co_count, cosine, lift)
+         SELECT sku, rank, neighbour, co, cosine, lift FROM ranked WHERE rank <= $2
          RETURNING 1
        )
        SELECT (SELECT count(*) FROM pairs)::int AS pairs, (SELECT count(*) FROM kept)::int AS kept`,
-      training
-        ? [settings.minCoCount, settings.neighbours]
-        : [settings.minCoCount, settings.neighbours, target.buildId],
+      [settings.minCoCount, settings.neighbours],
     );
-    if (training) await manager.query(`ANALYZE rec_train_neighbours`);
+    if (training) await manager.query(`ANALYZE ${table}`);
+    // Into the indexed table in its key's order: the index grows at its end instead of all over.
+    else
+      await manager.query(
+        `INSERT INTO analytics.recommendation_neighbours (build_id, sku, rank, neighbour, co_count, cosine, lift)
+         SELECT $1, sku, rank, neighbour, co_count, cosine, lift FROM ${table} ORDER BY sku, rank`,
+        [target.buildId],
+      );
     return { pairs: row.pairs, kept: row.kept };
   }
 
@@ -230,7 +240,9 @@ export class RecommendationsRepository {
       [k],
     );
     const [counts] = await manager.query(
-      `SELECT (SELECT count(DISTINCT customer_id) FROM rec_items WHERE held_out)::int AS with_holdout,
+      `SELECT (SELECT count(*) FROM (SELECT 1 FROM rec_items GROUP BY customer_id
+                                     HAVING count(DISTINCT purchase_id) >= 2) AS e)::int AS eligible,
+              (SELECT count(DISTINCT customer_id) FROM rec_items WHERE held_out)::int AS with_holdout,
               (SELECT count(DISTINCT purchase_id) FROM rec_items WHERE NOT held_out)::int AS training`,
     );
     const customers: number = model.customers;
@@ -241,6 +253,7 @@ export class RecommendationsRepository {
     });
     return {
       k,
+      customersEligible: counts.eligible,
       customersWithHoldout: counts.with_holdout,
       customersEvaluated: customers,
       customersSkipped: counts.with_holdout - customers,

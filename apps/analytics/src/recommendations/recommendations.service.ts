@@ -55,10 +55,11 @@ export class RecommendationsService {
         neighbours: this.config.ANALYTICS_RECOMMENDATIONS_NEIGHBOURS,
         minCoCount: this.config.ANALYTICS_RECOMMENDATIONS_MIN_CO_COUNT,
         k: this.config.ANALYTICS_RECOMMENDATIONS_EVAL_K,
+        evalCustomers: this.config.ANALYTICS_RECOMMENDATIONS_EVAL_CUSTOMERS || null,
       };
       const started = Date.now();
       await this.repository.tuneForBuild(manager);
-      const { baskets, skus } = await this.repository.stageBaskets(manager);
+      const { baskets, skus } = await this.repository.stageBaskets(manager, settings.evalCustomers);
       // The build's row first: the neighbours point at it. Its figures are filled in below.
       const build: BuildRecord = {
         id,
@@ -72,6 +73,7 @@ export class RecommendationsService {
         settings,
         evaluation: {
           k: settings.k,
+          customersEligible: 0,
           customersWithHoldout: 0,
           customersEvaluated: 0,
           customersSkipped: 0,
@@ -206,6 +208,7 @@ function evaluationView(build: BuildRecord): RecommendationEvaluationView {
     buildId: build.id,
     builtAt: build.finishedAt.toISOString(),
     k: e.k,
+    customersEligible: e.customersEligible,
     customersWithHoldout: e.customersWithHoldout,
     customersEvaluated: e.customersEvaluated,
     customersSkipped: e.customersSkipped,

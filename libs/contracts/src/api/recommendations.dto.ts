@@ -93,9 +93,12 @@ export class RecommendationEvaluationView {
   @ApiProperty({ example: '2026-12-05T01:00:00.000Z', description: 'When the build (and its evaluation) finished' })
   builtAt!: string;
   @ApiProperty({ example: 10 }) k!: number;
+  @ApiProperty({ example: 3120, description: 'Customers with at least two baskets' })
+  customersEligible!: number;
   @ApiProperty({
     example: 3120,
-    description: 'Customers with at least two baskets: each one’s last basket was held out',
+    description:
+      'Those whose last basket was held out: all of them, or a fixed sample of ANALYTICS_RECOMMENDATIONS_EVAL_CUSTOMERS (the first by md5 of their id)',
   })
   customersWithHoldout!: number;
   @ApiProperty({ example: 2858, description: 'Of those, the customers whose held-out basket held a SKU new to them' })
@@ -126,9 +129,10 @@ export class RecommendationBuildView {
   @ApiPropertyOptional({ example: 9800, description: 'Neighbour rows kept (at most `neighbours` per SKU)' })
   neighboursKept?: number;
   @ApiPropertyOptional({
-    example: { neighbours: 50, minCoCount: 1, k: 10 },
-    description: 'Neighbours kept per SKU, the fewest shared baskets a pair needs, and the evaluation’s k',
+    example: { neighbours: 50, minCoCount: 1, k: 10, evalCustomers: 20000 },
+    description:
+      'Neighbours kept per SKU, the fewest shared baskets a pair needs, the evaluation’s k and the most customers it holds out (null: all)',
   })
-  settings?: { neighbours: number; minCoCount: number; k: number };
+  settings?: { neighbours: number; minCoCount: number; k: number; evalCustomers: number | null };
   @ApiPropertyOptional({ type: RecommendationEvaluationView }) evaluation?: RecommendationEvaluationView;
 }
