@@ -140,6 +140,11 @@ const PORTS: Record<
 };
 
 /** The local ports of a profile's stack (backup and restore reach a stack they did not start). */
+/** Whether a name given on a command line is a stack profile. */
+export function isStackProfile(name: string): name is StackProfile {
+  return Object.hasOwn(PORTS, name);
+}
+
 export function stackPorts(profile: StackProfile): { postgres: number; kafka: number } {
   return { postgres: PORTS[profile].postgres, kafka: PORTS[profile].kafka };
 }
