@@ -12,33 +12,15 @@
 // Human-readable lines go to stdout, ending with one line of JSON holding every figure.
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { demoUserToken, killAllSync, Stack, type StackProfile } from '@rapport/stack';
+import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
 import { Client } from 'pg';
+import { benchArgs, int, profile } from '../lib/cli';
+import { percentile, round } from '../lib/stats';
 
-interface Args {
-  baskets: number;
-  requests: number;
-  profile: StackProfile;
-}
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { baskets: 1_000_000, requests: 50, profile: 'bench' };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1] ?? ''];
-    if (flag === '--baskets') args.baskets = Number(value);
-    else if (flag === '--requests') args.requests = Number(value);
-    else if (flag === '--profile') args.profile = value as StackProfile;
-    else throw new Error(`unknown option ${flag} (use --baskets N --requests R --profile P)`);
-  }
-  if (!Number.isInteger(args.baskets) || args.baskets < 8) throw new Error('--baskets must be an integer ≥ 8');
-  if (!Number.isInteger(args.requests) || args.requests < 1) throw new Error('--requests must be an integer ≥ 1');
-  return args;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-const round = (value: number) => Math.round(value * 10) / 10;
+const USAGE = `usage: npm run bench:recommendations -- [--baskets N] [--requests R] [--profile P]
+  --baskets N    purchases loaded, four per customer (default 1000000)
+  --requests R   a customer's recommendations asked, measured (default 50)
+  --profile P    the stack profile to start (default bench)`;
 
 /**
  * N purchases of N / 4 customers (a week apart), one in 50 fully refunded; each with 1–4 lines. A
@@ -73,7 +55,11 @@ async function load(db: Client, baskets: number): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchArgs(USAGE, {
+    baskets: int(1_000_000, { min: 8 }),
+    requests: int(50),
+    profile: profile(),
+  });
   process.removeAllListeners('warning');
   const stack = new Stack({
     profile: args.profile,
