@@ -21,6 +21,8 @@ export interface BuildRecord {
   neighbours: number;
   settings: BuildSettings;
   evaluation: Evaluation;
+  /** Milliseconds each step of the build took. */
+  timings: Record<string, number>;
 }
 
 export interface CustomerHistory {
@@ -109,10 +111,28 @@ export class RecommendationsRepository {
   }
 
   /**
-   * The co-occurrence model over the staged baskets (all, or the training ones), as recommendations.model's
-   * buildModel states it: each pair counted once (a.sku < b.sku) and turned both ways, cosine and lift,
-   * the top `neighbours` per SKU kept, into a temporary table; the build's are then copied into
-   * analytics.recommendation_neighbours. Answers the pairs found and the rows kept.
+   * The one self-join of the build: every pair of SKUs in a staged basket counted once (a.sku < b.sku),
+   * over all baskets and over the held-out ones, and each SKU's baskets likewise. The training model's
+   * counts are the differences (a held-out basket is a whole purchase), so the evaluation needs no
+   * second pass over the baskets.
+   */
+  async countPairs(manager: EntityManager): Promise<void> {
+    await manager.query(`
+      CREATE TEMP TABLE rec_pairs ON COMMIT DROP AS
+      SELECT a.sku AS a, b.sku AS b, count(*)::int AS co, (count(*) FILTER (WHERE a.held_out))::int AS held_co
+      FROM rec_items a JOIN rec_items b ON b.purchase_id = a.purchase_id AND a.sku < b.sku
+      GROUP BY a.sku, b.sku`);
+    await manager.query(`
+      CREATE TEMP TABLE rec_counts ON COMMIT DROP AS
+      SELECT sku, count(*)::float8 AS n, (count(*) FILTER (WHERE held_out))::float8 AS held_n
+      FROM rec_items GROUP BY sku`);
+  }
+
+  /**
+   * The co-occurrence model from the pair counts (all baskets, or the training ones), as
+   * recommendations.model's buildModel states it: pairs below the support dropped, turned both ways,
+   * cosine and lift, the top `neighbours` per SKU kept, into a temporary table; the build's are then
+   * copied into analytics.recommendation_neighbours. Answers the pairs found and the rows kept.
    */
   async buildNeighbours(
     manager: EntityManager,
@@ -121,19 +141,18 @@ export class RecommendationsRepository {
   ): Promise<{ pairs: number; kept: number }> {
     const training = 'training' in target;
     const table = training ? 'rec_train_neighbours' : 'rec_model_neighbours';
+    const co = training ? 'co - held_co' : 'co';
+    const n = training ? 'n - held_n' : 'n';
     await manager.query(
       `CREATE TEMP TABLE ${table} (sku text, rank int, neighbour text, co_count int, cosine float8, lift float8)
        ON COMMIT DROP`,
     );
     const [row] = await manager.query(
-      `WITH items AS (SELECT purchase_id, sku FROM rec_items ${training ? 'WHERE NOT held_out' : ''}),
-       counts AS (SELECT sku, count(*)::float8 AS n FROM items GROUP BY sku),
-       total AS (SELECT count(DISTINCT purchase_id)::float8 AS n FROM items),
-       pairs AS (
-         SELECT a.sku AS a, b.sku AS b, count(*)::int AS co
-         FROM items a JOIN items b ON b.purchase_id = a.purchase_id AND a.sku < b.sku
-         GROUP BY a.sku, b.sku HAVING count(*) >= $1
+      `WITH counts AS (SELECT sku, ${n} AS n FROM rec_counts),
+       total AS (
+         SELECT count(DISTINCT purchase_id)::float8 AS n FROM rec_items ${training ? 'WHERE NOT held_out' : ''}
        ),
+       pairs AS (SELECT a, b, ${co} AS co FROM rec_pairs WHERE ${co} >= $1),
        both_ways AS (SELECT a AS sku, b AS neighbour, co FROM pairs UNION ALL SELECT b, a, co FROM pairs),
        ranked AS (
          SELECT x.sku, x.neighbour, x.co, x.co / sqrt(ci.n * cj.n) AS cosine, x.co * total.n / (ci.n * cj.n) AS lift,
@@ -266,8 +285,8 @@ export class RecommendationsRepository {
   async recordBuild(manager: EntityManager, build: BuildRecord): Promise<void> {
     await manager.query(
       `INSERT INTO analytics.recommendation_builds
-         (id, trigger, started_at, finished_at, baskets, skus, pairs, neighbours, settings, evaluation)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+         (id, trigger, started_at, finished_at, baskets, skus, pairs, neighbours, settings, evaluation, timings)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         build.id,
         build.trigger,
@@ -279,6 +298,7 @@ export class RecommendationsRepository {
         build.neighbours,
         JSON.stringify(build.settings),
         JSON.stringify(build.evaluation),
+        JSON.stringify(build.timings),
       ],
     );
   }
@@ -286,8 +306,15 @@ export class RecommendationsRepository {
   async finishBuild(manager: EntityManager, build: BuildRecord): Promise<void> {
     await manager.query(
       `UPDATE analytics.recommendation_builds
-       SET finished_at = $2, pairs = $3, neighbours = $4, evaluation = $5 WHERE id = $1`,
-      [build.id, build.finishedAt, build.pairs, build.neighbours, JSON.stringify(build.evaluation)],
+       SET finished_at = $2, pairs = $3, neighbours = $4, evaluation = $5, timings = $6 WHERE id = $1`,
+      [
+        build.id,
+        build.finishedAt,
+        build.pairs,
+        build.neighbours,
+        JSON.stringify(build.evaluation),
+        JSON.stringify(build.timings),
+      ],
     );
   }
 
@@ -299,7 +326,7 @@ export class RecommendationsRepository {
 
   async latestBuild(manager: EntityManager | null): Promise<BuildRecord | null> {
     const [row] = await (manager ?? this.dataSource.manager).query(
-      `SELECT id, trigger, started_at, finished_at, baskets, skus, pairs, neighbours, settings, evaluation
+      `SELECT id, trigger, started_at, finished_at, baskets, skus, pairs, neighbours, settings, evaluation, timings
        FROM analytics.recommendation_builds ORDER BY started_at DESC, finished_at DESC LIMIT 1`,
     );
     return row ? toBuild(row) : null;
@@ -378,5 +405,6 @@ function toBuild(row: Record<string, unknown>): BuildRecord {
     neighbours: Number(row['neighbours']),
     settings: row['settings'] as BuildSettings,
     evaluation: row['evaluation'] as Evaluation,
+    timings: row['timings'] as Record<string, number>,
   };
 }

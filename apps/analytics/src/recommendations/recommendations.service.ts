@@ -71,6 +71,7 @@ export class RecommendationsService {
         pairs: 0,
         neighbours: 0,
         settings,
+        timings: {},
         evaluation: {
           k: settings.k,
           customersEligible: 0,
@@ -83,16 +84,26 @@ export class RecommendationsService {
         },
       };
       await this.repository.recordBuild(manager, build);
-      const model = await this.repository.buildNeighbours(manager, { buildId: id }, settings);
-      await this.repository.savePopularity(manager, id);
-      await this.repository.buildNeighbours(manager, { training: true }, settings);
-      const evaluation = await this.repository.evaluate(manager, settings.k);
+      const timings: Record<string, number> = {};
+      const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
+        const t0 = Date.now();
+        const result = await work();
+        timings[step] = Date.now() - t0;
+        return result;
+      };
+      timings['stageBaskets'] = Date.now() - started;
+      await timed('countPairs', () => this.repository.countPairs(manager));
+      const model = await timed('model', () => this.repository.buildNeighbours(manager, { buildId: id }, settings));
+      await timed('popularity', () => this.repository.savePopularity(manager, id));
+      await timed('trainingModel', () => this.repository.buildNeighbours(manager, { training: true }, settings));
+      const evaluation = await timed('evaluation', () => this.repository.evaluate(manager, settings.k));
       const finished: BuildRecord = {
         ...build,
         finishedAt: new Date(now.getTime() + (Date.now() - started)),
         pairs: model.pairs,
         neighbours: model.kept,
         evaluation,
+        timings,
       };
       await this.repository.finishBuild(manager, finished);
       await this.repository.dropOlderModels(manager, id);
@@ -232,6 +243,7 @@ function buildView(build: BuildRecord): RecommendationBuildView {
     pairs: build.pairs,
     neighboursKept: build.neighbours,
     settings: build.settings,
+    stepsMs: build.timings,
     evaluation: evaluationView(build),
   };
 }

@@ -134,5 +134,10 @@ export class RecommendationBuildView {
       'Neighbours kept per SKU, the fewest shared baskets a pair needs, the evaluation’s k and the most customers it holds out (null: all)',
   })
   settings?: { neighbours: number; minCoCount: number; k: number; evalCustomers: number | null };
+  @ApiPropertyOptional({
+    example: { stageBaskets: 900, countPairs: 1200, model: 800, popularity: 40, trainingModel: 500, evaluation: 1500 },
+    description: 'Milliseconds each step of the build took',
+  })
+  stepsMs?: Record<string, number>;
   @ApiPropertyOptional({ type: RecommendationEvaluationView }) evaluation?: RecommendationEvaluationView;
 }

@@ -21,7 +21,8 @@ export class CreateRecommendations1765300000000 implements MigrationInterface {
         pairs        integer NOT NULL,
         neighbours   integer NOT NULL,
         settings     jsonb NOT NULL,
-        evaluation   jsonb NOT NULL
+        evaluation   jsonb NOT NULL,
+        timings      jsonb NOT NULL DEFAULT '{}'
       )`);
     await queryRunner.query(
       `CREATE INDEX recommendation_builds_started_at ON analytics.recommendation_builds (started_at DESC)`,
