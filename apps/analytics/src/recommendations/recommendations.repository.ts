@@ -132,7 +132,8 @@ export class RecommendationsRepository {
    * The co-occurrence model from the pair counts (all baskets, or the training ones), as
    * recommendations.model's buildModel states it: pairs below the support dropped, turned both ways,
    * cosine and lift, the top `neighbours` per SKU kept, into a temporary table; the build's are then
-   * copied into analytics.recommendation_neighbours. Answers the pairs found and the rows kept.
+   * copied into analytics.recommendation_neighbours, one row per SKU. Answers the pairs found and the
+   * neighbours kept.
    */
   async buildNeighbours(
     manager: EntityManager,
@@ -169,11 +170,13 @@ export class RecommendationsRepository {
       [settings.minCoCount, settings.neighbours],
     );
     if (training) await manager.query(`ANALYZE ${table}`);
-    // Into the indexed table in its key's order: the index grows at its end instead of all over.
+    // One row per SKU, its neighbours in rank order: a build writes as many rows as there are SKUs.
     else
       await manager.query(
-        `INSERT INTO analytics.recommendation_neighbours (build_id, sku, rank, neighbour, co_count, cosine, lift)
-         SELECT $1, sku, rank, neighbour, co_count, cosine, lift FROM ${table} ORDER BY sku, rank`,
+        `INSERT INTO analytics.recommendation_neighbours (build_id, sku, neighbours, co_counts, cosines, lifts)
+         SELECT $1, sku, array_agg(neighbour ORDER BY rank), array_agg(co_count ORDER BY rank),
+                array_agg(cosine ORDER BY rank), array_agg(lift ORDER BY rank)
+         FROM ${table} GROUP BY sku ORDER BY sku`,
         [target.buildId],
       );
     return { pairs: row.pairs, kept: row.kept };
@@ -361,13 +364,14 @@ export class RecommendationsRepository {
     options: { k: number; excludePurchased: boolean },
   ): Promise<NeighbourScore[]> {
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT n.neighbour AS sku, round(sum(n.cosine) * ${SCORE_SCALE}) / ${SCORE_SCALE} AS score,
-              jsonb_agg(jsonb_build_object('sku', n.sku, 'baskets', n.co_count, 'cosine', n.cosine)
-                        ORDER BY n.cosine DESC, n.sku COLLATE "C") AS because
+      `SELECT x.neighbour AS sku, round(sum(x.cosine) * ${SCORE_SCALE}) / ${SCORE_SCALE} AS score,
+              jsonb_agg(jsonb_build_object('sku', n.sku, 'baskets', x.co_count, 'cosine', x.cosine)
+                        ORDER BY x.cosine DESC, n.sku COLLATE "C") AS because
        FROM analytics.recommendation_neighbours n
-       WHERE n.build_id = $1 AND n.sku = ANY($2::text[]) AND NOT ($3 AND n.neighbour = ANY($2::text[]))
-       GROUP BY n.neighbour
-       ORDER BY score DESC, n.neighbour COLLATE "C"
+       CROSS JOIN LATERAL unnest(n.neighbours, n.co_counts, n.cosines) AS x (neighbour, co_count, cosine)
+       WHERE n.build_id = $1 AND n.sku = ANY($2::text[]) AND NOT ($3 AND x.neighbour = ANY($2::text[]))
+       GROUP BY x.neighbour
+       ORDER BY score DESC, x.neighbour COLLATE "C"
        LIMIT $4`,
       [buildId, history, options.excludePurchased, options.k],
     );

@@ -31,12 +31,13 @@ export class CreateRecommendations1765300000000 implements MigrationInterface {
       CREATE TABLE analytics.recommendation_neighbours (
         build_id   uuid NOT NULL REFERENCES analytics.recommendation_builds (id) ON DELETE CASCADE,
         sku        text NOT NULL,
-        rank       smallint NOT NULL,
-        neighbour  text NOT NULL,
-        co_count   integer NOT NULL,
-        cosine     double precision NOT NULL,
-        lift       double precision NOT NULL,
-        PRIMARY KEY (build_id, sku, rank)
+        -- the SKU's neighbours best first, and for each the baskets shared, the cosine and the lift:
+        -- one row per SKU (not per pair) keeps a build's writes to the number of SKUs
+        neighbours text[] NOT NULL,
+        co_counts  integer[] NOT NULL,
+        cosines    double precision[] NOT NULL,
+        lifts      double precision[] NOT NULL,
+        PRIMARY KEY (build_id, sku)
       )`);
     await queryRunner.query(`
       CREATE TABLE analytics.recommendation_popularity (
