@@ -7,6 +7,8 @@ import { CustomerFactsModule } from './customer-facts/customer-facts.module';
 import { CustomerFactsSubjectRights } from './customer-facts/customer-facts.subject-rights';
 import { CreateCustomerFacts1764000002000 } from './database/migrations/1764000002000-CreateCustomerFacts';
 import { CreateRfmScores1764900000000 } from './database/migrations/1764900000000-CreateRfmScores';
+import { CreateForecasts1765200000000 } from './database/migrations/1765200000000-CreateForecasts';
+import { ForecastsModule } from './forecasts/forecasts.module';
 import { RfmModule } from './rfm/rfm.module';
 
 export const serviceDefinition: ServiceDefinition = {
@@ -16,6 +18,7 @@ export const serviceDefinition: ServiceDefinition = {
     CreateCustomerFacts1764000002000,
     mergedCustomersMigration(schemaOf('analytics'), 1764001000000),
     CreateRfmScores1764900000000,
+    CreateForecasts1765200000000,
   ],
   requireCallerIdentity: true,
 };
@@ -26,6 +29,7 @@ export const serviceDefinition: ServiceDefinition = {
     AnalyticsConfigModule,
     CustomerFactsModule,
     RfmModule,
+    ForecastsModule,
     SubjectRightsModule.forParticipant({
       service: 'analytics',
       participant: CustomerFactsSubjectRights,
