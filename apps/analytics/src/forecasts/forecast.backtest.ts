@@ -3,6 +3,7 @@ import {
   holidayEffect,
   holt,
   holtWinters,
+  memoized,
   naive,
   seasonalNaive,
   withHolidays,
@@ -88,28 +89,29 @@ export function backtest(
   if (h < 1) return null;
   const count = Math.min(MAX_ORIGINS, y.length - h - minHistory + 1);
   const origins = Array.from({ length: count }, (_, i) => y.length - h - (count - 1) + i);
-  const scores = models.map((model): ModelScore => {
-    const masePerOrigin: number[] = [];
-    const actualAll: number[] = [];
-    const predictedAll: number[] = [];
-    const errors: number[][] = Array.from({ length: h }, () => []);
-    for (const origin of origins) {
-      const history = y.slice(0, origin);
-      const actual = y.slice(origin, origin + h);
+  const masePerOrigin = models.map((): number[] => []);
+  const actualAll: number[] = [];
+  const predictedAll = models.map((): number[] => []);
+  const errors = models.map(() => Array.from({ length: h }, (): number[] => []));
+  for (const origin of origins) {
+    // one history array per origin, shared by the models (memoized fits are found by it)
+    const history = y.slice(0, origin);
+    const actual = y.slice(origin, origin + h);
+    actualAll.push(...actual);
+    models.forEach((model, k) => {
       const predicted = model.forecast(history, h, { m });
       const scaled = mase(history, actual, predicted, scaleLag);
-      if (scaled !== null) masePerOrigin.push(scaled);
-      actual.forEach((value, i) => errors[i]!.push(value - predicted[i]!));
-      actualAll.push(...actual);
-      predictedAll.push(...predicted);
-    }
-    return {
-      model: model.name,
-      mase: masePerOrigin.length ? masePerOrigin.reduce((a, b) => a + b, 0) / masePerOrigin.length : null,
-      smape: smape(actualAll, predictedAll),
-      errors,
-    };
-  });
+      if (scaled !== null) masePerOrigin[k]!.push(scaled);
+      actual.forEach((value, i) => errors[k]![i]!.push(value - predicted[i]!));
+      predictedAll[k]!.push(...predicted);
+    });
+  }
+  const scores = models.map((model, k): ModelScore => ({
+    model: model.name,
+    mase: masePerOrigin[k]!.length ? masePerOrigin[k]!.reduce((a, b) => a + b, 0) / masePerOrigin[k]!.length : null,
+    smape: smape(actualAll, predictedAll[k]!),
+    errors: errors[k]!,
+  }));
   return { origins, horizon: h, scaleLag, scores };
 }
 
@@ -224,7 +226,7 @@ export function forecastSeries(y: readonly number[], options: SeriesOptions): Se
 
   const seasonal = n >= 2 * m + 1;
   const baseline = seasonal ? seasonalNaive : naive;
-  const smoothing = seasonal ? holtWinters : holt;
+  const smoothing = memoized(seasonal ? holtWinters : holt);
   const models: ForecastModel[] = [baseline, smoothing, combination([baseline, smoothing])];
   const modelM = seasonal ? m : 1;
   if (!seasonal) {
@@ -246,10 +248,11 @@ export function forecastSeries(y: readonly number[], options: SeriesOptions): Se
       const x = options.holidays.days;
       holidays.applied = true;
       holidays.effectPerHolidayDay = round(holidayEffect(y, x, m), 4);
+      const adjustments = new WeakMap<readonly number[], { beta: number; adjusted: number[] }>();
       models.push(
-        withHolidays(seasonalNaive, x, 'seasonal-naive+holidays'),
-        withHolidays(holtWinters, x, 'holt-winters+holidays'),
-        withHolidays(combination([seasonalNaive, holtWinters]), x, 'combination+holidays'),
+        withHolidays(seasonalNaive, x, 'seasonal-naive+holidays', adjustments),
+        withHolidays(smoothing, x, 'holt-winters+holidays', adjustments),
+        withHolidays(combination([seasonalNaive, smoothing]), x, 'combination+holidays', adjustments),
       );
     }
   }

@@ -51,7 +51,7 @@ export interface HoltWintersParameters {
   beta: number;
   /** 0 when the model has no season. */
   gamma: number;
-  /** Damping of the trend, 0.8–1. */
+  /** Damping of the trend: 0.8–0.98 when fitted (1 is Holt-Winters' undamped trend). */
   phi: number;
 }
 
@@ -67,27 +67,31 @@ export interface HoltWintersFit {
   last: number;
 }
 
-const logistic = (u: number) => 1 / (1 + Math.exp(-u));
-const logit = (p: number) => Math.log(p / (1 - p));
+/** Smoothing parameters stay in [ε, 1 − ε] (as R's forecast::ets bounds them), φ in [0.8, 0.98]. */
+const EPSILON = 1e-4;
 const PHI_MIN = 0.8;
-const PHI_RANGE = 0.2;
+const PHI_MAX = 0.98;
+/** Logistic onto [low, high]; the variable is clamped to ±12, where the logistic is flat anyway. */
+const bounded = (u: number, low: number, high: number) =>
+  low + (high - low) / (1 + Math.exp(-Math.max(-12, Math.min(12, u))));
+const unbounded = (p: number, low: number, high: number) => Math.log((p - low) / (high - p));
 
-/** Unconstrained optimiser variables → parameters: α ∈ (0,1), β ∈ (0,1), γ ∈ (0, 1−α), φ ∈ (0.8, 1). */
+/** Unconstrained optimiser variables → parameters: α, β ∈ [ε, 1−ε], γ ∈ [ε, 1−α], φ ∈ [0.8, 0.98]. */
 function parametersOf(u: readonly number[], seasonal: boolean): HoltWintersParameters {
-  const alpha = logistic(u[0]!);
+  const alpha = bounded(u[0]!, EPSILON, 1 - EPSILON);
   return {
     alpha,
-    beta: logistic(u[1]!),
-    gamma: seasonal ? (1 - alpha) * logistic(u[2]!) : 0,
-    phi: PHI_MIN + PHI_RANGE * logistic(u[seasonal ? 3 : 2]!),
+    beta: bounded(u[1]!, EPSILON, 1 - EPSILON),
+    gamma: seasonal ? bounded(u[2]!, EPSILON, 1 - alpha) : 0,
+    phi: bounded(u[seasonal ? 3 : 2]!, PHI_MIN, PHI_MAX),
   };
 }
 
 function variablesOf(p: HoltWintersParameters, seasonal: boolean): number[] {
-  const phi = logit((p.phi - PHI_MIN) / PHI_RANGE);
-  return seasonal
-    ? [logit(p.alpha), logit(p.beta), logit(p.gamma / (1 - p.alpha)), phi]
-    : [logit(p.alpha), logit(p.beta), phi];
+  const phi = unbounded(p.phi, PHI_MIN, PHI_MAX);
+  const alpha = unbounded(p.alpha, EPSILON, 1 - EPSILON);
+  const beta = unbounded(p.beta, EPSILON, 1 - EPSILON);
+  return seasonal ? [alpha, beta, unbounded(p.gamma, EPSILON, 1 - p.alpha), phi] : [alpha, beta, phi];
 }
 
 /**
@@ -104,19 +108,24 @@ export function runHoltWinters(y: readonly number[], m: number, p: HoltWintersPa
   const seasonal = m > 1;
   let level: number;
   let trend: number;
-  let season: number[];
+  let season: Float64Array;
   let start: number;
   if (seasonal) {
-    const mean = (from: number) => y.slice(from, from + m).reduce((a, b) => a + b, 0) / m;
+    const mean = (from: number) => {
+      let sum = 0;
+      for (let i = from; i < from + m; i++) sum += y[i]!;
+      return sum / m;
+    };
     const first = mean(0);
     trend = (mean(m) - first) / m;
     level = first + (trend * (m - 1)) / 2;
-    season = Array.from({ length: m }, (_, i) => y[i]! - (first + trend * (i - (m - 1) / 2)));
+    season = new Float64Array(m);
+    for (let i = 0; i < m; i++) season[i] = y[i]! - (first + trend * (i - (m - 1) / 2));
     start = m;
   } else {
     level = y[0]!;
     trend = y.length > 1 ? y[1]! - y[0]! : 0;
-    season = [0];
+    season = new Float64Array(1);
     start = 1;
   }
   const { alpha, beta, gamma, phi } = p;
@@ -131,7 +140,7 @@ export function runHoltWinters(y: readonly number[], m: number, p: HoltWintersPa
     if (seasonal) season[s] = gamma * (y[t]! - expectedLevel) + (1 - gamma) * season[s]!;
     level = newLevel;
   }
-  return { parameters: p, sse, level, trend, season, last: y.length - 1 };
+  return { parameters: p, sse, level, trend, season: [...season], last: y.length - 1 };
 }
 
 /** ŷₙ₋₁₊ₕ = ℓ + (φ + φ² + … + φʰ)·b + s₍ₙ₋₁₊ₕ₎ mod m. */
@@ -150,7 +159,7 @@ export function holtWintersForecast(fit: HoltWintersFit, h: number, m: number): 
 
 /** Starting points of the optimiser: a few typical corners of the parameter space. */
 const STARTS: HoltWintersParameters[] = [
-  { alpha: 0.3, beta: 0.1, gamma: 0.1, phi: 0.98 },
+  { alpha: 0.3, beta: 0.1, gamma: 0.1, phi: 0.97 },
   { alpha: 0.1, beta: 0.05, gamma: 0.3, phi: 0.9 },
   { alpha: 0.7, beta: 0.3, gamma: 0.05, phi: 0.95 },
 ];
@@ -163,7 +172,7 @@ export function fitHoltWinters(y: readonly number[], m: number): HoltWintersFit 
     const found = nelderMead(
       (u) => runHoltWinters(y, m, parametersOf(u, seasonal)).sse,
       variablesOf(startAt, seasonal),
-      { maxIterations: 400 },
+      { maxIterations: 300, tolerance: 1e-6, xTolerance: 1e-2 },
     );
     const fit = runHoltWinters(y, m, parametersOf(found.x, seasonal));
     if (!best || fit.sse < best.sse) best = fit;
@@ -222,14 +231,45 @@ export function holidayEffect(y: readonly number[], x: readonly number[], m: num
  * A model on the holiday-adjusted series: zₜ = yₜ − β·xₜ is forecast by the model and β·xₜ added back
  * to each forecast period. `x` covers the history and every period to forecast (x[t] for t < n + h).
  */
-export function withHolidays(model: ForecastModel, x: readonly number[], name: ModelName): ForecastModel {
+export function withHolidays(
+  model: ForecastModel,
+  x: readonly number[],
+  name: ModelName,
+  /** Shared by the holiday-adjusted models of one forecast: the same history gets the same adjusted array. */
+  adjustments = new WeakMap<readonly number[], { beta: number; adjusted: number[] }>(),
+): ForecastModel {
   return {
     name,
     minHistory: (m) => Math.max(model.minHistory(m), m + 1),
     forecast(y, h, context) {
-      const beta = holidayEffect(y, x, context.m);
-      const adjusted = y.map((value, t) => value - beta * x[t]!);
+      let adjustment = adjustments.get(y);
+      if (!adjustment) {
+        const beta = holidayEffect(y, x, context.m);
+        adjustment = { beta, adjusted: y.map((value, t) => value - beta * x[t]!) };
+        adjustments.set(y, adjustment);
+      }
+      const { beta, adjusted } = adjustment;
       return model.forecast(adjusted, h, context).map((value, i) => value + beta * x[y.length + i]!);
+    },
+  };
+}
+
+/**
+ * The model with its forecasts remembered per history array (and h, m): the combination and the model
+ * itself ask for the same fit, once.
+ */
+export function memoized(model: ForecastModel): ForecastModel {
+  const cache = new WeakMap<readonly number[], Map<string, number[]>>();
+  return {
+    name: model.name,
+    minHistory: (m) => model.minHistory(m),
+    forecast(y, h, context) {
+      let byKey = cache.get(y);
+      if (!byKey) cache.set(y, (byKey = new Map()));
+      const key = `${h}/${context.m}`;
+      let forecast = byKey.get(key);
+      if (!forecast) byKey.set(key, (forecast = model.forecast(y, h, context)));
+      return [...forecast];
     },
   };
 }
