@@ -61,7 +61,7 @@ async function load(db: Client, total: number): Promise<number> {
       `INSERT INTO analytics.purchase_lines (purchase_id, line_no, sku, category, quantity, line_total_base)
        SELECT md5('p' || g)::uuid, 0, 'SKU-' || (g % 500), 'cat-' || (g % 12), 1, ${amount}
          FROM generate_series($1::bigint, $2::bigint) AS g`,
-      [from, to, START],
+      [from, to],
     );
     await db.query(
       `INSERT INTO analytics.purchase_refunds (refund_id, purchase_id, customer_id, amount_base, occurred_at)
