@@ -153,7 +153,7 @@ export interface HolidayReport {
 }
 
 export interface SeriesForecast {
-  mode: 'seasonal' | 'non-seasonal' | 'too-short';
+  mode: 'seasonal' | 'one-season' | 'non-seasonal' | 'too-short';
   seasonLength: number;
   baseline: ModelName;
   chosenModel: ModelName;
@@ -186,10 +186,11 @@ const round = (value: number, digits: number) => {
  * forecasts with the winner (the baseline unless a model has a strictly lower backtest MASE) and puts
  * an interval around each point from the winner's backtest errors.
  *
- * Modes: seasonal (n ≥ 2m + 1: seasonal naive, Holt-Winters, their mean); non-seasonal when fewer than
- * two seasons and a period are known (naive as the baseline, Holt's damped trend, their mean: seasonal
- * naive would copy at most one season, and Holt-Winters cannot start); too short (n < 4: naive, no
- * backtest, no interval).
+ * Modes: seasonal (n ≥ 2m + 1: seasonal naive, Holt-Winters, their mean); one season (m + 2 ≤ n < 2m + 1:
+ * Holt-Winters cannot start; seasonal naive, the baseline still, against naive, Holt's damped trend and
+ * the mean of seasonal naive and Holt); non-seasonal (4 ≤ n < m + 2: seasonal naive cannot be backtested;
+ * naive as the baseline, Holt's damped trend, their mean); too short (n < 4: naive, no backtest, no
+ * interval).
  */
 export function forecastSeries(y: readonly number[], options: SeriesOptions): SeriesForecast {
   const m = SEASON_LENGTH[options.granularity];
@@ -225,15 +226,25 @@ export function forecastSeries(y: readonly number[], options: SeriesOptions): Se
   }
 
   const seasonal = n >= 2 * m + 1;
-  const baseline = seasonal ? seasonalNaive : naive;
+  // one season and two periods: seasonal naive can be backtested (its MASE scale needs a season and one)
+  const oneSeason = !seasonal && n >= m + 2;
+  const baseline = seasonal || oneSeason ? seasonalNaive : naive;
   const smoothing = memoized(seasonal ? holtWinters : holt);
-  const models: ForecastModel[] = [baseline, smoothing, combination([baseline, smoothing])];
-  const modelM = seasonal ? m : 1;
-  if (!seasonal) {
+  const models: ForecastModel[] = oneSeason
+    ? [seasonalNaive, naive, smoothing, combination([seasonalNaive, smoothing])]
+    : [baseline, smoothing, combination([baseline, smoothing])];
+  const modelM = seasonal || oneSeason ? m : 1;
+  if (oneSeason) {
     notes.push(
       `${n} ${options.granularity}s of history, fewer than two seasons and one period (${2 * m + 1}): Holt-Winters ` +
-        'cannot start and seasonal naive would copy one season at most, so the models are non-seasonal: naive ' +
-        '(the last value, the baseline), Holt’s damped trend and their mean.',
+        'cannot start, so seasonal naive (the baseline) is backtested against naive (the last value), Holt’s damped ' +
+        'trend and the mean of seasonal naive and Holt.',
+    );
+  } else if (!seasonal) {
+    notes.push(
+      `${n} ${options.granularity}s of history, less than a season and two periods (${m + 2}): seasonal naive ` +
+        'cannot be backtested, so the models are non-seasonal: naive (the last value, the baseline), Holt’s ' +
+        'damped trend and their mean.',
     );
   }
 
@@ -257,7 +268,7 @@ export function forecastSeries(y: readonly number[], options: SeriesOptions): Se
     }
   }
 
-  const minHistory = Math.max(...models.map((model) => model.minHistory(modelM)));
+  const minHistory = Math.max(...models.map((model) => model.minHistory(modelM)), oneSeason ? m + 1 : 0);
   const test = backtest(y, models, { m: modelM, horizon: options.horizon, minHistory, scaleLag: modelM })!;
   const baseScore = test.scores[0]!;
   let chosen = baseScore;
@@ -295,7 +306,7 @@ export function forecastSeries(y: readonly number[], options: SeriesOptions): Se
   const point = model.forecast(y, options.horizon, { m: modelM });
   const bounds = intervalsFrom(chosen.errors, point);
   return {
-    mode: seasonal ? 'seasonal' : 'non-seasonal',
+    mode: seasonal ? 'seasonal' : oneSeason ? 'one-season' : 'non-seasonal',
     seasonLength: m,
     baseline: baseline.name,
     chosenModel: chosen.model,

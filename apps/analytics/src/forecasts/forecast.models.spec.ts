@@ -177,17 +177,33 @@ describe('forecast models', () => {
       ]);
     });
 
-    it('a short history with a trend: non-seasonal models against naive, whose MASE is counted by hand', () => {
-      // a straight line, no season: naive is always behind by h·2
+    it('one season and a bit: seasonal naive stays the baseline, against naive, Holt and their mean', () => {
+      // a straight line of 20 months: too short for Holt-Winters (25), long enough to backtest seasonal naive (14)
       const y = Array.from({ length: 20 }, (_, t) => 10 + 2 * t);
       const sut = forecastSeries(y, { granularity: 'month', horizon: 2, nonNegative: false });
-      expect(sut.mode).toBe('non-seasonal');
-      expect(sut.baseline).toBe('naive');
-      const base = sut.backtest!.rows[0]!;
-      // every origin: errors 2 and 4; scale 2 → MASE (2+4)/2/2 = 1.5
-      expect(base.mase).toBe(1.5);
-      expect(sut.chosenModel).not.toBe('naive'); // Holt follows a line
+      expect(sut).toMatchObject({ mode: 'one-season', baseline: 'seasonal-naive' });
+      const rows = sut.backtest!.rows;
+      expect(rows.map((r) => r.model)).toEqual(['seasonal-naive', 'naive', 'holt', 'combination']);
+      // seasonal naive is a year behind: every error 12·2 = 24, and so is the scale → MASE 1
+      expect(rows[0]!.mase).toBe(1);
+      // naive is behind by 2 and 4: (2 + 4) / 2 / 24 = 0.125
+      expect(rows[1]!.mase).toBe(0.125);
+      expect(rows[1]!.baselineMase).toBe(1);
+      // origins 13…18 (history ≥ 13, the last 18 = 20 − 2)
+      expect(sut.backtest).toMatchObject({ origins: 6, horizon: 2 });
+      expect(sut.chosenModel).toBe('holt'); // a straight line
       expect(sut.notes[0]).toContain('fewer than two seasons');
+    });
+
+    it('less than a season: non-seasonal models against naive, whose MASE is counted by hand', () => {
+      const y = Array.from({ length: 10 }, (_, t) => 10 + 2 * t);
+      const sut = forecastSeries(y, { granularity: 'month', horizon: 2, nonNegative: false });
+      expect(sut).toMatchObject({ mode: 'non-seasonal', baseline: 'naive' });
+      const base = sut.backtest!.rows[0]!;
+      // every origin: errors 2 and 4; scale (lag 1) 2 → MASE (2 + 4) / 2 / 2 = 1.5
+      expect(base).toMatchObject({ model: 'naive', mase: 1.5 });
+      expect(sut.chosenModel).not.toBe('naive'); // Holt follows a line
+      expect(sut.notes[0]).toContain('less than a season');
     });
 
     it('too short for a backtest: naive, no interval, and says why', () => {

@@ -136,9 +136,16 @@ export class HolidayReportView {
 
 export class ForecastSeriesView {
   @ApiProperty({ example: 'web', description: "'all', or the category or channel" }) key!: string;
-  @ApiProperty({ enum: ['seasonal', 'non-seasonal', 'too-short'] }) mode!: 'seasonal' | 'non-seasonal' | 'too-short';
+  @ApiProperty({
+    enum: ['seasonal', 'one-season', 'non-seasonal', 'too-short'],
+    description: 'seasonal: ≥ 2m+1 periods; one-season: m+2 … 2m; non-seasonal: 4 … m+1; too-short: < 4',
+  })
+  mode!: 'seasonal' | 'one-season' | 'non-seasonal' | 'too-short';
   @ApiProperty({ example: 52 }) seasonLength!: number;
-  @ApiProperty({ example: 'seasonal-naive', description: 'seasonal-naive, or naive for a history under two seasons' })
+  @ApiProperty({
+    example: 'seasonal-naive',
+    description: 'seasonal-naive, or naive for a history under a season and two periods',
+  })
   baseline!: string;
   @ApiProperty({ example: 'holt-winters' }) chosenModel!: string;
   @ApiProperty() beatsBaseline!: boolean;
