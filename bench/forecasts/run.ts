@@ -10,37 +10,27 @@
 // Human-readable lines go to stdout, ending with one line of JSON holding every figure.
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { demoUserToken, killAllSync, Stack, type StackProfile } from '@rapport/stack';
+import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
 import { Client } from 'pg';
+import { benchArgs, int, profile } from '../lib/cli';
+import { percentile, round } from '../lib/stats';
 
-interface Args {
-  purchases: number;
-  requests: number;
-  profile: StackProfile;
-}
+const USAGE = `usage: npm run bench:forecasts -- [--purchases N] [--requests R] [--profile P]
+  --purchases N  purchases loaded into the ledger, at least 1000 (default 1000000)
+  --requests R   forecasts measured per case, after one warm-up (default 5)
+  --profile P    the stack profile to start (default bench)`;
 
 const BATCH = 500_000;
 const START = '2024-09-23T00:00:00+08:00'; // a Monday; 106 weeks to 2026-10-05
 const SPAN_SECONDS = 106 * 7 * 86_400;
 const TO = '2026-10-05T00:00:00+08:00';
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { purchases: 1_000_000, requests: 5, profile: 'bench' };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1] ?? ''];
-    if (flag === '--purchases') args.purchases = Number(value);
-    else if (flag === '--requests') args.requests = Number(value);
-    else if (flag === '--profile') args.profile = value as StackProfile;
-    else throw new Error(`unknown option ${flag} (use --purchases N --requests R --profile P)`);
-  }
-  if (!Number.isInteger(args.purchases) || args.purchases < 1000)
-    throw new Error('--purchases must be an integer ≥ 1000');
-  if (!Number.isInteger(args.requests) || args.requests < 1) throw new Error('--requests must be an integer ≥ 1');
-  return args;
-}
-
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
-const round = (value: number) => Math.round(value * 10) / 10;
+/** The middle value (the lower of the two middle ones for an even count). */
+const median = (values: readonly number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 async function load(db: Client, total: number): Promise<number> {
   const started = performance.now();
@@ -108,7 +98,11 @@ const CASES: Case[] = [
 ];
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchArgs(USAGE, {
+    purchases: int(1_000_000, { min: 1_000 }),
+    requests: int(5),
+    profile: profile(),
+  });
   process.removeAllListeners('warning');
   const stack = new Stack({
     profile: args.profile,
