@@ -164,7 +164,8 @@ async function main(): Promise<number> {
           ],
         }),
       });
-      if (created.status !== 201) throw new Error(`creating a customer answered ${created.status}: ${await created.text()}`);
+      if (created.status !== 201)
+        throw new Error(`creating a customer answered ${created.status}: ${await created.text()}`);
       ids.push(((await created.json()) as { id: string }).id);
     }
     const analyst = { authorization: `Bearer ${await demoUserToken(info.gatewayUrl, 'analyst')}` };

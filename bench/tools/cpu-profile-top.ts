@@ -38,7 +38,10 @@ function packageOf(url: string): string {
 
 function frameKey(node: ProfileNode): string {
   const { functionName, url, lineNumber } = node.callFrame;
-  const file = url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '').replace(/^.*\/dist\//, '');
+  const file = url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*\/node_modules\//, '')
+    .replace(/^.*\/dist\//, '');
   return `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
 }
 
@@ -62,6 +65,8 @@ function main(): void {
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
 
+  const callersOf = argv.includes('--callers') ? argv[argv.indexOf('--callers') + 1]! : undefined;
+  const callers = new Map<string, number>();
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
   const packages = new Map<string, number>();
@@ -82,6 +87,12 @@ function main(): void {
     self.set(key, (self.get(key) ?? 0) + ms);
     const pkg = packageOf(node.callFrame.url);
     packages.set(pkg, (packages.get(pkg) ?? 0) + ms);
+    if (callersOf && key.startsWith(callersOf)) {
+      const chain: string[] = [];
+      for (let id = parent.get(node.id); id !== undefined && chain.length < 12; id = parent.get(id))
+        chain.push(frameKey(byId.get(id)!).split(' ')[0]!);
+      callers.set(chain.join(' < '), (callers.get(chain.join(' < ')) ?? 0) + ms);
+    }
     const seen = new Set<string>();
     for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
       const k = frameKey(byId.get(id)!);
@@ -99,6 +110,11 @@ function main(): void {
     `wall ${(wall / 1000).toFixed(1)} s, busy ${(busy / 1000).toFixed(1)} s (${((100 * busy) / wall).toFixed(0)}% of one core), GC ${pct(gc).trim()}${requests ? `, ${((busy * 1000) / requests).toFixed(0)} µs busy per op over ${requests} ops` : ''}`,
   );
   const sorted = (map: Map<string, number>) => [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
+  if (callersOf) {
+    console.log(`\ncallers of ${callersOf}:`);
+    for (const [k, ms] of sorted(callers)) console.log(row(ms, k));
+    return;
+  }
   console.log('\nself time by package:');
   for (const [k, ms] of sorted(packages)) console.log(row(ms, k));
   console.log('\nself time by function:');
