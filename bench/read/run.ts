@@ -3,7 +3,7 @@
 // reads (bench/read/bare-server.ts), in the same run, on the same stack and the same rows. Rounds
 // alternate bare and platform so that a change in the machine's load hits both.
 //
-//   npm run bench:read -- --duration 10 --connections 16 --rounds 2 --customers 200
+//   npm run bench:read -- --duration 10 --connections 16 --rounds 3 --customers 200
 //   npm run bench:read -- --cpu-prof     # services (and the bare server) write .cpuprofile files
 //
 // Human-readable lines go to stdout, ending with one line of JSON holding every figure.
@@ -11,7 +11,7 @@ import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { demoUserToken, killAllSync, Stack, type StackProfile } from '@rapport/stack';
+import { demoUserToken, killAllSync, repoRoot, Stack, type StackProfile } from '@rapport/stack';
 
 // autocannon ships no types; the little of its API used here.
 interface AutocannonResult {
@@ -47,7 +47,7 @@ const GOAL_P99_RATIO = 2;
 const BARE_PORT_OFFSET = 50;
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { duration: 10, connections: 16, rounds: 2, customers: 200, cpuProf: false, profile: 'bench' };
+  const args: Args = { duration: 10, connections: 16, rounds: 3, customers: 200, cpuProf: false, profile: 'bench' };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === '--cpu-prof') {
@@ -75,10 +75,44 @@ interface Figures {
   p50: number;
   p99: number;
   failed: number;
+  /** CPU time (user + system) of the serving processes per request, in µs: robust to a shared machine's load. */
+  cpuUsPerRequest: number;
 }
 
-async function load(url: string, ids: readonly string[], headers: Record<string, string>, args: Args, seconds: number) {
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU time of a process so far, in ms (/proc/<pid>/stat, fields 14 and 15). */
+function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** The process running this build's main.js of a service, found by its command line and its PORT. */
+function servicePid(name: string, port: string): number {
+  const main = path.join(repoRoot(), 'dist', 'apps', name, 'src', 'main.js');
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes(main)) continue;
+      if (fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`PORT=${port}`)) return Number(entry);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  throw new Error(`no process found for ${name} on port ${port}`);
+}
+
+async function load(
+  url: string,
+  ids: readonly string[],
+  headers: Record<string, string>,
+  args: Args,
+  seconds: number,
+  pids: readonly number[],
+) {
   let next = 0;
+  const cpuBefore = pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
   const result = await autocannon({
     url,
     connections: args.connections,
@@ -91,11 +125,13 @@ async function load(url: string, ids: readonly string[], headers: Record<string,
       },
     ],
   });
+  const cpu = pids.reduce((sum, pid) => sum + cpuMs(pid), 0) - cpuBefore;
   return {
     reqPerSec: Math.round(result.requests.total / seconds),
     p50: result.latency.p50,
     p99: result.latency.p99,
     failed: result.non2xx + result.errors + result.timeouts,
+    cpuUsPerRequest: Math.round((cpu * 1000) / Math.max(1, result.requests.total)),
   } satisfies Figures;
 }
 
@@ -174,13 +210,19 @@ async function main(): Promise<number> {
     const bareSample = (await (await fetch(`${bareUrl}/${ids[0]}`)).json()) as { id: string };
     if (sample.id !== ids[0] || bareSample.id !== ids[0]) throw new Error('the two endpoints answer differently');
 
+    // CPU per request: the gateway and customer-profile for the platform, the bare server for the bound
+    // (PostgreSQL's share is the same three statements for both and is left out).
+    const platformPids = (['gateway', 'customer-profile'] as const).map((name) =>
+      servicePid(name, new URL(info.serviceUrls[name]).port),
+    );
+    const barePids = [bare.pid!];
     // warm-up: JIT, connection pools
-    await load(bareUrl, ids, {}, args, 3);
-    await load(platformUrl, ids, analyst, args, 3);
-    const rounds: { bare: Figures; platform: Figures; ratio: number; p99Ratio: number }[] = [];
+    await load(bareUrl, ids, {}, args, 3, barePids);
+    await load(platformUrl, ids, analyst, args, 3, platformPids);
+    const rounds: { bare: Figures; platform: Figures; ratio: number; p99Ratio: number; cpuRatio: number }[] = [];
     for (let round = 1; round <= args.rounds; round++) {
-      const bareFigures = await load(bareUrl, ids, {}, args, args.duration);
-      const platform = await load(platformUrl, ids, analyst, args, args.duration);
+      const bareFigures = await load(bareUrl, ids, {}, args, args.duration, barePids);
+      const platform = await load(platformUrl, ids, analyst, args, args.duration, platformPids);
       if (bareFigures.failed > 0 || platform.failed > 0)
         throw new Error(`failed requests: bare ${bareFigures.failed}, platform ${platform.failed}`);
       const figures = {
@@ -188,10 +230,11 @@ async function main(): Promise<number> {
         platform,
         ratio: Number((platform.reqPerSec / bareFigures.reqPerSec).toFixed(3)),
         p99Ratio: Number((platform.p99 / bareFigures.p99).toFixed(2)),
+        cpuRatio: Number((platform.cpuUsPerRequest / bareFigures.cpuUsPerRequest).toFixed(2)),
       };
       rounds.push(figures);
       console.log(
-        `  round ${round}: gateway ${platform.reqPerSec} req/s p50 ${platform.p50} ms p99 ${platform.p99} ms | bare ${bareFigures.reqPerSec} req/s p50 ${bareFigures.p50} ms p99 ${bareFigures.p99} ms | req/s ratio ${figures.ratio}, p99 ratio ${figures.p99Ratio}`,
+        `  round ${round}: gateway ${platform.reqPerSec} req/s p50 ${platform.p50} ms p99 ${platform.p99} ms, ${platform.cpuUsPerRequest} µs CPU/req | bare ${bareFigures.reqPerSec} req/s p50 ${bareFigures.p50} ms p99 ${bareFigures.p99} ms, ${bareFigures.cpuUsPerRequest} µs CPU/req | req/s ratio ${figures.ratio}, p99 ratio ${figures.p99Ratio}, CPU/req ratio ${figures.cpuRatio}`,
       );
     }
     const summary = {
@@ -199,9 +242,11 @@ async function main(): Promise<number> {
       ratioRange: [Math.min(...rounds.map((r) => r.ratio)), Math.max(...rounds.map((r) => r.ratio))],
       p99Ratio: median(rounds.map((r) => r.p99Ratio)),
       p99RatioRange: [Math.min(...rounds.map((r) => r.p99Ratio)), Math.max(...rounds.map((r) => r.p99Ratio))],
+      cpuRatio: median(rounds.map((r) => r.cpuRatio)),
+      cpuRatioRange: [Math.min(...rounds.map((r) => r.cpuRatio)), Math.max(...rounds.map((r) => r.cpuRatio))],
     };
     console.log(
-      `  median req/s ratio ${summary.ratio} (goal ≥ ${GOAL_THROUGHPUT_RATIO}), median p99 ratio ${summary.p99Ratio} (goal ≤ ${GOAL_P99_RATIO})`,
+      `  median req/s ratio ${summary.ratio} (goal ≥ ${GOAL_THROUGHPUT_RATIO}), median p99 ratio ${summary.p99Ratio} (goal ≤ ${GOAL_P99_RATIO}), median CPU per request ${summary.cpuRatio}× bare`,
     );
     console.log(
       JSON.stringify({
