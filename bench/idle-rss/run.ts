@@ -11,31 +11,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SERVICE_NAMES, type ServiceName } from '@rapport/contracts';
-import { killAllSync, repoRoot, Stack, type StackProfile } from '@rapport/stack';
+import { killAllSync, repoRoot, Stack } from '@rapport/stack';
+import { benchArgs, int, profile, text } from '../lib/cli';
+
+const USAGE = `usage: npm run bench:idle-rss -- [--settle S] [--samples N] [--profile P] [--node-options="…"]
+  --settle S        seconds the services idle before sampling (default 20)
+  --samples N       RSS samples per service, a second apart (default 5)
+  --profile P       the stack profile to start (default bench)
+  --node-options=…  extra NODE_OPTIONS for every service, to try V8 flags`;
 
 /** The goal of issue 18: every service under 200 MB resident when idle. */
 const GOAL_MB = 200;
-
-interface Args {
-  settle: number;
-  samples: number;
-  profile: StackProfile;
-  /** Extra NODE_OPTIONS for every service, to try V8 flags (e.g. --max-semi-space-size=8). */
-  nodeOptions?: string;
-}
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { settle: 20, samples: 5, profile: 'bench' };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1] ?? ''];
-    if (flag === '--settle') args.settle = Number(value);
-    else if (flag === '--samples') args.samples = Number(value);
-    else if (flag === '--profile') args.profile = value as StackProfile;
-    else if (flag === '--node-options') args.nodeOptions = value;
-    else throw new Error(`unknown option ${flag} (use --settle S --samples N --profile P --node-options "...")`);
-  }
-  return args;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -76,7 +62,7 @@ async function heapOf(url: string): Promise<Record<string, number>> {
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchArgs(USAGE, { settle: int(20), samples: int(5), profile: profile(), nodeOptions: text('') });
   const stack = new Stack({
     profile: args.profile,
     fresh: true,

@@ -37,6 +37,8 @@ import { createLogger } from '@rapport/platform-observability';
 import { killAllSync, Stack } from '@rapport/stack';
 import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import { benchArgs, int } from '../lib/cli';
+import { percentile } from '../lib/stats';
 
 const SCHEMA = 'bench_outbox';
 const RELAY_POLL_INTERVAL_MS = 1_000;
@@ -56,18 +58,6 @@ const BASELINE_TOPIC: TopicDefinition = {
 // ---------------------------------------------------------------------------------------------
 // Arguments
 
-interface Args {
-  events: number;
-  producers: number;
-  batch: number;
-  warmup: number;
-  concurrency: number;
-  /** Records of one partition in one inbox transaction, as CONSUMER_BATCH_SIZE (1: a transaction per record). */
-  consumerBatch: number;
-  /** Offered events/s for the sustained-rate mode; 0: the writers run flat out. */
-  rate: number;
-}
-
 const USAGE = `usage: npm run bench:outbox -- [--events N] [--producers P] [--batch B] [--warmup W]
   --events N     events pushed through each pipeline (default 20000)
   --producers P  concurrent writer transactions (default 4)
@@ -79,39 +69,16 @@ const USAGE = `usage: npm run bench:outbox -- [--events N] [--producers P] [--ba
                  at least 16 writers at once)
                  instead of running flat out; the baseline stays flat out (default 0 = flat out)`;
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = {
-    events: 20_000,
-    producers: 4,
-    batch: 1,
-    warmup: 500,
-    concurrency: 3,
-    consumerBatch: 100,
-    rate: 0,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    }
-    const m = /^--(events|producers|batch|warmup|concurrency|consumer-batch|rate)(?:=(.*))?$/.exec(arg);
-    if (!m) fail(`unknown argument ${arg}`);
-    const raw = m[2] ?? argv[++i];
-    const value = Number(raw);
-    const min = m[1] === 'warmup' || m[1] === 'rate' ? 0 : 1;
-    if (raw === undefined || !Number.isInteger(value) || value < min)
-      fail(`--${m[1]} needs an integer >= ${min}, got ${raw}`);
-    const key = m[1] === 'consumer-batch' ? 'consumerBatch' : (m[1] as keyof Args);
-    args[key] = value;
-  }
-  return args;
-}
-
-function fail(message: string): never {
-  console.error(`bench outbox: ${message}\n${USAGE}`);
-  process.exit(2);
-}
+const OPTIONS = {
+  events: int(20_000),
+  producers: int(4),
+  batch: int(1),
+  warmup: int(500, { min: 0 }),
+  concurrency: int(3),
+  consumerBatch: int(100),
+  rate: int(0, { min: 0 }),
+};
+type Args = ReturnType<typeof benchArgs<typeof OPTIONS>>;
 
 // ---------------------------------------------------------------------------------------------
 // Bookkeeping: one Phase per measured (or warm-up) run, events found by id
@@ -238,8 +205,7 @@ interface Latency {
 }
 
 function percentiles(sorted: number[]): Latency {
-  const at = (q: number) =>
-    sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : NaN;
+  const at = (q: number) => (sorted.length ? percentile(sorted, q * 100) : NaN);
   return {
     p50: round(at(0.5), 1),
     p95: round(at(0.95), 1),
@@ -561,7 +527,7 @@ async function prepareSchema(databaseUrl: string): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchArgs(USAGE, OPTIONS);
   // Warnings go through the bench's own output. None is filtered: the negative timer of kafkajs 2.2.4
   // that Node 24 warned about (TimeoutNegativeWarning) is patched (patches/kafkajs+2.2.4.patch).
   process.removeAllListeners('warning');

@@ -11,7 +11,20 @@ import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { demoUserToken, killAllSync, repoRoot, Stack, type StackProfile } from '@rapport/stack';
+import { demoUserToken, killAllSync, repoRoot, Stack } from '@rapport/stack';
+import { benchArgs, int, profile } from '../lib/cli';
+
+const USAGE = `usage: npm run bench:read -- [--duration S] [--connections C] [--rounds R] [--customers N] [--profile P] [--cpu-prof]
+  --duration S     seconds per measured round (default 10)
+  --connections C  concurrent connections (default 16)
+  --rounds R       rounds, alternating gateway and bare (default 3)
+  --customers N    customers read at random (default 200)
+  --profile P      the stack profile to start (default bench)
+  --cpu-prof       every service writes a CPU profile`;
+
+const OPTIONS = { duration: int(10), connections: int(16), rounds: int(3), customers: int(200), profile: profile() };
+const SWITCHES = ['cpuProf'] as const;
+type Args = ReturnType<typeof benchArgs<typeof OPTIONS, (typeof SWITCHES)[number]>>;
 
 // autocannon ships no types; the little of its API used here.
 interface AutocannonResult {
@@ -32,43 +45,10 @@ type Autocannon = (options: {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as Autocannon;
 
-interface Args {
-  duration: number;
-  connections: number;
-  rounds: number;
-  customers: number;
-  cpuProf: boolean;
-  profile: StackProfile;
-}
-
 /** The goals of issue 18. */
 const GOAL_THROUGHPUT_RATIO = 0.5;
 const GOAL_P99_RATIO = 2;
 const BARE_PORT_OFFSET = 50;
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { duration: 10, connections: 16, rounds: 3, customers: 200, cpuProf: false, profile: 'bench' };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    if (flag === '--cpu-prof') {
-      args.cpuProf = true;
-      continue;
-    }
-    const value = argv[++i] ?? '';
-    if (flag === '--duration') args.duration = Number(value);
-    else if (flag === '--connections') args.connections = Number(value);
-    else if (flag === '--rounds') args.rounds = Number(value);
-    else if (flag === '--customers') args.customers = Number(value);
-    else if (flag === '--profile') args.profile = value as StackProfile;
-    else
-      throw new Error(
-        `unknown option ${flag} (use --duration S --connections C --rounds R --customers N --profile P --cpu-prof)`,
-      );
-  }
-  for (const key of ['duration', 'connections', 'rounds', 'customers'] as const)
-    if (!Number.isInteger(args[key]) || args[key] < 1) throw new Error(`--${key} must be an integer ≥ 1`);
-  return args;
-}
 
 interface Figures {
   reqPerSec: number;
@@ -143,7 +123,7 @@ const median = (values: number[]) => {
 };
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchArgs(USAGE, OPTIONS, SWITCHES);
   process.removeAllListeners('warning');
   const profileDir = path.resolve('.local', args.profile, 'cpu-profiles');
   if (args.cpuProf) {
