@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { OutboxWriter } from '@rapport/platform-messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ANALYTICS_CONFIG, type AnalyticsConfig } from '../analytics.config';
+import { ClvService, type CustomerClv } from '../clv/clv.service';
 import { customerScoredEvent } from './rfm.events';
 import { RfmErrorCode, RfmException } from './rfm.exception';
 import { recencyDays, sameScores, scoreCustomer, type ScoringCuts } from './rfm.model';
@@ -19,6 +20,7 @@ export class RfmService {
     private readonly outbox: OutboxWriter,
     private readonly dataSource: DataSource,
     @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
+    private readonly clv: ClvService,
   ) {}
 
   /** A purchase, inside the inbox transaction of purchase.recorded. */
@@ -127,14 +129,15 @@ export class RfmService {
     return score ? toView(score) : null;
   }
 
-  async view(customerId: string): Promise<ScoreView> {
+  /** The scores with the customer's lifetime value under the current CLV model (null before any fit). */
+  async view(customerId: string): Promise<ScoreView & { clv: CustomerClv | null }> {
     const score = await this.findView(customerId);
     if (!score)
       throw new RfmException(
         RfmErrorCode.CustomerNotScored,
         `Analytics has not scored customer ${customerId}: it knows of no purchase by them`,
       );
-    return score;
+    return { ...score, clv: await this.clv.customerView(customerId, new Date()) };
   }
 }
 
