@@ -93,6 +93,14 @@ describe(BgNbdModel.name, () => {
     expect(sut.starts.agreeing).toBeGreaterThanOrEqual(2);
   });
 
+  it('screening the starts on a sample of the rows ends at the same optimum as running them all on the data', () => {
+    const rows = collapse(summarise(cdnow(), CALIBRATION_END));
+    const full = BgNbdModel.fit(rows);
+    const screened = BgNbdModel.fit(rows, { screeningRows: 200 });
+    for (const key of ['r', 'alpha', 'a', 'b'] as const) within(screened.params[key], full.params[key], 1e-4);
+    expect(screened.logLikelihood).toBeCloseTo(full.logLikelihood, 4);
+  });
+
   it('conditional expectation: at T = 0 it is the unconditional one; over a short t it is P(alive) · E[λ] · t', () => {
     const sut = new BgNbdModel({ r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 });
     expect(sut.conditionalExpectedPurchases(39, 0, 0, 0)).toBeCloseTo(sut.expectedPurchases(39), 12);
@@ -198,6 +206,15 @@ describe(GammaGammaModel.name, () => {
     within(sut.params.p, 6.25, 0.01);
     within(sut.params.q, 3.74, 0.01);
     within(sut.params.gamma, 15.44, 0.01);
+  });
+
+  it('screening the starts on a sample ends at the same spend optimum', () => {
+    const rows = summarise(cdnow(), CALIBRATION_END)
+      .filter((s) => s.frequency > 0)
+      .map((s) => ({ frequency: s.frequency, monetary: s.monetary, weight: 1 }));
+    const full = GammaGammaModel.fit(rows);
+    const screened = GammaGammaModel.fit(rows, { screeningRows: 100 });
+    for (const key of ['p', 'q', 'gamma'] as const) within(screened.params[key], full.params[key], 1e-4);
   });
 
   it('expected spend shrinks a customer’s mean towards the population’s and is never negative', () => {

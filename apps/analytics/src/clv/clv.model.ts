@@ -71,40 +71,61 @@ const LOG_BOUND = Math.log(1e6);
 const AT_BOUND = LOG_BOUND - 1e-3;
 
 /**
+ * Above this many collapsed rows the starts are screened on a systematic sample of the rows (each
+ * sampled row's weight scaled up, an unbiased estimate of the full log-likelihood) and only the best
+ * sample optimum is then polished on all the rows: one start on the full data costs as much as all of
+ * them on the sample.
+ */
+export const SCREENING_ROWS = 20_000;
+
+export interface FitOptions {
+  /** Rows above which starts are screened on a sample (default SCREENING_ROWS). */
+  screeningRows?: number;
+}
+
+/**
  * Minimises −LL/N over the log-parameters from several starts; each start's Nelder–Mead is restarted
  * from its own optimum until a restart no longer improves it (the usual guard against a collapsed
  * simplex). The best converged start wins; none converged, or the best at a bound, is ClvFitError.
+ * With `screening` (the objective on a sample), the starts run on it and the winner is polished on the full data.
  */
 function fitLogParams(
   negMeanLl: (logParams: number[]) => number,
   starts: number[][],
   label: string,
+  screening: ((logParams: number[]) => number) | null = null,
 ): { logParams: number[]; value: number; starts: FitOutcome<unknown>['starts']; iterations: number } {
-  const bounded = (x: number[]) => (x.some((v) => Math.abs(v) > LOG_BOUND) ? Number.NaN : negMeanLl(x));
-  const results: Array<{ x: number[]; fx: number; converged: boolean }> = [];
+  const bound = (f: (x: number[]) => number) => (x: number[]) =>
+    x.some((v) => Math.abs(v) > LOG_BOUND) ? Number.NaN : f(x);
   let iterations = 0;
-  for (const start of starts) {
-    let result = nelderMead(bounded, start);
+  const optimise = (f: (x: number[]) => number, start: number[], step: number) => {
+    let result = nelderMead(f, start, { step });
     iterations += result.iterations;
     for (let restart = 0; restart < 5 && result.converged; restart++) {
-      const again = nelderMead(bounded, result.x, { step: 0.1 });
+      const again = nelderMead(f, result.x, { step: 0.1 });
       iterations += again.iterations;
       const improved = again.fx < result.fx - 1e-12 * (1 + Math.abs(result.fx));
       result = again.fx <= result.fx ? again : result;
       if (!improved) break;
     }
-    results.push(result);
-  }
+    return result;
+  };
+  const results = starts.map((start) => optimise(bound(screening ?? negMeanLl), start, 0.5));
   const converged = results.filter((r) => r.converged && Number.isFinite(r.fx));
   if (converged.length === 0)
     throw new ClvFitError(ClvFitFailure.NotConverged, `${label}: none of ${starts.length} starts converged`);
-  const best = converged.reduce((p, q) => (q.fx < p.fx ? q : p));
+  let best = converged.reduce((p, q) => (q.fx < p.fx ? q : p));
+  const agreeing = converged.filter((r) => Math.abs(r.fx - best.fx) <= 1e-6 * (1 + Math.abs(best.fx))).length;
+  if (screening) {
+    best = optimise(bound(negMeanLl), best.x, 0.1);
+    if (!best.converged || !Number.isFinite(best.fx))
+      throw new ClvFitError(ClvFitFailure.NotConverged, `${label}: the best start did not converge on all the data`);
+  }
   if (best.x.some((v) => Math.abs(v) >= AT_BOUND))
     throw new ClvFitError(
       ClvFitFailure.NotConverged,
       `${label}: the likelihood is highest at a parameter bound (${best.x.map((v) => Math.exp(v).toPrecision(3)).join(', ')}); the data does not identify the model`,
     );
-  const agreeing = converged.filter((r) => Math.abs(r.fx - best.fx) <= 1e-6 * (1 + Math.abs(best.fx))).length;
   return {
     logParams: best.x,
     value: best.fx,
@@ -113,8 +134,20 @@ function fitLogParams(
   };
 }
 
+/** Every k-th row, its weight × k, when there are more than `size` rows; null otherwise. */
+function screeningSample<R extends { weight: number }>(rows: readonly R[], size: number): R[] | null {
+  if (rows.length <= size) return null;
+  const k = rows.length / size;
+  const sample: R[] = [];
+  for (let i = 0; i < size; i++) {
+    const row = rows[Math.floor(i * k)]!;
+    sample.push({ ...row, weight: row.weight * k });
+  }
+  return sample;
+}
+
 /** Rows grouped by frequency so the terms that depend on x alone are computed once per distinct x. */
-class BgNbdData {
+export class BgNbdData {
   readonly xs: number[];
   readonly groups: Array<{ tx: Float64Array; T: Float64Array; w: Float64Array; weight: number }>;
   readonly customers: number;
@@ -188,7 +221,7 @@ export class BgNbdModel {
   }
 
   /** Maximum likelihood over the rows; ClvFitError when there is too little data or no start converges. */
-  static fit(rows: readonly BgNbdRow[]): FitOutcome<BgNbdParams> {
+  static fit(rows: readonly BgNbdRow[], options: FitOptions = {}): FitOutcome<BgNbdParams> {
     const data = new BgNbdData(rows);
     const repeaters = data.groups.reduce((s, g, i) => s + (data.xs[i]! > 0 ? g.weight : 0), 0);
     if (data.customers < 10 || repeaters < 2)
@@ -209,7 +242,17 @@ export class BgNbdModel {
       a: Math.exp(v[2]!),
       b: Math.exp(v[3]!),
     });
-    const fitted = fitLogParams((v) => -BgNbdModel.logLikelihood(toParams(v), data) / data.customers, starts, 'BG/NBD');
+    const sample = screeningSample(
+      rows.filter((r) => r.weight > 0),
+      options.screeningRows ?? SCREENING_ROWS,
+    );
+    const sampleData = sample ? new BgNbdData(sample) : null;
+    const fitted = fitLogParams(
+      (v) => -BgNbdModel.logLikelihood(toParams(v), data) / data.customers,
+      starts,
+      'BG/NBD',
+      sampleData ? (v) => -BgNbdModel.logLikelihood(toParams(v), sampleData) / sampleData.customers : null,
+    );
     const params = toParams(fitted.logParams);
     return {
       params,
@@ -287,7 +330,7 @@ export class GammaGammaModel {
     return total;
   }
 
-  static fit(rows: readonly SpendRow[]): FitOutcome<GammaGammaParams> {
+  static fit(rows: readonly SpendRow[], options: FitOptions = {}): FitOutcome<GammaGammaParams> {
     const usable = rows
       .filter((r) => r.weight > 0 && r.frequency > 0 && r.monetary > 0)
       .sort((p, q) => p.frequency - q.frequency);
@@ -310,10 +353,13 @@ export class GammaGammaModel {
       q: Math.exp(v[1]!),
       gamma: Math.exp(v[2]!),
     });
+    const sample = screeningSample(usable, options.screeningRows ?? SCREENING_ROWS);
+    const sampleCustomers = sample?.reduce((s, r) => s + r.weight, 0) ?? 0;
     const fitted = fitLogParams(
       (v) => -GammaGammaModel.logLikelihood(toParams(v), usable) / customers,
       starts,
       'Gamma-Gamma',
+      sample ? (v) => -GammaGammaModel.logLikelihood(toParams(v), sample) / sampleCustomers : null,
     );
     const params = toParams(fitted.logParams);
     if (params.q <= 1)
