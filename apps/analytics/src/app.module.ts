@@ -8,7 +8,9 @@ import { CustomerFactsModule } from './customer-facts/customer-facts.module';
 import { CustomerFactsSubjectRights } from './customer-facts/customer-facts.subject-rights';
 import { CreateCustomerFacts1764000002000 } from './database/migrations/1764000002000-CreateCustomerFacts';
 import { CreateRfmScores1764900000000 } from './database/migrations/1764900000000-CreateRfmScores';
+import { CreatePurchaseLedger1765000000000 } from './database/migrations/1765000000000-CreatePurchaseLedger';
 import { CreateClvFits1765100000000 } from './database/migrations/1765100000000-CreateClvFits';
+import { PurchaseLedgerModule } from './purchase-ledger/purchase-ledger.module';
 import { RfmModule } from './rfm/rfm.module';
 
 export const serviceDefinition: ServiceDefinition = {
@@ -18,6 +20,7 @@ export const serviceDefinition: ServiceDefinition = {
     CreateCustomerFacts1764000002000,
     mergedCustomersMigration(schemaOf('analytics'), 1764001000000),
     CreateRfmScores1764900000000,
+    CreatePurchaseLedger1765000000000,
     CreateClvFits1765100000000,
   ],
   requireCallerIdentity: true,
@@ -33,7 +36,7 @@ export const serviceDefinition: ServiceDefinition = {
     SubjectRightsModule.forParticipant({
       service: 'analytics',
       participant: CustomerFactsSubjectRights,
-      imports: [CustomerFactsModule, RfmModule],
+      imports: [CustomerFactsModule, RfmModule, PurchaseLedgerModule],
     }),
   ],
 })

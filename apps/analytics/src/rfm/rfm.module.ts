@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClvModule } from '../clv/clv.module';
+import { PurchaseLedgerModule } from '../purchase-ledger/purchase-ledger.module';
 import { RfmConsumer } from './rfm.consumer';
 import { RfmController } from './rfm.controller';
 import { RfmRepository } from './rfm.repository';
@@ -7,7 +8,7 @@ import { RfmScheduler } from './rfm.scheduler';
 import { RfmService } from './rfm.service';
 
 @Module({
-  imports: [ClvModule],
+  imports: [PurchaseLedgerModule, ClvModule],
   controllers: [RfmController, RfmConsumer],
   providers: [RfmRepository, RfmService, RfmScheduler],
   // for the subject-rights participant, which re-keys and erases these facts and rescores survivors
