@@ -11,6 +11,7 @@ export interface FitData {
   transactions: number;
   repeatCustomers: number;
   rows: number;
+  loadMs: number;
 }
 
 export interface FitRecord {
@@ -47,7 +48,11 @@ export class ClvRepository {
     calibrationEnd: Date,
     calibrationEndDay: number,
     holdoutEnd: Date | null,
-  ): Promise<{ rows: HoldoutRow[]; spend: SpendRow[]; data: Omit<FitData, 'rows' | 'calibrationEnd' | 'timeUnit'> }> {
+  ): Promise<{
+    rows: HoldoutRow[];
+    spend: SpendRow[];
+    data: Omit<FitData, 'rows' | 'calibrationEnd' | 'timeUnit' | 'loadMs'>;
+  }> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       await manager.query(`SET LOCAL work_mem = '256MB'`);
       await manager.query(

@@ -83,6 +83,8 @@ export class ClvService {
         calibrationEnd: calibrationEnd.toISOString(),
         ...data,
         rows: rows.length,
+        // the SQL pass that builds the collapsed rows: the bound the fit's own time is compared with
+        loadMs: Date.now() - started,
       };
       const holdoutWeeks = holdoutEnd ? (utcDay(holdoutEnd) - calibrationEndDay) / DAYS_PER_WEEK : null;
       const result = await runFitInWorker({ rows, spend, holdoutWeeks });

@@ -123,6 +123,11 @@ export class ClvFitDataView {
   @ApiProperty({ example: 946, description: 'Customers with a repeat transaction (the Gamma-Gamma fit’s)' })
   repeatCustomers!: number;
   @ApiProperty({ example: 1418, description: 'Weighted rows after collapsing equal (x, t_x, T)' }) rows!: number;
+  @ApiProperty({
+    example: 120,
+    description: 'Time of the SQL pass that built the rows, ms (the rest of durationMs is the optimisation)',
+  })
+  loadMs!: number;
 }
 
 export class ClvHoldoutView {
