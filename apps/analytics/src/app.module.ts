@@ -3,6 +3,7 @@ import { schemaOf } from '@rapport/contracts';
 import { ServiceCoreModule, type ServiceDefinition } from '@rapport/platform-runtime';
 import { mergedCustomersMigration, SubjectRightsModule } from '@rapport/platform-subject-rights';
 import { AnalyticsConfigModule } from './analytics.config';
+import { ChurnModule } from './churn/churn.module';
 import { ClvModule } from './clv/clv.module';
 import { CustomerFactsModule } from './customer-facts/customer-facts.module';
 import { CustomerFactsSubjectRights } from './customer-facts/customer-facts.subject-rights';
@@ -10,6 +11,7 @@ import { CreateCustomerFacts1764000002000 } from './database/migrations/17640000
 import { CreateRfmScores1764900000000 } from './database/migrations/1764900000000-CreateRfmScores';
 import { CreatePurchaseLedger1765000000000 } from './database/migrations/1765000000000-CreatePurchaseLedger';
 import { CreateClvFits1765100000000 } from './database/migrations/1765100000000-CreateClvFits';
+import { CreateChurnRisks1765100001000 } from './database/migrations/1765100001000-CreateChurnRisks';
 import { PurchaseLedgerModule } from './purchase-ledger/purchase-ledger.module';
 import { RfmModule } from './rfm/rfm.module';
 
@@ -22,6 +24,7 @@ export const serviceDefinition: ServiceDefinition = {
     CreateRfmScores1764900000000,
     CreatePurchaseLedger1765000000000,
     CreateClvFits1765100000000,
+    CreateChurnRisks1765100001000,
   ],
   requireCallerIdentity: true,
 };
@@ -33,10 +36,11 @@ export const serviceDefinition: ServiceDefinition = {
     CustomerFactsModule,
     RfmModule,
     ClvModule,
+    ChurnModule,
     SubjectRightsModule.forParticipant({
       service: 'analytics',
       participant: CustomerFactsSubjectRights,
-      imports: [CustomerFactsModule, RfmModule, PurchaseLedgerModule],
+      imports: [CustomerFactsModule, RfmModule, PurchaseLedgerModule, ChurnModule],
     }),
   ],
 })

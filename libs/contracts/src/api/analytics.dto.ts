@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { CALENDAR_INSTANT_PATTERN } from './business-calendars.dto';
 
 const INSTANT_MESSAGE = 'must be an ISO 8601 instant to the second with an offset (Z or ±HH:MM)';
@@ -60,6 +61,12 @@ export class CustomerScoresView {
     description: 'Lifetime value from the current CLV model; null when no fit has succeeded yet',
   })
   clv?: CustomerClvView | null;
+  @ApiPropertyOptional({
+    type: () => CustomerChurnView,
+    nullable: true,
+    description: 'Churn risk with its drivers; null before the customer was assessed',
+  })
+  churn?: CustomerChurnView | null;
 }
 
 /** POST /api/v1/analytics/models/clv/fits */
@@ -196,4 +203,71 @@ export class CustomerClvView {
   inputs!: { frequency: number; recencyWeeks: number; ageWeeks: number; meanRepeatSpend: string };
   @ApiProperty({ format: 'uuid', description: 'The fit whose parameters were used' }) fitId!: string;
   @ApiProperty({ example: '2026-12-05T01:00:00.000Z' }) computedAt!: string;
+}
+
+export class ChurnDriverView {
+  @ApiProperty({ enum: ['p-alive', 'no-recent-contact', 'open-complaints', 'low-survey-score'] }) driver!: string;
+  @ApiProperty({ example: 1.2, description: 'Its share of the risk’s log-odds' }) weight!: number;
+  @ApiProperty({ example: 'P(alive) 0.231 by BG/NBD; 210 days since the last purchase' }) detail!: string;
+}
+
+export class CustomerChurnView {
+  @ApiProperty({ example: 0.83, minimum: 0, maximum: 1 }) risk!: number;
+  @ApiProperty({ example: 0.7, description: 'churn.risk-raised and customer-profile’s at-risk from here' })
+  threshold!: number;
+  @ApiProperty({ example: true }) atRisk!: boolean;
+  @ApiProperty({ example: 0.231, minimum: 0, maximum: 1 }) pAlive!: number;
+  @ApiProperty({ enum: ['bgnbd', 'recency'], description: 'How P(alive) was estimated' }) method!: string;
+  @ApiProperty({ example: 210 }) daysSinceLastPurchase!: number;
+  @ApiProperty({ type: [ChurnDriverView], description: 'What raised the risk, largest first' })
+  drivers!: ChurnDriverView[];
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) fitId!: string | null;
+  @ApiProperty({ example: '2026-12-05T01:00:00.000Z' }) computedAt!: string;
+}
+
+/** GET /api/v1/analytics/models/churn/evaluation */
+export class ChurnEvaluationQuery {
+  @ApiProperty({ format: 'date-time', example: '2026-06-30T00:00:00Z', description: 'Score as of this instant' })
+  @IsString()
+  @Matches(CALENDAR_INSTANT_PATTERN, { message: `asOf ${INSTANT_MESSAGE}` })
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'asOf is not a real date and time' })
+  asOf!: string;
+
+  @ApiPropertyOptional({
+    default: 90,
+    minimum: 1,
+    maximum: 730,
+    description: 'A customer churned when they did not buy in this many days after asOf (422 unless that is over)',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(730)
+  horizonDays?: number;
+}
+
+export class ChurnBaselineView {
+  @ApiProperty({ example: 'the same number of customers, longest since the last purchase first' }) rule!: string;
+  @ApiProperty({ nullable: true, type: Number }) precision!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) recall!: number | null;
+}
+
+export class ChurnEvaluationView {
+  @ApiProperty() asOf!: string;
+  @ApiProperty() horizonDays!: number;
+  @ApiProperty({ example: 0.7 }) threshold!: number;
+  @ApiProperty() churnDefinition!: string;
+  @ApiProperty({ description: 'How P(alive) was estimated, and the CLV fit used' }) model!: Record<string, unknown>;
+  @ApiProperty({ type: [String], example: ['p-alive'] }) signalsUsed!: string[];
+  @ApiProperty({ example: 2357 }) customers!: number;
+  @ApiProperty({ example: 1500 }) churned!: number;
+  @ApiProperty({ nullable: true, type: Number }) churnRate!: number | null;
+  @ApiProperty({ description: 'Customers at or above the threshold' }) flagged!: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Of those flagged, the share that churned' })
+  precision!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Of those who churned, the share flagged' })
+  recall!: number | null;
+  @ApiProperty({ type: ChurnBaselineView }) baseline!: ChurnBaselineView;
+  @ApiProperty({ nullable: true, type: Number, description: 'precision / baseline precision' }) lift!: number | null;
 }
