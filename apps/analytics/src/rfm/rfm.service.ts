@@ -4,7 +4,7 @@ import { OutboxWriter } from '@rapport/platform-messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ANALYTICS_CONFIG, type AnalyticsConfig } from '../analytics.config';
 import { riskMoved } from '../churn/churn.model';
-import { ChurnService, type ChurnView } from '../churn/churn.service';
+import { CHURN_THRESHOLD, ChurnService, type ChurnView } from '../churn/churn.service';
 import { ClvService, type CustomerClv } from '../clv/clv.service';
 import { customerScoredEvent } from './rfm.events';
 import { RfmErrorCode, RfmException } from './rfm.exception';
@@ -84,7 +84,12 @@ export class RfmService {
     });
     const churn = await this.churn.assess(manager, customerId, now);
     const risk = churn?.record.risk ?? null;
-    if (!sameScores(scores, previous) || (risk !== null && riskMoved(churn!.previous, risk)))
+    // A customer at risk is told again after each purchase: customer-profile moves at_risk to active on a
+    // repeat purchase, and a risk still above the threshold must put them back.
+    if (
+      !sameScores(scores, previous) ||
+      (risk !== null && (riskMoved(churn!.previous, risk) || risk >= CHURN_THRESHOLD))
+    )
       await this.outbox.addMany(manager, [customerScoredEvent(customerId, scores, now, risk)]);
   }
 

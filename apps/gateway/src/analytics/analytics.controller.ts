@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiCreatedResponse,
@@ -7,12 +7,20 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ClvFitRequest, ClvFitView, CustomerCountView, CustomerScoresView } from '@rapport/contracts';
+import {
+  ChurnEvaluationQuery,
+  ChurnEvaluationView,
+  ClvFitRequest,
+  ClvFitView,
+  CustomerCountView,
+  CustomerScoresView,
+} from '@rapport/contracts';
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { ApiProblems } from '../openapi-problems';
 import { ApiProxy } from '../upstream/api-proxy';
+import { queryString } from '../upstream/query-string';
 
 @ApiTags('analytics')
 @Controller('api/v1/analytics')
@@ -116,6 +124,26 @@ export class AnalyticsController {
       upstream: 'analytics',
       method: 'GET',
       path: '/internal/v1/models/clv',
+    });
+  }
+
+  @Get('models/churn/evaluation')
+  @RequireScopes('analytics:read')
+  @ApiOperation({
+    summary:
+      'Backtest of the churn warning: scored as of asOf, churned = no purchase in the next horizonDays; precision and recall at the threshold and the lift over "longest since the last purchase"',
+  })
+  @ApiOkResponse({ type: ChurnEvaluationView })
+  @ApiProblems(400, 401, 403, 422, 429, 502, 504)
+  async churnEvaluation(
+    @Query() query: ChurnEvaluationQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'analytics',
+      method: 'GET',
+      path: `/internal/v1/models/churn/evaluation${queryString(query)}`,
     });
   }
 }
