@@ -66,9 +66,13 @@ export interface FitOutcome<P> {
   iterations: number;
 }
 
-/** Parameters are kept within [1e-6, 1e6]: an optimum at a bound is a degenerate fit, reported as not converged. */
+/**
+ * Parameters are kept within [1e-6, 1e6]. An optimum within a factor 10 of a bound is a degenerate fit,
+ * reported as not converged: the likelihood still rises along a ridge out there (e.g. a, b → ∞ with
+ * a/(a+b) fixed: everyone drops out with the same probability), so the data does not identify the model.
+ */
 const LOG_BOUND = Math.log(1e6);
-const AT_BOUND = LOG_BOUND - 1e-3;
+const AT_BOUND = Math.log(1e5);
 
 /**
  * Above this many collapsed rows the starts are screened on a systematic sample of the rows (each

@@ -12,6 +12,8 @@ export interface FitData {
   repeatCustomers: number;
   rows: number;
   loadMs: number;
+  /** CPU time of the optimisation (its thread), ms; absent on a failed fit. */
+  optimiseCpuMs?: number;
 }
 
 export interface FitRecord {

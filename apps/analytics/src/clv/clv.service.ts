@@ -102,6 +102,7 @@ export class ClvService {
       }
       await this.repository.finishFit(id, {
         ...base,
+        data: { ...fitData, optimiseCpuMs: result.cpuMs },
         status: 'succeeded',
         bgnbd: { ...result.bgnbd.params, logLikelihood: result.bgnbd.logLikelihood, starts: result.bgnbd.starts },
         gammaGamma: {

@@ -135,6 +135,11 @@ export class ClvFitDataView {
     description: 'Time of the SQL pass that built the rows, ms (the rest of durationMs is the optimisation)',
   })
   loadMs!: number;
+  @ApiPropertyOptional({
+    example: 900,
+    description: 'CPU time of the optimisation on its thread, ms (wall time also counts waiting for a busy machine)',
+  })
+  optimiseCpuMs?: number;
 }
 
 export class ClvHoldoutView {
