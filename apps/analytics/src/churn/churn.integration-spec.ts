@@ -75,7 +75,9 @@ describe('churn warning', () => {
       expect(raised).toMatchObject({ customerId, threshold: 0.7 });
       expect(raised!.churnRisk).toBeGreaterThanOrEqual(0.7);
       expect(raised!.drivers[0]).toMatchObject({ driver: 'p-alive' });
-      expect(raised!.drivers[0]!.detail).toContain('380 days since the last purchase');
+      // raised by the first purchase already: one purchase 400 days ago, P(alive) e^(−310/90) by recency
+      expect(raised!.drivers[0]!.detail).toContain('400 days since the last purchase');
+      expect(raised!.previousRisk).toBeNull();
 
       // still lapsed: another old purchase keeps the risk above, and nothing is raised again
       const third = purchaseRecorded(customerId, '60.00', new Date(now - 370 * DAY));
