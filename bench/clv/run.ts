@@ -13,30 +13,17 @@
 // Human-readable lines go to stdout, ending with one line of JSON holding every figure.
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { demoUserToken, killAllSync, Stack, type StackProfile } from '@rapport/stack';
+import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
 import { Client } from 'pg';
+import { benchArgs, int, profile } from '../lib/cli';
 
-interface Args {
-  customers: number;
-  profile: StackProfile;
-}
+const USAGE = `usage: npm run bench:clv -- [--customers N] [--profile P]
+  --customers N  synthetic customers generated (default 1000000)
+  --profile P    the stack profile to start (default bench)`;
 
 /** The goal of issue 16: a CLV fit over 1M customers within 60 s. */
 const GOAL_MS = 60_000;
 const CALIBRATION_END = '2026-06-30T00:00:00Z';
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { customers: 1_000_000, profile: 'bench' };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1] ?? ''];
-    if (flag === '--customers') args.customers = Number(value);
-    else if (flag === '--profile') args.profile = value as StackProfile;
-    else throw new Error(`unknown option ${flag} (use --customers N --profile P)`);
-  }
-  if (!Number.isInteger(args.customers) || args.customers < 100)
-    throw new Error('--customers must be an integer ≥ 100');
-  return args;
-}
 
 /** The parameters the purchases are drawn from. */
 const TRUE_PARAMS = { r: 1, alpha: 10, a: 1, b: 4 };
@@ -80,7 +67,7 @@ interface Fit {
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchArgs(USAGE, { customers: int(1_000_000, { min: 100 }), profile: profile() });
   process.removeAllListeners('warning');
   const stack = new Stack({
     profile: args.profile,
