@@ -1,4 +1,4 @@
-import { ascendingInts, benchArgs, int, optional, positive, profile, someOf } from './cli';
+import { ascendingInts, benchArgs, int, optional, positive, profile, someOf, text } from './cli';
 import { percentile } from './stats';
 
 describe('the benchmarks’ command line', () => {
@@ -11,6 +11,7 @@ describe('the benchmarks’ command line', () => {
     source: someOf<'api' | 'import' | 'kafka'>(['import', 'kafka'], ['api', 'import', 'kafka']),
     profile: profile(),
     chunkRows: optional(int(1)),
+    nodeOptions: text(''),
   };
   let exit: jest.SpyInstance;
   let errors: jest.SpyInstance;
@@ -23,7 +24,7 @@ describe('the benchmarks’ command line', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('gives the defaults without arguments, and the values given in either form', () => {
-    expect(benchArgs('usage', spec, [])).toEqual({
+    expect(benchArgs('usage', spec, [], [])).toEqual({
       events: 20_000,
       warmup: 500,
       maxMinutes: 4_800,
@@ -32,26 +33,34 @@ describe('the benchmarks’ command line', () => {
       source: ['import', 'kafka'],
       profile: 'bench',
       chunkRows: undefined,
+      nodeOptions: '',
     });
     expect(
-      benchArgs('usage', spec, [
-        '--',
-        '--events',
-        '10',
-        '--warmup=0',
-        '--max-minutes',
-        '60',
-        '--rate',
-        '2.5',
-        '--sizes',
-        '100,1000',
-        '--source',
-        'api',
-        '--profile',
-        'test3',
-        '--chunk-rows',
-        '5000',
-      ]),
+      benchArgs(
+        'usage',
+        spec,
+        ['cpuProf'],
+        [
+          '--',
+          '--cpu-prof',
+          '--node-options=--max-semi-space-size=8',
+          '--events',
+          '10',
+          '--warmup=0',
+          '--max-minutes',
+          '60',
+          '--rate',
+          '2.5',
+          '--sizes',
+          '100,1000',
+          '--source',
+          'api',
+          '--profile',
+          'test3',
+          '--chunk-rows',
+          '5000',
+        ],
+      ),
     ).toEqual({
       events: 10,
       warmup: 0,
@@ -61,6 +70,8 @@ describe('the benchmarks’ command line', () => {
       source: ['api'],
       profile: 'test3',
       chunkRows: 5000,
+      nodeOptions: '--max-semi-space-size=8',
+      cpuProf: true,
     });
   });
 
@@ -76,7 +87,7 @@ describe('the benchmarks’ command line', () => {
     [['--nope', '1']],
     [['--events']],
   ])('refuses %j with the usage and exit code 2', (argv) => {
-    expect(() => benchArgs('the usage', spec, argv)).toThrow('exit 2');
+    expect(() => benchArgs('the usage', spec, [], argv)).toThrow('exit 2');
     expect(errors).toHaveBeenCalledWith(expect.stringContaining('the usage'));
     expect(exit).toHaveBeenCalledWith(2);
   });

@@ -68,6 +68,9 @@ export const profile = (initial: StackProfile = 'bench'): Option<StackProfile> =
   },
 });
 
+/** Free text, such as extra NODE_OPTIONS. */
+export const text = (initial: string): Option<string> => ({ initial, parse: (raw) => raw });
+
 /** An option that is absent unless given (the service's own default applies then). */
 export const optional = <T>(option: Option<T>): Option<T | undefined> => ({ initial: undefined, parse: option.parse });
 
@@ -75,17 +78,23 @@ type Values<S> = { [K in keyof S]: S[K] extends Option<infer T> ? T : never };
 
 const flagOf = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-export function benchArgs<S extends Record<string, Option<unknown>>>(
+/**
+ * `spec` holds the options that take a value; `switches` the ones that are on when given (`--cpu-prof`),
+ * returned as booleans under their camelCase names.
+ */
+export function benchArgs<S extends Record<string, Option<unknown>>, W extends string = never>(
   usage: string,
   spec: S,
+  switches: readonly W[] = [],
   argv: string[] = process.argv.slice(2),
-): Values<S> {
+): Values<S> & Record<W, boolean> {
   try {
     const { values } = parseArgs({
       args: argv.filter((arg) => arg !== '--'),
       options: {
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(Object.keys(spec).map((key) => [flagOf(key), { type: 'string' as const }])),
+        ...Object.fromEntries(switches.map((key) => [flagOf(key), { type: 'boolean' as const }])),
       },
       strict: true,
       allowPositionals: false,
@@ -94,12 +103,14 @@ export function benchArgs<S extends Record<string, Option<unknown>>>(
       console.log(usage);
       process.exit(0);
     }
-    return Object.fromEntries(
-      Object.entries(spec).map(([key, option]) => {
-        const raw = (values as Record<string, string | boolean | undefined>)[flagOf(key)];
+    const given = values as Record<string, string | boolean | undefined>;
+    return Object.fromEntries([
+      ...Object.entries(spec).map(([key, option]) => {
+        const raw = given[flagOf(key)];
         return [key, typeof raw === 'string' ? option.parse(raw, `--${flagOf(key)}`) : option.initial];
       }),
-    ) as Values<S>;
+      ...switches.map((key) => [key, given[flagOf(key)] === true]),
+    ]) as Values<S> & Record<W, boolean>;
   } catch (error) {
     console.error(`${(error as Error).message}\n${usage}`);
     process.exit(2);

@@ -3,11 +3,17 @@ import { schemaOf } from '@rapport/contracts';
 import { ServiceCoreModule, type ServiceDefinition } from '@rapport/platform-runtime';
 import { mergedCustomersMigration, SubjectRightsModule } from '@rapport/platform-subject-rights';
 import { AnalyticsConfigModule } from './analytics.config';
+import { ChurnModule } from './churn/churn.module';
+import { ClvModule } from './clv/clv.module';
 import { CustomerFactsModule } from './customer-facts/customer-facts.module';
 import { CustomerFactsSubjectRights } from './customer-facts/customer-facts.subject-rights';
 import { CreateCustomerFacts1764000002000 } from './database/migrations/1764000002000-CreateCustomerFacts';
 import { CreateRfmScores1764900000000 } from './database/migrations/1764900000000-CreateRfmScores';
 import { CreatePurchaseLedger1765000000000 } from './database/migrations/1765000000000-CreatePurchaseLedger';
+import { CreateForecasts1765200000000 } from './database/migrations/1765200000000-CreateForecasts';
+import { ForecastsModule } from './forecasts/forecasts.module';
+import { CreateClvFits1765100000000 } from './database/migrations/1765100000000-CreateClvFits';
+import { CreateChurnRisks1765100001000 } from './database/migrations/1765100001000-CreateChurnRisks';
 import { CreateRecommendations1765300000000 } from './database/migrations/1765300000000-CreateRecommendations';
 import { PurchaseLedgerModule } from './purchase-ledger/purchase-ledger.module';
 import { RecommendationsModule } from './recommendations/recommendations.module';
@@ -21,6 +27,9 @@ export const serviceDefinition: ServiceDefinition = {
     mergedCustomersMigration(schemaOf('analytics'), 1764001000000),
     CreateRfmScores1764900000000,
     CreatePurchaseLedger1765000000000,
+    CreateForecasts1765200000000,
+    CreateClvFits1765100000000,
+    CreateChurnRisks1765100001000,
     CreateRecommendations1765300000000,
   ],
   requireCallerIdentity: true,
@@ -32,11 +41,14 @@ export const serviceDefinition: ServiceDefinition = {
     AnalyticsConfigModule,
     CustomerFactsModule,
     RfmModule,
+    ForecastsModule,
+    ClvModule,
+    ChurnModule,
     RecommendationsModule,
     SubjectRightsModule.forParticipant({
       service: 'analytics',
       participant: CustomerFactsSubjectRights,
-      imports: [CustomerFactsModule, RfmModule, PurchaseLedgerModule],
+      imports: [CustomerFactsModule, RfmModule, PurchaseLedgerModule, ChurnModule],
     }),
   ],
 })

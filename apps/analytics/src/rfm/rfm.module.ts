@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ChurnModule } from '../churn/churn.module';
+import { ClvModule } from '../clv/clv.module';
 import { PurchaseLedgerModule } from '../purchase-ledger/purchase-ledger.module';
 import { RfmConsumer } from './rfm.consumer';
 import { RfmController } from './rfm.controller';
@@ -7,7 +9,7 @@ import { RfmScheduler } from './rfm.scheduler';
 import { RfmService } from './rfm.service';
 
 @Module({
-  imports: [PurchaseLedgerModule],
+  imports: [PurchaseLedgerModule, ClvModule, ChurnModule],
   controllers: [RfmController, RfmConsumer],
   providers: [RfmRepository, RfmService, RfmScheduler],
   // for the subject-rights participant, which re-keys and erases these facts and rescores survivors

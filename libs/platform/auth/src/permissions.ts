@@ -15,6 +15,7 @@ export const SCOPES = [
   'loyalty:read',
   'loyalty:write',
   'analytics:read',
+  'analytics:write',
   'interactions:read',
   'interactions:write',
   'surveys:read',
@@ -63,7 +64,8 @@ export const ROLE_SCOPES: Record<Exclude<Role, 'integration'>, readonly Scope[]>
     'interactions:write',
     'surveys:read',
   ],
-  analyst: ['customers:read', 'analytics:read', 'interactions:read', 'surveys:read'],
+  // analytics:write: fitting models (a fit replaces the parameters every CLV and churn figure uses)
+  analyst: ['customers:read', 'analytics:read', 'analytics:write', 'interactions:read', 'surveys:read'],
 };
 
 export function isScope(value: string): value is Scope {
