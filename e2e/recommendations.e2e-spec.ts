@@ -161,5 +161,9 @@ describe('recommendations through the gateway', () => {
       expect(agent.status).toBe(403);
       expect(agent.headers['content-type']).toContain('application/problem+json');
     }
+    // a manager reads the evaluation (analytics:read) but may not replace the model (analytics:write)
+    const manager = await bearer('manager');
+    await gateway().get('/api/v1/analytics/recommendations/evaluation').set('authorization', manager).expect(200);
+    await gateway().post('/api/v1/analytics/recommendations/builds').set('authorization', manager).expect(403);
   });
 });

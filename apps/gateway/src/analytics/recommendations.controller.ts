@@ -21,9 +21,8 @@ import { ApiProxy } from '../upstream/api-proxy';
 import { queryString } from '../upstream/query-string';
 
 /**
- * analytics's co-purchase recommendations (SKUs and counts, no personal data). There is no
- * analytics:write scope: building the model changes no customer's data and every analytics reader may
- * ask for a fresh one, so the build takes analytics:read as the reads do.
+ * analytics's co-purchase recommendations (SKUs and counts, no personal data). A build replaces the
+ * model every reader's recommendations come from: analytics:write, as a CLV fit.
  */
 @ApiTags('analytics')
 @Controller('api/v1/analytics')
@@ -53,7 +52,7 @@ export class RecommendationsController {
 
   @Post('recommendations/builds')
   @HttpCode(201)
-  @RequireScopes('analytics:read')
+  @RequireScopes('analytics:write')
   @ApiOperation({
     summary:
       'Build the recommendation model now and evaluate it (hit rate@k and NDCG@k against the popularity baseline on each customer’s held-out last basket); 202 when the build takes longer than a few seconds (it goes on)',
