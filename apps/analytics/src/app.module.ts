@@ -2,11 +2,13 @@ import { Module } from '@nestjs/common';
 import { schemaOf } from '@rapport/contracts';
 import { ServiceCoreModule, type ServiceDefinition } from '@rapport/platform-runtime';
 import { mergedCustomersMigration, SubjectRightsModule } from '@rapport/platform-subject-rights';
+import { ActivityModule } from './activity/activity.module';
 import { AnalyticsConfigModule } from './analytics.config';
 import { CustomerFactsModule } from './customer-facts/customer-facts.module';
 import { CustomerFactsSubjectRights } from './customer-facts/customer-facts.subject-rights';
 import { CreateCustomerFacts1764000002000 } from './database/migrations/1764000002000-CreateCustomerFacts';
 import { CreateRfmScores1764900000000 } from './database/migrations/1764900000000-CreateRfmScores';
+import { CreateActivityFacts1765400000000 } from './database/migrations/1765400000000-CreateActivityFacts';
 import { RfmModule } from './rfm/rfm.module';
 
 export const serviceDefinition: ServiceDefinition = {
@@ -16,6 +18,7 @@ export const serviceDefinition: ServiceDefinition = {
     CreateCustomerFacts1764000002000,
     mergedCustomersMigration(schemaOf('analytics'), 1764001000000),
     CreateRfmScores1764900000000,
+    CreateActivityFacts1765400000000,
   ],
   requireCallerIdentity: true,
 };
@@ -26,10 +29,11 @@ export const serviceDefinition: ServiceDefinition = {
     AnalyticsConfigModule,
     CustomerFactsModule,
     RfmModule,
+    ActivityModule,
     SubjectRightsModule.forParticipant({
       service: 'analytics',
       participant: CustomerFactsSubjectRights,
-      imports: [CustomerFactsModule, RfmModule],
+      imports: [CustomerFactsModule, RfmModule, ActivityModule],
     }),
   ],
 })

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import type { ErasureOutcome, SectionData, SubjectRightsParticipant } from '@rapport/platform-subject-rights';
 import type { EntityManager } from 'typeorm';
+import { ActivityRepository } from '../activity/activity.repository';
 import { RfmRepository } from '../rfm/rfm.repository';
 import { RfmService } from '../rfm/rfm.service';
 import { CustomerFactsRepository } from './customer-facts.repository';
@@ -12,7 +13,10 @@ import { CustomerFactsRepository } from './customer-facts.repository';
  * customer.erased (write through the manager only) and acknowledges the erasure with what it returns.
  * Besides the customer fact, that is the purchase facts and RFM scores (the rfm feature): on a merge
  * the survivor's facts are the sum of both and the survivor is rescored (and customer.scored published
- * if that changed anything).
+ * if that changed anything). And the activity facts (the activity feature: contacts, follow-ups,
+ * tickets, ratings, survey scores, points movements, lifecycle moves): re-keyed on a merge; on erasure
+ * the per-customer activity row goes and the facts stay without the customer id (anonymous
+ * aggregates for the KPIs).
  */
 @Injectable()
 export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
@@ -20,24 +24,28 @@ export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
     private readonly repository: CustomerFactsRepository,
     private readonly rfmRepository: RfmRepository,
     private readonly rfm: RfmService,
+    private readonly activity: ActivityRepository,
   ) {}
 
   /** A customer analytics has no facts on gets a null entry, not a 404: the export stays whole. */
   async exportSection(customerId: string, _caller: CallerIdentity): Promise<SectionData> {
-    const [facts, valueFacts, scores] = await Promise.all([
+    const [facts, valueFacts, scores, activity] = await Promise.all([
       this.repository.find(customerId),
       this.rfmRepository.findFacts(null, customerId),
       this.rfm.findView(customerId),
+      this.activity.exportOf(customerId),
     ]);
     return {
       analyticsCustomerFacts: facts ?? null,
       analyticsPurchaseFacts: valueFacts ?? null,
       analyticsScores: scores,
+      analyticsActivity: activity,
     };
   }
 
   async merge(manager: EntityManager, sourceId: string, survivorId: string): Promise<void> {
     await this.repository.rekey(manager, sourceId, survivorId);
+    await this.activity.rekey(manager, sourceId, survivorId);
     if (await this.rfmRepository.rekey(manager, sourceId, survivorId))
       await this.rfm.rescore(manager, survivorId, new Date());
   }
@@ -45,6 +53,12 @@ export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
   async erase(manager: EntityManager, customerId: string): Promise<ErasureOutcome> {
     const customerFacts = await this.repository.erase(manager, customerId);
     const { valueFacts, scores } = await this.rfmRepository.erase(manager, customerId);
-    return { removed: { customerFacts, purchaseFacts: valueFacts, scores }, kept: [] };
+    const activity =
+      (await this.activity.erase(manager, customerId)) +
+      (await this.repository.anonymiseLifecycleChanges(manager, customerId));
+    return {
+      removed: { customerFacts, purchaseFacts: valueFacts, scores, activity },
+      kept: [],
+    };
   }
 }
