@@ -4,11 +4,13 @@ import { ServiceCoreModule, type ServiceDefinition } from '@rapport/platform-run
 import { mergedCustomersMigration, SubjectRightsModule } from '@rapport/platform-subject-rights';
 import { ActivityModule } from './activity/activity.module';
 import { AnalyticsConfigModule } from './analytics.config';
+import { DashboardsModule } from './dashboards/dashboards.module';
 import { CustomerFactsModule } from './customer-facts/customer-facts.module';
 import { CustomerFactsSubjectRights } from './customer-facts/customer-facts.subject-rights';
 import { CreateCustomerFacts1764000002000 } from './database/migrations/1764000002000-CreateCustomerFacts';
 import { CreateRfmScores1764900000000 } from './database/migrations/1764900000000-CreateRfmScores';
 import { CreateActivityFacts1765400000000 } from './database/migrations/1765400000000-CreateActivityFacts';
+import { KpisModule } from './kpis/kpis.module';
 import { RfmModule } from './rfm/rfm.module';
 
 export const serviceDefinition: ServiceDefinition = {
@@ -30,6 +32,8 @@ export const serviceDefinition: ServiceDefinition = {
     CustomerFactsModule,
     RfmModule,
     ActivityModule,
+    KpisModule,
+    DashboardsModule,
     SubjectRightsModule.forParticipant({
       service: 'analytics',
       participant: CustomerFactsSubjectRights,

@@ -30,4 +30,5 @@ export * from './api/interactions.dto';
 export * from './api/wechat.dto';
 export * from './api/cadences.dto';
 export * from './api/analytics.dto';
+export * from './api/analytics-kpis.dto';
 export * from './subject-rights';
