@@ -11,6 +11,8 @@ import { CreateCustomerFacts1764000002000 } from './database/migrations/17640000
 import { CreateRfmScores1764900000000 } from './database/migrations/1764900000000-CreateRfmScores';
 import { CreateActivityFacts1765400000000 } from './database/migrations/1765400000000-CreateActivityFacts';
 import { KpisModule } from './kpis/kpis.module';
+import { CreatePurchaseLedger1765000000000 } from './database/migrations/1765000000000-CreatePurchaseLedger';
+import { PurchaseLedgerModule } from './purchase-ledger/purchase-ledger.module';
 import { RfmModule } from './rfm/rfm.module';
 
 export const serviceDefinition: ServiceDefinition = {
@@ -20,6 +22,7 @@ export const serviceDefinition: ServiceDefinition = {
     CreateCustomerFacts1764000002000,
     mergedCustomersMigration(schemaOf('analytics'), 1764001000000),
     CreateRfmScores1764900000000,
+    CreatePurchaseLedger1765000000000,
     CreateActivityFacts1765400000000,
   ],
   requireCallerIdentity: true,
@@ -37,7 +40,7 @@ export const serviceDefinition: ServiceDefinition = {
     SubjectRightsModule.forParticipant({
       service: 'analytics',
       participant: CustomerFactsSubjectRights,
-      imports: [CustomerFactsModule, RfmModule, ActivityModule],
+      imports: [CustomerFactsModule, RfmModule, PurchaseLedgerModule, ActivityModule],
     }),
   ],
 })

@@ -116,11 +116,19 @@ export const SUBJECT_RIGHTS_PARTICIPANTS: readonly SubjectRightsRegistration[] =
   {
     service: 'analytics',
     schema: schemaOf('analytics'),
-    sections: ['analyticsCustomerFacts', 'analyticsPurchaseFacts', 'analyticsScores', 'analyticsActivity'],
+    sections: [
+      'analyticsCustomerFacts',
+      'analyticsPurchaseFacts',
+      'analyticsScores',
+      'analyticsPurchases',
+      'analyticsActivity',
+    ],
     customerColumns: [
       'customer_facts.customer_id', // with the owner, team and lifecycle stage
       'customer_value_facts.customer_id', // in analyticsPurchaseFacts: counts and sums of purchases and refunds
       'customer_scores.customer_id', // in analyticsScores, with the inputs and cut points they came from
+      'purchases.customer_id', // in analyticsPurchases (the ledger, with lines); kept under a random id on erasure
+      'purchase_refunds.customer_id', // in analyticsPurchases (netted into each purchase's refundedBase)
       // in analyticsActivity (the row and counts of the facts); on erasure the row goes and the facts
       // below keep no customer id (anonymous aggregates for the KPIs)
       'customer_activity.customer_id',

@@ -58,6 +58,14 @@ describe('analytics follows customer merges and erasures', () => {
           analyticsCustomerFacts: { customerId, kind: 'organisation' },
           analyticsPurchaseFacts: { customerId, purchaseCount: 1, monetary: 42 },
           analyticsScores: { customerId, inputs: { frequency: 1, monetary: '42.00' } },
+          analyticsPurchases: [
+            {
+              channel: 'web',
+              totalBase: '42.0000',
+              refundedBase: '0.0000',
+              lines: [{ sku: 'SKU-1', lineTotalBase: '42.0000' }],
+            },
+          ],
           analyticsActivity: { pointsMovements: 1, interactions: 0 },
         },
       };

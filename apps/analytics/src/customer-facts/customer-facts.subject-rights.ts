@@ -3,15 +3,21 @@ import type { CallerIdentity } from '@rapport/platform-runtime';
 import type { ErasureOutcome, SectionData, SubjectRightsParticipant } from '@rapport/platform-subject-rights';
 import type { EntityManager } from 'typeorm';
 import { ActivityRepository } from '../activity/activity.repository';
+import { PurchaseLedgerRepository } from '../purchase-ledger/purchase-ledger.repository';
 import { RfmRepository } from '../rfm/rfm.repository';
 import { RfmService } from '../rfm/rfm.service';
 import { CustomerFactsRepository } from './customer-facts.repository';
+
+const KEPT_PURCHASES = {
+  what: 'the purchase ledger (purchases, lines, refunds in the base currency) under a new random id that links to nothing',
+  why: 'revenue, forecasts and recommendations are anonymous aggregates; accounting keeps the same orders',
+};
 
 /**
  * What analytics holds under a customer id: exported, re-keyed on merge and removed on erasure. The
  * subject-rights library calls merge and erase inside the inbox transaction of customer.merged /
  * customer.erased (write through the manager only) and acknowledges the erasure with what it returns.
- * Besides the customer fact, that is the purchase facts and RFM scores (the rfm feature): on a merge
+ * Besides the customer fact, that is the purchase ledger, the purchase sums and RFM scores (the rfm feature): on a merge
  * the survivor's facts are the sum of both and the survivor is rescored (and customer.scored published
  * if that changed anything). And the activity facts (the activity feature: contacts, follow-ups,
  * tickets, ratings, survey scores, points movements, lifecycle moves): re-keyed on a merge; on erasure
@@ -24,27 +30,31 @@ export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
     private readonly repository: CustomerFactsRepository,
     private readonly rfmRepository: RfmRepository,
     private readonly rfm: RfmService,
+    private readonly ledger: PurchaseLedgerRepository,
     private readonly activity: ActivityRepository,
   ) {}
 
   /** A customer analytics has no facts on gets a null entry, not a 404: the export stays whole. */
   async exportSection(customerId: string, _caller: CallerIdentity): Promise<SectionData> {
-    const [facts, valueFacts, scores, activity] = await Promise.all([
+    const [facts, valueFacts, scores, purchases, activity] = await Promise.all([
       this.repository.find(customerId),
       this.rfmRepository.findFacts(null, customerId),
       this.rfm.findView(customerId),
+      this.ledger.forCustomer(customerId),
       this.activity.exportOf(customerId),
     ]);
     return {
       analyticsCustomerFacts: facts ?? null,
       analyticsPurchaseFacts: valueFacts ?? null,
       analyticsScores: scores,
+      analyticsPurchases: purchases,
       analyticsActivity: activity,
     };
   }
 
   async merge(manager: EntityManager, sourceId: string, survivorId: string): Promise<void> {
     await this.repository.rekey(manager, sourceId, survivorId);
+    await this.ledger.rekey(manager, sourceId, survivorId);
     await this.activity.rekey(manager, sourceId, survivorId);
     if (await this.rfmRepository.rekey(manager, sourceId, survivorId))
       await this.rfm.rescore(manager, survivorId, new Date());
@@ -53,12 +63,13 @@ export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
   async erase(manager: EntityManager, customerId: string): Promise<ErasureOutcome> {
     const customerFacts = await this.repository.erase(manager, customerId);
     const { valueFacts, scores } = await this.rfmRepository.erase(manager, customerId);
+    const purchases = await this.ledger.anonymise(manager, customerId);
     const activity =
       (await this.activity.erase(manager, customerId)) +
       (await this.repository.anonymiseLifecycleChanges(manager, customerId));
     return {
       removed: { customerFacts, purchaseFacts: valueFacts, scores, activity },
-      kept: [],
+      kept: purchases > 0 ? [KEPT_PURCHASES] : [],
     };
   }
 }

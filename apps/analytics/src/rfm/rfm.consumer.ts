@@ -2,25 +2,35 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { PurchaseRecordedV1, PurchaseRefundedV1 } from '@rapport/contracts';
 import { OnEvent, type ConsumedEvent, EventContext } from '@rapport/platform-messaging';
+import { PurchaseLedgerRepository } from '../purchase-ledger/purchase-ledger.repository';
+import { RfmRepository } from './rfm.repository';
 import { RfmService } from './rfm.service';
 
 /**
- * customer-profile's purchases and refunds, in the base currency. Runs in the inbox transaction: a
- * redelivered event is dropped before it gets here, so a purchase is counted once.
+ * customer-profile's purchases and refunds, in the base currency: into the purchase ledger, then the
+ * customer's RFM sums and scores. Runs in the inbox transaction: a redelivered event is dropped before
+ * it gets here, so a purchase is counted once. A merged-away id's purchase counts for the survivor.
  */
 @Controller()
 export class RfmConsumer {
-  constructor(private readonly rfm: RfmService) {}
+  constructor(
+    private readonly rfm: RfmService,
+    private readonly repository: RfmRepository,
+    private readonly ledger: PurchaseLedgerRepository,
+  ) {}
 
   @OnEvent(PurchaseRecordedV1)
   async purchaseRecorded(@Payload() event: ConsumedEvent<typeof PurchaseRecordedV1>, @Ctx() ctx: EventContext) {
-    const { customerId, occurredAt, totalBase } = event.data;
+    const customerId = await this.repository.survivorOf(ctx.manager, event.data.customerId);
+    if (!(await this.ledger.record(ctx.manager, customerId, event.data))) return;
+    const { occurredAt, totalBase } = event.data;
     await this.rfm.purchaseRecorded(ctx.manager, { customerId, occurredAt, totalBase }, new Date());
   }
 
   @OnEvent(PurchaseRefundedV1)
   async purchaseRefunded(@Payload() event: ConsumedEvent<typeof PurchaseRefundedV1>, @Ctx() ctx: EventContext) {
-    const { customerId, amountBase } = event.data;
-    await this.rfm.purchaseRefunded(ctx.manager, { customerId, amountBase }, new Date());
+    const customerId = await this.repository.survivorOf(ctx.manager, event.data.customerId);
+    if (!(await this.ledger.recordRefund(ctx.manager, customerId, event.data))) return;
+    await this.rfm.purchaseRefunded(ctx.manager, { customerId, amountBase: event.data.amountBase }, new Date());
   }
 }

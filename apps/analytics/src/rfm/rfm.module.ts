@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PurchaseLedgerModule } from '../purchase-ledger/purchase-ledger.module';
 import { RfmConsumer } from './rfm.consumer';
 import { RfmController } from './rfm.controller';
 import { RfmRepository } from './rfm.repository';
@@ -6,6 +7,7 @@ import { RfmScheduler } from './rfm.scheduler';
 import { RfmService } from './rfm.service';
 
 @Module({
+  imports: [PurchaseLedgerModule],
   controllers: [RfmController, RfmConsumer],
   providers: [RfmRepository, RfmService, RfmScheduler],
   // for the subject-rights participant, which re-keys and erases these facts and rescores survivors

@@ -21,26 +21,24 @@ export class RfmService {
     @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
   ) {}
 
-  /** A purchase, inside the inbox transaction of purchase.recorded. */
+  /** A purchase, inside the inbox transaction of purchase.recorded; the customer id is the survivor's. */
   async purchaseRecorded(
     manager: EntityManager,
     purchase: { customerId: string; occurredAt: string; totalBase: string },
     now: Date,
   ): Promise<void> {
-    const customerId = await this.repository.survivorOf(manager, purchase.customerId);
-    await this.repository.addPurchase(manager, { ...purchase, customerId });
-    await this.rescore(manager, customerId, now);
+    await this.repository.addPurchase(manager, purchase);
+    await this.rescore(manager, purchase.customerId, now);
   }
 
-  /** A refund, inside the inbox transaction of purchase.refunded. */
+  /** A refund, inside the inbox transaction of purchase.refunded; the customer id is the survivor's. */
   async purchaseRefunded(
     manager: EntityManager,
     refund: { customerId: string; amountBase: string },
     now: Date,
   ): Promise<void> {
-    const customerId = await this.repository.survivorOf(manager, refund.customerId);
-    await this.repository.addRefund(manager, { ...refund, customerId });
-    await this.rescore(manager, customerId, now);
+    await this.repository.addRefund(manager, refund);
+    await this.rescore(manager, refund.customerId, now);
   }
 
   /**
