@@ -81,6 +81,13 @@ function loadStatements(customers: number): Array<[string, string]> {
        FROM generate_series(1, ${3 * c}) AS g`,
     ],
     [
+      'purchase sums (rfm)',
+      `INSERT INTO analytics.customer_value_facts
+         (customer_id, first_purchase_at, last_purchase_at, purchase_count, monetary, refunded)
+       SELECT customer_id, min(occurred_at), max(occurred_at), count(*), sum(total_base), sum(refunded_base)
+       FROM analytics.purchases GROUP BY customer_id`,
+    ],
+    [
       'refunds',
       `INSERT INTO analytics.purchase_refunds (refund_id, purchase_id, customer_id, amount_base, occurred_at)
        SELECT md5('r' || purchase_id)::uuid, purchase_id, customer_id, refunded_base, occurred_at + interval '3 days'
@@ -201,8 +208,14 @@ async function main(): Promise<number> {
         }
         return times.sort((a, b) => a - b);
       };
+      // a view slower than the gateway's upstream timeout answers 504: counted (its time is the timeout's), not fatal
+      const timeouts: Record<string, number> = {};
       const view = (path: string, token: string, check: (body: Record<string, unknown>) => boolean) => async () => {
         const response = await fetch(`${gatewayUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+        if (response.status === 504) {
+          timeouts[path] = (timeouts[path] ?? 0) + 1;
+          return;
+        }
         if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
         if (!check((await response.json()) as Record<string, unknown>)) throw new Error(`${path} came back empty`);
       };
@@ -236,6 +249,7 @@ async function main(): Promise<number> {
         loadSeconds: round(seconds),
         bareSql: { p50: round(percentile(bare, 50)), p95: round(bareP95) },
         goalMs: GOAL_MS,
+        gatewayTimeouts: timeouts,
         views: Object.fromEntries(
           Object.entries(views).map(([name, times]) => [
             name,
@@ -252,6 +266,8 @@ async function main(): Promise<number> {
         console.log(
           `  ${name.padEnd(12)} p50 ${f.p50} ms, p95 ${f.p95} ms; p95 / ${GOAL_MS} ms goal: ${f.p95OverGoal}; p95 / bare p95: ${f.p95OverBare}`,
         );
+      if (Object.keys(timeouts).length > 0)
+        console.log(`  answered 504 (gateway timeout): ${JSON.stringify(timeouts)}`);
       console.log(
         `  bare SQL (a month of purchases, one aggregate)  p50 ${figures.bareSql.p50} ms, p95 ${figures.bareSql.p95} ms`,
       );

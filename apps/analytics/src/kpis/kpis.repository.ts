@@ -16,6 +16,10 @@ type Params = unknown[];
  * its table once). Running totals (customers at the start, the points balance) are a count before the
  * first interval plus the per-interval changes.
  *
+ * A buyer bought before an interval when their first purchase (the rfm feature's customer_value_facts,
+ * kept in the same transaction as the ledger) is earlier than its start: one join by key instead of a
+ * probe into the ledger per buyer.
+ *
  * Row level: `customerScope` narrows facts about customers to the team's customers (their team now) or
  * the agent's (their owner now); follow-ups and tickets carry their own team and assignee.
  */
@@ -79,10 +83,9 @@ export class KpisRepository {
              JOIN analytics.purchases p ON p.occurred_at >= b.s AND p.occurred_at < b.e ${customers('p')}
              GROUP BY b.i, b.s, p.customer_id)
            SELECT x.i, count(*)::int AS buyers, sum(x.n)::int AS orders, sum(x.gross)::float8 AS gross,
-                  count(*) FILTER (WHERE x.n >= 2 OR EXISTS (
-                    SELECT 1 FROM analytics.purchases p2 WHERE p2.customer_id = x.customer_id AND p2.occurred_at < x.s
-                  ))::int AS repeat_buyers
-           FROM x GROUP BY x.i`,
+                  count(*) FILTER (WHERE x.n >= 2 OR v.first_purchase_at < x.s)::int AS repeat_buyers
+           FROM x LEFT JOIN analytics.customer_value_facts v ON v.customer_id = x.customer_id
+           GROUP BY x.i`,
         withScope,
       ),
       q(
