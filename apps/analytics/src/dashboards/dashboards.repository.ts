@@ -47,6 +47,39 @@ export const DUE_AHEAD_MS = 7 * 86_400_000;
 export class DashboardsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * The counts behind the team's follow-up and SLA compliance over [from, to) (the KPIs' definitions:
+   * follow-ups due in the window and past due, tickets received in it with a known SLA outcome), read
+   * from the team's own rows only.
+   */
+  async teamCompliance(
+    team: string,
+    from: Date,
+    to: Date,
+    now: Date,
+  ): Promise<{ followUpsDue: number; followUpsOnTime: number; slaMet: number; slaBreached: number }> {
+    const [[followUps], [tickets]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT count(*)::int AS due, count(*) FILTER (WHERE completed_at <= due_at)::int AS on_time
+         FROM analytics.follow_up_facts WHERE team = $1 AND due_at >= $2 AND due_at < $3 AND due_at <= $4`,
+        [team, from.toISOString(), to.toISOString(), now.toISOString()],
+      ),
+      this.dataSource.query(
+        `SELECT count(*) FILTER (WHERE NOT (first_response_breached OR resolution_breached)
+                                 AND resolved_at IS NOT NULL)::int AS met,
+                count(*) FILTER (WHERE first_response_breached OR resolution_breached)::int AS breached
+         FROM analytics.ticket_facts WHERE team = $1 AND received_at >= $2 AND received_at < $3`,
+        [team, from.toISOString(), to.toISOString()],
+      ),
+    ]);
+    return {
+      followUpsDue: followUps.due,
+      followUpsOnTime: followUps.on_time,
+      slaMet: tickets.met,
+      slaBreached: tickets.breached,
+    };
+  }
+
   /** The team's at-risk customers (stage at_risk now), grouped by owner, the owner with most first. */
   async atRiskByOwner(team: string): Promise<AtRiskOwner[]> {
     const rows: Array<{ owner_id: string | null; n: number; ids: string[] }> = await this.dataSource.query(

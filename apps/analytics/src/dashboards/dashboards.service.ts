@@ -7,6 +7,7 @@ import type {
   ManagerDashboardView,
 } from '@rapport/contracts';
 import type { CallerIdentity } from '@rapport/platform-runtime';
+import { Kpis } from '../kpis/kpi-definitions';
 import { assertExecutive, managerTeam } from '../kpis/kpis.access';
 import { KpisService, periodStart } from '../kpis/kpis.service';
 import { DashboardsRepository } from './dashboards.repository';
@@ -21,6 +22,8 @@ const ratio = (numerator: number, denominator: number): number | null =>
  */
 @Injectable()
 export class DashboardsService {
+  private readonly definitions = new Kpis();
+
   constructor(
     private readonly kpis: KpisService,
     private readonly repository: DashboardsRepository,
@@ -58,8 +61,9 @@ export class DashboardsService {
     const period = query.period ?? 'month';
     const to = query.to ? new Date(query.to) : now;
     const from = periodStart(to, period);
-    const [[figures], atRiskByOwner, agents] = await Promise.all([
-      this.kpis.compute([{ start: from, end: to }], { team, agent: null }, now),
+    // only the two KPIs the view shows, from the team's own rows (not the whole KPI set)
+    const [compliance, atRiskByOwner, agents] = await Promise.all([
+      this.repository.teamCompliance(team, from, to, now),
       this.repository.atRiskByOwner(team),
       this.repository.agentFigures(team, from, to, now),
     ]);
@@ -67,8 +71,8 @@ export class DashboardsService {
       team,
       from: from.toISOString(),
       to: to.toISOString(),
-      followUpCompliance: figures!.kpis.followUpsOnTime,
-      slaCompliance: figures!.kpis.slaCompliance,
+      followUpCompliance: this.definitions.followUpsOnTime(compliance),
+      slaCompliance: this.definitions.slaCompliance(compliance),
       atRiskByOwner,
       agents: agents.map(({ csatSatisfied, ...a }) => ({
         ...a,

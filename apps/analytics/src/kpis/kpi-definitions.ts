@@ -153,7 +153,7 @@ export class Kpis {
    * known, as service-desk reported it: met = resolved with no sla.breached of either target, breached =
    * any sla.breached.
    */
-  slaCompliance(f: KpiFacts): number | null {
+  slaCompliance(f: Pick<KpiFacts, 'slaMet' | 'slaBreached'>): number | null {
     return ratio(f.slaMet, f.slaMet + f.slaBreached);
   }
 
@@ -173,7 +173,7 @@ export class Kpis {
    * Follow-ups done on time = follow-ups due in the interval (due time passed) completed no later than
    * their due time ÷ follow-ups due in the interval. The due time is the last one (after any snooze).
    */
-  followUpsOnTime(f: KpiFacts): number | null {
+  followUpsOnTime(f: Pick<KpiFacts, 'followUpsDue' | 'followUpsOnTime'>): number | null {
     return ratio(f.followUpsOnTime, f.followUpsDue);
   }
 
