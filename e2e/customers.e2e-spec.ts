@@ -733,8 +733,8 @@ describe('customers API', () => {
         .post(`/api/v1/customers/${survivor.id}/merge`)
         .set('authorization', agent1)
         .send({ sourceId: survivor.id })
-        .expect(400);
-      expect(self.body.errors[0].field).toBe('sourceId');
+        .expect(422);
+      expect(self.body).toMatchObject({ code: 'invalid-merge-source', errors: [{ field: 'sourceId' }] });
       const bad = await gateway()
         .post(`/api/v1/customers/${survivor.id}/merge`)
         .set('authorization', agent1)
@@ -742,11 +742,19 @@ describe('customers API', () => {
         .expect(400);
       expect(bad.body.errors[0].field).toBe('sourceId');
       const theirs = await create(customerRequest(), agent2);
-      await gateway()
+      const hidden = await gateway()
         .post(`/api/v1/customers/${survivor.id}/merge`)
         .set('authorization', agent1)
         .send({ sourceId: theirs.id })
-        .expect(404);
+        .expect(422);
+      expect(hidden.body).toMatchObject({ code: 'invalid-merge-source', errors: [{ field: 'sourceId' }] });
+      // no customer at all: the survivor at the path exists, so not a 404 on it
+      const unknown = await gateway()
+        .post(`/api/v1/customers/${survivor.id}/merge`)
+        .set('authorization', agent1)
+        .send({ sourceId: randomUUID() })
+        .expect(422);
+      expect(unknown.body.errors[0].field).toBe('sourceId');
       await gateway()
         .post(`/api/v1/customers/${survivor.id}/merge`)
         .set('authorization', analyst)

@@ -223,8 +223,8 @@ describe('merge moves purchases, totals and history to the survivor', () => {
       .post(`/api/v1/customers/${survivor}/merge`)
       .set('authorization', agent1)
       .send({ sourceId: survivor })
-      .expect(400);
-    expect(self.body.errors[0].field).toBe('sourceId');
+      .expect(422);
+    expect(self.body).toMatchObject({ code: 'invalid-merge-source', errors: [{ field: 'sourceId' }] });
     const theirs = await create(agent2);
     const theirOrder = await gateway()
       .post(`/api/v1/customers/${theirs}/purchases`)
@@ -241,7 +241,7 @@ describe('merge moves purchases, totals and history to the survivor', () => {
       .post(`/api/v1/customers/${survivor}/merge`)
       .set('authorization', agent1)
       .send({ sourceId: theirs })
-      .expect(404);
+      .expect(422);
     await gateway()
       .post(`/api/v1/customers/${theirs}/merge`)
       .set('authorization', agent1)

@@ -12,6 +12,8 @@ import { CreateRfmScores1764900000000 } from './database/migrations/176490000000
 import { CreateActivityFacts1765400000000 } from './database/migrations/1765400000000-CreateActivityFacts';
 import { KpisModule } from './kpis/kpis.module';
 import { CreatePurchaseLedger1765000000000 } from './database/migrations/1765000000000-CreatePurchaseLedger';
+import { CreateForecasts1765200000000 } from './database/migrations/1765200000000-CreateForecasts';
+import { ForecastsModule } from './forecasts/forecasts.module';
 import { PurchaseLedgerModule } from './purchase-ledger/purchase-ledger.module';
 import { RfmModule } from './rfm/rfm.module';
 
@@ -23,6 +25,7 @@ export const serviceDefinition: ServiceDefinition = {
     mergedCustomersMigration(schemaOf('analytics'), 1764001000000),
     CreateRfmScores1764900000000,
     CreatePurchaseLedger1765000000000,
+    CreateForecasts1765200000000,
     CreateActivityFacts1765400000000,
   ],
   requireCallerIdentity: true,
@@ -34,6 +37,7 @@ export const serviceDefinition: ServiceDefinition = {
     AnalyticsConfigModule,
     CustomerFactsModule,
     RfmModule,
+    ForecastsModule,
     ActivityModule,
     KpisModule,
     DashboardsModule,

@@ -17,7 +17,7 @@ The local stack of the profile (default dev, the one npm start runs) is used; it
 Kafka are started for the time of the command when they are not running. DATABASE_URL (a superuser
 or the database owner) and KAFKA_BROKERS point both commands at other servers instead.`;
 
-const PROFILES: readonly StackProfile[] = ['dev', 'test', 'test2', 'test3', 'test4', 'test5', 'test6'];
+const PROFILES: readonly StackProfile[] = ['dev', 'test', 'test2', 'test3', 'test4', 'test5', 'test6', 'test7'];
 
 function option(args: string[], name: string): string | undefined {
   const at = args.indexOf(name);

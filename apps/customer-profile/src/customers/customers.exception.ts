@@ -11,6 +11,7 @@ export enum CustomerErrorCode {
   BadCursor = 'bad-cursor',
   LikelyDuplicate = 'likely-duplicate',
   AlreadyMerged = 'already-merged',
+  InvalidMergeSource = 'invalid-merge-source',
 }
 
 /** The feature's one exception: its code decides the problem kind, in one exhaustive mapper. */
@@ -37,6 +38,8 @@ function kindOf(code: CustomerErrorCode) {
       return 'conflict' as const;
     case CustomerErrorCode.StaleVersion:
       return 'preconditionFailed' as const;
+    case CustomerErrorCode.InvalidMergeSource:
+      return 'unprocessable' as const;
     default:
       return assertUnreachable(code);
   }
@@ -113,5 +116,16 @@ export class AlreadyMergedException extends CustomerException {
     super(CustomerErrorCode.AlreadyMerged, `Customer ${sourceId} was already merged into ${survivorId}`, {
       errors: [{ field: 'sourceId', message: `sourceId was already merged into ${survivorId}` }],
     });
+  }
+}
+
+/**
+ * The body's `sourceId` cannot be merged into the survivor at the path: it is the survivor itself, or
+ * no customer the caller can see. 422, not 404: the resource at the path exists; what the body refers
+ * to is what cannot be used.
+ */
+export class InvalidMergeSourceException extends CustomerException {
+  constructor(message: string) {
+    super(CustomerErrorCode.InvalidMergeSource, `sourceId: ${message}`, { errors: [{ field: 'sourceId', message }] });
   }
 }

@@ -30,6 +30,7 @@ import {
   CustomerNotFoundException,
   IdentifierTakenException,
   InvalidCustomerException,
+  InvalidMergeSourceException,
   LikelyDuplicateException,
   StaleVersionException,
 } from './customers.exception';
@@ -280,17 +281,14 @@ export class CustomersService {
    * (consents here). The source becomes a tombstone whose reads redirect to the survivor.
    */
   async merge(survivorId: string, sourceId: string, caller: CallerIdentity): Promise<CustomerRecord> {
-    if (survivorId === sourceId)
-      throw new InvalidCustomerException([
-        { field: 'sourceId', message: 'sourceId must be another customer than the survivor' },
-      ]);
+    if (survivorId === sourceId) throw new InvalidMergeSourceException('must be another customer than the survivor');
     let survivorKey = survivorId;
     await this.dataSource.transaction(async (manager) => {
       const visibility = customerVisibility(caller);
       const survivor = await this.customers.findVisible(survivorId, visibility, manager, true);
       if (!survivor) throw new CustomerNotFoundException(survivorId);
       const source = await this.customers.findVisible(sourceId, visibility, manager, true);
-      if (!source) throw new CustomerNotFoundException(sourceId);
+      if (!source) throw new InvalidMergeSourceException(`no customer ${sourceId} you can see`);
       if (source.id === survivor.id) throw new AlreadyMergedException(sourceId, survivor.id);
       survivorKey = survivor.id;
       const fields = this.builder.merged(survivor, source);

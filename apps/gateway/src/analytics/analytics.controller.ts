@@ -1,8 +1,9 @@
-import { Controller, Get, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CustomerCountView, CustomerScoresView } from '@rapport/contracts';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CreateForecastRequest, CustomerCountView, CustomerScoresView, ForecastView } from '@rapport/contracts';
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
+import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { ApiProblems } from '../openapi-problems';
 import { ApiProxy } from '../upstream/api-proxy';
 
@@ -40,6 +41,48 @@ export class AnalyticsController {
       upstream: 'analytics',
       method: 'GET',
       path: `/internal/v1/scores/${customerId}`,
+    });
+  }
+
+  @Post('forecasts')
+  @HttpCode(201)
+  // Reads aggregates and changes no customer data: analytics:read (the scopes have no analytics:write).
+  @RequireScopes('analytics:read')
+  @ApiOperation({
+    summary:
+      'Forecast revenue (net of refunds) or orders by week or month, overall or per category or channel, with 80 % ' +
+      'intervals; the model is chosen by a rolling-origin backtest, reported next to seasonal naive’s',
+  })
+  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @ApiCreatedResponse({ type: ForecastView })
+  @ApiProblems(400, 401, 403, 422, 429, 502, 504)
+  async createForecast(
+    @Body() body: CreateForecastRequest,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'analytics',
+      method: 'POST',
+      path: '/internal/v1/forecasts',
+      body,
+    });
+  }
+
+  @Get('forecasts/:id')
+  @RequireScopes('analytics:read')
+  @ApiOperation({ summary: 'A forecast as it was made: its series, intervals, backtest table and notes' })
+  @ApiOkResponse({ type: ForecastView })
+  @ApiProblems(400, 401, 403, 404, 429, 502, 504)
+  async forecast(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'analytics',
+      method: 'GET',
+      path: `/internal/v1/forecasts/${id}`,
     });
   }
 }
