@@ -2,13 +2,17 @@ import { Module } from '@nestjs/common';
 import { schemaOf } from '@rapport/contracts';
 import { ServiceCoreModule, type ServiceDefinition } from '@rapport/platform-runtime';
 import { mergedCustomersMigration, SubjectRightsModule } from '@rapport/platform-subject-rights';
+import { ActivityModule } from './activity/activity.module';
 import { AnalyticsConfigModule } from './analytics.config';
 import { ChurnModule } from './churn/churn.module';
 import { ClvModule } from './clv/clv.module';
+import { DashboardsModule } from './dashboards/dashboards.module';
 import { CustomerFactsModule } from './customer-facts/customer-facts.module';
 import { CustomerFactsSubjectRights } from './customer-facts/customer-facts.subject-rights';
 import { CreateCustomerFacts1764000002000 } from './database/migrations/1764000002000-CreateCustomerFacts';
 import { CreateRfmScores1764900000000 } from './database/migrations/1764900000000-CreateRfmScores';
+import { CreateActivityFacts1765400000000 } from './database/migrations/1765400000000-CreateActivityFacts';
+import { KpisModule } from './kpis/kpis.module';
 import { CreatePurchaseLedger1765000000000 } from './database/migrations/1765000000000-CreatePurchaseLedger';
 import { CreateForecasts1765200000000 } from './database/migrations/1765200000000-CreateForecasts';
 import { ForecastsModule } from './forecasts/forecasts.module';
@@ -31,6 +35,7 @@ export const serviceDefinition: ServiceDefinition = {
     CreateClvFits1765100000000,
     CreateChurnRisks1765100001000,
     CreateRecommendations1765300000000,
+    CreateActivityFacts1765400000000,
   ],
   requireCallerIdentity: true,
 };
@@ -45,10 +50,13 @@ export const serviceDefinition: ServiceDefinition = {
     ClvModule,
     ChurnModule,
     RecommendationsModule,
+    ActivityModule,
+    KpisModule,
+    DashboardsModule,
     SubjectRightsModule.forParticipant({
       service: 'analytics',
       participant: CustomerFactsSubjectRights,
-      imports: [CustomerFactsModule, RfmModule, PurchaseLedgerModule, ChurnModule],
+      imports: [CustomerFactsModule, RfmModule, PurchaseLedgerModule, ChurnModule, ActivityModule],
     }),
   ],
 })

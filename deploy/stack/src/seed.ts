@@ -729,6 +729,20 @@ export async function seedDemoData(
 
   await seedInteractions(api, ids);
   await seedSurvey(api, Object.values(ids));
+  // At-risk customers for the dashboards (analytics learns the stage from lifecycle.changed): one of
+  // agent1's (team north) and one of agent2's (team south), as their owners would mark them by hand.
+  for (const [key, by] of [
+    ['li', 'agent1'],
+    ['acme', 'agent2'],
+  ] as const)
+    await api.call(
+      by,
+      'POST',
+      `/customers/${ids[key]}/lifecycle`,
+      { stage: 'at_risk', reason: '三个月未联系，复购下降' },
+      `lifecycle-${key}-at-risk`,
+      [200, 409],
+    );
   await seedCampaign(api, ids);
 
   return {

@@ -30,6 +30,7 @@ export * from './api/interactions.dto';
 export * from './api/wechat.dto';
 export * from './api/cadences.dto';
 export * from './api/analytics.dto';
+export * from './api/analytics-kpis.dto';
 export * from './api/forecasts.dto';
 export * from './api/recommendations.dto';
 export * from './api/paging.dto';

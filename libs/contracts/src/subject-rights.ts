@@ -122,14 +122,25 @@ export const SUBJECT_RIGHTS_PARTICIPANTS: readonly SubjectRightsRegistration[] =
       'analyticsScores',
       'analyticsPurchases',
       'analyticsChurnRisk',
+      'analyticsActivity',
     ],
     customerColumns: [
-      'customer_facts.customer_id',
+      'customer_facts.customer_id', // with the owner, team and lifecycle stage
       'customer_value_facts.customer_id', // in analyticsPurchaseFacts: counts and sums of purchases and refunds
       'customer_scores.customer_id', // in analyticsScores, with the inputs and cut points they came from
       'purchases.customer_id', // in analyticsPurchases (the ledger, with lines); kept under a random id on erasure
       'purchase_refunds.customer_id', // in analyticsPurchases (netted into each purchase's refundedBase)
       'churn_risks.customer_id', // in analyticsChurnRisk, with its drivers
+      // in analyticsActivity (the row and counts of the facts); on erasure the row goes and the facts
+      // below keep no customer id (anonymous aggregates for the KPIs)
+      'customer_activity.customer_id',
+      'interaction_facts.customer_id',
+      'follow_up_facts.customer_id',
+      'ticket_facts.customer_id',
+      'csat_ratings.customer_id',
+      'survey_scores.customer_id',
+      'points_movements.customer_id',
+      'lifecycle_changes.customer_id',
       'merged_customers.merged_customer_id',
       'merged_customers.survivor_customer_id',
     ],

@@ -1,11 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { CustomerCreatedV1 } from '@rapport/contracts';
+import { CustomerCreatedV1, LifecycleChangedV1, OwnershipChangedV1 } from '@rapport/contracts';
 import { OnEvent, type ConsumedEvent, EventContext } from '@rapport/platform-messaging';
 import { MergedCustomers } from '@rapport/platform-subject-rights';
 import { CustomerFactsRepository } from './customer-facts.repository';
 
-/** Merges and erasures reach this feature through its subject-rights participant, not here. */
+/**
+ * customer-profile's customers: their creation, owner and team, and lifecycle stage. Merges and
+ * erasures reach this feature through its subject-rights participant, not here.
+ */
 @Controller()
 export class CustomerFactsConsumer {
   constructor(
@@ -22,5 +25,19 @@ export class CustomerFactsConsumer {
   async customerCreated(@Payload() event: ConsumedEvent<typeof CustomerCreatedV1>, @Ctx() ctx: EventContext) {
     if (await this.mergedCustomers.isMergedAway(ctx.manager, event.data.customerId)) return;
     await this.repository.add(ctx.manager, event.data);
+  }
+
+  /** Same stream and key as customer.created, so it comes after it; a customer analytics never knew is skipped. */
+  @OnEvent(OwnershipChangedV1)
+  async ownershipChanged(@Payload() event: ConsumedEvent<typeof OwnershipChangedV1>, @Ctx() ctx: EventContext) {
+    const { customerId, ownerId, team, changedAt } = event.data;
+    await this.repository.ownershipChanged(ctx.manager, { customerId, ownerId, team, changedAt });
+  }
+
+  @OnEvent(LifecycleChangedV1)
+  async lifecycleChanged(@Payload() event: ConsumedEvent<typeof LifecycleChangedV1>, @Ctx() ctx: EventContext) {
+    if (await this.mergedCustomers.isMergedAway(ctx.manager, event.data.customerId)) return;
+    const { customerId, from, to, changedAt } = event.data;
+    await this.repository.lifecycleChanged(ctx.manager, { customerId, from, to, changedAt });
   }
 }

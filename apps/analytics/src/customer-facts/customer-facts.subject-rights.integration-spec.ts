@@ -43,6 +43,15 @@ describe('analytics follows customer merges and erasures', () => {
       const customerId = randomUUID();
       await publishCustomerEvents(clients.producer, customerCreated(customerId, 'organisation'));
       await publishPurchaseEvents(clients.producer, purchaseRecorded(customerId, '42.00'));
+      // loyalty credits the purchase (points.earned), which analytics keeps as an activity fact: wait
+      // for it, so that the erasure below finds it whatever the order of the two streams
+      await eventually(
+        async () =>
+          (await clients.db.query('SELECT 1 FROM analytics.points_movements WHERE customer_id = $1', [customerId]))
+            .rowCount === 1,
+        30_000,
+        'the points loyalty credits for the purchase',
+      );
       return {
         customerId,
         expected: {
@@ -59,11 +68,15 @@ describe('analytics follows customer merges and erasures', () => {
               lines: [{ sku: 'SKU-1', lineTotalBase: '42.0000' }],
             },
           ],
+          analyticsActivity: { pointsMovements: 1, interactions: 0 },
         },
       };
     },
     // one row of each of its own; a customer nobody merged into has no merged-away ids
-    erasure: { removed: { customerFacts: 1, purchaseFacts: 1, scores: 1, churnRisks: 1, mergedCustomerIds: 0 } },
+    // the activity: the points movement of the purchase, kept without the customer id
+    erasure: {
+      removed: { customerFacts: 1, purchaseFacts: 1, scores: 1, churnRisks: 1, activity: 1, mergedCustomerIds: 0 },
+    },
   });
 
   const rowOf = async (customerId: string) =>
@@ -176,7 +189,7 @@ describe('analytics follows customer merges and erasures', () => {
       }
       expect(dataOf([acks.records[0]!.headers, acks.records[0]!.value])).toMatchObject({
         customerId: last,
-        removed: { customerFacts: 1, purchaseFacts: 0, scores: 0, churnRisks: 0, mergedCustomerIds: 2 },
+        removed: { customerFacts: 1, purchaseFacts: 0, scores: 0, churnRisks: 0, activity: 0, mergedCustomerIds: 2 },
         kept: [],
       });
       expect(dataOf([acks.records[0]!.headers, acks.records[0]!.value]).erasureId).toBeUndefined();
@@ -202,8 +215,8 @@ describe('analytics follows customer merges and erasures', () => {
         await acks.stop();
       }
       expect(acks.records.map((r) => dataOf([r.headers, r.value]).removed)).toEqual([
-        { customerFacts: 1, purchaseFacts: 0, scores: 0, churnRisks: 0, mergedCustomerIds: 0 },
-        { customerFacts: 0, purchaseFacts: 0, scores: 0, churnRisks: 0, mergedCustomerIds: 0 },
+        { customerFacts: 1, purchaseFacts: 0, scores: 0, churnRisks: 0, activity: 0, mergedCustomerIds: 0 },
+        { customerFacts: 0, purchaseFacts: 0, scores: 0, churnRisks: 0, activity: 0, mergedCustomerIds: 0 },
       ]);
     });
   });

@@ -4,6 +4,7 @@ import type { ErasureOutcome, SectionData, SubjectRightsParticipant } from '@rap
 import type { EntityManager } from 'typeorm';
 import { ChurnRepository } from '../churn/churn.repository';
 import { ChurnService } from '../churn/churn.service';
+import { ActivityRepository } from '../activity/activity.repository';
 import { PurchaseLedgerRepository } from '../purchase-ledger/purchase-ledger.repository';
 import { RfmRepository } from '../rfm/rfm.repository';
 import { RfmService } from '../rfm/rfm.service';
@@ -21,7 +22,10 @@ const KEPT_PURCHASES = {
  * Besides the customer fact, that is the purchase ledger, the purchase sums and RFM scores (the rfm feature)
  * and the churn assessment (the churn feature): on a merge
  * the survivor's facts are the sum of both and the survivor is rescored (and customer.scored published
- * if that changed anything).
+ * if that changed anything). And the activity facts (the activity feature: contacts, follow-ups,
+ * tickets, ratings, survey scores, points movements, lifecycle moves): re-keyed on a merge; on erasure
+ * the per-customer activity row goes and the facts stay without the customer id (anonymous
+ * aggregates for the KPIs).
  */
 @Injectable()
 export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
@@ -32,16 +36,18 @@ export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
     private readonly ledger: PurchaseLedgerRepository,
     private readonly churnRepository: ChurnRepository,
     private readonly churn: ChurnService,
+    private readonly activity: ActivityRepository,
   ) {}
 
   /** A customer analytics has no facts on gets a null entry, not a 404: the export stays whole. */
   async exportSection(customerId: string, _caller: CallerIdentity): Promise<SectionData> {
-    const [facts, valueFacts, scores, purchases, churn] = await Promise.all([
+    const [facts, valueFacts, scores, purchases, churn, activity] = await Promise.all([
       this.repository.find(customerId),
       this.rfmRepository.findFacts(null, customerId),
       this.rfm.findView(customerId),
       this.ledger.forCustomer(customerId),
       this.churn.findView(customerId),
+      this.activity.exportOf(customerId),
     ]);
     return {
       analyticsCustomerFacts: facts ?? null,
@@ -49,6 +55,7 @@ export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
       analyticsScores: scores,
       analyticsPurchases: purchases,
       analyticsChurnRisk: churn,
+      analyticsActivity: activity,
     };
   }
 
@@ -57,6 +64,7 @@ export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
     await this.ledger.rekey(manager, sourceId, survivorId);
     // the merged id's assessment goes; the survivor's is redone by the rescoring below
     await this.churnRepository.remove(manager, sourceId);
+    await this.activity.rekey(manager, sourceId, survivorId);
     if (await this.rfmRepository.rekey(manager, sourceId, survivorId))
       await this.rfm.rescore(manager, survivorId, new Date());
   }
@@ -66,8 +74,11 @@ export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
     const { valueFacts, scores } = await this.rfmRepository.erase(manager, customerId);
     const purchases = await this.ledger.anonymise(manager, customerId);
     const churnRisks = await this.churnRepository.remove(manager, customerId);
+    const activity =
+      (await this.activity.erase(manager, customerId)) +
+      (await this.repository.anonymiseLifecycleChanges(manager, customerId));
     return {
-      removed: { customerFacts, purchaseFacts: valueFacts, scores, churnRisks },
+      removed: { customerFacts, purchaseFacts: valueFacts, scores, churnRisks, activity },
       kept: purchases > 0 ? [KEPT_PURCHASES] : [],
     };
   }

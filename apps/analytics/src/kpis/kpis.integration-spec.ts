@@ -1,0 +1,331 @@
+import { randomUUID } from 'node:crypto';
+import { createEnvelope, PointsExpiredV1, type EventEnvelope } from '@rapport/contracts';
+import {
+  closeServiceTestClients,
+  handledBy,
+  openServiceTestClients,
+  publishCustomerEvents,
+  startServiceInProcess,
+  TEST_CALLERS,
+  type InProcessService,
+  type ServiceTestClients,
+  type TestCaller,
+} from '@rapport/testing';
+import {
+  csatSubmitted,
+  followUp,
+  followUpCompleted,
+  followUpCreated,
+  followUpOverdue,
+  interactionLogged,
+  lifecycleChanged,
+  pointsEarned,
+  pointsRedeemed,
+  publishOn,
+  slaBreached,
+  surveyResponded,
+  ticket,
+  ticketCreated,
+  ticketReplied,
+  ticketTransitioned,
+} from '../../test/factories/activity-events';
+import { customerCreated } from '../../test/factories/customer-events';
+import { publishPurchaseEvents, purchaseRecorded, purchaseRefunded } from '../../test/factories/purchase-events';
+import { AppModule } from '../app.module';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * The KPIs and the three dashboards over facts the stack's analytics consumed from the real broker.
+ * Each run uses its own teams, agents and customers, so every figure below is counted by hand from the
+ * events this spec publishes (the comments give the counts); other tests' data cannot reach them.
+ *
+ * The window: two weeks ending a minute from now. Week 1 = [to − 14 d, to − 7 d), week 2 = [to − 7 d, to).
+ */
+describe('KPIs and dashboards', () => {
+  let clients: ServiceTestClients;
+  let analytics: InProcessService;
+
+  const suffix = randomUUID().slice(0, 8);
+  const team = `kpi-${suffix}`;
+  const pointsTeam = `kpi-points-${suffix}`;
+  const agentA = `kpi-a-${suffix}`;
+  const agentB = `kpi-b-${suffix}`;
+  const manager: TestCaller = { sub: `kpi-manager-${suffix}`, roles: ['manager'], team };
+  // agents hold no analytics:read; a token that carries it reaches the row-level rule of the service
+  const agentWithScope: TestCaller = { sub: agentA, roles: ['agent'], team, scopes: ['analytics:read'] };
+
+  const now = Date.now();
+  const to = new Date(Math.ceil(now / 1000) * 1000 + MINUTE);
+  const from = new Date(to.getTime() - 14 * DAY);
+  const ago = (ms: number) => new Date(now - ms);
+  const [c1, c2, c3, p1, p2] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const t1 = ticket(c1, team, agentA, ago(10 * DAY));
+  const t2 = ticket(c3, team, agentB, ago(3 * DAY));
+  const f1 = followUp(c1, agentA, team, ago(10 * DAY));
+  const f2 = followUp(c2, agentA, team, ago(9 * DAY));
+  const f3 = followUp(c3, agentB, team, ago(2 * DAY));
+  const f4 = followUp(c2, agentA, team, new Date(now + 2 * DAY));
+
+  beforeAll(async () => {
+    clients = await openServiceTestClients();
+    analytics = await startServiceInProcess('analytics', AppModule);
+
+    const customers: EventEnvelope[] = [
+      customerCreated(c1, 'person', { ownerId: agentA, team }, ago(20 * DAY)), // before the window
+      lifecycleChanged(c1, null, 'active', ago(19 * DAY)),
+      lifecycleChanged(c1, 'active', 'churned', ago(5 * DAY)), // week 2
+      customerCreated(c2, 'person', { ownerId: agentA, team }, ago(10 * DAY)), // week 1
+      lifecycleChanged(c2, null, 'prospect', ago(10 * DAY)),
+      lifecycleChanged(c2, 'prospect', 'new', ago(9 * DAY)), // agent A's conversion
+      customerCreated(c3, 'person', { ownerId: agentB, team }, ago(3 * DAY)), // week 2
+      lifecycleChanged(c3, null, 'new', ago(3 * DAY)),
+      lifecycleChanged(c3, 'new', 'at_risk', ago(2 * DAY)),
+      customerCreated(p1, 'person', { ownerId: agentA, team: pointsTeam }, ago(20 * DAY)),
+      customerCreated(p2, 'person', { ownerId: agentA, team: pointsTeam }, ago(20 * DAY)),
+    ];
+    const c1Second = purchaseRecorded(c1, '50.00', ago(12 * DAY));
+    const purchases: EventEnvelope[] = [
+      purchaseRecorded(c1, '100.00', ago(16 * DAY)), // before the window
+      c1Second, // week 1
+      purchaseRecorded(c2, '30.00', ago(11 * DAY)), // week 1
+      purchaseRecorded(c2, '70.00', ago(4 * DAY)), // week 2
+      purchaseRefunded(c1, c1Second.data.purchaseId, '20.00', 0.4), // now: week 2
+    ];
+    const interactions: EventEnvelope[] = [
+      interactionLogged(c1, agentA, ago(5 * DAY)),
+      interactionLogged(c2, agentA, ago(4 * DAY)),
+      interactionLogged(c3, agentB, ago(2 * DAY)),
+      followUpCreated(f1, ago(11 * DAY)),
+      followUpCompleted(f1, new Date(f1.dueAt.getTime() - 12 * HOUR)), // on time
+      followUpCreated(f2, ago(11 * DAY)),
+      followUpOverdue(f2),
+      followUpCompleted(f2, ago(8 * DAY)), // a day late
+      followUpCreated(f3, ago(4 * DAY)),
+      followUpOverdue(f3), // still open
+      followUpCreated(f4, ago(DAY)),
+      surveyResponded(
+        c2,
+        [
+          { type: 'nps', value: 10 },
+          { type: 'csat', value: 3 },
+        ],
+        ago(9 * DAY),
+      ),
+      surveyResponded(c3, [{ type: 'nps', value: 5 }], ago(2 * DAY)),
+      surveyResponded(c1, [{ type: 'nps', value: 8 }], ago(3 * DAY)),
+    ];
+    const tickets: EventEnvelope[] = [
+      ticketCreated(t1),
+      ticketReplied(t1, new Date(t1.receivedAt.getTime() + 30 * MINUTE), 1),
+      ticketTransitioned(t1, 'received', 'resolved', ago(9.5 * DAY), 2, agentA),
+      csatSubmitted(t1, 5, ago(9 * DAY)),
+      ticketCreated(t2),
+      ticketReplied(t2, new Date(t2.receivedAt.getTime() + 90 * MINUTE), 1),
+      slaBreached(t2, 'first-response', new Date(t2.receivedAt.getTime() + 60 * MINUTE)),
+    ];
+    const points: EventEnvelope[] = [
+      pointsEarned(p1, 500, 500, ago(16 * DAY)), // before the window
+      pointsRedeemed(p1, 200, 300, ago(10 * DAY)), // week 1
+      pointsEarned(p2, 300, 300, ago(4 * DAY)), // week 2
+      createEnvelope(PointsExpiredV1, p1, {
+        customerId: p1,
+        movementId: randomUUID(),
+        points: 50,
+        balance: 250,
+        occurredAt: ago(3 * DAY).toISOString(),
+      }), // week 2
+    ];
+    await publishCustomerEvents(clients.producer, ...customers);
+    await publishPurchaseEvents(clients.producer, ...purchases);
+    await publishOn(clients.producer, 'interactions', ...interactions);
+    await publishOn(clients.producer, 'tickets', ...tickets);
+    await publishOn(clients.producer, 'loyalty', ...points);
+    for (const event of [...customers, ...purchases, ...interactions, ...tickets, ...points])
+      await handledBy(clients.db, 'analytics', event);
+  }, 120_000);
+
+  afterAll(async () => {
+    await analytics?.stop();
+    await closeServiceTestClients(clients);
+  });
+
+  const get = async (path: string, caller: TestCaller) =>
+    analytics
+      .http()
+      .get(path)
+      .set(await analytics.as(caller));
+  const window = `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
+
+  it("gives a team's KPIs per week, each counted as defined", async () => {
+    const response = await get(`/internal/v1/kpis?${window}&interval=week&team=${team}`, TEST_CALLERS.admin);
+    expect(response.status).toBe(200);
+    expect(response.body.scope).toEqual({ team, agent: null });
+    expect(response.body.intervals.map((i: { from: string; to: string }) => [i.from, i.to])).toEqual([
+      [from.toISOString(), new Date(from.getTime() + 7 * DAY).toISOString()],
+      [new Date(from.getTime() + 7 * DAY).toISOString(), to.toISOString()],
+    ]);
+    const [week1, week2] = response.body.intervals.map((i: { kpis: unknown }) => i.kpis);
+    expect(week1).toMatchObject({
+      newCustomers: 1, // c2
+      activeCustomers: 2, // c1, c2
+      churnedCustomers: 0,
+      churnRate: 0, // 0 of c1
+      repeatPurchaseRate: 0.5, // c1 had bought before; c2 not yet
+      averageOrderValue: '40.00', // (50 + 30) / 2
+      revenue: '80.00',
+      nps: 100, // one promoter
+      csat: 0.5, // ticket rating 5, survey CSAT 3
+      slaCompliance: 1, // t1 resolved, no breach
+      medianFirstResponseMinutes: 30,
+      followUpsOnTime: 0.5, // f1 on time, f2 late
+    });
+    expect(week2).toMatchObject({
+      newCustomers: 1, // c3
+      activeCustomers: 1, // c2
+      churnedCustomers: 1, // c1
+      churnRate: 0.5, // 1 of c1, c2
+      repeatPurchaseRate: 1, // c2 bought in week 1
+      averageOrderValue: '70.00',
+      revenue: '50.00', // 70 − the 20 refunded
+      nps: -50, // a passive (8) and a detractor (5)
+      csat: null,
+      slaCompliance: 0, // t2's first response breached
+      medianFirstResponseMinutes: 90,
+      followUpsOnTime: 0, // f3 overdue; f4 not due yet
+    });
+  });
+
+  it('counts loyalty points issued, redeemed and outstanding at the end of each interval', async () => {
+    const response = await get(`/internal/v1/kpis?${window}&interval=week&team=${pointsTeam}`, TEST_CALLERS.admin);
+    expect(response.status).toBe(200);
+    const [week1, week2] = response.body.intervals.map((i: { kpis: unknown }) => i.kpis);
+    expect(week1).toMatchObject({ pointsIssued: 0, pointsRedeemed: 200, pointsOutstanding: 300 });
+    expect(week2).toMatchObject({ pointsIssued: 300, pointsRedeemed: 0, pointsOutstanding: 550 });
+  });
+
+  it('gives a manager their team by default and refuses another team; an agent only themself', async () => {
+    const own = await get(`/internal/v1/kpis?${window}&interval=week`, manager);
+    expect(own.status).toBe(200);
+    expect(own.body.scope).toEqual({ team, agent: null });
+    expect(own.body.intervals[1].kpis.churnedCustomers).toBe(1);
+
+    const other = await get(`/internal/v1/kpis?${window}&team=north`, manager);
+    expect(other.status).toBe(422);
+    expect(other.headers['content-type']).toContain('application/problem+json');
+    expect(other.body).toMatchObject({ code: 'team-not-yours' });
+
+    const agent = await get(`/internal/v1/kpis?${window}&interval=week`, agentWithScope);
+    expect(agent.status).toBe(200);
+    expect(agent.body.scope).toEqual({ team: null, agent: agentA });
+    const [week1, week2] = agent.body.intervals.map((i: { kpis: unknown }) => i.kpis);
+    // agent A owns c1 and c2, has t1 and f1, f2 (f4 is not due yet)
+    expect(week1).toMatchObject({ newCustomers: 1, slaCompliance: 1, followUpsOnTime: 0.5, csat: 0.5 });
+    expect(week2).toMatchObject({ newCustomers: 0, slaCompliance: null, followUpsOnTime: null, nps: 0 });
+  });
+
+  it('answers bad input with problems: an unknown interval (400), from after to (422)', async () => {
+    const bad = await get(`/internal/v1/kpis?interval=day`, TEST_CALLERS.admin);
+    expect(bad.status).toBe(400);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+    const reversed = await get(
+      `/internal/v1/kpis?from=${encodeURIComponent(to.toISOString())}&to=${encodeURIComponent(from.toISOString())}`,
+      TEST_CALLERS.admin,
+    );
+    expect(reversed.status).toBe(422);
+    expect(reversed.body).toMatchObject({ code: 'window-invalid' });
+    expect((await get(`/internal/v1/kpis`, TEST_CALLERS.agent1)).status).toBe(403); // no analytics:read
+  });
+
+  it("shows a manager their team: compliance, at-risk customers by owner, and the agents' table", async () => {
+    const response = await get(`/internal/v1/dashboards/manager?to=${encodeURIComponent(to.toISOString())}`, manager);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      team,
+      followUpCompliance: 0.3333, // f1 of f1, f2, f3
+      slaCompliance: 0.5, // t1 met, t2 breached
+      atRiskByOwner: [{ ownerId: agentB, customers: 1, customerIds: [c3] }],
+    });
+    expect(response.body.agents).toEqual([
+      {
+        agent: agentA,
+        followUpsDue: 2,
+        followUpsDoneOnTime: 1,
+        followUpsOnTime: 0.5,
+        interactions: 2,
+        conversions: 1, // c2 left the prospect stage
+        ticketsResolved: 1,
+        ticketsResolvedWithinSla: 1,
+        csat: 1,
+        csatRatings: 1,
+      },
+      {
+        agent: agentB,
+        followUpsDue: 1,
+        followUpsDoneOnTime: 0,
+        followUpsOnTime: 0,
+        interactions: 1,
+        conversions: 0,
+        ticketsResolved: 0,
+        ticketsResolvedWithinSla: 0,
+        csat: null,
+        csatRatings: 0,
+      },
+    ]);
+
+    const other = await get(`/internal/v1/dashboards/manager?team=north`, manager);
+    expect(other.status).toBe(422);
+    expect(other.body).toMatchObject({ code: 'team-not-yours' });
+    const agent = await get(`/internal/v1/dashboards/manager`, agentWithScope);
+    expect(agent.status).toBe(403);
+    expect(agent.body).toMatchObject({ code: 'role-not-allowed' });
+    const executiveWithoutTeam = await get(`/internal/v1/dashboards/manager`, TEST_CALLERS.admin);
+    expect(executiveWithoutTeam.status).toBe(422);
+    expect((await get(`/internal/v1/dashboards/manager?team=${team}`, TEST_CALLERS.admin)).body.team).toBe(team);
+  });
+
+  it('gives each agent their own worklist: overdue and due follow-ups, at-risk customers they own, open tickets', async () => {
+    const b = await get(`/internal/v1/dashboards/agent`, { sub: agentB, roles: ['agent'], team });
+    expect(b.status).toBe(200);
+    expect(b.body).toMatchObject({
+      agent: agentB,
+      overdueFollowUps: [{ followUpId: f3.followUpId, customerId: c3, dueAt: f3.dueAt.toISOString() }],
+      dueFollowUps: [],
+      atRiskCustomers: [{ customerId: c3, since: ago(2 * DAY).toISOString() }],
+      openTickets: [{ ticketId: t2.ticketId, customerId: c3, status: 'received', breached: true }],
+    });
+    const a = await get(`/internal/v1/dashboards/agent`, { sub: agentA, roles: ['agent'], team });
+    expect(a.body).toMatchObject({
+      agent: agentA,
+      overdueFollowUps: [],
+      dueFollowUps: [{ followUpId: f4.followUpId, dueAt: f4.dueAt.toISOString() }],
+      atRiskCustomers: [],
+      openTickets: [],
+    });
+  });
+
+  it('shows executives the KPIs of this period against the last, and the tier mix; refuses agents and managers', async () => {
+    const response = await get(
+      `/internal/v1/dashboards/executive?period=week&to=${encodeURIComponent(to.toISOString())}`,
+      TEST_CALLERS.admin,
+    );
+    expect(response.status).toBe(200);
+    expect(response.body.kpis.current).toMatchObject({
+      from: new Date(to.getTime() - 7 * DAY).toISOString(),
+      to: to.toISOString(),
+    });
+    expect(response.body.kpis.previous.to).toBe(response.body.kpis.current.from);
+    // company-wide: at least this spec's own facts
+    expect(response.body.kpis.current.kpis.churnedCustomers).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(response.body.kpis.change).sort()).toEqual(Object.keys(response.body.kpis.current.kpis).sort());
+    expect(Object.keys(response.body.tierMix).sort()).toEqual(['A', 'B', 'C']);
+
+    const refused = await get(`/internal/v1/dashboards/executive`, agentWithScope);
+    expect(refused.status).toBe(403);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.body).toMatchObject({ code: 'role-not-allowed' });
+    expect((await get(`/internal/v1/dashboards/executive`, manager)).status).toBe(403);
+  });
+});
