@@ -8,7 +8,9 @@ import { CustomerFactsSubjectRights } from './customer-facts/customer-facts.subj
 import { CreateCustomerFacts1764000002000 } from './database/migrations/1764000002000-CreateCustomerFacts';
 import { CreateRfmScores1764900000000 } from './database/migrations/1764900000000-CreateRfmScores';
 import { CreatePurchaseLedger1765000000000 } from './database/migrations/1765000000000-CreatePurchaseLedger';
+import { CreateRebuilds1765600000000 } from './database/migrations/1765600000000-CreateRebuilds';
 import { PurchaseLedgerModule } from './purchase-ledger/purchase-ledger.module';
+import { RebuildsModule } from './rebuilds/rebuilds.module';
 import { RfmModule } from './rfm/rfm.module';
 
 export const serviceDefinition: ServiceDefinition = {
@@ -19,6 +21,7 @@ export const serviceDefinition: ServiceDefinition = {
     mergedCustomersMigration(schemaOf('analytics'), 1764001000000),
     CreateRfmScores1764900000000,
     CreatePurchaseLedger1765000000000,
+    CreateRebuilds1765600000000,
   ],
   requireCallerIdentity: true,
 };
@@ -29,6 +32,7 @@ export const serviceDefinition: ServiceDefinition = {
     AnalyticsConfigModule,
     CustomerFactsModule,
     RfmModule,
+    RebuildsModule,
     SubjectRightsModule.forParticipant({
       service: 'analytics',
       participant: CustomerFactsSubjectRights,
