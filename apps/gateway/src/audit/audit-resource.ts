@@ -12,6 +12,7 @@ export const AUDIT_RESOURCE_TYPES = [
   'sla-policy',
   'survey',
   'campaign',
+  'analytics-rebuild',
 ] as const;
 
 export type AuditResourceType = (typeof AUDIT_RESOURCE_TYPES)[number];

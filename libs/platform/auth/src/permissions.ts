@@ -15,6 +15,8 @@ export const SCOPES = [
   'loyalty:read',
   'loyalty:write',
   'analytics:read',
+  // rebuilding analytics' read models (POST /api/v1/analytics/rebuilds): the admin role only
+  'analytics:write',
   'interactions:read',
   'interactions:write',
   'surveys:read',
