@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { RfmModule } from '../rfm/rfm.module';
 import { RebuildsController } from './rebuilds.controller';
 import { RebuildsRepository } from './rebuilds.repository';
@@ -6,7 +7,7 @@ import { RebuildsService } from './rebuilds.service';
 import { RebuildsWatcher } from './rebuilds.watcher';
 
 @Module({
-  imports: [RfmModule],
+  imports: [DiscoveryModule, RfmModule],
   controllers: [RebuildsController],
   providers: [RebuildsRepository, RebuildsService, RebuildsWatcher],
   exports: [RebuildsService],

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { consumerGroupOf } from '@rapport/contracts';
+import { DiscoveryService } from '@nestjs/core';
+import { PATTERN_METADATA } from '@nestjs/microservices/constants';
+import { consumerGroupOf, eventDefinitionOf, Topics } from '@rapport/contracts';
 import { KafkaEventsServer, type MessageBus } from '@rapport/platform-messaging';
 import type { Logger } from '@rapport/platform-observability';
 import { LOGGER, MESSAGE_BUS } from '@rapport/platform-runtime';
@@ -37,14 +39,41 @@ export class RebuildsService implements OnApplicationShutdown {
     private readonly rfm: RfmService,
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
+    private readonly discovery: DiscoveryService,
   ) {}
+
+  /**
+   * The topics of the service's @OnEvent handlers. Read from the controllers rather than from the
+   * events server, which learns its handlers only in a replica that consumes (any replica may take
+   * the request).
+   */
+  consumedTopics(): string[] {
+    const topics = new Set<string>();
+    for (const wrapper of this.discovery.getControllers()) {
+      const prototype = wrapper.metatype?.prototype as Record<string, unknown> | undefined;
+      if (!prototype) continue;
+      for (const name of Object.getOwnPropertyNames(prototype)) {
+        const method = prototype[name];
+        if (typeof method !== 'function') continue;
+        const patterns = (Reflect.getMetadata(PATTERN_METADATA, method) ?? []) as unknown[];
+        for (const pattern of patterns) {
+          const definition = typeof pattern === 'string' ? eventDefinitionOf(pattern) : undefined;
+          if (definition) topics.add(Topics[definition.topic].name);
+        }
+      }
+    }
+    return [...topics].sort();
+  }
 
   /** Starts a rebuild and answers at once; 409 while another one runs. */
   async start(requestedBy: string): Promise<RebuildView> {
     const running = await this.repository.findRunning();
     if (running) throw this.alreadyRunning(running.id);
     const partitions: PartitionProgress[] = [];
-    for (const topic of this.events.subscribedTopics()) {
+    const topics = this.consumedTopics();
+    // Emptying the read models without resetting offsets would lose them: refuse before anything.
+    if (topics.length === 0) throw new Error('analytics consumes no topic: nothing to rebuild from');
+    for (const topic of topics) {
       for (const p of await this.bus.partitionOffsets(topic))
         partitions.push({ topic, partition: p.partition, earliest: p.earliest, target: p.next, reached: null });
     }
