@@ -9,6 +9,7 @@ import { CreateCustomerFacts1764000002000 } from './database/migrations/17640000
 import { CreateRfmScores1764900000000 } from './database/migrations/1764900000000-CreateRfmScores';
 import { CreatePurchaseLedger1765000000000 } from './database/migrations/1765000000000-CreatePurchaseLedger';
 import { CreateRebuilds1765600000000 } from './database/migrations/1765600000000-CreateRebuilds';
+import { CreateErasedCustomers1765600000001 } from './database/migrations/1765600000001-CreateErasedCustomers';
 import { PurchaseLedgerModule } from './purchase-ledger/purchase-ledger.module';
 import { RebuildsModule } from './rebuilds/rebuilds.module';
 import { RfmModule } from './rfm/rfm.module';
@@ -22,6 +23,7 @@ export const serviceDefinition: ServiceDefinition = {
     CreateRfmScores1764900000000,
     CreatePurchaseLedger1765000000000,
     CreateRebuilds1765600000000,
+    CreateErasedCustomers1765600000001,
   ],
   requireCallerIdentity: true,
 };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import type { ErasureOutcome, SectionData, SubjectRightsParticipant } from '@rapport/platform-subject-rights';
 import type { EntityManager } from 'typeorm';
+import { ErasedCustomersRepository } from '../purchase-ledger/erased-customers.repository';
 import { PurchaseLedgerRepository } from '../purchase-ledger/purchase-ledger.repository';
 import { RfmRepository } from '../rfm/rfm.repository';
 import { RfmService } from '../rfm/rfm.service';
@@ -27,6 +28,7 @@ export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
     private readonly rfmRepository: RfmRepository,
     private readonly rfm: RfmService,
     private readonly ledger: PurchaseLedgerRepository,
+    private readonly erased: ErasedCustomersRepository,
   ) {}
 
   /** A customer analytics has no facts on gets a null entry, not a 404: the export stays whole. */
@@ -53,6 +55,8 @@ export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
   }
 
   async erase(manager: EntityManager, customerId: string): Promise<ErasureOutcome> {
+    // First: its lock makes a purchase being applied at the same time finish before the ledger is unlinked.
+    await this.erased.add(manager, customerId);
     const customerFacts = await this.repository.erase(manager, customerId);
     const { valueFacts, scores } = await this.rfmRepository.erase(manager, customerId);
     const purchases = await this.ledger.anonymise(manager, customerId);

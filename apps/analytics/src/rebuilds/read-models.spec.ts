@@ -6,6 +6,7 @@ describe('read model registry', () => {
       'customer_facts',
       'customer_scores',
       'customer_value_facts',
+      'erased_customers',
       'inbox',
       'merged_customers',
       'purchase_lines',

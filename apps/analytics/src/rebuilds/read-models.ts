@@ -20,7 +20,7 @@ export interface ReadModelRegistration {
 
 export const READ_MODELS: readonly ReadModelRegistration[] = [
   { feature: 'customer-facts', projections: ['customer_facts'], derived: [] },
-  { feature: 'subject-rights', projections: ['merged_customers'], derived: [] },
+  { feature: 'subject-rights', projections: ['merged_customers', 'erased_customers'], derived: [] },
   { feature: 'purchase-ledger', projections: ['purchases', 'purchase_lines', 'purchase_refunds'], derived: [] },
   { feature: 'rfm', projections: ['customer_value_facts'], derived: ['customer_scores', 'scoring_runs'] },
 ];

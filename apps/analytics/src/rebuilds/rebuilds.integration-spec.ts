@@ -9,6 +9,7 @@ import {
   TEST_CALLERS,
   type InProcessService,
   type ServiceTestClients,
+  uuidColumnsHolding,
 } from '@rapport/testing';
 import { customerCreated, customerErased, customerMerged } from '../../test/factories/customer-events';
 import { publishPurchaseEvents, purchaseRecorded, purchaseRefunded } from '../../test/factories/purchase-events';
@@ -182,6 +183,28 @@ describe('rebuilding the analytics read models from the topics', () => {
     expect((await finished(response.body.id as string)).state).toBe('completed');
     expect(await factsOf(erased)).toHaveLength(0);
     expect(await factsOf(kept)).toHaveLength(1);
+  });
+
+  it('does not bring back an erased buyer under their id either (purchases replayed on another topic)', async () => {
+    const erased = randomUUID();
+    const purchases = [purchaseRecorded(erased, '60.00'), purchaseRecorded(erased, '15.00')];
+    await publishCustomerEvents(clients.producer, customerCreated(erased));
+    await publishPurchaseEvents(clients.producer, ...purchases);
+    await handledBy(clients.db, 'analytics', purchases[1]!);
+    const erasure = customerErased(erased);
+    await publishCustomerEvents(clients.producer, erasure);
+    await handledBy(clients.db, 'analytics', erasure);
+    expect(await uuidColumnsHolding(clients.db, 'analytics', erased)).toEqual([]);
+    const response = await start();
+    expect(response.status).toBe(202);
+    expect((await finished(response.body.id as string)).state).toBe('completed');
+    expect(await uuidColumnsHolding(clients.db, 'analytics', erased)).toEqual([]);
+    // the purchases stay, unlinked, as the erasure left them
+    const { rows } = await clients.db.query(
+      `SELECT count(*)::int AS n FROM analytics.purchases WHERE purchase_id = ANY($1::uuid[])`,
+      [purchases.map((p) => p.data.purchaseId)],
+    );
+    expect(rows[0].n).toBe(2);
   });
 
   it('answers 404 for an unknown rebuild, 400 for an id that is not one, 403 without analytics:write', async () => {
