@@ -53,7 +53,8 @@ export class RebuildsWatcher implements OnApplicationBootstrap, OnApplicationShu
       )
         this.log.warn({ rebuildId: running.id }, 'rebuild abandoned by its replica; consuming again');
     }
-    await this.events.resume();
+    // Progress first: resuming waits for the consumer to join its group, which takes seconds.
     if (running?.phase === 'replaying') await this.rebuilds.trackProgress(running.id);
+    await this.events.resume();
   }
 }
