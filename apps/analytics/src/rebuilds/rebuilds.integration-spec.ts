@@ -101,6 +101,18 @@ describe('rebuilding the analytics read models from the topics', () => {
     await handledBy(clients.db, 'analytics', third);
     await publishCustomerEvents(clients.producer, merge);
     await handledBy(clients.db, 'analytics', merge);
+    // Merges of buyers known only from their purchases (no customer.created): the replay applies the
+    // purchases topic and the customers topic side by side, so a merge meets its purchases in any order.
+    const pairs = Array.from({ length: 6 }, () => [randomUUID(), randomUUID()] as const);
+    const pairPurchases = pairs.flatMap(([merged, survivor]) => [
+      purchaseRecorded(merged, '120.00', new Date(Date.now() - 10 * 86_400_000)),
+      purchaseRecorded(survivor, '30.00'),
+    ]);
+    await publishPurchaseEvents(clients.producer, ...pairPurchases);
+    for (const purchase of pairPurchases) await handledBy(clients.db, 'analytics', purchase);
+    const pairMerges = pairs.map(([merged, survivor]) => customerMerged(merged, survivor));
+    await publishCustomerEvents(clients.producer, ...pairMerges);
+    for (const m of pairMerges) await handledBy(clients.db, 'analytics', m);
     const before = await snapshot();
     const appliedBefore = await inboxIds();
     // what this test added is in it: c's purchase counts for b, a's is net of the refund

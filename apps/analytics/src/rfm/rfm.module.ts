@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MergedCustomers } from '@rapport/platform-subject-rights';
 import { PurchaseLedgerModule } from '../purchase-ledger/purchase-ledger.module';
 import { RfmConsumer } from './rfm.consumer';
 import { RfmController } from './rfm.controller';
@@ -9,7 +10,7 @@ import { RfmService } from './rfm.service';
 @Module({
   imports: [PurchaseLedgerModule],
   controllers: [RfmController, RfmConsumer],
-  providers: [RfmRepository, RfmService, RfmScheduler],
+  providers: [RfmRepository, RfmService, RfmScheduler, MergedCustomers],
   // for the subject-rights participant, which re-keys and erases these facts and rescores survivors
   exports: [RfmRepository, RfmService],
 })
