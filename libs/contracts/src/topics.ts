@@ -49,7 +49,9 @@ export const Topics = {
     name: 'rapport.interaction.interactions',
     owner: 'interaction',
     partitions: 6,
-    retentionMs: KEEP_FOREVER,
+    // Not kept for ever (yet): wechat-follower.unmatched carries a raw openid, which must leave the
+    // topic after its retention. analytics rebuilds from it what the last 30 days hold.
+    retentionMs: 30 * DAY_MS,
     cleanupPolicy: 'delete',
     description: 'Interactions logged and follow-ups, keyed by customer id.',
   }),
