@@ -19,51 +19,19 @@ import {
   toCalendarIso,
   type BusinessCalendar,
 } from '@rapport/platform-business-calendar';
+import { benchArgs, int } from '../lib/cli';
+import { round } from '../lib/stats';
 
 const TARGET_PER_SECOND = 200_000;
 const YEARS = 10;
 const WARMUP = 200_000;
 const CHECKED = 20_000;
 
-interface Args {
-  deadlines: number;
-  rounds: number;
-  maxMinutes: number;
-  seed: number;
-}
-
 const USAGE = `usage: node dist/bench/business-calendar/run.js [--deadlines N] [--rounds R] [--max-minutes M] [--seed S]
   --deadlines N    deadlines computed per round (default 1000000)
   --rounds R       measured rounds, each over the same inputs; best and median are reported (default 5)
   --max-minutes M  durations are uniform in 1..M business minutes (default 4800: ten 8-hour days)
   --seed S         seed of the random starts and durations (default 1)`;
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { deadlines: 1_000_000, rounds: 5, maxMinutes: 4_800, seed: 1 };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') continue;
-    if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    }
-    const m = /^--(deadlines|rounds|max-minutes|seed)(?:=(.*))?$/.exec(arg);
-    if (!m) fail(`unknown argument ${arg}`);
-    const raw = m[2] ?? argv[++i];
-    const value = Number(raw);
-    if (raw === undefined || !Number.isInteger(value) || value < 1) fail(`--${m[1]} needs an integer >= 1, got ${raw}`);
-    if (m[1] === 'deadlines') args.deadlines = value;
-    else if (m[1] === 'rounds') args.rounds = value;
-    else if (m[1] === 'max-minutes') args.maxMinutes = value;
-    else args.seed = value;
-  }
-  return args;
-}
-
-function fail(message: string): never {
-  console.error(`bench business-calendar: ${message}\n${USAGE}`);
-  process.exit(2);
-}
 
 /** mulberry32: a small seeded PRNG, so every run draws the same inputs. */
 function random(seed: number): () => number {
@@ -82,11 +50,10 @@ const median = (values: number[]): number => {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
-const round = (value: number, digits = 0): number => Number(value.toFixed(digits));
 const perSecond = (count: number, ms: number): number => Math.round((count * 1000) / ms);
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchArgs(USAGE, { deadlines: int(1_000_000), rounds: int(5), maxMinutes: int(4_800), seed: int(1) });
   const { last } = chinaOfficialDataYears();
   const from = last - YEARS + 1;
 

@@ -14,13 +14,8 @@ import * as os from 'node:os';
 import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
 import nodemailer from 'nodemailer';
 import { Client } from 'pg';
-
-interface Args {
-  mails: number;
-  rate: number;
-  workers: number;
-  batch: number;
-}
+import { benchArgs, int, positive } from '../lib/cli';
+import { round } from '../lib/stats';
 
 const USAGE = `usage: npm run bench:campaigns -- [--mails N] [--rate R]
   --mails N  mails in the baseline and in the campaign (default 3000, at most 10000)
@@ -28,31 +23,9 @@ const USAGE = `usage: npm run bench:campaigns -- [--mails N] [--rate R]
   --workers W  sender transactions at once (INTERACTION_CAMPAIGN_WORKERS; default 16)
   --batch B  recipients per sender transaction (INTERACTION_CAMPAIGN_BATCH; default 1)`;
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { mails: 3_000, rate: 300, workers: 16, batch: 1 };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = Number(argv[i + 1]);
-    if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else if (arg === '--mails' && value > 0 && value <= 10_000) args.mails = value;
-    else if (arg === '--rate' && value > 0) args.rate = value;
-    else if (arg === '--workers' && value > 0 && value <= 64) args.workers = value;
-    else if (arg === '--batch' && value > 0 && value <= 500) args.batch = value;
-    else {
-      console.error(USAGE);
-      process.exit(2);
-    }
-    i++;
-  }
-  return args;
-}
-
 const info = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function mailCount(webUrl: string): Promise<Array<{ headers: Record<string, string> }>> {
@@ -94,7 +67,12 @@ async function baseline(smtpUrl: string, webUrl: string, n: number): Promise<num
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchArgs(USAGE, {
+    mails: int(3_000, { max: 10_000 }),
+    rate: positive(300),
+    workers: int(16, { max: 64 }),
+    batch: int(1, { max: 500 }),
+  });
   const stack = new Stack({
     profile: 'bench',
     fresh: true,

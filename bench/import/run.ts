@@ -15,30 +15,15 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SERVICE_NAMES } from '@rapport/contracts';
-import { demoUserToken, killAllSync, repoRoot, Stack, type StackProfile } from '@rapport/stack';
+import { demoUserToken, killAllSync, repoRoot, Stack } from '@rapport/stack';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { benchArgs, int, optional, profile } from '../lib/cli';
 
-interface Args {
-  rows: number;
-  profile: StackProfile;
-  /** IMPORT_CHUNK_ROWS for customer-profile (rows per import transaction); the service's default when absent. */
-  chunkRows?: number;
-}
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { rows: 1_000_000, profile: 'bench' };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    if (flag === '--rows') args.rows = Number(value);
-    else if (flag === '--profile') args.profile = value as StackProfile;
-    else if (flag === '--chunk-rows') args.chunkRows = Number(value);
-    else throw new Error(`unknown option ${flag} (use --rows N, --profile P, --chunk-rows C)`);
-  }
-  if (!Number.isInteger(args.rows) || args.rows < 1 || args.rows > 10_000_000)
-    throw new Error('--rows must be an integer from 1 to 10000000');
-  return args;
-}
+const USAGE = `usage: npm run bench:import -- [--rows N] [--profile P] [--chunk-rows C]
+  --rows N        customers in the CSV, 1 to 10000000 (default 1000000)
+  --profile P     the stack profile to start (default bench)
+  --chunk-rows C  IMPORT_CHUNK_ROWS for customer-profile (default: the service's)`;
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周'];
 const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋'];
@@ -157,7 +142,11 @@ async function apiImport(
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchArgs(USAGE, {
+    rows: int(1_000_000, { max: 10_000_000 }),
+    profile: profile(),
+    chunkRows: optional(int(1)),
+  });
   process.removeAllListeners('warning');
   const stack = new Stack({
     profile: args.profile,

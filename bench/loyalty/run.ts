@@ -13,19 +13,12 @@ import * as os from 'node:os';
 import { createEnvelope, PurchaseRecordedV1, Topics, toBinaryMode } from '@rapport/contracts';
 import { createMessageBus, outboxChannel, type MessageBus, type RecordProducer } from '@rapport/platform-messaging';
 import { createLogger } from '@rapport/platform-observability';
-import { demoUserToken, killAllSync, Stack, type StackProfile } from '@rapport/stack';
+import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
 import { Client } from 'pg';
+import { benchArgs, int, profile, someOf } from '../lib/cli';
+import { percentile, round } from '../lib/stats';
 
 type Source = 'api' | 'import' | 'kafka';
-
-interface Args {
-  events: number;
-  customers: number;
-  rate: number;
-  source: Source[];
-  warmup: number;
-  profile: StackProfile;
-}
 
 const USAGE = `usage: node dist/bench/loyalty/run.js [--events N] [--customers C] [--rate R] [--source S[,S…]] [--warmup W] [--profile P]
   --events N     purchases measured per source (default 6000)
@@ -39,42 +32,6 @@ const USAGE = `usage: node dist/bench/loyalty/run.js [--events N] [--customers C
   --warmup W     purchases sent first at the same rate and not measured (default 500; 0 to skip)
   --profile P    stack profile (default bench)`;
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = {
-    events: 6_000,
-    customers: 500,
-    rate: 2_000,
-    source: ['import', 'kafka'],
-    warmup: 500,
-    profile: 'bench',
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    }
-    const m = /^--(events|customers|rate|source|warmup|profile)(?:=(.*))?$/.exec(arg);
-    if (!m) fail(`unknown argument ${arg}`);
-    const raw = m[2] ?? argv[++i];
-    if (raw === undefined) fail(`--${m[1]} needs a value`);
-    if (m[1] === 'source') {
-      const sources = raw.split(',');
-      if (sources.some((source) => !['api', 'import', 'kafka'].includes(source)))
-        fail(`--source takes api, import and kafka, got ${raw}`);
-      args.source = sources as Source[];
-    } else if (m[1] === 'profile') {
-      args.profile = raw as StackProfile;
-    } else {
-      const value = Number(raw);
-      const min = m[1] === 'warmup' ? 0 : 1;
-      if (!Number.isInteger(value) || value < min) fail(`--${m[1]} needs an integer >= ${min}, got ${raw}`);
-      args[m[1] as 'events' | 'customers' | 'rate' | 'warmup'] = value;
-    }
-  }
-  return args;
-}
-
 const SOURCE_PATHS: Record<Source, string> = {
   api: 'api (POST /customers/{id}/purchases: gateway -> customer-profile -> outbox -> Kafka -> loyalty)',
   import:
@@ -82,17 +39,9 @@ const SOURCE_PATHS: Record<Source, string> = {
   kafka: 'kafka (purchase.recorded straight to the broker -> loyalty)',
 };
 
-function fail(message: string): never {
-  console.error(`bench loyalty: ${message}\n${USAGE}`);
-  process.exit(2);
-}
-
 const info = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -403,7 +352,14 @@ function summary(
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchArgs(USAGE, {
+    events: int(6_000),
+    customers: int(500),
+    rate: int(2_000),
+    source: someOf<Source>(['import', 'kafka'], ['api', 'import', 'kafka']),
+    warmup: int(500, { min: 0 }),
+    profile: profile(),
+  });
   process.removeAllListeners('warning');
   process.on('warning', (warning) => info(`${warning.name}: ${warning.message}`));
   const stack = new Stack({

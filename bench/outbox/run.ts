@@ -14,36 +14,38 @@ import { performance } from 'node:perf_hooks';
 import {
   createEnvelope,
   CustomerCreatedV1,
-  eventDefinitionOf,
+  deadLetterTopicOf,
   fromBinaryMode,
   toBinaryMode,
-  Topics,
   type EventEnvelope,
   type TopicDefinition,
 } from '@rapport/contracts';
 import { createServiceDataSource, runMigrations } from '@rapport/platform-database';
 import {
   createMessageBus,
-  Inbox,
+  EventContext,
+  KafkaEventsServer,
   messagingTablesMigration,
   OutboxRelay,
   OutboxWriter,
-  type IncomingRecord,
   type MessageBus,
   type OutgoingRecord,
   type RecordConsumer,
   type RecordProducer,
 } from '@rapport/platform-messaging';
-import { createLogger, withConsumerSpan } from '@rapport/platform-observability';
+import { createLogger } from '@rapport/platform-observability';
 import { killAllSync, Stack } from '@rapport/stack';
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { benchArgs, int } from '../lib/cli';
+import { percentile } from '../lib/stats';
 
 const SCHEMA = 'bench_outbox';
 const RELAY_POLL_INTERVAL_MS = 1_000;
 const RELAY_BATCH_SIZE = 500;
 const BASELINE_BATCH_SIZE = 500;
 const PHASE_TIMEOUT_MS = 5 * 60_000;
+const SUSTAINED_WRITERS = 16;
 const BASELINE_TOPIC: TopicDefinition = {
   name: 'rapport.bench.baseline',
   owner: 'analytics',
@@ -56,45 +58,27 @@ const BASELINE_TOPIC: TopicDefinition = {
 // ---------------------------------------------------------------------------------------------
 // Arguments
 
-interface Args {
-  events: number;
-  producers: number;
-  batch: number;
-  warmup: number;
-  concurrency: number;
-}
-
 const USAGE = `usage: npm run bench:outbox -- [--events N] [--producers P] [--batch B] [--warmup W]
   --events N     events pushed through each pipeline (default 20000)
   --producers P  concurrent writer transactions (default 4)
   --batch B      events per writer transaction (default 1)
   --warmup W     events sent (and not measured) before each measured phase (default 500)
-  --concurrency C  partitions the consumer handles at once, as CONSUMER_PARTITION_CONCURRENCY (default 3)`;
+  --concurrency C  partitions the consumer handles at once, as CONSUMER_PARTITION_CONCURRENCY (default 3)
+  --consumer-batch K  records of a partition per inbox transaction, as CONSUMER_BATCH_SIZE (default 100; 1 = one per record)
+  --rate R       sustained-rate mode: the writers offer R events/s (one per transaction, on a fixed schedule,
+                 at least 16 writers at once)
+                 instead of running flat out; the baseline stays flat out (default 0 = flat out)`;
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { events: 20_000, producers: 4, batch: 1, warmup: 500, concurrency: 3 };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    }
-    const m = /^--(events|producers|batch|warmup|concurrency)(?:=(.*))?$/.exec(arg);
-    if (!m) fail(`unknown argument ${arg}`);
-    const raw = m[2] ?? argv[++i];
-    const value = Number(raw);
-    const min = m[1] === 'warmup' ? 0 : 1;
-    if (raw === undefined || !Number.isInteger(value) || value < min)
-      fail(`--${m[1]} needs an integer >= ${min}, got ${raw}`);
-    args[m[1] as keyof Args] = value;
-  }
-  return args;
-}
-
-function fail(message: string): never {
-  console.error(`bench outbox: ${message}\n${USAGE}`);
-  process.exit(2);
-}
+const OPTIONS = {
+  events: int(20_000),
+  producers: int(4),
+  batch: int(1),
+  warmup: int(500, { min: 0 }),
+  concurrency: int(3),
+  consumerBatch: int(100),
+  rate: int(0, { min: 0 }),
+};
+type Args = ReturnType<typeof benchArgs<typeof OPTIONS>>;
 
 // ---------------------------------------------------------------------------------------------
 // Bookkeeping: one Phase per measured (or warm-up) run, events found by id
@@ -221,8 +205,7 @@ interface Latency {
 }
 
 function percentiles(sorted: number[]): Latency {
-  const at = (q: number) =>
-    sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : NaN;
+  const at = (q: number) => (sorted.length ? percentile(sorted, q * 100) : NaN);
   return {
     p50: round(at(0.5), 1),
     p95: round(at(0.95), 1),
@@ -265,7 +248,12 @@ interface OutboxFigures {
   latencyMs: Latency;
   /** commit -> relay sent the record, and sent -> consumed (from the record timestamp). */
   stagesMs: { commitToSend: Latency; sendToConsume: Latency };
+  /** Deliveries seen again, plus handler runs beyond the first for one event (a duplicate effect). */
   duplicates: number;
+  /** Committed but never consumed (0 unless the phase timed out). */
+  lost: number;
+  /** Sustained-rate mode: how far behind its schedule the latest writer transaction started. */
+  writerLateMs: number;
   writeSeconds: number;
   e2eSeconds: number;
 }
@@ -273,11 +261,15 @@ interface OutboxFigures {
 class OutboxPipeline {
   private readonly router = new Router();
   private readonly writer = new OutboxWriter(SCHEMA);
-  private readonly inbox = new Inbox(SCHEMA);
   private readonly producer: RecordProducer;
+  private readonly dlqProducer: RecordProducer;
   private relay?: OutboxRelay;
-  private consumer?: RecordConsumer;
+  private server?: KafkaEventsServer;
   private current?: Phase;
+  /** Events the handler saw, by the transaction (its manager) they belong to; marked consumed after commit. */
+  private readonly inTransaction = new Map<EntityManager, IncomingEvent[]>();
+  /** Handler runs per event id: more than one is a duplicate effect. */
+  readonly effects = new Map<string, number>();
 
   constructor(
     private readonly bus: MessageBus,
@@ -287,6 +279,7 @@ class OutboxPipeline {
     private readonly runId: string,
   ) {
     this.producer = bus.producer();
+    this.dlqProducer = bus.producer();
   }
 
   async start(): Promise<void> {
@@ -298,62 +291,92 @@ class OutboxPipeline {
       batchSize: RELAY_BATCH_SIZE,
     });
     await this.relay.start();
-    this.consumer = this.bus.consumer(`rapport.bench.outbox.${this.runId}`);
-    await this.consumer.start({
-      topics: [Topics.customers.name],
-      fromBeginning: true,
-      partitionConcurrency: this.args.concurrency,
-      handle: (record) => this.handle(record),
+    // The consumer is the platform's own KafkaEventsServer, as a service runs it (inbox, batches of a
+    // partition in one transaction, retries, dead letters), with one handler for customer.created.v1.
+    // Its data source is wrapped so that the consume time is taken once the inbox transaction committed.
+    const timed = new Proxy(this.dataSource, {
+      get: (target, property, receiver) =>
+        property === 'transaction'
+          ? async (work: (manager: EntityManager) => Promise<unknown>) => {
+              let seen: IncomingEvent[] = [];
+              const result = await target.transaction(async (manager) => {
+                seen = [];
+                this.inTransaction.set(manager, seen);
+                try {
+                  return await work(manager);
+                } finally {
+                  this.inTransaction.delete(manager);
+                }
+              });
+              const at = performance.now();
+              for (const event of seen) this.router.consumed(event.id, at, true, event.sentAt);
+              return result;
+            }
+          : Reflect.get(target, property, receiver),
     });
+    this.server = new KafkaEventsServer(this.bus, this.dlqProducer, timed, SCHEMA, logger, {
+      consumerGroup: `rapport.bench.outbox.${this.runId}`,
+      deadLetterTopic: deadLetterTopicOf('analytics').name,
+      maxAttempts: 3,
+      retryBaseMs: 100,
+      retryMaxMs: 1_000,
+      partitionConcurrency: this.args.concurrency,
+      batchSize: this.args.consumerBatch,
+    });
+    this.server.addHandler(
+      CustomerCreatedV1.type,
+      async (event: EventEnvelope, context: EventContext) => {
+        this.effects.set(event.id, (this.effects.get(event.id) ?? 0) + 1);
+        const seen = this.inTransaction.get(context.manager);
+        if (!seen) this.current?.fail(new Error('the handler ran outside an inbox transaction'));
+        seen?.push({ id: event.id, sentAt: Number(context.record.timestamp) });
+      },
+      true,
+    );
+    await new Promise<void>((resolve, reject) =>
+      this.server!.listen((error?: unknown) => (error ? reject(error as Error) : resolve())),
+    );
   }
 
   async stop(): Promise<void> {
-    const consumer = this.consumer;
+    const server = this.server;
     const relay = this.relay;
-    this.consumer = undefined;
+    this.server = undefined;
     this.relay = undefined;
-    await consumer?.stop().catch((error: Error) => info(`outbox consumer stop: ${error.message}`));
+    await server?.close().catch((error: Error) => info(`outbox consumer stop: ${error.message}`));
     await relay?.stop().catch((error: Error) => info(`outbox relay stop: ${error.message}`));
     await this.producer.disconnect().catch(() => undefined);
+    await this.dlqProducer.disconnect().catch(() => undefined);
   }
 
-  /** What a service's events server does with a record: decode, validate, inbox in a transaction. */
-  private async handle(record: IncomingRecord): Promise<void> {
-    try {
-      const envelope = fromBinaryMode(record.headers, record.value);
-      const definition = eventDefinitionOf(envelope.type);
-      if (!definition) throw new Error(`unknown event type ${envelope.type}`);
-      const parsed = definition.schema.safeParse(envelope.data);
-      if (!parsed.success) throw new Error(`event ${envelope.id} does not match its schema: ${parsed.error.message}`);
-      const event: EventEnvelope = { ...envelope, data: parsed.data };
-      const fresh = await withConsumerSpan(
-        record.topic,
-        event,
-        { 'messaging.message.id': event.id, 'cloudevents.event_type': event.type },
-        () => this.dataSource.transaction((manager) => this.inbox.record(manager, event, record.topic)),
-      );
-      this.router.consumed(event.id, performance.now(), fresh, Number(record.timestamp));
-    } catch (error) {
-      // A broken record would be redelivered forever; the benchmark stops instead.
-      this.current?.fail(error as Error);
-    }
-  }
-
-  async run(name: string, count: number): Promise<OutboxFigures> {
+  async run(name: string, count: number, rate = 0): Promise<OutboxFigures> {
     const phase = new Phase(name, count);
     this.current = phase;
-    const { producers, batch } = this.args;
+    const producers = writersOf(this.args, rate);
+    // At a fixed rate every transaction holds one event, started on its slot of the schedule.
+    const batch = rate > 0 ? 1 : this.args.batch;
     let remaining = count;
+    let next = 0;
+    let lateMs = 0;
     const writeStart = performance.now();
     const loop = async (): Promise<void> => {
       while (remaining > 0) {
         const n = Math.min(batch, remaining);
         remaining -= n;
+        if (rate > 0) {
+          const due = writeStart + (next++ * 1000) / rate;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          else lateMs = Math.max(lateMs, -wait);
+        }
         const ids: string[] = [];
         await this.dataSource.transaction(async (manager) => {
-          for (let i = 0; i < n; i++) {
-            const { subject, data } = customerCreated();
-            const envelope = await this.writer.add(manager, CustomerCreatedV1, subject, data);
+          // One statement for the transaction's events (OutboxWriter.addMany), as a set-based write does.
+          const envelopes = await this.writer.addMany(
+            manager,
+            Array.from({ length: n }, () => ({ definition: CustomerCreatedV1, ...customerCreated() })),
+          );
+          for (const envelope of envelopes) {
             ids.push(envelope.id);
             this.router.own(envelope.id, phase); // before commit: the consumer may see it right after
           }
@@ -369,13 +392,17 @@ class OutboxPipeline {
       () => `committed ${phase.committedAt.size}/${count}, consumed ${phase.consumedAt.size}/${count}`,
     );
     const stages = phase.stagesMs();
+    let duplicateEffects = 0;
+    for (const id of phase.consumedAt.keys()) duplicateEffects += Math.max(0, (this.effects.get(id) ?? 0) - 1);
     return {
       events: count,
       writerEventsPerSec: perSecond(count, writeStart, phase.lastCommit),
       e2eEventsPerSec: perSecond(count, phase.firstCommit, phase.lastConsume),
       latencyMs: percentiles(phase.latenciesMs()),
       stagesMs: { commitToSend: percentiles(stages.toSend), sendToConsume: percentiles(stages.sendToConsume) },
-      duplicates: phase.duplicates,
+      duplicates: phase.duplicates + duplicateEffects,
+      lost: count - phase.consumedAt.size,
+      writerLateMs: round(lateMs, 1),
       writeSeconds: round((phase.lastCommit - writeStart) / 1000, 2),
       e2eSeconds: round((phase.lastConsume - phase.firstCommit) / 1000, 2),
     };
@@ -384,6 +411,20 @@ class OutboxPipeline {
   get foreign(): number {
     return this.router.foreign;
   }
+}
+
+/**
+ * Concurrent writer transactions: --producers, or at a fixed rate at least 16, so that the schedule is
+ * kept when a commit takes longer than the interval between two events (an open loop, as independent
+ * requests of a service are).
+ */
+function writersOf(args: Args, rate: number): number {
+  return rate > 0 ? Math.max(args.producers, SUSTAINED_WRITERS) : args.producers;
+}
+
+interface IncomingEvent {
+  id: string;
+  sentAt: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -486,7 +527,7 @@ async function prepareSchema(databaseUrl: string): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchArgs(USAGE, OPTIONS);
   // Warnings go through the bench's own output. None is filtered: the negative timer of kafkajs 2.2.4
   // that Node 24 warned about (TimeoutNegativeWarning) is patched (patches/kafkajs+2.2.4.patch).
   process.removeAllListeners('warning');
@@ -527,7 +568,7 @@ async function main(): Promise<number> {
       applicationName: 'rapport-bench-outbox',
       migrations: [messagingTablesMigration(SCHEMA)],
       // the writers, the relay's batch transaction and the consumer's inbox transaction
-      poolMax: args.producers + 4,
+      poolMax: writersOf(args, args.rate) + 4,
     });
     await dataSource.initialize();
     await runMigrations(dataSource, SCHEMA);
@@ -540,10 +581,13 @@ async function main(): Promise<number> {
       console.log(
         `warm-up: ${args.warmup} events through the outbox pipeline (not measured; joins the consumer group, fills pools, JIT)`,
       );
-      await outbox.run('outbox warm-up', args.warmup);
+      await outbox.run('outbox warm-up', args.warmup, args.rate);
     }
-    console.log(`measuring: ${args.events} events through outbox -> relay -> Kafka -> consumer -> inbox`);
-    const o = await outbox.run('outbox', args.events);
+    console.log(
+      `measuring: ${args.events} events through outbox -> relay -> Kafka -> consumer -> inbox` +
+        (args.rate > 0 ? `, offered at ${args.rate} events/s` : ', writers flat out'),
+    );
+    const o = await outbox.run('outbox', args.events, args.rate);
     await outbox.stop();
 
     // --- baseline: bus producer -> Kafka -> bus consumer
@@ -562,8 +606,17 @@ async function main(): Promise<number> {
     const ratio = round(o.e2eEventsPerSec / b.eventsPerSec, 3);
     const rows: Array<[string, string]> = [
       ['events', `${o.events}`],
-      ['producers x batch', `${args.producers} x ${args.batch}`],
-      ['writer throughput', `${o.writerEventsPerSec} events/s committed (${o.writeSeconds} s)`],
+      ['producers x batch', `${writersOf(args, args.rate)} x ${args.rate > 0 ? 1 : args.batch}`],
+      ['mode', args.rate > 0 ? `sustained: ${args.rate} events/s offered` : 'flat out'],
+      [
+        'consumer',
+        `KafkaEventsServer, ${args.concurrency} partitions at once, ${args.consumerBatch} records per inbox transaction`,
+      ],
+      [
+        'writer throughput',
+        `${o.writerEventsPerSec} events/s committed (${o.writeSeconds} s)` +
+          (args.rate > 0 ? `; latest start behind schedule ${o.writerLateMs} ms` : ''),
+      ],
       ['end-to-end throughput', `${o.e2eEventsPerSec} events/s, first commit -> last consume (${o.e2eSeconds} s)`],
       [
         'latency commit->consume',
@@ -575,6 +628,7 @@ async function main(): Promise<number> {
           `send->consumed ${o.stagesMs.sendToConsume.p50} / ${o.stagesMs.sendToConsume.p99} ms`,
       ],
       ['duplicates (inbox)', `${o.duplicates}`],
+      ['lost', `${o.lost}`],
       ['baseline throughput', `${b.eventsPerSec} events/s, first send -> last consume (${b.seconds} s)`],
       [
         'baseline send->consume',
@@ -598,6 +652,11 @@ async function main(): Promise<number> {
         producers: args.producers,
         batch: args.batch,
         warmup: args.warmup,
+        rate: args.rate,
+        concurrency: args.concurrency,
+        consumerBatch: args.consumerBatch,
+        writerLateMs: o.writerLateMs,
+        lost: o.lost,
         writerEventsPerSec: o.writerEventsPerSec,
         e2eEventsPerSec: o.e2eEventsPerSec,
         latencyMs: o.latencyMs,

@@ -11,33 +11,16 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
-import { demoUserToken, killAllSync, Stack, type StackProfile } from '@rapport/stack';
+import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { ascendingInts, benchArgs, int, profile } from '../lib/cli';
+import { percentile, round } from '../lib/stats';
 
-interface Args {
-  sizes: number[];
-  queries: number;
-  profile: StackProfile;
-}
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { sizes: [10_000, 1_000_000], queries: 200, profile: 'test3' };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1] ?? ''];
-    if (flag === '--sizes') args.sizes = value.split(',').map(Number);
-    else if (flag === '--queries') args.queries = Number(value);
-    else if (flag === '--profile') args.profile = value as StackProfile;
-    else throw new Error(`unknown option ${flag} (use --sizes N,M --queries Q --profile P)`);
-  }
-  if (
-    args.sizes.some((n) => !Number.isInteger(n) || n < 100) ||
-    [...args.sizes].sort((a, b) => a - b).join() !== args.sizes.join()
-  ) {
-    throw new Error('--sizes must be ascending integers ≥ 100');
-  }
-  return args;
-}
+const USAGE = `usage: npm run bench:search -- [--sizes N,M] [--queries Q] [--profile P]
+  --sizes N,M    customer counts measured, ascending, each ≥ 100 (default 10000,1000000)
+  --queries Q    queries per kind and size (default 200)
+  --profile P    the stack profile to start (default test3)`;
 
 const SURNAMES = [
   ...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈',
@@ -137,10 +120,6 @@ function queryOf(kind: Kind, i: number): string {
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 async function measure(
   gatewayUrl: string,
   token: string,
@@ -210,10 +189,12 @@ async function measure(
   return figures;
 }
 
-const round = (ms: number) => Math.round(ms * 10) / 10;
-
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchArgs(USAGE, {
+    sizes: ascendingInts([10_000, 1_000_000], { min: 100 }),
+    queries: int(200),
+    profile: profile('test3'),
+  });
   process.removeAllListeners('warning');
   // latency of one caller's sequential searches, not throughput: lift the gateway's per-client rate limit
   const stack = new Stack({

@@ -12,48 +12,21 @@ import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
 import { Client } from 'pg';
-
-interface Args {
-  tickets: number;
-  minutes: number;
-  leadSeconds: number;
-}
+import { benchArgs, int, positive } from '../lib/cli';
+import { percentile, round } from '../lib/stats';
 
 const USAGE = `usage: npm run bench:sla -- [--tickets N] [--minutes M] [--lead S]
   --tickets N  open tickets with a breach timer each (default 100000)
   --minutes M  the timers' instants spread evenly over M minutes (default 3)
   --lead S     the first instant, S seconds after the insert (default 20)`;
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { tickets: 100_000, minutes: 3, leadSeconds: 20 };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = Number(argv[i + 1]);
-    if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else if (arg === '--tickets' && value > 0) args.tickets = value;
-    else if (arg === '--minutes' && value > 0) args.minutes = value;
-    else if (arg === '--lead' && value >= 0) args.leadSeconds = value;
-    else {
-      console.error(USAGE);
-      process.exit(2);
-    }
-    i++;
-  }
-  return args;
-}
+const OPTIONS = { tickets: int(100_000), minutes: positive(3), lead: int(20, { min: 0 }) };
+type Args = ReturnType<typeof benchArgs<typeof OPTIONS>>;
 
 const info = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 /** Inserts the customer, the tickets, their SLA rows and one breach timer each, set-based. */
 async function seed(db: Client, args: Args, batch: string): Promise<{ first: Date; last: Date }> {
@@ -70,7 +43,7 @@ async function seed(db: Client, args: Args, batch: string): Promise<{ first: Dat
     )
   ).rows[0]!;
   const spreadMs = args.minutes * 60_000;
-  const first = new Date(Date.now() + args.leadSeconds * 1000);
+  const first = new Date(Date.now() + args.lead * 1000);
   await db.query('BEGIN');
   await db.query(
     `INSERT INTO service_desk.tickets (id, customer_id, type, channel, subject, description, priority, team, status,
@@ -97,7 +70,7 @@ async function seed(db: Client, args: Args, batch: string): Promise<{ first: Dat
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchArgs(USAGE, OPTIONS);
   const stack = new Stack({
     profile: 'bench',
     fresh: true,

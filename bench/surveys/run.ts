@@ -9,38 +9,19 @@
 // Human-readable lines go to stdout, ending with one line of JSON holding every figure.
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { demoUserToken, killAllSync, Stack, type StackProfile } from '@rapport/stack';
+import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
 import { Client } from 'pg';
+import { benchArgs, int, profile } from '../lib/cli';
+import { percentile, round } from '../lib/stats';
 
-interface Args {
-  answers: number;
-  requests: number;
-  profile: StackProfile;
-}
+const USAGE = `usage: npm run bench:surveys -- [--answers N] [--requests R] [--profile P]
+  --answers N    answers loaded, four per response (default 1000000)
+  --requests R   results requests measured (default 20)
+  --profile P    the stack profile to start (default bench)`;
 
 /** The goal of issue 15: results over 1M answers within 300 ms. */
 const GOAL_MS = 300;
 const QUESTIONS_PER_RESPONSE = 4;
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { answers: 1_000_000, requests: 20, profile: 'bench' };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1] ?? ''];
-    if (flag === '--answers') args.answers = Number(value);
-    else if (flag === '--requests') args.requests = Number(value);
-    else if (flag === '--profile') args.profile = value as StackProfile;
-    else throw new Error(`unknown option ${flag} (use --answers N --requests R --profile P)`);
-  }
-  if (!Number.isInteger(args.answers) || args.answers < QUESTIONS_PER_RESPONSE)
-    throw new Error('--answers must be an integer ≥ 4');
-  if (!Number.isInteger(args.requests) || args.requests < 1) throw new Error('--requests must be an integer ≥ 1');
-  return args;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-const round = (value: number) => Math.round(value * 10) / 10;
 
 /** Invitations and four answers each, spread over the last 180 days, in one statement per table. */
 async function load(db: Client, surveyId: string, responses: number): Promise<number> {
@@ -70,7 +51,11 @@ async function load(db: Client, surveyId: string, responses: number): Promise<nu
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchArgs(USAGE, {
+    answers: int(1_000_000, { min: QUESTIONS_PER_RESPONSE }),
+    requests: int(20),
+    profile: profile(),
+  });
   process.removeAllListeners('warning');
   const stack = new Stack({
     profile: args.profile,

@@ -10,40 +10,21 @@
 // Human-readable lines go to stdout, ending with one line of JSON holding every figure.
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { demoUserToken, killAllSync, Stack, type StackProfile } from '@rapport/stack';
+import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
 import { Client } from 'pg';
+import { benchArgs, int, profile } from '../lib/cli';
+import { percentile, round } from '../lib/stats';
 
-interface Args {
-  interactions: number;
-  requests: number;
-  profile: StackProfile;
-}
+const USAGE = `usage: npm run bench:timeline -- [--interactions N] [--requests R] [--profile P]
+  --interactions N  interactions loaded, at least 1000 (default 10000000)
+  --requests R      timeline reads measured (default 200)
+  --profile P       the stack profile to start (default bench)`;
 
 /** The goal of issue 15: a timeline read within 50 ms at p95 with 10M interactions. */
 const GOAL_MS = 50;
 const CUSTOMERS = 20;
 const OTHER_CUSTOMER_IDS = 100_000;
 const BATCH = 1_000_000;
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { interactions: 10_000_000, requests: 200, profile: 'bench' };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1] ?? ''];
-    if (flag === '--interactions') args.interactions = Number(value);
-    else if (flag === '--requests') args.requests = Number(value);
-    else if (flag === '--profile') args.profile = value as StackProfile;
-    else throw new Error(`unknown option ${flag} (use --interactions N --requests R --profile P)`);
-  }
-  if (!Number.isInteger(args.interactions) || args.interactions < 1000)
-    throw new Error('--interactions must be an integer ≥ 1000');
-  if (!Number.isInteger(args.requests) || args.requests < 1) throw new Error('--requests must be an integer ≥ 1');
-  return args;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-const round = (value: number) => Math.round(value * 10) / 10;
 
 /**
  * N interactions over the last two years: every 5 000th row goes to one of the measured customers (so each
@@ -72,7 +53,11 @@ async function load(db: Client, customers: readonly string[], total: number): Pr
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchArgs(USAGE, {
+    interactions: int(10_000_000, { min: 1_000 }),
+    requests: int(200),
+    profile: profile(),
+  });
   process.removeAllListeners('warning');
   const stack = new Stack({
     profile: args.profile,

@@ -3,6 +3,8 @@ import { schemaOf } from '@rapport/contracts';
 import { ServiceCoreModule, type ServiceDefinition } from '@rapport/platform-runtime';
 import { mergedCustomersMigration, SubjectRightsModule } from '@rapport/platform-subject-rights';
 import { AnalyticsConfigModule } from './analytics.config';
+import { ChurnModule } from './churn/churn.module';
+import { ClvModule } from './clv/clv.module';
 import { CustomerFactsModule } from './customer-facts/customer-facts.module';
 import { CustomerFactsSubjectRights } from './customer-facts/customer-facts.subject-rights';
 import { CreateCustomerFacts1764000002000 } from './database/migrations/1764000002000-CreateCustomerFacts';
@@ -10,6 +12,10 @@ import { CreateRfmScores1764900000000 } from './database/migrations/176490000000
 import { CreatePurchaseLedger1765000000000 } from './database/migrations/1765000000000-CreatePurchaseLedger';
 import { CreateRebuilds1765600000000 } from './database/migrations/1765600000000-CreateRebuilds';
 import { CreateErasedCustomers1765600000001 } from './database/migrations/1765600000001-CreateErasedCustomers';
+import { CreateForecasts1765200000000 } from './database/migrations/1765200000000-CreateForecasts';
+import { ForecastsModule } from './forecasts/forecasts.module';
+import { CreateClvFits1765100000000 } from './database/migrations/1765100000000-CreateClvFits';
+import { CreateChurnRisks1765100001000 } from './database/migrations/1765100001000-CreateChurnRisks';
 import { PurchaseLedgerModule } from './purchase-ledger/purchase-ledger.module';
 import { RebuildsModule } from './rebuilds/rebuilds.module';
 import { RfmModule } from './rfm/rfm.module';
@@ -24,6 +30,9 @@ export const serviceDefinition: ServiceDefinition = {
     CreatePurchaseLedger1765000000000,
     CreateRebuilds1765600000000,
     CreateErasedCustomers1765600000001,
+    CreateForecasts1765200000000,
+    CreateClvFits1765100000000,
+    CreateChurnRisks1765100001000,
   ],
   requireCallerIdentity: true,
 };
@@ -35,10 +44,13 @@ export const serviceDefinition: ServiceDefinition = {
     CustomerFactsModule,
     RfmModule,
     RebuildsModule,
+    ForecastsModule,
+    ClvModule,
+    ChurnModule,
     SubjectRightsModule.forParticipant({
       service: 'analytics',
       participant: CustomerFactsSubjectRights,
-      imports: [CustomerFactsModule, RfmModule, PurchaseLedgerModule],
+      imports: [CustomerFactsModule, RfmModule, PurchaseLedgerModule, ChurnModule],
     }),
   ],
 })

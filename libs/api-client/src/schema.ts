@@ -5590,11 +5590,11 @@ export interface operations {
     CustomersController_search: {
         parameters: {
             query: {
-                /** @description Matched against names, phones, emails, identifiers and tags: prefix, substring and fuzzy */
-                q: string;
                 limit?: number;
                 /** @description The nextCursor of the previous page (opaque) */
                 cursor?: string;
+                /** @description Matched against names, phones, emails, identifiers and tags: prefix, substring and fuzzy */
+                q: string;
             };
             header?: never;
             path?: never;
@@ -8690,7 +8690,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description The nextCursor of the previous page (opaque) */
                 cursor?: string;
             };
             header?: never;

@@ -30,4 +30,6 @@ export * from './api/interactions.dto';
 export * from './api/wechat.dto';
 export * from './api/cadences.dto';
 export * from './api/analytics.dto';
+export * from './api/forecasts.dto';
+export * from './api/paging.dto';
 export * from './subject-rights';

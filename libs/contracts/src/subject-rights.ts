@@ -116,13 +116,20 @@ export const SUBJECT_RIGHTS_PARTICIPANTS: readonly SubjectRightsRegistration[] =
   {
     service: 'analytics',
     schema: schemaOf('analytics'),
-    sections: ['analyticsCustomerFacts', 'analyticsPurchaseFacts', 'analyticsScores', 'analyticsPurchases'],
+    sections: [
+      'analyticsCustomerFacts',
+      'analyticsPurchaseFacts',
+      'analyticsScores',
+      'analyticsPurchases',
+      'analyticsChurnRisk',
+    ],
     customerColumns: [
       'customer_facts.customer_id',
       'customer_value_facts.customer_id', // in analyticsPurchaseFacts: counts and sums of purchases and refunds
       'customer_scores.customer_id', // in analyticsScores, with the inputs and cut points they came from
       'purchases.customer_id', // in analyticsPurchases (the ledger, with lines); kept under a random id on erasure
       'purchase_refunds.customer_id', // in analyticsPurchases (netted into each purchase's refundedBase)
+      'churn_risks.customer_id', // in analyticsChurnRisk, with its drivers
       'merged_customers.merged_customer_id',
       'merged_customers.survivor_customer_id',
     ],

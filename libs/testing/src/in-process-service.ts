@@ -61,7 +61,9 @@ export async function startServiceInProcess(
   let app: INestApplication;
   try {
     const config = loadServiceConfig(name);
-    app = await NestFactory.create(rootModule, { bodyParser: false, logger: false });
+    // abortOnError false: a failure while the module boots is thrown to the test, with its message. Nest's
+    // default calls process.exit(1), which with the logger off ended a whole jest worker without a word.
+    app = await NestFactory.create(rootModule, { bodyParser: false, logger: false, abortOnError: false });
     prepareServiceHttp(app, config, createLogger(name, config.LOG_LEVEL));
     if (options.consume) {
       app.connectMicroservice({ strategy: app.get(KafkaEventsServer) }, { inheritAppConfig: true });

@@ -49,6 +49,8 @@ describe('analytics follows customer merges and erasures', () => {
           analyticsCustomerFacts: { customerId, kind: 'organisation' },
           analyticsPurchaseFacts: { customerId, purchaseCount: 1, monetary: 42 },
           analyticsScores: { customerId, inputs: { frequency: 1, monetary: '42.00' } },
+          // bought today: P(alive) 1 by recency (a single purchase), the lowest risk
+          analyticsChurnRisk: { method: 'recency', pAlive: 1, risk: 0.01, atRisk: false },
           analyticsPurchases: [
             {
               channel: 'web',
@@ -61,7 +63,7 @@ describe('analytics follows customer merges and erasures', () => {
       };
     },
     // one row of each of its own; a customer nobody merged into has no merged-away ids
-    erasure: { removed: { customerFacts: 1, purchaseFacts: 1, scores: 1, mergedCustomerIds: 0 } },
+    erasure: { removed: { customerFacts: 1, purchaseFacts: 1, scores: 1, churnRisks: 1, mergedCustomerIds: 0 } },
   });
 
   const rowOf = async (customerId: string) =>
@@ -174,7 +176,7 @@ describe('analytics follows customer merges and erasures', () => {
       }
       expect(dataOf([acks.records[0]!.headers, acks.records[0]!.value])).toMatchObject({
         customerId: last,
-        removed: { customerFacts: 1, purchaseFacts: 0, scores: 0, mergedCustomerIds: 2 },
+        removed: { customerFacts: 1, purchaseFacts: 0, scores: 0, churnRisks: 0, mergedCustomerIds: 2 },
         kept: [],
       });
       expect(dataOf([acks.records[0]!.headers, acks.records[0]!.value]).erasureId).toBeUndefined();
@@ -200,8 +202,8 @@ describe('analytics follows customer merges and erasures', () => {
         await acks.stop();
       }
       expect(acks.records.map((r) => dataOf([r.headers, r.value]).removed)).toEqual([
-        { customerFacts: 1, purchaseFacts: 0, scores: 0, mergedCustomerIds: 0 },
-        { customerFacts: 0, purchaseFacts: 0, scores: 0, mergedCustomerIds: 0 },
+        { customerFacts: 1, purchaseFacts: 0, scores: 0, churnRisks: 0, mergedCustomerIds: 0 },
+        { customerFacts: 0, purchaseFacts: 0, scores: 0, churnRisks: 0, mergedCustomerIds: 0 },
       ]);
     });
   });

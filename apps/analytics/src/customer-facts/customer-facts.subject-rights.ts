@@ -3,6 +3,8 @@ import type { CallerIdentity } from '@rapport/platform-runtime';
 import type { ErasureOutcome, SectionData, SubjectRightsParticipant } from '@rapport/platform-subject-rights';
 import type { EntityManager } from 'typeorm';
 import { ErasedCustomersRepository } from '../purchase-ledger/erased-customers.repository';
+import { ChurnRepository } from '../churn/churn.repository';
+import { ChurnService } from '../churn/churn.service';
 import { PurchaseLedgerRepository } from '../purchase-ledger/purchase-ledger.repository';
 import { RfmRepository } from '../rfm/rfm.repository';
 import { RfmService } from '../rfm/rfm.service';
@@ -17,7 +19,8 @@ const KEPT_PURCHASES = {
  * What analytics holds under a customer id: exported, re-keyed on merge and removed on erasure. The
  * subject-rights library calls merge and erase inside the inbox transaction of customer.merged /
  * customer.erased (write through the manager only) and acknowledges the erasure with what it returns.
- * Besides the customer fact, that is the purchase ledger, the purchase sums and RFM scores (the rfm feature): on a merge
+ * Besides the customer fact, that is the purchase ledger, the purchase sums and RFM scores (the rfm feature)
+ * and the churn assessment (the churn feature): on a merge
  * the survivor's facts are the sum of both and the survivor is rescored (and customer.scored published
  * if that changed anything).
  */
@@ -29,27 +32,33 @@ export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
     private readonly rfm: RfmService,
     private readonly ledger: PurchaseLedgerRepository,
     private readonly erased: ErasedCustomersRepository,
+    private readonly churnRepository: ChurnRepository,
+    private readonly churn: ChurnService,
   ) {}
 
   /** A customer analytics has no facts on gets a null entry, not a 404: the export stays whole. */
   async exportSection(customerId: string, _caller: CallerIdentity): Promise<SectionData> {
-    const [facts, valueFacts, scores, purchases] = await Promise.all([
+    const [facts, valueFacts, scores, purchases, churn] = await Promise.all([
       this.repository.find(customerId),
       this.rfmRepository.findFacts(null, customerId),
       this.rfm.findView(customerId),
       this.ledger.forCustomer(customerId),
+      this.churn.findView(customerId),
     ]);
     return {
       analyticsCustomerFacts: facts ?? null,
       analyticsPurchaseFacts: valueFacts ?? null,
       analyticsScores: scores,
       analyticsPurchases: purchases,
+      analyticsChurnRisk: churn,
     };
   }
 
   async merge(manager: EntityManager, sourceId: string, survivorId: string): Promise<void> {
     await this.repository.rekey(manager, sourceId, survivorId);
     await this.ledger.rekey(manager, sourceId, survivorId);
+    // the merged id's assessment goes; the survivor's is redone by the rescoring below
+    await this.churnRepository.remove(manager, sourceId);
     if (await this.rfmRepository.rekey(manager, sourceId, survivorId))
       await this.rfm.rescore(manager, survivorId, new Date());
   }
@@ -60,8 +69,9 @@ export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
     const customerFacts = await this.repository.erase(manager, customerId);
     const { valueFacts, scores } = await this.rfmRepository.erase(manager, customerId);
     const purchases = await this.ledger.anonymise(manager, customerId);
+    const churnRisks = await this.churnRepository.remove(manager, customerId);
     return {
-      removed: { customerFacts, purchaseFacts: valueFacts, scores },
+      removed: { customerFacts, purchaseFacts: valueFacts, scores, churnRisks },
       kept: purchases > 0 ? [KEPT_PURCHASES] : [],
     };
   }

@@ -3,6 +3,7 @@ import { accountedTables, READ_MODELS, tablesToEmpty } from './read-models';
 describe('read model registry', () => {
   it('empties the projections, the derived outputs and the inbox, and keeps the outbox and the rebuilds', () => {
     expect(tablesToEmpty()).toEqual([
+      'churn_risks',
       'customer_facts',
       'customer_scores',
       'customer_value_facts',
@@ -16,6 +17,8 @@ describe('read model registry', () => {
     ]);
     expect(tablesToEmpty()).not.toContain('outbox');
     expect(tablesToEmpty()).not.toContain('rebuilds');
+    expect(tablesToEmpty()).not.toContain('clv_fits');
+    expect(tablesToEmpty()).not.toContain('forecasts');
   });
 
   it('does not empty what a feature keeps', () => {

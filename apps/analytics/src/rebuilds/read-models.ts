@@ -23,6 +23,12 @@ export const READ_MODELS: readonly ReadModelRegistration[] = [
   { feature: 'subject-rights', projections: ['merged_customers', 'erased_customers'], derived: [] },
   { feature: 'purchase-ledger', projections: ['purchases', 'purchase_lines', 'purchase_refunds'], derived: [] },
   { feature: 'rfm', projections: ['customer_value_facts'], derived: ['customer_scores', 'scoring_runs'] },
+  // risks are reassessed with every rescore and by the full run that follows a rebuild
+  { feature: 'churn', projections: [], derived: ['churn_risks'] },
+  // fits an analyst asked for, each on the ledger up to its calibration end, which a rebuild gives back unchanged
+  { feature: 'clv', projections: [], derived: [], kept: ['clv_fits'] },
+  // each forecast as it was answered then (GET /forecasts/{id} shows what was decided)
+  { feature: 'forecasts', projections: [], derived: [], kept: ['forecasts'] },
 ];
 
 /** The platform's tables in the schema and what a rebuild does with them. */

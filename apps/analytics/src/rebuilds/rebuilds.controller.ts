@@ -10,7 +10,7 @@ export class RebuildsController {
   /** Starts rebuilding every read model from the topics; follow it at Location. 409 while one runs. */
   @Post()
   @HttpCode(202)
-  @CallerScopes('analytics:write')
+  @CallerScopes('analytics:write', 'admin')
   async start(@Caller() caller: CallerIdentity, @Res({ passthrough: true }) response: Response): Promise<RebuildView> {
     const rebuild = await this.service.start(caller.sub);
     response.setHeader('Location', `/internal/v1/analytics/rebuilds/${rebuild.id}`);

@@ -3,10 +3,11 @@ import type { PendingEvent } from '@rapport/platform-messaging';
 import type { RfmScores } from './rfm.model';
 
 /**
- * churnRisk is required by customer.scored, and there is no churn model yet (issue 16, item 3). 0
- * would claim "no risk" and move every tier-A customer to loyal in customer-profile; 0.5 sits between
- * customer-profile's default thresholds (loyal below 0.3, at risk from 0.7), so the value tier is
- * published without a lifecycle move that nothing measured.
+ * churnRisk is required by customer.scored; it is the churn feature's risk (churn.model), and this
+ * value only when a customer has no assessment (no purchase in the ledger yet). 0 would claim "no
+ * risk" and move every tier-A customer to loyal in customer-profile; 0.5 sits between
+ * customer-profile's default thresholds (loyal below 0.3, at risk from 0.7), so no lifecycle move
+ * happens on a risk nothing measured.
  */
 export const UNMODELLED_CHURN_RISK = 0.5;
 
@@ -15,6 +16,7 @@ export function customerScoredEvent(
   customerId: string,
   scores: RfmScores,
   scoredAt: Date,
+  churnRisk: number | null,
 ): PendingEvent<typeof CustomerScoredV1> {
   return {
     definition: CustomerScoredV1,
@@ -25,7 +27,7 @@ export function customerScoredEvent(
       frequency: scores.frequency,
       monetary: scores.monetary,
       valueTier: scores.valueTier,
-      churnRisk: UNMODELLED_CHURN_RISK,
+      churnRisk: churnRisk ?? UNMODELLED_CHURN_RISK,
       scoredAt: scoredAt.toISOString(),
     },
   };

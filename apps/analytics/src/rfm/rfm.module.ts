@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MergedCustomers } from '@rapport/platform-subject-rights';
+import { ChurnModule } from '../churn/churn.module';
+import { ClvModule } from '../clv/clv.module';
 import { PurchaseLedgerModule } from '../purchase-ledger/purchase-ledger.module';
 import { RfmConsumer } from './rfm.consumer';
 import { RfmController } from './rfm.controller';
@@ -8,7 +10,7 @@ import { RfmScheduler } from './rfm.scheduler';
 import { RfmService } from './rfm.service';
 
 @Module({
-  imports: [PurchaseLedgerModule],
+  imports: [PurchaseLedgerModule, ClvModule, ChurnModule],
   controllers: [RfmController, RfmConsumer],
   providers: [RfmRepository, RfmService, RfmScheduler, MergedCustomers],
   // for the subject-rights participant, which re-keys and erases these facts and rescores survivors

@@ -327,6 +327,23 @@ export class RfmRepository {
     };
   }
 
+  /** The current scores of some customers (those whose churn risk alone moved in a full run). */
+  async scoresOf(manager: EntityManager, customerIds: string[]): Promise<Array<RfmScores & { customerId: string }>> {
+    if (customerIds.length === 0) return [];
+    const rows: Array<Record<string, unknown>> = await manager.query(
+      `SELECT customer_id, recency, frequency, monetary, value_tier FROM analytics.customer_scores
+       WHERE customer_id = ANY($1::uuid[])`,
+      [customerIds],
+    );
+    return rows.map((r) => ({
+      customerId: r['customer_id'] as string,
+      recency: Number(r['recency']),
+      frequency: Number(r['frequency']),
+      monetary: Number(r['monetary']),
+      valueTier: r['value_tier'] as ValueTier,
+    }));
+  }
+
   /**
    * On a merge the survivor's facts are the sum of both (first and last purchase the earliest and
    * latest); the merged id's facts and scores go. The caller rescores the survivor.

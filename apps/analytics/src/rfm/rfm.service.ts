@@ -3,6 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { OutboxWriter } from '@rapport/platform-messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ANALYTICS_CONFIG, type AnalyticsConfig } from '../analytics.config';
+import { riskMoved } from '../churn/churn.model';
+import { CHURN_THRESHOLD, ChurnService, type ChurnView } from '../churn/churn.service';
+import { ClvService, type CustomerClv } from '../clv/clv.service';
 import { customerScoredEvent } from './rfm.events';
 import { RfmErrorCode, RfmException } from './rfm.exception';
 import { recencyDays, sameScores, scoreCustomer, type ScoringCuts } from './rfm.model';
@@ -19,6 +22,8 @@ export class RfmService {
     private readonly outbox: OutboxWriter,
     private readonly dataSource: DataSource,
     @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
+    private readonly clv: ClvService,
+    private readonly churn: ChurnService,
   ) {}
 
   /** A purchase, inside the inbox transaction of purchase.recorded; the customer id is the survivor's. */
@@ -77,8 +82,15 @@ export class RfmService {
       computedAt: now,
       runId: null,
     });
-    if (!sameScores(scores, previous))
-      await this.outbox.addMany(manager, [customerScoredEvent(customerId, scores, now)]);
+    const churn = await this.churn.assess(manager, customerId, now);
+    const risk = churn?.record.risk ?? null;
+    // A customer at risk is told again after each purchase: customer-profile moves at_risk to active on a
+    // repeat purchase, and a risk still above the threshold must put them back.
+    if (
+      !sameScores(scores, previous) ||
+      (risk !== null && (riskMoved(churn!.previous, risk) || risk >= CHURN_THRESHOLD))
+    )
+      await this.outbox.addMany(manager, [customerScoredEvent(customerId, scores, now, risk)]);
   }
 
   /**
@@ -116,10 +128,20 @@ export class RfmService {
       await this.repository.recordRun(manager, { id: runId, startedAt: now, customers: 0, changed: 0, cuts: null });
       if (cuts) {
         ({ customers, changed } = await this.repository.scoreAll(manager, { id: runId, now, cuts }));
+        // churn risks move with time alone: a lapsing customer's rises without any event about them
+        const risks = new Map((await this.churn.assessAll(manager, now)).map((a) => [a.customerId, a] as const));
+        const rfmChanged = new Set(changed.map((c) => c.customerId));
+        const riskOnly = [...risks.values()]
+          .filter((a) => !rfmChanged.has(a.customerId) && riskMoved(a.previous, a.record.risk))
+          .map((a) => a.customerId);
+        const publish = [...changed, ...(await this.repository.scoresOf(manager, riskOnly))];
         await this.outbox.addMany(
           manager,
-          changed.map(({ customerId, ...scores }) => customerScoredEvent(customerId, scores, now)),
+          publish.map(({ customerId, ...scores }) =>
+            customerScoredEvent(customerId, scores, now, risks.get(customerId)?.record.risk ?? null),
+          ),
         );
+        changed = publish;
       }
       await this.repository.finishRun(manager, { id: runId, customers, changed: changed.length, cuts });
       return { ran: true, runId, customers, changed: changed.length };
@@ -131,14 +153,19 @@ export class RfmService {
     return score ? toView(score) : null;
   }
 
-  async view(customerId: string): Promise<ScoreView> {
+  /** The scores with the customer's lifetime value under the current CLV model (null before any fit) and churn risk. */
+  async view(customerId: string): Promise<ScoreView & { clv: CustomerClv | null; churn: ChurnView | null }> {
     const score = await this.findView(customerId);
     if (!score)
       throw new RfmException(
         RfmErrorCode.CustomerNotScored,
         `Analytics has not scored customer ${customerId}: it knows of no purchase by them`,
       );
-    return score;
+    const [clv, churn] = await Promise.all([
+      this.clv.customerView(customerId, new Date()),
+      this.churn.findView(customerId),
+    ]);
+    return { ...score, clv, churn };
   }
 }
 

@@ -1,10 +1,27 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CustomerCountView, CustomerScoresView, RebuildView } from '@rapport/contracts';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  ChurnEvaluationQuery,
+  ChurnEvaluationView,
+  ClvFitRequest,
+  ClvFitView,
+  CustomerCountView,
+  CustomerScoresView,
+  RebuildView,
+} from '@rapport/contracts';
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
+import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { ApiProblems } from '../openapi-problems';
 import { ApiProxy } from '../upstream/api-proxy';
+import { queryString } from '../upstream/query-string';
 
 @ApiTags('analytics')
 @Controller('api/v1/analytics')
@@ -43,9 +60,98 @@ export class AnalyticsController {
     });
   }
 
+  @Post('models/clv/fits')
+  @HttpCode(201)
+  @RequireScopes('analytics:write')
+  @ApiOperation({
+    summary:
+      'Fit BG/NBD and Gamma-Gamma on the purchases up to calibrationEnd (time in weeks), with a holdout check when holdoutEnd is given',
+  })
+  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @ApiCreatedResponse({
+    type: ClvFitView,
+    description: 'The fit finished within a few seconds; it is now the current model',
+  })
+  @ApiAcceptedResponse({ type: ClvFitView, description: 'The fit is running: poll Location (GET …/fits/{id})' })
+  @ApiProblems(400, 401, 403, 422, 429, 502, 504)
+  async fitClv(@Body() body: ClvFitRequest, @Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'analytics',
+      method: 'POST',
+      path: '/internal/v1/models/clv/fits',
+      body,
+      audit: {
+        action: 'clv.fit',
+        resourceType: 'clv-fit',
+        change: true,
+        personalData: false,
+        resourceId: (r) => {
+          const id = (r.body as { id?: unknown } | undefined)?.id;
+          return typeof id === 'string' ? id : undefined;
+        },
+      },
+    });
+  }
+
+  @Get('models/clv/fits/:id')
+  @RequireScopes('analytics:read')
+  @ApiOkResponse({
+    type: ClvFitView,
+    description: 'A CLV fit: running, succeeded (parameters, data, holdout) or failed (error)',
+  })
+  @ApiProblems(400, 401, 403, 404, 429, 502, 504)
+  async clvFit(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'analytics',
+      method: 'GET',
+      path: `/internal/v1/models/clv/fits/${id}`,
+    });
+  }
+
+  @Get('models/clv')
+  @RequireScopes('analytics:read')
+  @ApiOkResponse({
+    type: ClvFitView,
+    description:
+      'The current CLV model: BG/NBD {r, alpha (weeks), a, b} and Gamma-Gamma {p, q, gamma}, the data they were fitted on and the log-likelihood',
+  })
+  @ApiProblems(401, 403, 404, 429, 502, 504)
+  async clvModel(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'analytics',
+      method: 'GET',
+      path: '/internal/v1/models/clv',
+    });
+  }
+
+  @Get('models/churn/evaluation')
+  @RequireScopes('analytics:read')
+  @ApiOperation({
+    summary:
+      'Backtest of the churn warning: scored as of asOf, churned = no purchase in the next horizonDays; precision and recall at the threshold and the lift over "longest since the last purchase"',
+  })
+  @ApiOkResponse({ type: ChurnEvaluationView })
+  @ApiProblems(400, 401, 403, 422, 429, 502, 504)
+  async churnEvaluation(
+    @Query() query: ChurnEvaluationQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'analytics',
+      method: 'GET',
+      path: `/internal/v1/models/churn/evaluation${queryString(query)}`,
+    });
+  }
+
   @Post('rebuilds')
   @HttpCode(202)
-  @RequireScopes('analytics:write')
+  // analytics:write alone is the analysts' (model fits); emptying every read model is an administrator's act
+  @RequireScopes('analytics:write', 'admin')
   @ApiOperation({
     summary:
       'Rebuild every analytics read model from the topics: the replicas stop consuming, the read models and the inbox are emptied, the consumer group starts again from the earliest events; one rebuild at a time (409)',

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AnalyticsController } from './analytics.controller';
+import { ForecastsController } from './forecasts.controller';
 
-@Module({ controllers: [AnalyticsController] })
+@Module({ controllers: [AnalyticsController, ForecastsController] })
 export class AnalyticsModule {}

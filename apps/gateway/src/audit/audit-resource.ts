@@ -13,6 +13,7 @@ export const AUDIT_RESOURCE_TYPES = [
   'survey',
   'campaign',
   'analytics-rebuild',
+  'clv-fit',
 ] as const;
 
 export type AuditResourceType = (typeof AUDIT_RESOURCE_TYPES)[number];

@@ -3,8 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ProblemException } from '@rapport/platform-http';
 import {
   IDENTITY_HEADER,
+  IdentitySigner,
   SERVICE_CONFIG,
-  signIdentity,
   type CallerIdentity,
   type ServiceConfig,
 } from '@rapport/platform-runtime';
@@ -37,11 +37,14 @@ const RELAYED_HEADERS = ['etag', 'location', 'retry-after'];
 @Injectable()
 export class UpstreamClient {
   private readonly baseUrls: Record<Upstream, string>;
+  /** One signed identity per caller for 30 s, not one per request. */
+  private readonly signer: IdentitySigner;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    @Inject(SERVICE_CONFIG) private readonly serviceConfig: ServiceConfig,
+    @Inject(SERVICE_CONFIG) serviceConfig: ServiceConfig,
   ) {
+    this.signer = new IdentitySigner(serviceConfig.INTERNAL_AUTH_SECRET);
     this.baseUrls = {
       'customer-profile': config.SERVICE_URL_CUSTOMER_PROFILE,
       interaction: config.SERVICE_URL_INTERACTION,
@@ -106,7 +109,7 @@ export class UpstreamClient {
     const url = new URL(path, this.baseUrls[upstream]);
     const headers: Record<string, string> = {
       accept: 'application/json',
-      [IDENTITY_HEADER]: await signIdentity(options.identity, this.serviceConfig.INTERNAL_AUTH_SECRET),
+      [IDENTITY_HEADER]: await this.signer.sign(options.identity),
     };
     if (options.requestId) headers['x-request-id'] = options.requestId;
     if (options.body !== undefined) headers['content-type'] = 'application/json';

@@ -5,17 +5,15 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsInt,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Length,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
+import { PageQuery } from './paging.dto';
 
 /**
  * Campaigns (interaction) by email and SMS. The audience is a list of customers with the address to
@@ -147,21 +145,7 @@ export class CampaignRecipientPage {
   nextCursor!: string | null;
 }
 
-export class CampaignRecipientsQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page (opaque)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-
+export class CampaignRecipientsQuery extends PageQuery() {
   @ApiPropertyOptional({ enum: CAMPAIGN_RECIPIENT_STATES })
   @IsOptional()
   @IsIn(CAMPAIGN_RECIPIENT_STATES)

@@ -20,6 +20,7 @@ import {
 } from 'class-validator';
 import { IsPhone, PHONE_FORMAT_DESCRIPTION } from '../phone';
 import { ASSIGNMENT_RULES, TEAM_PATTERN, VALUE_TIERS, type ValueTier } from './ownership.dto';
+import { PageQuery } from './paging.dto';
 
 export const CUSTOMER_KINDS = ['person', 'organisation'] as const;
 export const SOURCE_CHANNELS = ['web_form', 'import', 'survey', 'social', 'sales', 'store', 'wechat'] as const;
@@ -300,19 +301,7 @@ export class UpdateCustomerRequest extends PartialType(OmitType(CreateCustomerRe
   version?: number;
 }
 
-export class ListCustomersQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page (opaque)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
+export class ListCustomersQuery extends PageQuery() {
   @ApiPropertyOptional({
     enum: CUSTOMER_SORTS,
     default: '-createdAt',
@@ -358,7 +347,7 @@ export class ListCustomersQuery {
   cf?: string[];
 }
 
-export class SearchCustomersQuery {
+export class SearchCustomersQuery extends PageQuery({ defaultLimit: 20, maxLimit: 100 }) {
   @ApiProperty({
     example: '王小',
     description: 'Matched against names, phones, emails, identifiers and tags: prefix, substring and fuzzy',
@@ -367,18 +356,6 @@ export class SearchCustomersQuery {
   @IsString()
   @Length(1, 100)
   q!: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page (opaque)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
 }
 
 export class EraseCustomerQuery {
@@ -568,20 +545,7 @@ export class DuplicatePairList {
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
-export class DuplicatesQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page (opaque)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-}
+export class DuplicatesQuery extends PageQuery() {}
 
 export class MergeCustomersRequest {
   @ApiProperty({

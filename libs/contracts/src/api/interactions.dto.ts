@@ -1,18 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import {
   FOLLOW_UP_DUE_FILTERS,
   FOLLOW_UP_STATUSES,
@@ -26,6 +14,7 @@ import {
 import { CALENDAR_INSTANT_PATTERN } from './business-calendars.dto';
 import { TEAM_PATTERN } from './ownership.dto';
 import { ASSIGNEE_PATTERN } from './tickets.dto';
+import { PageQuery } from './paging.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const USER_MESSAGE = 'must be a user id (letters, digits, @ . _ : -; at most 200)';
@@ -138,24 +127,8 @@ export class InteractionPage {
   nextCursor!: string | null;
 }
 
-class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page (opaque)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-}
-
 /** GET /api/v1/customers/{id}/interactions: the customer's timeline, newest first. */
-export class CustomerTimelineQuery extends PageQuery {
+export class CustomerTimelineQuery extends PageQuery() {
   @ApiPropertyOptional({ enum: INTERACTION_CHANNELS })
   @IsOptional()
   @IsIn(INTERACTION_CHANNELS)
@@ -264,7 +237,7 @@ export class SnoozeFollowUpRequest {
   businessMinutes?: number;
 }
 
-export class ListFollowUpsQuery extends PageQuery {
+export class ListFollowUpsQuery extends PageQuery() {
   @ApiPropertyOptional({ example: 'me', description: "Only this user's follow-ups ('me': the caller's)" })
   @IsOptional()
   @IsString()

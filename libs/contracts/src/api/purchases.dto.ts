@@ -18,6 +18,7 @@ import {
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
+import { PageQuery } from './paging.dto';
 
 /**
  * A multiple of 10^-places, as the document's `multipleOf` says: 0.001 * 7 (0.007000000000000001) is
@@ -222,21 +223,7 @@ export class RecordRefundRequest {
   reason!: string;
 }
 
-export class ListPurchasesQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
-}
+export class ListPurchasesQuery extends PageQuery({ defaultLimit: 20, maxLimit: 100 }) {}
 
 export class PutExchangeRateRequest {
   @ApiProperty(decimalSchema(POSITIVE_RATE, 10, 9, '7.1', 'Units of the base currency per unit of this currency', true))

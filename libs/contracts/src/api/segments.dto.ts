@@ -1,5 +1,5 @@
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -16,6 +16,7 @@ import {
   Min,
 } from 'class-validator';
 import { CustomerView } from './customers.dto';
+import { PageQuery } from './paging.dto';
 
 export const SEGMENT_KINDS = ['dynamic', 'static'] as const;
 export type SegmentKind = (typeof SEGMENT_KINDS)[number];
@@ -168,20 +169,7 @@ export class PreviewSegmentRequest {
   limit?: number;
 }
 
-export class SegmentMembersQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page (opaque)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-}
+export class SegmentMembersQuery extends PageQuery() {}
 
 export class SegmentMembersRequest {
   @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: SEGMENT_MEMBERS_MAX })

@@ -14,7 +14,6 @@ import {
   Length,
   Matches,
   Max,
-  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -38,6 +37,7 @@ import {
   type TicketType,
 } from '../tickets';
 import { TEAM_PATTERN } from './ownership.dto';
+import { PageQuery } from './paging.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 /** A user's subject as the identity provider gives it (the assignee of a ticket). */
@@ -161,21 +161,7 @@ export class UpdateTicketRequest {
   version?: number;
 }
 
-export class ListTicketsQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page (opaque)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-
+export class ListTicketsQuery extends PageQuery() {
   @ApiPropertyOptional({ enum: TICKET_STATUSES })
   @IsOptional()
   @IsIn(TICKET_STATUSES)

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { effectiveScopes } from './permissions';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 export interface OidcVerifierOptions {
   issuer: string;
@@ -32,10 +33,14 @@ const DEFAULT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'
  */
 export class OidcVerifier {
   private jwks?: Promise<JWTVerifyGetKey>;
+  /** A token verified once is not verified again until it expires (RS256 through WebCrypto on every request was the gateway's largest cost). */
+  private readonly verified = new VerifiedTokenCache<VerifiedCaller>();
 
   constructor(private readonly options: OidcVerifierOptions) {}
 
   async verify(token: string): Promise<VerifiedCaller> {
+    const known = this.verified.get(token);
+    if (known) return copyOf(known);
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, await this.keys(), {
@@ -51,7 +56,9 @@ export class OidcVerifier {
       }
       throw error;
     }
-    return toCaller(payload);
+    const caller = toCaller(payload);
+    this.verified.set(token, caller, payload.exp);
+    return copyOf(caller);
   }
 
   private keys(): Promise<JWTVerifyGetKey> {
@@ -76,6 +83,11 @@ async function discoverJwksUri(issuer: string): Promise<string> {
   const document = (await response.json()) as { jwks_uri?: string; issuer?: string };
   if (!document.jwks_uri) throw new Error(`OIDC discovery at ${issuer} has no jwks_uri`);
   return document.jwks_uri;
+}
+
+/** Each request gets its own copy: nothing a request does to its caller reaches the next one. */
+function copyOf(caller: VerifiedCaller): VerifiedCaller {
+  return { ...caller, roles: [...caller.roles], scopes: [...caller.scopes] };
 }
 
 function strings(value: unknown): string[] {

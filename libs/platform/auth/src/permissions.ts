@@ -15,7 +15,6 @@ export const SCOPES = [
   'loyalty:read',
   'loyalty:write',
   'analytics:read',
-  // rebuilding analytics' read models (POST /api/v1/analytics/rebuilds): the admin role only
   'analytics:write',
   'interactions:read',
   'interactions:write',
@@ -65,7 +64,8 @@ export const ROLE_SCOPES: Record<Exclude<Role, 'integration'>, readonly Scope[]>
     'interactions:write',
     'surveys:read',
   ],
-  analyst: ['customers:read', 'analytics:read', 'interactions:read', 'surveys:read'],
+  // analytics:write: fitting models (a fit replaces the parameters every CLV and churn figure uses)
+  analyst: ['customers:read', 'analytics:read', 'analytics:write', 'interactions:read', 'surveys:read'],
 };
 
 export function isScope(value: string): value is Scope {

@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { VerifiedTokenCache } from '@rapport/platform-auth';
 import { jwtVerify, SignJWT } from 'jose';
 
 /**
@@ -34,7 +35,68 @@ export async function signIdentity(identity: CallerIdentity, secret: string, ttl
     .sign(new TextEncoder().encode(secret));
 }
 
+/**
+ * signIdentity with the signed token kept for half its lifetime per identity: a service always gets a
+ * token with at least half of its `ttlSeconds` left, and the gateway signs once per caller and 30 s
+ * instead of on every request (an HMAC through WebCrypto each time, see issue 18).
+ */
+export class IdentitySigner {
+  private readonly signed = new Map<string, { token: Promise<string>; renewAtMs: number }>();
+
+  constructor(
+    private readonly secret: string,
+    private readonly ttlSeconds = 60,
+    private readonly maxEntries = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  sign(identity: CallerIdentity): Promise<string> {
+    const key = JSON.stringify([identity.sub, identity.roles, identity.scopes, identity.team, identity.clientId]);
+    const known = this.signed.get(key);
+    if (known && this.now() < known.renewAtMs) return known.token;
+    const token = signIdentity(identity, this.secret, this.ttlSeconds);
+    this.signed.delete(key);
+    this.signed.set(key, { token, renewAtMs: this.now() + (this.ttlSeconds * 1000) / 2 });
+    token.catch(() => this.signed.delete(key));
+    while (this.signed.size > this.maxEntries) this.signed.delete(this.signed.keys().next().value!);
+    return token;
+  }
+}
+
+/**
+ * verifyIdentity with each verified token remembered until its `exp`: the gateway hands out the same
+ * token for a caller for up to half its lifetime (IdentitySigner), so a service verifies it once.
+ */
+export class IdentityVerifier {
+  private readonly verified: VerifiedTokenCache<CallerIdentity>;
+
+  constructor(
+    private readonly secret: string,
+    maxEntries = 10_000,
+    now: () => number = Date.now,
+  ) {
+    this.verified = new VerifiedTokenCache<CallerIdentity>(maxEntries, now);
+  }
+
+  async verify(token: string): Promise<CallerIdentity> {
+    let identity = this.verified.get(token);
+    if (!identity) {
+      const verified = await verifyIdentityAndExpiry(token, this.secret);
+      identity = verified.identity;
+      this.verified.set(token, identity, verified.exp);
+    }
+    return { ...identity, roles: [...identity.roles], scopes: [...identity.scopes] };
+  }
+}
+
 export async function verifyIdentity(token: string, secret: string): Promise<CallerIdentity> {
+  return (await verifyIdentityAndExpiry(token, secret)).identity;
+}
+
+async function verifyIdentityAndExpiry(
+  token: string,
+  secret: string,
+): Promise<{ identity: CallerIdentity; exp: number | undefined }> {
   const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
     issuer: ISSUER,
     audience: AUDIENCE,
@@ -45,11 +107,14 @@ export async function verifyIdentity(token: string, secret: string): Promise<Cal
     Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
   if (!payload.sub) throw new Error('identity without subject');
   return {
-    sub: payload.sub,
-    roles: strings(payload['roles']),
-    scopes: strings(payload['scopes']),
-    ...(typeof payload['team'] === 'string' ? { team: payload['team'] } : {}),
-    ...(typeof payload['client_id'] === 'string' ? { clientId: payload['client_id'] } : {}),
+    identity: {
+      sub: payload.sub,
+      roles: strings(payload['roles']),
+      scopes: strings(payload['scopes']),
+      ...(typeof payload['team'] === 'string' ? { team: payload['team'] } : {}),
+      ...(typeof payload['client_id'] === 'string' ? { clientId: payload['client_id'] } : {}),
+    },
+    exp: payload.exp,
   };
 }
 

@@ -2,7 +2,7 @@ import { SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/co
 import type { Reflector } from '@nestjs/core';
 import { ProblemException } from '@rapport/platform-http';
 import type { Request } from 'express';
-import { IDENTITY_HEADER, verifyIdentity } from './identity';
+import { IDENTITY_HEADER, IdentityVerifier } from './identity';
 
 const PUBLIC_ROUTE = 'rapport:public-route';
 const CALLER_SCOPES = 'rapport:caller-scopes';
@@ -21,10 +21,14 @@ export function isPublicRoute(reflector: Reflector, context: ExecutionContext): 
 }
 
 export class InternalAuthGuard implements CanActivate {
+  private readonly verifier: IdentityVerifier;
+
   constructor(
     private readonly reflector: Reflector,
-    private readonly secret: string,
-  ) {}
+    secret: string,
+  ) {
+    this.verifier = new IdentityVerifier(secret);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
@@ -33,7 +37,7 @@ export class InternalAuthGuard implements CanActivate {
     const token = request.header(IDENTITY_HEADER);
     if (!token) throw new ProblemException('unauthorized', 'This service is reached through the gateway only');
     try {
-      request.identity = await verifyIdentity(token, this.secret);
+      request.identity = await this.verifier.verify(token);
     } catch {
       throw new ProblemException('unauthorized', 'The caller identity is not valid');
     }

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ForecastsController } from './forecasts.controller';
+import { ForecastsRepository } from './forecasts.repository';
+import { ForecastsService } from './forecasts.service';
+
+@Module({
+  controllers: [ForecastsController],
+  providers: [ForecastsRepository, ForecastsService],
+})
+export class ForecastsModule {}

@@ -1,0 +1,77 @@
+import { bearer, eventually, stackInfo } from '@rapport/testing';
+import request from 'supertest';
+
+const DAY = 86_400_000;
+
+/**
+ * The churn warning end to end, as a department sees it: a customer whose purchases lie a year back
+ * (recorded through the API) is assessed by analytics, published at risk in customer.scored, and
+ * customer-profile moves them to at_risk; analytics' view names why.
+ */
+describe('churn warning through the gateway', () => {
+  const gateway = () => request(stackInfo().gatewayUrl);
+  let agent: string;
+  let analyst: string;
+
+  beforeAll(async () => {
+    [agent, analyst] = await Promise.all([bearer('agent1'), bearer('analyst')]);
+  });
+
+  it('a lapsing customer becomes at_risk, with the drivers named', async () => {
+    const created = await gateway()
+      .post('/api/v1/customers')
+      .set('authorization', agent)
+      .send({ name: '流失预警 测试' });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    for (const [i, daysAgo] of [400, 380].entries()) {
+      await gateway()
+        .post(`/api/v1/customers/${id}/purchases`)
+        .set('authorization', agent)
+        .send({
+          externalOrderId: `CHURN-${id.slice(0, 8)}-${i}`,
+          currency: 'CNY',
+          channel: 'store',
+          occurredAt: new Date(Date.now() - daysAgo * DAY).toISOString().slice(0, 19) + 'Z',
+          lines: [{ sku: 'TEA-001', name: '龙井', category: 'tea', quantity: 1, unitPrice: 88 }],
+        })
+        .expect(201);
+    }
+    const lifecycle = await eventually(
+      async () => {
+        const r = await gateway().get(`/api/v1/customers/${id}/lifecycle`).set('authorization', agent).expect(200);
+        return r.body.stage === 'at_risk' ? r.body : undefined;
+      },
+      60_000,
+      'the customer to be at_risk',
+    );
+    expect(lifecycle.churnRisk).toBeGreaterThanOrEqual(0.7);
+
+    const view = await gateway().get(`/api/v1/analytics/customers/${id}`).set('authorization', analyst).expect(200);
+    expect(view.body.churn).toMatchObject({ atRisk: true, threshold: 0.7 });
+    expect(view.body.churn.risk).toBeCloseTo(lifecycle.churnRisk, 4);
+    expect(view.body.churn.drivers[0]).toMatchObject({ driver: 'p-alive' });
+    expect(view.body.churn.drivers[0].detail).toContain('380 days since the last purchase');
+  });
+
+  it('reports the backtest through the gateway, and refuses a horizon that is not over', async () => {
+    const asOf = new Date(Date.now() - 120 * DAY).toISOString().slice(0, 19) + 'Z';
+    const response = await gateway()
+      .get('/api/v1/analytics/models/churn/evaluation')
+      .query({ asOf, horizonDays: 90 })
+      .set('authorization', analyst)
+      .expect(200);
+    expect(response.body).toMatchObject({ horizonDays: 90, threshold: 0.7 });
+    expect(response.body.baseline).toHaveProperty('precision');
+    await gateway()
+      .get('/api/v1/analytics/models/churn/evaluation')
+      .query({ asOf: new Date().toISOString().slice(0, 19) + 'Z' })
+      .set('authorization', analyst)
+      .expect(422);
+    await gateway()
+      .get('/api/v1/analytics/models/churn/evaluation')
+      .query({ asOf: 'yesterday' })
+      .set('authorization', analyst)
+      .expect(400);
+  });
+});
