@@ -2,12 +2,15 @@ import { ConfigError } from '@rapport/platform-config';
 import { loadAnalyticsConfig } from './analytics.config';
 
 describe(loadAnalyticsConfig.name, () => {
-  it('defaults to the 80/95 Pareto cut, nightly full runs checked every minute', () => {
+  it('defaults to the 80/95 Pareto cut, nightly full runs checked every minute, rebuilds watched every second', () => {
     expect(loadAnalyticsConfig({})).toEqual({
       ANALYTICS_TIER_A_SHARE: 0.8,
       ANALYTICS_TIER_B_SHARE: 0.95,
       ANALYTICS_SCORING_INTERVAL_MS: 86_400_000,
       ANALYTICS_SCORING_TICK_MS: 60_000,
+      ANALYTICS_REBUILD_WATCH_MS: 1_000,
+      ANALYTICS_REBUILD_STOP_TIMEOUT_MS: 60_000,
+      ANALYTICS_REBUILD_LEASE_MS: 30_000,
     });
   });
 

@@ -25,6 +25,12 @@ export const analyticsConfigSchema = z
     ANALYTICS_SCORING_INTERVAL_MS: env.int(86_400_000),
     /** How often each replica checks whether a full run is due (the run itself happens once across replicas). */
     ANALYTICS_SCORING_TICK_MS: env.int(60_000),
+    /** How often each replica looks at the running rebuild: pauses or resumes its consumer, records progress. */
+    ANALYTICS_REBUILD_WATCH_MS: env.int(1_000),
+    /** How long a rebuild waits for every replica to stop consuming before it fails (nothing was emptied then). */
+    ANALYTICS_REBUILD_STOP_TIMEOUT_MS: env.int(60_000),
+    /** A stopping rebuild whose replica went silent this long is failed by the others, who resume consuming. */
+    ANALYTICS_REBUILD_LEASE_MS: env.int(30_000),
   })
   .refine((c) => c.ANALYTICS_TIER_B_SHARE >= c.ANALYTICS_TIER_A_SHARE, {
     path: ['ANALYTICS_TIER_B_SHARE'],

@@ -14,6 +14,8 @@ import { CreateRfmScores1764900000000 } from './database/migrations/176490000000
 import { CreateActivityFacts1765400000000 } from './database/migrations/1765400000000-CreateActivityFacts';
 import { KpisModule } from './kpis/kpis.module';
 import { CreatePurchaseLedger1765000000000 } from './database/migrations/1765000000000-CreatePurchaseLedger';
+import { CreateRebuilds1765600000000 } from './database/migrations/1765600000000-CreateRebuilds';
+import { CreateErasedCustomers1765600000001 } from './database/migrations/1765600000001-CreateErasedCustomers';
 import { CreateForecasts1765200000000 } from './database/migrations/1765200000000-CreateForecasts';
 import { ForecastsModule } from './forecasts/forecasts.module';
 import { CreateClvFits1765100000000 } from './database/migrations/1765100000000-CreateClvFits';
@@ -21,6 +23,7 @@ import { CreateChurnRisks1765100001000 } from './database/migrations/17651000010
 import { CreateRecommendations1765300000000 } from './database/migrations/1765300000000-CreateRecommendations';
 import { PurchaseLedgerModule } from './purchase-ledger/purchase-ledger.module';
 import { RecommendationsModule } from './recommendations/recommendations.module';
+import { RebuildsModule } from './rebuilds/rebuilds.module';
 import { RfmModule } from './rfm/rfm.module';
 
 export const serviceDefinition: ServiceDefinition = {
@@ -31,11 +34,13 @@ export const serviceDefinition: ServiceDefinition = {
     mergedCustomersMigration(schemaOf('analytics'), 1764001000000),
     CreateRfmScores1764900000000,
     CreatePurchaseLedger1765000000000,
-    CreateForecasts1765200000000,
     CreateClvFits1765100000000,
     CreateChurnRisks1765100001000,
+    CreateForecasts1765200000000,
     CreateRecommendations1765300000000,
     CreateActivityFacts1765400000000,
+    CreateRebuilds1765600000000,
+    CreateErasedCustomers1765600000001,
   ],
   requireCallerIdentity: true,
 };
@@ -46,6 +51,7 @@ export const serviceDefinition: ServiceDefinition = {
     AnalyticsConfigModule,
     CustomerFactsModule,
     RfmModule,
+    RebuildsModule,
     ForecastsModule,
     ClvModule,
     ChurnModule,

@@ -38,6 +38,7 @@ export const PATH_PARAMETER_SCHEMAS: Record<string, Record<string, unknown>> = {
   customerId: { type: 'string', format: 'uuid' },
   purchaseId: { type: 'string', format: 'uuid' },
   redemptionId: { type: 'string', format: 'uuid' },
+  rebuildId: { type: 'string', format: 'uuid' },
   auditId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'An audit entry id' },
   team: { type: 'string', pattern: TEAM_PATTERN.source, example: 'north' },
   currency: { type: 'string', pattern: '^[A-Z]{3}$', example: 'USD', description: 'ISO 4217 code' },

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CallerIdentity } from '@rapport/platform-runtime';
 import type { ErasureOutcome, SectionData, SubjectRightsParticipant } from '@rapport/platform-subject-rights';
 import type { EntityManager } from 'typeorm';
+import { ErasedCustomersRepository } from '../purchase-ledger/erased-customers.repository';
 import { ChurnRepository } from '../churn/churn.repository';
 import { ChurnService } from '../churn/churn.service';
 import { ActivityRepository } from '../activity/activity.repository';
@@ -34,6 +35,7 @@ export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
     private readonly rfmRepository: RfmRepository,
     private readonly rfm: RfmService,
     private readonly ledger: PurchaseLedgerRepository,
+    private readonly erased: ErasedCustomersRepository,
     private readonly churnRepository: ChurnRepository,
     private readonly churn: ChurnService,
     private readonly activity: ActivityRepository,
@@ -70,6 +72,8 @@ export class CustomerFactsSubjectRights implements SubjectRightsParticipant {
   }
 
   async erase(manager: EntityManager, customerId: string): Promise<ErasureOutcome> {
+    // First: its lock makes a purchase being applied at the same time finish before the ledger is unlinked.
+    await this.erased.add(manager, customerId);
     const customerFacts = await this.repository.erase(manager, customerId);
     const { valueFacts, scores } = await this.rfmRepository.erase(manager, customerId);
     const purchases = await this.ledger.anonymise(manager, customerId);

@@ -9,5 +9,7 @@ import { RecommendationsService } from './recommendations.service';
   imports: [RecommendationsConfigModule],
   controllers: [RecommendationsController],
   providers: [RecommendationsRepository, RecommendationsService, RecommendationsScheduler],
+  // for the rebuild, which builds the model again from the rebuilt ledger
+  exports: [RecommendationsService],
 })
 export class RecommendationsModule {}

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { PurchaseRecordedV1, PurchaseRefundedV1 } from '@rapport/contracts';
 import { OnEvent, type ConsumedEvent, EventContext } from '@rapport/platform-messaging';
+import { MergedCustomers } from '@rapport/platform-subject-rights';
+import { ErasedCustomersRepository } from '../purchase-ledger/erased-customers.repository';
 import { PurchaseLedgerRepository } from '../purchase-ledger/purchase-ledger.repository';
 import { RfmRepository } from './rfm.repository';
 import { RfmService } from './rfm.service';
@@ -17,11 +20,29 @@ export class RfmConsumer {
     private readonly rfm: RfmService,
     private readonly repository: RfmRepository,
     private readonly ledger: PurchaseLedgerRepository,
+    private readonly erased: ErasedCustomersRepository,
+    private readonly mergedCustomers: MergedCustomers,
   ) {}
+
+  /**
+   * The customer a purchase counts for. isMergedAway takes the lock a merge of this id takes, held to
+   * the end of the transaction: a customer.merged applied at the same time on another partition waits
+   * for this purchase and then re-keys it, instead of missing it (a rebuild's replay, which applies
+   * the customers and purchases topics side by side, showed a merged customer's purchase left behind).
+   */
+  private async customerOf(ctx: EventContext, customerId: string): Promise<string> {
+    if (!(await this.mergedCustomers.isMergedAway(ctx.manager, customerId))) return customerId;
+    return this.repository.survivorOf(ctx.manager, customerId);
+  }
 
   @OnEvent(PurchaseRecordedV1)
   async purchaseRecorded(@Payload() event: ConsumedEvent<typeof PurchaseRecordedV1>, @Ctx() ctx: EventContext) {
-    const customerId = await this.repository.survivorOf(ctx.manager, event.data.customerId);
+    const customerId = await this.customerOf(ctx, event.data.customerId);
+    // An erased customer's purchase applied after the erasure (a rebuild's replay): kept unlinked.
+    if (await this.erased.has(ctx.manager, customerId)) {
+      await this.ledger.record(ctx.manager, randomUUID(), event.data);
+      return;
+    }
     if (!(await this.ledger.record(ctx.manager, customerId, event.data))) return;
     const { occurredAt, totalBase } = event.data;
     await this.rfm.purchaseRecorded(ctx.manager, { customerId, occurredAt, totalBase }, new Date());
@@ -29,7 +50,11 @@ export class RfmConsumer {
 
   @OnEvent(PurchaseRefundedV1)
   async purchaseRefunded(@Payload() event: ConsumedEvent<typeof PurchaseRefundedV1>, @Ctx() ctx: EventContext) {
-    const customerId = await this.repository.survivorOf(ctx.manager, event.data.customerId);
+    const customerId = await this.customerOf(ctx, event.data.customerId);
+    if (await this.erased.has(ctx.manager, customerId)) {
+      await this.ledger.recordRefund(ctx.manager, randomUUID(), event.data);
+      return;
+    }
     if (!(await this.ledger.recordRefund(ctx.manager, customerId, event.data))) return;
     await this.rfm.purchaseRefunded(ctx.manager, { customerId, amountBase: event.data.amountBase }, new Date());
   }

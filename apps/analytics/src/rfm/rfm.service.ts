@@ -96,9 +96,10 @@ export class RfmService {
   /**
    * The full run: when due (none finished yet, or the last started an interval ago) and no other
    * replica holds the run's lock, recomputes the cut points and every customer's scores in one
-   * transaction and publishes customer.scored for the customers whose scores changed.
+   * transaction and publishes customer.scored for the customers whose scores changed. `force` runs it
+   * even if not due (after a rebuild, which emptied the scores); the lock still makes it run once.
    */
-  async runIfDue(now: Date): Promise<RunOutcome> {
+  async runIfDue(now: Date, options: { force?: boolean } = {}): Promise<RunOutcome> {
     return this.dataSource.transaction(async (manager) => {
       if (!(await this.repository.tryLockRun(manager))) return { ran: false, reason: 'another replica is running it' };
       const last = await this.repository.lastRunStartedAt(manager);
@@ -106,7 +107,12 @@ export class RfmService {
       // soon as someone has bought: until then incremental scoring computes cut points on the spot.
       const waitingForBuyers =
         (await this.repository.latestRunCuts(manager)) === null && (await this.repository.anyBuyer(manager));
-      if (last && now.getTime() - last.getTime() < this.config.ANALYTICS_SCORING_INTERVAL_MS && !waitingForBuyers)
+      if (
+        !options.force &&
+        last &&
+        now.getTime() - last.getTime() < this.config.ANALYTICS_SCORING_INTERVAL_MS &&
+        !waitingForBuyers
+      )
         return { ran: false, reason: 'not due' };
       const runId = randomUUID();
       await this.repository.lockScoresExclusive(manager);

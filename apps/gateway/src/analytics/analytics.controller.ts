@@ -14,6 +14,7 @@ import {
   ClvFitView,
   CustomerCountView,
   CustomerScoresView,
+  RebuildView,
 } from '@rapport/contracts';
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
@@ -144,6 +145,58 @@ export class AnalyticsController {
       upstream: 'analytics',
       method: 'GET',
       path: `/internal/v1/models/churn/evaluation${queryString(query)}`,
+    });
+  }
+
+  @Post('rebuilds')
+  @HttpCode(202)
+  // analytics:write alone is the analysts' (model fits); emptying every read model is an administrator's act
+  @RequireScopes('analytics:write', 'admin')
+  @ApiOperation({
+    summary:
+      'Rebuild every analytics read model from the topics: the replicas stop consuming, the read models and the inbox are emptied, the consumer group starts again from the earliest events; one rebuild at a time (409)',
+  })
+  @ApiAcceptedResponse({
+    type: RebuildView,
+    headers: {
+      Location: { description: 'The rebuild: /api/v1/analytics/rebuilds/{rebuildId}', schema: { type: 'string' } },
+    },
+    description: 'Rebuild started; follow its progress at Location',
+  })
+  @ApiProblems(401, 403, 409, 429, 502, 504)
+  async startRebuild(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'analytics',
+      method: 'POST',
+      path: '/internal/v1/analytics/rebuilds',
+      // it empties every read model for a while: who did it and when belongs in the trail
+      audit: {
+        action: 'analytics.rebuild',
+        resourceType: 'analytics-rebuild',
+        change: true,
+        personalData: false,
+        resourceId: (answer) => (answer.body as { id?: string } | undefined)?.id,
+      },
+    });
+  }
+
+  @Get('rebuilds/:rebuildId')
+  @RequireScopes('analytics:read')
+  @ApiOperation({
+    summary:
+      'A rebuild: its state, and per topic partition the offset the replay reached against the high-water mark captured at its start',
+  })
+  @ApiOkResponse({ type: RebuildView })
+  @ApiProblems(400, 401, 403, 404, 429, 502, 504)
+  async rebuild(
+    @Param('rebuildId', new ParseUUIDPipe()) rebuildId: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.proxy.forward(request, response, {
+      upstream: 'analytics',
+      method: 'GET',
+      path: `/internal/v1/analytics/rebuilds/${rebuildId}`,
     });
   }
 }

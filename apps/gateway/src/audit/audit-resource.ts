@@ -12,6 +12,7 @@ export const AUDIT_RESOURCE_TYPES = [
   'sla-policy',
   'survey',
   'campaign',
+  'analytics-rebuild',
   'clv-fit',
 ] as const;
 

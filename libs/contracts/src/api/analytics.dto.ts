@@ -276,3 +276,49 @@ export class ChurnEvaluationView {
   @ApiProperty({ type: ChurnBaselineView }) baseline!: ChurnBaselineView;
   @ApiProperty({ nullable: true, type: Number, description: 'precision / baseline precision' }) lift!: number | null;
 }
+
+/** One partition of a topic analytics consumes, in a rebuild: how far the replay got. */
+export class RebuildPartitionView {
+  @ApiProperty({ example: 'rapport.customer-profile.customers' }) topic!: string;
+  @ApiProperty({ example: 0 }) partition!: number;
+  @ApiProperty({
+    example: '0',
+    description: 'Oldest offset still kept when the rebuild started; above 0, retention had deleted older events',
+  })
+  earliest!: string;
+  @ApiProperty({ example: '1523', description: 'High-water mark captured when the rebuild started' })
+  target!: string;
+  @ApiProperty({
+    example: '1200',
+    nullable: true,
+    type: String,
+    description:
+      "The analytics consumer group's committed offset (the next record it reads); null before its first commit",
+  })
+  reached!: string | null;
+  @ApiProperty({ example: false, description: 'Reached its target (or had nothing to replay)' })
+  done!: boolean;
+}
+
+/** POST /api/v1/analytics/rebuilds, GET /api/v1/analytics/rebuilds/{rebuildId}. */
+export class RebuildView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['running', 'completed', 'failed'], example: 'running' }) state!: string;
+  @ApiProperty({
+    enum: ['stopping', 'replaying', 'done'],
+    example: 'replaying',
+    description: 'stopping: the replicas stop consuming; replaying: read models emptied, events applied again',
+  })
+  phase!: string;
+  @ApiProperty({ example: 'admin' }) requestedBy!: string;
+  @ApiProperty({ example: '2026-12-05T01:00:00.000Z' }) startedAt!: string;
+  @ApiProperty({ example: '2026-12-05T01:00:02.000Z', nullable: true, type: String }) replayStartedAt!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String }) finishedAt!: string | null;
+  @ApiProperty({ example: 5210, description: 'Events applied since the replay began (later events included)' })
+  eventsApplied!: number;
+  @ApiProperty({ example: true, description: 'Every partition still held its first event (nothing lost to retention)' })
+  historyComplete!: boolean;
+  @ApiProperty({ type: [String], example: ['customer_facts', 'inbox', 'purchases'] }) emptiedTables!: string[];
+  @ApiProperty({ type: [RebuildPartitionView] }) partitions!: RebuildPartitionView[];
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'Why it failed' }) error!: string | null;
+}

@@ -59,12 +59,28 @@ export interface RecordConsumer {
   stop(): Promise<void>;
 }
 
+export interface PartitionOffsets {
+  partition: number;
+  /** The oldest record still kept (retention deleted what came before). */
+  earliest: string;
+  /** The offset the next record will get. */
+  next: string;
+}
+
 export interface MessageBus {
   producer(): RecordProducer;
   consumer(groupId: string): RecordConsumer;
   /** Creates missing topics (existing ones are left as they are). */
   ensureTopics(topics: readonly TopicDefinition[]): Promise<string[]>;
   listTopics(): Promise<string[]>;
+  /** Each partition's earliest and next (high-water mark) offset. */
+  partitionOffsets(topic: string): Promise<PartitionOffsets[]>;
+  /** The offsets a consumer group committed on a topic's partitions; -1 where it committed none. */
+  committedOffsets(groupId: string, topic: string): Promise<Array<{ partition: number; offset: string }>>;
+  /** How many consumers are members of the group right now (0: the group is empty). */
+  groupMemberCount(groupId: string): Promise<number>;
+  /** Sets the group's offsets on a topic to the earliest records; the group must be empty. */
+  resetGroupToEarliest(groupId: string, topic: string): Promise<void>;
   /** Readiness: is a broker reachable right now? */
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;

@@ -84,6 +84,10 @@ export interface EventsServerOptions {
 export class KafkaEventsServer extends Server implements CustomTransportStrategy {
   private consumer?: RecordConsumer;
   private closing = false;
+  /** pause() is stopping the consumer: a failing handler leaves its record for the next delivery. */
+  private stopping = false;
+  private paused = false;
+  private transition: Promise<void> = Promise.resolve();
   private readonly inbox: Inbox;
   private readonly handlers = new Map<string, EventHandler | undefined>();
 
@@ -101,28 +105,44 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
-      const topics = this.subscribedTopics();
-      if (topics.length > 0) {
-        this.consumer = this.bus.consumer(this.options.consumerGroup);
-        await this.consumer.start({
-          topics,
-          fromBeginning: true,
-          partitionConcurrency: this.options.partitionConcurrency,
-          handle: (record, controls) => this.handle(record, controls),
-          ...(this.options.batchSize > 1
-            ? {
-                maxBatchSize: this.options.batchSize,
-                handleBatch: (records: IncomingRecord[], controls: RecordHandlerControls) =>
-                  this.handleBatch(records, controls),
-              }
-            : {}),
-        });
-        this.log.info({ topics, group: this.options.consumerGroup }, 'consuming events');
-      }
+      await this.startConsumer();
       callback();
     } catch (error) {
       callback(error);
     }
+  }
+
+  /**
+   * Stops consuming until `resume()`: the records in hand finish and are committed, and this member
+   * leaves the group, so that a group whose members all paused is empty (its offsets can then be
+   * reset, as analytics' rebuilds do). A server that is not consuming (not listening, paused, closed)
+   * is left as it is.
+   */
+  pause(): Promise<void> {
+    return this.serially(async () => {
+      if (!this.consumer || this.closing) return;
+      this.paused = true;
+      this.stopping = true;
+      try {
+        await this.stopConsumer();
+      } finally {
+        this.stopping = false;
+      }
+    });
+  }
+
+  /** Consumes again after `pause()`, from the group's committed offsets; otherwise does nothing. */
+  resume(): Promise<void> {
+    return this.serially(async () => {
+      if (!this.paused || this.closing) return;
+      await this.startConsumer();
+      this.paused = false;
+    });
+  }
+
+  /** Whether `pause()` stopped the consumer and no `resume()` restarted it yet. */
+  get isPaused(): boolean {
+    return this.paused;
   }
 
   /**
@@ -133,6 +153,38 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
    */
   async close(): Promise<void> {
     this.closing = true;
+    await this.stopConsumer();
+  }
+
+  private async startConsumer(): Promise<void> {
+    const topics = this.subscribedTopics();
+    if (topics.length === 0) return;
+    const consumer = this.bus.consumer(this.options.consumerGroup);
+    this.consumer = consumer;
+    const started = consumer.start({
+      topics,
+      fromBeginning: true,
+      partitionConcurrency: this.options.partitionConcurrency,
+      handle: (record, controls) => this.handle(record, controls),
+      ...(this.options.batchSize > 1
+        ? {
+            maxBatchSize: this.options.batchSize,
+            handleBatch: (records: IncomingRecord[], controls: RecordHandlerControls) =>
+              this.handleBatch(records, controls),
+          }
+        : {}),
+    });
+    try {
+      await started;
+    } catch (error) {
+      this.consumer = undefined;
+      await consumer.stop().catch(() => undefined);
+      throw error;
+    }
+    this.log.info({ topics, group: this.options.consumerGroup }, 'consuming events');
+  }
+
+  private async stopConsumer(): Promise<void> {
     const consumer = this.consumer;
     this.consumer = undefined;
     if (!consumer) return;
@@ -149,6 +201,13 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
         { group: this.options.consumerGroup, timeoutMs: STOP_TIMEOUT_MS },
         'consumer did not stop in time; going on (uncommitted records will be delivered again)',
       );
+  }
+
+  /** Pause and resume one after the other, never interleaved. */
+  private serially(step: () => Promise<void>): Promise<void> {
+    const next = this.transition.then(step);
+    this.transition = next.catch(() => undefined);
+    return next;
   }
 
   on(): never {
@@ -216,7 +275,7 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
         return applied;
       });
     } catch (error) {
-      if (this.closing) throw error;
+      if (this.closing || this.stopping) throw error;
       this.log.warn({ err: error, records: items.length }, 'event batch failed, handling its records one at a time');
       for (const item of items) await this.processOne(item, controls);
       return;
@@ -299,7 +358,7 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
         return;
       } catch (error) {
         // Shutting down: leave the offset uncommitted, the next owner of the partition retries.
-        if (this.closing) throw error;
+        if (this.closing || this.stopping) throw error;
         const kind = classifyFailure(error);
         if (kind === 'poison' || (kind === 'unknown' && attempt >= this.options.maxAttempts)) {
           return this.deadLetter(record, kind === 'poison' ? 'poison' : 'handler', error as Error, attempt, event);

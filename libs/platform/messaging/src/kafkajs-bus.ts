@@ -19,6 +19,7 @@ import type {
   MessageBus,
   MessageBusConfig,
   OutgoingRecord,
+  PartitionOffsets,
   RecordConsumer,
   RecordProducer,
 } from './bus';
@@ -92,6 +93,29 @@ class KafkaJsMessageBus implements MessageBus {
 
   async listTopics(): Promise<string[]> {
     return (await this.connectedAdmin()).listTopics();
+  }
+
+  async partitionOffsets(topic: string): Promise<PartitionOffsets[]> {
+    const offsets = await (await this.connectedAdmin()).fetchTopicOffsets(topic);
+    return offsets
+      .map(({ partition, low, high }) => ({ partition, earliest: low, next: high }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  async committedOffsets(groupId: string, topic: string): Promise<Array<{ partition: number; offset: string }>> {
+    const [committed] = await (await this.connectedAdmin()).fetchOffsets({ groupId, topics: [topic] });
+    return (committed?.partitions ?? [])
+      .map(({ partition, offset }) => ({ partition, offset }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  async groupMemberCount(groupId: string): Promise<number> {
+    const { groups } = await (await this.connectedAdmin()).describeGroups([groupId]);
+    return groups[0]?.members.length ?? 0;
+  }
+
+  async resetGroupToEarliest(groupId: string, topic: string): Promise<void> {
+    await (await this.connectedAdmin()).resetOffsets({ groupId, topic, earliest: true });
   }
 
   async ping(timeoutMs = 2_000): Promise<void> {
