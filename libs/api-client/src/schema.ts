@@ -256,6 +256,259 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/models/clv/fits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fit BG/NBD and Gamma-Gamma on the purchases up to calibrationEnd (time in weeks), with a holdout check when holdoutEnd is given */
+        post: operations["AnalyticsController_fitClv"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/models/clv/fits/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AnalyticsController_clvFit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/models/clv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AnalyticsController_clvModel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/models/churn/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Backtest of the churn warning: scored as of asOf, churned = no purchase in the next horizonDays; precision and recall at the threshold and the lift over "longest since the last purchase" */
+        get: operations["AnalyticsController_churnEvaluation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/rebuilds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rebuild every analytics read model from the topics: the replicas stop consuming, the read models and the inbox are emptied, the consumer group starts again from the earliest events; one rebuild at a time (409) */
+        post: operations["AnalyticsController_startRebuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/rebuilds/{rebuildId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A rebuild: its state, and per topic partition the offset the replay reached against the high-water mark captured at its start */
+        get: operations["AnalyticsController_rebuild"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** KPIs per week or month of [from, to): new, active and churned customers, churn rate, repeat-purchase rate, average order value, revenue net of refunds, NPS, CSAT, SLA compliance and median first response (as service-desk reported them), follow-ups done on time, loyalty points issued, redeemed and outstanding. Formulas: README "KPIs and dashboards" */
+        get: operations["AnalyticsKpisController_kpis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/dashboards/executive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The executive view: the KPIs of the last week or month against the one before (trends), and the customers per value tier. Executives, admins and analysts only (403 for other roles) */
+        get: operations["AnalyticsKpisController_executive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/dashboards/manager": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A team's view: follow-up and SLA compliance, at-risk customers by owner, and per agent follow-ups on time, contacts, conversions from prospect, tickets resolved within SLA and CSAT. A manager's own team (the default); those who see every team name one */
+        get: operations["AnalyticsKpisController_manager"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/dashboards/agent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's worklist: their overdue follow-ups and those due within 7 days, the at-risk customers they own, their open tickets by SLA due time */
+        get: operations["AnalyticsKpisController_agent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/forecasts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forecast revenue (net of refunds) or orders by week or month, overall or per category or channel, with 80 % intervals; the model is chosen by a rolling-origin backtest, reported next to seasonal naive’s */
+        post: operations["ForecastsController_createForecast"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/forecasts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A forecast as it was made: its series, intervals, backtest table and notes */
+        get: operations["ForecastsController_forecast"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/customers/{customerId}/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The k SKUs the customer is most likely to buy next from item-item co-occurrence (cosine), each with the customer's SKUs that drove it; the most bought SKUs (basis popularity) when they bought nothing yet */
+        get: operations["RecommendationsController_customerRecommendations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/recommendations/builds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Build the recommendation model now and evaluate it (hit rate@k and NDCG@k against the popularity baseline on each customer’s held-out last basket); 202 when the build takes longer than a few seconds (it goes on) */
+        post: operations["RecommendationsController_build"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/recommendations/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest model build’s self-evaluation: hit rate@k and NDCG@k of the model and of the popularity baseline */
+        get: operations["RecommendationsController_evaluation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/audit": {
         parameters: {
             query?: never;
@@ -2202,6 +2455,79 @@ export interface components {
              */
             bMinValue: number | null;
         };
+        CustomerClvView: {
+            /**
+             * @description Horizon of expectedPurchases and clv, in weeks
+             * @example 52
+             */
+            horizonWeeks: number;
+            /**
+             * @description Expected repeat transactions over the horizon (BG/NBD)
+             * @example 1.83
+             */
+            expectedPurchases: number;
+            /**
+             * @description Probability the customer is still active (BG/NBD)
+             * @example 0.74
+             */
+            pAlive: number;
+            /**
+             * @description Expected value of a transaction in the base currency (Gamma-Gamma); null when the fit has no spend model
+             * @example 24.66
+             */
+            expectedSpend: string | null;
+            /**
+             * @description expectedPurchases × expectedSpend over the horizon, undiscounted, never negative
+             * @example 45.13
+             */
+            clv: string | null;
+            /** @description The customer’s history as of computedAt, in weeks */
+            inputs: Record<string, never>;
+            /**
+             * Format: uuid
+             * @description The fit whose parameters were used
+             */
+            fitId: string;
+            /** @example 2026-12-05T01:00:00.000Z */
+            computedAt: string;
+        };
+        ChurnDriverView: {
+            /** @enum {string} */
+            driver: "p-alive" | "no-recent-contact" | "open-complaints" | "low-survey-score";
+            /**
+             * @description Its share of the risk’s log-odds
+             * @example 1.2
+             */
+            weight: number;
+            /** @example P(alive) 0.231 by BG/NBD; 210 days since the last purchase */
+            detail: string;
+        };
+        CustomerChurnView: {
+            /** @example 0.83 */
+            risk: number;
+            /**
+             * @description churn.risk-raised and customer-profile’s at-risk from here
+             * @example 0.7
+             */
+            threshold: number;
+            /** @example true */
+            atRisk: boolean;
+            /** @example 0.231 */
+            pAlive: number;
+            /**
+             * @description How P(alive) was estimated
+             * @enum {string}
+             */
+            method: "bgnbd" | "recency";
+            /** @example 210 */
+            daysSinceLastPurchase: number;
+            /** @description What raised the risk, largest first */
+            drivers: components["schemas"]["ChurnDriverView"][];
+            /** Format: uuid */
+            fitId: string | null;
+            /** @example 2026-12-05T01:00:00.000Z */
+            computedAt: string;
+        };
         CustomerScoresView: {
             /** Format: uuid */
             customerId: string;
@@ -2226,6 +2552,890 @@ export interface components {
              * @example incremental
              */
             computedBy: string;
+            clv?: components["schemas"]["CustomerClvView"] | null;
+            churn?: components["schemas"]["CustomerChurnView"] | null;
+        };
+        ClvFitRequest: {
+            /**
+             * Format: date-time
+             * @description End of the calibration period: the fit uses purchases up to this instant (default: now); T is counted in whole UTC days to its day
+             * @example 1997-09-30T00:00:00Z
+             */
+            calibrationEnd?: string;
+            /**
+             * Format: date-time
+             * @description End of a holdout period after calibrationEnd: the fit then reports predicted against actual repeat purchases in it (422 unless after calibrationEnd and in the past)
+             * @example 1998-06-30T00:00:00Z
+             */
+            holdoutEnd?: string;
+        };
+        ClvFitDataView: {
+            /**
+             * @description The time unit of alpha, recency and T
+             * @example week
+             */
+            timeUnit: string;
+            /** @example 1997-01-01T00:00:00.000Z */
+            firstPurchaseAt: string | null;
+            /** @example 1997-09-30T00:00:00.000Z */
+            calibrationEnd: string;
+            /**
+             * @description Customers with a purchase up to calibrationEnd
+             * @example 2357
+             */
+            customers: number;
+            /**
+             * @description Transactions: purchases, those of one customer on one UTC day counted once
+             * @example 4814
+             */
+            transactions: number;
+            /**
+             * @description Customers with a repeat transaction (the Gamma-Gamma fit’s)
+             * @example 946
+             */
+            repeatCustomers: number;
+            /**
+             * @description Weighted rows after collapsing equal (x, t_x, T)
+             * @example 1418
+             */
+            rows: number;
+            /**
+             * @description Time of the SQL pass that built the rows, ms (the rest of durationMs is the optimisation)
+             * @example 120
+             */
+            loadMs: number;
+            /**
+             * @description CPU time of the optimisation on its thread, ms (wall time also counts waiting for a busy machine)
+             * @example 900
+             */
+            optimiseCpuMs?: number;
+        };
+        BgNbdParamsView: {
+            /**
+             * @description Shape of the gamma distribution of purchase rates
+             * @example 0.2426
+             */
+            r: number;
+            /**
+             * @description Scale of the gamma distribution of purchase rates, in WEEKS (× 7 for days)
+             * @example 4.4135
+             */
+            alpha: number;
+            /**
+             * @description Beta distribution of the dropout probability after a purchase
+             * @example 0.7929
+             */
+            a: number;
+            /** @example 2.4258 */
+            b: number;
+            /** @example -9582.43 */
+            logLikelihood: number;
+        };
+        GammaGammaParamsView: {
+            /**
+             * @description Shape of each transaction’s value
+             * @example 6.25
+             */
+            p: number;
+            /**
+             * @description Shape of the gamma distribution of customers’ value scale
+             * @example 3.74
+             */
+            q: number;
+            /**
+             * @description Scale of the gamma distribution of customers’ value scale
+             * @example 15.44
+             */
+            gamma: number;
+            /** @example -4052.4 */
+            logLikelihood: number;
+        };
+        ClvHoldoutView: {
+            /** @example 1998-06-30T00:00:00.000Z */
+            holdoutEnd: string;
+            /**
+             * @description Length of the holdout in weeks
+             * @example 39
+             */
+            weeks: number;
+            /**
+             * @description Repeat transactions the model expects in the holdout, summed
+             * @example 1653.4
+             */
+            predicted: number;
+            /**
+             * @description Repeat transactions that happened in the holdout
+             * @example 1882
+             */
+            actual: number;
+            /**
+             * @description (predicted − actual) / actual
+             * @example -0.1215
+             */
+            relativeError: number;
+            /**
+             * @description Mean absolute error per customer, in transactions
+             * @example 0.82
+             */
+            mae: number;
+            /**
+             * @description Root mean squared error per customer, in transactions
+             * @example 1.9
+             */
+            rmse: number;
+        };
+        ClvFitErrorView: {
+            /**
+             * @example clv-fit-not-converged
+             * @enum {string}
+             */
+            code: "clv-not-enough-data" | "clv-fit-not-converged" | "clv-fit-failed";
+            /** @example BG/NBD: none of 4 starts converged */
+            detail: string;
+        };
+        ClvFitView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example succeeded
+             * @enum {string}
+             */
+            status: "running" | "succeeded" | "failed";
+            /** @example 2026-12-05T01:00:00.000Z */
+            requestedAt: string;
+            /** @example 2026-12-05T01:00:03.100Z */
+            finishedAt: string | null;
+            /** @example 1997-09-30T00:00:00.000Z */
+            calibrationEnd: string;
+            holdoutEnd: string | null;
+            data: components["schemas"]["ClvFitDataView"] | null;
+            bgnbd: components["schemas"]["BgNbdParamsView"] | null;
+            gammaGamma: components["schemas"]["GammaGammaParamsView"] | null;
+            holdout: components["schemas"]["ClvHoldoutView"] | null;
+            error: components["schemas"]["ClvFitErrorView"] | null;
+            /** @example 3100 */
+            durationMs: number | null;
+        };
+        ChurnBaselineView: {
+            /** @example the same number of customers, longest since the last purchase first */
+            rule: string;
+            precision: number | null;
+            recall: number | null;
+        };
+        ChurnEvaluationView: {
+            asOf: string;
+            horizonDays: number;
+            /** @example 0.7 */
+            threshold: number;
+            churnDefinition: string;
+            /** @description How P(alive) was estimated, and the CLV fit used */
+            model: Record<string, never>;
+            /**
+             * @example [
+             *       "p-alive"
+             *     ]
+             */
+            signalsUsed: string[];
+            /** @example 2357 */
+            customers: number;
+            /** @example 1500 */
+            churned: number;
+            churnRate: number | null;
+            /** @description Customers at or above the threshold */
+            flagged: number;
+            /** @description Of those flagged, the share that churned */
+            precision: number | null;
+            /** @description Of those who churned, the share flagged */
+            recall: number | null;
+            baseline: components["schemas"]["ChurnBaselineView"];
+            /** @description precision / baseline precision */
+            lift: number | null;
+        };
+        RebuildPartitionView: {
+            /** @example rapport.customer-profile.customers */
+            topic: string;
+            /** @example 0 */
+            partition: number;
+            /**
+             * @description Oldest offset still kept when the rebuild started; above 0, retention had deleted older events
+             * @example 0
+             */
+            earliest: string;
+            /**
+             * @description High-water mark captured when the rebuild started
+             * @example 1523
+             */
+            target: string;
+            /**
+             * @description The analytics consumer group's committed offset (the next record it reads); null before its first commit
+             * @example 1200
+             */
+            reached: string | null;
+            /**
+             * @description Reached its target (or had nothing to replay)
+             * @example false
+             */
+            done: boolean;
+        };
+        RebuildView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example running
+             * @enum {string}
+             */
+            state: "running" | "completed" | "failed";
+            /**
+             * @description stopping: the replicas stop consuming; replaying: read models emptied, events applied again
+             * @example replaying
+             * @enum {string}
+             */
+            phase: "stopping" | "replaying" | "done";
+            /** @example admin */
+            requestedBy: string;
+            /** @example 2026-12-05T01:00:00.000Z */
+            startedAt: string;
+            /** @example 2026-12-05T01:00:02.000Z */
+            replayStartedAt: string | null;
+            /** @example null */
+            finishedAt: string | null;
+            /**
+             * @description Events applied since the replay began (later events included)
+             * @example 5210
+             */
+            eventsApplied: number;
+            /**
+             * @description Every partition still held its first event (nothing lost to retention)
+             * @example true
+             */
+            historyComplete: boolean;
+            /**
+             * @example [
+             *       "customer_facts",
+             *       "inbox",
+             *       "purchases"
+             *     ]
+             */
+            emptiedTables: string[];
+            partitions: components["schemas"]["RebuildPartitionView"][];
+            /**
+             * @description Why it failed
+             * @example null
+             */
+            error: string | null;
+        };
+        KpiScopeView: {
+            /**
+             * @description The team the figures cover
+             * @example north
+             */
+            team: string | null;
+            /**
+             * @description The agent the figures cover
+             * @example null
+             */
+            agent: string | null;
+        };
+        KpiValuesView: {
+            /**
+             * @description Customers created in the interval
+             * @example 12
+             */
+            newCustomers: number;
+            /**
+             * @description Customers with at least one purchase in the interval
+             * @example 340
+             */
+            activeCustomers: number;
+            /**
+             * @description Customers moved to the churned stage in the interval
+             * @example 4
+             */
+            churnedCustomers: number;
+            /**
+             * @description Churned customers ÷ customers not churned at the start of the interval
+             * @example 0.012
+             */
+            churnRate: number | null;
+            /**
+             * @description Active customers with two purchases or more up to the end of the interval ÷ active customers
+             * @example 0.41
+             */
+            repeatPurchaseRate: number | null;
+            /**
+             * @description The interval's purchases in the base currency (before refunds) ÷ their number
+             * @example 188.40
+             */
+            averageOrderValue: string | null;
+            /**
+             * @description Purchases − refunds made in the interval, in the base currency
+             * @example 64056.00
+             */
+            revenue: string;
+            /**
+             * @description % promoters (9–10) − % detractors (0–6) among NPS answers
+             * @example 32.5
+             */
+            nps: number | null;
+            /**
+             * @description Share of 1–5 ratings that are 4 or 5
+             * @example 0.86
+             */
+            csat: number | null;
+            /**
+             * @description Tickets received in the interval that met their SLA ÷ those met or breached (service-desk)
+             * @example 0.93
+             */
+            slaCompliance: number | null;
+            /**
+             * @description Median minutes from receipt to first reply of the tickets received in the interval
+             * @example 42.5
+             */
+            medianFirstResponseMinutes: number | null;
+            /**
+             * @description Follow-ups due in the interval done by their due time ÷ follow-ups due in it
+             * @example 0.78
+             */
+            followUpsOnTime: number | null;
+            /**
+             * @description Loyalty points earned in the interval
+             * @example 12000
+             */
+            pointsIssued: number;
+            /**
+             * @description Loyalty points redeemed in the interval
+             * @example 3000
+             */
+            pointsRedeemed: number;
+            /**
+             * @description Points members hold at the end of the interval (liability)
+             * @example 250000
+             */
+            pointsOutstanding: number;
+        };
+        KpiIntervalView: {
+            /** @example 2026-11-01T00:00:00.000Z */
+            from: string;
+            /** @example 2026-12-01T00:00:00.000Z */
+            to: string;
+            kpis: components["schemas"]["KpiValuesView"];
+        };
+        KpisView: {
+            /** @enum {string} */
+            interval: "week" | "month";
+            scope: components["schemas"]["KpiScopeView"];
+            /** @example 2026-12-04T10:00:00.000Z */
+            asOf: string;
+            intervals: components["schemas"]["KpiIntervalView"][];
+        };
+        KpiTrendView: {
+            /** @description This period */
+            current: components["schemas"]["KpiIntervalView"];
+            /** @description The period before it, as long */
+            previous: components["schemas"]["KpiIntervalView"];
+            /**
+             * @description Per KPI: for counts and money the relative change (0.12 = +12 %), for rates and scores the difference in points; null when either value is null or the previous count is 0
+             * @example {
+             *       "revenue": 0.12,
+             *       "nps": -4
+             *     }
+             */
+            change: {
+                [key: string]: number | null;
+            };
+        };
+        TierMixView: {
+            /** @example 120 */
+            A: number;
+            /** @example 300 */
+            B: number;
+            /** @example 2100 */
+            C: number;
+        };
+        ExecutiveDashboardView: {
+            /** @example 2026-12-04T10:00:00.000Z */
+            asOf: string;
+            kpis: components["schemas"]["KpiTrendView"];
+            /** @description Customers per value tier now (RFM scores) */
+            tierMix: components["schemas"]["TierMixView"];
+        };
+        AtRiskOwnerView: {
+            /**
+             * @description Null: the public pool
+             * @example agent1
+             */
+            ownerId: string | null;
+            /** @example 3 */
+            customers: number;
+            /** @description The first 20 customer ids, longest at risk first */
+            customerIds: string[];
+        };
+        AgentRowView: {
+            /** @example agent1 */
+            agent: string;
+            /**
+             * @description Follow-ups due in the period
+             * @example 10
+             */
+            followUpsDue: number;
+            /**
+             * @description Of those, done by their due time
+             * @example 8
+             */
+            followUpsDoneOnTime: number;
+            /** @example 0.8 */
+            followUpsOnTime: number | null;
+            /**
+             * @description Contacts the agent logged in the period
+             * @example 25
+             */
+            interactions: number;
+            /**
+             * @description Customers they owned that left the prospect stage in the period
+             * @example 2
+             */
+            conversions: number;
+            /**
+             * @description Tickets they resolved in the period
+             * @example 6
+             */
+            ticketsResolved: number;
+            /**
+             * @description Of those, with no SLA breach (service-desk)
+             * @example 5
+             */
+            ticketsResolvedWithinSla: number;
+            /**
+             * @description Share of their ratings that are 4–5
+             * @example 0.9
+             */
+            csat: number | null;
+            /**
+             * @description Ratings given in the period on tickets they resolved
+             * @example 4
+             */
+            csatRatings: number;
+        };
+        ManagerDashboardView: {
+            /** @example north */
+            team: string;
+            /** @example 2026-11-04T10:00:00.000Z */
+            from: string;
+            /** @example 2026-12-04T10:00:00.000Z */
+            to: string;
+            /**
+             * @description The team's follow-ups done on time
+             * @example 0.78
+             */
+            followUpCompliance: number | null;
+            /**
+             * @description The team's SLA compliance
+             * @example 0.93
+             */
+            slaCompliance: number | null;
+            /** @description The team's at-risk customers by owner, most first */
+            atRiskByOwner: components["schemas"]["AtRiskOwnerView"][];
+            agents: components["schemas"]["AgentRowView"][];
+        };
+        WorklistFollowUpView: {
+            /** Format: uuid */
+            followUpId: string;
+            /** Format: uuid */
+            customerId: string | null;
+            /** @example phone */
+            channel: string;
+            /** @example 2026-12-04T10:00:00.000Z */
+            dueAt: string;
+        };
+        WorklistCustomerView: {
+            /** Format: uuid */
+            customerId: string;
+            /** @description When the customer became at risk */
+            since: string | null;
+        };
+        WorklistTicketView: {
+            /** Format: uuid */
+            ticketId: string;
+            /** Format: uuid */
+            customerId: string | null;
+            /** @example complaint */
+            type: string;
+            /** @example high */
+            priority: string;
+            /** @example investigating */
+            status: string;
+            /** @example 2026-12-04T08:00:00.000Z */
+            receivedAt: string;
+            /** @description The next SLA due time service-desk announced (sla.warning / sla.breached), if any */
+            dueAt: string | null;
+            /** @example false */
+            breached: boolean;
+        };
+        AgentDashboardView: {
+            /** @example agent1 */
+            agent: string;
+            /** @example 2026-12-04T10:00:00.000Z */
+            asOf: string;
+            /** @description Open follow-ups past their due time, oldest first */
+            overdueFollowUps: components["schemas"]["WorklistFollowUpView"][];
+            /** @description Open follow-ups due in the next 7 days, soonest first */
+            dueFollowUps: components["schemas"]["WorklistFollowUpView"][];
+            /** @description Customers they own in the at-risk stage */
+            atRiskCustomers: components["schemas"]["WorklistCustomerView"][];
+            /** @description Their open tickets, by due time (unknown last) */
+            openTickets: components["schemas"]["WorklistTicketView"][];
+        };
+        CreateForecastRequest: {
+            /**
+             * @description revenue: net of refunds, base currency; orders: purchases
+             * @enum {string}
+             */
+            measure: "revenue" | "orders";
+            /**
+             * @description Weeks (Monday–Sunday) or months, in Asia/Shanghai
+             * @enum {string}
+             */
+            granularity: "week" | "month";
+            /**
+             * @description Periods to forecast: at most 104 weeks or 24 months (more months: 422)
+             * @example 8
+             */
+            horizon: number;
+            /**
+             * @description One series per category (of the purchase lines) or per sales channel; absent: one series overall
+             * @enum {string}
+             */
+            by?: "category" | "channel";
+            /**
+             * Format: date-time
+             * @description Use the history up to this instant only (default now; not in the future): the history is the periods that ended by then, the forecast starts with the period holding it. Check a forecast against what happened later.
+             * @example 2026-07-01T00:00:00+08:00
+             */
+            to?: string;
+            /**
+             * @description Weekly series only (months: 422): also backtest each model on the series adjusted for China’s statutory holidays (days off per week, from the official arrangement) and report whether that improved the backtest
+             * @default false
+             */
+            holidays?: boolean;
+        };
+        BacktestRowView: {
+            /** @example holt-winters */
+            model: string;
+            /**
+             * @description Mean over origins; null when the history never changed
+             * @example 0.82
+             */
+            mase: number | null;
+            /**
+             * @description Percent
+             * @example 11.3
+             */
+            smape: number;
+            /**
+             * @description The baseline’s (seasonal naive’s) MASE
+             * @example 1.04
+             */
+            baselineMase: number | null;
+            /** @example 14.9 */
+            baselineSmape: number;
+            /** @example true */
+            beatsBaseline: boolean;
+        };
+        BacktestView: {
+            /**
+             * @description Rolling origins
+             * @example 12
+             */
+            origins: number;
+            /**
+             * @description Periods forecast from each origin
+             * @example 8
+             */
+            horizon: number;
+            rows: components["schemas"]["BacktestRowView"][];
+        };
+        HistoryPeriodView: {
+            /** @example 2026-11-30 */
+            periodStart: string;
+            /** @example 1480.25 */
+            value: number;
+        };
+        ForecastPeriodView: {
+            /**
+             * @description First day of the period (local date)
+             * @example 2026-12-07
+             */
+            periodStart: string;
+            /** @example 1520.5 */
+            point: number;
+            /**
+             * @description 10th percentile (80 % interval); null without a backtest
+             * @example 1302.1
+             */
+            lower: number | null;
+            /**
+             * @description 90th percentile
+             * @example 1733.9
+             */
+            upper: number | null;
+        };
+        ModelScoreSummaryView: {
+            model: string;
+            mase: number | null;
+            smape: number;
+        };
+        HolidayReportView: {
+            requested: boolean;
+            /** @description The holiday-adjusted models took part in the backtest */
+            applied: boolean;
+            /** @description Estimated change of the value per holiday day in the week */
+            effectPerHolidayDay: number | null;
+            /** @description The best adjusted model beat the best unadjusted one */
+            improved: boolean | null;
+            bestWith: components["schemas"]["ModelScoreSummaryView"] | null;
+            bestWithout: components["schemas"]["ModelScoreSummaryView"] | null;
+        };
+        ForecastSeriesView: {
+            /**
+             * @description 'all', or the category or channel
+             * @example web
+             */
+            key: string;
+            /**
+             * @description seasonal: ≥ 2m+1 periods; one-season: m+2 … 2m; non-seasonal: 4 … m+1; too-short: < 4
+             * @enum {string}
+             */
+            mode: "seasonal" | "one-season" | "non-seasonal" | "too-short";
+            /** @example 52 */
+            seasonLength: number;
+            /**
+             * @description seasonal-naive, or naive for a history under a season and two periods
+             * @example seasonal-naive
+             */
+            baseline: string;
+            /** @example holt-winters */
+            chosenModel: string;
+            beatsBaseline: boolean;
+            backtest: components["schemas"]["BacktestView"] | null;
+            history: components["schemas"]["HistoryPeriodView"][];
+            forecast: components["schemas"]["ForecastPeriodView"][];
+            holidays: components["schemas"]["HolidayReportView"];
+            notes: string[];
+        };
+        ForecastView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string} */
+            measure: "revenue" | "orders";
+            /** @enum {string} */
+            granularity: "week" | "month";
+            /** @example 8 */
+            horizon: number;
+            /** @enum {string|null} */
+            by: "category" | "channel" | null;
+            /**
+             * Format: date-time
+             * @description The history used ends here
+             */
+            to: string;
+            /** @example Asia/Shanghai */
+            timeZone: string;
+            /**
+             * @description Central coverage of the intervals
+             * @example 0.8
+             */
+            intervalLevel: number;
+            series: components["schemas"]["ForecastSeriesView"][];
+            notes: string[];
+        };
+        RecommendationDriverView: {
+            /**
+             * @description A SKU the customer bought
+             * @example TEA-POT-01
+             */
+            sku: string;
+            /**
+             * @description Baskets holding both that SKU and the recommended one
+             * @example 3
+             */
+            baskets: number;
+            /**
+             * @description Cosine similarity of the two SKUs: baskets / sqrt(n(i) · n(j))
+             * @example 0.7071
+             */
+            cosine: number;
+        };
+        RecommendationItemView: {
+            /** @example TEA-CUP-SET */
+            sku: string;
+            /**
+             * @description basis co-occurrence: the sum of the cosines with the customer's SKUs that drove it; basis popularity: the baskets holding it
+             * @example 1.2071
+             */
+            score: number;
+            /** @example bought with TEA-POT-01 in 3 baskets, OOLONG-250G in 2 baskets */
+            reason: string;
+            /** @description The customer's SKUs that drove it (empty for popularity) */
+            because: components["schemas"]["RecommendationDriverView"][];
+        };
+        RecommendationModelRefView: {
+            /** Format: uuid */
+            buildId: string;
+            /** @example 2026-12-05T01:00:00.000Z */
+            builtAt: string;
+            /**
+             * @description Baskets the model was built from
+             * @example 5321
+             */
+            baskets: number;
+        };
+        CustomerRecommendationsView: {
+            /** Format: uuid */
+            customerId: string;
+            /** @example 10 */
+            k: number;
+            /** @example true */
+            excludePurchased: boolean;
+            /**
+             * @description 'popularity' when the customer bought nothing yet, or nothing they bought is bought with anything else
+             * @enum {string}
+             */
+            basis: "co-occurrence" | "popularity";
+            /** @example No purchases on record: the most bought SKUs */
+            note?: string;
+            /**
+             * @description The customer's baskets now (fully refunded purchases do not count)
+             * @example 4
+             */
+            baskets: number;
+            /**
+             * @description The SKUs they bought
+             * @example [
+             *       "TEA-POT-01",
+             *       "OOLONG-250G"
+             *     ]
+             */
+            purchasedSkus: string[];
+            items: components["schemas"]["RecommendationItemView"][];
+            model: components["schemas"]["RecommendationModelRefView"];
+        };
+        RecommendationMetricsView: {
+            /**
+             * @description Share of evaluated customers with a held-out SKU among the first k
+             * @example 0.4213
+             */
+            hitRate: number;
+            /**
+             * @description Mean NDCG@k (binary relevance, gain 1/log2(rank + 1))
+             * @example 0.2871
+             */
+            ndcg: number;
+            /**
+             * @description Evaluated customers with a hit
+             * @example 1204
+             */
+            hits: number;
+        };
+        RecommendationEvaluationView: {
+            /** Format: uuid */
+            buildId: string;
+            /**
+             * @description When the build (and its evaluation) finished
+             * @example 2026-12-05T01:00:00.000Z
+             */
+            builtAt: string;
+            /** @example 10 */
+            k: number;
+            /**
+             * @description Customers with at least two baskets
+             * @example 3120
+             */
+            customersEligible: number;
+            /**
+             * @description Those whose last basket was held out: all of them, or a fixed sample of ANALYTICS_RECOMMENDATIONS_EVAL_CUSTOMERS (the first by md5 of their id)
+             * @example 3120
+             */
+            customersWithHoldout: number;
+            /**
+             * @description Of those, the customers whose held-out basket held a SKU new to them
+             * @example 2858
+             */
+            customersEvaluated: number;
+            /**
+             * @description Held-out baskets of SKUs the customer had all bought before
+             * @example 262
+             */
+            customersSkipped: number;
+            /**
+             * @description Baskets the evaluation model was trained on
+             * @example 9001
+             */
+            trainingBaskets: number;
+            /** @description The co-occurrence model */
+            model: components["schemas"]["RecommendationMetricsView"];
+            /** @description The most bought SKUs (the customer’s own left out) */
+            baseline: components["schemas"]["RecommendationMetricsView"];
+            /** @example each customer’s last basket held out; model and baseline trained on the other baskets */
+            split: string;
+        };
+        RecommendationBuildView: {
+            /** Format: uuid */
+            buildId: string;
+            /** @enum {string} */
+            status: "finished" | "running";
+            /** @enum {string} */
+            trigger: "schedule" | "request";
+            /** @example 2026-12-05T01:00:00.000Z */
+            startedAt: string;
+            /** @example 2026-12-05T01:00:02.300Z */
+            finishedAt?: string;
+            /** @example 2300 */
+            durationMs?: number;
+            /**
+             * @description Baskets (purchases not fully refunded)
+             * @example 12000
+             */
+            baskets?: number;
+            /**
+             * @description Distinct SKUs in them
+             * @example 800
+             */
+            skus?: number;
+            /**
+             * @description SKU pairs bought together (at least the minimum support)
+             * @example 15400
+             */
+            pairs?: number;
+            /**
+             * @description Neighbour rows kept (at most `neighbours` per SKU)
+             * @example 9800
+             */
+            neighboursKept?: number;
+            /**
+             * @description Neighbours kept per SKU, the fewest shared baskets a pair needs, the evaluation’s k and the most customers it holds out (null: all)
+             * @example {
+             *       "neighbours": 50,
+             *       "minCoCount": 1,
+             *       "k": 10,
+             *       "evalCustomers": 20000
+             *     }
+             */
+            settings?: Record<string, never>;
+            /**
+             * @description Milliseconds each step of the build took
+             * @example {
+             *       "stageBaskets": 900,
+             *       "countPairs": 1200,
+             *       "model": 800,
+             *       "popularity": 40,
+             *       "trainingModel": 500,
+             *       "evaluation": 1500
+             *     }
+             */
+            stepsMs?: Record<string, never>;
+            evaluation?: components["schemas"]["RecommendationEvaluationView"];
         };
         AuditEntryView: {
             id: number;
@@ -2237,7 +3447,7 @@ export interface components {
             /** @example customer.read */
             action: string;
             /**
-             * @description One of customer, segment, team, programme, reward, coupon, custom-field, exchange-rate, business-calendar, sla-policy, survey, campaign
+             * @description One of customer, segment, team, programme, reward, coupon, custom-field, exchange-rate, business-calendar, sla-policy, survey, campaign, analytics-rebuild, clv-fit
              * @example customer
              */
             resourceType: string;
@@ -8473,13 +9683,2601 @@ export interface operations {
             };
         };
     };
+    AnalyticsController_fitClv: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body returns the first answer without a second effect; a different body gets 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ClvFitRequest"];
+            };
+        };
+        responses: {
+            /** @description The fit finished within a few seconds; it is now the current model */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClvFitView"];
+                };
+            };
+            /** @description The fit is running: poll Location (GET …/fits/{id}) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClvFitView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unprocessable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    AnalyticsController_clvFit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A CLV fit: running, succeeded (parameters, data, holdout) or failed (error) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClvFitView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    AnalyticsController_clvModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current CLV model: BG/NBD {r, alpha (weeks), a, b} and Gamma-Gamma {p, q, gamma}, the data they were fitted on and the log-likelihood */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClvFitView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    AnalyticsController_churnEvaluation: {
+        parameters: {
+            query: {
+                /** @description Score as of this instant */
+                asOf: string;
+                /** @description A customer churned when they did not buy in this many days after asOf (422 unless that is over) */
+                horizonDays?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChurnEvaluationView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unprocessable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    AnalyticsController_startRebuild: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rebuild started; follow its progress at Location */
+            202: {
+                headers: {
+                    /** @description The rebuild: /api/v1/analytics/rebuilds/{rebuildId} */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RebuildView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    AnalyticsController_rebuild: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rebuildId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RebuildView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    AnalyticsKpisController_kpis: {
+        parameters: {
+            query?: {
+                /** @description Only this team's figures. A manager may name only their own team (the default for them); an agent always sees only themself */
+                team?: string;
+                /** @description An ISO 8601 instant to the second with an offset or Z (in a URL, write + as %2B). Start of the first interval (inclusive); default: `to` minus 6 months (interval month) or 12 weeks (interval week) */
+                from?: string;
+                /** @description An ISO 8601 instant to the second with an offset or Z (in a URL, write + as %2B). End of the last interval (exclusive); default: now. After `from`, at most 104 intervals after it */
+                to?: string;
+                /** @description Weeks (7 days) or calendar months from `from`; the last interval ends at `to` */
+                interval?: "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpisView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unprocessable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    AnalyticsKpisController_executive: {
+        parameters: {
+            query?: {
+                /** @description The period compared with the one before it: the last week or the last month up to `to` */
+                period?: "week" | "month";
+                /** @description An ISO 8601 instant to the second with an offset or Z (in a URL, write + as %2B). End of the period; default: now */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutiveDashboardView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    AnalyticsKpisController_manager: {
+        parameters: {
+            query?: {
+                /** @description Only this team's figures. A manager may name only their own team (the default for them); an agent always sees only themself */
+                team?: string;
+                /** @description The period the figures cover: the last week or the last month up to `to` */
+                period?: "week" | "month";
+                /** @description An ISO 8601 instant to the second with an offset or Z (in a URL, write + as %2B). End of the period; default: now */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagerDashboardView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unprocessable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    AnalyticsKpisController_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentDashboardView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ForecastsController_createForecast: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body returns the first answer without a second effect; a different body gets 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateForecastRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForecastView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unprocessable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ForecastsController_forecast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForecastView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    RecommendationsController_customerRecommendations: {
+        parameters: {
+            query?: {
+                /** @description How many SKUs */
+                k?: number;
+                /** @description 'purchased' leaves out the SKUs the customer already bought; 'none' keeps them */
+                exclude?: "purchased" | "none";
+            };
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerRecommendationsView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    RecommendationsController_build: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body returns the first answer without a second effect; a different body gets 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Built: the build’s figures and evaluation */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationBuildView"];
+                };
+            };
+            /** @description Still building (status running) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationBuildView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/validation-error or https://rapport.dev/problems/malformed-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unprocessable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    RecommendationsController_evaluation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationEvaluationView"];
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/rate-limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/upstream-unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: https://rapport.dev/problems/timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Format: uri */
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        requestId?: string;
+                        traceId?: string;
+                        errors?: {
+                            field?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
     AuditController_find: {
         parameters: {
             query?: {
                 /** @description Entries about this customer: reads that handed out its personal data (single reads, and the lists, searches, segment members and exports it was part of) and changes to it */
                 customerId?: string;
                 /** @description Entries about this kind of resource */
-                resourceType?: "customer" | "segment" | "team" | "programme" | "reward" | "coupon" | "custom-field" | "exchange-rate" | "business-calendar" | "sla-policy" | "survey" | "campaign";
+                resourceType?: "customer" | "segment" | "team" | "programme" | "reward" | "coupon" | "custom-field" | "exchange-rate" | "business-calendar" | "sla-policy" | "survey" | "campaign" | "analytics-rebuild" | "clv-fit";
                 /** @description Entries about this resource: a segment id, a team name, a currency, … */
                 resourceId?: string;
                 /** @description Entries by this user or client (token subject) */
