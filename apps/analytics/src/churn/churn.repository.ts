@@ -246,6 +246,39 @@ export class ChurnRepository {
     );
     return removed;
   }
+
+  /**
+   * Everyone's current risk in one pass: how many are assessed and at risk (risk ≥ threshold), the
+   * mean, the customers per band of customer-profile's lifecycle rule (loyal below 0.3, at risk from
+   * 0.7), and the drivers most often named for those at risk.
+   */
+  async overview(threshold: number): Promise<ChurnOverview> {
+    const [totals] = await this.dataSource.query(
+      `SELECT count(*)::int AS assessed, count(*) FILTER (WHERE risk >= $1)::int AS at_risk,
+              avg(risk)::float8 AS mean_risk,
+              count(*) FILTER (WHERE risk < 0.3)::int AS low,
+              count(*) FILTER (WHERE risk >= 0.3 AND risk < 0.7)::int AS medium,
+              count(*) FILTER (WHERE risk >= 0.7)::int AS high
+         FROM analytics.churn_risks`,
+      [threshold],
+    );
+    const drivers: Array<{ driver: string; customers: number }> = await this.dataSource.query(
+      `SELECT d->>'driver' AS driver, count(DISTINCT r.customer_id)::int AS customers
+         FROM analytics.churn_risks r, jsonb_array_elements(r.drivers) AS d
+        WHERE r.risk >= $1
+        GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5`,
+      [threshold],
+    );
+    return {
+      threshold,
+      assessed: totals.assessed,
+      atRisk: totals.at_risk,
+      atRiskShare: totals.assessed === 0 ? null : totals.at_risk / totals.assessed,
+      meanRisk: totals.mean_risk === null ? null : Math.round(totals.mean_risk * 10_000) / 10_000,
+      bands: { below30: totals.low, from30to70: totals.medium, from70: totals.high },
+      topDrivers: drivers,
+    };
+  }
 }
 
 function toRecord(row: Record<string, unknown>): ChurnRecord {
@@ -259,4 +292,14 @@ function toRecord(row: Record<string, unknown>): ChurnRecord {
     fitId: (row['fit_id'] as string | null) ?? null,
     computedAt: row['computed_at'] as Date,
   };
+}
+
+export interface ChurnOverview {
+  threshold: number;
+  assessed: number;
+  atRisk: number;
+  atRiskShare: number | null;
+  meanRisk: number | null;
+  bands: { below30: number; from30to70: number; from70: number };
+  topDrivers: Array<{ driver: string; customers: number }>;
 }

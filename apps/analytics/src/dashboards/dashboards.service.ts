@@ -7,18 +7,25 @@ import type {
   ManagerDashboardView,
 } from '@rapport/contracts';
 import type { CallerIdentity } from '@rapport/platform-runtime';
+import { ChurnRepository } from '../churn/churn.repository';
+import { CHURN_THRESHOLD } from '../churn/churn.service';
+import { ForecastsService } from '../forecasts/forecasts.service';
 import { Kpis } from '../kpis/kpi-definitions';
 import { assertExecutive, managerTeam } from '../kpis/kpis.access';
 import { KpisService, periodStart } from '../kpis/kpis.service';
 import { DashboardsRepository } from './dashboards.repository';
 import { kpiChanges } from './kpi-trends';
 
+/** The executive's revenue outlook: the next three months, made at most once a day. */
+const EXECUTIVE_FORECAST = { measure: 'revenue', granularity: 'month', horizon: 3 } as const;
+const FORECAST_MAX_AGE_MS = 24 * 3_600_000;
+
 const ratio = (numerator: number, denominator: number): number | null =>
   denominator === 0 ? null : Math.round((numerator / denominator) * 10_000) / 10_000;
 
 /**
- * The view of each management level (issue 16, item 7): the executive's KPIs with their trends and the
- * tier mix, a manager's team, an agent's worklist. Row level is decided here, before any read.
+ * The view of each management level (issue 16, item 7): the executive's KPIs with their trends, the
+ * tier mix, the churn-risk overview and a revenue forecast, a manager's team, an agent's worklist. Row level is decided here, before any read.
  */
 @Injectable()
 export class DashboardsService {
@@ -27,6 +34,8 @@ export class DashboardsService {
   constructor(
     private readonly kpis: KpisService,
     private readonly repository: DashboardsRepository,
+    private readonly churn: ChurnRepository,
+    private readonly forecasts: ForecastsService,
   ) {}
 
   async executive(
@@ -38,7 +47,7 @@ export class DashboardsService {
     const period = query.period ?? 'month';
     const to = query.to ? new Date(query.to) : now;
     const start = periodStart(to, period);
-    const [[previous, current], tierMix] = await Promise.all([
+    const [[previous, current], tierMix, churnRisk, revenueForecast] = await Promise.all([
       this.kpis.compute(
         [
           { start: periodStart(to, period, 2), end: start },
@@ -48,11 +57,15 @@ export class DashboardsService {
         now,
       ),
       this.kpis.tierMix(),
+      this.churn.overview(CHURN_THRESHOLD),
+      this.forecasts.recentOrNew(EXECUTIVE_FORECAST, FORECAST_MAX_AGE_MS, now),
     ]);
     return {
       asOf: now.toISOString(),
       kpis: { current: current!, previous: previous!, change: kpiChanges(current!.kpis, previous!.kpis) },
       tierMix,
+      churnRisk,
+      revenueForecast,
     };
   }
 

@@ -6,5 +6,7 @@ import { ForecastsService } from './forecasts.service';
 @Module({
   controllers: [ForecastsController],
   providers: [ForecastsRepository, ForecastsService],
+  // the executive dashboard shows a revenue forecast
+  exports: [ForecastsService],
 })
 export class ForecastsModule {}

@@ -124,4 +124,14 @@ export class ForecastsRepository {
     const [row] = await this.dataSource.query(`SELECT view FROM analytics.forecasts WHERE id = $1`, [id]);
     return (row?.view as ForecastView | undefined) ?? null;
   }
+
+  /** The newest forecast made for exactly this request since `since`, if any. */
+  async latest(request: object, since: Date): Promise<ForecastView | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT view FROM analytics.forecasts WHERE request = $1::jsonb AND created_at >= $2
+        ORDER BY created_at DESC LIMIT 1`,
+      [JSON.stringify(request), since],
+    );
+    return (row?.view as ForecastView | undefined) ?? null;
+  }
 }

@@ -150,6 +150,25 @@ export class ForecastsService {
     return view;
   }
 
+  /**
+   * The forecast a dashboard shows: the newest one made for this request within `maxAgeMs`, else a
+   * new one (stored like any other, so GET /forecasts/{id} shows it). Null when there is no history yet.
+   */
+  async recentOrNew(
+    request: CreateForecastRequest,
+    maxAgeMs: number,
+    now: Date = new Date(),
+  ): Promise<ForecastView | null> {
+    const recent = await this.repository.latest({ ...request }, new Date(now.getTime() - maxAgeMs));
+    if (recent) return recent;
+    try {
+      return await this.create(request, now);
+    } catch (error) {
+      if (error instanceof ForecastsException && error.code === ForecastsErrorCode.NoHistory) return null;
+      throw error;
+    }
+  }
+
   async view(id: string): Promise<ForecastView> {
     const found = await this.repository.find(id);
     if (!found) throw new ForecastsException(ForecastsErrorCode.ForecastNotFound, `no forecast ${id}`);

@@ -306,7 +306,7 @@ describe('KPIs and dashboards', () => {
     });
   });
 
-  it('shows executives the KPIs of this period against the last, and the tier mix; refuses agents and managers', async () => {
+  it('shows executives the KPIs of this period against the last, the tier mix, the churn overview and a revenue forecast; refuses agents and managers', async () => {
     const response = await get(
       `/internal/v1/dashboards/executive?period=week&to=${encodeURIComponent(to.toISOString())}`,
       TEST_CALLERS.admin,
@@ -321,6 +321,30 @@ describe('KPIs and dashboards', () => {
     expect(response.body.kpis.current.kpis.churnedCustomers).toBeGreaterThanOrEqual(1);
     expect(Object.keys(response.body.kpis.change).sort()).toEqual(Object.keys(response.body.kpis.current.kpis).sort());
     expect(Object.keys(response.body.tierMix).sort()).toEqual(['A', 'B', 'C']);
+    // the churn overview counts every current assessment, as the table holds them (other specs may
+    // add or erase some meanwhile: the count lies between the counts taken before and after)
+    const assessments = async () =>
+      (await clients.db.query(`SELECT count(*)::int AS n FROM analytics.churn_risks`)).rows[0].n as number;
+    const before = await assessments();
+    const overview = (await get(`/internal/v1/dashboards/executive`, TEST_CALLERS.admin)).body.churnRisk;
+    const after = await assessments();
+    expect(overview.threshold).toBe(0.7);
+    expect(overview.assessed).toBeGreaterThanOrEqual(Math.min(before, after));
+    expect(overview.assessed).toBeLessThanOrEqual(Math.max(before, after));
+    const bands = response.body.churnRisk.bands;
+    expect(bands.below30 + bands.from30to70 + bands.from70).toBe(response.body.churnRisk.assessed);
+    expect(bands.from70).toBe(response.body.churnRisk.atRisk);
+    // a monthly revenue forecast with its backtest against seasonal naive, made once and then reused;
+    // a purchase 45 days back gives it at least one whole month of history on any day of the month
+    const older = purchaseRecorded(randomUUID(), '15.00', ago(45 * DAY));
+    await publishPurchaseEvents(clients.producer, older);
+    await handledBy(clients.db, 'analytics', older);
+    const forecast = (await get(`/internal/v1/dashboards/executive`, TEST_CALLERS.admin)).body.revenueForecast;
+    expect(forecast).toMatchObject({ measure: 'revenue', granularity: 'month', horizon: 3 });
+    expect(forecast.series[0].forecast).toHaveLength(3);
+    const again = await get(`/internal/v1/dashboards/executive`, TEST_CALLERS.admin);
+    expect(again.body.revenueForecast.id).toBe(forecast.id);
+    expect((await get(`/internal/v1/forecasts/${forecast.id}`, TEST_CALLERS.admin)).body.id).toBe(forecast.id);
 
     const refused = await get(`/internal/v1/dashboards/executive`, agentWithScope);
     expect(refused.status).toBe(403);

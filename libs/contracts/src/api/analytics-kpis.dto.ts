@@ -2,6 +2,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
 import { CALENDAR_INSTANT_PATTERN } from './business-calendars.dto';
+import { ForecastView } from './forecasts.dto';
 import { TEAM_PATTERN } from './ownership.dto';
 
 export const KPI_INTERVALS = ['week', 'month'] as const;
@@ -205,9 +206,41 @@ export class TierMixView {
   @ApiProperty({ example: 2100 }) C!: number;
 }
 
+export class ChurnBandsView {
+  @ApiProperty({ example: 1800, description: 'Risk below 0.3 (customer-profile: loyal, for tier A)' }) below30!: number;
+  @ApiProperty({ example: 500 }) from30to70!: number;
+  @ApiProperty({ example: 220, description: 'Risk 0.7 or more (customer-profile: at risk)' }) from70!: number;
+}
+
+export class ChurnDriverCountView {
+  @ApiProperty({ example: 'no-contact' }) driver!: string;
+  @ApiProperty({ example: 140, description: 'At-risk customers this driver is named for' }) customers!: number;
+}
+
+export class ChurnOverviewView {
+  @ApiProperty({ example: 0.7 }) threshold!: number;
+  @ApiProperty({ example: 2520, description: 'Customers with a current churn assessment (every buyer)' })
+  assessed!: number;
+  @ApiProperty({ example: 220 }) atRisk!: number;
+  @ApiProperty({ example: 0.0873, nullable: true, type: Number }) atRiskShare!: number | null;
+  @ApiProperty({ example: 0.31, nullable: true, type: Number }) meanRisk!: number | null;
+  @ApiProperty({ type: ChurnBandsView }) bands!: ChurnBandsView;
+  @ApiProperty({ type: [ChurnDriverCountView], description: 'The drivers most often named for at-risk customers' })
+  topDrivers!: ChurnDriverCountView[];
+}
+
 export class ExecutiveDashboardView {
   @ApiProperty({ example: '2026-12-04T10:00:00.000Z' }) asOf!: string;
   @ApiProperty({ type: KpiTrendView }) kpis!: KpiTrendView;
+  @ApiProperty({ type: ChurnOverviewView, description: 'The churn warning over every assessed customer now' })
+  churnRisk!: ChurnOverviewView;
+  @ApiProperty({
+    type: ForecastView,
+    nullable: true,
+    description:
+      'Monthly revenue for the next 3 months with its backtest against seasonal naive: the newest such forecast made in the last 24 h, else one made now (stored; GET /forecasts/{id} shows it); null without purchase history',
+  })
+  revenueForecast!: ForecastView | null;
   @ApiProperty({ type: TierMixView, description: 'Customers per value tier now (RFM scores)' }) tierMix!: TierMixView;
 }
 
