@@ -2944,6 +2944,179 @@ export interface components {
                 [key: string]: number | null;
             };
         };
+        ChurnBandsView: {
+            /**
+             * @description Risk below 0.3 (customer-profile: loyal, for tier A)
+             * @example 1800
+             */
+            below30: number;
+            /** @example 500 */
+            from30to70: number;
+            /**
+             * @description Risk 0.7 or more (customer-profile: at risk)
+             * @example 220
+             */
+            from70: number;
+        };
+        ChurnDriverCountView: {
+            /** @example no-contact */
+            driver: string;
+            /**
+             * @description At-risk customers this driver is named for
+             * @example 140
+             */
+            customers: number;
+        };
+        ChurnOverviewView: {
+            /** @example 0.7 */
+            threshold: number;
+            /**
+             * @description Customers with a current churn assessment (every buyer)
+             * @example 2520
+             */
+            assessed: number;
+            /** @example 220 */
+            atRisk: number;
+            /** @example 0.0873 */
+            atRiskShare: number | null;
+            /** @example 0.31 */
+            meanRisk: number | null;
+            bands: components["schemas"]["ChurnBandsView"];
+            /** @description The drivers most often named for at-risk customers */
+            topDrivers: components["schemas"]["ChurnDriverCountView"][];
+        };
+        BacktestRowView: {
+            /** @example holt-winters */
+            model: string;
+            /**
+             * @description Mean over origins; null when the history never changed
+             * @example 0.82
+             */
+            mase: number | null;
+            /**
+             * @description Percent
+             * @example 11.3
+             */
+            smape: number;
+            /**
+             * @description The baseline’s (seasonal naive’s) MASE
+             * @example 1.04
+             */
+            baselineMase: number | null;
+            /** @example 14.9 */
+            baselineSmape: number;
+            /** @example true */
+            beatsBaseline: boolean;
+        };
+        BacktestView: {
+            /**
+             * @description Rolling origins
+             * @example 12
+             */
+            origins: number;
+            /**
+             * @description Periods forecast from each origin
+             * @example 8
+             */
+            horizon: number;
+            rows: components["schemas"]["BacktestRowView"][];
+        };
+        HistoryPeriodView: {
+            /** @example 2026-11-30 */
+            periodStart: string;
+            /** @example 1480.25 */
+            value: number;
+        };
+        ForecastPeriodView: {
+            /**
+             * @description First day of the period (local date)
+             * @example 2026-12-07
+             */
+            periodStart: string;
+            /** @example 1520.5 */
+            point: number;
+            /**
+             * @description 10th percentile (80 % interval); null without a backtest
+             * @example 1302.1
+             */
+            lower: number | null;
+            /**
+             * @description 90th percentile
+             * @example 1733.9
+             */
+            upper: number | null;
+        };
+        ModelScoreSummaryView: {
+            model: string;
+            mase: number | null;
+            smape: number;
+        };
+        HolidayReportView: {
+            requested: boolean;
+            /** @description The holiday-adjusted models took part in the backtest */
+            applied: boolean;
+            /** @description Estimated change of the value per holiday day in the week */
+            effectPerHolidayDay: number | null;
+            /** @description The best adjusted model beat the best unadjusted one */
+            improved: boolean | null;
+            bestWith: components["schemas"]["ModelScoreSummaryView"] | null;
+            bestWithout: components["schemas"]["ModelScoreSummaryView"] | null;
+        };
+        ForecastSeriesView: {
+            /**
+             * @description 'all', or the category or channel
+             * @example web
+             */
+            key: string;
+            /**
+             * @description seasonal: ≥ 2m+1 periods; one-season: m+2 … 2m; non-seasonal: 4 … m+1; too-short: < 4
+             * @enum {string}
+             */
+            mode: "seasonal" | "one-season" | "non-seasonal" | "too-short";
+            /** @example 52 */
+            seasonLength: number;
+            /**
+             * @description seasonal-naive, or naive for a history under a season and two periods
+             * @example seasonal-naive
+             */
+            baseline: string;
+            /** @example holt-winters */
+            chosenModel: string;
+            beatsBaseline: boolean;
+            backtest: components["schemas"]["BacktestView"] | null;
+            history: components["schemas"]["HistoryPeriodView"][];
+            forecast: components["schemas"]["ForecastPeriodView"][];
+            holidays: components["schemas"]["HolidayReportView"];
+            notes: string[];
+        };
+        ForecastView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string} */
+            measure: "revenue" | "orders";
+            /** @enum {string} */
+            granularity: "week" | "month";
+            /** @example 8 */
+            horizon: number;
+            /** @enum {string|null} */
+            by: "category" | "channel" | null;
+            /**
+             * Format: date-time
+             * @description The history used ends here
+             */
+            to: string;
+            /** @example Asia/Shanghai */
+            timeZone: string;
+            /**
+             * @description Central coverage of the intervals
+             * @example 0.8
+             */
+            intervalLevel: number;
+            series: components["schemas"]["ForecastSeriesView"][];
+            notes: string[];
+        };
         TierMixView: {
             /** @example 120 */
             A: number;
@@ -2956,6 +3129,9 @@ export interface components {
             /** @example 2026-12-04T10:00:00.000Z */
             asOf: string;
             kpis: components["schemas"]["KpiTrendView"];
+            /** @description The churn warning over every assessed customer now */
+            churnRisk: components["schemas"]["ChurnOverviewView"];
+            revenueForecast: components["schemas"]["ForecastView"] | null;
             /** @description Customers per value tier now (RFM scores) */
             tierMix: components["schemas"]["TierMixView"];
         };
@@ -3117,138 +3293,6 @@ export interface components {
              * @default false
              */
             holidays?: boolean;
-        };
-        BacktestRowView: {
-            /** @example holt-winters */
-            model: string;
-            /**
-             * @description Mean over origins; null when the history never changed
-             * @example 0.82
-             */
-            mase: number | null;
-            /**
-             * @description Percent
-             * @example 11.3
-             */
-            smape: number;
-            /**
-             * @description The baseline’s (seasonal naive’s) MASE
-             * @example 1.04
-             */
-            baselineMase: number | null;
-            /** @example 14.9 */
-            baselineSmape: number;
-            /** @example true */
-            beatsBaseline: boolean;
-        };
-        BacktestView: {
-            /**
-             * @description Rolling origins
-             * @example 12
-             */
-            origins: number;
-            /**
-             * @description Periods forecast from each origin
-             * @example 8
-             */
-            horizon: number;
-            rows: components["schemas"]["BacktestRowView"][];
-        };
-        HistoryPeriodView: {
-            /** @example 2026-11-30 */
-            periodStart: string;
-            /** @example 1480.25 */
-            value: number;
-        };
-        ForecastPeriodView: {
-            /**
-             * @description First day of the period (local date)
-             * @example 2026-12-07
-             */
-            periodStart: string;
-            /** @example 1520.5 */
-            point: number;
-            /**
-             * @description 10th percentile (80 % interval); null without a backtest
-             * @example 1302.1
-             */
-            lower: number | null;
-            /**
-             * @description 90th percentile
-             * @example 1733.9
-             */
-            upper: number | null;
-        };
-        ModelScoreSummaryView: {
-            model: string;
-            mase: number | null;
-            smape: number;
-        };
-        HolidayReportView: {
-            requested: boolean;
-            /** @description The holiday-adjusted models took part in the backtest */
-            applied: boolean;
-            /** @description Estimated change of the value per holiday day in the week */
-            effectPerHolidayDay: number | null;
-            /** @description The best adjusted model beat the best unadjusted one */
-            improved: boolean | null;
-            bestWith: components["schemas"]["ModelScoreSummaryView"] | null;
-            bestWithout: components["schemas"]["ModelScoreSummaryView"] | null;
-        };
-        ForecastSeriesView: {
-            /**
-             * @description 'all', or the category or channel
-             * @example web
-             */
-            key: string;
-            /**
-             * @description seasonal: ≥ 2m+1 periods; one-season: m+2 … 2m; non-seasonal: 4 … m+1; too-short: < 4
-             * @enum {string}
-             */
-            mode: "seasonal" | "one-season" | "non-seasonal" | "too-short";
-            /** @example 52 */
-            seasonLength: number;
-            /**
-             * @description seasonal-naive, or naive for a history under a season and two periods
-             * @example seasonal-naive
-             */
-            baseline: string;
-            /** @example holt-winters */
-            chosenModel: string;
-            beatsBaseline: boolean;
-            backtest: components["schemas"]["BacktestView"] | null;
-            history: components["schemas"]["HistoryPeriodView"][];
-            forecast: components["schemas"]["ForecastPeriodView"][];
-            holidays: components["schemas"]["HolidayReportView"];
-            notes: string[];
-        };
-        ForecastView: {
-            /** Format: uuid */
-            id: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** @enum {string} */
-            measure: "revenue" | "orders";
-            /** @enum {string} */
-            granularity: "week" | "month";
-            /** @example 8 */
-            horizon: number;
-            /** @enum {string|null} */
-            by: "category" | "channel" | null;
-            /**
-             * Format: date-time
-             * @description The history used ends here
-             */
-            to: string;
-            /** @example Asia/Shanghai */
-            timeZone: string;
-            /**
-             * @description Central coverage of the intervals
-             * @example 0.8
-             */
-            intervalLevel: number;
-            series: components["schemas"]["ForecastSeriesView"][];
-            notes: string[];
         };
         RecommendationDriverView: {
             /**
