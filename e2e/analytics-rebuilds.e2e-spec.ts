@@ -25,7 +25,7 @@ describe('analytics rebuilds through the gateway', () => {
     expect(byManager.status).toBe(403);
     expect(byManager.body.missingScopes).toEqual(['analytics:write', 'admin']);
     expect((await gateway().post('/api/v1/analytics/rebuilds')).status).toBe(401);
-  });
+  }, 180_000);
 
   it('starts a rebuild for an admin (202, Location) that an analyst follows to completion; it is audited', async () => {
     const started = await gateway().post('/api/v1/analytics/rebuilds').set('authorization', admin);
@@ -60,7 +60,7 @@ describe('analytics rebuilds through the gateway', () => {
     expect(audit.body.items).toEqual(
       expect.arrayContaining([expect.objectContaining({ action: 'analytics.rebuild', resourceId: id })]),
     );
-  });
+  }, 180_000);
 
   it('answers 400 for a rebuild id that is not a UUID and 404 for an unknown one', async () => {
     const bad = await gateway().get('/api/v1/analytics/rebuilds/latest').set('authorization', analyst);
@@ -70,5 +70,5 @@ describe('analytics rebuilds through the gateway', () => {
       .set('authorization', analyst);
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('rebuild-not-found');
-  });
+  }, 180_000);
 });

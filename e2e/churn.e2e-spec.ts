@@ -46,6 +46,8 @@ describe('churn warning through the gateway', () => {
         if (stage.body.stage !== 'at_risk') return undefined;
         const scores = await gateway().get(`/api/v1/analytics/customers/${id}`).set('authorization', analyst);
         if (scores.status !== 200 || Math.abs(scores.body.churn.risk - stage.body.churnRisk) > 1e-4) return undefined;
+        // both purchases in (the second is the last one, 380 days back)
+        if (!String(scores.body.churn.drivers[0]?.detail).includes('380 days')) return undefined;
         return { lifecycle: stage.body, view: scores };
       },
       60_000,

@@ -2,11 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
 /**
- * An id merged away is written under its survivor: customer.merged is keyed by the survivor, so the
- * merged customer's own later events (another partition) can arrive after the merge re-keyed its rows.
+ * The customer id a fact is kept under. An id merged away is written under its survivor: customer.merged
+ * is keyed by the survivor, so the merged customer's own later events (another partition) can arrive
+ * after the merge re-keyed its rows. An erased customer's (analytics.erased_customers holds a digest of
+ * each erased id) is NULL, as the erasure left their other facts: their events travel on other topics
+ * than customer.erased, so one can be applied after it, always so when a rebuild replays the topics.
  */
 const SURVIVOR_OF = (param: string) =>
-  `COALESCE((SELECT survivor_customer_id FROM analytics.merged_customers WHERE merged_customer_id = ${param}), ${param})`;
+  `(SELECT CASE WHEN e.customer_digest IS NULL THEN s.id END
+      FROM (SELECT COALESCE((SELECT survivor_customer_id FROM analytics.merged_customers WHERE merged_customer_id = ${param}), ${param}) AS id) s
+      LEFT JOIN analytics.erased_customers e ON e.customer_digest = sha256(convert_to(s.id::text, 'UTF8')))`;
 
 export interface CustomerActivity {
   customerId: string;
@@ -95,7 +100,8 @@ export class ActivityRepository {
   /** A contact may be logged late (occurredAt earlier than known ones): the latest stays. */
   async touchContact(manager: EntityManager, customerId: string, at: string): Promise<void> {
     await manager.query(
-      `INSERT INTO analytics.customer_activity (customer_id, last_contact_at) VALUES (${SURVIVOR_OF('$1::uuid')}, $2)
+      `INSERT INTO analytics.customer_activity (customer_id, last_contact_at)
+       SELECT c.id, $2 FROM (SELECT ${SURVIVOR_OF('$1::uuid')} AS id) c WHERE c.id IS NOT NULL
        ON CONFLICT (customer_id) DO UPDATE SET last_contact_at = GREATEST(customer_activity.last_contact_at, EXCLUDED.last_contact_at)`,
       [customerId, at],
     );
@@ -208,12 +214,17 @@ export class ActivityRepository {
     );
   }
 
-  /** Open complaints are counted from the ticket facts, so the figure cannot drift from them. */
+  /**
+   * Open complaints are counted from the ticket facts, so the figure cannot drift from them. A customer
+   * with no activity row and no open complaint gets none (a merge refreshes the survivor's count).
+   */
   async refreshOpenComplaints(manager: EntityManager, customerId: string): Promise<void> {
     await manager.query(
       `INSERT INTO analytics.customer_activity (customer_id, open_complaints)
-       SELECT c.id, (SELECT count(*) FROM analytics.ticket_facts t WHERE t.customer_id = c.id AND t.type = 'complaint' AND t.open)
-       FROM (SELECT ${SURVIVOR_OF('$1::uuid')} AS id) c
+       SELECT n.id, n.open FROM (
+         SELECT c.id, (SELECT count(*) FROM analytics.ticket_facts t WHERE t.customer_id = c.id AND t.type = 'complaint' AND t.open) AS open
+           FROM (SELECT ${SURVIVOR_OF('$1::uuid')} AS id) c WHERE c.id IS NOT NULL) n
+        WHERE n.open > 0 OR EXISTS (SELECT 1 FROM analytics.customer_activity a WHERE a.customer_id = n.id)
        ON CONFLICT (customer_id) DO UPDATE SET open_complaints = EXCLUDED.open_complaints`,
       [customerId],
     );
@@ -271,7 +282,7 @@ export class ActivityRepository {
   ): Promise<void> {
     await manager.query(
       `INSERT INTO analytics.customer_activity (customer_id, last_survey_score, last_survey_kind, last_survey_at)
-       VALUES (${SURVIVOR_OF('$1::uuid')}, $2, $3, $4)
+       SELECT c.id, $2, $3, $4 FROM (SELECT ${SURVIVOR_OF('$1::uuid')} AS id) c WHERE c.id IS NOT NULL
        ON CONFLICT (customer_id) DO UPDATE SET
          last_survey_score = EXCLUDED.last_survey_score,
          last_survey_kind = EXCLUDED.last_survey_kind,

@@ -4,16 +4,27 @@ describe('read model registry', () => {
   it('empties the projections, the derived outputs and the inbox, and keeps the outbox and the rebuilds', () => {
     expect(tablesToEmpty()).toEqual([
       'churn_risks',
+      'csat_ratings',
+      'customer_activity',
       'customer_facts',
       'customer_scores',
       'customer_value_facts',
       'erased_customers',
+      'follow_up_facts',
       'inbox',
+      'interaction_facts',
+      'lifecycle_changes',
       'merged_customers',
+      'points_movements',
       'purchase_lines',
       'purchase_refunds',
       'purchases',
+      'recommendation_builds',
+      'recommendation_neighbours',
+      'recommendation_popularity',
       'scoring_runs',
+      'survey_scores',
+      'ticket_facts',
     ]);
     expect(tablesToEmpty()).not.toContain('outbox');
     expect(tablesToEmpty()).not.toContain('rebuilds');
