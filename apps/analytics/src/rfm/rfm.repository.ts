@@ -150,7 +150,8 @@ export class RfmRepository {
   /**
    * The cut points over every customer with purchases as of `now`, in one pass: the quintiles
    * (percentile_disc) and the Pareto cut, each customer's "value before"
-   * being the value of the customers strictly above them. Null when nobody bought anything.
+   * being the value of the customers strictly above them. Linear after the sorts: 100k customers took
+   * over 10 minutes with a window frame excluding the peers, which PostgreSQL recomputes row by row. Null when nobody bought anything.
    */
   async computeCuts(manager: EntityManager, now: Date, aShare: number, bShare: number): Promise<ScoringCuts | null> {
     const [row] = await manager.query(
@@ -158,8 +159,10 @@ export class RfmRepository {
          SELECT ${DAYS} AS days, purchase_count AS freq, monetary::float8 AS monetary
          FROM analytics.customer_value_facts WHERE purchase_count > 0
        ), pos AS (
-         SELECT monetary, coalesce(sum(monetary) OVER (ORDER BY monetary DESC
-                  RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP), 0) AS before
+         -- the running sum through the customer's peers (equal values) less the peers' own sum: a
+         -- frame with EXCLUDE GROUP would say the same but makes PostgreSQL re-sum every frame (O(n²))
+         SELECT monetary,
+                sum(monetary) OVER (ORDER BY monetary DESC) - sum(monetary) OVER (PARTITION BY monetary) AS before
          FROM f WHERE monetary > 0
        ), tot AS (SELECT coalesce(sum(monetary), 0)::float8 AS total FROM pos)
        SELECT
