@@ -307,12 +307,19 @@ export class MovementsRepository {
                coalesce(sum(e.amount) FILTER (WHERE e.account = 'member_liability'), 0) AS liability, m.points
         FROM loyalty.movements m LEFT JOIN loyalty.entries e ON e.movement_id = m.id GROUP BY m.id, m.points
       ),
+      -- One grouped pass per table joined on the member, not a subquery per member: those re-scanned the
+      -- lots (no index covers spent lots) once per member: 4.3 s against 18 ms on the test suite's ledger of
+      -- 10k members, and a gateway timeout in CI.
       per_member AS (
-        SELECT mb.customer_id, mb.balance,
-               coalesce((SELECT -sum(amount) FROM loyalty.entries e WHERE e.customer_id = mb.customer_id AND e.account = 'member_liability'), 0) AS liability,
-               coalesce((SELECT sum(points) FROM loyalty.movements mv WHERE mv.customer_id = mb.customer_id), 0) AS movements,
-               coalesce((SELECT sum(remaining) FROM loyalty.lots l WHERE l.customer_id = mb.customer_id), 0) AS lots
+        SELECT mb.customer_id, mb.balance, coalesce(l.liability, 0) AS liability,
+               coalesce(mv.movements, 0) AS movements, coalesce(lt.lots, 0) AS lots
         FROM loyalty.members mb
+        LEFT JOIN (SELECT customer_id, -sum(amount) AS liability FROM loyalty.entries
+                    WHERE account = 'member_liability' GROUP BY customer_id) l ON l.customer_id = mb.customer_id
+        LEFT JOIN (SELECT customer_id, sum(points) AS movements FROM loyalty.movements GROUP BY customer_id) mv
+               ON mv.customer_id = mb.customer_id
+        LEFT JOIN (SELECT customer_id, sum(remaining) AS lots FROM loyalty.lots GROUP BY customer_id) lt
+               ON lt.customer_id = mb.customer_id
       )
       SELECT (SELECT coalesce(sum(amount), 0) FROM loyalty.entries)::text AS entries_sum,
              (SELECT count(*) FROM per_movement WHERE n <> 2 OR total <> 0 OR liability <> -points)::int AS unbalanced_movements,
