@@ -12,7 +12,7 @@ import {
 import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { ApiProblems } from '../openapi-problems';
-import { ApiProxy } from '../upstream/api-proxy';
+import { ApiProxy, type UpstreamForwarder } from '../upstream/api-proxy';
 import { queryString } from '../upstream/query-string';
 
 /**
@@ -24,7 +24,11 @@ import { queryString } from '../upstream/query-string';
 @ApiTags('analytics')
 @Controller('api/v1/analytics')
 export class AnalyticsKpisController {
-  constructor(private readonly proxy: ApiProxy) {}
+  private readonly analytics: UpstreamForwarder;
+
+  constructor(proxy: ApiProxy) {
+    this.analytics = proxy.to('analytics');
+  }
 
   @Get('kpis')
   @RequireScopes('analytics:read')
@@ -35,11 +39,7 @@ export class AnalyticsKpisController {
   @ApiOkResponse({ type: KpisView })
   @ApiProblems(400, 401, 403, 422, 429, 502, 504)
   async kpis(@Query() query: KpisQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: 'analytics',
-      method: 'GET',
-      path: `/internal/v1/kpis${queryString(query)}`,
-    });
+    await this.analytics.get(request, response, `/internal/v1/kpis${queryString(query)}`);
   }
 
   @Get('dashboards/executive')
@@ -55,11 +55,7 @@ export class AnalyticsKpisController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: 'analytics',
-      method: 'GET',
-      path: `/internal/v1/dashboards/executive${queryString(query)}`,
-    });
+    await this.analytics.get(request, response, `/internal/v1/dashboards/executive${queryString(query)}`);
   }
 
   @Get('dashboards/manager')
@@ -75,11 +71,7 @@ export class AnalyticsKpisController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: 'analytics',
-      method: 'GET',
-      path: `/internal/v1/dashboards/manager${queryString(query)}`,
-    });
+    await this.analytics.get(request, response, `/internal/v1/dashboards/manager${queryString(query)}`);
   }
 
   /** Agents hold no analytics:read: their worklist asks for what they already read, their follow-ups. */
@@ -92,10 +84,6 @@ export class AnalyticsKpisController {
   @ApiOkResponse({ type: AgentDashboardView })
   @ApiProblems(401, 403, 429, 502, 504)
   async agent(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: 'analytics',
-      method: 'GET',
-      path: '/internal/v1/dashboards/agent',
-    });
+    await this.analytics.get(request, response, '/internal/v1/dashboards/agent');
   }
 }

@@ -20,24 +20,24 @@ import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { ApiProblems } from '../openapi-problems';
-import { ApiProxy } from '../upstream/api-proxy';
+import { answerId, ApiProxy, type UpstreamForwarder } from '../upstream/api-proxy';
 import { queryString } from '../upstream/query-string';
 
 @ApiTags('analytics')
 @Controller('api/v1/analytics')
 export class AnalyticsController {
-  constructor(private readonly proxy: ApiProxy) {}
+  private readonly analytics: UpstreamForwarder;
+
+  constructor(proxy: ApiProxy) {
+    this.analytics = proxy.to('analytics');
+  }
 
   @Get('customers/count')
   @RequireScopes('analytics:read')
   @ApiOkResponse({ type: CustomerCountView, description: 'How many customers analytics has learned of' })
   @ApiProblems(401, 403, 429, 502, 504)
   async customerCount(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: 'analytics',
-      method: 'GET',
-      path: '/internal/v1/customers/count',
-    });
+    await this.analytics.get(request, response, '/internal/v1/customers/count');
   }
 
   @Get('customers/:customerId')
@@ -53,11 +53,7 @@ export class AnalyticsController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: 'analytics',
-      method: 'GET',
-      path: `/internal/v1/scores/${customerId}`,
-    });
+    await this.analytics.get(request, response, `/internal/v1/scores/${customerId}`);
   }
 
   @Post('models/clv/fits')
@@ -75,8 +71,7 @@ export class AnalyticsController {
   @ApiAcceptedResponse({ type: ClvFitView, description: 'The fit is running: poll Location (GET …/fits/{id})' })
   @ApiProblems(400, 401, 403, 422, 429, 502, 504)
   async fitClv(@Body() body: ClvFitRequest, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: 'analytics',
+    await this.analytics.send(request, response, {
       method: 'POST',
       path: '/internal/v1/models/clv/fits',
       body,
@@ -85,10 +80,7 @@ export class AnalyticsController {
         resourceType: 'clv-fit',
         change: true,
         personalData: false,
-        resourceId: (r) => {
-          const id = (r.body as { id?: unknown } | undefined)?.id;
-          return typeof id === 'string' ? id : undefined;
-        },
+        resourceId: answerId,
       },
     });
   }
@@ -105,11 +97,7 @@ export class AnalyticsController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: 'analytics',
-      method: 'GET',
-      path: `/internal/v1/models/clv/fits/${id}`,
-    });
+    await this.analytics.get(request, response, `/internal/v1/models/clv/fits/${id}`);
   }
 
   @Get('models/clv')
@@ -121,11 +109,7 @@ export class AnalyticsController {
   })
   @ApiProblems(401, 403, 404, 429, 502, 504)
   async clvModel(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: 'analytics',
-      method: 'GET',
-      path: '/internal/v1/models/clv',
-    });
+    await this.analytics.get(request, response, '/internal/v1/models/clv');
   }
 
   @Get('models/churn/evaluation')
@@ -141,11 +125,7 @@ export class AnalyticsController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: 'analytics',
-      method: 'GET',
-      path: `/internal/v1/models/churn/evaluation${queryString(query)}`,
-    });
+    await this.analytics.get(request, response, `/internal/v1/models/churn/evaluation${queryString(query)}`);
   }
 
   @Post('rebuilds')
@@ -165,8 +145,7 @@ export class AnalyticsController {
   })
   @ApiProblems(401, 403, 409, 429, 502, 504)
   async startRebuild(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: 'analytics',
+    await this.analytics.send(request, response, {
       method: 'POST',
       path: '/internal/v1/analytics/rebuilds',
       // it empties every read model for a while: who did it and when belongs in the trail
@@ -175,7 +154,7 @@ export class AnalyticsController {
         resourceType: 'analytics-rebuild',
         change: true,
         personalData: false,
-        resourceId: (answer) => (answer.body as { id?: string } | undefined)?.id,
+        resourceId: answerId,
       },
     });
   }
@@ -193,10 +172,6 @@ export class AnalyticsController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: 'analytics',
-      method: 'GET',
-      path: `/internal/v1/analytics/rebuilds/${rebuildId}`,
-    });
+    await this.analytics.get(request, response, `/internal/v1/analytics/rebuilds/${rebuildId}`);
   }
 }

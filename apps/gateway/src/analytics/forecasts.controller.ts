@@ -5,13 +5,17 @@ import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { ApiProblems } from '../openapi-problems';
-import { ApiProxy } from '../upstream/api-proxy';
+import { ApiProxy, type UpstreamForwarder } from '../upstream/api-proxy';
 
 /** analytics' sales forecasts (apps/analytics/src/forecasts). */
 @ApiTags('analytics')
 @Controller('api/v1/analytics')
 export class ForecastsController {
-  constructor(private readonly proxy: ApiProxy) {}
+  private readonly analytics: UpstreamForwarder;
+
+  constructor(proxy: ApiProxy) {
+    this.analytics = proxy.to('analytics');
+  }
 
   @Post('forecasts')
   @HttpCode(201)
@@ -30,8 +34,7 @@ export class ForecastsController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: 'analytics',
+    await this.analytics.send(request, response, {
       method: 'POST',
       path: '/internal/v1/forecasts',
       body,
@@ -48,10 +51,6 @@ export class ForecastsController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: 'analytics',
-      method: 'GET',
-      path: `/internal/v1/forecasts/${id}`,
-    });
+    await this.analytics.get(request, response, `/internal/v1/forecasts/${id}`);
   }
 }

@@ -17,7 +17,7 @@ import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { ApiProblems } from '../openapi-problems';
-import { ApiProxy } from '../upstream/api-proxy';
+import { ApiProxy, type UpstreamForwarder } from '../upstream/api-proxy';
 import { queryString } from '../upstream/query-string';
 
 /**
@@ -27,7 +27,11 @@ import { queryString } from '../upstream/query-string';
 @ApiTags('analytics')
 @Controller('api/v1/analytics')
 export class RecommendationsController {
-  constructor(private readonly proxy: ApiProxy) {}
+  private readonly analytics: UpstreamForwarder;
+
+  constructor(proxy: ApiProxy) {
+    this.analytics = proxy.to('analytics');
+  }
 
   @Get('customers/:customerId/recommendations')
   @RequireScopes('analytics:read')
@@ -43,11 +47,11 @@ export class RecommendationsController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: 'analytics',
-      method: 'GET',
-      path: `/internal/v1/recommendations/customers/${customerId}${queryString(query)}`,
-    });
+    await this.analytics.get(
+      request,
+      response,
+      `/internal/v1/recommendations/customers/${customerId}${queryString(query)}`,
+    );
   }
 
   @Post('recommendations/builds')
@@ -62,8 +66,7 @@ export class RecommendationsController {
   @ApiAcceptedResponse({ type: RecommendationBuildView, description: 'Still building (status running)' })
   @ApiProblems(400, 401, 403, 409, 422, 429, 502, 504)
   async build(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: 'analytics',
+    await this.analytics.send(request, response, {
       method: 'POST',
       path: '/internal/v1/recommendations/builds',
     });
@@ -78,10 +81,6 @@ export class RecommendationsController {
   @ApiOkResponse({ type: RecommendationEvaluationView })
   @ApiProblems(401, 403, 404, 429, 502, 504)
   async evaluation(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.proxy.forward(request, response, {
-      upstream: 'analytics',
-      method: 'GET',
-      path: '/internal/v1/recommendations/evaluation',
-    });
+    await this.analytics.get(request, response, '/internal/v1/recommendations/evaluation');
   }
 }

@@ -33,7 +33,7 @@ import { ApiProblems } from '../openapi-problems';
 import { ErasureView } from '../erasures/erasure.dto';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { IdempotencyService } from '../idempotency/idempotency.service';
-import { ApiProxy, itemIds } from '../upstream/api-proxy';
+import { answerId, ApiProxy, itemIds } from '../upstream/api-proxy';
 import { relay } from '../upstream/relay-response';
 import { SubjectAccessExport } from './customer-export.dto';
 import { CustomerExportService, ExportRefused } from './customer-export.service';
@@ -71,7 +71,7 @@ export class CustomersController {
         action: 'customer.create',
         resourceType: 'customer',
         change: true,
-        resourceId: (r) => (r.body as { id?: string })?.id,
+        resourceId: answerId,
       },
     });
   }

@@ -49,7 +49,7 @@ import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { ApiProblems } from '../openapi-problems';
-import { ApiProxy, type AuditPolicy } from '../upstream/api-proxy';
+import { answerId, ApiProxy, type AuditPolicy } from '../upstream/api-proxy';
 import { queryString } from '../upstream/query-string';
 import { MemberVisibilityGuard } from './member-visibility.guard';
 
@@ -295,7 +295,7 @@ export class LoyaltyController {
         action: 'loyalty.reward.create',
         resourceType: 'reward',
         change: true,
-        resourceId: (r) => (r.body as { id?: string } | undefined)?.id,
+        resourceId: answerId,
       },
     });
   }

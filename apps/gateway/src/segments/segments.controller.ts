@@ -44,7 +44,7 @@ import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { toQueryString } from '../customers/query-string';
 import { RawUpstream } from '../imports/raw-upstream';
 import { ApiProblems } from '../openapi-problems';
-import { ApiProxy, idList, itemIds, type AuditPolicy } from '../upstream/api-proxy';
+import { answerId, ApiProxy, idList, itemIds, type AuditPolicy } from '../upstream/api-proxy';
 
 const UPSTREAM = 'customer-profile';
 
@@ -66,7 +66,7 @@ const segmentChange = (action: string, id?: string, subjects?: AuditPolicy['subj
   action,
   resourceType: 'segment',
   change: true,
-  resourceId: (r) => id ?? (r.body as { id?: string } | undefined)?.id,
+  resourceId: (r) => id ?? answerId(r),
   ...(subjects ? { subjects } : {}),
 });
 

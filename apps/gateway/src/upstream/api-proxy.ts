@@ -31,12 +31,34 @@ export function itemIds(response: UpstreamResponse): string[] {
   return Array.isArray(items) ? items.map((item) => (item as { id?: unknown } | null)?.id as string) : [];
 }
 
+/** The id of what a create answered with (`{"id": …}`), for the audit entry's resourceId. */
+export function answerId(response: UpstreamResponse): string | undefined {
+  const id = (response.body as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' ? id : undefined;
+}
+
 /** A list of customer ids in the answer, such as `added` of static list members. */
 export function idList(key: string): (response: UpstreamResponse) => unknown[] {
   return (response) => {
     const ids = (response.body as Record<string, unknown> | undefined)?.[key];
     return Array.isArray(ids) ? ids : [];
   };
+}
+
+export interface ForwardTarget {
+  upstream: Upstream;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  body?: unknown;
+  audit?: AuditPolicy;
+  /** Runs after a successful (2xx, not replayed) answer, before it is relayed: what the gateway itself must do about the change. */
+  afterSuccess?: (response: UpstreamResponse) => Promise<void>;
+}
+
+export interface UpstreamForwarder {
+  /** A read relayed as the service answers it, with nothing to audit. */
+  get(request: Request, response: Response, path: string): Promise<void>;
+  send(request: Request, response: Response, target: Omit<ForwardTarget, 'upstream'>): Promise<void>;
 }
 
 /**
@@ -51,19 +73,15 @@ export class ApiProxy {
     private readonly audit: AuditService,
   ) {}
 
-  async forward(
-    request: Request,
-    response: Response,
-    target: {
-      upstream: Upstream;
-      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-      path: string;
-      body?: unknown;
-      audit?: AuditPolicy;
-      /** Runs after a successful (2xx, not replayed) answer, before it is relayed: what the gateway itself must do about the change. */
-      afterSuccess?: (response: UpstreamResponse) => Promise<void>;
-    },
-  ): Promise<void> {
+  /** The forwards to one service, for a controller whose routes all reach it. */
+  to(upstream: Upstream): UpstreamForwarder {
+    return {
+      get: (request, response, path) => this.forward(request, response, { upstream, method: 'GET', path }),
+      send: (request, response, target) => this.forward(request, response, { ...target, upstream }),
+    };
+  }
+
+  async forward(request: Request, response: Response, target: ForwardTarget): Promise<void> {
     const identity = request.identity!;
     const call = () =>
       this.upstream.call(target.upstream, target.method, target.path, {
