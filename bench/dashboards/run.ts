@@ -10,39 +10,20 @@
 // Human-readable lines go to stdout, ending with one line of JSON holding every figure.
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { demoUserToken, killAllSync, Stack, type StackProfile } from '@rapport/stack';
+import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
 import { Client } from 'pg';
+import { benchArgs, int, profile } from '../lib/cli';
+import { latency, percentile, ratio, round, timedRuns } from '../lib/stats';
 
-interface Args {
-  customers: number;
-  requests: number;
-  profile: StackProfile;
-}
+const USAGE = `usage: npm run bench:dashboards -- [--customers N] [--requests R] [--profile P]
+  --customers N  customers whose read models are loaded, at least 1000 (default 1000000)
+  --requests R   requests measured per view (default 40)
+  --profile P    the stack profile to start (default bench)`;
 
 /** The goal of issue 16: dashboards within 300 ms at p95 with 1M customers. */
 const GOAL_MS = 300;
 const TEAMS = 20;
 const AGENTS = 1000;
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { customers: 1_000_000, requests: 40, profile: 'bench' };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1] ?? ''];
-    if (flag === '--customers') args.customers = Number(value);
-    else if (flag === '--requests') args.requests = Number(value);
-    else if (flag === '--profile') args.profile = value as StackProfile;
-    else throw new Error(`unknown option ${flag} (use --customers N --requests R --profile P)`);
-  }
-  if (!Number.isInteger(args.customers) || args.customers < 1000)
-    throw new Error('--customers must be an integer ≥ 1000');
-  if (!Number.isInteger(args.requests) || args.requests < 1) throw new Error('--requests must be an integer ≥ 1');
-  return args;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-const round = (value: number) => Math.round(value * 10) / 10;
 
 // A customer id and its owner and team, from its number n (1..N): agent1 (team north) owns every
 // 1000th customer, team north holds one customer in 20, as do the 19 other teams.
@@ -173,7 +154,7 @@ async function load(db: Client, customers: number): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchArgs(USAGE, { customers: int(1_000_000, { min: 1000 }), requests: int(40), profile: profile() });
   process.removeAllListeners('warning');
   const stack = new Stack({
     profile: args.profile,
@@ -198,16 +179,7 @@ async function main(): Promise<number> {
         manager: await demoUserToken(gatewayUrl, 'manager'),
         agent1: await demoUserToken(gatewayUrl, 'agent1'),
       };
-      const timed = async (run: () => Promise<void>) => {
-        for (let i = 0; i < 3; i++) await run(); // warm-up
-        const times: number[] = [];
-        for (let i = 0; i < args.requests; i++) {
-          const t0 = performance.now();
-          await run();
-          times.push(performance.now() - t0);
-        }
-        return times.sort((a, b) => a - b);
-      };
+      const timed = (run: () => Promise<void>) => timedRuns(run, { requests: args.requests, warmUp: 3 });
       // a view slower than the gateway's upstream timeout answers 504: counted (its time is the timeout's), not fatal
       const timeouts: Record<string, number> = {};
       const view = (path: string, token: string, check: (body: Record<string, unknown>) => boolean) => async () => {
@@ -247,17 +219,16 @@ async function main(): Promise<number> {
       const figures = {
         customers: args.customers,
         loadSeconds: round(seconds),
-        bareSql: { p50: round(percentile(bare, 50)), p95: round(bareP95) },
+        bareSql: latency(bare),
         goalMs: GOAL_MS,
         gatewayTimeouts: timeouts,
         views: Object.fromEntries(
           Object.entries(views).map(([name, times]) => [
             name,
             {
-              p50: round(percentile(times, 50)),
-              p95: round(percentile(times, 95)),
-              p95OverGoal: Number((percentile(times, 95) / GOAL_MS).toFixed(2)),
-              p95OverBare: Number((percentile(times, 95) / bareP95).toFixed(2)),
+              ...latency(times),
+              p95OverGoal: ratio(percentile(times, 95), GOAL_MS),
+              p95OverBare: ratio(percentile(times, 95), bareP95),
             },
           ]),
         ),

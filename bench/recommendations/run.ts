@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
 import { Client } from 'pg';
 import { benchArgs, int, profile } from '../lib/cli';
-import { percentile, round } from '../lib/stats';
+import { latency, ratio, round, timedRuns } from '../lib/stats';
 
 const USAGE = `usage: npm run bench:recommendations -- [--baskets N] [--requests R] [--profile P]
   --baskets N    purchases loaded, four per customer (default 1000000)
@@ -119,19 +119,23 @@ async function main(): Promise<number> {
         await db.query(`SELECT timings FROM analytics.recommendation_builds WHERE id = $1`, [buildId])
       ).rows as Array<{ timings: Record<string, number> }>;
 
-      const times: number[] = [];
       const customers = Math.max(1, Math.floor(args.baskets / 4));
-      for (let i = 0; i <= args.requests; i++) {
-        const [{ id }] = (await db.query(`SELECT md5('c' || $1::int)::uuid AS id`, [(i * 7919) % customers])).rows;
-        const t0 = performance.now();
-        const answer = await fetch(`${gatewayUrl}/api/v1/analytics/customers/${id}/recommendations?k=10`, {
-          headers,
-        });
-        if (answer.status !== 200) throw new Error(`recommendations answered ${answer.status}`);
-        await answer.json();
-        if (i > 0) times.push(performance.now() - t0); // the first is the warm-up
-      }
-      times.sort((a, b) => a - b);
+      const ids: string[] = (
+        await db.query(`SELECT md5('c' || ((i * 7919) % $1))::uuid AS id FROM generate_series(0, $2 - 1) i`, [
+          customers,
+          args.requests,
+        ])
+      ).rows.map((row: { id: string }) => row.id);
+      const times = await timedRuns(
+        async (i) => {
+          const answer = await fetch(`${gatewayUrl}/api/v1/analytics/customers/${ids[i]}/recommendations?k=10`, {
+            headers,
+          });
+          if (answer.status !== 200) throw new Error(`recommendations answered ${answer.status}`);
+          await answer.json();
+        },
+        { requests: args.requests },
+      );
 
       const figures = {
         baskets: args.baskets,
@@ -140,7 +144,7 @@ async function main(): Promise<number> {
         bareCountSeconds: round(bareSeconds),
         barePairs: bare.pairs,
         buildSeconds: round(buildSeconds),
-        buildOverBare: Number((buildSeconds / bareSeconds).toFixed(2)),
+        buildOverBare: ratio(buildSeconds, bareSeconds),
         buildStepsSeconds: Object.fromEntries(Object.entries(steps).map(([step, ms]) => [step, round(ms / 1000)])),
         evaluation: {
           k: evaluation['k'],
@@ -148,7 +152,7 @@ async function main(): Promise<number> {
           model: evaluation['model'],
           baseline: evaluation['baseline'],
         },
-        recommendations: { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)) },
+        recommendations: latency(times),
       };
       console.log(`  bare SQL co-occurrence count      ${figures.bareCountSeconds} s (${bare.pairs} SKU pairs)`);
       console.log(

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
 import { Client } from 'pg';
 import { benchArgs, int, profile } from '../lib/cli';
-import { percentile, round } from '../lib/stats';
+import { latency, percentile, ratio, round, timedRuns } from '../lib/stats';
 
 const USAGE = `usage: npm run bench:surveys -- [--answers N] [--requests R] [--profile P]
   --answers N    answers loaded, four per response (default 1000000)
@@ -96,16 +96,7 @@ async function main(): Promise<number> {
         `loaded ${responses * QUESTIONS_PER_RESPONSE} answers (${responses} responses) in ${seconds.toFixed(1)} s`,
       );
 
-      const timed = async (run: () => Promise<void>) => {
-        const times: number[] = [];
-        await run(); // warm-up
-        for (let i = 0; i < args.requests; i++) {
-          const t0 = performance.now();
-          await run();
-          times.push(performance.now() - t0);
-        }
-        return times.sort((a, b) => a - b);
-      };
+      const timed = (run: () => Promise<void>) => timedRuns(run, { requests: args.requests });
       let answered = 0;
       const api = await timed(async () => {
         const response = await fetch(`${gatewayUrl}/api/v1/surveys/${surveyId}/results`, { headers });
@@ -122,11 +113,11 @@ async function main(): Promise<number> {
       const figures = {
         answers: responses * QUESTIONS_PER_RESPONSE,
         loadSeconds: round(seconds),
-        results: { p50: round(percentile(api, 50)), p95: round(percentile(api, 95)) },
-        bareCount: { p50: round(percentile(bare, 50)), p95: round(percentile(bare, 95)) },
+        results: latency(api),
+        bareCount: latency(bare),
         goalMs: GOAL_MS,
-        p95OverGoal: Number((percentile(api, 95) / GOAL_MS).toFixed(2)),
-        p95OverBare: Number((percentile(api, 95) / percentile(bare, 95)).toFixed(2)),
+        p95OverGoal: ratio(percentile(api, 95), GOAL_MS),
+        p95OverBare: ratio(percentile(api, 95), percentile(bare, 95)),
       };
       console.log(`  results through the gateway   p50 ${figures.results.p50} ms, p95 ${figures.results.p95} ms`);
       console.log(`  bare SQL count by score       p50 ${figures.bareCount.p50} ms, p95 ${figures.bareCount.p95} ms`);

@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
 import { Client } from 'pg';
 import { benchArgs, int, profile } from '../lib/cli';
-import { percentile, round } from '../lib/stats';
+import { latency, percentile, ratio, round, timedRuns } from '../lib/stats';
 
 const USAGE = `usage: npm run bench:timeline -- [--interactions N] [--requests R] [--profile P]
   --interactions N  interactions loaded, at least 1000 (default 10000000)
@@ -90,16 +90,9 @@ async function main(): Promise<number> {
     try {
       const seconds = await load(db, customers, args.interactions);
       console.log(`loaded ${args.interactions} interactions in ${seconds.toFixed(1)} s`);
-      const timed = async (run: (customerId: string) => Promise<void>) => {
-        const times: number[] = [];
-        for (const id of customers) await run(id); // warm-up
-        for (let i = 0; i < args.requests; i++) {
-          const t0 = performance.now();
-          await run(customers[i % customers.length]!);
-          times.push(performance.now() - t0);
-        }
-        return times.sort((a, b) => a - b);
-      };
+      // every measured customer read once untimed first, then the requests round-robin
+      const timed = (run: (customerId: string) => Promise<void>) =>
+        timedRuns((i) => run(customers[i % customers.length]!), { requests: args.requests, warmUp: customers.length });
       let items = 0;
       const api = await timed(async (id) => {
         const response = await fetch(`${gatewayUrl}/api/v1/customers/${id}/interactions?limit=50`, { headers });
@@ -117,11 +110,11 @@ async function main(): Promise<number> {
         interactions: args.interactions,
         perMeasuredCustomer: Math.floor(args.interactions / 5000 / CUSTOMERS),
         loadSeconds: round(seconds),
-        timeline: { p50: round(percentile(api, 50)), p95: round(percentile(api, 95)) },
-        bareSql: { p50: round(percentile(bare, 50)), p95: round(percentile(bare, 95)) },
+        timeline: latency(api),
+        bareSql: latency(bare),
         goalMs: GOAL_MS,
-        p95OverGoal: Number((percentile(api, 95) / GOAL_MS).toFixed(2)),
-        p95OverBare: Number((percentile(api, 95) / percentile(bare, 95)).toFixed(2)),
+        p95OverGoal: ratio(percentile(api, 95), GOAL_MS),
+        p95OverBare: ratio(percentile(api, 95), percentile(bare, 95)),
       };
       console.log(`  timeline through the gateway   p50 ${figures.timeline.p50} ms, p95 ${figures.timeline.p95} ms`);
       console.log(`  bare SQL page                  p50 ${figures.bareSql.p50} ms, p95 ${figures.bareSql.p95} ms`);
