@@ -12,10 +12,11 @@
 //   npm run bench:clv -- --customers 1000000
 //
 // Human-readable lines go to stdout, ending with one line of JSON holding every figure.
-import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
-import { Client } from 'pg';
+import { demoUserToken } from '@rapport/stack';
+import type { Client } from 'pg';
+import { benchOnStack, loadAverage, UNTHROTTLED } from '../lib/harness';
+import { ratio } from '../lib/stats';
 import { benchArgs, int, profile } from '../lib/cli';
 
 const USAGE = `usage: npm run bench:clv -- [--customers N] [--profile P]
@@ -67,26 +68,17 @@ interface Fit {
   error: unknown;
 }
 
-async function main(): Promise<number> {
+function main(): void {
   const args = benchArgs(USAGE, { customers: int(1_000_000, { min: 100 }), profile: profile() });
-  process.removeAllListeners('warning');
-  const stack = new Stack({
-    profile: args.profile,
-    fresh: true,
-    // the scoring run would read the same purchases meanwhile; the bench times the fit alone
-    serviceEnv: { RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000', ANALYTICS_SCORING_INTERVAL_MS: '0' },
-    log: (line) => process.stderr.write(`[stack] ${line}\n`),
-  });
-  process.on('exit', () => killAllSync());
-  const cpus = os.cpus();
-  console.log(
-    `CLV fit benchmark: ${args.customers} customers; ${cpus.length} cores, node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)} at start`,
-  );
-  try {
-    const { databaseUrl, gatewayUrl } = await stack.start();
-    const db = new Client({ connectionString: databaseUrl });
-    await db.connect();
-    try {
+  benchOnStack(
+    'clv',
+    {
+      heading: `CLV fit benchmark: ${args.customers} customers`,
+      profile: args.profile,
+      // the scoring run would read the same purchases meanwhile; the bench times the fit alone
+      serviceEnv: { ...UNTHROTTLED, ANALYTICS_SCORING_INTERVAL_MS: '0' },
+    },
+    async ({ db, gatewayUrl }) => {
       const loaded = await load(db, args.customers);
       console.log(
         `loaded ${loaded.purchases} purchases of ${args.customers} customers in ${loaded.seconds.toFixed(1)} s`,
@@ -123,10 +115,10 @@ async function main(): Promise<number> {
         optimiseCpuMs: fit.data.optimiseCpuMs,
         // the fit's cost on an otherwise idle core: the SQL pass plus the optimisation's CPU time
         idleCoreEstimateMs: fit.data.loadMs + fit.data.optimiseCpuMs,
-        loadAverageAtEnd: Number(os.loadavg()[0]!.toFixed(2)),
+        loadAverageAtEnd: loadAverage(),
         goalMs: GOAL_MS,
-        fitOverGoal: Number((fit.durationMs / GOAL_MS).toFixed(2)),
-        fitOverLoad: Number((fit.durationMs / fit.data.loadMs).toFixed(2)),
+        fitOverGoal: ratio(fit.durationMs, GOAL_MS),
+        fitOverLoad: ratio(fit.durationMs, fit.data.loadMs),
         bgnbd: fit.bgnbd,
         bgnbdTrue: TRUE_PARAMS,
         gammaGamma: fit.gammaGamma,
@@ -142,20 +134,9 @@ async function main(): Promise<number> {
         `  optimisation CPU ${figures.optimiseCpuMs} ms (load average ${figures.loadAverageAtEnd} at the end)`,
       );
       console.log(`  fit / ${GOAL_MS} ms goal: ${figures.fitOverGoal}; fit / SQL pass: ${figures.fitOverLoad}`);
-      console.log(JSON.stringify({ bench: 'clv', date: new Date().toISOString(), cores: cpus.length, ...figures }));
-      return 0;
-    } finally {
-      await db.end();
-    }
-  } finally {
-    await stack.stop();
-  }
+      return figures;
+    },
+  );
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+main();

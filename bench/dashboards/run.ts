@@ -8,10 +8,10 @@
 //   npm run bench:dashboards -- --customers 1000000 --requests 40
 //
 // Human-readable lines go to stdout, ending with one line of JSON holding every figure.
-import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
-import { Client } from 'pg';
+import { demoUserToken } from '@rapport/stack';
+import type { Client } from 'pg';
+import { benchOnStack, UNTHROTTLED } from '../lib/harness';
 import { benchArgs, int, profile } from '../lib/cli';
 import { latency, percentile, ratio, round, timedRuns } from '../lib/stats';
 
@@ -153,25 +153,16 @@ async function load(db: Client, customers: number): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-async function main(): Promise<number> {
+function main(): void {
   const args = benchArgs(USAGE, { customers: int(1_000_000, { min: 1000 }), requests: int(40), profile: profile() });
-  process.removeAllListeners('warning');
-  const stack = new Stack({
-    profile: args.profile,
-    fresh: true,
-    serviceEnv: { RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000' },
-    log: (line) => process.stderr.write(`[stack] ${line}\n`),
-  });
-  process.on('exit', () => killAllSync());
-  const cpus = os.cpus();
-  console.log(
-    `dashboards benchmark: ${args.customers} customers, ${args.requests} requests per view; ${cpus.length} cores, node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)} at start`,
-  );
-  try {
-    const { databaseUrl, gatewayUrl } = await stack.start();
-    const db = new Client({ connectionString: databaseUrl });
-    await db.connect();
-    try {
+  benchOnStack(
+    'dashboards',
+    {
+      heading: `dashboards benchmark: ${args.customers} customers, ${args.requests} requests per view`,
+      profile: args.profile,
+      serviceEnv: UNTHROTTLED,
+    },
+    async ({ db, gatewayUrl }) => {
       const seconds = await load(db, args.customers);
       console.log(`loaded the read models of ${args.customers} customers in ${seconds.toFixed(1)} s`);
       const tokens = {
@@ -242,22 +233,9 @@ async function main(): Promise<number> {
       console.log(
         `  bare SQL (a month of purchases, one aggregate)  p50 ${figures.bareSql.p50} ms, p95 ${figures.bareSql.p95} ms`,
       );
-      console.log(
-        JSON.stringify({ bench: 'dashboards', date: new Date().toISOString(), cores: cpus.length, ...figures }),
-      );
-      return 0;
-    } finally {
-      await db.end();
-    }
-  } finally {
-    await stack.stop();
-  }
+      return figures;
+    },
+  );
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+main();

@@ -8,12 +8,12 @@
 //   npm run bench:forecasts -- --purchases 1000000 --requests 5 --profile bench
 //
 // Human-readable lines go to stdout, ending with one line of JSON holding every figure.
-import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
-import { Client } from 'pg';
+import { demoUserToken } from '@rapport/stack';
+import type { Client } from 'pg';
+import { benchOnStack, UNTHROTTLED } from '../lib/harness';
 import { benchArgs, int, profile } from '../lib/cli';
-import { percentile, round } from '../lib/stats';
+import { percentile, ratio, round } from '../lib/stats';
 
 const USAGE = `usage: npm run bench:forecasts -- [--purchases N] [--requests R] [--profile P]
   --purchases N  purchases loaded into the ledger, at least 1000 (default 1000000)
@@ -97,33 +97,24 @@ const CASES: Case[] = [
   },
 ];
 
-async function main(): Promise<number> {
+function main(): void {
   const args = benchArgs(USAGE, {
     purchases: int(1_000_000, { min: 1_000 }),
     requests: int(5),
     profile: profile(),
   });
-  process.removeAllListeners('warning');
-  const stack = new Stack({
-    profile: args.profile,
-    fresh: true,
-    // the gateway's default 5 s upstream timeout would cut off a forecast on a loaded 2-core machine,
-    // where the bare aggregation of a million purchases alone takes 2–4 s: the bench measures, not cuts
-    serviceEnv: { RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000', UPSTREAM_TIMEOUT_MS: '120000' },
-    log: (line) => process.stderr.write(`[stack] ${line}\n`),
-  });
-  process.on('exit', () => killAllSync());
-  const cpus = os.cpus();
-  console.log(
-    `forecasts benchmark: ${args.purchases} purchases over 106 weeks, ${args.requests} requests per case; ${cpus.length} cores, node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)} at start`,
-  );
-  try {
-    const { databaseUrl, gatewayUrl } = await stack.start();
-    const token = await demoUserToken(gatewayUrl, 'analyst');
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const db = new Client({ connectionString: databaseUrl });
-    await db.connect();
-    try {
+  benchOnStack(
+    'forecasts',
+    {
+      heading: `forecasts benchmark: ${args.purchases} purchases over 106 weeks, ${args.requests} requests per case`,
+      profile: args.profile,
+      // the gateway's default 5 s upstream timeout would cut off a forecast on a loaded 2-core machine,
+      // where the bare aggregation of a million purchases alone takes 2–4 s: the bench measures, not cuts
+      serviceEnv: { ...UNTHROTTLED, UPSTREAM_TIMEOUT_MS: '120000' },
+    },
+    async ({ db, gatewayUrl }) => {
+      const token = await demoUserToken(gatewayUrl, 'analyst');
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
       const seconds = await load(db, args.purchases);
       console.log(`loaded ${args.purchases} purchases in ${seconds.toFixed(1)} s`);
       const results = [];
@@ -158,7 +149,7 @@ async function main(): Promise<number> {
           forecastMedianMs: round(median(forecastMs)),
           forecastMaxMs: round(Math.max(...forecastMs)),
           sqlMedianMs: round(median(sqlMs)),
-          ratio: Number((median(forecastMs) / median(sqlMs)).toFixed(2)),
+          ratio: ratio(median(forecastMs), median(sqlMs)),
           summary,
         };
         results.push(figures);
@@ -167,29 +158,9 @@ async function main(): Promise<number> {
             `bare SQL median ${figures.sqlMedianMs} ms, ratio ${figures.ratio} — ${summary}`,
         );
       }
-      console.log(
-        JSON.stringify({
-          bench: 'forecasts',
-          date: new Date().toISOString(),
-          cores: cpus.length,
-          purchases: args.purchases,
-          loadSeconds: round(seconds),
-          results,
-        }),
-      );
-      return 0;
-    } finally {
-      await db.end();
-    }
-  } finally {
-    await stack.stop();
-  }
+      return { purchases: args.purchases, loadSeconds: round(seconds), results };
+    },
+  );
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+main();

@@ -10,10 +10,10 @@
 //   npm run bench:recommendations -- --baskets 1000000 --requests 50
 //
 // Human-readable lines go to stdout, ending with one line of JSON holding every figure.
-import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
-import { Client } from 'pg';
+import { demoUserToken } from '@rapport/stack';
+import type { Client } from 'pg';
+import { benchOnStack, UNTHROTTLED } from '../lib/harness';
 import { benchArgs, int, profile } from '../lib/cli';
 import { latency, ratio, round, timedRuns } from '../lib/stats';
 
@@ -54,36 +54,23 @@ async function load(db: Client, baskets: number): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-async function main(): Promise<number> {
+function main(): void {
   const args = benchArgs(USAGE, {
     baskets: int(1_000_000, { min: 8 }),
     requests: int(50),
     profile: profile(),
   });
-  process.removeAllListeners('warning');
-  const stack = new Stack({
-    profile: args.profile,
-    fresh: true,
-    // No scheduled build in the way of the measured one.
-    serviceEnv: {
-      RATE_LIMIT_PER_SECOND: '100000',
-      RATE_LIMIT_BURST: '100000',
-      ANALYTICS_RECOMMENDATIONS_INTERVAL_MS: '0',
+  benchOnStack(
+    'recommendations',
+    {
+      heading: `recommendations benchmark: ${args.baskets} baskets, ${args.requests} requests`,
+      profile: args.profile,
+      // no scheduled build in the way of the measured one
+      serviceEnv: { ...UNTHROTTLED, ANALYTICS_RECOMMENDATIONS_INTERVAL_MS: '0' },
     },
-    log: (line) => process.stderr.write(`[stack] ${line}\n`),
-  });
-  process.on('exit', () => killAllSync());
-  const cpus = os.cpus();
-  console.log(
-    `recommendations benchmark: ${args.baskets} baskets, ${args.requests} requests; ${cpus.length} cores, node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)} at start`,
-  );
-  try {
-    const { databaseUrl, gatewayUrl } = await stack.start();
-    const token = await demoUserToken(gatewayUrl, 'analyst');
-    const headers = { authorization: `Bearer ${token}` };
-    const db = new Client({ connectionString: databaseUrl });
-    await db.connect();
-    try {
+    async ({ db, gatewayUrl }) => {
+      const token = await demoUserToken(gatewayUrl, 'analyst');
+      const headers = { authorization: `Bearer ${token}` };
       const seconds = await load(db, args.baskets);
       const [lines] = (await db.query(`SELECT count(*)::int AS n FROM analytics.purchase_lines`)).rows;
       console.log(`loaded ${args.baskets} purchases (${lines.n} lines) in ${seconds.toFixed(1)} s`);
@@ -163,22 +150,9 @@ async function main(): Promise<number> {
       console.log(
         `  a customer's recommendations      p50 ${figures.recommendations.p50} ms, p95 ${figures.recommendations.p95} ms`,
       );
-      console.log(
-        JSON.stringify({ bench: 'recommendations', date: new Date().toISOString(), cores: cpus.length, ...figures }),
-      );
-      return 0;
-    } finally {
-      await db.end();
-    }
-  } finally {
-    await stack.stop();
-  }
+      return figures;
+    },
+  );
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+main();

@@ -7,10 +7,10 @@
 //   npm run bench:surveys -- --answers 1000000 --requests 20
 //
 // Human-readable lines go to stdout, ending with one line of JSON holding every figure.
-import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
-import { Client } from 'pg';
+import { demoUserToken } from '@rapport/stack';
+import type { Client } from 'pg';
+import { benchOnStack, UNTHROTTLED } from '../lib/harness';
 import { benchArgs, int, profile } from '../lib/cli';
 import { latency, percentile, ratio, round, timedRuns } from '../lib/stats';
 
@@ -50,46 +50,37 @@ async function load(db: Client, surveyId: string, responses: number): Promise<nu
   return (performance.now() - started) / 1000;
 }
 
-async function main(): Promise<number> {
+function main(): void {
   const args = benchArgs(USAGE, {
     answers: int(1_000_000, { min: QUESTIONS_PER_RESPONSE }),
     requests: int(20),
     profile: profile(),
   });
-  process.removeAllListeners('warning');
-  const stack = new Stack({
-    profile: args.profile,
-    fresh: true,
-    serviceEnv: { RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000' },
-    log: (line) => process.stderr.write(`[stack] ${line}\n`),
-  });
-  process.on('exit', () => killAllSync());
-  const cpus = os.cpus();
-  console.log(
-    `survey results benchmark: ${args.answers} answers, ${args.requests} requests; ${cpus.length} cores, node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)} at start`,
-  );
-  try {
-    const { databaseUrl, gatewayUrl } = await stack.start();
-    const token = await demoUserToken(gatewayUrl, 'manager');
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const created = await fetch(`${gatewayUrl}/api/v1/surveys`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({
-        name: 'bench',
-        questions: [
-          { id: 'recommend', type: 'nps', text: 'Recommend us?' },
-          { id: 'satisfied', type: 'csat', text: 'Satisfied?' },
-          { id: 'why', type: 'multiple', text: 'Why?', options: ['price', 'quality', 'service'] },
-          { id: 'words', type: 'text', text: 'Anything else?' },
-        ],
-      }),
-    });
-    if (created.status !== 201) throw new Error(`creating the survey answered ${created.status}`);
-    const surveyId = ((await created.json()) as { id: string }).id;
-    const db = new Client({ connectionString: databaseUrl });
-    await db.connect();
-    try {
+  benchOnStack(
+    'surveys',
+    {
+      heading: `survey results benchmark: ${args.answers} answers, ${args.requests} requests`,
+      profile: args.profile,
+      serviceEnv: UNTHROTTLED,
+    },
+    async ({ db, gatewayUrl }) => {
+      const token = await demoUserToken(gatewayUrl, 'manager');
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const created = await fetch(`${gatewayUrl}/api/v1/surveys`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          name: 'bench',
+          questions: [
+            { id: 'recommend', type: 'nps', text: 'Recommend us?' },
+            { id: 'satisfied', type: 'csat', text: 'Satisfied?' },
+            { id: 'why', type: 'multiple', text: 'Why?', options: ['price', 'quality', 'service'] },
+            { id: 'words', type: 'text', text: 'Anything else?' },
+          ],
+        }),
+      });
+      if (created.status !== 201) throw new Error(`creating the survey answered ${created.status}`);
+      const surveyId = ((await created.json()) as { id: string }).id;
       const responses = Math.floor(args.answers / QUESTIONS_PER_RESPONSE);
       const seconds = await load(db, surveyId, responses);
       console.log(
@@ -122,20 +113,9 @@ async function main(): Promise<number> {
       console.log(`  results through the gateway   p50 ${figures.results.p50} ms, p95 ${figures.results.p95} ms`);
       console.log(`  bare SQL count by score       p50 ${figures.bareCount.p50} ms, p95 ${figures.bareCount.p95} ms`);
       console.log(`  p95 / ${GOAL_MS} ms goal: ${figures.p95OverGoal}; p95 / bare p95: ${figures.p95OverBare}`);
-      console.log(JSON.stringify({ bench: 'surveys', date: new Date().toISOString(), cores: cpus.length, ...figures }));
-      return 0;
-    } finally {
-      await db.end();
-    }
-  } finally {
-    await stack.stop();
-  }
+      return figures;
+    },
+  );
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+main();

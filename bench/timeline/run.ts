@@ -8,10 +8,10 @@
 //   npm run bench:timeline -- --interactions 10000000 --requests 200
 //
 // Human-readable lines go to stdout, ending with one line of JSON holding every figure.
-import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { demoUserToken, killAllSync, Stack } from '@rapport/stack';
-import { Client } from 'pg';
+import { demoUserToken } from '@rapport/stack';
+import type { Client } from 'pg';
+import { benchOnStack, UNTHROTTLED } from '../lib/harness';
 import { benchArgs, int, profile } from '../lib/cli';
 import { latency, percentile, ratio, round, timedRuns } from '../lib/stats';
 
@@ -52,42 +52,33 @@ async function load(db: Client, customers: readonly string[], total: number): Pr
   return (performance.now() - started) / 1000;
 }
 
-async function main(): Promise<number> {
+function main(): void {
   const args = benchArgs(USAGE, {
     interactions: int(10_000_000, { min: 1_000 }),
     requests: int(200),
     profile: profile(),
   });
-  process.removeAllListeners('warning');
-  const stack = new Stack({
-    profile: args.profile,
-    fresh: true,
-    serviceEnv: { RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000' },
-    log: (line) => process.stderr.write(`[stack] ${line}\n`),
-  });
-  process.on('exit', () => killAllSync());
-  const cpus = os.cpus();
-  console.log(
-    `timeline benchmark: ${args.interactions} interactions, ${args.requests} requests; ${cpus.length} cores, node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)} at start`,
-  );
-  try {
-    const { databaseUrl, gatewayUrl } = await stack.start();
-    // an admin sees every customer: the gateway's visibility check passes, as it does for an owner
-    const token = await demoUserToken(gatewayUrl, 'admin');
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const customers: string[] = [];
-    for (let i = 0; i < CUSTOMERS; i++) {
-      const created = await fetch(`${gatewayUrl}/api/v1/customers?force=true`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ name: `Bench ${i}`, email: `bench${i}@example.com` }),
-      });
-      if (created.status !== 201) throw new Error(`creating a customer answered ${created.status}`);
-      customers.push(((await created.json()) as { id: string }).id);
-    }
-    const db = new Client({ connectionString: databaseUrl });
-    await db.connect();
-    try {
+  benchOnStack(
+    'timeline',
+    {
+      heading: `timeline benchmark: ${args.interactions} interactions, ${args.requests} requests`,
+      profile: args.profile,
+      serviceEnv: UNTHROTTLED,
+    },
+    async ({ db, gatewayUrl }) => {
+      // an admin sees every customer: the gateway's visibility check passes, as it does for an owner
+      const token = await demoUserToken(gatewayUrl, 'admin');
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const customers: string[] = [];
+      for (let i = 0; i < CUSTOMERS; i++) {
+        const created = await fetch(`${gatewayUrl}/api/v1/customers?force=true`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ name: `Bench ${i}`, email: `bench${i}@example.com` }),
+        });
+        if (created.status !== 201) throw new Error(`creating a customer answered ${created.status}`);
+        customers.push(((await created.json()) as { id: string }).id);
+      }
       const seconds = await load(db, customers, args.interactions);
       console.log(`loaded ${args.interactions} interactions in ${seconds.toFixed(1)} s`);
       // every measured customer read once untimed first, then the requests round-robin
@@ -119,22 +110,9 @@ async function main(): Promise<number> {
       console.log(`  timeline through the gateway   p50 ${figures.timeline.p50} ms, p95 ${figures.timeline.p95} ms`);
       console.log(`  bare SQL page                  p50 ${figures.bareSql.p50} ms, p95 ${figures.bareSql.p95} ms`);
       console.log(`  p95 / ${GOAL_MS} ms goal: ${figures.p95OverGoal}; p95 / bare p95: ${figures.p95OverBare}`);
-      console.log(
-        JSON.stringify({ bench: 'timeline', date: new Date().toISOString(), cores: cpus.length, ...figures }),
-      );
-      return 0;
-    } finally {
-      await db.end();
-    }
-  } finally {
-    await stack.stop();
-  }
+      return figures;
+    },
+  );
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+main();
