@@ -17,17 +17,13 @@ import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { ApiProblems } from '../openapi-problems';
-import { ApiProxy, type AuditPolicy } from '../upstream/api-proxy';
+import { answerId, ApiProxy, type AuditPolicy } from '../upstream/api-proxy';
 import { queryString } from '../upstream/query-string';
 import type { UpstreamResponse } from '../upstream/upstream.client';
 
 const UPSTREAM = 'service-desk';
 
 /** The calendar a create answered with. */
-const createdId = (response: UpstreamResponse): string | undefined => {
-  const id = (response.body as { id?: unknown } | undefined)?.id;
-  return typeof id === 'string' ? id : undefined;
-};
 
 /** Every change of a calendar is audited (the service keeps what changed in its version history). */
 const calendarChange = (
@@ -90,7 +86,7 @@ export class BusinessCalendarsController {
       method: 'POST',
       path: '/internal/v1/business-calendars',
       body,
-      audit: calendarChange('business-calendar.create', createdId),
+      audit: calendarChange('business-calendar.create', answerId),
     });
   }
 

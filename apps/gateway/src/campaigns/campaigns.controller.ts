@@ -19,16 +19,10 @@ import type { Request, Response } from 'express';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.docs';
 import { ApiProblems } from '../openapi-problems';
-import { ApiProxy } from '../upstream/api-proxy';
+import { answerId, ApiProxy } from '../upstream/api-proxy';
 import { queryString } from '../upstream/query-string';
-import type { UpstreamResponse } from '../upstream/upstream.client';
 
 const UPSTREAM = 'interaction';
-
-const campaignId = (response: UpstreamResponse): string | undefined => {
-  const id = (response.body as { id?: unknown } | undefined)?.id;
-  return typeof id === 'string' ? id : undefined;
-};
 
 /**
  * Campaigns (interaction) by email and SMS: an audience of customers with their addresses, templates
@@ -61,7 +55,7 @@ export class CampaignsController {
         resourceType: 'campaign',
         change: true,
         personalData: true,
-        resourceId: campaignId,
+        resourceId: answerId,
       },
     });
   }

@@ -149,7 +149,7 @@ export class CustomersController {
         change: false,
         resourceId: () => id,
         // A merged id reads its survivor: whose data it handed out.
-        subjects: (r) => [(r.body as { id?: unknown } | undefined)?.id],
+        subjects: (r) => [answerId(r)],
       },
     });
   }
