@@ -1,4 +1,5 @@
-import { hyp2f1, lnGamma, nelderMead } from './clv.numerics';
+import { nelderMead } from '../numerics/nelder-mead';
+import { hyp2f1, lnGamma } from './clv.numerics';
 
 /**
  * Lifetime value (issue 16, item 2): BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the

@@ -12,24 +12,12 @@ import {
   withHolidays,
 } from './forecast.models';
 import { addDays, holidayDaysPerWeek } from './holiday-weeks';
-import { nelderMead } from './nelder-mead';
 
 /** 100 + 5t plus a fixed monthly pattern that sums to 0 over the year. */
 const PATTERN = [-30, -20, -10, 0, 10, 20, 30, 20, 10, 0, -10, -20];
 const trendSeasonal = (n: number) => Array.from({ length: n }, (_, t) => 100 + 5 * t + PATTERN[t % 12]!);
 
 describe('forecast models', () => {
-  describe(nelderMead.name, () => {
-    it('finds the minimum of Rosenbrock’s valley at (1, 1)', () => {
-      const sut = nelderMead((x) => (1 - x[0]!) ** 2 + 100 * (x[1]! - x[0]! ** 2) ** 2, [-1.2, 1], {
-        maxIterations: 2000,
-        tolerance: 1e-14,
-      });
-      expect(sut.x[0]).toBeCloseTo(1, 3);
-      expect(sut.x[1]).toBeCloseTo(1, 3);
-    });
-  });
-
   describe('seasonal naive and naive', () => {
     it('repeats the last season, wrapping beyond one season', () => {
       expect(seasonalNaive.forecast([1, 2, 3, 4, 5, 6, 7, 8], 6, { m: 4 })).toEqual([5, 6, 7, 8, 5, 6]);

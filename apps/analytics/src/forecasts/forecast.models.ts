@@ -1,4 +1,4 @@
-import { nelderMead } from './nelder-mead';
+import { nelderMead } from '../numerics/nelder-mead';
 
 /**
  * The forecasting models (issue 16, item 4), as pure functions of a series: each takes the history
@@ -172,7 +172,7 @@ export function fitHoltWinters(y: readonly number[], m: number): HoltWintersFit 
     const found = nelderMead(
       (u) => runHoltWinters(y, m, parametersOf(u, seasonal)).sse,
       variablesOf(startAt, seasonal),
-      { maxIterations: 300, tolerance: 1e-6, xTolerance: 1e-2 },
+      { maxIterations: 300, fTolerance: 1e-6, xTolerance: 1e-2, stopWhen: 'any' },
     );
     const fit = runHoltWinters(y, m, parametersOf(found.x, seasonal));
     if (!best || fit.sse < best.sse) best = fit;
