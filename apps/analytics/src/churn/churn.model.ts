@@ -1,4 +1,4 @@
-import type { BgNbdParams } from '../clv/clv.model';
+import { BgNbdModel, utcDay, type BgNbdParams } from '../clv/clv.model';
 
 /**
  * Churn warning (issue 16, item 3): a risk in [0, 1] that a customer has stopped buying, with the
@@ -12,7 +12,7 @@ import type { BgNbdParams } from '../clv/clv.model';
  *
  *   risk = σ( logit(clamp(1 − P(alive), 0.01, 0.99)) + Σ weights )
  *
- * The full run computes the same in SQL (churn.repository.ts scoreAllSql); the integration spec checks they agree.
+ * The full run computes the same in SQL (churn.repository.ts SCORE_ALL_SQL); the integration spec checks they agree.
  */
 
 export const DEFAULT_GAP_DAYS = 90;
@@ -65,15 +65,6 @@ export interface ChurnAssessment {
 const logit = (p: number) => Math.log(p / (1 - p));
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-/** P(alive) by BG/NBD for a repeat buyer (x, t_x, T in weeks). */
-export function bgnbdPAlive(params: BgNbdParams, x: number, txWeeks: number, TWeeks: number): number {
-  const { r, alpha, a, b } = params;
-  if (x === 0) return 1;
-  return (
-    1 / (1 + Math.exp(Math.log(a) - Math.log(b + x - 1) + (r + x) * Math.log((alpha + TWeeks) / (alpha + txWeeks))))
-  );
-}
-
 /** The recency estimate: 1 while the days since the last purchase are within the customer's usual gap, then decaying. */
 export function recencyPAlive(history: PurchaseHistory, today: number): number {
   const gap =
@@ -90,12 +81,11 @@ export function assessChurn(
   bgnbd: BgNbdParams | null,
   now: Date,
 ): ChurnAssessment {
-  const today = Math.floor(now.getTime() / DAY_MS);
+  const today = utcDay(now);
   const daysSinceLastPurchase = Math.max(0, today - history.lastPurchaseDay);
   const useBgNbd = bgnbd !== null && history.frequency > 0;
   const pAlive = useBgNbd
-    ? bgnbdPAlive(
-        bgnbd,
+    ? new BgNbdModel(bgnbd).pAlive(
         history.frequency,
         (history.lastPurchaseDay - history.firstPurchaseDay) / 7,
         Math.max(0, today - history.firstPurchaseDay) / 7,
@@ -209,8 +199,8 @@ export function evaluateBacktest(rows: readonly BacktestRow[], threshold: number
 }
 
 /** customer-profile's bands: loyal below 0.3, at risk from 0.7. */
-const BANDS = [0.3, 0.7];
-const band = (risk: number) => BANDS.filter((b) => risk >= b).length;
+export const RISK_BANDS = [0.3, 0.7] as const;
+const band = (risk: number) => RISK_BANDS.filter((b) => risk >= b).length;
 
 /**
  * Whether a new risk is worth a customer.scored of its own: the first one, a move of 0.05 or more, or

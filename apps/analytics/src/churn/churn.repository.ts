@@ -6,11 +6,13 @@ import {
   LOW_SURVEY_DAYS,
   MAX_COUNTED_COMPLAINTS,
   NO_CONTACT_DAYS,
+  RISK_BANDS,
   WEIGHTS,
   type ActivitySignals,
   type ChurnAssessment,
   type PurchaseHistory,
 } from './churn.model';
+import { PURCHASE_DAY_SQL } from '../purchase-ledger/purchase-ledger.repository';
 
 export interface ChurnRecord {
   customerId: string;
@@ -23,19 +25,13 @@ export interface ChurnRecord {
   computedAt: Date;
 }
 
-const DAY = `floor(extract(epoch FROM occurred_at) / 86400)::int`;
+const DAY = PURCHASE_DAY_SQL;
 
 /**
  * The churn risk's SQL, the full run's: churn.model's assessChurn for every buyer at once (the
  * integration spec holds the two against each other). $1 now, $2..$5 r, α, a, b (null without a fit).
  */
-function scoreAllSql(withActivity: boolean): string {
-  const activity = withActivity
-    ? `LEFT JOIN analytics.customer_activity a USING (customer_id)`
-    : `LEFT JOIN (SELECT NULL::uuid AS customer_id, NULL::timestamptz AS last_contact_at, 0 AS open_complaints,
-                         NULL::smallint AS last_survey_score, NULL::text AS last_survey_kind,
-                         NULL::timestamptz AS last_survey_at) a USING (customer_id)`;
-  return `
+const SCORE_ALL_SQL = `
     WITH d AS (
       SELECT customer_id, count(DISTINCT ${DAY}) - 1 AS x, min(${DAY}) AS first_day, max(${DAY}) AS last_day
       FROM analytics.purchases WHERE occurred_at <= $1 GROUP BY customer_id
@@ -69,32 +65,19 @@ function scoreAllSql(withActivity: boolean): string {
                        OR (a.last_survey_kind = 'csat' AND a.last_survey_score <= 2))
              THEN ${WEIGHTS.lowSurveyScore} ELSE 0 END AS w_survey,
         a.last_contact_at, a.open_complaints, a.last_survey_kind, a.last_survey_score
-      FROM p ${activity}
+      FROM p LEFT JOIN analytics.customer_activity a USING (customer_id)
     )
     SELECT customer_id, days, p_alive, method, base, w_contact, w_complaints, w_survey,
            1 / (1 + exp(-(base + w_contact + w_complaints + w_survey))) AS risk,
            last_contact_at, open_complaints, last_survey_kind, last_survey_score
     FROM s`;
-}
 
 @Injectable()
 export class ChurnRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /**
-   * Whether interaction/service-desk/survey facts exist (analytics.customer_activity, built by the
-   * KPI feature): without the table there is no service signal, and the risk rests on purchases alone.
-   */
-  async hasActivity(manager: EntityManager | null): Promise<boolean> {
-    const [row] = await (manager ?? this.dataSource.manager).query(
-      `SELECT to_regclass('analytics.customer_activity') IS NOT NULL AS present`,
-    );
-    return row.present === true;
-  }
-
-  /** A customer's service signals; null when there is no activity table (a row-less customer has none either). */
+  /** A customer's service signals (analytics.customer_activity); null for a customer with none. */
   async activity(manager: EntityManager | null, customerId: string): Promise<ActivitySignals | null> {
-    if (!(await this.hasActivity(manager))) return null;
     const [row] = await (manager ?? this.dataSource.manager).query(
       `SELECT last_contact_at, open_complaints, last_survey_score, last_survey_kind, last_survey_at
        FROM analytics.customer_activity WHERE customer_id = $1`,
@@ -160,9 +143,8 @@ export class ChurnRepository {
     now: Date,
     fit: { id: string; params: BgNbdParams } | null,
   ): Promise<Array<{ customerId: string; previous: number | null; record: ChurnRecord }>> {
-    const withActivity = await this.hasActivity(manager);
     const rows: Array<Record<string, unknown>> = await manager.query(
-      `WITH scored AS (${scoreAllSql(withActivity)}),
+      `WITH scored AS (${SCORE_ALL_SQL}),
        old AS (SELECT customer_id, risk FROM analytics.churn_risks),
        drivers AS (
          SELECT scored.*, jsonb_path_query_array(jsonb_build_array(
@@ -256,11 +238,11 @@ export class ChurnRepository {
     const [totals] = await this.dataSource.query(
       `SELECT count(*)::int AS assessed, count(*) FILTER (WHERE risk >= $1)::int AS at_risk,
               avg(risk)::float8 AS mean_risk,
-              count(*) FILTER (WHERE risk < 0.3)::int AS low,
-              count(*) FILTER (WHERE risk >= 0.3 AND risk < 0.7)::int AS medium,
-              count(*) FILTER (WHERE risk >= 0.7)::int AS high
+              count(*) FILTER (WHERE risk < $2)::int AS low,
+              count(*) FILTER (WHERE risk >= $2 AND risk < $3)::int AS medium,
+              count(*) FILTER (WHERE risk >= $3)::int AS high
          FROM analytics.churn_risks`,
-      [threshold],
+      [threshold, ...RISK_BANDS],
     );
     const drivers: Array<{ driver: string; customers: number }> = await this.dataSource.query(
       `SELECT d->>'driver' AS driver, count(DISTINCT r.customer_id)::int AS customers

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { HoldoutReport, HoldoutRow } from './clv.fit';
 import type { BgNbdParams, DatedPurchase, FitOutcome, GammaGammaParams, SpendRow } from './clv.model';
+import { PURCHASE_DAY_SQL } from '../purchase-ledger/purchase-ledger.repository';
 
 export interface FitData {
   timeUnit: 'week';
@@ -31,8 +32,7 @@ export interface FitRecord {
   durationMs: number | null;
 }
 
-/** A purchase's UTC day (days since the epoch): purchases of one customer on one day are one transaction. */
-const DAY = `floor(extract(epoch FROM occurred_at) / 86400)::int`;
+const DAY = PURCHASE_DAY_SQL;
 
 /** Reads the purchase ledger (analytics.purchases, the rfm consumer's) and keeps the fits. */
 @Injectable()

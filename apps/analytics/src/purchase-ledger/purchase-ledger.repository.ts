@@ -2,6 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { EventData, PurchaseRecordedV1, PurchaseRefundedV1 } from '@rapport/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 
+/**
+ * SQL for a ledger purchase's UTC day (days since the epoch, as clv.model's utcDay): the models count a
+ * customer's purchases on one day as one transaction.
+ */
+export const PURCHASE_DAY_SQL = `floor(extract(epoch FROM occurred_at) / 86400)::int`;
+
 export type RecordedPurchase = EventData<typeof PurchaseRecordedV1>;
 export type RecordedRefund = EventData<typeof PurchaseRefundedV1>;
 
