@@ -278,5 +278,19 @@ describe('analytics activity facts', () => {
         contact.data.interactionId,
       ]),
     ).toEqual({ customer_id: null });
+
+    // late contacts of the erased customer and of the id merged into them (a replay applies the
+    // interactions topic after the customers topic): counted, without the customer, and no activity row
+    const lateContacts = [interactionLogged(survivorId, 'agent1'), interactionLogged(mergedId, 'agent2')];
+    await publishOn(clients.producer, 'interactions', ...lateContacts);
+    for (const c of lateContacts) await handled(c);
+    for (const c of lateContacts)
+      expect(
+        await one(`SELECT customer_id FROM analytics.interaction_facts WHERE interaction_id = $1`, [
+          c.data.interactionId,
+        ]),
+      ).toEqual({ customer_id: null });
+    expect(await activityOf(survivorId)).toBeUndefined();
+    expect(await activityOf(mergedId)).toBeUndefined();
   });
 });

@@ -1,18 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
-/**
- * The customer id a fact is kept under. An id merged away is written under its survivor: customer.merged
- * is keyed by the survivor, so the merged customer's own later events (another partition) can arrive
- * after the merge re-keyed its rows. An erased customer's (analytics.erased_customers holds a digest of
- * each erased id) is NULL, as the erasure left their other facts: their events travel on other topics
- * than customer.erased, so one can be applied after it, always so when a rebuild replays the topics.
- */
-const SURVIVOR_OF = (param: string) =>
-  `(SELECT CASE WHEN e.customer_digest IS NULL THEN s.id END
-      FROM (SELECT COALESCE((SELECT survivor_customer_id FROM analytics.merged_customers WHERE merged_customer_id = ${param}), ${param}) AS id) s
-      LEFT JOIN analytics.erased_customers e ON e.customer_digest = sha256(convert_to(s.id::text, 'UTF8')))`;
-
 export interface CustomerActivity {
   customerId: string;
   lastContactAt: string | null;
@@ -24,7 +12,8 @@ export interface CustomerActivity {
 
 export interface InteractionFact {
   interactionId: string;
-  customerId: string;
+  /** null: an erased customer's (CustomerKeys) */
+  customerId: string | null;
   agent: string;
   channel: string;
   direction: string;
@@ -33,7 +22,8 @@ export interface InteractionFact {
 
 export interface FollowUpFact {
   followUpId: string;
-  customerId: string;
+  /** null: an erased customer's (CustomerKeys) */
+  customerId: string | null;
   assignee: string;
   team: string | null;
   channel: string;
@@ -42,7 +32,8 @@ export interface FollowUpFact {
 
 export interface TicketOpened {
   ticketId: string;
-  customerId: string;
+  /** null: an erased customer's (CustomerKeys) */
+  customerId: string | null;
   type: string;
   priority: string;
   team: string;
@@ -80,8 +71,9 @@ const FACT_TABLES = [
 
 /**
  * The activity facts' SQL. Every write runs in the inbox transaction of the event it applies (the
- * manager passed in), so a redelivered event, dropped by the inbox, writes nothing; the upserts below
- * are also safe to apply twice, for a rebuild.
+ * manager passed in), so a redelivered event, dropped by the inbox, writes nothing; a rebuild empties
+ * the inbox with the facts, so each event is applied once then too (a snooze adds one to a count). The
+ * customer id is the one CustomerKeys gave: a survivor's for an id merged away, null for an erased one.
  */
 @Injectable()
 export class ActivityRepository {
@@ -92,7 +84,7 @@ export class ActivityRepository {
   async addInteraction(manager: EntityManager, fact: InteractionFact): Promise<void> {
     await manager.query(
       `INSERT INTO analytics.interaction_facts (interaction_id, customer_id, agent, channel, direction, occurred_at)
-       VALUES ($1, ${SURVIVOR_OF('$2::uuid')}, $3, $4, $5, $6) ON CONFLICT (interaction_id) DO NOTHING`,
+       VALUES ($1, $2::uuid, $3, $4, $5, $6) ON CONFLICT (interaction_id) DO NOTHING`,
       [fact.interactionId, fact.customerId, fact.agent, fact.channel, fact.direction, fact.occurredAt],
     );
   }
@@ -101,7 +93,7 @@ export class ActivityRepository {
   async touchContact(manager: EntityManager, customerId: string, at: string): Promise<void> {
     await manager.query(
       `INSERT INTO analytics.customer_activity (customer_id, last_contact_at)
-       SELECT c.id, $2 FROM (SELECT ${SURVIVOR_OF('$1::uuid')} AS id) c WHERE c.id IS NOT NULL
+       VALUES ($1, $2)
        ON CONFLICT (customer_id) DO UPDATE SET last_contact_at = GREATEST(customer_activity.last_contact_at, EXCLUDED.last_contact_at)`,
       [customerId, at],
     );
@@ -121,7 +113,7 @@ export class ActivityRepository {
     await manager.query(
       `INSERT INTO analytics.follow_up_facts
          (follow_up_id, customer_id, assignee, team, channel, created_at, original_due_at, due_at, overdue_at, snoozed, completed_at)
-       VALUES ($1, ${SURVIVOR_OF('$2::uuid')}, $3, $4, $5, $6, $7, $7, $8, $9, $10)
+       VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $7, $8, $9, $10)
        ON CONFLICT (follow_up_id) DO UPDATE SET
          assignee = EXCLUDED.assignee,
          team = EXCLUDED.team,
@@ -152,7 +144,7 @@ export class ActivityRepository {
     await manager.query(
       `INSERT INTO analytics.ticket_facts
          (ticket_id, customer_id, type, priority, team, queue, assignee, status, open, received_at)
-       VALUES ($1, ${SURVIVOR_OF('$2::uuid')}, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (ticket_id) DO NOTHING`,
+       VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (ticket_id) DO NOTHING`,
       [t.ticketId, t.customerId, t.type, t.priority, t.team, t.queue, t.assignee, t.status, t.open, t.receivedAt],
     );
   }
@@ -222,8 +214,8 @@ export class ActivityRepository {
     await manager.query(
       `INSERT INTO analytics.customer_activity (customer_id, open_complaints)
        SELECT n.id, n.open FROM (
-         SELECT c.id, (SELECT count(*) FROM analytics.ticket_facts t WHERE t.customer_id = c.id AND t.type = 'complaint' AND t.open) AS open
-           FROM (SELECT ${SURVIVOR_OF('$1::uuid')} AS id) c WHERE c.id IS NOT NULL) n
+         SELECT $1::uuid AS id, (SELECT count(*) FROM analytics.ticket_facts t
+                                  WHERE t.customer_id = $1 AND t.type = 'complaint' AND t.open) AS open) n
         WHERE n.open > 0 OR EXISTS (SELECT 1 FROM analytics.customer_activity a WHERE a.customer_id = n.id)
        ON CONFLICT (customer_id) DO UPDATE SET open_complaints = EXCLUDED.open_complaints`,
       [customerId],
@@ -232,12 +224,12 @@ export class ActivityRepository {
 
   async addCsatRating(
     manager: EntityManager,
-    r: { ticketId: string; resolution: number; customerId: string; rating: number; submittedAt: string },
+    r: { ticketId: string; resolution: number; customerId: string | null; rating: number; submittedAt: string },
   ): Promise<void> {
     // the ticket's team and assignee when it was rated: whose work the rating is about
     await manager.query(
       `INSERT INTO analytics.csat_ratings (ticket_id, resolution, customer_id, rating, team, assignee, submitted_at)
-       SELECT $1, $2, ${SURVIVOR_OF('$3::uuid')}, $4, t.team, COALESCE(t.resolved_by, t.assignee), $5
+       SELECT $1, $2, $3::uuid, $4, t.team, COALESCE(t.resolved_by, t.assignee), $5
        FROM (SELECT 1) one LEFT JOIN analytics.ticket_facts t ON t.ticket_id = $1
        ON CONFLICT (ticket_id, resolution) DO NOTHING`,
       [r.ticketId, r.resolution, r.customerId, r.rating, r.submittedAt],
@@ -251,7 +243,7 @@ export class ActivityRepository {
     response: {
       surveyId: string;
       invitationId: string;
-      customerId: string;
+      customerId: string | null;
       respondedAt: string;
       scores: Array<{ questionId: string; kind: SurveyKind; value: number }>;
     },
@@ -259,7 +251,7 @@ export class ActivityRepository {
     if (response.scores.length === 0) return;
     await manager.query(
       `INSERT INTO analytics.survey_scores (invitation_id, question_id, survey_id, customer_id, kind, value, responded_at)
-       SELECT $1, s.question_id, $2, ${SURVIVOR_OF('$3::uuid')}, s.kind, s.value, $4
+       SELECT $1, s.question_id, $2, $3::uuid, s.kind, s.value, $4
        FROM unnest($5::text[], $6::text[], $7::int[]) AS s(question_id, kind, value)
        ON CONFLICT (invitation_id, question_id) DO NOTHING`,
       [
@@ -282,7 +274,7 @@ export class ActivityRepository {
   ): Promise<void> {
     await manager.query(
       `INSERT INTO analytics.customer_activity (customer_id, last_survey_score, last_survey_kind, last_survey_at)
-       SELECT c.id, $2, $3, $4 FROM (SELECT ${SURVIVOR_OF('$1::uuid')} AS id) c WHERE c.id IS NOT NULL
+       VALUES ($1, $2, $3, $4)
        ON CONFLICT (customer_id) DO UPDATE SET
          last_survey_score = EXCLUDED.last_survey_score,
          last_survey_kind = EXCLUDED.last_survey_kind,
@@ -296,11 +288,11 @@ export class ActivityRepository {
 
   async addPointsMovement(
     manager: EntityManager,
-    m: { movementId: string; customerId: string; kind: PointsKind; points: number; occurredAt: string },
+    m: { movementId: string; customerId: string | null; kind: PointsKind; points: number; occurredAt: string },
   ): Promise<void> {
     await manager.query(
       `INSERT INTO analytics.points_movements (movement_id, customer_id, kind, points, occurred_at)
-       VALUES ($1, ${SURVIVOR_OF('$2::uuid')}, $3, $4, $5) ON CONFLICT (movement_id) DO NOTHING`,
+       VALUES ($1, $2::uuid, $3, $4, $5) ON CONFLICT (movement_id) DO NOTHING`,
       [m.movementId, m.customerId, m.kind, m.points, m.occurredAt],
     );
   }

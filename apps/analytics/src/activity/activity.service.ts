@@ -19,23 +19,28 @@ import type { EntityManager } from 'typeorm';
 import { ActivityRepository, type PointsKind, type SlaTarget } from './activity.repository';
 import { isOpenStatus, surveyFigure } from './activity.rules';
 
-type FollowUpEvent =
+/** An event's data with the id its facts are kept under (CustomerKeys): the survivor, or null once erased. */
+export type Keyed<T extends { customerId: string }> = Omit<T, 'customerId'> & { customerId: string | null };
+
+type FollowUpEvent = Keyed<
   | EventData<typeof FollowUpCreatedV1>
   | EventData<typeof FollowUpDueV1>
   | EventData<typeof FollowUpOverdueV1>
   | EventData<typeof FollowUpSnoozedV1>
-  | EventData<typeof FollowUpCompletedV1>;
+  | EventData<typeof FollowUpCompletedV1>
+>;
 
 /**
  * The activity facts from interaction's, service-desk's and loyalty's events. Each method runs inside
- * the inbox transaction of its event (the manager), so a redelivered event changes nothing. SLA
+ * the inbox transaction of its event (the manager), so a redelivered event changes nothing. An erased
+ * customer's fact is kept without the customer and touches no per-customer row. SLA
  * outcomes are taken as service-desk reports them (sla.breached), never computed again here.
  */
 @Injectable()
 export class ActivityService {
   constructor(private readonly repository: ActivityRepository) {}
 
-  async interactionLogged(manager: EntityManager, e: EventData<typeof InteractionLoggedV1>): Promise<void> {
+  async interactionLogged(manager: EntityManager, e: Keyed<EventData<typeof InteractionLoggedV1>>): Promise<void> {
     await this.repository.addInteraction(manager, {
       interactionId: e.interactionId,
       customerId: e.customerId,
@@ -44,7 +49,7 @@ export class ActivityService {
       direction: e.direction,
       occurredAt: e.occurredAt,
     });
-    await this.repository.touchContact(manager, e.customerId, e.occurredAt);
+    if (e.customerId) await this.repository.touchContact(manager, e.customerId, e.occurredAt);
   }
 
   async followUp(
@@ -66,7 +71,7 @@ export class ActivityService {
     );
   }
 
-  async ticketCreated(manager: EntityManager, e: EventData<typeof TicketCreatedV1>): Promise<void> {
+  async ticketCreated(manager: EntityManager, e: Keyed<EventData<typeof TicketCreatedV1>>): Promise<void> {
     await this.repository.openTicket(manager, {
       ticketId: e.ticketId,
       customerId: e.customerId,
@@ -79,7 +84,7 @@ export class ActivityService {
       open: isOpenStatus(e.status),
       receivedAt: e.receivedAt,
     });
-    if (e.type === 'complaint') await this.repository.refreshOpenComplaints(manager, e.customerId);
+    if (e.type === 'complaint' && e.customerId) await this.repository.refreshOpenComplaints(manager, e.customerId);
   }
 
   async ticketUpdated(
@@ -93,7 +98,7 @@ export class ActivityService {
     });
   }
 
-  async ticketTransitioned(manager: EntityManager, e: EventData<typeof TicketTransitionedV1>): Promise<void> {
+  async ticketTransitioned(manager: EntityManager, e: Keyed<EventData<typeof TicketTransitionedV1>>): Promise<void> {
     await this.repository.transitionTicket(manager, e.ticketId, {
       to: e.to,
       open: isOpenStatus(e.to),
@@ -101,12 +106,12 @@ export class ActivityService {
       actor: e.actor,
       version: e.version,
     });
-    await this.repository.refreshOpenComplaints(manager, e.customerId);
+    if (e.customerId) await this.repository.refreshOpenComplaints(manager, e.customerId);
   }
 
-  async ticketReplied(manager: EntityManager, e: EventData<typeof TicketRepliedV1>): Promise<void> {
+  async ticketReplied(manager: EntityManager, e: Keyed<EventData<typeof TicketRepliedV1>>): Promise<void> {
     if (e.first) await this.repository.firstResponse(manager, e.ticketId, e.at);
-    await this.repository.touchContact(manager, e.customerId, e.at);
+    if (e.customerId) await this.repository.touchContact(manager, e.customerId, e.at);
   }
 
   async slaDue(
@@ -117,7 +122,7 @@ export class ActivityService {
     await this.repository.slaDue(manager, e.ticketId, e.target, e.due, breached);
   }
 
-  async csatSubmitted(manager: EntityManager, e: EventData<typeof CsatSubmittedV1>): Promise<void> {
+  async csatSubmitted(manager: EntityManager, e: Keyed<EventData<typeof CsatSubmittedV1>>): Promise<void> {
     await this.repository.addCsatRating(manager, {
       ticketId: e.ticketId,
       resolution: e.resolution,
@@ -125,14 +130,15 @@ export class ActivityService {
       rating: e.rating,
       submittedAt: e.submittedAt,
     });
-    await this.repository.lastSurvey(manager, e.customerId, {
-      score: e.rating,
-      kind: 'ticket-csat',
-      at: e.submittedAt,
-    });
+    if (e.customerId)
+      await this.repository.lastSurvey(manager, e.customerId, {
+        score: e.rating,
+        kind: 'ticket-csat',
+        at: e.submittedAt,
+      });
   }
 
-  async surveyResponded(manager: EntityManager, e: EventData<typeof SurveyRespondedV1>): Promise<void> {
+  async surveyResponded(manager: EntityManager, e: Keyed<EventData<typeof SurveyRespondedV1>>): Promise<void> {
     await this.repository.addSurveyScores(manager, {
       surveyId: e.surveyId,
       invitationId: e.invitationId,
@@ -141,13 +147,14 @@ export class ActivityService {
       scores: e.scores.map((s) => ({ questionId: s.questionId, kind: s.type, value: s.value })),
     });
     const figure = surveyFigure(e.scores);
-    if (figure) await this.repository.lastSurvey(manager, e.customerId, { ...figure, at: e.respondedAt });
+    if (figure && e.customerId)
+      await this.repository.lastSurvey(manager, e.customerId, { ...figure, at: e.respondedAt });
   }
 
   async points(
     manager: EntityManager,
     kind: PointsKind,
-    e: { movementId: string; customerId: string; points: number; occurredAt: string },
+    e: { movementId: string; customerId: string | null; points: number; occurredAt: string },
   ): Promise<void> {
     await this.repository.addPointsMovement(manager, { ...e, kind });
   }

@@ -12,10 +12,17 @@ import type { EntityManager } from 'typeorm';
  */
 @Injectable()
 export class ErasedCustomersRepository {
+  /**
+   * The customer and the ids merged into them: the erasure forgets those merges afterwards, and a late
+   * fact of such an id would otherwise come back under it.
+   */
   async add(manager: EntityManager, customerId: string): Promise<void> {
     await lock(manager, customerId);
     await manager.query(
-      `INSERT INTO analytics.erased_customers (customer_digest) VALUES (sha256(convert_to($1::text, 'UTF8')))
+      `INSERT INTO analytics.erased_customers (customer_digest)
+       SELECT sha256(convert_to(id::text, 'UTF8')) FROM (
+         SELECT $1::uuid AS id
+         UNION SELECT merged_customer_id FROM analytics.merged_customers WHERE survivor_customer_id = $1) ids
        ON CONFLICT DO NOTHING`,
       [customerId],
     );

@@ -3,10 +3,8 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { PurchaseRecordedV1, PurchaseRefundedV1 } from '@rapport/contracts';
 import { OnEvent, type ConsumedEvent, EventContext } from '@rapport/platform-messaging';
-import { MergedCustomers } from '@rapport/platform-subject-rights';
-import { ErasedCustomersRepository } from '../purchase-ledger/erased-customers.repository';
+import { CustomerKeys } from '../purchase-ledger/customer-keys';
 import { PurchaseLedgerRepository } from '../purchase-ledger/purchase-ledger.repository';
-import { RfmRepository } from './rfm.repository';
 import { RfmService } from './rfm.service';
 
 /**
@@ -18,28 +16,15 @@ import { RfmService } from './rfm.service';
 export class RfmConsumer {
   constructor(
     private readonly rfm: RfmService,
-    private readonly repository: RfmRepository,
     private readonly ledger: PurchaseLedgerRepository,
-    private readonly erased: ErasedCustomersRepository,
-    private readonly mergedCustomers: MergedCustomers,
+    private readonly keys: CustomerKeys,
   ) {}
-
-  /**
-   * The customer a purchase counts for. isMergedAway takes the lock a merge of this id takes, held to
-   * the end of the transaction: a customer.merged applied at the same time on another partition waits
-   * for this purchase and then re-keys it, instead of missing it (a rebuild's replay, which applies
-   * the customers and purchases topics side by side, showed a merged customer's purchase left behind).
-   */
-  private async customerOf(ctx: EventContext, customerId: string): Promise<string> {
-    if (!(await this.mergedCustomers.isMergedAway(ctx.manager, customerId))) return customerId;
-    return this.repository.survivorOf(ctx.manager, customerId);
-  }
 
   @OnEvent(PurchaseRecordedV1)
   async purchaseRecorded(@Payload() event: ConsumedEvent<typeof PurchaseRecordedV1>, @Ctx() ctx: EventContext) {
-    const customerId = await this.customerOf(ctx, event.data.customerId);
+    const customerId = await this.keys.keyOf(ctx.manager, event.data.customerId);
     // An erased customer's purchase applied after the erasure (a rebuild's replay): kept unlinked.
-    if (await this.erased.has(ctx.manager, customerId)) {
+    if (customerId === null) {
       await this.ledger.record(ctx.manager, randomUUID(), event.data);
       return;
     }
@@ -50,8 +35,8 @@ export class RfmConsumer {
 
   @OnEvent(PurchaseRefundedV1)
   async purchaseRefunded(@Payload() event: ConsumedEvent<typeof PurchaseRefundedV1>, @Ctx() ctx: EventContext) {
-    const customerId = await this.customerOf(ctx, event.data.customerId);
-    if (await this.erased.has(ctx.manager, customerId)) {
+    const customerId = await this.keys.keyOf(ctx.manager, event.data.customerId);
+    if (customerId === null) {
       await this.ledger.recordRefund(ctx.manager, randomUUID(), event.data);
       return;
     }

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { MergedCustomers } from '@rapport/platform-subject-rights';
 import { ChurnModule } from '../churn/churn.module';
 import { ClvModule } from '../clv/clv.module';
 import { PurchaseLedgerModule } from '../purchase-ledger/purchase-ledger.module';
@@ -12,7 +11,7 @@ import { RfmService } from './rfm.service';
 @Module({
   imports: [PurchaseLedgerModule, ClvModule, ChurnModule],
   controllers: [RfmController, RfmConsumer],
-  providers: [RfmRepository, RfmService, RfmScheduler, MergedCustomers],
+  providers: [RfmRepository, RfmService, RfmScheduler],
   // for the subject-rights participant, which re-keys and erases these facts and rescores survivors
   exports: [RfmRepository, RfmService],
 })

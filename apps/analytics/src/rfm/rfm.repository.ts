@@ -48,15 +48,6 @@ const DAYS = `greatest(0, floor(extract(epoch FROM ($1::timestamptz - last_purch
 export class RfmRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The survivor an id was merged into, if it was: a purchase of a merged-away id counts for the survivor. */
-  async survivorOf(manager: EntityManager, customerId: string): Promise<string> {
-    const [row] = await manager.query(
-      `SELECT survivor_customer_id FROM analytics.merged_customers WHERE merged_customer_id = $1`,
-      [customerId],
-    );
-    return row?.survivor_customer_id ?? customerId;
-  }
-
   async addPurchase(
     manager: EntityManager,
     purchase: { customerId: string; occurredAt: string; totalBase: string },

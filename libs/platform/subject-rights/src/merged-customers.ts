@@ -82,6 +82,19 @@ export class MergedCustomers {
     return rows.length > 0;
   }
 
+  /**
+   * The customer an id lives in now: its survivor when it was merged away (`record` keeps chains flat),
+   * else the id itself. Takes the lock `isMergedAway` takes, with the same effect.
+   */
+  async survivorOf(manager: EntityManager, customerId: string): Promise<string> {
+    await lockCustomer(manager, customerId);
+    const [row]: Array<{ survivor_customer_id: string }> = await manager.query(
+      `SELECT survivor_customer_id FROM ${this.table} WHERE merged_customer_id = $1`,
+      [customerId],
+    );
+    return row?.survivor_customer_id ?? customerId;
+  }
+
   /** The erased customer's former ids are personal data as well; returns how many went. */
   async forget(manager: EntityManager, customerId: string): Promise<number> {
     // TypeORM answers a DELETE with [rows, affected].
