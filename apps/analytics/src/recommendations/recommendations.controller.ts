@@ -22,8 +22,10 @@ export class RecommendationsController {
   }
 
   /** 201 with the build's figures, or 202 when it takes longer than the wait (it goes on). */
+  /** A build replaces the model everyone's recommendations come from: analytics:write, as a CLV fit. */
   @Post('builds')
   @HttpCode(201)
+  @CallerScopes('analytics:write')
   async build(@Res({ passthrough: true }) response: Response) {
     const view = await this.service.requestBuild(new Date());
     if (view.status === 'running') response.status(202);

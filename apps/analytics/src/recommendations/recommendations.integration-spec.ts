@@ -157,7 +157,7 @@ describe('recommendations', () => {
     expect(u2View.items[3].because).toEqual([{ sku: B, baskets: 1, cosine: 0.57735 }]);
   });
 
-  it('answers 404 for a customer analytics never heard of and 400 for a bad k', async () => {
+  it('answers 404 for a customer analytics never heard of, 400 for a bad k, 403 for a build without analytics:write', async () => {
     const unknown = await http('get', `/internal/v1/recommendations/customers/${randomUUID()}`);
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ code: 'customer-not-found' });
@@ -165,6 +165,12 @@ describe('recommendations', () => {
       const bad = await http('get', `/internal/v1/recommendations/customers/${u1}${query}`);
       expect(bad.status).toBe(400);
     }
+    // a manager reads recommendations (analytics:read) but may not replace the model
+    const asManager = await replica.as(TEST_CALLERS.manager);
+    expect((await replica.http().get(`/internal/v1/recommendations/customers/${u1}`).set(asManager)).status).toBe(200);
+    const refused = await replica.http().post('/internal/v1/recommendations/builds').set(asManager);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'forbidden', detail: 'Missing scope: analytics:write' });
   });
 
   it('evaluates each build as the reference model does over the same baskets', async () => {
