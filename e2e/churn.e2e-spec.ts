@@ -73,10 +73,26 @@ describe('churn warning through the gateway', () => {
       .query({ asOf: new Date().toISOString().slice(0, 19) + 'Z' })
       .set('authorization', analyst)
       .expect(422);
+    // bad input: 400 naming the parameter
+    for (const query of [
+      { asOf: 'yesterday' },
+      {},
+      { asOf, horizonDays: 0 },
+      { asOf, horizonDays: 731 },
+      { asOf, horizonDays: 2.5 },
+    ]) {
+      const bad = await gateway()
+        .get('/api/v1/analytics/models/churn/evaluation')
+        .query(query)
+        .set('authorization', analyst)
+        .expect(400);
+      expect(JSON.stringify(bad.body)).toContain('horizonDays' in query ? 'horizonDays' : 'asOf');
+    }
+    // agents hold no analytics:read
     await gateway()
       .get('/api/v1/analytics/models/churn/evaluation')
-      .query({ asOf: 'yesterday' })
-      .set('authorization', analyst)
-      .expect(400);
+      .query({ asOf, horizonDays: 90 })
+      .set('authorization', agent)
+      .expect(403);
   });
 });

@@ -19,7 +19,7 @@ describe('CLV through the gateway (CDNOW conformance)', () => {
   let db: Client;
   let admin: string;
   let analyst: string;
-  let agent: string;
+  let manager: string;
 
   const rows = readFileSync(join(__dirname, 'fixtures/cdnow-sample.txt'), 'utf8')
     .split('\n')
@@ -35,7 +35,7 @@ describe('CLV through the gateway (CDNOW conformance)', () => {
     db = await adminClient();
     admin = await bearer('admin');
     analyst = await bearer('analyst');
-    agent = await bearer('agent1');
+    manager = await bearer('manager');
   });
   afterAll(async () => {
     await db.end();
@@ -102,10 +102,10 @@ describe('CLV through the gateway (CDNOW conformance)', () => {
       'analytics to have the 6,919 purchases',
     );
 
-    // an agent may read analytics? no: analytics:write is the analysts' and admins'
+    // a manager reads analytics (analytics:read) but may not fit: analytics:write is the analysts' and admins'
     await gateway()
       .post('/api/v1/analytics/models/clv/fits')
-      .set('authorization', agent)
+      .set('authorization', manager)
       .send({ calibrationEnd: '1997-09-30T00:00:00Z' })
       .expect(403);
 
@@ -133,6 +133,16 @@ describe('CLV through the gateway (CDNOW conformance)', () => {
     expect(result.holdout.mae).toBeGreaterThan(0);
     expect(result.holdout.rmse).toBeGreaterThanOrEqual(result.holdout.mae);
 
+    // the fit is in the audit trail under its id
+    const audit = await gateway()
+      .get('/api/v1/admin/audit')
+      .query({ resourceType: 'clv-fit', limit: 50 })
+      .set('authorization', admin)
+      .expect(200);
+    expect(audit.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ action: 'clv.fit', resourceId: result.id })]),
+    );
+
     // the current model is this fit
     const current = await gateway().get('/api/v1/analytics/models/clv').set('authorization', analyst).expect(200);
     expect(current.body.bgnbd).toEqual(result.bgnbd);
@@ -154,7 +164,7 @@ describe('CLV through the gateway (CDNOW conformance)', () => {
     expect(Number(view.clv.clv)).toBeGreaterThanOrEqual(0);
   }, 1_200_000);
 
-  it('answers 422 with a stable code for a holdout before the calibration end, and 400 for a malformed date', async () => {
+  it('answers 422 with a stable code for a holdout before the calibration end or not over yet, and 400 for a malformed date', async () => {
     const bad = await gateway()
       .post('/api/v1/analytics/models/clv/fits')
       .set('authorization', analyst)
@@ -162,12 +172,24 @@ describe('CLV through the gateway (CDNOW conformance)', () => {
       .expect(422);
     expect(bad.body).toMatchObject({ code: 'clv-holdout-not-after-calibration' });
     expect(bad.headers['content-type']).toContain('application/problem+json');
-    const malformed = await gateway()
+    const notOver = await gateway()
       .post('/api/v1/analytics/models/clv/fits')
       .set('authorization', analyst)
-      .send({ calibrationEnd: '30/09/1997' })
-      .expect(400);
-    expect(JSON.stringify(malformed.body)).toContain('calibrationEnd');
+      .send({ calibrationEnd: '1997-09-30T00:00:00Z', holdoutEnd: new Date(Date.now() + 86_400_000).toISOString() })
+      .expect(422);
+    expect(notOver.body).toMatchObject({ code: 'clv-holdout-not-over', errors: [{ field: 'holdoutEnd' }] });
+    for (const body of [
+      { calibrationEnd: '30/09/1997' },
+      { holdoutEnd: '1998-06-31T00:00:00Z' },
+      { calibrationEnd: 19970930 },
+    ]) {
+      const malformed = await gateway()
+        .post('/api/v1/analytics/models/clv/fits')
+        .set('authorization', analyst)
+        .send(body)
+        .expect(400);
+      expect(JSON.stringify(malformed.body)).toContain(Object.keys(body)[0]!);
+    }
   });
 
   it('answers 422 clv-not-enough-data when the calibration period has too few customers', async () => {
