@@ -1,3 +1,4 @@
+import { addCalendarMonths } from '@rapport/platform-business-calendar';
 /**
  * Every KPI of Rapport, defined once (issue 16, item 6). The repository counts facts per interval
  * [start, end) (KpiFacts); each function below turns those counts into the KPI, and its doc comment is
@@ -228,20 +229,10 @@ export function intervalsOf(from: Date, to: Date, interval: KpiInterval): Array<
   const out: Array<{ start: Date; end: Date }> = [];
   let start = from;
   for (let i = 1; start < to; i++) {
-    const next = interval === 'week' ? new Date(from.getTime() + i * 7 * 86_400_000) : addMonths(from, i);
+    const next = interval === 'week' ? new Date(from.getTime() + i * 7 * 86_400_000) : addCalendarMonths(from, i);
     const end = next < to ? next : to;
     out.push({ start, end });
     start = end;
   }
   return out;
-}
-
-export function addMonths(at: Date, months: number): Date {
-  const target = new Date(at.getTime());
-  const day = at.getUTCDate();
-  target.setUTCDate(1);
-  target.setUTCMonth(target.getUTCMonth() + months);
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(day, lastDay));
-  return target;
 }

@@ -1,3 +1,4 @@
+import { addCalendarMonths } from '@rapport/platform-business-calendar';
 import { Injectable } from '@nestjs/common';
 import {
   KPI_DEFAULT_INTERVALS,
@@ -10,7 +11,7 @@ import type { CallerIdentity } from '@rapport/platform-runtime';
 import { kpiFilter, type RowFilter } from './kpis.access';
 import { KpisErrorCode, KpisException } from './kpis.exception';
 import { KpisRepository } from './kpis.repository';
-import { addMonths, intervalsOf, Kpis, type KpiValues } from './kpi-definitions';
+import { intervalsOf, Kpis, type KpiValues } from './kpi-definitions';
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -23,7 +24,7 @@ export interface PeriodKpis {
 
 /** The start of the period of one interval ending at `to`, or `count` of them. */
 export function periodStart(to: Date, interval: KpiIntervalName, count = 1): Date {
-  return interval === 'week' ? new Date(to.getTime() - count * WEEK_MS) : addMonths(to, -count);
+  return interval === 'week' ? new Date(to.getTime() - count * WEEK_MS) : addCalendarMonths(to, -count);
 }
 
 @Injectable()

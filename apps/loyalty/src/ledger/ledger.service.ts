@@ -1,3 +1,4 @@
+import { addCalendarMonths } from '@rapport/platform-business-calendar';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
@@ -30,7 +31,7 @@ import { ReferralsService } from '../referrals/referrals.service';
 import { AccountsRepository, type LockedAccount, type NewAccount, type TierChangeRecord } from './accounts.repository';
 import { consumeOldestFirst, entriesFor, reversalPoints } from './ledger-model';
 import { insufficientPoints, LedgerErrorCode, LedgerException } from './ledger.exception';
-import { addMonths, parseDecimal } from './money';
+import { parseDecimal } from './money';
 import { MovementsRepository, type Posting } from './movements.repository';
 import { PostingService } from './posting.service';
 import { PurchasesRepository, type PurchaseRecord } from './purchases.repository';
@@ -100,7 +101,7 @@ export class LedgerService {
     const windows = fresh.map((p) => ({
       customerId: p.customerId,
       until: new Date(p.occurredAt),
-      since: addMonths(new Date(p.occurredAt), -config.qualificationMonths),
+      since: addCalendarMonths(new Date(p.occurredAt), -config.qualificationMonths),
     }));
     const recordedWindows = await this.purchases.qualificationWindows(manager, windows);
 
@@ -302,7 +303,7 @@ export class LedgerService {
           const window = await this.purchases.qualificationWindow(
             manager,
             customerId,
-            addMonths(asOf, -config.qualificationMonths),
+            addCalendarMonths(asOf, -config.qualificationMonths),
             asOf,
           );
           const before = member.tier;

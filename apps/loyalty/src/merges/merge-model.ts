@@ -1,4 +1,4 @@
-import { addMonths } from '../ledger/money';
+import { addCalendarMonths } from '@rapport/platform-business-calendar';
 import { tierRank, type Programme, type TierDecision } from '../programme/programme';
 
 /** A member's tier as the merge finds it. */
@@ -31,7 +31,7 @@ export function tierAfterMerge(
   if (tierRank(programme, qualifying) > tierRank(programme, best.tier)) {
     best = {
       tier: qualifying,
-      periodEndsAt: addMonths(at, programme.qualificationMonths),
+      periodEndsAt: addCalendarMonths(at, programme.qualificationMonths),
       reason: `qualified by merge with customer ${mergedId}`,
     };
   }

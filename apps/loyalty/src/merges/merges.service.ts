@@ -1,10 +1,10 @@
+import { addCalendarMonths } from '@rapport/platform-business-calendar';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TierChangedV1 } from '@rapport/contracts';
 import { OutboxWriter, TransientError } from '@rapport/platform-messaging';
 import type { EntityManager } from 'typeorm';
 import { AccountsRepository, type LockedAccount } from '../ledger/accounts.repository';
-import { addMonths } from '../ledger/money';
 import { MovementsRepository } from '../ledger/movements.repository';
 import { PostingService } from '../ledger/posting.service';
 import { PurchasesRepository } from '../ledger/purchases.repository';
@@ -109,7 +109,7 @@ export class MergesService {
     const window = await this.purchases.qualificationWindow(
       manager,
       targetId,
-      addMonths(now, -config.qualificationMonths),
+      addCalendarMonths(now, -config.qualificationMonths),
       now,
     );
     const held = (m: LockedAccount) => ({ tier: m.tier, periodEndsAt: m.tierPeriodEndsAt });

@@ -1,5 +1,6 @@
+import { addCalendarMonths } from '@rapport/platform-business-calendar';
 import { z } from 'zod';
-import { addMonths, parseDecimal, SCALE } from '../ledger/money';
+import { parseDecimal, SCALE } from '../ledger/money';
 
 /**
  * The loyalty programme: earn rules, point validity and tiers. Multipliers are whole percentages
@@ -123,7 +124,7 @@ export function pointsForPurchase(programme: Programme, purchase: PurchaseForEar
 }
 
 export function expiryOf(programme: Programme, earnedAt: Date): Date {
-  return addMonths(earnedAt, programme.validityMonths);
+  return addCalendarMonths(earnedAt, programme.validityMonths);
 }
 
 /** The highest tier whose spend or points threshold the window reaches; null below the first. */
@@ -153,7 +154,7 @@ export function tierAfterPurchase(
   return {
     change: true,
     to: qualifying,
-    periodEndsAt: addMonths(at, programme.qualificationMonths),
+    periodEndsAt: addCalendarMonths(at, programme.qualificationMonths),
     reason: 'qualified by purchase',
   };
 }
@@ -170,7 +171,7 @@ export function tierAtReview(
   asOf: Date,
 ): TierDecision {
   if (current === null || periodEndsAt === null || periodEndsAt > asOf) return { change: false };
-  const renewedUntil = addMonths(asOf, programme.qualificationMonths);
+  const renewedUntil = addCalendarMonths(asOf, programme.qualificationMonths);
   if (tierRank(programme, qualifying) >= tierRank(programme, current)) {
     return {
       change: true,

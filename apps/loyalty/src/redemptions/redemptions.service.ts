@@ -1,3 +1,4 @@
+import { addCalendarMonths } from '@rapport/platform-business-calendar';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
@@ -13,7 +14,6 @@ import { LOYALTY_CONFIG, type LoyaltyConfig } from '../config/loyalty.config';
 import type { LockedAccount } from '../ledger/accounts.repository';
 import { consumeOldestFirst } from '../ledger/ledger-model';
 import { insufficientPoints } from '../ledger/ledger.exception';
-import { addMonths } from '../ledger/money';
 import { MovementsRepository } from '../ledger/movements.repository';
 import { PostingService } from '../ledger/posting.service';
 import { tierRank } from '../programme/programme';
@@ -284,7 +284,7 @@ export class RedemptionsService {
     let couponValidUntil: Date | null = null;
     if (reward) {
       couponCode = `RP-${randomBytes(6).toString('hex').toUpperCase()}`;
-      const window = addMonths(new Date(), COUPON_VALIDITY_MONTHS);
+      const window = addCalendarMonths(new Date(), COUPON_VALIDITY_MONTHS);
       couponValidUntil = reward.validUntil && reward.validUntil < window ? reward.validUntil : window;
     }
     const occurredAt = new Date().toISOString();

@@ -35,3 +35,4 @@ export {
   chinaStandardCalendar,
   type ChinaStandardCalendarOptions,
 } from './china';
+export { addCalendarMonths } from './time-zone';

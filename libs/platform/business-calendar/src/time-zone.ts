@@ -78,3 +78,12 @@ export function formatInZone(timeZone: string, ms: number): string {
   if (iso === null) throw new RangeError(`cannot format ${ms} in ${timeZone}`);
   return iso;
 }
+
+/**
+ * Calendar months later (earlier for a negative count) in UTC, clamped to the month's last day
+ * (31 Jan + 1 month = 28/29 Feb), as luxon's month arithmetic does. Points validity, tier periods and
+ * monthly KPI intervals count months this way.
+ */
+export function addCalendarMonths(instant: Date, months: number): Date {
+  return DateTime.fromJSDate(instant, { zone: 'utc' }).plus({ months }).toJSDate();
+}
