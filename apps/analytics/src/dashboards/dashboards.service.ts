@@ -20,9 +20,6 @@ import { kpiChanges } from './kpi-trends';
 const EXECUTIVE_FORECAST = { measure: 'revenue', granularity: 'month', horizon: 3 } as const;
 const FORECAST_MAX_AGE_MS = 24 * 3_600_000;
 
-const ratio = (numerator: number, denominator: number): number | null =>
-  denominator === 0 ? null : Math.round((numerator / denominator) * 10_000) / 10_000;
-
 /**
  * The view of each management level (issue 16, item 7): the executive's KPIs with their trends, the
  * tier mix, the churn-risk overview and a revenue forecast, a manager's team, an agent's worklist. Row level is decided here, before any read.
@@ -87,10 +84,14 @@ export class DashboardsService {
       followUpCompliance: this.definitions.followUpsOnTime(compliance),
       slaCompliance: this.definitions.slaCompliance(compliance),
       atRiskByOwner,
+      // each agent's figures by the KPIs' own definitions
       agents: agents.map(({ csatSatisfied, ...a }) => ({
         ...a,
-        followUpsOnTime: ratio(a.followUpsDoneOnTime, a.followUpsDue),
-        csat: ratio(csatSatisfied, a.csatRatings),
+        followUpsOnTime: this.definitions.followUpsOnTime({
+          followUpsDue: a.followUpsDue,
+          followUpsOnTime: a.followUpsDoneOnTime,
+        }),
+        csat: this.definitions.csat({ csatSatisfied, csatRatings: a.csatRatings }),
       })),
     };
   }

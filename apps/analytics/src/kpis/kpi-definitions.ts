@@ -145,7 +145,7 @@ export class Kpis {
   }
 
   /** CSAT = share of the interval's 1–5 ratings that are 4 or 5 (ticket ratings and survey CSAT answers). */
-  csat(f: KpiFacts): number | null {
+  csat(f: Pick<KpiFacts, 'csatSatisfied' | 'csatRatings'>): number | null {
     return ratio(f.csatSatisfied, f.csatRatings);
   }
 

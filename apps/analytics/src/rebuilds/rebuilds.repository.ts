@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { quoteIdent } from '@rapport/platform-messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { PartitionProgress } from './rebuild-progress';
 
@@ -50,10 +51,7 @@ const toRecord = (r: Row): RebuildRecord => ({
   error: r.error,
 });
 
-const quote = (table: string) => {
-  if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`unsafe table name: ${table}`);
-  return `analytics."${table}"`;
-};
+const quote = (table: string) => `analytics.${quoteIdent(table)}`;
 
 const UNIQUE_VIOLATION = '23505';
 

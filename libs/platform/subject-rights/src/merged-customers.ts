@@ -1,11 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { quoteIdent } from '@rapport/platform-messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@rapport/platform-runtime';
 import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
-
-function quoteIdent(identifier: string): string {
-  if (!/^[a-z_][a-z0-9_]*$/.test(identifier)) throw new Error(`unsafe SQL identifier: ${identifier}`);
-  return `"${identifier}"`;
-}
 
 /**
  * The `merged_customers` table the library keeps in a participant's schema: ids merged into another
