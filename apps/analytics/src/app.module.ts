@@ -16,6 +16,7 @@ import { KpisModule } from './kpis/kpis.module';
 import { CreatePurchaseLedger1765000000000 } from './database/migrations/1765000000000-CreatePurchaseLedger';
 import { CreateRebuilds1765600000000 } from './database/migrations/1765600000000-CreateRebuilds';
 import { CreateErasedCustomers1765600000001 } from './database/migrations/1765600000001-CreateErasedCustomers';
+import { IndexForecastsByTime1765700000000 } from './database/migrations/1765700000000-IndexForecastsByTime';
 import { CreateForecasts1765200000000 } from './database/migrations/1765200000000-CreateForecasts';
 import { ForecastsModule } from './forecasts/forecasts.module';
 import { CreateClvFits1765100000000 } from './database/migrations/1765100000000-CreateClvFits';
@@ -41,6 +42,7 @@ export const serviceDefinition: ServiceDefinition = {
     CreateActivityFacts1765400000000,
     CreateRebuilds1765600000000,
     CreateErasedCustomers1765600000001,
+    IndexForecastsByTime1765700000000,
   ],
   requireCallerIdentity: true,
 };

@@ -5,7 +5,8 @@ import { ForecastsService } from './forecasts.service';
 
 /**
  * Internal API, reached through the gateway only. Creating a forecast reads aggregates and changes no
- * customer data, so it needs analytics:read like every other analytics route (there is no analytics:write).
+ * customer data or model, so it needs analytics:read like the dashboards (analytics:write is for what
+ * replaces a model: CLV fits, recommendation builds).
  */
 @CallerScopes('analytics:read')
 @Controller('internal/v1/forecasts')
