@@ -231,7 +231,7 @@ describe('KPIs and dashboards', () => {
     expect(week2).toMatchObject({ newCustomers: 0, slaCompliance: null, followUpsOnTime: null, nps: 0 });
   });
 
-  it('answers bad input with problems: an unknown interval (400), from after to (422)', async () => {
+  it('answers bad input with problems: an unknown interval (400), from after to or more than 104 intervals (422)', async () => {
     const bad = await get(`/internal/v1/kpis?interval=day`, TEST_CALLERS.admin);
     expect(bad.status).toBe(400);
     expect(bad.headers['content-type']).toContain('application/problem+json');
@@ -241,6 +241,12 @@ describe('KPIs and dashboards', () => {
     );
     expect(reversed.status).toBe(422);
     expect(reversed.body).toMatchObject({ code: 'window-invalid' });
+    // three years of weeks: 156 intervals, over the 104 a series may hold; the same window by month is fine
+    const threeYears = `from=${encodeURIComponent(new Date(to.getTime() - 3 * 365 * DAY).toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
+    const tooLong = await get(`/internal/v1/kpis?${threeYears}&interval=week`, TEST_CALLERS.admin);
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.body).toMatchObject({ code: 'window-invalid', detail: expect.stringContaining('104 weeks') });
+    expect((await get(`/internal/v1/kpis?${threeYears}&interval=month`, TEST_CALLERS.admin)).status).toBe(200);
     expect((await get(`/internal/v1/kpis`, TEST_CALLERS.agent1)).status).toBe(403); // no analytics:read
   });
 
@@ -288,6 +294,7 @@ describe('KPIs and dashboards', () => {
     expect(agent.body).toMatchObject({ code: 'role-not-allowed' });
     const executiveWithoutTeam = await get(`/internal/v1/dashboards/manager`, TEST_CALLERS.admin);
     expect(executiveWithoutTeam.status).toBe(422);
+    expect(executiveWithoutTeam.body).toMatchObject({ code: 'team-required' });
     expect((await get(`/internal/v1/dashboards/manager?team=${team}`, TEST_CALLERS.admin)).body.team).toBe(team);
   });
 
