@@ -29,11 +29,19 @@ export class VerifiedTokenCache<T> {
   /** `expiresAtSeconds`: the token's `exp` claim; a token without one is not cached. */
   set(token: string, value: T, expiresAtSeconds: number | undefined): void {
     if (expiresAtSeconds === undefined || !Number.isFinite(expiresAtSeconds)) return;
-    const expiresAtMs = expiresAtSeconds * 1000;
+    this.setUntil(token, value, expiresAtSeconds * 1000);
+  }
+
+  /** Kept until `expiresAtMs` (epoch milliseconds). */
+  setUntil(token: string, value: T, expiresAtMs: number): void {
     if (this.now() >= expiresAtMs) return;
     this.entries.delete(token);
     this.entries.set(token, { value, expiresAtMs });
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  delete(token: string): void {
+    this.entries.delete(token);
   }
 
   get size(): number {

@@ -41,24 +41,24 @@ export async function signIdentity(identity: CallerIdentity, secret: string, ttl
  * instead of on every request (an HMAC through WebCrypto each time, see issue 18).
  */
 export class IdentitySigner {
-  private readonly signed = new Map<string, { token: Promise<string>; renewAtMs: number }>();
+  private readonly signed: VerifiedTokenCache<Promise<string>>;
 
   constructor(
     private readonly secret: string,
     private readonly ttlSeconds = 60,
-    private readonly maxEntries = 10_000,
+    maxEntries = 10_000,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.signed = new VerifiedTokenCache<Promise<string>>(maxEntries, now);
+  }
 
   sign(identity: CallerIdentity): Promise<string> {
     const key = JSON.stringify([identity.sub, identity.roles, identity.scopes, identity.team, identity.clientId]);
     const known = this.signed.get(key);
-    if (known && this.now() < known.renewAtMs) return known.token;
+    if (known) return known;
     const token = signIdentity(identity, this.secret, this.ttlSeconds);
-    this.signed.delete(key);
-    this.signed.set(key, { token, renewAtMs: this.now() + (this.ttlSeconds * 1000) / 2 });
+    this.signed.setUntil(key, token, this.now() + (this.ttlSeconds * 1000) / 2);
     token.catch(() => this.signed.delete(key));
-    while (this.signed.size > this.maxEntries) this.signed.delete(this.signed.keys().next().value!);
     return token;
   }
 }
