@@ -10,15 +10,14 @@
 //
 // Human-readable lines go to stdout, ending with one line of JSON holding every figure.
 import { randomUUID } from 'node:crypto';
-import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createEnvelope, PurchaseRecordedV1, Topics, toBinaryMode } from '@rapport/contracts';
 import { createMessageBus } from '@rapport/platform-messaging';
 import { createLogger } from '@rapport/platform-observability';
-import { killAllSync, Stack } from '@rapport/stack';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { benchArgs, int, profile } from '../lib/cli';
-import { percentile, round } from '../lib/stats';
+import { benchOnStack, loadAverage } from '../lib/harness';
+import { percentile, ratio, round } from '../lib/stats';
 
 const USAGE = `usage: npm run bench:scoring -- [--customers N] [--purchases P] [--events E] [--profile P]
   --customers N  customers with purchases (default 1000000)
@@ -75,47 +74,62 @@ async function fullRun(db: Client, customers: number): Promise<{ ms: number; cus
   }
 }
 
-async function main(): Promise<number> {
+function main(): void {
   const args = benchArgs(USAGE, {
     customers: int(1_000_000, { min: 100 }),
     purchases: int(10),
     events: int(500),
     profile: profile(),
   });
-  process.removeAllListeners('warning');
-  const stack = new Stack({
-    profile: args.profile,
-    fresh: true,
-    // a full run is due at the first check after a run that saw no buyer: the one after the load
-    serviceEnv: { ANALYTICS_SCORING_TICK_MS: '2000', ANALYTICS_RECOMMENDATIONS_INTERVAL_MS: '0' },
-    log: (line) => process.stderr.write(`[stack] ${line}\n`),
-  });
-  process.on('exit', () => killAllSync());
-  console.log(
-    `scoring benchmark: ${args.customers} customers × ${args.purchases} purchases, ${args.events} incremental events; ` +
-      `${os.cpus().length} cores, node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)} at start`,
+  benchOnStack(
+    'scoring',
+    {
+      heading: `scoring benchmark: ${args.customers} customers × ${args.purchases} purchases, ${args.events} incremental events`,
+      profile: args.profile,
+      // a full run is due at the first check after a run that saw no buyer: the one after the load
+      serviceEnv: { ANALYTICS_SCORING_TICK_MS: '2000', ANALYTICS_RECOMMENDATIONS_INTERVAL_MS: '0' },
+    },
+    async ({ db, brokers }) => {
+      const loadSeconds = await load(db, args.customers, args.purchases);
+      console.log(`loaded ${args.customers * args.purchases} purchases in ${loadSeconds.toFixed(1)} s`);
+      const run = await fullRun(db, args.customers);
+      const passMs = [await aggregationPass(db), await aggregationPass(db)].sort((a, b) => a - b)[0]!;
+      const runRatio = ratio(run.ms, passMs);
+      console.log(
+        `full run: ${run.customers} customers scored in ${run.ms} ms (${run.changed} published); ` +
+          `one aggregation pass ${Math.round(passMs)} ms; ratio ${runRatio} (goal ≤ ${GOAL_RUN_RATIO})`,
+      );
+      const incremental = await incrementalPath(db, brokers, args.customers, args.events);
+      console.log(
+        `incremental: ${incremental.events} purchases, event → new score p50 ${incremental.p50Ms} ms, ` +
+          `p99 ${incremental.p99Ms} ms (goal ≤ ${GOAL_INCREMENTAL_P99_MS}), max ${incremental.maxMs} ms`,
+      );
+      return {
+        loadAverageAtEnd: loadAverage(),
+        customers: args.customers,
+        purchases: args.customers * args.purchases,
+        loadSeconds: round(loadSeconds),
+        fullRunMs: run.ms,
+        published: run.changed,
+        aggregationPassMs: Math.round(passMs),
+        runRatio,
+        goalRunRatio: GOAL_RUN_RATIO,
+        incremental,
+        goalIncrementalP99Ms: GOAL_INCREMENTAL_P99_MS,
+      };
+    },
   );
-  const { databaseUrl, brokers } = await stack.start();
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  const bus = createMessageBus({ clientId: 'rapport-bench-scoring', brokers }, createLogger('bench-kafka', 'warn'));
-  try {
-    const loadSeconds = await load(db, args.customers, args.purchases);
-    console.log(`loaded ${args.customers * args.purchases} purchases in ${loadSeconds.toFixed(1)} s`);
-    const run = await fullRun(db, args.customers);
-    const passMs = [await aggregationPass(db), await aggregationPass(db)].sort((a, b) => a - b)[0]!;
-    const runRatio = run.ms / passMs;
-    console.log(
-      `full run: ${run.customers} customers scored in ${run.ms} ms (${run.changed} changed); ` +
-        `one aggregation pass ${Math.round(passMs)} ms; ratio ${runRatio.toFixed(2)} (goal ≤ ${GOAL_RUN_RATIO})`,
-    );
+}
 
-    // the incremental path: one purchase per customer, one at a time, timed to its new score
-    const producer = bus.producer();
-    const latencies: number[] = [];
-    for (let i = 1; i <= args.events; i++) {
+/** One purchase per customer, published one at a time as customer-profile's relay does, each timed to its new score. */
+async function incrementalPath(db: Client, brokers: string[], customers: number, events: number) {
+  const bus = createMessageBus({ clientId: 'rapport-bench-scoring', brokers }, createLogger('bench-kafka', 'warn'));
+  const producer = bus.producer();
+  const latencies: number[] = [];
+  try {
+    for (let i = 1; i <= events; i++) {
       const { rows } = await db.query(`SELECT md5('scoring-bench-' || $1::int)::uuid AS id`, [
-        1 + ((i * 7919) % args.customers),
+        1 + ((i * 7919) % customers),
       ]);
       const customerId = rows[0].id as string;
       const event = createEnvelope(PurchaseRecordedV1, customerId, {
@@ -144,46 +158,17 @@ async function main(): Promise<number> {
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
     }
-    await producer.disconnect();
-    latencies.sort((a, b) => a - b);
-    const incremental = {
-      events: latencies.length,
-      p50Ms: round(percentile(latencies, 50)),
-      p99Ms: round(percentile(latencies, 99)),
-      maxMs: round(latencies.at(-1) ?? 0),
-    };
-    console.log(
-      `incremental: ${incremental.events} purchases, event → new score p50 ${incremental.p50Ms} ms, ` +
-        `p99 ${incremental.p99Ms} ms (goal ≤ ${GOAL_INCREMENTAL_P99_MS}), max ${incremental.maxMs} ms`,
-    );
-    console.log(
-      JSON.stringify({
-        bench: 'scoring',
-        date: new Date().toISOString(),
-        cores: os.cpus().length,
-        loadAverageAtEnd: Number(os.loadavg()[0]!.toFixed(2)),
-        customers: args.customers,
-        purchases: args.customers * args.purchases,
-        fullRunMs: run.ms,
-        aggregationPassMs: Math.round(passMs),
-        runRatio: Number(runRatio.toFixed(2)),
-        goalRunRatio: GOAL_RUN_RATIO,
-        incremental,
-        goalIncrementalP99Ms: GOAL_INCREMENTAL_P99_MS,
-      }),
-    );
-    return 0;
   } finally {
+    await producer.disconnect().catch(() => undefined);
     await bus.close().catch(() => undefined);
-    await db.end();
-    await stack.stop();
   }
+  latencies.sort((a, b) => a - b);
+  return {
+    events: latencies.length,
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+    maxMs: round(latencies.at(-1) ?? 0),
+  };
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+main();
