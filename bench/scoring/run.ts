@@ -29,13 +29,19 @@ const USAGE = `usage: npm run bench:scoring -- [--customers N] [--purchases P] [
 const GOAL_RUN_RATIO = 3;
 const GOAL_INCREMENTAL_P99_MS = 50;
 
+/**
+ * A valid version-4 uuid from a text in SQL: md5 with the version and variant digits set. A bare
+ * `md5(…)::uuid` is no RFC 9562 uuid, and the events the run publishes about it would be refused.
+ */
+const UUID_OF = (text: string) => `overlay(overlay(md5(${text}) placing '4' from 13) placing '8' from 17)::uuid`;
+
 /** The ledger and the per-customer sums rfm keeps, as the consumers would have written them. */
 async function load(db: Client, customers: number, perCustomer: number): Promise<number> {
   const started = performance.now();
   await db.query(`SET work_mem = '256MB'`);
   await db.query(
     `INSERT INTO analytics.purchases (purchase_id, customer_id, occurred_at, channel, total_base)
-     SELECT md5('p' || g || '/' || k)::uuid, md5('scoring-bench-' || g)::uuid,
+     SELECT ${UUID_OF(`'p' || g || '/' || k`)}, ${UUID_OF(`'scoring-bench-' || g`)},
             now() - (random() * 730) * interval '1 day', 'web', round((5 + random() * 500)::numeric, 2)
        FROM generate_series(1, $1) AS g, generate_series(1, $2) AS k`,
     [customers, perCustomer],
@@ -128,7 +134,7 @@ async function incrementalPath(db: Client, brokers: string[], customers: number,
   const latencies: number[] = [];
   try {
     for (let i = 1; i <= events; i++) {
-      const { rows } = await db.query(`SELECT md5('scoring-bench-' || $1::int)::uuid AS id`, [
+      const { rows } = await db.query(`SELECT ${UUID_OF(`'scoring-bench-' || $1::int`)} AS id`, [
         1 + ((i * 7919) % customers),
       ]);
       const customerId = rows[0].id as string;
