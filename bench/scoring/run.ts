@@ -67,15 +67,24 @@ async function aggregationPass(db: Client): Promise<number> {
 }
 
 /** Waits for the scheduler's full run that saw the loaded buyers, and returns how long it took. */
-async function fullRun(db: Client, customers: number): Promise<{ ms: number; customers: number; changed: number }> {
+async function fullRun(
+  db: Client,
+  customers: number,
+): Promise<{ ms: number; customers: number; changed: number; stepsMs: Record<string, number> }> {
   for (;;) {
     const { rows } = await db.query(
-      `SELECT customers, changed, extract(epoch FROM finished_at - started_at) * 1000 AS ms
+      `SELECT customers, changed, timings, extract(epoch FROM finished_at - started_at) * 1000 AS ms
          FROM analytics.scoring_runs WHERE finished_at IS NOT NULL AND customers >= $1
         ORDER BY started_at DESC LIMIT 1`,
       [customers],
     );
-    if (rows[0]) return { ms: Math.round(Number(rows[0].ms)), customers: rows[0].customers, changed: rows[0].changed };
+    if (rows[0])
+      return {
+        ms: Math.round(Number(rows[0].ms)),
+        customers: rows[0].customers,
+        changed: rows[0].changed,
+        stepsMs: rows[0].timings ?? {},
+      };
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
 }
@@ -105,6 +114,7 @@ function main(): void {
         `full run: ${run.customers} customers scored in ${run.ms} ms (${run.changed} published); ` +
           `one aggregation pass ${Math.round(passMs)} ms; ratio ${runRatio} (goal ≤ ${GOAL_RUN_RATIO})`,
       );
+      console.log(`  of which (ms): ${JSON.stringify(run.stepsMs)}`);
       const incremental = await incrementalPath(db, brokers, args.customers, args.events);
       console.log(
         `incremental: ${incremental.events} purchases, event → new score p50 ${incremental.p50Ms} ms, ` +
@@ -116,6 +126,7 @@ function main(): void {
         purchases: args.customers * args.purchases,
         loadSeconds: round(loadSeconds),
         fullRunMs: run.ms,
+        fullRunStepsMs: run.stepsMs,
         published: run.changed,
         aggregationPassMs: Math.round(passMs),
         runRatio,

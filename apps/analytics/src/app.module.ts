@@ -17,6 +17,7 @@ import { CreatePurchaseLedger1765000000000 } from './database/migrations/1765000
 import { CreateRebuilds1765600000000 } from './database/migrations/1765600000000-CreateRebuilds';
 import { CreateErasedCustomers1765600000001 } from './database/migrations/1765600000001-CreateErasedCustomers';
 import { IndexForecastsByTime1765700000000 } from './database/migrations/1765700000000-IndexForecastsByTime';
+import { AddScoringRunTimings1765700000001 } from './database/migrations/1765700000001-AddScoringRunTimings';
 import { CreateForecasts1765200000000 } from './database/migrations/1765200000000-CreateForecasts';
 import { ForecastsModule } from './forecasts/forecasts.module';
 import { CreateClvFits1765100000000 } from './database/migrations/1765100000000-CreateClvFits';
@@ -43,6 +44,7 @@ export const serviceDefinition: ServiceDefinition = {
     CreateRebuilds1765600000000,
     CreateErasedCustomers1765600000001,
     IndexForecastsByTime1765700000000,
+    AddScoringRunTimings1765700000001,
   ],
   requireCallerIdentity: true,
 };

@@ -12,6 +12,7 @@ import { RECOMMENDATIONS_CONFIG, type RecommendationsConfig } from './recommenda
 import { RecommendationsErrorCode, RecommendationsException } from './recommendations.exception';
 import { reasonText } from './recommendations.model';
 import { RecommendationsRepository, type BuildRecord } from './recommendations.repository';
+import { StepTimer } from '../shared/step-timer';
 
 export type BuildOutcome =
   { built: true; build: BuildRecord } | { built: false; reason: 'another replica is building' | 'not due' };
@@ -84,19 +85,16 @@ export class RecommendationsService {
         },
       };
       await this.repository.recordBuild(manager, build);
-      const timings: Record<string, number> = {};
-      const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
-        const t0 = Date.now();
-        const result = await work();
-        timings[step] = Date.now() - t0;
-        return result;
-      };
+      const steps = new StepTimer();
+      const timings = steps.timings;
       timings['stageBaskets'] = Date.now() - started;
-      await timed('countPairs', () => this.repository.countPairs(manager));
-      const model = await timed('model', () => this.repository.buildNeighbours(manager, { buildId: id }, settings));
-      await timed('popularity', () => this.repository.savePopularity(manager, id));
-      await timed('trainingModel', () => this.repository.buildNeighbours(manager, { training: true }, settings));
-      const evaluation = await timed('evaluation', () => this.repository.evaluate(manager, settings.k));
+      await steps.time('countPairs', () => this.repository.countPairs(manager));
+      const model = await steps.time('model', () =>
+        this.repository.buildNeighbours(manager, { buildId: id }, settings),
+      );
+      await steps.time('popularity', () => this.repository.savePopularity(manager, id));
+      await steps.time('trainingModel', () => this.repository.buildNeighbours(manager, { training: true }, settings));
+      const evaluation = await steps.time('evaluation', () => this.repository.evaluate(manager, settings.k));
       const finished: BuildRecord = {
         ...build,
         finishedAt: new Date(now.getTime() + (Date.now() - started)),

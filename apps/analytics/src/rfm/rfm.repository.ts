@@ -227,12 +227,26 @@ export class RfmRepository {
 
   async finishRun(
     manager: EntityManager,
-    run: { id: string; customers: number; changed: number; cuts: ScoringCuts | null },
+    run: {
+      id: string;
+      customers: number;
+      changed: number;
+      cuts: ScoringCuts | null;
+      /** ms per step of the run (StepTimer) */
+      timings: Record<string, number>;
+    },
   ): Promise<void> {
     await manager.query(
-      `UPDATE analytics.scoring_runs SET finished_at = clock_timestamp(), customers = $2, changed = $3, cuts = $4
+      `UPDATE analytics.scoring_runs SET finished_at = clock_timestamp(), customers = $2, changed = $3, cuts = $4,
+              timings = $5
        WHERE id = $1`,
-      [run.id, run.customers, run.changed, run.cuts === null ? null : JSON.stringify(run.cuts)],
+      [
+        run.id,
+        run.customers,
+        run.changed,
+        run.cuts === null ? null : JSON.stringify(run.cuts),
+        JSON.stringify(run.timings),
+      ],
     );
   }
 

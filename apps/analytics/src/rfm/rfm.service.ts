@@ -6,6 +6,7 @@ import { ANALYTICS_CONFIG, type AnalyticsConfig } from '../analytics.config';
 import { riskMoved } from '../churn/churn.model';
 import { CHURN_THRESHOLD, ChurnService, type ChurnView } from '../churn/churn.service';
 import { ClvService, type CustomerClv } from '../clv/clv.service';
+import { StepTimer } from '../shared/step-timer';
 import { customerScoredEvent } from './rfm.events';
 import { RfmErrorCode, RfmException } from './rfm.exception';
 import { recencyDays, sameScores, scoreCustomer, type ScoringCuts } from './rfm.model';
@@ -115,35 +116,49 @@ export class RfmService {
       )
         return { ran: false, reason: 'not due' };
       const runId = randomUUID();
+      const steps = new StepTimer();
       await this.repository.lockScoresExclusive(manager);
-      const cuts = await this.repository.computeCuts(
-        manager,
-        now,
-        this.config.ANALYTICS_TIER_A_SHARE,
-        this.config.ANALYTICS_TIER_B_SHARE,
+      const cuts = await steps.time('cutPoints', () =>
+        this.repository.computeCuts(
+          manager,
+          now,
+          this.config.ANALYTICS_TIER_A_SHARE,
+          this.config.ANALYTICS_TIER_B_SHARE,
+        ),
       );
       let customers = 0;
       let changed: Awaited<ReturnType<RfmRepository['scoreAll']>>['changed'] = [];
       // The run's row first: the scores point at it.
       await this.repository.recordRun(manager, { id: runId, startedAt: now, customers: 0, changed: 0, cuts: null });
       if (cuts) {
-        ({ customers, changed } = await this.repository.scoreAll(manager, { id: runId, now, cuts }));
+        ({ customers, changed } = await steps.time('rfmScores', () =>
+          this.repository.scoreAll(manager, { id: runId, now, cuts }),
+        ));
         // churn risks move with time alone: a lapsing customer's rises without any event about them
-        const risks = new Map((await this.churn.assessAll(manager, now)).map((a) => [a.customerId, a] as const));
+        const assessed = await steps.time('churnRisks', () => this.churn.assessAll(manager, now));
+        const risks = new Map(assessed.map((a) => [a.customerId, a] as const));
         const rfmChanged = new Set(changed.map((c) => c.customerId));
         const riskOnly = [...risks.values()]
           .filter((a) => !rfmChanged.has(a.customerId) && riskMoved(a.previous, a.record.risk))
           .map((a) => a.customerId);
         const publish = [...changed, ...(await this.repository.scoresOf(manager, riskOnly))];
-        await this.outbox.addMany(
-          manager,
-          publish.map(({ customerId, ...scores }) =>
-            customerScoredEvent(customerId, scores, now, risks.get(customerId)?.record.risk ?? null),
+        await steps.time('outbox', () =>
+          this.outbox.addMany(
+            manager,
+            publish.map(({ customerId, ...scores }) =>
+              customerScoredEvent(customerId, scores, now, risks.get(customerId)?.record.risk ?? null),
+            ),
           ),
         );
         changed = publish;
       }
-      await this.repository.finishRun(manager, { id: runId, customers, changed: changed.length, cuts });
+      await this.repository.finishRun(manager, {
+        id: runId,
+        customers,
+        changed: changed.length,
+        cuts,
+        timings: steps.timings,
+      });
       return { ran: true, runId, customers, changed: changed.length };
     });
   }
