@@ -372,14 +372,14 @@ class OutboxPipeline {
         const ids: string[] = [];
         await this.dataSource.transaction(async (manager) => {
           // One statement for the transaction's events (OutboxWriter.addMany), as a set-based write does.
-          const envelopes = await this.writer.addMany(
+          await this.writer.addMany(
             manager,
             Array.from({ length: n }, () => ({ definition: CustomerCreatedV1, ...customerCreated() })),
+            (envelope) => {
+              ids.push(envelope.id);
+              this.router.own(envelope.id, phase); // before commit: the consumer may see it right after
+            },
           );
-          for (const envelope of envelopes) {
-            ids.push(envelope.id);
-            this.router.own(envelope.id, phase); // before commit: the consumer may see it right after
-          }
         });
         phase.committed(ids, performance.now());
       }

@@ -143,11 +143,13 @@ export class RfmService {
           .map((a) => a.customerId);
         const publish = [...changed, ...(await this.repository.scoresOf(manager, riskOnly))];
         await steps.time('outbox', () =>
+          // a generator: each chunk of events is built as the outbox writes it, not a million at once
           this.outbox.addMany(
             manager,
-            publish.map(({ customerId, ...scores }) =>
-              customerScoredEvent(customerId, scores, now, risks.get(customerId)?.record.risk ?? null),
-            ),
+            (function* () {
+              for (const { customerId, ...scores } of publish)
+                yield customerScoredEvent(customerId, scores, now, risks.get(customerId)?.record.risk ?? null);
+            })(),
           ),
         );
         changed = publish;

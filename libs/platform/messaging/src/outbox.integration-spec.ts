@@ -6,7 +6,7 @@ import { adminClient, collectRecords, eventually, stackInfo, testBus } from '@ra
 import type { DataSource } from 'typeorm';
 import type { MessageBus, RecordProducer } from './bus';
 import { messagingTablesMigration } from './messaging-tables.migration';
-import { OutboxWriter } from './outbox';
+import { OUTBOX_INSERT_CHUNK, OutboxWriter } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 
 /**
@@ -124,6 +124,50 @@ describe('transactional outbox', () => {
       ids,
     ]);
     expect(rows).toEqual([]);
+  });
+
+  it('writes more events than one statement takes, in order, from a generator, and none when the change rolls back', async () => {
+    const writer = new OutboxWriter(schema);
+    const count = 2 * OUTBOX_INSERT_CHUNK + 1;
+    const subjects = Array.from({ length: count }, () => randomUUID());
+    const events = function* () {
+      for (const customerId of subjects)
+        yield {
+          definition: CustomerCreatedV1,
+          subject: customerId,
+          data: { customerId, kind: 'person' as const, createdAt: new Date().toISOString() },
+        };
+    };
+    const seen: string[] = [];
+    const written = await dataSource.transaction((manager) =>
+      writer.addMany(manager, events(), (envelope) => seen.push(envelope.subject)),
+    );
+    expect(written).toBe(count);
+    expect(seen).toEqual(subjects);
+    const rows: Array<{ message_key: string }> = await dataSource.query(
+      `SELECT message_key FROM ${schema}.outbox WHERE message_key = ANY($1::text[]) ORDER BY seq`,
+      [subjects],
+    );
+    expect(rows.map((r) => r.message_key)).toEqual(subjects);
+
+    const rolledBack = Array.from({ length: OUTBOX_INSERT_CHUNK + 1 }, () => randomUUID());
+    await expect(
+      dataSource.transaction(async (manager) => {
+        await writer.addMany(
+          manager,
+          rolledBack.map((customerId) => ({
+            definition: CustomerCreatedV1,
+            subject: customerId,
+            data: { customerId, kind: 'person' as const, createdAt: new Date().toISOString() },
+          })),
+        );
+        throw new Error('the state change failed');
+      }),
+    ).rejects.toThrow('the state change failed');
+    const none = await dataSource.query(`SELECT 1 FROM ${schema}.outbox WHERE message_key = ANY($1::text[])`, [
+      rolledBack,
+    ]);
+    expect(none).toEqual([]);
   });
 
   it('keeps rows until the broker acknowledges them', async () => {

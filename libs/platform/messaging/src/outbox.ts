@@ -11,6 +11,12 @@ import type { EntityManager } from 'typeorm';
 import { quoteIdent } from './messaging-tables.migration';
 
 /**
+ * Events per INSERT of `addMany`: one JSON parameter per chunk. A single one for a million events
+ * (a full scoring run publishing every customer) outgrew V8's longest string and failed every time.
+ */
+export const OUTBOX_INSERT_CHUNK = 5_000;
+
+/**
  * Writes an event into the outbox inside the caller's transaction, so the state change and the
  * event commit together or not at all. The relay publishes it after commit.
  */
@@ -27,16 +33,44 @@ export class OutboxWriter {
     subject: string,
     data: EventData<E>,
   ): Promise<EventEnvelope<EventData<E>>> {
-    const [envelope] = await this.addMany(manager, [{ definition, subject, data }]);
+    this.inTransaction(manager);
+    const [envelope] = await this.insert(manager, [{ definition, subject, data }]);
     return envelope as EventEnvelope<EventData<E>>;
   }
 
-  /** Several events in one statement (set-based handlers), in order. */
-  async addMany(manager: EntityManager, events: ReadonlyArray<PendingEvent>): Promise<EventEnvelope[]> {
-    if (!manager.queryRunner?.isTransactionActive) {
-      throw new Error('OutboxWriter.add must run inside the transaction that changes the state');
+  /**
+   * Several events (set-based handlers), in order, all in the caller's transaction: one statement per
+   * OUTBOX_INSERT_CHUNK events, taken from `events` as they are written (a generator keeps only one
+   * chunk in memory). Answers how many were written; `onWritten` sees each envelope (its id, say).
+   */
+  async addMany(
+    manager: EntityManager,
+    events: Iterable<PendingEvent>,
+    onWritten?: (envelope: EventEnvelope) => void,
+  ): Promise<number> {
+    this.inTransaction(manager);
+    let written = 0;
+    let chunk: PendingEvent[] = [];
+    const flush = async () => {
+      const envelopes = await this.insert(manager, chunk);
+      if (onWritten) envelopes.forEach(onWritten);
+      written += envelopes.length;
+      chunk = [];
+    };
+    for (const event of events) {
+      chunk.push(event);
+      if (chunk.length === OUTBOX_INSERT_CHUNK) await flush();
     }
-    if (events.length === 0) return [];
+    if (chunk.length > 0) await flush();
+    return written;
+  }
+
+  private inTransaction(manager: EntityManager): void {
+    if (!manager.queryRunner?.isTransactionActive)
+      throw new Error('OutboxWriter.add must run inside the transaction that changes the state');
+  }
+
+  private async insert(manager: EntityManager, events: ReadonlyArray<PendingEvent>): Promise<EventEnvelope[]> {
     const trace = captureTraceContext();
     const envelopes = events.map(({ definition, subject, data }) => {
       // An event that does not match its own schema is a bug here, not the consumer's problem.
