@@ -101,8 +101,21 @@ function keywordsOf(meta: ValidationMetadata): Schema | undefined {
 /** Any text without U+0000 (the pattern of a string no other rule constrains). */
 export const NO_NUL = '^[^\\u0000]*$';
 
-/** Text with a character other than white space (and no U+0000): what a trimmed, non-empty string is. */
-const NOT_BLANK = '^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$';
+const notBlankPatterns = new Set<string>();
+
+/**
+ * Text (no U+0000) that is still at least `minLength` long once trimmed: what a trimmed string with a
+ * minimum length is. For 1, a character other than white space; for more, a first and a last one with
+ * at least `minLength - 2` characters between (" ab " trims to "ab", too short for 3).
+ */
+function notBlank(minLength: number): string {
+  const pattern =
+    minLength <= 1
+      ? '^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$'
+      : `^\\s*[^\\s\\u0000][^\\u0000]{${minLength - 2},}[^\\s\\u0000]\\s*$`;
+  notBlankPatterns.add(pattern);
+  return pattern;
+}
 
 /** Whether the property's value is trimmed before it is validated (a @Transform that calls trim()). */
 function isTrimmed(target: Constructor, property: string): boolean {
@@ -156,7 +169,7 @@ export function applyValidatorsToSwagger(): void {
           (items['pattern'] === undefined || items['pattern'] === NO_NUL) &&
           isTrimmed(target, meta.propertyName)
         ) {
-          items['pattern'] = NOT_BLANK;
+          items['pattern'] = notBlank(items['minLength']);
         }
         if (items['format'] === 'phone') {
           delete items['minLength'];
@@ -176,7 +189,11 @@ export function applyValidatorsToSwagger(): void {
             merged['type'] = 'integer';
           continue;
         }
-        if (merged[k] === undefined || (k === 'pattern' && (merged[k] === NO_NUL || merged[k] === NOT_BLANK)))
+        // A pattern of its own (@Matches) says more than the generic ones.
+        if (
+          merged[k] === undefined ||
+          (k === 'pattern' && (merged[k] === NO_NUL || notBlankPatterns.has(merged[k] as string)))
+        )
           merged[k] = v;
       }
       // A trimmed string with a minimum length is not blank: the white space goes before the length is checked.
@@ -186,7 +203,7 @@ export function applyValidatorsToSwagger(): void {
         (merged['pattern'] === undefined || merged['pattern'] === NO_NUL) &&
         isTrimmed(target, meta.propertyName)
       ) {
-        merged['pattern'] = NOT_BLANK;
+        merged['pattern'] = notBlank(merged['minLength']);
       }
       // A phone's length bounds are a cheap pre-check of the phone rule, which is the statement that
       // matters: stated alone, so that a generator draws phones, not strings of a boundary length.
