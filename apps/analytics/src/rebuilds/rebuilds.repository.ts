@@ -116,8 +116,12 @@ export class RebuildsRepository {
     );
   }
 
-  /** Empties the tables in one statement (foreign keys between them are no obstacle). */
-  async truncate(manager: EntityManager, tables: readonly string[]): Promise<void> {
+  /**
+   * Empties the tables in one statement (foreign keys between them are no obstacle), waiting at most
+   * `lockWaitMs` for their locks (55P03 after that; the rest of the transaction is rolled back).
+   */
+  async truncate(manager: EntityManager, tables: readonly string[], lockWaitMs: number): Promise<void> {
+    await manager.query(`SET LOCAL lock_timeout = ${Math.trunc(lockWaitMs)}`);
     await manager.query(`TRUNCATE ${tables.map(quote).join(', ')}`);
   }
 

@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { consumerGroupOf, eventDefinitionOf, Topics } from '@rapport/contracts';
+import { isDatabaseBusy } from '@rapport/platform-database';
 import { KafkaEventsServer, type MessageBus } from '@rapport/platform-messaging';
 import type { Logger } from '@rapport/platform-observability';
 import { LOGGER, MESSAGE_BUS } from '@rapport/platform-runtime';
@@ -17,13 +18,15 @@ import { RebuildsRepository, type RebuildRecord } from './rebuilds.repository';
 
 const GROUP = consumerGroupOf('analytics');
 const POLL_MS = 250;
+/** How long emptying the tables waits for a lock before it lets the reads queued behind it through. */
+const LOCK_WAIT_MS = 1_000;
 
 /**
  * Rebuilds every read model from the topics (docs/adr/0002-analytics-rebuilds.md). The replica that
  * takes the request records the rebuild (one running at a time, across replicas), waits until every
  * replica has stopped consuming (each one's RebuildsWatcher pauses its consumer while the rebuild
- * is stopping) so the consumer group is empty, then in one transaction empties the registered
- * tables and the inbox and resets the group's offsets to the earliest records. From then on the
+ * is stopping) so the consumer group is empty, resets the group's offsets to the earliest records,
+ * then in one transaction empties the registered tables and the inbox. From then on the
  * replicas consume as they always do, from the start of the topics: the same handlers apply every
  * event once more, in partition order; events published meanwhile simply come after. Progress is the
  * group's committed offsets against the high-water marks captured at the start.
@@ -109,10 +112,12 @@ export class RebuildsService implements OnApplicationShutdown {
   }
 
   /**
-   * The group must be empty for its offsets to be reset: wait for every replica to stop, then empty
-   * and reset in one go. The transaction commits only after the offsets were reset: if the reset
-   * fails nothing was emptied; if the commit fails after the reset, the replay meets the old inbox
-   * and applies nothing twice.
+   * The group must be empty for its offsets to be reset: wait for every replica to stop, rewind the
+   * group, then empty the tables in a short transaction. The rewind comes first and outside it:
+   * kafkajs resets a group's offsets by joining it as a consumer, seconds per topic, and a TRUNCATE
+   * held that long queued every read of analytics behind its lock (the API answered 504). No replica
+   * consumes before the phase is `replaying`, so the order is safe: if the transaction fails, the
+   * replicas resume on a rewound group over intact tables and inbox, re-read and apply nothing twice.
    */
   private async coordinate(rebuild: RebuildRecord): Promise<void> {
     try {
@@ -129,13 +134,11 @@ export class RebuildsService implements OnApplicationShutdown {
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
       const topics = [...new Set(rebuild.partitions.map((p) => p.topic))];
-      const replaying = await this.dataSource.transaction(async (manager) => {
-        if (!(await this.repository.lockRunning(manager, rebuild.id))) return false;
-        await this.repository.truncate(manager, rebuild.tables);
-        await this.repository.startReplay(manager, rebuild.id);
-        for (const topic of topics) await this.bus.resetGroupToEarliest(GROUP, topic);
-        return true;
-      });
+      for (const topic of topics) {
+        await this.bus.resetGroupToEarliest(GROUP, topic);
+        await this.repository.heartbeat(rebuild.id);
+      }
+      const replaying = await this.emptyForReplay(rebuild, Date.now() + this.config.ANALYTICS_REBUILD_STOP_TIMEOUT_MS);
       if (!replaying) throw new Error('the rebuild was failed by another replica while stopping');
       this.log.info(
         { rebuildId: rebuild.id, tables: rebuild.tables, topics },
@@ -146,6 +149,28 @@ export class RebuildsService implements OnApplicationShutdown {
       await this.repository.fail(rebuild.id, (error as Error).message).catch(() => undefined);
     } finally {
       await this.events.resume();
+    }
+  }
+
+  /**
+   * Empties the rebuild's tables and moves it to `replaying`, in one transaction. A TRUNCATE that waits
+   * for a lock (a scoring run reading the tables) makes every later read wait behind it: it waits at
+   * most LOCK_WAIT_MS, lets the reads through, and tries again until the deadline.
+   */
+  private async emptyForReplay(rebuild: RebuildRecord, deadline: number): Promise<boolean> {
+    for (;;) {
+      try {
+        return await this.dataSource.transaction(async (manager) => {
+          if (!(await this.repository.lockRunning(manager, rebuild.id))) return false;
+          await this.repository.truncate(manager, rebuild.tables, LOCK_WAIT_MS);
+          await this.repository.startReplay(manager, rebuild.id);
+          return true;
+        });
+      } catch (error) {
+        if (!isDatabaseBusy(error) || Date.now() > deadline) throw error;
+        await this.repository.heartbeat(rebuild.id);
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      }
     }
   }
 
