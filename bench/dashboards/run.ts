@@ -2,14 +2,15 @@
 // gateway, with analytics' read models filled for N customers (default 1 000 000) on a fresh local stack.
 // The facts are inserted set-based in SQL, shaped as the consumers write them: per customer an owner, a
 // team and a lifecycle stage; 3 purchases, 2 contacts, ½ follow-up, ⅓ ticket, 2 points movements per
-// customer over two years. The bound measured in the same run is the bare SQL pass that every view must
-// at least make: one aggregate over the last month's purchases.
+// customer over two years, and a current CLV model. The bound measured in the same run is the bare SQL
+// pass that every view must at least make: one aggregate over the last month's purchases.
 //
 //   npm run bench:dashboards -- --customers 1000000 --requests 40
 //
 // Human-readable lines go to stdout, ending with one line of JSON holding every figure.
 import { performance } from 'node:perf_hooks';
 import { demoUserToken } from '@rapport/stack';
+import type { KpiValuesView } from '@rapport/contracts';
 import type { Client } from 'pg';
 import { benchOnStack, UNTHROTTLED } from '../lib/harness';
 import { benchArgs, int, profile } from '../lib/cli';
@@ -139,6 +140,14 @@ function loadStatements(customers: number): Array<[string, string]> {
               g % 365, 1 + g % 6, g % 3000, now() - (g % 365) * interval '1 day', '{}'::jsonb, now()
        FROM generate_series(1, ${Math.floor((c * 6) / 10)}) AS g`,
     ],
+    [
+      // a current CLV model (CDNOW's parameters), so that every KPI set includes the lifetime value total
+      'CLV model',
+      `INSERT INTO analytics.clv_fits (id, status, requested_at, finished_at, calibration_end, bgnbd, gamma_gamma)
+       VALUES (md5('clv')::uuid, 'succeeded', now(), now(), now(),
+               '{"r": 0.2426, "alpha": 4.4135, "a": 0.7929, "b": 2.4258, "logLikelihood": 0, "starts": []}',
+               '{"p": 6.25, "q": 3.74, "gamma": 15.44, "logLikelihood": 0, "starts": []}')`,
+    ],
   ];
 }
 
@@ -184,7 +193,13 @@ function main(): void {
       };
       const views = {
         executive: await timed(
-          view('/api/v1/analytics/dashboards/executive', tokens.exec, (b) => (b['tierMix'] as { A: number }).A > 0),
+          view(
+            '/api/v1/analytics/dashboards/executive',
+            tokens.exec,
+            (b) =>
+              (b['tierMix'] as { A: number }).A > 0 &&
+              (b['kpis'] as { current: { kpis: KpiValuesView } }).current.kpis.customerLifetimeValue !== null,
+          ),
         ),
         manager: await timed(
           view('/api/v1/analytics/dashboards/manager', tokens.manager, (b) => (b['agents'] as unknown[]).length > 0),

@@ -2912,6 +2912,11 @@ export interface components {
              * @example 250000
              */
             pointsOutstanding: number;
+            /**
+             * @description The customers' expected value over the next 52 weeks as of the end of the interval (BG/NBD × Gamma-Gamma, the current CLV model), in the base currency; null before any CLV fit succeeded
+             * @example 1284500.00
+             */
+            customerLifetimeValue: string | null;
         };
         KpiIntervalView: {
             /** @example 2026-11-01T00:00:00.000Z */

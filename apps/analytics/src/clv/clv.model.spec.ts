@@ -7,6 +7,7 @@ import {
   collapse,
   customerLifetimeValue,
   GammaGammaModel,
+  groupLifetimeValue,
   summarise,
   utcDay,
   type DatedPurchase,
@@ -235,5 +236,33 @@ describe(customerLifetimeValue.name, () => {
     expect(sut.clv).toBeGreaterThan(0);
     const refunded = customerLifetimeValue(bgnbd, spend, { frequency: 2, recency: 30.43, T: 38.86, monetary: -5 }, 52);
     expect(refunded.clv).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe(groupLifetimeValue.name, () => {
+  it('is the sum of its customers’ lifetime values, whatever their mean spends', () => {
+    const bgnbd = new BgNbdModel({ r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 });
+    const spend = new GammaGammaModel({ p: 6.25, q: 3.74, gamma: 15.44 });
+    const history = { recency: 30.43, T: 38.86 };
+    const cases: Array<[number, number[]]> = [
+      [3, [22.35, 41.2, -5, 0, 180]],
+      [0, [0, 0, 0]],
+    ];
+    for (const [frequency, means] of cases) {
+      const oneByOne = means.reduce(
+        (sum, monetary) => sum + customerLifetimeValue(bgnbd, spend, { frequency, ...history, monetary }, 52).clv!,
+        0,
+      );
+      const spenders = means.filter((m) => frequency > 0 && m > 0);
+      const group = {
+        frequency,
+        ...history,
+        customers: means.length,
+        spenders: spenders.length,
+        spendSum: spenders.reduce((s, m) => s + m, 0),
+      };
+      expect(oneByOne).toBeGreaterThan(0);
+      expect(groupLifetimeValue(bgnbd, spend, group, 52)).toBeCloseTo(oneByOne, 8);
+    }
   });
 });

@@ -422,6 +422,38 @@ export function customerLifetimeValue(
   };
 }
 
+/**
+ * Customers who share (x, t_x, T) at one instant, with what their expected spends need: how many have
+ * a repeat mean of positive value (`spenders`) and the sum of those means (`spendSum`).
+ */
+export interface ClvGroup {
+  frequency: number;
+  recency: number;
+  T: number;
+  customers: number;
+  spenders: number;
+  spendSum: number;
+}
+
+/**
+ * Σ customerLifetimeValue(…).clv over a group's customers, without them one by one: E[Y | x, t_x, T]
+ * is the group's, and E[M | x, m] = (1 − w)·E[M] + w·m with w = px/(px+q−1) in (0, 1) (q > 1 for any
+ * fitted model) for a spender, E[M] for the others, so the spends add up from the group's counts and sum.
+ */
+export function groupLifetimeValue(
+  bgnbd: BgNbdModel,
+  spend: GammaGammaModel,
+  group: ClvGroup,
+  horizonWeeks: number,
+): number {
+  const purchases = bgnbd.conditionalExpectedPurchases(horizonWeeks, group.frequency, group.recency, group.T);
+  const { p, q } = spend.params;
+  const population = spend.populationMeanSpend();
+  const w = group.frequency > 0 ? (p * group.frequency) / (p * group.frequency + q - 1) : 0;
+  const spends = group.customers * population - group.spenders * w * population + w * group.spendSum;
+  return Math.max(0, purchases * spends);
+}
+
 /** One purchase, netted of refunds, with the UTC day it happened on (days since the epoch). */
 export interface DatedPurchase {
   customer: string;

@@ -17,6 +17,7 @@ const previous: KpiValues = {
   pointsIssued: 1000,
   pointsRedeemed: 0,
   pointsOutstanding: 5000,
+  customerLifetimeValue: '120000.00',
 };
 
 describe(kpiChanges.name, () => {
@@ -34,6 +35,7 @@ describe(kpiChanges.name, () => {
       slaCompliance: 0.9, // previous unknown
       medianFirstResponseMinutes: 45, // +50 %
       followUpsOnTime: 0.5, // −0.25
+      customerLifetimeValue: '126000.00', // +5 %
     };
     expect(kpiChanges(current, previous)).toEqual({
       newCustomers: 0.5,
@@ -51,6 +53,7 @@ describe(kpiChanges.name, () => {
       pointsIssued: 0,
       pointsRedeemed: null,
       pointsOutstanding: 0,
+      customerLifetimeValue: 0.05,
     });
   });
 });

@@ -24,6 +24,7 @@ const facts: KpiFacts = {
   pointsEarned: 1000,
   pointsRedeemed: 400,
   pointsBalanceAtEnd: 2600,
+  lifetimeValue: 48_213.456, // to the cent: 48213.46
 };
 
 describe(Kpis.name, () => {
@@ -46,6 +47,7 @@ describe(Kpis.name, () => {
       pointsIssued: 1000,
       pointsRedeemed: 400,
       pointsOutstanding: 2600,
+      customerLifetimeValue: '48213.46',
     });
   });
 
@@ -81,6 +83,7 @@ describe(Kpis.name, () => {
       firstResponseMinutes: [],
       followUpsDue: 0,
       followUpsOnTime: 0,
+      lifetimeValue: null,
     };
     expect(sut.all(empty)).toMatchObject({
       churnRate: null,
@@ -92,6 +95,7 @@ describe(Kpis.name, () => {
       slaCompliance: null,
       medianFirstResponseMinutes: null,
       followUpsOnTime: null,
+      customerLifetimeValue: null, // no CLV model yet
     });
   });
 });

@@ -49,6 +49,11 @@ export interface KpiFacts {
   pointsEarned: number;
   pointsRedeemed: number;
   pointsBalanceAtEnd: number;
+  /**
+   * Σ over the customers with a purchase before the end of the interval of their expected value over
+   * the next CLV_HORIZON_WEEKS, as of that end, under the current CLV model; null without a model.
+   */
+  lifetimeValue: number | null;
 }
 
 export interface KpiValues {
@@ -67,6 +72,7 @@ export interface KpiValues {
   pointsIssued: number;
   pointsRedeemed: number;
   pointsOutstanding: number;
+  customerLifetimeValue: string | null;
 }
 
 export const KPI_NAMES: ReadonlyArray<keyof KpiValues> = [
@@ -85,6 +91,7 @@ export const KPI_NAMES: ReadonlyArray<keyof KpiValues> = [
   'pointsIssued',
   'pointsRedeemed',
   'pointsOutstanding',
+  'customerLifetimeValue',
 ];
 
 /** Ratios are given to 4 decimals (0.8333), money to 2 ("1234.50"), minutes to 1. */
@@ -196,6 +203,17 @@ export class Kpis {
     return f.pointsBalanceAtEnd;
   }
 
+  /**
+   * Customer lifetime value total = Σ over the customers with a purchase before the end of the
+   * interval of E[repeat purchases in the next 52 weeks | x, t_x, T] × E[spend per purchase | x, m̄]
+   * (BG/NBD and Gamma-Gamma, GET /analytics/models/clv), each customer's history taken as of the end
+   * of the interval, in the base currency. The model is the current one (the latest fit) for every
+   * interval; null while no fit has succeeded.
+   */
+  customerLifetimeValue(f: Pick<KpiFacts, 'lifetimeValue'>): string | null {
+    return f.lifetimeValue === null ? null : money(f.lifetimeValue);
+  }
+
   /** All KPIs of one interval. */
   all(f: KpiFacts): KpiValues {
     return {
@@ -214,6 +232,7 @@ export class Kpis {
       pointsIssued: this.pointsIssued(f),
       pointsRedeemed: this.pointsRedeemed(f),
       pointsOutstanding: this.pointsOutstanding(f),
+      customerLifetimeValue: this.customerLifetimeValue(f),
     };
   }
 }

@@ -31,6 +31,7 @@ import {
   ticketTransitioned,
 } from '../../test/factories/activity-events';
 import { customerCreated } from '../../test/factories/customer-events';
+import { BgNbdModel, customerLifetimeValue, GammaGammaModel, summarise, utcDay } from '../clv/clv.model';
 import { publishPurchaseEvents, purchaseRecorded, purchaseRefunded } from '../../test/factories/purchase-events';
 import { AppModule } from '../app.module';
 
@@ -209,6 +210,50 @@ describe('KPIs and dashboards', () => {
     const [week1, week2] = response.body.intervals.map((i: { kpis: unknown }) => i.kpis);
     expect(week1).toMatchObject({ pointsIssued: 0, pointsRedeemed: 200, pointsOutstanding: 300 });
     expect(week2).toMatchObject({ pointsIssued: 300, pointsRedeemed: 0, pointsOutstanding: 550 });
+  });
+
+  it("gives the team's customer lifetime value total at the end of each week, under the current CLV model", async () => {
+    // a model of known parameters becomes the current one (the latest fit that succeeded) for this test
+    const fitId = randomUUID();
+    const bgnbd = { r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 };
+    const gammaGamma = { p: 6.25, q: 3.74, gamma: 15.44 };
+    await clients.db.query(
+      `INSERT INTO analytics.clv_fits (id, status, requested_at, finished_at, calibration_end, bgnbd, gamma_gamma)
+       VALUES ($1, 'succeeded', now(), clock_timestamp(), now(), $2, $3)`,
+      [fitId, { ...bgnbd, logLikelihood: 0, starts: [] }, { ...gammaGamma, logLikelihood: 0, starts: [] }],
+    );
+    try {
+      // weeks ending an hour ago, so that each end is a known instant (the last one is not cut at now)
+      const end = new Date(Math.floor((now - HOUR) / 1000) * 1000);
+      const weekEnds = [new Date(end.getTime() - 7 * DAY), end];
+      const query = `from=${encodeURIComponent(new Date(end.getTime() - 14 * DAY).toISOString())}&to=${encodeURIComponent(end.toISOString())}`;
+      const response = await get(`/internal/v1/kpis?${query}&interval=week&team=${team}`, TEST_CALLERS.admin);
+      expect(response.status).toBe(200);
+
+      // by hand, customer by customer: the team's purchases (c1's second is net of its 20.00 refund)
+      const ledger = [
+        { customer: c1, at: ago(16 * DAY), net: 100 },
+        { customer: c1, at: ago(12 * DAY), net: 30 },
+        { customer: c2, at: ago(11 * DAY), net: 30 },
+        { customer: c2, at: ago(4 * DAY), net: 70 },
+      ];
+      const [model, spend] = [new BgNbdModel(bgnbd), new GammaGammaModel(gammaGamma)];
+      const expected = weekEnds.map((e) =>
+        summarise(
+          ledger.filter((p) => p.at < e).map((p) => ({ customer: p.customer, day: utcDay(p.at), net: p.net })),
+          utcDay(e),
+        ).reduce((sum, customer) => sum + customerLifetimeValue(model, spend, customer, 52).clv!, 0),
+      );
+      // week 1: c1 bought twice, c2 once; week 2: both twice
+      expect(expected[0]).toBeGreaterThan(0);
+      const totals = response.body.intervals.map((i: { kpis: { customerLifetimeValue: string } }) =>
+        Number(i.kpis.customerLifetimeValue),
+      );
+      expect(totals[0]).toBeCloseTo(expected[0]!, 2);
+      expect(totals[1]).toBeCloseTo(expected[1]!, 2);
+    } finally {
+      await clients.db.query(`DELETE FROM analytics.clv_fits WHERE id = $1`, [fitId]);
+    }
   });
 
   it('gives a manager their team by default and refuses another team; an agent only themself', async () => {

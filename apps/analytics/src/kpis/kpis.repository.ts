@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { DAYS_PER_WEEK, type ClvGroup } from '../clv/clv.model';
+import { PURCHASE_DAY_SQL } from '../purchase-ledger/purchase-ledger.repository';
 import type { RowFilter } from './kpis.access';
 import type { KpiFacts } from './kpi-definitions';
 
@@ -27,7 +29,7 @@ type Params = unknown[];
 export class KpisRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async facts(buckets: Bucket[], filter: RowFilter, now: Date): Promise<KpiFacts[]> {
+  async facts(buckets: Bucket[], filter: RowFilter, now: Date): Promise<Array<Omit<KpiFacts, 'lifetimeValue'>>> {
     const starts = buckets.map((b) => b.start.toISOString());
     const ends = buckets.map((b) => b.end.toISOString());
     const first = starts[0]!;
@@ -174,7 +176,7 @@ export class KpisRepository {
       const i = index + 1;
       const movesIntoChurned = ch.get(i)?.into ?? 0;
       balance += pt.get(i)?.net ?? 0;
-      const facts: KpiFacts = {
+      const facts: Omit<KpiFacts, 'lifetimeValue'> = {
         customersCreated: c.get(i)?.n ?? 0,
         customersAtStart,
         churnedAtStart,
@@ -202,6 +204,59 @@ export class KpisRepository {
       churnedAtStart += movesIntoChurned - (ch.get(i)?.out_of ?? 0);
       return facts;
     });
+  }
+
+  /**
+   * The lifetime value model's inputs as of each instant (a bucket's end, at most `now`), collapsed:
+   * per instant, the filter's customers with a purchase before it grouped by (x, t_x, T), the papers'
+   * preparation as the CLV fit does it (one transaction per UTC day, values net of refunds; x repeat
+   * days, t_x and T in weeks to the instant's UTC day), with the count and sum of positive repeat means.
+   * One pass over the ledger: each purchase carries the customer's figures after it, and stands for
+   * the instants between it and the customer's next purchase.
+   */
+  async lifetimeValueGroups(ends: Date[], filter: RowFilter, now: Date): Promise<ClvGroup[][]> {
+    const instants = ends.map((e) => new Date(Math.min(e.getTime(), now.getTime())).toISOString());
+    const scopeValue = filter.agent ?? filter.team;
+    const customers = customerScope(filter, '$3');
+    const rows: Array<Record<string, number>> = await this.dataSource.query(
+      `WITH b AS (
+         SELECT i, e, floor(extract(epoch FROM e) / 86400)::int AS e_day
+         FROM unnest($1::timestamptz[]) WITH ORDINALITY AS b(e, i)
+       ), d AS (
+         SELECT p.customer_id, p.occurred_at, p.purchase_id, p.total_base - p.refunded_base AS net,
+                ${PURCHASE_DAY_SQL} AS day
+         FROM analytics.purchases p WHERE p.occurred_at < $2 ${customers('p')}
+       ), firsts AS (
+         SELECT customer_id, occurred_at, purchase_id, net, day,
+                min(day) OVER (PARTITION BY customer_id) AS first_day,
+                (day IS DISTINCT FROM lag(day) OVER w)::int AS new_day,
+                lead(occurred_at) OVER w AS next_at
+         FROM d WINDOW w AS (PARTITION BY customer_id ORDER BY occurred_at, purchase_id)
+       ), s AS (
+         SELECT occurred_at, next_at, day, first_day, sum(new_day) OVER w - 1 AS x,
+                sum(CASE WHEN day > first_day THEN net ELSE 0 END) OVER w AS repeat_value
+         FROM firsts
+         WINDOW w AS (PARTITION BY customer_id ORDER BY occurred_at, purchase_id ROWS UNBOUNDED PRECEDING)
+       )
+       SELECT b.i, s.x::int AS x, s.day - s.first_day AS tx_days, b.e_day - s.first_day AS t_days,
+              count(*)::int AS customers,
+              count(*) FILTER (WHERE s.x > 0 AND s.repeat_value > 0)::int AS spenders,
+              coalesce(sum(s.repeat_value / s.x) FILTER (WHERE s.x > 0 AND s.repeat_value > 0), 0)::float8 AS spend_sum
+       FROM b JOIN s ON s.occurred_at < b.e AND (s.next_at IS NULL OR s.next_at >= b.e)
+       GROUP BY 1, 2, 3, 4`,
+      [instants, instants.reduce((a, b) => (a > b ? a : b)), ...(scopeValue === null ? [] : [scopeValue])],
+    );
+    const groups: ClvGroup[][] = ends.map(() => []);
+    for (const r of rows)
+      groups[Number(r['i']) - 1]!.push({
+        frequency: Number(r['x']),
+        recency: Number(r['tx_days']) / DAYS_PER_WEEK,
+        T: Number(r['t_days']) / DAYS_PER_WEEK,
+        customers: Number(r['customers']),
+        spenders: Number(r['spenders']),
+        spendSum: Number(r['spend_sum']),
+      });
+    return groups;
   }
 
   /** Customers per value tier now (the RFM scores). */

@@ -8,6 +8,8 @@ import {
   type KpisView,
 } from '@rapport/contracts';
 import type { CallerIdentity } from '@rapport/platform-runtime';
+import { groupLifetimeValue } from '../clv/clv.model';
+import { CLV_HORIZON_WEEKS, ClvService } from '../clv/clv.service';
 import { kpiFilter, type RowFilter } from './kpis.access';
 import { KpisErrorCode, KpisException } from './kpis.exception';
 import { KpisRepository } from './kpis.repository';
@@ -31,7 +33,10 @@ export function periodStart(to: Date, interval: KpiIntervalName, count = 1): Dat
 export class KpisService {
   private readonly kpis = new Kpis();
 
-  constructor(private readonly repository: KpisRepository) {}
+  constructor(
+    private readonly repository: KpisRepository,
+    private readonly clv: ClvService,
+  ) {}
 
   /** GET /kpis: the KPIs per interval of [from, to), for the rows the caller may see. */
   async series(query: KpisQuery, caller: CallerIdentity, now = new Date()): Promise<KpisView> {
@@ -53,12 +58,29 @@ export class KpisService {
 
   /** The KPIs of the given periods for a row filter (the dashboards' use). */
   async compute(periods: Array<{ start: Date; end: Date }>, filter: RowFilter, now: Date): Promise<PeriodKpis[]> {
-    const facts = await this.repository.facts(periods, filter, now);
+    const [facts, lifetimeValues] = await Promise.all([
+      this.repository.facts(periods, filter, now),
+      this.lifetimeValues(periods, filter, now),
+    ]);
     return periods.map((p, i) => ({
       from: p.start.toISOString(),
       to: p.end.toISOString(),
-      kpis: this.kpis.all(facts[i]!),
+      kpis: this.kpis.all({ ...facts[i]!, lifetimeValue: lifetimeValues?.[i] ?? null }),
     }));
+  }
+
+  /** Each period's customer lifetime value total under the current CLV model; null without a model. */
+  private async lifetimeValues(periods: Array<{ end: Date }>, filter: RowFilter, now: Date): Promise<number[] | null> {
+    const models = await this.clv.currentModels();
+    if (!models) return null;
+    const groups = await this.repository.lifetimeValueGroups(
+      periods.map((p) => p.end),
+      filter,
+      now,
+    );
+    return groups.map((period) =>
+      period.reduce((sum, g) => sum + groupLifetimeValue(models.bgnbd, models.spend, g, CLV_HORIZON_WEEKS), 0),
+    );
   }
 
   async tierMix(): Promise<{ A: number; B: number; C: number }> {

@@ -165,6 +165,14 @@ export class KpiValuesView {
   @ApiProperty({ example: 3000, description: 'Loyalty points redeemed in the interval' }) pointsRedeemed!: number;
   @ApiProperty({ example: 250000, description: 'Points members hold at the end of the interval (liability)' })
   pointsOutstanding!: number;
+  @ApiProperty({
+    example: '1284500.00',
+    nullable: true,
+    type: String,
+    description:
+      "The customers' expected value over the next 52 weeks as of the end of the interval (BG/NBD × Gamma-Gamma, the current CLV model), in the base currency; null before any CLV fit succeeded",
+  })
+  customerLifetimeValue!: string | null;
 }
 
 export class KpiIntervalView {
