@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DAYS_PER_WEEK, type ClvGroup } from '../clv/clv.model';
-import { PURCHASE_DAY_SQL } from '../purchase-ledger/purchase-ledger.repository';
 import type { RowFilter } from './kpis.access';
 import type { KpiFacts } from './kpi-definitions';
 
@@ -209,43 +208,41 @@ export class KpisRepository {
   /**
    * The lifetime value model's inputs as of each instant (a bucket's end, at most `now`), collapsed:
    * per instant, the filter's customers with a purchase before it grouped by (x, t_x, T), the papers'
-   * preparation as the CLV fit does it (one transaction per UTC day, values net of refunds; x repeat
-   * days, t_x and T in weeks to the instant's UTC day), with the count and sum of positive repeat means.
-   * One pass over the ledger: each purchase carries the customer's figures after it, and stands for
-   * the instants between it and the customer's next purchase.
+   * preparation as the CLV fit does it (one transaction per UTC day, its value the day's purchases net
+   * of refunds; x repeat days, t_x and T in weeks to the instant's UTC day), with the count and sum of
+   * positive repeat means. One pass over the ledger's purchase days: each carries the customer's
+   * figures with it, and stands for the instants from its first purchase to the next day's.
    */
   async lifetimeValueGroups(ends: Date[], filter: RowFilter, now: Date): Promise<ClvGroup[][]> {
     const instants = ends.map((e) => new Date(Math.min(e.getTime(), now.getTime())).toISOString());
     const scopeValue = filter.agent ?? filter.team;
     const customers = customerScope(filter, '$3');
-    const rows: Array<Record<string, number>> = await this.dataSource.query(
-      `WITH b AS (
-         SELECT i, e, floor(extract(epoch FROM e) / 86400)::int AS e_day
-         FROM unnest($1::timestamptz[]) WITH ORDINALITY AS b(e, i)
-       ), d AS (
-         SELECT p.customer_id, p.occurred_at, p.purchase_id, p.total_base - p.refunded_base AS net,
-                ${PURCHASE_DAY_SQL} AS day
-         FROM analytics.purchases p WHERE p.occurred_at < $2 ${customers('p')}
-       ), firsts AS (
-         SELECT customer_id, occurred_at, purchase_id, net, day,
-                min(day) OVER (PARTITION BY customer_id) AS first_day,
-                (day IS DISTINCT FROM lag(day) OVER w)::int AS new_day,
-                lead(occurred_at) OVER w AS next_at
-         FROM d WINDOW w AS (PARTITION BY customer_id ORDER BY occurred_at, purchase_id)
-       ), s AS (
-         SELECT occurred_at, next_at, day, first_day, sum(new_day) OVER w - 1 AS x,
-                sum(CASE WHEN day > first_day THEN net ELSE 0 END) OVER w AS repeat_value
-         FROM firsts
-         WINDOW w AS (PARTITION BY customer_id ORDER BY occurred_at, purchase_id ROWS UNBOUNDED PRECEDING)
-       )
-       SELECT b.i, s.x::int AS x, s.day - s.first_day AS tx_days, b.e_day - s.first_day AS t_days,
-              count(*)::int AS customers,
-              count(*) FILTER (WHERE s.x > 0 AND s.repeat_value > 0)::int AS spenders,
-              coalesce(sum(s.repeat_value / s.x) FILTER (WHERE s.x > 0 AND s.repeat_value > 0), 0)::float8 AS spend_sum
-       FROM b JOIN s ON s.occurred_at < b.e AND (s.next_at IS NULL OR s.next_at >= b.e)
-       GROUP BY 1, 2, 3, 4`,
-      [instants, instants.reduce((a, b) => (a > b ? a : b)), ...(scopeValue === null ? [] : [scopeValue])],
-    );
+    const rows: Array<Record<string, number>> = await this.dataSource.transaction(async (manager) => {
+      // the grouping sorts a row per customer and instant: in memory, not on disk
+      await manager.query(`SET LOCAL work_mem = '64MB'`);
+      return manager.query(
+        `WITH b AS (
+           SELECT i, e, floor(date_part('epoch', e) / 86400)::int AS e_day
+           FROM unnest($1::timestamptz[]) WITH ORDINALITY AS b(e, i)
+         ), d AS (
+           SELECT p.customer_id, floor(date_part('epoch', p.occurred_at) / 86400)::int AS day,
+                  min(p.occurred_at) AS first_at, sum((p.total_base - p.refunded_base)::float8) AS net
+           FROM analytics.purchases p WHERE p.occurred_at < $2 ${customers('p')}
+           GROUP BY 1, 2
+         ), s AS (
+           SELECT first_at, lead(first_at) OVER w AS next_at, day, first_value(day) OVER w AS first_day,
+                  row_number() OVER w - 1 AS x, sum(net) OVER w - first_value(net) OVER w AS repeat_value
+           FROM d WINDOW w AS (PARTITION BY customer_id ORDER BY day)
+         )
+         SELECT b.i, s.x::int AS x, s.day - s.first_day AS tx_days, b.e_day - s.first_day AS t_days,
+                count(*)::int AS customers,
+                count(*) FILTER (WHERE s.x > 0 AND s.repeat_value > 0)::int AS spenders,
+                coalesce(sum(s.repeat_value / s.x) FILTER (WHERE s.x > 0 AND s.repeat_value > 0), 0) AS spend_sum
+         FROM b JOIN s ON s.first_at < b.e AND (s.next_at IS NULL OR s.next_at >= b.e)
+         GROUP BY 1, 2, 3, 4`,
+        [instants, instants.reduce((a, b) => (a > b ? a : b)), ...(scopeValue === null ? [] : [scopeValue])],
+      );
+    });
     const groups: ClvGroup[][] = ends.map(() => []);
     for (const r of rows)
       groups[Number(r['i']) - 1]!.push({
