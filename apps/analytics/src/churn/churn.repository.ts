@@ -27,16 +27,19 @@ export interface ChurnRecord {
 
 const DAY = PURCHASE_DAY_SQL;
 
+/** Per buyer up to the instant `asOf` (a placeholder): repeat days x, first and last purchase day. */
+const BUYER_DAYS_SQL = (asOf: string) => `
+  SELECT customer_id, count(DISTINCT day) - 1 AS x, min(day) AS first_day, max(day) AS last_day
+  FROM (SELECT customer_id, ${DAY} AS day FROM analytics.purchases WHERE occurred_at <= ${asOf}) purchase_days
+  GROUP BY customer_id`;
+
 /**
  * The churn risk's SQL, the full run's: churn.model's assessChurn for every buyer at once (the
  * integration spec holds the two against each other). $1 now, $2..$5 r, α, a, b (null without a fit).
  */
 const SCORE_ALL_SQL = `
-    WITH d AS (
-      SELECT customer_id, count(DISTINCT ${DAY}) - 1 AS x, min(${DAY}) AS first_day, max(${DAY}) AS last_day
-      FROM analytics.purchases WHERE occurred_at <= $1 GROUP BY customer_id
-    ), h AS (
-      SELECT d.*, floor(extract(epoch FROM $1::timestamptz) / 86400)::int AS today FROM d
+    WITH d AS (${BUYER_DAYS_SQL('$1')}), h AS (
+      SELECT d.*, floor(date_part('epoch', $1::timestamptz) / 86400)::int AS today FROM d
     ), p AS (
       SELECT h.*, greatest(0, today - last_day) AS days,
         CASE WHEN $2::float8 IS NOT NULL AND x > 0 THEN
@@ -198,10 +201,7 @@ export class ChurnRepository {
     horizonEnd: Date,
   ): Promise<Array<{ history: PurchaseHistory; churned: boolean; weight: number }>> {
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `WITH d AS (
-         SELECT customer_id, count(DISTINCT ${DAY}) - 1 AS x, min(${DAY}) AS first_day, max(${DAY}) AS last_day
-         FROM analytics.purchases WHERE occurred_at <= $1 GROUP BY customer_id
-       ), later AS (
+      `WITH d AS (${BUYER_DAYS_SQL('$1')}), later AS (
          SELECT DISTINCT customer_id FROM analytics.purchases WHERE occurred_at > $1 AND occurred_at <= $2
        )
        SELECT x, first_day, last_day, later.customer_id IS NULL AS churned, count(*)::int AS weight

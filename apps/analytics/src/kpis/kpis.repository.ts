@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DAYS_PER_WEEK, type ClvGroup } from '../clv/clv.model';
+import { PURCHASE_DAY_SQL } from '../purchase-ledger/purchase-ledger.repository';
 import type { RowFilter } from './kpis.access';
 import type { KpiFacts } from './kpi-definitions';
 
@@ -225,7 +226,7 @@ export class KpisRepository {
            SELECT i, e, floor(date_part('epoch', e) / 86400)::int AS e_day
            FROM unnest($1::timestamptz[]) WITH ORDINALITY AS b(e, i)
          ), d AS (
-           SELECT p.customer_id, floor(date_part('epoch', p.occurred_at) / 86400)::int AS day,
+           SELECT p.customer_id, ${PURCHASE_DAY_SQL} AS day,
                   min(p.occurred_at) AS first_at, sum((p.total_base - p.refunded_base)::float8) AS net
            FROM analytics.purchases p WHERE p.occurred_at < $2 ${customers('p')}
            GROUP BY 1, 2
