@@ -59,7 +59,7 @@ describe('the WeChat Official Account through the gateway', () => {
     expect(forged.body.code).toBe('wechat-bad-signature');
   });
 
-  it("puts a known customer's WeChat message in their timeline", async () => {
+  it("puts a known customer's WeChat message in their timeline, and sends the reply through WeChat's API", async () => {
     const openid = newOpenid();
     const customerId = (
       await gateway()
@@ -88,6 +88,19 @@ describe('the WeChat Official Account through the gateway', () => {
     const items = await timeline(customerId);
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ channel: 'wechat', direction: 'inbound', outcome: 'wechat-text' });
+
+    // the customer service answers within 48 hours: through WeChat's API (the stack's stand-in records it)
+    const reply = await gateway()
+      .post(`/api/v1/customers/${customerId}/wechat/messages`)
+      .set('authorization', manager)
+      .send({ text: '您好，礼盒明天发货。' })
+      .expect(201);
+    expect(reply.body).toMatchObject({ channel: 'wechat', direction: 'outbound' });
+    const sent = (await (await fetch(`${stackInfo().wechatApiUrl}/wechat`)).json()) as Array<Record<string, unknown>>;
+    expect(sent.filter((m) => m['touser'] === openid)).toEqual([
+      expect.objectContaining({ msgtype: 'text', text: { content: '您好，礼盒明天发货。' } }),
+    ]);
+    expect(await timeline(customerId)).toHaveLength(2);
     // ...and customer-profile's last contact follows it
     await eventually(
       async () =>

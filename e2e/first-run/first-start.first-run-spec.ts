@@ -13,7 +13,7 @@ import { demoUserToken } from '@rapport/stack';
 const root = path.resolve(__dirname, '..', '..');
 const dataDir = path.join(root, '.local', 'first-run');
 const gateway = 'http://127.0.0.1:3600';
-// PostgreSQL, Kafka, the six services, MailDev (SMTP, web) and the SMS sink
+// PostgreSQL, Kafka, the six services, MailDev (SMTP, web) and the SMS and WeChat sink
 const PORTS = [54389, 19692, 19693, 3600, 3601, 3602, 3603, 3604, 3605, 1625, 1680, 1681];
 const maildev = 'http://127.0.0.1:1680';
 

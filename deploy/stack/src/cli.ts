@@ -12,7 +12,7 @@ import { Stack } from './stack';
 
 const USAGE = `usage: node dist/deploy/stack/src/cli.js <command>
   up [--fresh] [--no-services] [--no-traces] [--profile dev|first-run]
-                                 start PostgreSQL, Kafka, MailDev, the SMS sink, the trace UI (Zipkin; not with --no-traces)
+                                 start PostgreSQL, Kafka, MailDev, the SMS and WeChat sink, the trace UI (Zipkin; not with --no-traces)
                                  and the six services, seed demo data on the first start; Ctrl-C
                                  stops everything (first-run: the first-start test's own ports and
                                  data folder)
@@ -64,6 +64,7 @@ Rapport is running.
   Traces          ${info.traces ? `${info.traces.uiUrl}   (a traceId: ${info.traces.uiUrl}traces/<traceId>)` : `off${args.includes('--no-traces') ? ' (--no-traces)' : ' (did not start: see stack.log)'}`}
   Mail (MailDev)  ${info.mail ? `${info.mail.webUrl}   (SMTP ${info.mail.smtpUrl}; API ${info.mail.webUrl}api/email)` : 'off'}
   SMS sink        ${info.smsUrl ?? 'off'}   (GET lists the SMS received)
+  WeChat API      ${info.wechatApiUrl ? `${info.wechatApiUrl}   (a stand-in; GET ${info.wechatApiUrl}/wechat lists the replies sent)` : 'off'}
   Logs            ${info.logDir}
 Press Ctrl-C to stop.`);
   } catch (error) {

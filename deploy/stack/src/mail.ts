@@ -1,7 +1,7 @@
 // The local stack's real message sinks: MailDev (npm, a real SMTP server with a web UI and an HTTP API
-// for reading what was sent) and a tiny HTTP endpoint standing in for an SMS provider, which records
-// what it received (POST /sms) and answers what it recorded (GET /sms).
-import { createServer, type Server } from 'node:http';
+// for reading what was sent) and a tiny HTTP endpoint standing in for an SMS provider and for WeChat's
+// customer-service API, which records what it received and answers what it recorded (GET /sms, GET /wechat).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import { assertPortFree, sleep, spawnLogged, stopChild, tailFile, type ManagedChild } from './processes';
 import { repoRoot } from './paths';
@@ -19,9 +19,15 @@ export interface MailHandle {
   stop(): Promise<void>;
 }
 
-export interface SmsSinkHandle {
+export interface ChannelSinkHandle {
   /** Where services POST SMS ({ to, text, messageId }) and where tests GET what was received. */
-  url: string;
+  smsUrl: string;
+  /**
+   * WeChat's API as interaction calls it (INTERACTION_WECHAT_API_URL): `cgi-bin/token` issues an access
+   * token for any AppID and AppSecret, `cgi-bin/message/custom/send` records the message; what it
+   * recorded is at `${wechatApiUrl}/wechat`.
+   */
+  wechatApiUrl: string;
   stop(): Promise<void>;
 }
 
@@ -86,48 +92,79 @@ export async function startMail(opts: {
   };
 }
 
-/** The SMS sink: records every POST /sms in memory (the last 10 000), answers them on GET /sms, forgets on DELETE /sms. */
-export async function startSmsSink(port: number): Promise<SmsSinkHandle> {
-  await assertPortFree(HOST, port, 'sms sink');
-  const received: Array<Record<string, unknown> & { receivedAt: string }> = [];
-  const server: Server = createServer((req, res) => {
-    if (req.url !== '/sms') {
-      res.writeHead(404).end();
-      return;
-    }
-    if (req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(received));
-      return;
-    }
-    if (req.method === 'DELETE') {
-      received.length = 0;
-      res.writeHead(204).end();
-      return;
-    }
-    if (req.method !== 'POST') {
-      res.writeHead(405).end();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-        if (typeof body.to !== 'string' || typeof body.text !== 'string') throw new Error('to and text expected');
-        received.push({ ...body, receivedAt: new Date().toISOString() });
-        if (received.length > 10_000) received.shift();
-        res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":true}');
-      } catch {
-        res.writeHead(400).end();
-      }
+/** What the sink keeps of each kind: the last 10 000, in memory. */
+class Recorded {
+  readonly items: Array<Record<string, unknown> & { receivedAt: string }> = [];
+  add(item: Record<string, unknown>): void {
+    this.items.push({ ...item, receivedAt: new Date().toISOString() });
+    if (this.items.length > 10_000) this.items.shift();
+  }
+}
+
+const WECHAT_ACCESS_TOKEN = 'rapport-local-wechat-token';
+
+/**
+ * The SMS and WeChat sink: records every POST /sms and every WeChat customer-service message, answers
+ * them on GET /sms and GET /wechat, forgets on DELETE. WeChat's own rules are kept where a client can
+ * meet them: errors are 200 with an errcode, a send needs the token that cgi-bin/token issued.
+ */
+export async function startChannelSink(port: number): Promise<ChannelSinkHandle> {
+  await assertPortFree(HOST, port, 'sms and wechat sink');
+  const sms = new Recorded();
+  const wechat = new Recorded();
+  const json = (res: ServerResponse, status: number, body: unknown) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const readJson = (req: IncomingMessage): Promise<Record<string, unknown> | null> =>
+    new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        try {
+          const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          resolve(body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : null);
+        } catch {
+          resolve(null);
+        }
+      });
     });
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', `http://${HOST}`);
+      const list = url.pathname === '/sms' ? sms : url.pathname === '/wechat' ? wechat : null;
+      if (list && req.method === 'GET') return json(res, 200, list.items);
+      if (list && req.method === 'DELETE') {
+        list.items.length = 0;
+        return res.writeHead(204).end();
+      }
+      if (url.pathname === '/sms' && req.method === 'POST') {
+        const body = await readJson(req);
+        if (typeof body?.['to'] !== 'string' || typeof body['text'] !== 'string') return res.writeHead(400).end();
+        sms.add(body);
+        return json(res, 202, { accepted: true });
+      }
+      if (url.pathname === '/cgi-bin/token' && req.method === 'GET') {
+        if (!url.searchParams.get('appid') || !url.searchParams.get('secret'))
+          return json(res, 200, { errcode: 41002, errmsg: 'appid missing' });
+        return json(res, 200, { access_token: WECHAT_ACCESS_TOKEN, expires_in: 7200 });
+      }
+      if (url.pathname === '/cgi-bin/message/custom/send' && req.method === 'POST') {
+        if (url.searchParams.get('access_token') !== WECHAT_ACCESS_TOKEN)
+          return json(res, 200, { errcode: 40001, errmsg: 'invalid credential' });
+        const body = await readJson(req);
+        if (typeof body?.['touser'] !== 'string') return json(res, 200, { errcode: 40003, errmsg: 'invalid openid' });
+        wechat.add(body);
+        return json(res, 200, { errcode: 0, errmsg: 'ok' });
+      }
+      res.writeHead(list ? 405 : 404).end();
+    })();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, HOST, resolve);
   });
   return {
-    url: `http://${HOST}:${port}/sms`,
+    smsUrl: `http://${HOST}:${port}/sms`,
+    wechatApiUrl: `http://${HOST}:${port}`,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -6,7 +6,7 @@ import { createMessageBus } from '@rapport/platform-messaging';
 import { createLogger } from '@rapport/platform-observability';
 import { Client } from 'pg';
 import { startKafka, type KafkaHandle } from './kafka';
-import { startMail, startSmsSink, type MailHandle, type SmsSinkHandle } from './mail';
+import { startChannelSink, startMail, type ChannelSinkHandle, type MailHandle } from './mail';
 import { repoRoot } from './paths';
 import { startPostgres, type PostgresHandle } from './postgres';
 import { appendToLog, sleep, spawnLogged, stopChild, tailFile, type ManagedChild } from './processes';
@@ -24,7 +24,7 @@ export type StackProfile =
   'dev' | 'test' | 'test2' | 'test3' | 'test4' | 'test5' | 'test6' | 'test7' | 'bench' | 'first-run';
 
 // traces: the trace backend's UI, API and span intake (Zipkin, deploy/stack/src/zipkin.ts).
-// smtp, mailWeb: MailDev's SMTP server and its web UI and API; sms: the SMS sink (deploy/stack/src/mail.ts).
+// smtp, mailWeb: MailDev's SMTP server and its web UI and API; sms: the SMS and WeChat sink (deploy/stack/src/mail.ts).
 const PORTS: Record<
   StackProfile,
   {
@@ -186,6 +186,8 @@ export interface StackInfo {
   mail?: { smtpUrl: string; webUrl: string };
   /** The SMS sink: services POST to it, GET lists what it received. */
   smsUrl?: string;
+  /** WeChat's API as the stack plays it (INTERACTION_WECHAT_API_URL); `${wechatApiUrl}/wechat` lists what was sent. */
+  wechatApiUrl?: string;
 }
 
 interface Secrets {
@@ -200,7 +202,7 @@ export class Stack {
   private kafka?: KafkaHandle;
   private traces?: TracesHandle;
   private mail?: MailHandle;
-  private smsSink?: SmsSinkHandle;
+  private channelSink?: ChannelSinkHandle;
   private readonly children = new Map<ServiceName, ManagedChild>();
   /** Restarts a service that died unexpectedly (see supervision.ts); one per service started. */
   private readonly supervisors = new Map<ServiceName, Supervisor>();
@@ -236,7 +238,7 @@ export class Stack {
       logDir: path.join(this.dir, 'logs'),
       ...(this.traces ? { traces: { uiUrl: this.traces.uiUrl, apiUrl: this.traces.apiUrl } } : {}),
       ...(this.mail ? { mail: { smtpUrl: this.mail.smtpUrl, webUrl: this.mail.webUrl } } : {}),
-      ...(this.smsSink ? { smsUrl: this.smsSink.url } : {}),
+      ...(this.channelSink ? { smsUrl: this.channelSink.smsUrl, wechatApiUrl: this.channelSink.wechatApiUrl } : {}),
     };
   }
 
@@ -295,14 +297,15 @@ export class Stack {
     const kafka = kafkaResult.value;
     this.postgres = postgres;
     this.kafka = kafka;
-    // The mail and SMS sinks are part of the local platform: campaigns need somewhere real to send to.
+    // The mail, SMS and WeChat sinks are part of the local platform: campaigns and replies need somewhere
+    // real to send to.
     this.mail = await startMail({
       smtpPort: ports.smtp,
       webPort: ports.mailWeb,
       logDir: path.join(this.dir, 'logs'),
       log: this.log,
     });
-    this.smsSink = await startSmsSink(ports.sms);
+    this.channelSink = await startChannelSink(ports.sms);
     this.log(`postgres ${postgres.external ? '(external) ' : ''}and kafka ${kafka.external ? '(external) ' : ''}ready`);
     await this.prepareDatabase();
     await this.createTopics();
@@ -353,7 +356,12 @@ export class Stack {
       ...(name === 'interaction'
         ? {
             ...(this.mail ? { INTERACTION_SMTP_URL: this.mail.smtpUrl } : {}),
-            ...(this.smsSink ? { INTERACTION_SMS_URL: this.smsSink.url } : {}),
+            ...(this.channelSink
+              ? {
+                  INTERACTION_SMS_URL: this.channelSink.smsUrl,
+                  INTERACTION_WECHAT_API_URL: this.channelSink.wechatApiUrl,
+                }
+              : {}),
             INTERACTION_PUBLIC_BASE_URL: info.gatewayUrl,
           }
         : {}),
@@ -507,9 +515,9 @@ export class Stack {
     await this.postgres?.stop();
     await this.traces?.stop();
     await this.mail?.stop().catch(() => undefined);
-    await this.smsSink?.stop();
+    await this.channelSink?.stop();
     this.mail = undefined;
-    this.smsSink = undefined;
+    this.channelSink = undefined;
     this.kafka = undefined;
     this.postgres = undefined;
     this.traces = undefined;
