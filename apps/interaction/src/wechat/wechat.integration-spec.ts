@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Topics, WechatFollowerUnmatchedV1 } from '@rapport/contracts';
 import {
   closeServiceTestClients,
@@ -29,59 +27,29 @@ import { customerCreatedWithOpenid, customerErased } from '../../test/factories/
 /** How customer-profile's events name an openid (never the openid itself). */
 const digestOf = (openid: string) => identifierDigest(stackInfo().internalAuthSecret, 'wechat-openid', openid);
 
-/**
- * A stand-in for WeChat's API, as small as it can be: a real HTTP server that hands out an access
- * token and records every customer-service message it receives.
- */
-async function startWechatApi(): Promise<{ url: string; sent: Array<Record<string, unknown>>; server: Server }> {
-  const sent: Array<Record<string, unknown>> = [];
-  const body = async (request: IncomingMessage) => {
-    let text = '';
-    for await (const chunk of request) text += String(chunk);
-    return text;
-  };
-  const server = createServer((request, response) => {
-    void (async () => {
-      const url = new URL(request.url ?? '/', 'http://localhost');
-      response.setHeader('content-type', 'application/json');
-      if (url.pathname === '/cgi-bin/token')
-        return response.end(JSON.stringify({ access_token: 'test-access-token', expires_in: 7200 }));
-      if (
-        url.pathname === '/cgi-bin/message/custom/send' &&
-        url.searchParams.get('access_token') === 'test-access-token'
-      ) {
-        sent.push(JSON.parse(await body(request)) as Record<string, unknown>);
-        return response.end(JSON.stringify({ errcode: 0, errmsg: 'ok' }));
-      }
-      response.end(JSON.stringify({ errcode: 40001, errmsg: 'invalid credential' }));
-    })();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, sent, server };
+/** What the stack's stand-in for WeChat's API (deploy/stack/src/mail.ts) received for an openid. */
+async function sentTo(openid: string): Promise<Array<Record<string, unknown>>> {
+  const received = (await (await fetch(`${stackInfo().wechatApiUrl}/wechat`)).json()) as Array<Record<string, unknown>>;
+  return received.filter((m) => m['touser'] === openid);
 }
 
 /**
  * Medium tier: the WeChat channel against the stack's PostgreSQL and Kafka, with WeChat played by the
- * test (signatures and safe-mode encryption written from WeChat's documentation in @rapport/testing).
+ * test (signatures and safe-mode encryption written from WeChat's documentation in @rapport/testing)
+ * and by the stack's stand-in for its API (replies).
  */
 describe('the WeChat channel in interaction (in process)', () => {
   let sut: InProcessService;
   let clients: ServiceTestClients;
-  let wechatApi: Awaited<ReturnType<typeof startWechatApi>>;
 
   beforeAll(async () => {
     clients = await openServiceTestClients();
-    wechatApi = await startWechatApi();
-    // Not in the stack's environment of interaction, so it survives into the in-process service's config.
-    process.env['INTERACTION_WECHAT_API_URL'] = wechatApi.url;
     sut = await startServiceInProcess('interaction', AppModule);
   }, 60_000);
 
   afterAll(async () => {
-    delete process.env['INTERACTION_WECHAT_API_URL'];
     await sut?.stop();
     await closeServiceTestClients(clients);
-    wechatApi?.server.close();
   });
 
   const callback = '/internal/v1/channels/wechat/callback';
@@ -277,7 +245,7 @@ describe('the WeChat channel in interaction (in process)', () => {
       const closed = await reply(customerId, 'Sorry for the wait');
       expect(closed.status).toBe(422);
       expect(closed.body).toMatchObject({ code: 'wechat-window-closed' });
-      expect(wechatApi.sent.filter((m) => m['touser'] === openid)).toEqual([]);
+      expect(await sentTo(openid)).toEqual([]);
 
       await deliver(wechatTextXml(openid, 'new question', new Date(Date.now() - 47 * 3_600_000))).expect(200);
       const sent = await reply(customerId, '您好，礼盒明天发货。');
@@ -288,8 +256,8 @@ describe('the WeChat channel in interaction (in process)', () => {
         agent: 'agent1',
         outcome: 'wechat-text',
       });
-      expect(wechatApi.sent.filter((m) => m['touser'] === openid)).toEqual([
-        { touser: openid, msgtype: 'text', text: { content: '您好，礼盒明天发货。' } },
+      expect(await sentTo(openid)).toEqual([
+        expect.objectContaining({ touser: openid, msgtype: 'text', text: { content: '您好，礼盒明天发货。' } }),
       ]);
       expect((await timeline(customerId))[0]).toMatchObject({ direction: 'outbound', summary: '您好，礼盒明天发货。' });
     });
